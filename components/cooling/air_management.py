@@ -1,0 +1,65 @@
+"""Air management on the white floor: bypass, recirculation and rack inlet temperature.
+
+Mass balance of a room with CRAH airflow ``m_c`` and server airflow ``m_s`` (after Herrlin's
+Return Temperature Index; figures.md 2.3)::
+
+    cold air reaching servers   m_c * (1 - b) = m_s * (1 - r)
+
+``b`` is the bypass fraction of CRAH air that returns without passing a server and ``r`` the
+recirculated fraction of server intake drawn from hot exhaust.  The room geometry sets a
+minimum recirculation ``r_min`` (open aisles, missing blanking panels) and a bypass ``b``.  When
+the CRAHs deliver less cold air than the servers draw, recirculation grows::
+
+    r = max(r_min, 1 - m_c (1 - b) / m_s)
+
+Mixing at the rack face gives the mean inlet temperature::
+
+    T_in = (1 - r) T_sa + r (T_in + dT_server)   =>   T_in = T_sa + r/(1 - r) dT_server
+
+Simplifications: one well-mixed hot aisle and one cold aisle (a mean rack); hot-spot spread
+between racks is not modelled here.
+"""
+
+from components._jit import jit
+
+CP_AIR = 1006.0  # J/(kg K), dry air near 20 degC (ASHRAE Fundamentals 2017 ch. 1)
+
+
+@jit
+def recirculation_fraction(crah_flow, server_flow, bypass, recirculation_min):
+    """Fraction of server intake air that is recirculated exhaust. [-]
+
+    Parameters
+    ----------
+    crah_flow, server_flow : float
+        Mass flows of CRAH supply and server intake. [kg/s]
+    bypass : float
+        Fraction of CRAH air that bypasses the servers, 0-1. [-]
+    recirculation_min : float
+        Geometric minimum recirculation of the room, 0-1. [-]
+    """
+    if server_flow <= 0.0:
+        return recirculation_min
+    r = 1.0 - crah_flow * (1.0 - bypass) / server_flow
+    if r < recirculation_min:
+        r = recirculation_min
+    return r
+
+
+@jit
+def rack_inlet_temperature(temp_supply, recirculation, delta_t_server):
+    """Mean rack inlet temperature from supply temperature and recirculation. [degC]
+
+    ``T_in = T_sa + r/(1-r) * dT_server``; valid for 0 <= r < 1.
+    """
+    return temp_supply + recirculation / (1.0 - recirculation) * delta_t_server
+
+
+@jit
+def affinity_fan_power_w(design_power_w, flow_ratio):
+    """Fan power by the affinity (cube) law at a flow ratio of design. [W]
+
+    ``P = P_design * (V / V_design)**3``; valid between the fan's minimum speed and 1.
+    Source: fan affinity laws (ASHRAE Handbook HVAC Systems and Equipment 2020, ch. 21).
+    """
+    return design_power_w * flow_ratio * flow_ratio * flow_ratio

@@ -1,0 +1,167 @@
+"""Open counterflow cooling tower: effectiveness-NTU model with fan-speed control.
+
+Model (Braun, Klein & Mitchell, "Effectiveness models for cooling towers and cooling coils",
+ASHRAE Transactions 95(2), 1989): the air-side heat transfer is written with enthalpy as the
+driving force, linearised through the saturation specific heat ``c_s``::
+
+    c_s   = (h_sat(T_w,in) - h_sat(T_w,out)) / (T_w,in - T_w,out)
+    m*    = m_a c_s / (m_w c_pw)
+    NTU   = NTU_design * (m_a / m_a,design)**(-0.4)          (UA ~ m_a**0.6)
+    eps   = (1 - exp(-NTU (1 - m*))) / (1 - m* exp(-NTU (1 - m*)))
+    Q     = eps * m_a * (h_sat(T_w,in) - h_a,in)
+
+``NTU_design`` is found from the design point (design wet bulb, approach, range and
+water-to-air ratio) so the tower reproduces its design approach exactly.  The leaving water
+temperature is controlled to a set point by the fan: a variable-speed fan finds the speed that
+rejects the load (power ~ speed**3, affinity law); a single-speed fan cycles between free
+convection and full speed (power ~ on-time).  If even full fan cannot reach the set point the
+leaving temperature floats up until the load is rejected.
+
+Validity: wet bulb -10 to 32 degC, water flow at design, air flow ratio 0.1-1.  The ``UA ~
+m_a**0.6`` exponent is an assumption typical of counterflow fill data.  Free-convection air flow
+is 10 % of design (the EnergyPlus CoolingTower:SingleSpeed default sizing factor).
+
+Water use (Lei & Masanet, "Statistical analysis for predicting location-specific data center
+PUE and its improvement potential", Energy 2020, Eq. 5-7; figures.md 2.2)::
+
+    evaporation = Q / h_fg;   drift = f_drift * m_w;   blowdown = evaporation/(CoC - 1) - drift
+"""
+
+import math
+
+from components._jit import jit
+from components.psychrometrics import saturated_enthalpy
+
+CP_WATER = 4186.0      # J/(kg K)
+H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
+FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
+UA_AIRFLOW_EXPONENT = 0.6
+
+
+@jit
+def _effectiveness(ntu, m_star):
+    if abs(1.0 - m_star) < 1e-9:
+        return ntu / (1.0 + ntu)
+    e = math.exp(-ntu * (1.0 - m_star))
+    return (1.0 - e) / (1.0 - m_star * e)
+
+
+@jit
+def heat_rejected_w(air_ratio, temp_water_in, temp_water_out, h_air_in, pressure,
+                    water_flow, air_flow_design, ntu_design):
+    """Heat one cell rejects at an air flow ratio and given water temperatures. [W]
+
+    Parameters
+    ----------
+    air_ratio : float
+        Air flow relative to design. [-]
+    temp_water_in, temp_water_out : float
+        Entering and leaving water temperatures (used for ``c_s``). [degC]
+    h_air_in : float
+        Enthalpy of entering outdoor air. [J/kg dry air]
+    pressure : float
+        Barometric pressure. [Pa]
+    water_flow, air_flow_design : float
+        Water mass flow and design air mass flow of the cell. [kg/s]
+    ntu_design : float
+        Number of transfer units at design air flow. [-]
+    """
+    h_in = saturated_enthalpy(temp_water_in, pressure)
+    dt = temp_water_in - temp_water_out
+    if dt > 0.05:
+        c_s = (h_in - saturated_enthalpy(temp_water_out, pressure)) / dt
+    else:
+        c_s = (saturated_enthalpy(temp_water_in + 0.5, pressure)
+               - saturated_enthalpy(temp_water_in - 0.5, pressure))
+    m_air = air_ratio * air_flow_design
+    m_star = m_air * c_s / (water_flow * CP_WATER)
+    ntu = ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+    q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
+    return q if q > 0.0 else 0.0
+
+
+@jit
+def design_ntu(temp_wb_design, approach, range_k, water_to_air, pressure):
+    """NTU that reproduces a design approach and range at design air flow. [-]
+
+    Closed-form inversion of the effectiveness relation.  Returns ``nan`` when the design
+    is infeasible (effectiveness >= 1 for the given water-to-air ratio).
+    """
+    t_out = temp_wb_design + approach
+    t_in = t_out + range_k
+    h_air = saturated_enthalpy(temp_wb_design, pressure)  # air enthalpy ~ constant along a wet-bulb line
+    h_in = saturated_enthalpy(t_in, pressure)
+    c_s = (h_in - saturated_enthalpy(t_out, pressure)) / range_k
+    m_water = 1.0
+    m_air = m_water / water_to_air
+    q = m_water * CP_WATER * range_k
+    eps = q / (m_air * (h_in - h_air))
+    m_star = m_air * c_s / (m_water * CP_WATER)
+    if eps >= 1.0 or eps * m_star >= 1.0:
+        return math.nan
+    if abs(1.0 - m_star) < 1e-9:
+        return eps / (1.0 - eps)
+    return math.log((1.0 - eps * m_star) / (1.0 - eps)) / (1.0 - m_star)
+
+
+@jit
+def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
+            variable_speed):
+    """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
+
+    Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
+    [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
+    """
+    if q_w <= 0.0:
+        return temp_setpoint, 0.0, 0.0
+    rng = q_w / (water_flow * CP_WATER)
+    t_in = temp_setpoint + rng
+    q_full = heat_rejected_w(1.0, t_in, temp_setpoint, h_air_in, pressure, water_flow,
+                             air_flow_design, ntu_design)
+    if q_full >= q_w:
+        q_free = heat_rejected_w(FREE_CONVECTION, t_in, temp_setpoint, h_air_in, pressure,
+                                 water_flow, air_flow_design, ntu_design)
+        if q_free >= q_w:
+            return temp_setpoint, 0.0, FREE_CONVECTION
+        if not variable_speed:
+            on = (q_w - q_free) / (q_full - q_free)
+            return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
+        lo = FREE_CONVECTION
+        hi = 1.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if heat_rejected_w(mid, t_in, temp_setpoint, h_air_in, pressure, water_flow,
+                               air_flow_design, ntu_design) >= q_w:
+                hi = mid
+            else:
+                lo = mid
+        return temp_setpoint, hi * hi * hi, hi
+    # Set point out of reach: the leaving temperature floats up at full fan.
+    lo = temp_setpoint
+    hi = temp_setpoint + 40.0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if heat_rejected_w(1.0, mid + rng, mid, h_air_in, pressure, water_flow,
+                           air_flow_design, ntu_design) >= q_w:
+            hi = mid
+        else:
+            lo = mid
+    return hi, 1.0, 1.0
+
+
+@jit
+def water_use_kg_s(q_w, water_flow_total, cycles_of_concentration, drift_fraction):
+    """Evaporation, drift and blowdown of a tower rejecting ``q_w``. [kg/s]
+
+    Returns ``(evaporation, drift, blowdown)``.  When drift alone bleeds more than the
+    concentration limit requires, blowdown is zero (the tower then runs at higher cycles).
+    Source: Lei & Masanet (2020) Eq. 5-7; figures.md 2.2.
+    """
+    if q_w <= 0.0:
+        return 0.0, 0.0, 0.0
+    evap = q_w / H_FG
+    drift = drift_fraction * water_flow_total
+    blow = evap / (cycles_of_concentration - 1.0) - drift
+    if blow < 0.0:
+        blow = 0.0
+    return evap, drift, blow

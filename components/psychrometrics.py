@@ -1,0 +1,654 @@
+"""Moist-air psychrometrics (SI), compiled with Numba.
+
+Every function is a small, pure ``@jit`` function that can be called from Python or from inside
+another Numba kernel.  The equations are those of ASHRAE Handbook - Fundamentals (2017), chapter 1
+"Psychrometrics" [1]_ (SI edition), the same set that PsychroLib [2]_ implements; this is an
+independent implementation checked against PsychroLib in ``tests/test_psychrometrics.py``.
+
+Conventions (SI):
+
+* temperatures in degrees Celsius [°C],
+* pressures in pascal [Pa],
+* humidity ratio ``w`` in kilograms of water vapour per kilogram of dry air [kg/kg],
+* specific enthalpy in joules per kilogram of dry air [J/kg],
+* relative humidity as a fraction in [0, 1] (not percent).
+
+The ``*_array`` functions loop over 1-D ``float64`` arrays of equal length and return new arrays.
+
+References
+----------
+.. [1] ASHRAE, 2017. ASHRAE Handbook - Fundamentals, SI edition, chapter 1 "Psychrometrics".
+   American Society of Heating, Refrigerating and Air-Conditioning Engineers, Atlanta.
+.. [2] Meyer, D. and Thevenard, D., 2019. PsychroLib: a library of psychrometric functions to
+   calculate thermodynamic properties of air. Journal of Open Source Software 4(33), 1137.
+   https://doi.org/10.21105/joss.01137
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from components._jit import jit
+
+#: Ratio of the molar masses of water vapour and dry air, ASHRAE (2017) ch. 1 eq. 20 [-].
+MOLAR_MASS_RATIO = 0.621945
+#: Offset between the Celsius and Kelvin scales [K].
+ZERO_CELSIUS_K = 273.15
+#: Triple point of water; saturation is over ice at or below it, over liquid water above it [°C].
+TRIPLE_POINT_C = 0.01
+#: Freezing point used to switch the wet-bulb energy balance to ice, ASHRAE eq. 35 [°C].
+FREEZING_POINT_C = 0.0
+#: Standard sea-level atmospheric pressure, ASHRAE (2017) ch. 1 eq. 3 [Pa].
+STANDARD_PRESSURE_PA = 101325.0
+#: Specific gas constant of dry air, ASHRAE (2017) ch. 1 eq. 28 [J/(kg K)].
+R_DRY_AIR = 287.042
+#: Lower and upper limits of the Hyland-Wexler saturation-pressure fits [°C].
+T_MIN_C = -100.0
+T_MAX_C = 200.0
+#: Smallest humidity ratio returned by the solvers (avoids log(0)) [kg/kg].
+MIN_HUMIDITY_RATIO = 1e-7
+
+# Hyland-Wexler coefficients, ASHRAE (2017) ch. 1 eq. 5 (over ice) and eq. 6 (over water).
+_C1, _C2, _C3, _C4 = -5.6745359e03, 6.3925247, -9.6778430e-03, 6.2215701e-07
+_C5, _C6, _C7 = 2.0747825e-09, -9.4840240e-13, 4.1635019
+_C8, _C9, _C10, _C11 = -5.8002206e03, 1.3914993, -4.8640239e-02, 4.1764768e-05
+_C12, _C13 = -1.4452093e-08, 6.5459673
+
+
+@jit
+def _ln_saturation_vapor_pressure(temp_c):
+    """Natural log of the saturation vapour pressure, ASHRAE eq. 5/6 [ln(Pa)]."""
+    t = temp_c + ZERO_CELSIUS_K
+    if temp_c <= TRIPLE_POINT_C:
+        return (_C1 / t + _C2 + _C3 * t + _C4 * t * t + _C5 * t ** 3 + _C6 * t ** 4
+                + _C7 * math.log(t))
+    return _C8 / t + _C9 + _C10 * t + _C11 * t * t + _C12 * t ** 3 + _C13 * math.log(t)
+
+
+@jit
+def _d_ln_saturation_vapor_pressure(temp_c):
+    """Derivative of ``ln(p_ws)`` with respect to temperature [1/K]."""
+    t = temp_c + ZERO_CELSIUS_K
+    if temp_c <= TRIPLE_POINT_C:
+        return (-_C1 / (t * t) + _C3 + 2.0 * _C4 * t + 3.0 * _C5 * t * t + 4.0 * _C6 * t ** 3
+                + _C7 / t)
+    return -_C8 / (t * t) + _C10 + 2.0 * _C11 * t + 3.0 * _C12 * t * t + _C13 / t
+
+
+@jit
+def saturation_vapor_pressure(temp_c):
+    r"""Saturation vapour pressure of water, Hyland-Wexler formulation.
+
+    .. math::
+
+        \ln p_{ws} = C_1/T + C_2 + C_3 T + C_4 T^2 + C_5 T^3 + C_6 T^4 + C_7 \ln T
+        \quad (T \le 273.16\ \mathrm{K},\ \text{over ice})
+
+        \ln p_{ws} = C_8/T + C_9 + C_{10} T + C_{11} T^2 + C_{12} T^3 + C_{13} \ln T
+        \quad (T > 273.16\ \mathrm{K},\ \text{over liquid water})
+
+    with :math:`T` in kelvin.
+
+    Parameters
+    ----------
+    temp_c : float
+        Temperature [°C].  Valid range -100 to 200 °C.
+
+    Returns
+    -------
+    float
+        Saturation vapour pressure [Pa].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5 and 6 (Hyland and Wexler, 1983).
+    """
+    return math.exp(_ln_saturation_vapor_pressure(temp_c))
+
+
+@jit
+def humidity_ratio_from_vapor_pressure(p_w, pressure):
+    r"""Humidity ratio from the partial pressure of water vapour.
+
+    .. math:: W = 0.621945\, p_w / (p - p_w)
+
+    Parameters
+    ----------
+    p_w : float
+        Partial pressure of water vapour [Pa], ``0 <= p_w < pressure``.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Humidity ratio [kg/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 20.
+    """
+    return MOLAR_MASS_RATIO * p_w / (pressure - p_w)
+
+
+@jit
+def vapor_pressure_from_humidity_ratio(w, pressure):
+    r"""Partial pressure of water vapour from the humidity ratio.
+
+    .. math:: p_w = p\, W / (0.621945 + W)
+
+    Parameters
+    ----------
+    w : float
+        Humidity ratio [kg/kg dry air], ``>= 0``.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Partial pressure of water vapour [Pa].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 20 solved for :math:`p_w`.
+    """
+    return pressure * w / (MOLAR_MASS_RATIO + w)
+
+
+@jit
+def saturation_humidity_ratio(temp_c, pressure):
+    r"""Humidity ratio of saturated air.
+
+    .. math:: W_s = 0.621945\, p_{ws}(t) / (p - p_{ws}(t))
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C], -100 to 200 °C (and ``p_ws(t) < pressure``).
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Saturation humidity ratio [kg/kg dry air], at least ``MIN_HUMIDITY_RATIO``.
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 23.
+    """
+    p_ws = saturation_vapor_pressure(temp_c)
+    return max(humidity_ratio_from_vapor_pressure(p_ws, pressure), MIN_HUMIDITY_RATIO)
+
+
+@jit
+def humidity_ratio_from_rh(temp_c, rh, pressure):
+    r"""Humidity ratio from dry bulb and relative humidity.
+
+    .. math:: p_w = \phi\, p_{ws}(t), \qquad W = 0.621945\, p_w / (p - p_w)
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C], -100 to 200 °C.
+    rh : float
+        Relative humidity as a fraction [-], 0 to 1.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Humidity ratio [kg/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 12, 20 and 24.
+    """
+    p_w = rh * saturation_vapor_pressure(temp_c)
+    return humidity_ratio_from_vapor_pressure(p_w, pressure)
+
+
+@jit
+def humidity_ratio_from_dew_point(temp_dew, pressure):
+    r"""Humidity ratio from the dew-point temperature.
+
+    .. math:: p_w = p_{ws}(t_d), \qquad W = 0.621945\, p_w / (p - p_w)
+
+    Parameters
+    ----------
+    temp_dew : float
+        Dew-point (frost-point below 0.01 °C) temperature [°C], -100 to 200 °C.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Humidity ratio [kg/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 20 and 36.
+    """
+    return humidity_ratio_from_vapor_pressure(saturation_vapor_pressure(temp_dew), pressure)
+
+
+@jit
+def dew_point_from_vapor_pressure(p_w):
+    r"""Dew-point temperature from the partial pressure of water vapour.
+
+    Solves :math:`\ln p_{ws}(t_d) = \ln p_w` by Newton-Raphson on the logarithm of the
+    saturation pressure, safeguarded by bisection on the bracket [-100, 200] °C, to a step
+    below 1e-9 K (the log form is smooth; 3 to 5 iterations are typical).  The inversion of
+    eq. 5/6 is used instead of the regressions eq. 37/38, which are less accurate.
+
+    Parameters
+    ----------
+    p_w : float
+        Partial pressure of water vapour [Pa].
+
+    Returns
+    -------
+    float
+        Dew-point temperature [°C]; clipped to -100 °C or 200 °C when ``p_w`` lies outside
+        the range of the saturation-pressure equations (including ``p_w <= 0``).
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5, 6 and 36.
+    """
+    lo = T_MIN_C
+    hi = T_MAX_C
+    if p_w <= saturation_vapor_pressure(lo):
+        return lo
+    if p_w >= saturation_vapor_pressure(hi):
+        return hi
+    ln_pw = math.log(p_w)
+    # First guess: inverse Magnus formula over water (good to ~1 K in -40..60 °C).
+    gamma = math.log(p_w / 611.2)
+    t = 243.12 * gamma / (17.62 - gamma)
+    if t <= lo or t >= hi:
+        t = 0.5 * (lo + hi)
+    for _ in range(100):
+        f = _ln_saturation_vapor_pressure(t) - ln_pw
+        if f > 0.0:
+            hi = t
+        else:
+            lo = t
+        t_new = t - f / _d_ln_saturation_vapor_pressure(t)
+        if t_new <= lo or t_new >= hi:
+            t_new = 0.5 * (lo + hi)  # Newton left the bracket: bisect instead
+        if abs(t_new - t) < 1e-9 or hi - lo < 1e-9:
+            return t_new
+        t = t_new
+    return t
+
+
+@jit
+def dew_point_from_humidity_ratio(w, pressure):
+    r"""Dew-point temperature from the humidity ratio.
+
+    .. math:: p_w = p\,W/(0.621945 + W), \qquad p_{ws}(t_d) = p_w
+
+    Parameters
+    ----------
+    w : float
+        Humidity ratio [kg/kg dry air], ``>= 0``.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Dew-point (frost-point below 0.01 °C) temperature [°C], accurate to about 1e-9 K; clipped to
+        [-100, 200] °C.
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 20 and 36.
+    See :func:`dew_point_from_vapor_pressure` for the solver.
+    """
+    w = max(w, MIN_HUMIDITY_RATIO)
+    return dew_point_from_vapor_pressure(vapor_pressure_from_humidity_ratio(w, pressure))
+
+
+@jit
+def humidity_ratio_from_wet_bulb(temp_c, temp_wet_bulb, pressure):
+    r"""Humidity ratio from dry bulb and thermodynamic wet bulb (psychrometric energy balance).
+
+    Above freezing (:math:`t^* \ge 0` °C), eq. 33:
+
+    .. math::
+
+        W = \frac{(2501 - 2.326\,t^*)\,W_s^* - 1.006\,(t - t^*)}{2501 + 1.86\,t - 4.186\,t^*}
+
+    Below freezing (:math:`t^* < 0` °C), eq. 35:
+
+    .. math::
+
+        W = \frac{(2830 - 0.24\,t^*)\,W_s^* - 1.006\,(t - t^*)}{2830 + 1.86\,t - 2.1\,t^*}
+
+    with :math:`W_s^* = W_s(t^*, p)`.
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C].
+    temp_wet_bulb : float
+        Thermodynamic wet-bulb temperature [°C], ``<= temp_c``.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Humidity ratio [kg/kg dry air], at least ``MIN_HUMIDITY_RATIO``.
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 33 and 35.
+    """
+    ws = saturation_humidity_ratio(temp_wet_bulb, pressure)
+    if temp_wet_bulb >= FREEZING_POINT_C:
+        w = (((2501.0 - 2.326 * temp_wet_bulb) * ws - 1.006 * (temp_c - temp_wet_bulb))
+             / (2501.0 + 1.86 * temp_c - 4.186 * temp_wet_bulb))
+    else:
+        w = (((2830.0 - 0.24 * temp_wet_bulb) * ws - 1.006 * (temp_c - temp_wet_bulb))
+             / (2830.0 + 1.86 * temp_c - 2.1 * temp_wet_bulb))
+    return max(w, MIN_HUMIDITY_RATIO)
+
+
+@jit
+def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
+    r"""Thermodynamic wet-bulb temperature from dry bulb and humidity ratio.
+
+    Solves the psychrometric energy balance :math:`W(t, t^*, p) = W` (eq. 33 above 0 °C, eq. 35
+    below, see :func:`humidity_ratio_from_wet_bulb`) for :math:`t^*` by bisection on the bracket
+    [dew point, dry bulb] until it is narrower than 1e-5 K.  The result therefore satisfies
+    ``dew point <= wet bulb <= dry bulb``.
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C], -100 to 200 °C.
+    w : float
+        Humidity ratio [kg/kg dry air].  Values above saturation at ``temp_c`` return ``temp_c``.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Thermodynamic wet-bulb temperature [°C].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 33 and 35.
+    """
+    w = max(w, MIN_HUMIDITY_RATIO)
+    if w >= saturation_humidity_ratio(temp_c, pressure):
+        return temp_c
+    lo = min(dew_point_from_humidity_ratio(w, pressure), temp_c)
+    hi = temp_c
+    t = 0.5 * (lo + hi)
+    for _ in range(100):
+        if hi - lo < 1e-5:
+            break
+        # W(t*) increases with t*: too much moisture at t* means t* is too high.
+        if humidity_ratio_from_wet_bulb(temp_c, t, pressure) > w:
+            hi = t
+        else:
+            lo = t
+        t = 0.5 * (lo + hi)
+    return t
+
+
+@jit
+def enthalpy_moist_air(temp_c, w):
+    r"""Specific enthalpy of moist air per kilogram of dry air.
+
+    .. math:: h = 1006\,t + W\,(2\,501\,000 + 1860\,t)
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C].  The linearised form is valid for about -50 to 110 °C.
+    w : float
+        Humidity ratio [kg/kg dry air].
+
+    Returns
+    -------
+    float
+        Specific enthalpy [J/kg dry air], zero for dry air at 0 °C.
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 30.
+    """
+    return (1.006 * temp_c + w * (2501.0 + 1.86 * temp_c)) * 1000.0
+
+
+@jit
+def dry_bulb_from_enthalpy(h, w):
+    r"""Dry-bulb temperature from specific enthalpy and humidity ratio (inverse of eq. 30).
+
+    .. math:: t = (h/1000 - 2501\,W) / (1.006 + 1.86\,W)
+
+    Parameters
+    ----------
+    h : float
+        Specific enthalpy [J/kg dry air].
+    w : float
+        Humidity ratio [kg/kg dry air].
+
+    Returns
+    -------
+    float
+        Dry-bulb temperature [°C].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 30 solved for :math:`t`.
+    """
+    return (h / 1000.0 - 2501.0 * w) / (1.006 + 1.86 * w)
+
+
+@jit
+def saturated_enthalpy(temp_c, pressure):
+    r"""Specific enthalpy of saturated moist air.
+
+    .. math:: h_s = h(t, W_s(t, p))
+
+    Parameters
+    ----------
+    temp_c : float
+        Temperature [°C], about -50 to 110 °C.
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Specific enthalpy of saturated air [J/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 23 and 30.
+    """
+    return enthalpy_moist_air(temp_c, saturation_humidity_ratio(temp_c, pressure))
+
+
+@jit
+def relative_humidity_from_humidity_ratio(temp_c, w, pressure):
+    r"""Relative humidity from dry bulb and humidity ratio.
+
+    .. math:: \phi = p_w / p_{ws}(t), \qquad p_w = p\,W/(0.621945 + W)
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C], -100 to 200 °C.
+    w : float
+        Humidity ratio [kg/kg dry air].
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Relative humidity as a fraction [-].  Not clipped: above 1 means supersaturated input.
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 12 and 20.
+    """
+    return vapor_pressure_from_humidity_ratio(w, pressure) / saturation_vapor_pressure(temp_c)
+
+
+@jit
+def moist_air_specific_volume(temp_c, w, pressure):
+    r"""Specific volume of moist air per kilogram of dry air (ideal-gas mixture).
+
+    .. math:: v = R_{da}\,(t + 273.15)\,(1 + 1.607858\,W) / p
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C].
+    w : float
+        Humidity ratio [kg/kg dry air].
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Specific volume [m³/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 26.
+    """
+    return R_DRY_AIR * (temp_c + ZERO_CELSIUS_K) * (1.0 + 1.607858 * w) / pressure
+
+
+@jit
+def moist_air_density(temp_c, w, pressure):
+    r"""Density of moist air (mass of dry air plus vapour per unit volume).
+
+    .. math:: \rho = (1 + W) / v
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C].
+    w : float
+        Humidity ratio [kg/kg dry air].
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    float
+        Density [kg/m³].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 11 and 26.
+    """
+    return (1.0 + w) / moist_air_specific_volume(temp_c, w, pressure)
+
+
+@jit
+def pressure_from_altitude(altitude_m):
+    r"""Standard-atmosphere pressure at an altitude.
+
+    .. math:: p = 101\,325\,(1 - 2.25577\times10^{-5} Z)^{5.2559}
+
+    Parameters
+    ----------
+    altitude_m : float
+        Altitude above sea level [m], valid about -5000 to 11 000 m (troposphere).
+
+    Returns
+    -------
+    float
+        Atmospheric pressure [Pa].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 3.
+    """
+    return STANDARD_PRESSURE_PA * (1.0 - 2.25577e-5 * altitude_m) ** 5.2559
+
+
+# ---------------------------------------------------------------------------------------------
+# Array versions: 1-D float64 arrays of equal length in, a new float64 array out.
+# ---------------------------------------------------------------------------------------------
+
+
+@jit
+def saturation_vapor_pressure_array(temp_c):
+    """Element-wise :func:`saturation_vapor_pressure` [Pa] of a 1-D array [°C]."""
+    out = np.empty(temp_c.shape[0])
+    for i in range(temp_c.shape[0]):
+        out[i] = saturation_vapor_pressure(temp_c[i])
+    return out
+
+
+@jit
+def humidity_ratio_from_dew_point_array(temp_dew, pressure):
+    """Element-wise :func:`humidity_ratio_from_dew_point` [kg/kg] of 1-D arrays [°C], [Pa]."""
+    out = np.empty(temp_dew.shape[0])
+    for i in range(temp_dew.shape[0]):
+        out[i] = humidity_ratio_from_dew_point(temp_dew[i], pressure[i])
+    return out
+
+
+@jit
+def humidity_ratio_from_rh_array(temp_c, rh, pressure):
+    """Element-wise :func:`humidity_ratio_from_rh` [kg/kg] of 1-D arrays [°C], [-], [Pa]."""
+    out = np.empty(temp_c.shape[0])
+    for i in range(temp_c.shape[0]):
+        out[i] = humidity_ratio_from_rh(temp_c[i], rh[i], pressure[i])
+    return out
+
+
+@jit
+def dew_point_array(w, pressure):
+    """Element-wise :func:`dew_point_from_humidity_ratio` [°C] of 1-D arrays [kg/kg], [Pa]."""
+    out = np.empty(w.shape[0])
+    for i in range(w.shape[0]):
+        out[i] = dew_point_from_humidity_ratio(w[i], pressure[i])
+    return out
+
+
+@jit
+def wet_bulb_array(temp_c, w, pressure):
+    """Element-wise :func:`wet_bulb_from_humidity_ratio` [°C] of 1-D arrays [°C], [kg/kg], [Pa]."""
+    out = np.empty(temp_c.shape[0])
+    for i in range(temp_c.shape[0]):
+        out[i] = wet_bulb_from_humidity_ratio(temp_c[i], w[i], pressure[i])
+    return out
+
+
+@jit
+def relative_humidity_array(temp_c, w, pressure):
+    """Element-wise :func:`relative_humidity_from_humidity_ratio` [-] of 1-D arrays."""
+    out = np.empty(temp_c.shape[0])
+    for i in range(temp_c.shape[0]):
+        out[i] = relative_humidity_from_humidity_ratio(temp_c[i], w[i], pressure[i])
+    return out
+
+
+@jit
+def enthalpy_array(temp_c, w):
+    """Element-wise :func:`enthalpy_moist_air` [J/kg dry air] of 1-D arrays [°C], [kg/kg]."""
+    out = np.empty(temp_c.shape[0])
+    for i in range(temp_c.shape[0]):
+        out[i] = enthalpy_moist_air(temp_c[i], w[i])
+    return out

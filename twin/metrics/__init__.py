@@ -1,0 +1,1 @@
+"""Metrics computed from a :class:`twin.results.Result`: energy, PUE family, water, policy."""

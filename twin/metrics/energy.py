@@ -1,0 +1,91 @@
+"""Energy metrics: PUE, monthly PUE, partial PUE, the energy breakdown and water.
+
+Definitions
+-----------
+- PUE = facility energy at the grid meter / IT energy (The Green Grid WP#49; the same ratio
+  as GB 40879-2021's "electric energy ratio", annual metered method R_M2).  IT energy is
+  measured at the IT equipment input (after the PDU), server fans included.
+- pPUE_cooling = (IT + cooling energy) / IT and pPUE_power = (IT + power-chain losses) / IT
+  (The Green Grid WP#49 partial PUE); cooling = CRAH fans, chillers or DX compressors, pumps,
+  tower fans; power chain = PDU, UPS, switchgear/wiring and transformer losses.  Lighting,
+  auxiliary loads and generator heaters belong to neither, so
+  ``PUE - 1 = (pPUE_cooling - 1) + (pPUE_power - 1) + other / IT``.
+- WUE (site) = tower evaporation + blowdown + drift in litres / IT kWh (The Green Grid WP#35).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.facility import POWER_COMPONENTS
+from twin.results import CHANNELS, Result
+
+COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
+POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss")
+OTHER = ("p_lighting", "p_auxiliary", "p_generator_heaters")
+J_PER_KWH = 3.6e6
+SETPOINT_TOLERANCE_K = 0.1  # supply air this much above its set point counts as "not held"
+
+
+def metric(value, unit: str, note: str = "") -> dict:
+    """A summary entry: value with its unit and, where useful, its definition or source."""
+    entry = {"value": value, "unit": unit}
+    if note:
+        entry["note"] = note
+    return entry
+
+
+def energy_kwh(result: Result, channel: str) -> float:
+    """Energy of a power channel over the period. [kWh]"""
+    return float(result[channel].sum() * result.plant.timestep_s / J_PER_KWH)
+
+
+def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
+    """Energy of a power channel by calendar month (12 values). [kWh]"""
+    months = result.time.month.to_numpy() - 1
+    return np.bincount(months, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
+
+
+def energy_summary(result: Result) -> dict:
+    """PUE, pPUE, breakdown, peak power, unmet hours and water of one result."""
+    assert set(COOLING + POWER_CHAIN + OTHER + ("p_it",)) == set(POWER_COMPONENTS)
+    it = energy_kwh(result, "p_it")
+    fac = energy_kwh(result, "p_facility")
+    parts = {c: energy_kwh(result, c) for c in POWER_COMPONENTS}
+    cooling = sum(parts[c] for c in COOLING)
+    power = sum(parts[c] for c in POWER_CHAIN)
+    monthly_pue = monthly_energy_kwh(result, "p_facility") / monthly_energy_kwh(result, "p_it")
+    dt_h = result.dt_h
+    not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
+    water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]).sum()
+                     * result.plant.timestep_s)
+    breakdown = [
+        {"component": c, "label": CHANNELS[c][1], "kwh": parts[c], "share": parts[c] / fac}
+        for c in sorted(POWER_COMPONENTS, key=lambda c: -parts[c])
+    ]
+    return {
+        "pue": metric(fac / it, "-", "facility energy / IT energy, annual metered (TGG WP#49; GB 40879-2021 method B)"),
+        "pue_monthly": metric([float(x) for x in monthly_pue], "-", "calendar months January..December"),
+        "ppue_cooling": metric((it + cooling) / it, "-", "(IT + CRAH fans + chillers + pumps + towers) / IT"),
+        "ppue_power": metric((it + power) / it, "-", "(IT + PDU + UPS + switchgear/wiring + transformer losses) / IT"),
+        "energy_facility_kwh": metric(fac, "kWh"),
+        "energy_it_kwh": metric(it, "kWh"),
+        "energy_cooling_kwh": metric(cooling, "kWh"),
+        "energy_power_chain_losses_kwh": metric(power, "kWh"),
+        "energy_other_kwh": metric(sum(parts[c] for c in OTHER), "kWh", "lighting, auxiliary, generator heaters"),
+        "breakdown": breakdown,
+        "peak_facility_kw": metric(float(result["p_facility"].max() / 1e3), "kW"),
+        "mean_it_kw": metric(float(result["p_it"].mean() / 1e3), "kW"),
+        "hours_setpoint_not_held": metric(float(not_held.sum() * dt_h), "h",
+                                          f"supply air more than {SETPOINT_TOLERANCE_K} K above its set point"),
+        "hours_chiller_curve_extrapolated": metric(float(result["curve_out_of_range"].sum() * dt_h), "h",
+                                                   "chiller ran outside its curve data range (inputs held at the range edge)"),
+        "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
+        "max_rack_inlet_c": metric(float(result["t_rack_inlet"].max()), "degC", "mean rack inlet, hottest step"),
+        "economizer_hours": {
+            "free": metric(float((result["economizer_mode"] == 2).sum() * dt_h), "h"),
+            "partial": metric(float((result["economizer_mode"] == 1).sum() * dt_h), "h"),
+        },
+        "water_site_l": metric(water_kg, "L", "evaporation + blowdown + drift, 1 kg = 1 L"),
+        "wue": metric(water_kg / it, "L/kWh", "site WUE, The Green Grid WP#35"),
+    }

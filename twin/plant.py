@@ -1,0 +1,213 @@
+"""Plant assembly: a validated scenario and its weather become the kernel's flat arrays.
+
+Everything that turns engineering inputs (kW, m3/s, rated COP at AHRI conditions, tower design
+approach) into the SI parameters of :mod:`components.facility` happens here, once per run.
+Curve sets, UPS curves and transformer data come from the TOML files in ``components/data``.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from components import psychrometrics as psy
+from components.cooling import chiller as chl
+from components.cooling.cooling_tower import CP_WATER, design_ntu
+from components.cooling.pumps import RHO_WATER, pump_design_power_w
+from components.facility import BOUNDARY, PARAM, PLANT_DX, PLANT_WATER_COOLED
+from twin.errors import InputError
+from twin.load import utilisation_series
+from twin.schema import Scenario
+from twin.weather import Weather
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
+RHO_AIR = 1.2  # kg/m3, air near 20 degC at sea level (ASHRAE Fundamentals), used to convert m3/s
+
+PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX}
+# the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
+CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air"}
+
+
+@functools.cache
+def data_table(name: str) -> dict:
+    """A TOML table from ``components/data`` (``chillers``, ``ups_curves``, ``transformers``)."""
+    with open(DATA_DIR / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _entry(table: str, name: str, key: str, file: str | None) -> dict:
+    rows = data_table(table)
+    if name not in rows:
+        raise InputError(f"unknown entry '{name}'; choose one of {sorted(rows)}", file=file, key=key)
+    return rows[name]
+
+
+def curve_array(entry: dict) -> np.ndarray:
+    """Pack a curve-set table row into the layout of :data:`chiller.CURVE_LAYOUT`."""
+    return np.array([*entry["capft"], *entry["eirft"], *entry["eirfplr"],
+                     *entry["chws_range_c"], *entry["cwe_range_c"], entry["min_unload_plr"]],
+                    dtype=float)
+
+
+def monthly(value) -> np.ndarray:
+    """Twelve monthly values from a constant or a 12-list."""
+    return np.asarray(value if isinstance(value, list) else [value] * 12, dtype=float)
+
+
+@dataclass
+class PlantArrays:
+    """The kernel inputs of one scenario plus what the event processes need."""
+
+    scenario: Scenario
+    weather: Weather
+    boundary: np.ndarray
+    params: np.ndarray
+    curves: np.ndarray
+    timestep_s: int
+    monthly_setpoints: dict[str, np.ndarray] = field(default_factory=dict)
+    design: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_steps(self) -> int:
+        return self.boundary.shape[1]
+
+    @property
+    def time(self) -> pd.DatetimeIndex:
+        return self.weather.time
+
+
+def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
+             base_dir: Path | None = None) -> PlantArrays:
+    """Turn a scenario and its weather into kernel arrays (see :mod:`components.facility`)."""
+    ts = weather.timestep_s
+    p = np.zeros(len(PARAM))
+    it, air, crah, plant, pw = scn.it, scn.air, scn.crah, scn.plant, scn.power
+
+    # IT equipment
+    p[PARAM.it_peak_w] = it.design_kw * it.occupancy * 1e3
+    p[PARAM.idle_fraction] = it.idle_fraction
+    p[PARAM.fan_fraction] = it.fan_fraction
+    p[PARAM.fan_threshold_c] = it.fan_threshold_c
+    p[PARAM.fan_slope_per_k] = it.fan_slope_per_k
+    p[PARAM.fan_speed_max] = it.fan_speed_max
+    p[PARAM.server_delta_t_k] = it.server_delta_t_k
+    p[PARAM.load_scale] = 1.0
+
+    # air side
+    setpoints = {"supply_air_c": monthly(air.supply_air_c), "chw_supply_c": monthly(plant.chw_supply_c),
+                 "cw_setpoint_c": monthly(plant.cw_setpoint_c)}
+    p[PARAM.supply_air_c] = setpoints["supply_air_c"][0]
+    p[PARAM.recirculation_min] = air.recirculation_min
+    p[PARAM.bypass] = air.bypass
+    p[PARAM.crah_units] = crah.units
+    p[PARAM.crah_unit_flow_kgs] = crah.unit_airflow_m3s * RHO_AIR
+    p[PARAM.crah_unit_fan_w] = crah.unit_fan_kw * 1e3
+    p[PARAM.crah_unit_capacity_w] = crah.unit_capacity_kw * 1e3
+    p[PARAM.crah_variable_speed] = crah.fan_control == "variable"
+    p[PARAM.crah_min_speed] = crah.min_speed
+    p[PARAM.sensible_heat_ratio] = crah.sensible_heat_ratio
+    p[PARAM.envelope_gain_w] = crah.envelope_gain_kw * 1e3
+    p_site = float(np.mean(weather.pressure))
+    p[PARAM.indoor_humidity_ratio] = psy.humidity_ratio_from_dew_point(plant.indoor_dew_point_c, p_site)
+
+    # power chain
+    tx = _entry("transformers", pw.transformer_model, "power.transformer_model", file)
+    ups = _entry("ups_curves", pw.ups_curve, "power.ups_curve", file)
+    p[PARAM.pdu_rating_w] = pw.pdu_rating_kw * 1e3
+    p[PARAM.pdu_no_load] = pw.pdu_no_load
+    p[PARAM.pdu_square_law] = pw.pdu_square_law
+    p[PARAM.ups_units] = pw.ups_units * (2 if pw.ups_topology == "2n" else 1)
+    p[PARAM.ups_unit_rating_w] = pw.ups_unit_kw * 1e3
+    p[PARAM.ups_no_load] = ups["no_load"]
+    p[PARAM.ups_proportional] = ups["proportional"]
+    p[PARAM.ups_square_law] = ups["square_law"]
+    p[PARAM.ups_loss_to_room] = pw.ups_loss_to_room
+    p[PARAM.lighting_w] = pw.lighting_fraction * it.design_kw * 1e3
+    p[PARAM.auxiliary_w] = pw.auxiliary_fraction * it.design_kw * 1e3
+    p[PARAM.auxiliary_to_room] = pw.auxiliary_to_room
+    p[PARAM.switchgear_rating_w] = pw.transformers * tx["rating_kva"] * 1e3 * pw.power_factor
+    p[PARAM.switchgear_square_law] = pw.switchgear_square_law
+    p[PARAM.tx_units] = pw.transformers
+    p[PARAM.tx_rating_va] = tx["rating_kva"] * 1e3
+    p[PARAM.tx_power_factor] = pw.power_factor
+    p[PARAM.tx_no_load_w] = tx["no_load_kw"] * 1e3
+    p[PARAM.tx_load_loss_w] = tx["load_loss_kw"] * 1e3
+    p[PARAM.generator_heater_w] = pw.generator_kw * 1e3 * pw.generator_heater_fraction
+
+    # cooling plant
+    curve_row = _entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
+    wanted = CONDENSER_OF_PLANT[plant.type]
+    if curve_row["condenser"] != wanted:
+        fitting = sorted(k for k, v in data_table("chillers").items() if v["condenser"] == wanted)
+        raise InputError(f"curve set '{plant.chiller_curves}' is for '{curve_row['condenser']}' "
+                         f"condensers; plant.type '{plant.type}' needs one of {fitting}",
+                         file=file, key="plant.chiller_curves")
+    curves = curve_array(curve_row)
+    t1, t2 = curve_row["rated_first_c"], curve_row["rated_second_c"]
+    cap_rated = plant.chiller_capacity_kw * 1e3
+    capft_rated = chl.biquadratic(curves[0:6], t1, t2)
+    eir_rated = chl.biquadratic(curves[6:12], t1, t2) * chl.quadratic(curves[12:15], 1.0)
+    p[PARAM.plant_type] = PLANT_CODES[plant.type]
+    p[PARAM.chw_supply_c] = setpoints["chw_supply_c"][0]
+    p[PARAM.chw_design_dt_k] = plant.chw_design_dt_k
+    p[PARAM.chillers_available] = plant.chillers
+    p[PARAM.chiller_cap_ref_w] = cap_rated / capft_rated
+    p[PARAM.chiller_cop_ref] = plant.chiller_rated_cop * eir_rated
+    p[PARAM.stage_up_plr] = plant.stage_up_plr
+    chw_flow_m3s = cap_rated / (RHO_WATER * CP_WATER * plant.chw_design_dt_k)
+    q_cond_design = cap_rated * (1.0 + 1.0 / plant.chiller_rated_cop)
+    cw_flow_kgs = q_cond_design / (CP_WATER * plant.cw_design_dt_k)
+    p[PARAM.chw_pump_w] = pump_design_power_w(chw_flow_m3s, plant.chw_pump_head_m, plant.pump_efficiency)
+    p[PARAM.chw_pump_variable] = plant.chw_pump_control == "variable"
+    p[PARAM.chw_pump_exponent] = 2.7  # affinity law with a little static head (assumption)
+    p[PARAM.chw_pump_min_flow] = 0.3  # minimum chiller evaporator flow (assumption, typical 30 %)
+    p[PARAM.cw_setpoint_c] = setpoints["cw_setpoint_c"][0]
+    if plant.type == "water_cooled_chiller":
+        p[PARAM.cw_pump_w] = pump_design_power_w(cw_flow_kgs / RHO_WATER, plant.cw_pump_head_m,
+                                                 plant.pump_efficiency)
+        ntu = design_ntu(plant.tower_design_wet_bulb_c, plant.tower_approach_k, plant.cw_design_dt_k,
+                         plant.tower_water_to_air, p_site)
+        if not np.isfinite(ntu):
+            raise InputError(
+                f"a tower with approach {plant.tower_approach_k} K and L/G {plant.tower_water_to_air} "
+                f"cannot reach its design point; raise the approach or lower L/G",
+                file=file, key="plant.tower_approach_k")
+        p[PARAM.tower_water_flow_kgs] = cw_flow_kgs
+        p[PARAM.tower_air_flow_kgs] = cw_flow_kgs / plant.tower_water_to_air
+        p[PARAM.tower_ntu] = ntu
+        p[PARAM.tower_fan_w] = plant.tower_fan_kw_per_mw * q_cond_design / 1e3
+        p[PARAM.tower_variable_speed] = plant.tower_fan_control == "variable"
+        p[PARAM.cycles_of_concentration] = plant.cycles_of_concentration
+        p[PARAM.drift_fraction] = plant.drift_fraction
+        p[PARAM.economizer] = plant.economizer
+        p[PARAM.economizer_effectiveness] = plant.chw_design_dt_k / (plant.chw_design_dt_k + plant.economizer_approach_k)
+        p[PARAM.economizer_margin_k] = plant.economizer_margin_k
+    elif plant.economizer:
+        raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
+                         file=file, key="plant.economizer")
+
+    # boundary conditions
+    b = np.empty((len(BOUNDARY), len(weather.time)))
+    b[BOUNDARY.temp_air] = weather.temp_air
+    b[BOUNDARY.temp_wet_bulb] = weather.temp_wet_bulb
+    b[BOUNDARY.h_air] = [psy.enthalpy_moist_air(t, w) for t, w in
+                         zip(weather.temp_air, weather.humidity_ratio)]
+    b[BOUNDARY.pressure] = weather.pressure
+    b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
+
+    design = {
+        "it_design_kw": it.design_kw,
+        "racks": it.racks,
+        "kw_per_rack": it.design_kw / it.racks,
+        "chiller_capacity_total_kw": plant.chiller_capacity_kw * plant.chillers,
+        "crah_capacity_total_kw": crah.unit_capacity_kw * crah.units,
+        "ups_capacity_kw": pw.ups_unit_kw * pw.ups_units,
+        "transformer_capacity_kva": tx["rating_kva"] * pw.transformers,
+    }
+    return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
+                       timestep_s=ts, monthly_setpoints=setpoints, design=design)

@@ -1,0 +1,126 @@
+"""Simulation results: the raw output channels, their units, and the xarray view.
+
+The kernel writes every channel of :data:`components.facility.OUTPUT` in SI units (W, degC,
+kg/s).  :class:`Result` keeps that array and builds an :class:`xarray.Dataset` on demand, with
+``units`` and ``long_name`` in each variable's ``attrs``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from components.facility import OUTPUT
+from twin.plant import PlantArrays
+
+# channel -> (unit, description)
+CHANNELS: dict[str, tuple[str, str]] = {
+    "p_facility": ("W", "facility power at the grid meter (transformer primary)"),
+    "p_it": ("W", "IT equipment power, server fans included"),
+    "p_it_fans": ("W", "server fan power (part of p_it)"),
+    "p_pdu_loss": ("W", "PDU loss"),
+    "p_ups_loss": ("W", "UPS loss"),
+    "p_switchgear_loss": ("W", "LV switchgear and wiring loss"),
+    "p_transformer_loss": ("W", "10/0.4 kV transformer loss"),
+    "p_lighting": ("W", "lighting"),
+    "p_auxiliary": ("W", "auxiliary loads (BMS, security, fire systems)"),
+    "p_generator_heaters": ("W", "generator block heaters"),
+    "p_crah_fans": ("W", "CRAH/CRAC fans"),
+    "p_chillers": ("W", "chiller or DX compressors"),
+    "p_chw_pumps": ("W", "chilled-water pumps"),
+    "p_cw_pumps": ("W", "condenser-water pumps"),
+    "p_tower_fans": ("W", "cooling-tower fans"),
+    "q_room_sensible": ("W", "sensible heat removed from conditioned rooms"),
+    "q_latent": ("W", "latent load on the cooling coils"),
+    "q_coil": ("W", "total cooling-coil load"),
+    "q_economizer": ("W", "heat removed by the water-side economizer"),
+    "q_evaporator": ("W", "chiller evaporator load met"),
+    "q_condenser": ("W", "chiller condenser heat"),
+    "q_rejected_wet": ("W", "heat rejected by cooling towers"),
+    "q_rejected_dry": ("W", "heat rejected to outdoor air directly (air-cooled condensers, electrical rooms)"),
+    "q_unmet": ("W", "cooling load the plant could not meet"),
+    "t_supply_air": ("degC", "supply-air temperature"),
+    "t_supply_air_setpoint": ("degC", "supply-air set point in force"),
+    "t_rack_inlet": ("degC", "mean rack inlet temperature"),
+    "t_return_air": ("degC", "CRAH return-air temperature"),
+    "t_chw_supply": ("degC", "chilled-water supply temperature"),
+    "t_condenser": ("degC", "condenser entering temperature (water, or outdoor air for air-cooled)"),
+    "server_fan_speed": ("1", "server fan speed relative to nominal"),
+    "recirculation": ("1", "recirculated fraction of server intake air"),
+    "economizer_mode": ("1", "0 mechanical, 1 partial economizer, 2 free cooling"),
+    "chillers_on": ("1", "chillers running"),
+    "chiller_plr": ("1", "part-load ratio of each running chiller"),
+    "tower_air_ratio": ("1", "cooling-tower air flow relative to design"),
+    "crah_flow_ratio": ("1", "CRAH airflow relative to design"),
+    "water_evaporation": ("kg s-1", "tower evaporation"),
+    "water_drift": ("kg s-1", "tower drift"),
+    "water_blowdown": ("kg s-1", "tower blowdown"),
+    "curve_out_of_range": ("1", "1 when a chiller ran outside its curve data range"),
+    "utilisation": ("1", "IT utilisation after events"),
+}
+assert list(CHANNELS) == [m.name for m in OUTPUT], "CHANNELS must describe every OUTPUT"
+
+
+@dataclass
+class Result:
+    """Output of one simulated period."""
+
+    plant: PlantArrays
+    out: np.ndarray
+    events: list[tuple[float, str]] = field(default_factory=list)
+    runtime_s: float = 0.0
+
+    @property
+    def time(self) -> pd.DatetimeIndex:
+        return self.plant.time
+
+    @property
+    def dt_h(self) -> float:
+        return self.plant.timestep_s / 3600.0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.out[OUTPUT[name]]
+
+    def to_dataset(self):
+        """The full time series as an :class:`xarray.Dataset` with units in ``attrs``."""
+        import xarray as xr
+
+        w = self.plant.weather
+        data = {name: ("time", self.out[OUTPUT[name]], {"units": unit, "long_name": desc})
+                for name, (unit, desc) in CHANNELS.items()}
+        data["temp_air"] = ("time", w.temp_air, {"units": "degC", "long_name": "outdoor dry bulb"})
+        data["temp_wet_bulb"] = ("time", w.temp_wet_bulb, {"units": "degC", "long_name": "outdoor wet bulb"})
+        utc = (self.time - pd.Timedelta(hours=w.tz_hours)).to_numpy()
+        ds = xr.Dataset(data, coords={"time": ("time", utc, {"long_name": "step start, UTC"})})
+        ds.attrs.update({
+            "title": f"dctwin results: {self.plant.scenario.scenario.name}",
+            "site": w.site_id, "weather_file": w.source_file,
+            "timezone": f"UTC{w.tz_hours:+g}", "timestep_s": self.plant.timestep_s,
+            "conventions": "power in W (consumer frame), temperatures in degC, water in kg/s",
+        })
+        return ds
+
+
+def atomic_write(path: Path, write) -> None:
+    """Write a file through a temporary file in the same folder, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_netcdf(result: Result, path: Path) -> None:
+    """Write the full time series to NetCDF4 (h5netcdf engine), atomically."""
+    ds = result.to_dataset()
+    atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))

@@ -1,0 +1,224 @@
+"""Scenario files: their structure, units, allowed ranges and sourced defaults.
+
+A scenario is a TOML file validated by the pydantic models below.  Every field documents its
+unit in the name suffix (``_kw``, ``_c``, ``_k``, ``_m3s``...) or its description, and every
+default names its source (a standard, paper, datasheet or "assumption" with a reason).
+Unknown keys, wrong types and out-of-range values are rejected by :func:`load_scenario` with an
+:class:`~twin.errors.InputError` that names the file and the key path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from twin.errors import InputError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+MonthlyC = Union[float, Annotated[list[float], Field(min_length=12, max_length=12)]]
+
+
+class UtilisationCsv(_Model):
+    """Utilisation as a CSV time series, resampled onto the simulation step."""
+
+    csv: str = Field(description="CSV file (relative to the scenario file) with a time column and a utilisation column")
+    column: str = Field("utilisation", description="column holding utilisation as a fraction 0-1")
+    time_column: str = Field("time", description="column holding timestamps (local standard time)")
+
+
+class LoadStep(_Model):
+    """A step change of IT load at a given time (a SimPy event)."""
+
+    at: str = Field(description="local time of the step, ISO format, e.g. '2025-07-01' or '2025-07-01T08:00'")
+    scale: float = Field(gt=0.0, le=5.0, description="utilisation multiplier from this time on [-]")
+
+
+class Scenario_(_Model):
+    name: str = Field("unnamed", description="short name shown in reports")
+    description: str = ""
+    site: str = Field("guangzhou", description="bundled site id (see `dctwin sites`) or path to an EPW/.epw.gz file")
+    year: int = Field(2025, ge=1900, le=2100, description="calendar year used for weekdays and tariff days; must not be a leap year")
+    timestep_min: Literal[60, 30, 15, 10, 5] = Field(60, description="simulation time step [min]")
+    seed: int = Field(1, ge=0, description="seed of every stochastic event process")
+
+
+class It(_Model):
+    design_kw: float = Field(gt=0.0, le=1e6, description="design IT capacity: power of a full room at 100 % utilisation and nominal fan speed [kW]")
+    racks: int = Field(gt=0, le=1_000_000, description="number of IT racks; design_kw/racks gives kW per rack")
+    occupancy: Fraction = Field(1.0, description=(
+        "fraction of the design IT capacity actually installed (rack fill, 上架率) [-]. Guangdong average "
+        "61.8 % at end-2019 (figures.md 4.2, S)"))
+    utilisation: Union[Fraction, Annotated[list[Fraction], Field(min_length=24, max_length=24)], UtilisationCsv] = Field(
+        0.4, description="CPU utilisation: a constant, 24 hourly values (local time), or a CSV series [-]")
+    annual_growth: float = Field(0.0, ge=-0.5, le=1.0, description="utilisation growth per year, compounded over simulated time [-/yr]")
+    idle_fraction: Fraction = Field(0.45, description=(
+        "server idle power / peak power [-]. Source: SPECpower_ssj2008 results of 2012-2016 volume servers "
+        "span roughly 0.25-0.6 (M); 0.45 is an assumption for a legacy fleet"))
+    fan_fraction: Fraction = Field(0.04, description=(
+        "server fan share of peak power at nominal speed [-]. Assumption: 3-5 % for 1U/2U servers at 25 degC inlet (M)"))
+    fan_threshold_c: float = Field(25.0, ge=10.0, le=40.0, description=(
+        "inlet temperature above which server fans speed up [degC]. Source: ASHRAE TC 9.9 Thermal Guidelines 5th ed. "
+        "(2021): fan speed rises above ~25-27 degC (S)"))
+    fan_slope_per_k: float = Field(0.08, ge=0.0, le=1.0, description=(
+        "fan speed increase per K above the threshold [1/K]. Assumption chosen so IT power rises ~10 % at 32 degC "
+        "inlet, within the 7-20 % ASHRAE TC 9.9 reports for 35 degC (M)"))
+    fan_speed_max: float = Field(2.0, ge=1.0, le=4.0, description="maximum server fan speed relative to nominal [-] (assumption)")
+    server_delta_t_k: float = Field(12.0, gt=3.0, le=30.0, description=(
+        "server air temperature rise at peak power and nominal fans [K]. Source: ASHRAE TC 9.9 (typical 10-15 K, S)"))
+    load_steps: list[LoadStep] = Field(default_factory=list, description="IT load step changes (events)")
+
+
+class Air(_Model):
+    containment: Literal["none", "cold_aisle", "hot_aisle"] = Field("none", description="aisle containment (label; its effect is in recirculation_min and bypass)")
+    recirculation_min: float = Field(0.12, ge=0.0, lt=0.9, description=(
+        "minimum fraction of server intake that is recirculated exhaust [-]. Assumption for open aisles "
+        "without blanking panels (RTI/SHI practice: SHI 0.2-0.4 in poor rooms, figures.md 2.3)"))
+    bypass: float = Field(0.35, ge=0.0, lt=0.95, description=(
+        "fraction of CRAH air that bypasses the IT equipment [-]. Assumption for a raised floor with open "
+        "cable cut-outs (RTI well below 100 %, figures.md 2.3)"))
+    supply_air_c: MonthlyC = Field(18.0, description=(
+        "supply-air set point, constant or 12 monthly values [degC]. Assumption: conservative legacy practice "
+        "at the bottom of the GB 50174-2017 18-27 degC cold-aisle range"))
+
+    @field_validator("supply_air_c")
+    @classmethod
+    def _supply_range(cls, v):
+        for x in (v if isinstance(v, list) else [v]):
+            if not 10.0 <= x <= 32.0:
+                raise ValueError(f"supply-air set point must be within 10-32 degC (ASHRAE A1 allowable is 15-32), got {x}")
+        return v
+
+
+class Crah(_Model):
+    units: int = Field(22, ge=1, le=10000, description="CRAH units installed and running [-]")
+    unit_capacity_kw: float = Field(110.0, gt=0.0, description="sensible cooling capacity per unit [kW]")
+    unit_airflow_m3s: float = Field(8.0, gt=0.0, description="design airflow per unit [m3/s]")
+    unit_fan_kw: float = Field(5.5, gt=0.0, description=(
+        "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (figures.md 2.3, S); 5.5/110 = 5 %"))
+    fan_control: Literal["fixed", "variable"] = Field("fixed", description="fixed-speed or variable-speed (EC/VFD) fans")
+    min_speed: Fraction = Field(0.3, description="minimum fan speed of variable-speed fans [-] (assumption: typical EC fan turndown)")
+    sensible_heat_ratio: float = Field(0.97, ge=0.8, le=1.0, description=(
+        "sensible / total coil load [-]. Source: Lei & Masanet 2020 Table 3, 95-99 % (figures.md 2.3, S)"))
+    envelope_gain_kw: float = Field(0.0, ge=-1e5, le=1e5, description="net heat gain through the envelope [kW] (assumption: internal loads dominate; 0)")
+
+
+class Plant(_Model):
+    type: Literal["water_cooled_chiller", "dx"] = Field("water_cooled_chiller", description="chilled-water plant with towers, or DX CRAC units with air-cooled condensers")
+    chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
+    chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
+    chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
+        "COP at AHRI 550/590 full-load conditions [-]. Assumption: a 2010-era centrifugal about 12 % below "
+        "ASHRAE 90.1-2019 Path A (6.28, figures.md 2.1, P) for age and fouling"))
+    chiller_curves: str = Field("doe2_centrifugal_5_50cop", description="curve set from components/data/chillers.toml")
+    stage_up_plr: float = Field(0.9, gt=0.2, le=1.0, description="start another chiller above this part-load ratio [-] (assumption)")
+    chw_supply_c: MonthlyC = Field(7.0, description="chilled-water supply set point [degC] (legacy 7/12 degC design, GB 50736 practice)")
+    chw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="chilled-water design temperature difference [K]")
+    chw_pump_head_m: float = Field(32.0, gt=0.0, le=150.0, description="CHW pump head [m] (assumption, typical primary loop)")
+    cw_pump_head_m: float = Field(25.0, gt=0.0, le=150.0, description="condenser pump head [m] (assumption)")
+    pump_efficiency: float = Field(0.65, gt=0.1, le=0.95, description="wire-to-water pump efficiency [-] (assumption)")
+    chw_pump_control: Literal["constant", "variable"] = "constant"
+    cw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="condenser water design range [K] (32/37 degC GB practice)")
+    cw_setpoint_c: MonthlyC = Field(30.0, description="tower leaving-water set point [degC] (assumption: fixed legacy set point)")
+    tower_design_wet_bulb_c: float = Field(28.0, ge=10.0, le=35.0, description="tower design wet bulb [degC] (Guangzhou ~0.4 % design wet bulb, M)")
+    tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description="tower design approach [K]. Source: 2.8-6.7 K (Lei & Masanet, figures.md 2.2, S)")
+    tower_water_to_air: float = Field(1.1, ge=0.5, le=2.0, description="design water/air mass-flow ratio L/G [-] (assumption, typical 0.8-1.5)")
+    tower_fan_kw_per_mw: float = Field(12.0, gt=0.0, le=100.0, description="tower fan power per MW of design heat rejection [kW/MW] (assumption, ~0.05 hp/ton)")
+    tower_fan_control: Literal["single_speed", "variable"] = "single_speed"
+    cycles_of_concentration: float = Field(4.0, gt=1.5, le=20.0, description="tower cycles of concentration [-] (assumption; 3-6 typical)")
+    drift_fraction: float = Field(5e-5, ge=0.0, le=0.005, description="drift as a fraction of circulating water [-]. Source: 0.005-0.5 % (figures.md 2.2, S)")
+    economizer: bool = Field(False, description="water-side economizer (plate HX)")
+    economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
+    economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
+    indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
+
+
+class Power(_Model):
+    transformers: int = Field(2, ge=1, le=1000, description="energised 10/0.4 kV transformers sharing the load [-]")
+    transformer_model: str = Field("scb10_2000", description="entry of components/data/transformers.toml")
+    power_factor: float = Field(0.95, gt=0.5, le=1.0, description="load power factor [-] (assumption)")
+    ups_topology: Literal["2n", "n+1", "n"] = "2n"
+    ups_units: int = Field(2, ge=1, le=1000, description="UPS units per side (2N) or in total (N+1, N) [-]")
+    ups_unit_kw: float = Field(600.0, gt=0.0, description="rated output per UPS unit [kW]")
+    ups_curve: str = Field("wp113_typical", description="entry of components/data/ups_curves.toml")
+    ups_loss_to_room: Fraction = Field(1.0, description="share of UPS loss released in conditioned rooms [-] (assumption: UPS rooms are air conditioned)")
+    pdu_rating_kw: float = Field(2400.0, gt=0.0, description="total PDU rating [kW]")
+    pdu_no_load: Fraction = Field(0.015, description="PDU no-load loss, fraction of rating. Source: WP113 Table 2 (S)")
+    pdu_square_law: Fraction = Field(0.015, description="PDU square-law loss at rating. Source: WP113 Table 2 (S)")
+    switchgear_square_law: Fraction = Field(0.015, description="switchgear 0.5 % + wiring 1 % square-law loss at rating. Source: WP113 Table 2 (S)")
+    lighting_fraction: Fraction = Field(0.01, description="lighting, fraction of design IT, always on [-]. Source: WP113 Table 2 (S)")
+    auxiliary_fraction: Fraction = Field(0.005, description="BMS, security, fire systems, fraction of design IT [-] (assumption; no public figure)")
+    auxiliary_to_room: Fraction = Field(0.5, description="share of auxiliary power released in conditioned space [-] (assumption)")
+    generator_kw: float = Field(2500.0, ge=0.0, description="standby generator rating [kW]")
+    generator_heater_fraction: Fraction = Field(0.003, description="block heaters etc., fraction of generator rating [-]. Source: WP113 Table 2 (S)")
+
+
+class Control(_Model):
+    interval_h: float = Field(24.0, gt=0.0, le=744.0, description="supervisory control interval [h] (a SimPy event; set points may change here)")
+
+
+class Scenario(_Model):
+    """A whole scenario file."""
+
+    scenario: Scenario_ = Field(default_factory=Scenario_)
+    it: It
+    air: Air = Field(default_factory=Air)
+    crah: Crah = Field(default_factory=Crah)
+    plant: Plant = Field(default_factory=Plant)
+    power: Power = Field(default_factory=Power)
+    control: Control = Field(default_factory=Control)
+
+
+def _format_error(err: dict) -> tuple[str, str]:
+    key = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "union[", "list[", "float", "int", "UtilisationCsv")))
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    ctx = err.get("ctx") or {}
+    bounds = {k: ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx}
+    if bounds:
+        words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+        allowed = " and ".join(f"{words[k]} {v}" for k, v in bounds.items())
+        msg = f"{msg} (allowed: {allowed}; got {err.get('input')!r})"
+    elif "input" in err and err["type"] != "extra_forbidden" and err["type"] != "missing":
+        msg = f"{msg} (got {err['input']!r})"
+    return key, msg
+
+
+def validate_scenario(data: dict, file: str | None = None) -> Scenario:
+    """Validate a scenario dictionary; raise :class:`InputError` naming the first bad key."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # Prefer the most specific error (pydantic reports every union branch)
+        err = max(errors, key=lambda e: len(e["loc"]))
+        if any(e["type"] == "extra_forbidden" for e in errors):
+            err = next(e for e in errors if e["type"] == "extra_forbidden")
+        key, msg = _format_error(err)
+        more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise InputError(msg + more, file=file, key=key) from None
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML file; a missing or malformed file is an :class:`InputError`."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    return validate_scenario(read_toml(path), file=str(path))

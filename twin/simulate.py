@@ -1,0 +1,62 @@
+"""Run one scenario: weather, plant assembly, the SimPy loop, and the result."""
+
+from __future__ import annotations
+
+import time as _time
+from pathlib import Path
+
+import pandas as pd
+
+from twin import loop
+from twin.errors import InputError
+from twin.plant import PlantArrays, assemble
+from twin.results import Result
+from twin.schema import Scenario, load_scenario
+from twin.weather import load_weather
+
+
+def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> PlantArrays:
+    """Load the scenario's weather and assemble its plant arrays."""
+    s = scn.scenario
+    weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
+                           file_for_errors=file, key_for_errors="scenario.site")
+    return assemble(scn, weather, file=file, base_dir=base_dir)
+
+
+def _load_steps(plant: PlantArrays, file: str | None) -> list[tuple[pd.Timestamp, float]]:
+    steps = []
+    for k, step in enumerate(plant.scenario.it.load_steps):
+        try:
+            at = pd.Timestamp(step.at)
+        except ValueError:
+            raise InputError(f"not a date/time: {step.at!r}", file=file, key=f"it.load_steps.{k}.at") from None
+        if not plant.time[0] <= at <= plant.time[-1]:
+            raise InputError(f"{at} is outside the simulated period {plant.time[0]} .. {plant.time[-1]}",
+                             file=file, key=f"it.load_steps.{k}.at")
+        steps.append((at, step.scale))
+    return steps
+
+
+def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
+    """Simulate a prepared plant with the standard event processes."""
+    t0 = _time.perf_counter()
+    sim = loop.Simulation(plant)
+    env = sim.env
+    env.process(loop.monthly_setpoints(sim, plant.monthly_setpoints))
+    steps = _load_steps(plant, file)
+    if steps:
+        env.process(loop.load_steps(sim, steps))
+    env.process(loop.control_updates(sim, plant.scenario.control.interval_h * 3600.0, loop.fixed_setpoints))
+    out = sim.run()
+    return Result(plant=plant, out=out, events=sim.events, runtime_s=_time.perf_counter() - t0)
+
+
+def run_scenario(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> Result:
+    """Simulate a validated scenario."""
+    return run_plant(prepare(scn, file=file, base_dir=base_dir), file=file)
+
+
+def run_file(path: str | Path) -> Result:
+    """Read, validate and simulate a scenario file."""
+    path = Path(path)
+    return run_scenario(load_scenario(path), file=str(path), base_dir=path.parent)
