@@ -1,0 +1,49 @@
+"""The ``dctwin`` command line.
+
+Each sub-command lives in its own module under :mod:`twin.commands` with two functions:
+``add_parser(subparsers)`` and ``main(args) -> int``.  Every user error is an
+:class:`~twin.errors.InputError`; it is printed as one line on stderr and the process exits
+with status 2 before any output file is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from twin.errors import InputError
+
+COMMANDS = ("run", "sites")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dctwin",
+        description="Digital twin of data-centre cooling and power chains (annual PUE, pPUE, WUE, cost, compliance).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"twin.commands.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(f"dctwin: error: {exc}", file=sys.stderr)
+        return InputError.exit_code
+    except BrokenPipeError:  # e.g. `dctwin run --json | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("dctwin: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``dctwin`` command line, one module each."""

@@ -1,0 +1,34 @@
+"""The run summary: every headline figure with its unit and definition, as one dictionary.
+
+``dctwin run --json`` prints it, ``--out`` writes it as ``summary.json``, and the terminal
+table is rendered from it, so the three never disagree.  Metric modules add their own blocks.
+"""
+
+from __future__ import annotations
+
+from twin.metrics.energy import energy_summary, metric
+from twin.results import Result
+
+
+def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
+    """Summary dictionary of one result (JSON-serialisable)."""
+    plant = result.plant
+    scn = plant.scenario
+    w = plant.weather
+    summary = {
+        "scenario": {
+            "name": scn.scenario.name,
+            "file": scenario_file,
+            "site": w.site_id,
+            "site_name": w.name,
+            "weather_file": w.source_file,
+            "weather_repaired_hours": metric(w.repaired_hours, "h",
+                                             "hours whose dew point > dry bulb or RH > 100 % were repaired on load"),
+            "year": scn.scenario.year,
+            "timestep_min": scn.scenario.timestep_min,
+            "design": plant.design,
+        },
+        "run": {"runtime_s": metric(result.runtime_s, "s"), "events": len(result.events)},
+    }
+    summary.update(energy_summary(result))
+    return summary
