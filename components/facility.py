@@ -56,6 +56,7 @@ BOUNDARY = IntEnum("BOUNDARY", [
     "h_air",             # outdoor air enthalpy [J/kg dry air]
     "pressure",          # barometric pressure [Pa]
     "utilisation",       # IT utilisation before event scaling [-]
+    "it_power_w",        # measured IT power replacing the server model when >= 0 (meter replay) [W]
 ], start=0)
 
 PARAM = IntEnum("PARAM", [
@@ -107,12 +108,24 @@ _FIXED_POINT_ITERATIONS = 30
 
 
 @jit
-def _air_side(p, utilisation, temp_supply):
+def _server(p, utilisation, speed, it_power_measured):
+    """Server power and fan power; a measured IT power (>= 0) replaces the model's total."""
+    p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w], p[PARAM.idle_fraction],
+                                  p[PARAM.fan_fraction])
+    if it_power_measured >= 0.0:
+        p_fans = min(p_fans, it_power_measured)
+        p_it = it_power_measured
+    return p_it, p_fans
+
+
+@jit
+def _air_side(p, utilisation, temp_supply, it_power_measured):
     """IT power, server fans and air management at a given supply-air temperature.
 
     Solves the coupling fan speed -> server airflow -> recirculation -> inlet temperature ->
     fan speed by fixed-point iteration (it contracts: the speed slope times the recirculation
-    rise is well below one for physical inputs).
+    rise is well below one for physical inputs).  ``it_power_measured`` < 0 means "use the
+    server model"; otherwise it is the metered IT power.
     Returns ``(p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server)``.
     """
     cp = air.CP_AIR
@@ -127,8 +140,7 @@ def _air_side(p, utilisation, temp_supply):
     t_inlet = temp_supply
     dt_server = 0.0
     for _ in range(_FIXED_POINT_ITERATIONS):
-        p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w],
-                                      p[PARAM.idle_fraction], p[PARAM.fan_fraction])
+        p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
         m_server = m_server_nominal * speed
         dt_server = p_it / (m_server * cp)
         if p[PARAM.crah_variable_speed] > 0.5:
@@ -143,8 +155,7 @@ def _air_side(p, utilisation, temp_supply):
             speed = new_speed
             break
         speed = new_speed
-    p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w],
-                                  p[PARAM.idle_fraction], p[PARAM.fan_fraction])
+    p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
     return p_it, p_fans, speed, m_server, m_crah, m_crah / m_crah_max, r, t_inlet, dt_server
 
 
@@ -333,7 +344,7 @@ def _step(b, p, curves, o, i):
     # pass 1 at the set point; pass 2 only if the plant falls short and the air warms up
     for _ in range(2):
         (p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet,
-         dt_server) = _air_side(p, utilisation, t_sa)
+         dt_server) = _air_side(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i])
         if p[PARAM.crah_variable_speed] > 0.5:
             p_crah = p[PARAM.crah_units] * air.affinity_fan_power_w(p[PARAM.crah_unit_fan_w], crah_ratio)
         else:

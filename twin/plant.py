@@ -82,8 +82,12 @@ class PlantArrays:
 
 
 def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
-             base_dir: Path | None = None) -> PlantArrays:
-    """Turn a scenario and its weather into kernel arrays (see :mod:`components.facility`)."""
+             base_dir: Path | None = None, it_power_w: np.ndarray | None = None) -> PlantArrays:
+    """Turn a scenario and its weather into kernel arrays (see :mod:`components.facility`).
+
+    ``it_power_w`` (one value per step, W; NaN or negative where unknown) replaces the server
+    model's IT power, e.g. to replay metered data.
+    """
     ts = weather.timestep_s
     p = np.zeros(len(PARAM))
     it, air, crah, plant, pw = scn.it, scn.air, scn.crah, scn.plant, scn.power
@@ -199,6 +203,10 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
                          zip(weather.temp_air, weather.humidity_ratio)]
     b[BOUNDARY.pressure] = weather.pressure
     b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
+    b[BOUNDARY.it_power_w] = -1.0
+    if it_power_w is not None:
+        measured = np.asarray(it_power_w, dtype=float)
+        b[BOUNDARY.it_power_w] = np.where(np.isfinite(measured) & (measured >= 0.0), measured, -1.0)
 
     design = {
         "it_design_kw": it.design_kw,
