@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -165,7 +165,11 @@ class Control(_Model):
 
 
 class Scenario(_Model):
-    """A whole scenario file."""
+    """A whole scenario file.
+
+    ``measures`` lists retrofit measures as ``{name = "...", <parameter> = ...}`` tables; they are
+    validated and applied by :func:`twin.measures.apply_measures`.
+    """
 
     scenario: Scenario_ = Field(default_factory=Scenario_)
     it: It
@@ -174,6 +178,15 @@ class Scenario(_Model):
     plant: Plant = Field(default_factory=Plant)
     power: Power = Field(default_factory=Power)
     control: Control = Field(default_factory=Control)
+    measures: list[dict[str, Any]] = Field(default_factory=list, description="retrofit measures applied in order")
+
+    @field_validator("measures")
+    @classmethod
+    def _named(cls, v):
+        for k, m in enumerate(v):
+            if "name" not in m:
+                raise ValueError(f"measure {k} has no 'name'")
+        return v
 
 
 def _format_error(err: dict) -> tuple[str, str]:

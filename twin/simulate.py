@@ -9,6 +9,7 @@ import pandas as pd
 
 from twin import loop
 from twin.errors import InputError
+from twin.measures import apply_measures
 from twin.plant import PlantArrays, assemble
 from twin.results import Result
 from twin.schema import Scenario, load_scenario
@@ -16,7 +17,8 @@ from twin.weather import load_weather
 
 
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> PlantArrays:
-    """Load the scenario's weather and assemble its plant arrays."""
+    """Apply the scenario's measures, load its weather and assemble its plant arrays."""
+    scn = apply_measures(scn, file=file)
     s = scn.scenario
     weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
                            file_for_errors=file, key_for_errors="scenario.site")
