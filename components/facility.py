@@ -105,6 +105,9 @@ POWER_COMPONENTS = (
 
 CP_WATER = tower.CP_WATER
 _FIXED_POINT_ITERATIONS = 30
+# condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
+# temperature changes by less than 1e-4 K, which takes two or three passes
+_PLANT_ITERATIONS = 8
 
 
 @jit
@@ -219,7 +222,8 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
         t_cw = t_wb + 4.0
-    for _ in range(4):
+    for _ in range(_PLANT_ITERATIONS):
+        t_cw_previous = t_cw
         if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
             c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
             q_hx, mode = eco.economizer_duty_w(q_chw, t_chwr, t_cw, c_min,
@@ -237,6 +241,8 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
         p_cwp = n_cells * p[PARAM.cw_pump_w]
         q_tower = q_evap - q_unmet + p_ch + q_hx + p_cwp
         t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p)
+        if abs(t_cw - t_cw_previous) < 1e-4:
+            break
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + p_ch + q_hx + p_cwp
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],

@@ -199,8 +199,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     b = np.empty((len(BOUNDARY), len(weather.time)))
     b[BOUNDARY.temp_air] = weather.temp_air
     b[BOUNDARY.temp_wet_bulb] = weather.temp_wet_bulb
-    b[BOUNDARY.h_air] = [psy.enthalpy_moist_air(t, w) for t, w in
-                         zip(weather.temp_air, weather.humidity_ratio)]
+    b[BOUNDARY.h_air] = psy.enthalpy_moist_air(weather.temp_air, weather.humidity_ratio)
     b[BOUNDARY.pressure] = weather.pressure
     b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
     b[BOUNDARY.it_power_w] = -1.0

@@ -36,6 +36,7 @@ CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
 FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
+_BISECTIONS = 32  # halves the bracket to ~1e-8 of its width (air ratio or 40 K of water temperature)
 
 
 @jit
@@ -128,7 +129,7 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
         lo = FREE_CONVECTION
         hi = 1.0
-        for _ in range(40):
+        for _ in range(_BISECTIONS):
             mid = 0.5 * (lo + hi)
             if heat_rejected_w(mid, t_in, temp_setpoint, h_air_in, pressure, water_flow,
                                air_flow_design, ntu_design) >= q_w:
@@ -139,7 +140,7 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
     # Set point out of reach: the leaving temperature floats up at full fan.
     lo = temp_setpoint
     hi = temp_setpoint + 40.0
-    for _ in range(50):
+    for _ in range(_BISECTIONS):
         mid = 0.5 * (lo + hi)
         if heat_rejected_w(1.0, mid + rng, mid, h_air_in, pressure, water_flow,
                            air_flow_design, ntu_design) >= q_w:

@@ -1,0 +1,32 @@
+# dctwin: two commands set everything up on a fresh machine (Python 3.11, package registries only).
+#   make demo   - create .venv, install dctwin, run the main job on the bundled default
+#   make test   - install the test extras too, run the whole test suite (what .ci/run calls)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test install install-test bench clean-cache
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -e ".[test]"
+
+demo: install
+	$(BIN)/dctwin run --out results/demo
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/annual_run.py
+
+# Numba caches compiled kernels next to their sources; clear them after editing components/.
+clean-cache:
+	find components -name '*.nbi' -delete -o -name '*.nbc' -delete

@@ -1,0 +1,87 @@
+"""Speed of one annual hourly run of the bundled default scenario.
+
+Three numbers, each in its own sense of "time to a result":
+
+- **warm**: median of repeated runs in one process after a warm-up (weather cached, kernels
+  compiled) - the per-scenario cost inside a sweep;
+- **first run, fresh install**: a new process with an empty Numba cache directory, so every
+  kernel compiles (`NUMBA_CACHE_DIR` points to a temporary folder; the weather disk cache is
+  also emptied with `DCTWIN_CACHE_DIR`);
+- **later process**: a new process that finds the Numba and weather caches filled by the run
+  before.
+
+Run: ``.venv/bin/python benchmarks/annual_run.py``.  Results go to
+``benchmarks/results/annual_run.json`` with the machine's CPU count and load average, because
+these are measurements, not pass/fail tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "guangzhou_legacy.toml"
+CHILD = """
+import time, sys
+t0 = time.perf_counter()
+from twin.simulate import run_file
+from twin.summary import build_summary
+r = run_file(sys.argv[1]); s = build_summary(r)
+print(time.perf_counter() - t0, s["pue"]["value"])
+"""
+
+
+def warm(n: int = 30) -> dict:
+    from twin.simulate import prepare, run_plant
+    from twin.schema import load_scenario
+    from twin.summary import build_summary
+
+    scn = load_scenario(SCENARIO)
+    build_summary(run_plant(prepare(scn)))
+    times_total, times_loop = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        plant = prepare(scn)
+        t1 = time.perf_counter()
+        result = run_plant(plant)
+        build_summary(result)
+        t2 = time.perf_counter()
+        times_total.append(t2 - t0)
+        times_loop.append(result.runtime_s)
+    return {"median_total_ms": 1e3 * statistics.median(times_total),
+            "median_simpy_plus_kernels_ms": 1e3 * statistics.median(times_loop),
+            "runs": n}
+
+
+def child(env: dict) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", CHILD, str(SCENARIO)], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    return time.perf_counter() - t0, float(out[0])
+
+
+def main() -> None:
+    results = {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache)
+        wall, inner = child(env)
+        results["first_run_fresh_install_s"] = {"process_wall": wall, "import_to_summary": inner}
+        wall, inner = child(env)
+        results["later_process_s"] = {"process_wall": wall, "import_to_summary": inner}
+    results["warm"] = warm()
+    results["loadavg_after"] = os.getloadavg()
+    out = ROOT / "benchmarks" / "results" / "annual_run.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Monotonic sanity of the physics, with hypothesis where it fits."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components.cooling import chiller as chl
+from components.cooling import cooling_tower as tower
+from components.facility import BOUNDARY, OUTPUT, run_span
+from components.power.losses import efficiency, quadratic_loss_w
+from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
+from twin.plant import curve_array, data_table
+
+P_ATM = 101325.0
+
+
+def _plant_at(plant, temp_air, temp_wb, utilisation=0.4):
+    """Run the default plant for one step at the given outdoor conditions."""
+    b = plant.boundary[:, :1].copy()
+    w = humidity_ratio_from_wet_bulb(temp_air, temp_wb, P_ATM)
+    b[BOUNDARY.temp_air, 0] = temp_air
+    b[BOUNDARY.temp_wet_bulb, 0] = temp_wb
+    b[BOUNDARY.h_air, 0] = enthalpy_moist_air(temp_air, w)
+    b[BOUNDARY.pressure, 0] = P_ATM
+    b[BOUNDARY.utilisation, 0] = utilisation
+    out = np.empty((len(OUTPUT), 1))
+    run_span(0, 1, b, plant.params.copy(), plant.curves, out)
+    return out[:, 0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(wb=st.floats(8.0, 29.0), dwb=st.floats(0.5, 4.0))
+def test_hotter_wet_bulb_means_more_chiller_power(legacy_result, wb, dwb):
+    plant = legacy_result.plant
+    cool = _plant_at(plant, wb + 3.0, wb)
+    hot = _plant_at(plant, wb + dwb + 3.0, wb + dwb)
+    # with a fixed tower set point the chillers see no change until the tower can no longer hold it
+    assert hot[OUTPUT.p_chillers] >= cool[OUTPUT.p_chillers] - 1e-6
+    assert hot[OUTPUT.p_chillers] + hot[OUTPUT.p_tower_fans] > cool[OUTPUT.p_chillers] + cool[OUTPUT.p_tower_fans]
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(0.05, 0.95), dx=st.floats(0.01, 0.5), curve=st.sampled_from(sorted(data_table("ups_curves"))))
+def test_higher_load_means_lower_ups_loss_fraction(x, dx, curve):
+    c = data_table("ups_curves")[curve]
+    rating = 500e3
+    lo = quadratic_loss_w(x * rating, rating, 2.0, c["no_load"], c["proportional"], c["square_law"]) / (x * rating)
+    x2 = min(x + dx, 1.0)
+    hi = quadratic_loss_w(x2 * rating, rating, 2.0, c["no_load"], c["proportional"], c["square_law"]) / (x2 * rating)
+    # the loss fraction falls with load wherever no-load loss dominates the square law (x < sqrt(a/c))
+    if c["square_law"] == 0 or x2 < np.sqrt(c["no_load"] / c["square_law"]):
+        assert hi < lo
+
+
+def test_ups_curve_reproduces_wp113_computed_points():
+    """figures.md 1.1 (C): WP113 coefficients give 69.0/82.6/88.5/90.6/91.7 % at 10/25/50/75/100 %."""
+    c = data_table("ups_curves")["wp113_typical"]
+    got = [efficiency(x, c["no_load"], c["proportional"], c["square_law"]) for x in (0.1, 0.25, 0.5, 0.75, 1.0)]
+    np.testing.assert_allclose(got, [0.690, 0.826, 0.885, 0.906, 0.917], atol=0.0006)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tcw=st.floats(24.0, 34.0), plr=st.floats(0.25, 1.0))
+def test_chiller_power_rises_with_condenser_temperature(tcw, plr):
+    curves = curve_array(data_table("chillers")["doe2_centrifugal_5_50cop"])
+    cap, _ = chl.chiller_capacity_w(curves, 1e6, 7.0, tcw)
+    cap2, _ = chl.chiller_capacity_w(curves, 1e6, 7.0, tcw + 1.0)
+    p1 = chl.chiller_power_w(curves, cap, 5.5, plr * 1e6 / cap, 7.0, tcw)
+    p2 = chl.chiller_power_w(curves, cap2, 5.5, plr * 1e6 / cap2, 7.0, tcw + 1.0)
+    assert p2 > p1
+
+
+def test_tower_reaches_design_approach_and_floats_when_it_cannot():
+    wb, approach, rng, lg = 28.0, 4.0, 5.0, 1.1
+    ntu = tower.design_ntu(wb, approach, rng, lg, P_ATM)
+    m_w = 100.0
+    q = m_w * tower.CP_WATER * rng
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    t_out, fan, ratio = tower.operate(q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    assert abs(t_out - (wb + approach)) < 1e-9 and abs(ratio - 1.0) < 1e-6
+    t_out2, fan2, _ = tower.operate(q, wb + approach - 1.0, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    assert fan2 == 1.0 and abs(t_out2 - (wb + approach)) < 0.01
+    t_out3, fan3, _ = tower.operate(0.5 * q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    assert t_out3 == wb + approach and fan3 < 0.5
+
+
+def test_staging_is_minimal_and_reports_unmet():
+    n, plr, unmet = chl.stage_chillers(1.5e6, 1e6, 3, 0.9)
+    assert (n, unmet) == (2, 0.0) and abs(plr - 0.75) < 1e-12
+    n, plr, unmet = chl.stage_chillers(3.5e6, 1e6, 3, 0.9)
+    assert n == 3 and plr == 1.0 and abs(unmet - 0.5e6) < 1e-6
