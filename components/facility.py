@@ -8,7 +8,9 @@ microseconds:
 - ``params[PARAM.*]``: plant parameters and the current set points (the event loop changes
   set points and availabilities between spans);
 - ``curves``: the chiller (or DX) curve set, laid out as :data:`components.cooling.chiller.CURVE_LAYOUT`;
-- ``out[OUTPUT.*, i]``: every result channel, written in place.
+- ``out[OUTPUT.*, i]``: every result channel, written in place;
+- ``state[STATE.*]``: quantities carried from one step to the next (stored energies, state of
+  health), updated in place so a later span continues where the previous one stopped.
 
 Energy accounting (consumer frame, W).  The grid meter is computed by following the power
 upstream::
@@ -94,6 +96,12 @@ OUTPUT = IntEnum("OUTPUT", [
     "server_fan_speed", "recirculation", "economizer_mode", "chillers_on", "chiller_plr",
     "tower_air_ratio", "crah_flow_ratio",
     "water_evaporation", "water_drift", "water_blowdown", "curve_out_of_range", "utilisation",
+], start=0)
+
+STATE = IntEnum("STATE", [
+    "tes_energy_j",          # thermal storage: cold energy stored [J]
+    "battery_energy_j",      # electrical storage: energy stored [J]
+    "battery_health",        # electrical storage: state of health, capacity / rated [-]
 ], start=0)
 
 # Components that together draw the facility power (p_it_fans is part of p_it).
@@ -341,7 +349,7 @@ def _it_side_losses(p, p_it):
 
 
 @jit
-def _step(b, p, curves, o, i):
+def _step(b, p, curves, o, i, state):
     """One time step; returns nothing, writes every channel of ``o[:, i]``."""
     cp = air.CP_AIR
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
@@ -403,7 +411,7 @@ def _step(b, p, curves, o, i):
 
 
 @jit
-def run_span(i0, i1, boundary, params, curves, out):
+def run_span(i0, i1, boundary, params, curves, out, state):
     """Integrate steps ``i0 <= i < i1`` with the current parameters; results go to ``out``.
 
     Parameters
@@ -418,6 +426,8 @@ def run_span(i0, i1, boundary, params, curves, out):
         Chiller or DX curve set (see :data:`components.cooling.chiller.CURVE_LAYOUT`).
     out : ndarray, shape (len(OUTPUT), n_steps)
         Result channels, written in place (see :data:`OUTPUT`).
+    state : ndarray, shape (len(STATE),)
+        Quantities carried between steps (see :data:`STATE`), updated in place.
     """
     for i in range(i0, i1):
-        _step(boundary, params, curves, out, i)
+        _step(boundary, params, curves, out, i, state)

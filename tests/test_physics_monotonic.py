@@ -24,7 +24,7 @@ def _plant_at(plant, temp_air, temp_wb, utilisation=0.4):
     b[BOUNDARY.pressure, 0] = P_ATM
     b[BOUNDARY.utilisation, 0] = utilisation
     out = np.empty((len(OUTPUT), 1))
-    run_span(0, 1, b, plant.params.copy(), plant.curves, out)
+    run_span(0, 1, b, plant.params.copy(), plant.curves, out, plant.initial_state.copy())
     return out[:, 0]
 
 

@@ -45,6 +45,7 @@ class Simulation:
         self.dt = float(plant.timestep_s)
         self.n_steps = plant.n_steps
         self.out = np.empty((len(OUTPUT), self.n_steps))
+        self.state = plant.initial_state.copy()
         self.step_done = 0
         self.spans = 0
         self.events: list[tuple[float, str]] = []
@@ -57,7 +58,8 @@ class Simulation:
         """Integrate every step that starts before ``t_s`` with the current parameters."""
         i1 = self.step_at(t_s)
         if i1 > self.step_done:
-            run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out)
+            run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
+                     self.state)
             self.step_done = i1
             self.spans += 1
 

@@ -19,7 +19,7 @@ from components import psychrometrics as psy
 from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
-from components.facility import BOUNDARY, PARAM, PLANT_DX, PLANT_WATER_COOLED
+from components.facility import BOUNDARY, PARAM, PLANT_DX, PLANT_WATER_COOLED, STATE
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
@@ -69,6 +69,7 @@ class PlantArrays:
     params: np.ndarray
     curves: np.ndarray
     timestep_s: int
+    initial_state: np.ndarray
     monthly_setpoints: dict[str, np.ndarray] = field(default_factory=dict)
     design: dict[str, float] = field(default_factory=dict)
 
@@ -216,5 +217,6 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         "ups_capacity_kw": pw.ups_unit_kw * pw.ups_units,
         "transformer_capacity_kva": tx["rating_kva"] * pw.transformers,
     }
+    state = np.zeros(len(STATE))
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
-                       timestep_s=ts, monthly_setpoints=setpoints, design=design)
+                       timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design)

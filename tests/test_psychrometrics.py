@@ -1,0 +1,153 @@
+"""Psychrometrics against PsychroLib (SI) and against ASHRAE table values."""
+
+import os
+
+import numpy as np
+import psychrolib as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components import psychrometrics as ps
+
+if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+    # PsychroLib re-jits itself in SetUnitSystem, which fails when Numba is disabled; its plain
+    # Python functions read the unit system at run time, so skip the re-jit.
+    pl.has_numba = False
+pl.SetUnitSystem(pl.SI)
+
+WB_TOL = 0.005  # K; PsychroLib itself stops its bisection at 0.001 K
+DEW_TOL = 0.002  # K; PsychroLib's Newton tolerance is 0.001 K
+PRESSURES = (101325.0, 87000.0)  # sea level and ~1300 m (Guiyang, Qingyang, Yinchuan)
+GRID_T = np.arange(-20.0, 45.0 + 1e-9, 1.0)
+GRID_RH = np.arange(0.05, 1.0 + 1e-9, 0.05)
+
+temps = st.floats(-20.0, 45.0, allow_nan=False)
+rhs = st.floats(0.05, 1.0, allow_nan=False)
+pressures = st.floats(80000.0, 105000.0, allow_nan=False)
+
+
+def _grid():
+    for p in PRESSURES:
+        for t in GRID_T:
+            for rh in GRID_RH:
+                yield float(t), float(rh), p
+
+
+def test_saturation_vapor_pressure_matches_ashrae_table():
+    # ASHRAE Handbook - Fundamentals (2017) ch. 1 Table 3 (over ice below 0 °C) [kPa].
+    for t, kpa in ((-20.0, 0.10326), (-10.0, 0.25990), (20.0, 2.3392), (30.0, 4.2467),
+                   (50.0, 12.3513)):
+        assert ps.saturation_vapor_pressure(t) == pytest.approx(kpa * 1000.0, rel=2e-4)
+
+
+def test_saturation_vapor_pressure_matches_psychrolib_full_range():
+    for t in np.linspace(-100.0, 200.0, 601):
+        assert ps.saturation_vapor_pressure(t) == pytest.approx(pl.GetSatVapPres(t), rel=1e-10)
+
+
+def test_grid_against_psychrolib():
+    worst_wb = worst_dew = 0.0
+    for t, rh, p in _grid():
+        w_ref = pl.GetHumRatioFromRelHum(t, rh, p)
+        w = ps.humidity_ratio_from_rh(t, rh, p)
+        assert w == pytest.approx(w_ref, rel=1e-4)
+        wb = ps.wet_bulb_from_humidity_ratio(t, w_ref, p)
+        worst_wb = max(worst_wb, abs(wb - pl.GetTWetBulbFromHumRatio(t, w_ref, p)))
+        dew = ps.dew_point_from_humidity_ratio(w_ref, p)
+        worst_dew = max(worst_dew, abs(dew - pl.GetTDewPointFromHumRatio(t, w_ref, p)))
+        assert dew <= wb + 1e-9 and wb <= t + 1e-9
+    assert worst_wb < WB_TOL
+    assert worst_dew < DEW_TOL
+
+
+@settings(max_examples=300, deadline=None)
+@given(t=temps, rh=rhs, p=pressures)
+def test_wet_bulb_and_dew_point_random(t, rh, p):
+    w = pl.GetHumRatioFromRelHum(t, rh, p)
+    wb = ps.wet_bulb_from_humidity_ratio(t, w, p)
+    dew = ps.dew_point_from_humidity_ratio(w, p)
+    assert wb == pytest.approx(pl.GetTWetBulbFromHumRatio(t, w, p), abs=WB_TOL)
+    assert dew == pytest.approx(pl.GetTDewPointFromHumRatio(t, w, p), abs=DEW_TOL)
+    assert dew <= wb + 1e-9
+    assert wb <= t + 1e-9
+    # The wet bulb solves the energy balance it came from.
+    assert ps.humidity_ratio_from_wet_bulb(t, wb, p) == pytest.approx(w, rel=1e-3, abs=1e-7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=temps, rh=rhs, p=pressures)
+def test_humidity_ratio_enthalpy_rh_random(t, rh, p):
+    w = ps.humidity_ratio_from_rh(t, rh, p)
+    assert w == pytest.approx(pl.GetHumRatioFromRelHum(t, rh, p), rel=1e-4)
+    assert ps.relative_humidity_from_humidity_ratio(t, w, p) == pytest.approx(rh, rel=1e-9)
+    assert ps.relative_humidity_from_humidity_ratio(t, w, p) == pytest.approx(
+        pl.GetRelHumFromHumRatio(t, w, p), rel=1e-4)
+    assert ps.enthalpy_moist_air(t, w) == pytest.approx(pl.GetMoistAirEnthalpy(t, w),
+                                                        rel=1e-9, abs=1e-6)
+    assert ps.saturated_enthalpy(t, p) == pytest.approx(pl.GetSatAirEnthalpy(t, p), rel=1e-9)
+    assert ps.dry_bulb_from_enthalpy(ps.enthalpy_moist_air(t, w), w) == pytest.approx(t, abs=1e-9)
+    assert ps.vapor_pressure_from_humidity_ratio(w, p) == pytest.approx(
+        pl.GetVapPresFromHumRatio(w, p), rel=1e-9)
+    assert ps.moist_air_specific_volume(t, w, p) == pytest.approx(
+        pl.GetMoistAirVolume(t, w, p), rel=1e-4)
+    assert ps.moist_air_density(t, w, p) == pytest.approx(pl.GetMoistAirDensity(t, w, p),
+                                                          rel=1e-4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(td=st.floats(-40.0, 40.0, allow_nan=False), p=pressures)
+def test_dew_point_round_trip(td, p):
+    w = ps.humidity_ratio_from_dew_point(td, p)
+    assert w == pytest.approx(pl.GetHumRatioFromTDewPoint(td, p), rel=1e-4)
+    assert ps.dew_point_from_humidity_ratio(w, p) == pytest.approx(td, abs=1e-4)
+
+
+def test_dew_point_accuracy_across_ice_water_switch():
+    # Near the triple point the saturation formula switches from ice to water.
+    for td in np.linspace(-0.5, 0.5, 101):
+        w = ps.humidity_ratio_from_dew_point(td, 101325.0)
+        assert ps.dew_point_from_humidity_ratio(w, 101325.0) == pytest.approx(td, abs=1e-3)
+
+
+def test_wet_bulb_edge_cases():
+    p = 101325.0
+    # Saturated air: wet bulb = dry bulb = dew point.
+    for t in (-15.0, 0.0, 25.0):
+        ws = ps.saturation_humidity_ratio(t, p)
+        assert ps.wet_bulb_from_humidity_ratio(t, ws, p) == pytest.approx(t, abs=1e-4)
+    # Supersaturated input is clamped to the dry bulb.
+    assert ps.wet_bulb_from_humidity_ratio(20.0, 0.05, p) == 20.0
+    # Bone-dry air still gives a finite wet bulb well below the dry bulb.
+    wb = ps.wet_bulb_from_humidity_ratio(30.0, 0.0, p)
+    assert np.isfinite(wb) and wb < 12.0
+
+
+def test_pressure_from_altitude():
+    assert ps.pressure_from_altitude(0.0) == pytest.approx(101325.0)
+    for z in (-100.0, 500.0, 1421.0, 3000.0):
+        assert ps.pressure_from_altitude(z) == pytest.approx(pl.GetStandardAtmPressure(z),
+                                                             rel=1e-12)
+    # ASHRAE (2017) ch. 1 Table 1: 1000 m -> 89.88 kPa.
+    assert ps.pressure_from_altitude(1000.0) == pytest.approx(89875.0, abs=10.0)
+
+
+def test_array_versions_match_scalars():
+    rng = np.random.default_rng(1)
+    t = rng.uniform(-20, 45, 200)
+    rh = rng.uniform(0.05, 1.0, 200)
+    p = rng.uniform(80000, 105000, 200)
+    w = ps.humidity_ratio_from_rh_array(t, rh, p)
+    dew = ps.dew_point_array(w, p)
+    wb = ps.wet_bulb_array(t, w, p)
+    for i in range(t.size):
+        assert w[i] == ps.humidity_ratio_from_rh(t[i], rh[i], p[i])
+        assert dew[i] == ps.dew_point_from_humidity_ratio(w[i], p[i])
+        assert wb[i] == ps.wet_bulb_from_humidity_ratio(t[i], w[i], p[i])
+    np.testing.assert_allclose(ps.humidity_ratio_from_dew_point_array(dew, p), w, rtol=1e-6)
+    np.testing.assert_allclose(ps.relative_humidity_array(t, w, p), rh, rtol=1e-9)
+    np.testing.assert_allclose(ps.enthalpy_array(t, w),
+                               [ps.enthalpy_moist_air(a, b) for a, b in zip(t, w)])
+    np.testing.assert_allclose(ps.saturation_vapor_pressure_array(t),
+                               [ps.saturation_vapor_pressure(a) for a in t])
+    assert np.all(dew <= wb + 1e-9) and np.all(wb <= t + 1e-9)
