@@ -1,20 +1,42 @@
 """Psychrometrics against PsychroLib (SI) and against ASHRAE table values."""
 
-import os
+import importlib.util
+import sys
 
 import numpy as np
-import psychrolib as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components import psychrometrics as ps
 
-if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
-    # PsychroLib re-jits itself in SetUnitSystem, which fails when Numba is disabled; its plain
-    # Python functions read the unit system at run time, so skip the re-jit.
-    pl.has_numba = False
-pl.SetUnitSystem(pl.SI)
+
+def _pure_python_psychrolib():
+    """A private copy of PsychroLib that runs as plain Python.
+
+    With Numba installed PsychroLib turns its functions into Numba ufuncs, which are compiled anew
+    in every process (seconds) and fail under NUMBA_DISABLE_JIT=1.  The copy is loaded while
+    ``numba`` is hidden, so it takes its pure-Python path; the shared ``psychrolib`` module is left
+    untouched for other tests.
+    """
+    origin = importlib.util.find_spec("psychrolib").origin
+    spec = importlib.util.spec_from_file_location("_psychrolib_reference", origin)
+    module = importlib.util.module_from_spec(spec)
+    saved = sys.modules.get("numba")
+    sys.modules["numba"] = None  # "from numba import ..." raises ImportError inside the copy
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        if saved is None:
+            del sys.modules["numba"]
+        else:
+            sys.modules["numba"] = saved
+    assert not module.has_numba
+    module.SetUnitSystem(module.SI)
+    return module
+
+
+pl = _pure_python_psychrolib()
 
 WB_TOL = 0.005  # K; PsychroLib itself stops its bisection at 0.001 K
 DEW_TOL = 0.002  # K; PsychroLib's Newton tolerance is 0.001 K

@@ -1,0 +1,6 @@
+"""dctwin engine: weather, IT load, plant assembly, the SimPy loop, results, metrics and the CLI.
+
+Importing the package configures nothing global; the physics lives in :mod:`components`.
+"""
+
+__version__ = "0.1.0"
