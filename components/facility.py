@@ -44,19 +44,29 @@ from components.cooling import air_management as air
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
 from components.cooling import economizer as eco
+from components.cooling import indirect_evaporative as iec
 from components.cooling import pumps
+from components.cooling import thermal_storage as tes
+from components.cooling.liquid import dry_cooler
 from components.it_equipment import fan_speed_ratio, server_power_w
 from components.power.losses import quadratic_loss_w, transformer_loss_w
 from components.psychrometrics import wet_bulb_from_humidity_ratio
 
 PLANT_WATER_COOLED = 0
 PLANT_DX = 1
+PLANT_IEC = 2
+PLANT_DISTRICT = 3
+LIQUID_DRY_COOLER = 0
+LIQUID_CHILLERS = 1
 
 BOUNDARY = IntEnum("BOUNDARY", [
     "temp_air",          # outdoor dry bulb [degC]
     "temp_wet_bulb",     # outdoor wet bulb [degC]
     "h_air",             # outdoor air enthalpy [J/kg dry air]
     "pressure",          # barometric pressure [Pa]
+    "temp_dew",          # outdoor dew point [degC]
+    "humidity_ratio",    # outdoor humidity ratio [kg/kg dry air]
+    "tou_period",        # time-of-use period: 0 valley, 1 flat, 2 peak, 3 critical peak [-]
     "utilisation",       # IT utilisation before event scaling [-]
     "it_power_w",        # measured IT power replacing the server model when >= 0 (meter replay) [W]
 ], start=0)
@@ -84,6 +94,17 @@ PARAM = IntEnum("PARAM", [
     "cw_setpoint_c", "tower_water_flow_kgs", "tower_air_flow_kgs", "tower_ntu", "tower_fan_w",
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
+    "timestep_s", "hotspot_factor",
+    # liquid cooling
+    "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
+    "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
+    # indirect evaporative cooling (IEC) air handlers
+    "iec_eff_wb", "iec_eff_db", "iec_secondary_kgs", "iec_fan_w", "iec_pump_w",
+    "iec_dew_point_factor", "iec_mod_c0", "iec_mod_c1", "iec_mod_c2", "iec_mod_c3",
+    "iec_mod_min", "iec_mod_max",
+    # thermal storage and purchased (district / power-plant) cooling
+    "tes_capacity_j", "tes_charge_w", "tes_discharge_w", "tes_loss_per_s",
+    "tes_capacity_factor", "tes_cop_factor", "district_pump_w_per_w",
 ], start=0)
 
 OUTPUT = IntEnum("OUTPUT", [
@@ -95,6 +116,9 @@ OUTPUT = IntEnum("OUTPUT", [
     "t_supply_air", "t_supply_air_setpoint", "t_rack_inlet", "t_return_air", "t_chw_supply", "t_condenser",
     "server_fan_speed", "recirculation", "economizer_mode", "chillers_on", "chiller_plr",
     "tower_air_ratio", "crah_flow_ratio",
+    "t_rack_inlet_max", "p_iec_secondary", "p_liquid_pumps", "p_dry_cooler_fans",
+    "q_liquid", "q_liquid_to_plant", "q_iec", "iec_mode", "q_tes_charge", "q_tes_discharge",
+    "tes_energy", "tes_ride_through_min", "q_purchased_cooling",
     "water_evaporation", "water_drift", "water_blowdown", "curve_out_of_range", "utilisation",
 ], start=0)
 
@@ -108,10 +132,13 @@ STATE = IntEnum("STATE", [
 POWER_COMPONENTS = (
     "p_it", "p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss",
     "p_lighting", "p_auxiliary", "p_generator_heaters", "p_crah_fans", "p_chillers",
-    "p_chw_pumps", "p_cw_pumps", "p_tower_fans",
+    "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary", "p_liquid_pumps",
+    "p_dry_cooler_fans",
 )
 
 CP_WATER = tower.CP_WATER
+_CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fraction**3 (affinity law)
+_LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
 _FIXED_POINT_ITERATIONS = 30
 # condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
 # temperature changes by less than 1e-4 K, which takes two or three passes
@@ -182,9 +209,12 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
-    """Chilled-water plant with towers and optional water-side economizer; writes ``o[:, i]``.
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, o, i):
+    """Chilled-water plant with towers, optional economizer and thermal storage; writes ``o[:, i]``.
 
+    The economizer takes its share of the chilled-water load first, thermal storage discharges
+    into the rest during peak hours (or is charged by the chillers in valley hours, see
+    :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
     Returns the unmet evaporator load [W].
     """
     n_avail = int(p[PARAM.chillers_available])
@@ -225,6 +255,9 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
     p_ch = 0.0
     oor = False
     q_evap = q_chw
+    q_charge = 0.0
+    q_dis = 0.0
+    charge_factor = 1.0
     setpoint = p[PARAM.cw_setpoint_c]
     if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
@@ -239,20 +272,30 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
                                                p[PARAM.economizer_margin_k])
             if mode == eco.MODE_MECHANICAL:
                 setpoint = p[PARAM.cw_setpoint_c]
-        q_evap = q_chw - q_hx
+        q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
+                                        p[PARAM.tes_discharge_w], q_chw - q_hx, p[PARAM.timestep_s])
+        q_evap = q_chw - q_hx - q_dis
         cap, oor = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
-        n_on, plr, q_unmet = chl.stage_chillers(q_evap, cap, n_avail, p[PARAM.stage_up_plr])
-        p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_chws, t_cw)
+        spare = n_avail * cap - q_evap
+        if q_charge / p[PARAM.tes_capacity_factor] > spare:
+            # charging never starves the load: it takes only spare chiller capacity
+            q_charge = max(spare, 0.0) * p[PARAM.tes_capacity_factor]
+        n_on, plr, q_unmet = chl.stage_chillers(q_evap + q_charge / p[PARAM.tes_capacity_factor], cap,
+                                                n_avail, p[PARAM.stage_up_plr])
+        charge_factor = tes.charging_power_factor(q_evap, q_charge, p[PARAM.tes_capacity_factor],
+                                                  p[PARAM.tes_cop_factor])
+        p_ch = charge_factor * n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr,
+                                                          t_chws, t_cw)
         n_cells = n_on
         if mode != eco.MODE_MECHANICAL:
             n_cells = n_avail
         p_cwp = n_cells * p[PARAM.cw_pump_w]
-        q_tower = q_evap - q_unmet + p_ch + q_hx + p_cwp
+        q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
         t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p)
         if abs(t_cw - t_cw_previous) < 1e-4:
             break
     p_cwp = n_cells * p[PARAM.cw_pump_w]
-    q_tower = q_evap - q_unmet + p_ch + q_hx + p_cwp
+    q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
@@ -261,9 +304,12 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, o, i):
     o[OUTPUT.p_cw_pumps, i] = p_cwp
     o[OUTPUT.p_tower_fans, i] = p_tower
     o[OUTPUT.q_economizer, i] = q_hx
-    o[OUTPUT.q_evaporator, i] = q_evap - q_unmet
-    o[OUTPUT.q_condenser, i] = q_evap - q_unmet + p_ch
+    o[OUTPUT.q_evaporator, i] = q_evap - q_unmet + q_charge
+    o[OUTPUT.q_condenser, i] = q_evap - q_unmet + q_charge + p_ch
     o[OUTPUT.q_rejected_wet, i] = q_tower
+    o[OUTPUT.q_tes_charge, i] = q_charge
+    o[OUTPUT.q_tes_discharge, i] = q_dis
+    o[OUTPUT.tes_ride_through_min, i] = tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0
     o[OUTPUT.t_chw_supply, i] = t_chws
     o[OUTPUT.t_condenser, i] = t_cw
     o[OUTPUT.economizer_mode, i] = mode
@@ -291,24 +337,89 @@ def _dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
     n_on, plr, q_unmet = chl.stage_chillers(q_coil, cap, n_avail, p[PARAM.stage_up_plr])
     p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
     o[OUTPUT.p_chillers, i] = p_ch
-    o[OUTPUT.p_chw_pumps, i] = 0.0
-    o[OUTPUT.p_cw_pumps, i] = 0.0
-    o[OUTPUT.p_tower_fans, i] = 0.0
-    o[OUTPUT.q_economizer, i] = 0.0
     o[OUTPUT.q_evaporator, i] = q_coil - q_unmet
     o[OUTPUT.q_condenser, i] = q_coil - q_unmet + p_ch
-    o[OUTPUT.q_rejected_wet, i] = 0.0
-    o[OUTPUT.t_chw_supply, i] = np.nan
     o[OUTPUT.t_condenser, i] = t_outdoor
-    o[OUTPUT.economizer_mode, i] = eco.MODE_MECHANICAL
     o[OUTPUT.chillers_on, i] = n_on
     o[OUTPUT.chiller_plr, i] = plr
-    o[OUTPUT.tower_air_ratio, i] = 0.0
-    o[OUTPUT.water_evaporation, i] = 0.0
-    o[OUTPUT.water_drift, i] = 0.0
-    o[OUTPUT.water_blowdown, i] = 0.0
     o[OUTPUT.curve_out_of_range, i] = 1.0 if (oor and n_on > 0) else 0.0
     return q_unmet
+
+
+@jit
+def _iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
+    """Indirect evaporative cooling air handlers with DX trim; writes ``o[:, i]``.
+
+    The IEC cools the return air (primary) with outdoor air (secondary).  Mode: *dry* if the
+    heat exchanger alone reaches the supply set point with some secondary flow, *wet* if it does
+    with spray, otherwise *mixed*: wet at full secondary flow plus DX trim down to the set
+    point.  The IEC and trim shares of the room load are split in proportion to the primary-air
+    temperature drops so that the heat balance closes exactly.  Returns the unmet load [W].
+    Simplification: the IEC neither adds nor removes moisture; room humidity control is not
+    modelled for this plant.
+    """
+    t_sa = p[PARAM.supply_air_c]
+    w_room = p[PARAM.indoor_humidity_ratio]
+    mod = p[PARAM.iec_mod_c0:PARAM.iec_mod_max + 1]
+    t_db = b[BOUNDARY.temp_air, i]
+    mode = iec.MODE_DRY
+    ff, t_out = iec.iec_secondary_fraction_for_setpoint(
+        iec.MODE_DRY, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
+        b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs], p[PARAM.iec_eff_wb],
+        p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
+    if t_out > t_sa + 1e-6:
+        mode = iec.MODE_WET
+        ff, t_out = iec.iec_secondary_fraction_for_setpoint(
+            iec.MODE_WET, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
+            b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs], p[PARAM.iec_eff_wb],
+            p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
+    drop = t_return - t_sa
+    share = (t_return - t_out) / drop if drop > 0.0 else 1.0
+    if share > 1.0:
+        share = 1.0
+    q_iec = q_room * share
+    q_trim = q_room - q_iec
+    n_on, plr, q_unmet, p_ch, oor = 0, 0.0, 0.0, 0.0, False
+    if q_trim > 0.0:
+        t_wb_in = wet_bulb_from_humidity_ratio(t_out, w_room, b[BOUNDARY.pressure, i])
+        cap, oor = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
+        n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
+                                                p[PARAM.stage_up_plr])
+        p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
+    fan_pump = iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w],
+                                        _CUBE_LAW, _LINEAR)
+    evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
+                                               p[PARAM.drift_fraction])
+    wet = q_iec if mode == iec.MODE_WET else 0.0
+    o[OUTPUT.p_chillers, i] = p_ch
+    o[OUTPUT.p_iec_secondary, i] = fan_pump
+    o[OUTPUT.q_iec, i] = q_iec
+    o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 else 0)
+    o[OUTPUT.q_evaporator, i] = q_trim - q_unmet
+    o[OUTPUT.q_condenser, i] = q_trim - q_unmet + p_ch
+    o[OUTPUT.q_rejected_wet, i] = wet
+    o[OUTPUT.t_condenser, i] = t_db
+    o[OUTPUT.chillers_on, i] = n_on
+    o[OUTPUT.chiller_plr, i] = plr
+    o[OUTPUT.water_evaporation, i] = evap
+    o[OUTPUT.water_drift, i] = drift
+    o[OUTPUT.water_blowdown, i] = blow
+    o[OUTPUT.curve_out_of_range, i] = 1.0 if (oor and n_on > 0) else 0.0
+    return q_unmet
+
+
+@jit
+def _district_plant(p, q_coil, o, i):
+    """Chilled water bought from a nearby plant (电厂直供冷): distribution pumps only.
+
+    The purchased cooling is reported as ``q_purchased_cooling``; its electricity equivalent is
+    a PUE-boundary choice made in the metrics, not metered power.  Returns 0 (no capacity limit).
+    """
+    p_pump = q_coil * p[PARAM.district_pump_w_per_w]
+    o[OUTPUT.p_chw_pumps, i] = p_pump
+    o[OUTPUT.q_purchased_cooling, i] = q_coil + p_pump
+    o[OUTPUT.t_chw_supply, i] = p[PARAM.chw_supply_c]
+    return 0.0
 
 
 @jit
@@ -320,7 +431,8 @@ def _power_chain(p, o, i):
     ups_out = o[OUTPUT.p_it, i] + o[OUTPUT.p_pdu_loss, i]
     ups_loss = o[OUTPUT.p_ups_loss, i]
     mech = (o[OUTPUT.p_crah_fans, i] + o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i]
-            + o[OUTPUT.p_cw_pumps, i] + o[OUTPUT.p_tower_fans, i])
+            + o[OUTPUT.p_cw_pumps, i] + o[OUTPUT.p_tower_fans, i] + o[OUTPUT.p_iec_secondary, i]
+            + o[OUTPUT.p_liquid_pumps, i] + o[OUTPUT.p_dry_cooler_fans, i])
     lv_bus = (ups_out + ups_loss + mech + p[PARAM.lighting_w] + p[PARAM.auxiliary_w]
               + p[PARAM.generator_heater_w])
     sw_loss = quadratic_loss_w(lv_bus, p[PARAM.switchgear_rating_w], 1.0, 0.0, 0.0,
@@ -348,15 +460,53 @@ def _it_side_losses(p, p_it):
     return pdu_loss, ups_loss
 
 
+# channels a plant writes only when it has the equipment; cleared at the start of every step
+_PLANT_CHANNELS = (OUTPUT.p_chillers, OUTPUT.p_chw_pumps, OUTPUT.p_cw_pumps, OUTPUT.p_tower_fans,
+                   OUTPUT.p_iec_secondary, OUTPUT.q_economizer, OUTPUT.q_evaporator,
+                   OUTPUT.q_condenser, OUTPUT.q_rejected_wet, OUTPUT.q_iec, OUTPUT.iec_mode,
+                   OUTPUT.q_tes_charge, OUTPUT.q_tes_discharge, OUTPUT.tes_ride_through_min,
+                   OUTPUT.q_purchased_cooling, OUTPUT.economizer_mode, OUTPUT.chillers_on,
+                   OUTPUT.chiller_plr, OUTPUT.tower_air_ratio, OUTPUT.water_evaporation,
+                   OUTPUT.water_drift, OUTPUT.water_blowdown, OUTPUT.curve_out_of_range)
+
+
+@jit
+def _liquid_loop(p, p_it, t_db):
+    """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
+
+    Returns ``(q_liquid, p_pumps, p_dry_cooler_fans, q_to_plant)`` [W]: heat captured by
+    liquid (pump heat included), pump power, dry-cooler fan power, and the part of the liquid
+    heat the dry cooler cannot take, which goes to the chilled-water (or trim) plant.
+    """
+    phi = p[PARAM.liquid_fraction]
+    if phi <= 0.0:
+        return 0.0, 0.0, 0.0, 0.0
+    q_it = phi * p_it
+    p_pumps = q_it * p[PARAM.liquid_pump_fraction]
+    q_liquid = q_it + p_pumps
+    if p[PARAM.liquid_rejection] == LIQUID_CHILLERS:
+        return q_liquid, p_pumps, 0.0, q_liquid
+    t_mean = p[PARAM.liquid_supply_c] + 0.5 * p[PARAM.liquid_range_k]
+    q_dry, p_fans, _ = dry_cooler(q_liquid, t_mean, t_db, p[PARAM.dry_cooler_ua_w_per_k],
+                                  p[PARAM.dry_cooler_fan_w])
+    return q_liquid, p_pumps, p_fans, q_liquid - q_dry
+
+
 @jit
 def _step(b, p, curves, o, i, state):
-    """One time step; returns nothing, writes every channel of ``o[:, i]``."""
+    """One time step; writes every channel of ``o[:, i]`` and advances ``state``."""
     cp = air.CP_AIR
+    plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
     t_sa = p[PARAM.supply_air_c]
     q_unmet = 0.0
+    tes_energy = state[STATE.tes_energy_j]
     # pass 1 at the set point; pass 2 only if the plant falls short and the air warms up
     for _ in range(2):
+        for k in _PLANT_CHANNELS:
+            o[k, i] = 0.0
+        o[OUTPUT.t_chw_supply, i] = np.nan
+        o[OUTPUT.t_condenser, i] = np.nan
         (p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet,
          dt_server) = _air_side(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i])
         if p[PARAM.crah_variable_speed] > 0.5:
@@ -364,21 +514,26 @@ def _step(b, p, curves, o, i, state):
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
         pdu_loss, ups_loss = _it_side_losses(p, p_it)
-        q_room = (p_it + pdu_loss + p[PARAM.ups_loss_to_room] * ups_loss + p[PARAM.lighting_w]
-                  + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p_crah
+        q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i])
+        q_room = ((1.0 - p[PARAM.liquid_fraction]) * p_it + pdu_loss + p[PARAM.ups_loss_to_room] * ups_loss
+                  + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p_crah
                   + p[PARAM.envelope_gain_w])
-        q_latent = q_room * (1.0 / p[PARAM.sensible_heat_ratio] - 1.0)
+        q_latent = 0.0 if plant == PLANT_IEC else q_room * (1.0 / p[PARAM.sensible_heat_ratio] - 1.0)
         q_coil = q_room + q_latent
         t_return = t_sa + q_room / (m_crah * cp)
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room - crah_capacity if q_room > crah_capacity else 0.0
-        if p[PARAM.plant_type] == PLANT_WATER_COOLED:
-            q_unmet = _water_cooled_plant(p, curves, q_coil - q_coil_unmet,
-                                          b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i],
-                                          b[BOUNDARY.pressure, i], o, i)
+        q_plant = q_coil - q_coil_unmet + q_liq_plant
+        if plant == PLANT_WATER_COOLED:
+            q_unmet = _water_cooled_plant(p, curves, q_plant, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i],
+                                          b[BOUNDARY.pressure, i], b[BOUNDARY.tou_period, i], tes_energy, o, i)
+        elif plant == PLANT_DX:
+            q_unmet = _dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_return,
+                                b[BOUNDARY.pressure, i], o, i)
+        elif plant == PLANT_IEC:
+            q_unmet = _iec_plant(p, curves, q_coil - q_coil_unmet + q_liq_plant, m_crah, t_return, b, o, i)
         else:
-            q_unmet = _dx_plant(p, curves, q_coil - q_coil_unmet, b[BOUNDARY.temp_air, i],
-                                         t_return, b[BOUNDARY.pressure, i], o, i)
+            q_unmet = _district_plant(p, q_plant, o, i)
         q_unmet += q_coil_unmet
         if q_unmet <= 0.0:
             break
@@ -388,6 +543,10 @@ def _step(b, p, curves, o, i, state):
     o[OUTPUT.p_pdu_loss, i] = pdu_loss
     o[OUTPUT.p_ups_loss, i] = ups_loss
     o[OUTPUT.p_crah_fans, i] = p_crah
+    o[OUTPUT.p_liquid_pumps, i] = p_liq_pumps
+    o[OUTPUT.p_dry_cooler_fans, i] = p_dc_fans
+    o[OUTPUT.q_liquid, i] = q_liquid
+    o[OUTPUT.q_liquid_to_plant, i] = q_liq_plant
     o[OUTPUT.q_room_sensible, i] = q_room
     o[OUTPUT.q_latent, i] = q_latent
     o[OUTPUT.q_coil, i] = q_coil
@@ -395,18 +554,26 @@ def _step(b, p, curves, o, i, state):
     o[OUTPUT.t_supply_air, i] = t_sa
     o[OUTPUT.t_supply_air_setpoint, i] = p[PARAM.supply_air_c]
     o[OUTPUT.t_rack_inlet, i] = t_inlet
+    o[OUTPUT.t_rack_inlet_max, i] = t_sa + p[PARAM.hotspot_factor] * (t_inlet - t_sa)
     o[OUTPUT.t_return_air, i] = t_return
     o[OUTPUT.server_fan_speed, i] = speed
     o[OUTPUT.recirculation, i] = r
     o[OUTPUT.crah_flow_ratio, i] = crah_ratio
     o[OUTPUT.utilisation, i] = utilisation
+    state[STATE.tes_energy_j] = tes.tes_energy_after(tes_energy, o[OUTPUT.q_tes_charge, i],
+                                                     o[OUTPUT.q_tes_discharge, i], p[PARAM.tes_loss_per_s],
+                                                     p[PARAM.timestep_s])
+    o[OUTPUT.tes_energy, i] = state[STATE.tes_energy_j]
     _power_chain(p, o, i)
-    # heat rejected directly to outdoors: condenser of air-cooled/DX plants, electrical rooms
+    # heat rejected directly to outdoor air: dry coolers, air-cooled condensers, dry-mode IEC,
+    # electrical rooms
     dry = (o[OUTPUT.p_switchgear_loss, i] + o[OUTPUT.p_transformer_loss, i]
            + o[OUTPUT.p_generator_heaters, i] + (1.0 - p[PARAM.ups_loss_to_room]) * ups_loss
-           + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w])
-    if p[PARAM.plant_type] == PLANT_DX:
+           + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w] + q_liquid - q_liq_plant)
+    if plant == PLANT_DX:
         dry += o[OUTPUT.q_condenser, i]
+    elif plant == PLANT_IEC:
+        dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_iec, i] - o[OUTPUT.q_rejected_wet, i]
     o[OUTPUT.q_rejected_dry, i] = dry
 
 

@@ -52,13 +52,16 @@ def assert_energy_closes(result, rel=1e-9):
 def assert_heat_closes(result, rel=1e-9):
     """First law: everything drawn from the grid (plus latent and envelope gains) leaves as heat.
 
-    Heat rejected by towers and directly to outdoor air, heat left unremoved, and the tower fan
-    power (which leaves with the tower exhaust air) equal facility power plus the latent coil
-    load and the envelope gain.
+    Heat rejected by towers and directly to outdoor air, heat left unremoved, heat handed to a
+    district-cooling supplier, and the power of fans whose heat leaves with their exhaust air
+    (towers, IEC secondary air, dry coolers) equal facility power plus the latent coil load and
+    the envelope gain, plus the cold put into thermal storage minus the cold taken out.
     """
     out = result.out
     lhs = (out[OUTPUT.q_rejected_wet] + out[OUTPUT.q_rejected_dry] + out[OUTPUT.q_unmet]
-           + out[OUTPUT.p_tower_fans])
+           + out[OUTPUT.p_tower_fans] + out[OUTPUT.p_iec_secondary] + out[OUTPUT.p_dry_cooler_fans]
+           + out[OUTPUT.q_purchased_cooling])
     envelope = result.plant.scenario.crah.envelope_gain_kw * 1e3
-    rhs = out[OUTPUT.p_facility] + out[OUTPUT.q_latent] + envelope
+    rhs = (out[OUTPUT.p_facility] + out[OUTPUT.q_latent] + envelope + out[OUTPUT.q_tes_charge]
+           - out[OUTPUT.q_tes_discharge])
     np.testing.assert_allclose(lhs, rhs, rtol=rel, atol=0.0)

@@ -117,14 +117,23 @@ class Containment(Measure):
         "SHI below 0.05)"))
     bypass: float = Field(0.08, ge=0.0, lt=0.9, description=(
         "residual bypass through containment leakage [-] (assumption: 5-10 % leakage)"))
+    hotspot_factor: float = Field(1.3, ge=1.0, le=5.0, description=(
+        "hottest rack's recirculation rise relative to the mean [-] (assumption: containment evens out racks)"))
     supply_air_c: float = Field(23.0, ge=15.0, le=27.0, description=(
         "supply-air set point made possible by containment [degC]. Source: containment lets the set point "
         "rise ~5.5 K (Schneider WP135 via figures.md 2.3, S weak); kept inside the ASHRAE/GB 50174 "
         "recommended 18-27 degC"))
+    chw_supply_c: float | None = Field(10.0, ge=5.0, le=18.0, description=(
+        "chilled-water supply raised with the warmer supply air [degC] (assumption: 23 degC air over the existing "
+        "coils needs no colder than ~10-12 degC water; 10 degC is the top of the DOE-2 curve range); None keeps it"))
 
     def apply(self, scn: Scenario) -> Scenario:
-        return self.updated(scn, "air", containment=self.kind, recirculation_min=self.recirculation_min,
-                            bypass=self.bypass, supply_air_c=self.supply_air_c)
+        scn = self.updated(scn, "air", containment=self.kind, recirculation_min=self.recirculation_min,
+                           bypass=self.bypass, supply_air_c=self.supply_air_c,
+                           hotspot_factor=self.hotspot_factor)
+        if scn.plant.type == "water_cooled_chiller" and self.chw_supply_c is not None:
+            scn = self.updated(scn, "plant", chw_supply_c=self.chw_supply_c)
+        return scn
 
 
 @register
@@ -139,6 +148,12 @@ class VariableSpeedDrives(Measure):
     fans: bool = Field(True, description="EC/VFD CRAH fans following the server airflow")
     pumps: bool = Field(True, description="variable-speed chilled-water pumps")
     tower_fans: bool = Field(True, description="variable-speed cooling-tower fans")
+    compressor: Literal["fixed", "inverter"] = Field("fixed", description=(
+        "'inverter' replaces the chillers by variable-speed centrifugals with their own part-load curve "
+        "(EnergyPlus Chillers.idf 'Trane CVHE 1442kW/6.61COP/VSD')"))
+    inverter_rated_cop: float = Field(6.28, gt=3.0, le=12.0, description=(
+        "full-load COP of the inverter chillers at AHRI conditions [-]. Source: ASHRAE 90.1-2019 Path A, "
+        "water-cooled centrifugal >= 150 tons, 0.56 kW/ton (figures.md 2.1, P)"))
 
     def apply(self, scn: Scenario) -> Scenario:
         if self.fans:
@@ -148,6 +163,8 @@ class VariableSpeedDrives(Measure):
             changes["chw_pump_control"] = "variable"
         if self.tower_fans:
             changes["tower_fan_control"] = "variable"
+        if self.compressor == "inverter":
+            changes.update(chiller_curves="trane_cvhe_1442kw_vsd", chiller_rated_cop=self.inverter_rated_cop)
         return self.updated(scn, "plant", **changes) if changes else scn
 
 
@@ -169,3 +186,95 @@ class WatersideEconomizer(Measure):
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", economizer=True, economizer_approach_k=self.approach_k,
                             chw_supply_c=self.chw_supply_c)
+
+
+@register
+class IndirectEvaporativeCooling(Measure):
+    """Indirect evaporative air handlers (dry, wet and mixed modes) replacing CRAHs and chillers."""
+
+    name: ClassVar[str] = "indirect_evaporative_cooling"
+    title: ClassVar[str] = "Indirect evaporative cooling (IEC) air handlers with DX trim"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "cooling plant"
+
+    supply_air_c: float = Field(24.0, ge=15.0, le=27.0, description=(
+        "supply-air set point [degC] (assumption: IEC sites run warm supply inside the 18-27 degC range)"))
+    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness [-] (figures.md 2.4: 0.6-0.8, M)")
+    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness [-] (figures.md 2.4: 0.5-0.65, M)")
+    trim_fraction: float = Field(0.6, gt=0.0, le=1.5, description=(
+        "DX trim capacity as a fraction of design IT [-] (assumption: in Guangzhou's summer the wet mode "
+        "covers only about half the load, figures.md 2.4 south-China practice)"))
+    trim_rated_cop: float = Field(3.5, gt=1.0, le=8.0, description=(
+        "DX trim COP at AHRI 210/240 conditions [-] (assumption: inverter scroll compressors in the unit)"))
+
+    def apply(self, scn: Scenario) -> Scenario:
+        per_unit = 200.0
+        units = max(1, int(-(-self.trim_fraction * scn.it.design_kw // per_unit)))
+        scn = self.updated(scn, "iec", effectiveness_wet=self.effectiveness_wet,
+                           effectiveness_dry=self.effectiveness_dry)
+        scn = self.updated(scn, "crah", fan_control="variable")
+        scn = self.updated(scn, "air", supply_air_c=self.supply_air_c)
+        return self.updated(scn, "plant", type="iec", chillers=units, chiller_capacity_kw=per_unit,
+                            chiller_rated_cop=self.trim_rated_cop, chiller_curves="dx_crac_eplus_curve_i",
+                            economizer=False)
+
+
+@register
+class LiquidCooling(Measure):
+    """Cold-plate or single-phase immersion liquid cooling with dry coolers and chiller trim."""
+
+    name: ClassVar[str] = "liquid_cooling"
+    title: ClassVar[str] = "Liquid cooling (cold plate or immersion)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "liquid cooling"
+
+    kind: Literal["cold_plate", "immersion"] = Field("cold_plate", description="cold plate or single-phase immersion")
+    fraction: float | None = Field(None, gt=0.0, le=1.0, description=(
+        "share of IT heat to liquid [-]; default cold plate 0.75, immersion 0.95 (figures.md 2.5, M/V)"))
+    water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description="facility-water class (ASHRAE TC 9.9)")
+    rejection: Literal["dry_cooler", "chillers"] = Field("dry_cooler", description="dry coolers with chiller trim, or chillers")
+
+    def apply(self, scn: Scenario) -> Scenario:
+        frac = self.fraction if self.fraction is not None else (0.75 if self.kind == "cold_plate" else 0.95)
+        return self.updated(scn, "liquid", kind=self.kind, fraction=frac, water_class=self.water_class,
+                            rejection=self.rejection)
+
+
+@register
+class ThermalStorageMeasure(Measure):
+    """Ice or chilled-water storage charged in valley hours, discharged at peak."""
+
+    name: ClassVar[str] = "thermal_storage"
+    title: ClassVar[str] = "Ice or chilled-water thermal storage (TOU load shifting)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "thermal storage"
+
+    kind: Literal["ice", "chilled_water"] = Field("chilled_water", description="storage medium")
+    hours_of_design_load: float = Field(4.0, gt=0.0, le=24.0, description=(
+        "usable capacity in hours of design IT heat [h] (assumption: covers a good part of the 7 peak hours)"))
+    loss_per_day: float = Field(0.02, ge=0.0, le=0.2, description="standing loss per day [-] (figures.md 2.6: 1-5 %, M)")
+
+    def apply(self, scn: Scenario) -> Scenario:
+        design = scn.it.design_kw
+        capacity = self.hours_of_design_load * design
+        return self.updated(scn, "thermal_storage", kind=self.kind, capacity_kwh=capacity,
+                            charge_kw=capacity / 8.0, discharge_kw=design, loss_per_day=self.loss_per_day)
+
+
+@register
+class DistrictCoolingMeasure(Measure):
+    """Chilled water from a nearby power plant's absorption chillers (电厂直供冷)."""
+
+    name: ClassVar[str] = "power_plant_cooling"
+    title: ClassVar[str] = "Power-plant direct cooling (purchased chilled water)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "cooling plant"
+
+    electricity_equivalent: float = Field(0.2, ge=0.0, le=2.0, description=(
+        "kWh of electricity counted in PUE per kWh of purchased cooling [-] (assumption, see the schema)"))
+    price_cny_per_kwh: float = Field(0.25, ge=0.0, le=10.0, description="price of purchased cooling [CNY/kWh thermal] (assumption)")
+
+    def apply(self, scn: Scenario) -> Scenario:
+        scn = self.updated(scn, "district_cooling", electricity_equivalent=self.electricity_equivalent,
+                           price_cny_per_kwh=self.price_cny_per_kwh)
+        return self.updated(scn, "plant", type="district", economizer=False)

@@ -19,7 +19,9 @@ from components import psychrometrics as psy
 from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
-from components.facility import BOUNDARY, PARAM, PLANT_DX, PLANT_WATER_COOLED, STATE
+from components.cooling import thermal_storage as tes
+from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_DISTRICT,
+                                 PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
@@ -28,9 +30,14 @@ from twin.weather import Weather
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
 RHO_AIR = 1.2  # kg/m3, air near 20 degC at sea level (ASHRAE Fundamentals), used to convert m3/s
 
-PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX}
+PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
+               "district": PLANT_DISTRICT}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
-CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air"}
+CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air"}
+WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
+TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
+TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.PERIOD_PEAK,
+             "critical": tes.PERIOD_CRITICAL}
 
 
 @functools.cache
@@ -96,7 +103,8 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     # IT equipment
     p[PARAM.it_peak_w] = it.design_kw * it.occupancy * 1e3
     p[PARAM.idle_fraction] = it.idle_fraction
-    p[PARAM.fan_fraction] = it.fan_fraction
+    # server fans shrink with the share of heat taken by liquid (assumption: fans serve the air share)
+    p[PARAM.fan_fraction] = it.fan_fraction * (1.0 - scn.liquid.fraction)
     p[PARAM.fan_threshold_c] = it.fan_threshold_c
     p[PARAM.fan_slope_per_k] = it.fan_slope_per_k
     p[PARAM.fan_speed_max] = it.fan_speed_max
@@ -146,7 +154,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
 
     # cooling plant
     curve_row = _entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
-    wanted = CONDENSER_OF_PLANT[plant.type]
+    wanted = CONDENSER_OF_PLANT.get(plant.type, curve_row["condenser"])
     if curve_row["condenser"] != wanted:
         fitting = sorted(k for k, v in data_table("chillers").items() if v["condenser"] == wanted)
         raise InputError(f"curve set '{plant.chiller_curves}' is for '{curve_row['condenser']}' "
@@ -195,6 +203,12 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     elif plant.economizer:
         raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
                          file=file, key="plant.economizer")
+    p[PARAM.timestep_s] = ts
+    p[PARAM.hotspot_factor] = air.hotspot_factor
+    _liquid_params(p, scn, file)
+    _iec_params(p, scn)
+    _storage_params(p, scn, file)
+    p[PARAM.district_pump_w_per_w] = scn.district_cooling.pump_w_per_kw / 1e3
 
     # boundary conditions
     b = np.empty((len(BOUNDARY), len(weather.time)))
@@ -202,6 +216,9 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     b[BOUNDARY.temp_wet_bulb] = weather.temp_wet_bulb
     b[BOUNDARY.h_air] = psy.enthalpy_moist_air(weather.temp_air, weather.humidity_ratio)
     b[BOUNDARY.pressure] = weather.pressure
+    b[BOUNDARY.temp_dew] = weather.temp_dew
+    b[BOUNDARY.humidity_ratio] = weather.humidity_ratio
+    b[BOUNDARY.tou_period] = tou_periods(weather) if scn.thermal_storage.kind != "none" else tes.PERIOD_FLAT
     b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
     b[BOUNDARY.it_power_w] = -1.0
     if it_power_w is not None:
@@ -220,3 +237,60 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     state = np.zeros(len(STATE))
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
                        timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design)
+
+
+def tou_periods(weather: Weather) -> np.ndarray:
+    """Guangdong time-of-use period code of every step (valley 0, flat 1, peak 2, critical 3)."""
+    from twin.metrics.tariff import load_tou, step_periods
+
+    names, _ = step_periods(weather.time, weather.temp_air, load_tou("guangdong_tou_2021"))
+    return np.array([TOU_CODES[n] for n in names], dtype=float)
+
+
+def _liquid_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
+    liq = scn.liquid
+    p[PARAM.liquid_fraction] = liq.fraction
+    p[PARAM.liquid_supply_c] = WATER_CLASS_SUPPLY_C[liq.water_class]
+    p[PARAM.liquid_range_k] = liq.range_k
+    p[PARAM.liquid_rejection] = LIQUID_DRY_COOLER if liq.rejection == "dry_cooler" else LIQUID_CHILLERS
+    p[PARAM.liquid_pump_fraction] = liq.pump_fraction
+    q_design = liq.fraction * p[PARAM.it_peak_w] * (1.0 + liq.pump_fraction)
+    p[PARAM.dry_cooler_ua_w_per_k] = q_design / liq.dry_cooler_approach_k
+    p[PARAM.dry_cooler_fan_w] = liq.dry_cooler_fan_w_per_kw * q_design / 1e3
+    if liq.fraction > 0 and liq.rejection == "dry_cooler" and scn.plant.type == "district":
+        raise InputError("liquid cooling with dry coolers needs a chiller plant for trim; use "
+                         "rejection = 'chillers' with district cooling", file=file, key="liquid.rejection")
+
+
+def _iec_params(p: np.ndarray, scn: Scenario) -> None:
+    iec, crah = scn.iec, scn.crah
+    modifier = data_table("iec")["flow_modifier"]
+    secondary_m3s = iec.secondary_flow_ratio * crah.unit_airflow_m3s * crah.units
+    p[PARAM.iec_eff_wb] = iec.effectiveness_wet
+    p[PARAM.iec_eff_db] = iec.effectiveness_dry
+    p[PARAM.iec_secondary_kgs] = secondary_m3s * RHO_AIR
+    p[PARAM.iec_fan_w] = iec.secondary_fan_w_per_m3s * secondary_m3s
+    p[PARAM.iec_pump_w] = iec.pump_w_per_m3s * secondary_m3s
+    p[PARAM.iec_dew_point_factor] = iec.dew_point_factor
+    p[PARAM.iec_mod_c0:PARAM.iec_mod_c3 + 1] = modifier["coefficients"]
+    p[PARAM.iec_mod_min], p[PARAM.iec_mod_max] = modifier["x_range"]
+
+
+def _storage_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
+    st = scn.thermal_storage
+    cap_default, cop_default = TES_DEFAULT_FACTORS[st.kind]
+    p[PARAM.tes_capacity_factor] = st.capacity_factor or cap_default
+    p[PARAM.tes_cop_factor] = st.cop_factor or cop_default
+    if st.kind == "none":
+        return
+    if scn.plant.type != "water_cooled_chiller":
+        raise InputError("thermal storage needs plant.type = 'water_cooled_chiller'", file=file,
+                         key="thermal_storage.kind")
+    for key in ("capacity_kwh", "charge_kw", "discharge_kw"):
+        if getattr(st, key) <= 0:
+            raise InputError(f"must be > 0 when thermal storage is used (kind = '{st.kind}')", file=file,
+                             key=f"thermal_storage.{key}")
+    p[PARAM.tes_capacity_j] = st.capacity_kwh * 3.6e6
+    p[PARAM.tes_charge_w] = st.charge_kw * 1e3
+    p[PARAM.tes_discharge_w] = st.discharge_kw * 1e3
+    p[PARAM.tes_loss_per_s] = st.loss_per_day / 86400.0

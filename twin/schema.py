@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from twin.errors import InputError
+from twin.policy_schema import Policy, Roadmap
 
 
 class _Model(BaseModel):
@@ -84,6 +85,9 @@ class Air(_Model):
     bypass: float = Field(0.35, ge=0.0, lt=0.95, description=(
         "fraction of CRAH air that bypasses the IT equipment [-]. Assumption for a raised floor with open "
         "cable cut-outs (RTI well below 100 %, figures.md 2.3)"))
+    hotspot_factor: float = Field(2.0, ge=1.0, le=5.0, description=(
+        "hottest rack's recirculation rise relative to the mean [-]. Assumption: open aisles show rack-to-rack "
+        "inlet spreads of about twice the mean rise (RTI/SHI practice, figures.md 2.3); containment narrows it"))
     supply_air_c: MonthlyC = Field(18.0, description=(
         "supply-air set point, constant or 12 monthly values [degC]. Assumption: conservative legacy practice "
         "at the bottom of the GB 50174-2017 18-27 degC cold-aisle range"))
@@ -111,7 +115,10 @@ class Crah(_Model):
 
 
 class Plant(_Model):
-    type: Literal["water_cooled_chiller", "dx"] = Field("water_cooled_chiller", description="chilled-water plant with towers, or DX CRAC units with air-cooled condensers")
+    type: Literal["water_cooled_chiller", "dx", "iec", "district"] = Field("water_cooled_chiller", description=(
+        "chilled-water plant with towers; DX CRAC units with air-cooled condensers; indirect evaporative "
+        "air handlers with DX trim (the chiller_* keys then describe the trim compressors); or chilled water "
+        "bought from a nearby plant"))
     chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
     chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
@@ -138,6 +145,63 @@ class Plant(_Model):
     economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
+
+
+class Liquid(_Model):
+    """Liquid cooling (cold plate or single-phase immersion); off while ``fraction`` is 0."""
+
+    kind: Literal["cold_plate", "immersion"] = "cold_plate"
+    fraction: Fraction = Field(0.0, description=(
+        "share of IT heat captured by liquid [-]. Source: cold plates 70-80 %, 'full liquid' ~95 % "
+        "(figures.md 2.5, M/V); immersion ~1.0"))
+    water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description=(
+        "ASHRAE TC 9.9 facility-water class; its upper temperature is the supply set point (figures.md 2.5, S)"))
+    range_k: float = Field(6.0, gt=1.0, le=20.0, description="facility-water temperature rise [K] (assumption)")
+    cdu_approach_k: float = Field(3.0, ge=0.5, le=10.0, description="CDU approach, facility to secondary coolant [K] (assumption; reported only)")
+    pump_fraction: float = Field(0.015, ge=0.0, le=0.1, description=(
+        "CDU plus facility-water pump power per unit of liquid heat [-] (assumption: ~1-2 % in vendor CDU data)"))
+    rejection: Literal["dry_cooler", "chillers"] = Field("dry_cooler", description=(
+        "where liquid heat goes: dry coolers with chiller trim for what they cannot take, or the chillers"))
+    dry_cooler_approach_k: float = Field(8.0, ge=2.0, le=30.0, description=(
+        "mean water minus outdoor air at design load and full fan [K] (assumption: typical dry-cooler selection)"))
+    dry_cooler_fan_w_per_kw: float = Field(15.0, ge=0.0, le=100.0, description="dry-cooler fan power per kW of design heat [W/kW] (assumption)")
+
+
+class Iec(_Model):
+    """Indirect evaporative air handlers (used when plant.type = 'iec'). The crah section gives units and primary fans."""
+
+    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness at design flow [-]. Source: 0.6-0.8 (figures.md 2.4, M)")
+    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness at design flow [-]. Source: 0.5-0.65 (figures.md 2.4, M)")
+    secondary_flow_ratio: float = Field(1.0, gt=0.1, le=3.0, description="secondary / primary design air flow [-] (EnergyPlus sizing factor default 1)")
+    secondary_fan_w_per_m3s: float = Field(600.0, gt=0.0, le=3000.0, description=(
+        "secondary fan power per m3/s at design [W/(m3/s)]. Assumption: packaged IEC units run ~300 Pa at "
+        "~50 % efficiency; EnergyPlus's IDD default 250 suits small, low-pressure units"))
+    pump_w_per_m3s: float = Field(90.0, ge=0.0, le=1000.0, description="spray pump power per m3/s of secondary air [W/(m3/s)] (EnergyPlus IDD default)")
+    dew_point_factor: Fraction = Field(0.9, description="how close to the secondary dew point the wet mode may cool [-] (EnergyPlus example value)")
+
+
+class ThermalStorage(_Model):
+    """Ice or chilled-water storage charged in valley hours and discharged at peak (water-cooled plants)."""
+
+    kind: Literal["none", "ice", "chilled_water"] = "none"
+    capacity_kwh: float = Field(0.0, ge=0.0, le=1e7, description="usable cold storage [kWh thermal]")
+    charge_kw: float = Field(0.0, ge=0.0, le=1e6, description="maximum charging rate [kW thermal]")
+    discharge_kw: float = Field(0.0, ge=0.0, le=1e6, description="maximum discharge rate [kW thermal]")
+    loss_per_day: Fraction = Field(0.02, description="standing loss, fraction of stored energy per day [-]. Source: 1-5 %/day (figures.md 2.6, M)")
+    capacity_factor: float | None = Field(None, gt=0.0, le=1.0, description=(
+        "chiller capacity while charging / nominal [-]; default ice 0.65, chilled water 1.0 (figures.md 2.6, M)"))
+    cop_factor: float | None = Field(None, gt=0.0, le=1.0, description=(
+        "chiller COP while charging / nominal [-]; default ice 0.75, chilled water 1.0 (figures.md 2.6, M)"))
+
+
+class DistrictCooling(_Model):
+    """Chilled water bought from a nearby power plant's absorption chillers (plant.type = 'district')."""
+
+    pump_w_per_kw: float = Field(20.0, ge=0.0, le=200.0, description="distribution pump power per kW of cooling [W/kW] (assumption)")
+    electricity_equivalent: float = Field(0.2, ge=0.0, le=2.0, description=(
+        "kWh of electricity counted in PUE per kWh of purchased cooling [-]. Assumption: the electricity an "
+        "electric chiller plant of COP 5 would use; set 0 to count only metered electricity"))
+    price_cny_per_kwh: float = Field(0.25, ge=0.0, le=10.0, description="price of purchased cooling [CNY/kWh thermal] (assumption; no public tariff)")
 
 
 class Power(_Model):
@@ -177,7 +241,13 @@ class Scenario(_Model):
     crah: Crah = Field(default_factory=Crah)
     plant: Plant = Field(default_factory=Plant)
     power: Power = Field(default_factory=Power)
+    liquid: Liquid = Field(default_factory=Liquid)
+    iec: Iec = Field(default_factory=Iec)
+    thermal_storage: ThermalStorage = Field(default_factory=ThermalStorage)
+    district_cooling: DistrictCooling = Field(default_factory=DistrictCooling)
     control: Control = Field(default_factory=Control)
+    policy: Policy = Field(default_factory=Policy)
+    roadmap: Roadmap = Field(default_factory=Roadmap)
     measures: list[dict[str, Any]] = Field(default_factory=list, description="retrofit measures applied in order")
 
     @field_validator("measures")

@@ -7,6 +7,7 @@ table is rendered from it, so the three never disagree.  Metric modules add thei
 from __future__ import annotations
 
 from twin.metrics.energy import energy_summary, metric
+from twin.metrics.policy import policy_summary
 from twin.results import Result
 
 
@@ -30,5 +31,7 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
         },
         "run": {"runtime_s": metric(result.runtime_s, "s"), "events": len(result.events)},
     }
-    summary.update(energy_summary(result))
+    energy = energy_summary(result)
+    summary.update(energy)
+    summary.update(policy_summary(result, energy, scenario_file=scenario_file))
     return summary

@@ -20,11 +20,14 @@ import numpy as np
 from components.facility import POWER_COMPONENTS
 from twin.results import CHANNELS, Result
 
-COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
+COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
+           "p_liquid_pumps", "p_dry_cooler_fans")
 POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss")
 OTHER = ("p_lighting", "p_auxiliary", "p_generator_heaters")
 J_PER_KWH = 3.6e6
-SETPOINT_TOLERANCE_K = 0.1  # supply air this much above its set point counts as "not held"
+SETPOINT_TOLERANCE_K = 0.1
+A1_RECOMMENDED_C = (18.0, 27.0)  # ASHRAE TC 9.9 (2021) class A1 recommended inlet, figures.md 2.3 (S)
+A1_ALLOWABLE_C = (15.0, 32.0)    # ASHRAE TC 9.9 (2021) class A1 allowable inlet, figures.md 2.3 (S)  # supply air this much above its set point counts as "not held"
 
 
 def metric(value, unit: str, note: str = "") -> dict:
@@ -54,7 +57,13 @@ def energy_summary(result: Result) -> dict:
     parts = {c: energy_kwh(result, c) for c in POWER_COMPONENTS}
     cooling = sum(parts[c] for c in COOLING)
     power = sum(parts[c] for c in POWER_CHAIN)
-    monthly_pue = monthly_energy_kwh(result, "p_facility") / monthly_energy_kwh(result, "p_it")
+    purchased = float(result["q_purchased_cooling"].sum() * result.plant.timestep_s / J_PER_KWH)
+    k_purchased = result.plant.scenario.district_cooling.electricity_equivalent
+    equivalent = k_purchased * purchased
+    monthly_fac = monthly_energy_kwh(result, "p_facility") + k_purchased * monthly_energy_kwh(result, "q_purchased_cooling")
+    monthly_pue = monthly_fac / monthly_energy_kwh(result, "p_it")
+    a1_rec = (result["t_rack_inlet_max"] > A1_RECOMMENDED_C[1]) | (result["t_supply_air"] < A1_RECOMMENDED_C[0])
+    a1_allow = (result["t_rack_inlet_max"] > A1_ALLOWABLE_C[1]) | (result["t_supply_air"] < A1_ALLOWABLE_C[0])
     dt_h = result.dt_h
     not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
     water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]).sum()
@@ -64,9 +73,15 @@ def energy_summary(result: Result) -> dict:
         for c in sorted(POWER_COMPONENTS, key=lambda c: -parts[c])
     ]
     return {
-        "pue": metric(fac / it, "-", "facility energy / IT energy, annual metered (TGG WP#49; GB 40879-2021 method B)"),
+        "pue": metric((fac + equivalent) / it, "-",
+                      "facility energy / IT energy, annual metered (TGG WP#49; GB 40879-2021 method B)"
+                      + (f"; purchased cooling counted at {k_purchased} kWh electricity per kWh cooling" if purchased else "")),
+        "pue_metered_electricity_only": metric(fac / it, "-", "grid electricity / IT energy, purchased cooling not counted"),
+        "purchased_cooling_kwh": metric(purchased, "kWh", "chilled water bought from a district or power-plant supplier (thermal)"),
         "pue_monthly": metric([float(x) for x in monthly_pue], "-", "calendar months January..December"),
-        "ppue_cooling": metric((it + cooling) / it, "-", "(IT + CRAH fans + chillers + pumps + towers) / IT"),
+        "ppue_cooling": metric((it + cooling + equivalent) / it, "-",
+                               "(IT + CRAH fans + chillers + pumps + towers + IEC/liquid auxiliaries"
+                               " + purchased-cooling equivalent) / IT"),
         "ppue_power": metric((it + power) / it, "-", "(IT + PDU + UPS + switchgear/wiring + transformer losses) / IT"),
         "energy_facility_kwh": metric(fac, "kWh"),
         "energy_it_kwh": metric(it, "kWh"),
@@ -81,7 +96,21 @@ def energy_summary(result: Result) -> dict:
         "hours_chiller_curve_extrapolated": metric(float(result["curve_out_of_range"].sum() * dt_h), "h",
                                                    "chiller ran outside its curve data range (inputs held at the range edge)"),
         "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
-        "max_rack_inlet_c": metric(float(result["t_rack_inlet"].max()), "degC", "mean rack inlet, hottest step"),
+        "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
+        "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
+                                               "any rack inlet outside ASHRAE A1 recommended 18-27 degC (figures.md 2.3)"),
+        "hours_outside_a1_allowable": metric(float(a1_allow.sum() * dt_h), "h",
+                                             "any rack inlet outside ASHRAE A1 allowable 15-32 degC (figures.md 2.3)"),
+        "iec_mode_hours": {name: metric(float((result["iec_mode"] == code).sum() * dt_h), "h")
+                           for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))},
+        "liquid_heat_share": metric(float(result["q_liquid"].sum() / max(result["p_it"].sum(), 1e-9)), "-",
+                                    "heat captured by liquid cooling / IT energy"),
+        "tes_shifted_kwh": {
+            "charged_valley": metric(float(result["q_tes_charge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold made in valley hours"),
+            "discharged_peak": metric(float(result["q_tes_discharge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold delivered in peak hours"),
+        },
+        "tes_ride_through_min": metric(float(np.min(result["tes_ride_through_min"])) if result["tes_energy"].max() > 0 else 0.0,
+                                       "min", "least minutes of chilled-water load the store could carry after a chiller trip"),
         "economizer_hours": {
             "free": metric(float((result["economizer_mode"] == 2).sum() * dt_h), "h"),
             "partial": metric(float((result["economizer_mode"] == 1).sum() * dt_h), "h"),

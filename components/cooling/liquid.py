@@ -1,0 +1,64 @@
+"""Liquid cooling (cold plate or single-phase immersion) and its heat rejection.
+
+A fraction ``phi`` of the IT heat is captured by liquid; the rest stays in the room air.  The
+liquid side has a coolant distribution unit (CDU) and facility-water pumps whose power is a
+fraction of the liquid heat (all pump work ends up in the water), and rejects its heat through
+a dry cooler when the outdoor air is cold enough, otherwise the remainder goes to the
+chilled-water plant through a heat exchanger ("chiller trim").
+
+Dry cooler (air-to-water coil with fans)::
+
+    Q = UA(s) * (T_w,mean - T_db),   UA(s) = UA_design * s**0.6,   P_fan = P_design * s**3
+
+``T_w,mean`` is the mean facility-water temperature (supply set point plus half the range).  The
+fan speed ``s`` that rejects the load follows in closed form; if ``s`` would exceed 1 the dry
+cooler runs flat out and the rest goes to the chillers.  ``UA_design`` comes from the design
+approach between mean water temperature and ambient at design load.
+
+Facility-water supply classes (ASHRAE TC 9.9 liquid cooling white paper 2021; figures.md 2.5,
+S): W32, W40, W45 give the warmest allowed supply, used here as the supply set point.  Cold
+plates capture typically 70-80 % of IT heat (figures.md 2.5, M/V); immersion ~95-100 %.
+
+Simplifications: steady state; the CDU approach only shifts the secondary (chip-side) coolant
+temperature and is reported, not simulated; no adiabatic pre-cooling on the dry cooler; towers
+are not used for the liquid loop (their duty is the chillers').
+"""
+
+from components._jit import jit
+
+UA_AIRFLOW_EXPONENT = 0.6
+
+
+@jit
+def dry_cooler(q_w, temp_water_mean, temp_air, ua_design_w_per_k, fan_design_w):
+    """Heat a dry cooler rejects, its fan power and fan speed.
+
+    Parameters
+    ----------
+    q_w : float
+        Heat the liquid loop must reject. [W]
+    temp_water_mean : float
+        Mean facility-water temperature in the coil. [degC]
+    temp_air : float
+        Outdoor dry bulb. [degC]
+    ua_design_w_per_k : float
+        Coil UA at full fan speed. [W/K]
+    fan_design_w : float
+        Fan power at full speed. [W]
+
+    Returns
+    -------
+    tuple
+        ``(q_rejected [W], fan_power [W], speed [-])``; ``q_rejected < q_w`` when the air is too
+        warm for the dry cooler to take everything.
+    """
+    if q_w <= 0.0:
+        return 0.0, 0.0, 0.0
+    dt = temp_water_mean - temp_air
+    if dt <= 0.0:
+        return 0.0, 0.0, 0.0
+    q_full = ua_design_w_per_k * dt
+    if q_full <= q_w:
+        return q_full, fan_design_w, 1.0
+    speed = (q_w / q_full) ** (1.0 / UA_AIRFLOW_EXPONENT)
+    return q_w, fan_design_w * speed * speed * speed, speed

@@ -1,0 +1,336 @@
+"""Policy metrics: PUE compliance by site class, GB 40879-2021 grade, Guangdong layout tier, rack
+density, and the ``policy`` block of the run summary (with cost, carbon and coal).
+
+The rule numbers live in ``twin/data/policy.toml`` (each with its source); the functions here
+are pure and compare the unrounded PUE against them.  A limit is met when ``PUE <= limit``; a
+grade or tier is the first whose ``max_pue`` the PUE does not exceed.
+
+:func:`policy_summary` assembles every policy and money figure of one run.  Each entry is
+``{"value", "unit", "rule", "source", ...}``: ``rule`` says what was compared or computed,
+``source`` names the document (or "ASSUMPTION" and why).  See ``docs/policy.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+from components.facility import POWER_COMPONENTS
+from twin.metrics import carbon as co2
+from twin.metrics import tariff as tou
+from twin.metrics.energy import J_PER_KWH
+from twin.policy_schema import Policy
+from twin.results import CHANNELS, Result
+from twin.schema import read_toml
+
+POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
+HOURS_PER_YEAR = 8760.0
+
+# Why GB 40879 method A (operating-point method) is not computed; see docs/policy.md.
+METHOD_A_NOTE = (
+    "not computed: method A (特性工况法) weights the power at 5 characteristic operating points by the share of "
+    "annual hours in 5 outdoor-temperature bins (GB 40879-2021 §6.3.2.2-6.3.2.3). The bin edges, the IT-load "
+    "conditions of the points and the regional coefficients (Table 2, Appendix B) were not read (figures.md 4.1 "
+    "gap), and with the twin's hourly simulation a bin-weighted sum of bin-mean powers equals the annual metered "
+    "ratio (method B) exactly, so an approximation would add no information")
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> dict:
+    """The rule table of ``twin/data/policy.toml``."""
+    return read_toml(POLICY_FILE)
+
+
+def entry(value, unit: str, rule: str, source: str, **extra) -> dict:
+    """A policy summary entry: value, unit, the rule applied and its source."""
+    return {"value": value, "unit": unit, "rule": rule, "source": source, **extra}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules (pure)
+# ---------------------------------------------------------------------------------------------
+
+def compliance(pue: float, limit: float) -> dict:
+    """Pass/fail of an annual PUE against a limit (pass when ``pue <= limit``) and the margin.
+
+    Returns ``{"pass": bool, "margin": limit - pue}``; a positive margin is headroom.
+    """
+    return {"pass": bool(pue <= limit), "margin": float(limit - pue)}
+
+
+def gb40879_grade(pue: float, grades: list[dict]) -> str:
+    """GB 40879-2021 energy-efficiency grade of an electric energy ratio (PUE).
+
+    ``grades`` are rows ``{"grade", "max_pue"}`` in ascending ``max_pue`` (grade 1 <= 1.20,
+    grade 2 <= 1.30, grade 3 = limit value <= 1.50); above the last: ``"non-compliant"``.
+    Example: 1.2999 is grade 2, 1.3001 grade 3, 1.50 grade 3, 1.5001 non-compliant.
+    """
+    for row in grades:
+        if pue <= row["max_pue"]:
+            return str(row["grade"])
+    return "non-compliant"
+
+
+def layout_tier(pue: float, tiers: list[dict]) -> dict:
+    """Guangdong layout-plan tier of a PUE: the first row with ``pue <= max_pue``.
+
+    Tiers: prioritised <= 1.25, supported (1.25, 1.30], controlled (1.30, 1.50], banned > 1.50.
+    """
+    for row in tiers:
+        if pue <= row["max_pue"]:
+            return row
+    raise ValueError(f"PUE {pue} above every tier")  # the last tier ends at inf
+
+
+def rack_density(design_kw: float, racks: int, min_kw_per_rack: float) -> dict:
+    """Design rack power density and the measure-13 minimum (``>= min_kw_per_rack`` passes). [kW/rack]"""
+    kw = design_kw / racks
+    return {"kw_per_rack": kw, "pass": bool(kw >= min_kw_per_rack)}
+
+
+def density_headroom(racks: int, installed_kw: dict[str, float], target_kw_per_rack: float) -> dict:
+    """Can the installed cooling and power carry every rack at ``target_kw_per_rack``?
+
+    The need is ``racks x target`` kW of IT: of sensible cooling from the CRAH units, of
+    evaporator capacity from the chillers and of UPS output.  Installed capacity counts every
+    unit, standby included (no redundancy is deducted), so ``ok`` is a necessary, not a
+    sufficient, condition.
+
+    Parameters
+    ----------
+    installed_kw : dict
+        Installed capacity per system [kW], e.g. ``{"crah": 2420, "chillers": 3600, "ups": 1200}``.
+
+    Returns
+    -------
+    dict
+        ``required_kw``, ``systems`` {name: {installed_kw, ratio, ok}}, ``ok`` (all systems).
+    """
+    need = racks * target_kw_per_rack
+    systems = {name: {"installed_kw": float(kw), "ratio": float(kw / need), "ok": bool(kw >= need)}
+               for name, kw in installed_kw.items()}
+    return {"required_kw": float(need), "systems": systems, "ok": all(s["ok"] for s in systems.values())}
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary block
+# ---------------------------------------------------------------------------------------------
+
+def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, racks: int) -> dict:
+    rules = load_rules()
+    cls = rules["site_classes"][policy.site_class]
+    result = compliance(pue, cls["limit"])
+    notes = []
+    if policy.site_class == "shaoguan_new" and not site.get("shaoguan_cluster", False):
+        notes.append("the site is not in the Shaoguan cluster, where measure 1 concentrates new large DCs")
+    if policy.site_class == "guangdong_new" and (not site.get("in_guangdong", False) or site.get("shaoguan_cluster", False)):
+        notes.append("guangdong_new is meant for Guangdong sites outside the Shaoguan cluster")
+    block = {
+        "site_class": entry(policy.site_class, "-", cls["label"], cls["source"], limit=cls["limit"]),
+        "compliance": entry("pass" if result["pass"] else "fail", "-",
+                            f"pass when annual PUE <= {cls['limit']} ({policy.site_class}); PUE = {pue:.4f}", cls["source"],
+                            pue=pue, limit=cls["limit"], margin=result["margin"], **({"notes": notes} if notes else {})),
+        "pue_margin": entry(result["margin"], "-", f"limit {cls['limit']} - annual PUE; positive = headroom", cls["source"]),
+    }
+
+    gb = rules["gb40879"]
+    grade = gb40879_grade(pue, gb["grades"])
+    scope = []
+    if racks <= gb["edge_racks_max"]:
+        scope.append(f"{racks} racks: edge DCs of <= {gb['edge_racks_max']} standard racks are outside the standard's scope")
+    if not cls["new_build"]:
+        scope.append("the standard covers new and re-/expanded DCs; an existing site is graded for information")
+    block["gb40879_grade"] = entry(
+        grade, "-", "grade 1 <= 1.20, grade 2 <= 1.30, grade 3 (limit value) <= 1.50, above: non-compliant; "
+        + gb["method"], gb["source"], method="B", **({"scope": scope} if scope else {}))
+    block["gb40879_method_a"] = entry(None, "-", "operating-point method (特性工况法)", gb["source"], note=METHOD_A_NOTE)
+
+    plan = rules["layout_plan"]
+    tier = layout_tier(pue, plan["tiers"])
+    block["guangdong_tier"] = entry(tier["tier"], "-", tier["meaning"], plan["source"])
+
+    rd = rules["rack_density"]
+    dens = rack_density(design["it_design_kw"], racks, rd["min_kw_per_rack"])
+    block["rack_density"] = entry(
+        dens["kw_per_rack"], "kW/rack", f"design IT kW / racks >= {rd['min_kw_per_rack']} kW/rack "
+        f"({'required: new build' if cls['new_build'] else 'not required for an existing site; shown for information'})",
+        rd["source"], **{"pass": dens["pass"], "required": bool(cls["new_build"])})
+    head = density_headroom(racks, {"crah": design["crah_capacity_total_kw"],
+                                    "chillers": design["chiller_capacity_total_kw"],
+                                    "ups": design["ups_capacity_kw"]}, rd["headroom_check_kw_per_rack"])
+    block["rack_headroom"] = entry(head["ok"], "-", rd["headroom_rule"], rd["source"],
+                                   target_kw_per_rack=rd["headroom_check_kw_per_rack"],
+                                   required_kw=head["required_kw"], systems=head["systems"])
+    return block
+
+
+def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict, *, file: str | None,
+                base_dir: Path | None) -> dict:
+    t = policy.tariff
+    tariff = tou.load_tou(t.tou, base_dir=base_dir, file=file)
+    rule = tou.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
+    time = result.time
+    periods, mult = tou.step_periods(time, result.plant.weather.temp_air, tariff, critical_peak=t.critical_peak)
+    surcharge_price, bands = tou.monthly_surcharge(time, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
+    bill = tou.electricity_cost(time, grid_w, {c: result[c] for c in POWER_COMPONENTS}, result.plant.timestep_s,
+                                periods, mult, flat_price_cny_per_kwh=t.flat_price_cny_per_kwh,
+                                demand_charge_cny_per_kw_month=t.demand_charge_cny_per_kw_month,
+                                surcharge_cny_per_kwh=surcharge_price)
+
+    def given(field: str) -> str:
+        return "scenario input" if field in t.model_fields_set else "ASSUMPTION (schema default; see twin/policy_schema.py)"
+
+    crit_days = int(np.unique(time.normalize()[periods == "critical"]).size)
+    total = bill["total_cny"]
+    if rule is None:
+        sur_rule, sur_source = "no surcharge rule (policy.tariff.surcharge = 'none')", "scenario input"
+    else:
+        fmt = lambda k: (f"band ({rule.bands[k].pue_min}, {rule.bands[k].pue_max}] +{rule.bands[k].cny_per_kwh} CNY/kWh"
+                         if k >= 0 else "no data")
+        sur_rule = f"{rule.name}; {rule.basis} PUE selects the band: " + "; ".join(fmt(k) for k in bands)
+        sur_source = rule.source
+    return {
+        "total_cny": entry(total, "CNY", "energy charge + demand charge + PUE surcharge", tariff.source),
+        "energy_cny": entry(bill["energy_cny"], "CNY",
+                            "grid kWh x flat price x TOU ratio (peak 1.7, flat 1, valley 0.38, critical peak 1.7 x 1.25)",
+                            tariff.source),
+        "demand_cny": entry(bill["demand_cny"], "CNY",
+                            f"sum over months of peak step-mean grid kW x {t.demand_charge_cny_per_kw_month} CNY/(kW month)",
+                            given("demand_charge_cny_per_kw_month")),
+        "surcharge_cny": entry(bill["surcharge_cny"], "CNY", sur_rule, sur_source),
+        "surcharge_cny_per_kwh": entry(float(surcharge_price.mean()) if len(surcharge_price) else 0.0, "CNY/kWh",
+                                       "mean surcharge per grid kWh", sur_source),
+        "average_price_cny_per_kwh": entry(total / bill["grid_kwh"], "CNY/kWh", "total cost / grid kWh", tariff.source),
+        "flat_price_cny_per_kwh": entry(t.flat_price_cny_per_kwh, "CNY/kWh", "flat-period price",
+                                        given("flat_price_cny_per_kwh")),
+        "critical_peak_days": entry(crit_days, "d",
+                                    "days of Jul/Aug/Sep plus days whose site daily max dry bulb >= 35 degC "
+                                    "(proxy for Guangzhou's)" if t.critical_peak else "critical peak switched off",
+                                    tariff.source),
+        "by_period": [{"period": p, "kwh": v["kwh"], "cny": v["cny"],
+                       "share": v["cny"] / bill["energy_cny"] if bill["energy_cny"] else 0.0}
+                      for p, v in bill["by_period"].items()],
+        "by_component": [{"component": c, "label": CHANNELS[c][1], "cny": v, "share": v / total if total else 0.0}
+                         for c, v in sorted(bill["by_component"].items(), key=lambda kv: -kv[1])],
+        "monthly_peak_grid_kw": entry(bill["monthly_peak_kw"], "kW", "highest step-mean grid power of each month",
+                                      "computed"),
+        "tariff": entry(tariff.name, "-", "time-of-use periods, hour-starting steps, local standard time", tariff.source),
+    }
+
+
+def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict, *, file: str | None,
+                  base_dir: Path | None) -> tuple[dict, dict]:
+    c, r = policy.carbon, policy.renewables
+    ts = result.plant.timestep_s
+    site = result.plant.weather.site
+    if c.grid_factor_csv is not None:
+        path = Path(c.grid_factor_csv)
+        path = path if path.is_absolute() or base_dir is None else Path(base_dir) / path
+        factor = co2.hourly_factors(path, c.grid_factor_column, result.time, file=file)
+        factor_source, factor_rule = f"hourly series {c.grid_factor_csv} (scenario input)", "hourly factors"
+    elif c.grid_factor_kg_per_kwh is not None:
+        factor = c.grid_factor_kg_per_kwh
+        factor_source, factor_rule = "scenario input policy.carbon.grid_factor_kg_per_kwh", "constant factor"
+    else:
+        row = co2.grid_factor(site.get("grid_region"), c.grid_factor_year, file=file)
+        factor = row["value"]
+        factor_source = row["source"]
+        factor_rule = f"{row['label']} ({row['region']}), {row['year']} location-based factor"
+    grid_kwh = float(np.sum(grid_w) * ts / J_PER_KWH)
+    fac_kwh = energy["energy_facility_kwh"]["value"]
+    it_kwh = energy["energy_it_kwh"]["value"]
+    location = co2.co2_kg(grid_w, factor, ts)
+    contracted = r.green_power_kwh + r.green_certificates_kwh
+    net = co2.net_co2_kg(location, grid_kwh, contracted)
+    share = co2.renewable_share(min(r.onsite_pv_kwh, fac_kwh), r.green_power_kwh, r.green_certificates_kwh, fac_kwh)
+    inputs = "scenario inputs policy.renewables (on-site PV, green-power contracts, green certificates)"
+    carbon = {
+        "grid_factor": entry(float(factor) if np.ndim(factor) == 0 else location / max(grid_kwh, 1e-12), "kgCO2/kWh",
+                             factor_rule + " (energy-weighted mean)", factor_source),
+        "co2_location_t": entry(location / 1e3, "t", "grid kWh x grid emission factor (location-based)", factor_source),
+        "co2_net_t": entry(net / 1e3, "t", "location-based CO2 x (1 - (green power + certificates) / grid kWh), >= 0",
+                           f"{factor_source}; {inputs}"),
+        "cue": entry(co2.cue(location, it_kwh), "kgCO2/kWh", "location-based CO2 / IT energy (per kWh IT)",
+                     f"The Green Grid WP#32; factor: {factor_source}"),
+        "cue_net": entry(co2.cue(net, it_kwh), "kgCO2/kWh", "net CO2 after contracts and certificates / IT energy",
+                         "The Green Grid WP#32 with contracted renewables deducted (convention of this project)"),
+        "wue": entry(energy["wue"]["value"], energy["wue"]["unit"], energy["wue"]["note"] + " (from the energy summary)",
+                     "The Green Grid WP#35"),
+        "renewable_share": entry(share, "-", "(on-site PV + green power + green certificates) / facility kWh, <= 1",
+                                 inputs + "; Guangdong measures 15-18"),
+        "renewable_kwh": entry({"onsite_pv": r.onsite_pv_kwh, "green_power": r.green_power_kwh,
+                                "green_certificates": r.green_certificates_kwh}, "kWh", "inputs", inputs),
+        "grid_kwh": entry(grid_kwh, "kWh", "facility kWh - on-site PV", "computed"),
+    }
+
+    rules = load_rules()["coal"]
+    years = len(result.time) * result.dt_h / HOURS_PER_YEAR
+    eq = co2.tce_equivalent(grid_kwh, rules["equivalent_kgce_per_kwh"]) / years
+    ev = co2.tce_equal_value(grid_kwh, policy.coal.coal_rate_gce_per_kwh) / years
+    threshold = rules["monitoring_threshold_tce"]
+    basis_value = eq if policy.coal.monitoring_basis == "equivalent" else ev
+    coal_src = ("scenario input" if "coal_rate_gce_per_kwh" in policy.coal.model_fields_set
+                else "CEC 中国电力行业年度发展报告2025: 302.4 gce/kWh for 2024 (figures.md 4.6, S)")
+    coal = {
+        "tce_equivalent": entry(eq, "tce/yr", f"grid kWh x {rules['equivalent_kgce_per_kwh']} kgce/kWh (当量值), per year",
+                                rules["equivalent_source"]),
+        "tce_equal_value": entry(ev, "tce/yr", f"grid kWh x {policy.coal.coal_rate_gce_per_kwh} gce/kWh (等价值), per year",
+                                 coal_src),
+        "monitoring_required": entry(
+            bool(co2.monitoring_required(basis_value, threshold)), "-",
+            f"required when the {policy.coal.monitoring_basis} value (here {basis_value:,.0f} tce/yr) > {threshold:,.0f} tce/yr; the "
+            f"{policy.coal.monitoring_basis} value is used because GB/T 2589-2020 counts purchased electricity at its "
+            "calorific equivalent in comprehensive energy consumption (policy.coal.monitoring_basis)",
+            rules["monitoring_source"], basis=policy.coal.monitoring_basis, threshold_tce=threshold),
+        "monitoring_required_equal_value": entry(
+            bool(co2.monitoring_required(ev, threshold)), "-",
+            f"same check on the equal value (here {ev:,.0f} tce/yr; some energy-review rules count 等价值)",
+            rules["monitoring_source"]),
+    }
+    return carbon, coal
+
+
+def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = None,
+                   policy: Policy | None = None) -> dict:
+    """The ``policy`` block of the run summary: compliance, grade, tier, rack density, cost, carbon, coal.
+
+    Parameters
+    ----------
+    result : Result
+        A simulated run.
+    energy : dict
+        :func:`twin.metrics.energy.energy_summary` of the same run (PUE and WUE are reused).
+    scenario_file : str or None
+        The scenario file: relative rule and CSV paths are resolved from its folder, and input
+        errors name it.
+    policy : Policy or None
+        Overrides the scenario's ``[policy]`` (the roadmap changes factor and renewables per year).
+    """
+    plant = result.plant
+    policy = policy or plant.scenario.policy
+    base_dir = Path(scenario_file).parent if scenario_file else None
+    grid_w = co2.grid_import_w(result["p_facility"], policy.renewables.onsite_pv_kwh, plant.timestep_s)
+    block = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks)
+    block["cost"] = _cost_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
+    block["carbon"], block["coal"] = _carbon_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
+    return {"policy": block}
+
+
+def policy_attrs(summary: dict) -> dict[str, str | float | int]:
+    """Flat headline policy figures for a results file's ``attrs`` (netCDF allows no nesting or bools)."""
+    p = summary["policy"]
+    return {
+        "policy_site_class": p["site_class"]["value"],
+        "policy_pue_limit": p["site_class"]["limit"],
+        "policy_compliance": p["compliance"]["value"],
+        "policy_pue_margin": p["pue_margin"]["value"],
+        "policy_gb40879_grade": p["gb40879_grade"]["value"],
+        "policy_guangdong_tier": p["guangdong_tier"]["value"],
+        "policy_cost_total_cny": p["cost"]["total_cny"]["value"],
+        "policy_cue_kgco2_per_kwh": p["carbon"]["cue"]["value"],
+        "policy_renewable_share": p["carbon"]["renewable_share"]["value"],
+        "policy_tce_equivalent_per_year": p["coal"]["tce_equivalent"]["value"],
+        "policy_monitoring_required": int(p["coal"]["monitoring_required"]["value"]),
+    }
