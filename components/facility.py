@@ -94,7 +94,7 @@ PARAM = IntEnum("PARAM", [
     "cw_setpoint_c", "tower_water_flow_kgs", "tower_air_flow_kgs", "tower_ntu", "tower_fan_w",
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
-    "timestep_s", "hotspot_factor",
+    "timestep_s", "hotspot_factor", "coil_approach_k",
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
@@ -127,6 +127,8 @@ STATE = IntEnum("STATE", [
     "battery_energy_j",      # electrical storage: energy stored [J]
     "battery_health",        # electrical storage: state of health, capacity / rated [-]
 ], start=0)
+
+N_OUTPUT = len(OUTPUT)
 
 # Components that together draw the facility power (p_it_fans is part of p_it).
 POWER_COMPONENTS = (
@@ -499,6 +501,12 @@ def _step(b, p, curves, o, i, state):
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
     t_sa = p[PARAM.supply_air_c]
+    if plant == PLANT_WATER_COOLED or plant == PLANT_DISTRICT:
+        # a chilled-water coil cannot deliver air colder than the water plus its approach
+        t_floor = p[PARAM.chw_supply_c] + p[PARAM.coil_approach_k]
+        if t_sa < t_floor:
+            t_sa = t_floor
+    t_sa_first = t_sa
     q_unmet = 0.0
     tes_energy = state[STATE.tes_energy_j]
     # pass 1 at the set point; pass 2 only if the plant falls short and the air warms up
@@ -537,7 +545,7 @@ def _step(b, p, curves, o, i, state):
         q_unmet += q_coil_unmet
         if q_unmet <= 0.0:
             break
-        t_sa = p[PARAM.supply_air_c] + q_unmet / (m_crah * cp)
+        t_sa = t_sa_first + q_unmet / (m_crah * cp)
     o[OUTPUT.p_it, i] = p_it
     o[OUTPUT.p_it_fans, i] = p_fans
     o[OUTPUT.p_pdu_loss, i] = pdu_loss
@@ -598,3 +606,77 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     """
     for i in range(i0, i1):
         _step(boundary, params, curves, out, i, state)
+
+
+@jit
+def _power_at(b, p, curves, state, o):
+    """Facility power for one representative step, and whether every rack inlet is in limits."""
+    scratch = state.copy()
+    _step(b, p, curves, o, 0, scratch)
+    return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
+
+
+@jit
+def optimise_setpoints(b, params, curves, state, grids, inlet_limit_c):
+    """Supervisory set points that minimise facility power at representative conditions.
+
+    Coordinate descent, warm-started from the set points in force.  Chilled-water plants search
+    the chilled-water supply temperature with the supply air at the lowest temperature the coils
+    can then deliver (water plus coil approach, or the supply-air grid's floor), then the tower
+    leaving-water set point, then economizer on/off; other plants search the supply air.  A
+    candidate is kept when it lowers facility power with the hottest rack inlet at or below
+    ``inlet_limit_c`` and no unmet load.  This is the optimum a model-based (or learned)
+    supervisory controller could reach on this model; it is not a trained network.
+
+    Parameters
+    ----------
+    b : ndarray, shape (len(BOUNDARY), 1)
+        Representative boundary conditions of the coming control interval.
+    params : ndarray
+        Current parameters (not modified).
+    grids : ndarray, shape (4, k)
+        Candidate values per set point, NaN-padded: rows supply air [degC], chilled water
+        [degC], tower leaving water [degC], economizer (0/1).  An empty (all-NaN) row is not
+        searched.
+    inlet_limit_c : float
+        Highest rack inlet allowed. [degC]
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        The chosen supply air, chilled water, tower set point and economizer flag.
+    """
+    p = params.copy()
+    o = np.empty((N_OUTPUT, 1))
+    best, t_max, unmet = _power_at(b, p, curves, state, o)
+    feasible = t_max <= inlet_limit_c and unmet <= 0.0
+    sa_floor = grids[0, 0]
+    chilled_water = not np.isnan(grids[1, 0])
+    index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
+    for k in range(4):
+        if k == 0 and chilled_water:
+            continue
+        keep = p[index[k]]
+        keep_sa = p[PARAM.supply_air_c]
+        for j in range(grids.shape[1]):
+            v = grids[k, j]
+            if np.isnan(v) or v == keep:
+                continue
+            p[index[k]] = v
+            if k == 1:
+                sa = v + p[PARAM.coil_approach_k]
+                p[PARAM.supply_air_c] = sa if sa > sa_floor else sa_floor
+            power, t_max, unmet = _power_at(b, p, curves, state, o)
+            ok = t_max <= inlet_limit_c and unmet <= 0.0
+            if ok and (power < best or not feasible):
+                best = power
+                feasible = True
+                keep = v
+                keep_sa = p[PARAM.supply_air_c]
+        p[index[k]] = keep
+        if k == 1:
+            p[PARAM.supply_air_c] = keep_sa
+    result = np.empty(4)
+    for k in range(4):
+        result[k] = p[index[k]]
+    return result

@@ -278,3 +278,22 @@ class DistrictCoolingMeasure(Measure):
         scn = self.updated(scn, "district_cooling", electricity_equivalent=self.electricity_equivalent,
                            price_cny_per_kwh=self.price_cny_per_kwh)
         return self.updated(scn, "plant", type="district", economizer=False)
+
+
+@register
+class AiControl(Measure):
+    """Model-based supervisory optimisation of set points (the optimum an AI controller could reach)."""
+
+    name: ClassVar[str] = "ai_control"
+    title: ClassVar[str] = "AI-optimised supervisory control (model-based set-point optimisation)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "control"
+
+    interval_h: float = Field(12.0, gt=0.0, le=744.0, description=(
+        "re-optimisation interval [h] (assumption: a day and a night regime; shorter intervals cost "
+        "proportionally more run time)"))
+    inlet_limit_c: float = Field(27.0, ge=18.0, le=32.0, description="hottest rack inlet allowed [degC] (ASHRAE A1 recommended)")
+
+    def apply(self, scn: Scenario) -> Scenario:
+        return self.updated(scn, "control", mode="optimise", interval_h=self.interval_h,
+                            inlet_limit_c=self.inlet_limit_c)

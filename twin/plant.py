@@ -205,6 +205,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
                          file=file, key="plant.economizer")
     p[PARAM.timestep_s] = ts
     p[PARAM.hotspot_factor] = air.hotspot_factor
+    p[PARAM.coil_approach_k] = crah.coil_approach_k
     _liquid_params(p, scn, file)
     _iec_params(p, scn)
     _storage_params(p, scn, file)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from twin.calibration_schema import Calibration
 from twin.errors import InputError
 from twin.policy_schema import Policy, Roadmap
 
@@ -109,6 +110,9 @@ class Crah(_Model):
         "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (figures.md 2.3, S); 5.5/110 = 5 %"))
     fan_control: Literal["fixed", "variable"] = Field("fixed", description="fixed-speed or variable-speed (EC/VFD) fans")
     min_speed: Fraction = Field(0.3, description="minimum fan speed of variable-speed fans [-] (assumption: typical EC fan turndown)")
+    coil_approach_k: float = Field(5.0, ge=1.0, le=15.0, description=(
+        "lowest supply air minus chilled-water supply a CRAH coil can deliver [K] (assumption: 7 degC water gives "
+        "12-13 degC air in typical CRAH selections)"))
     sensible_heat_ratio: float = Field(0.97, ge=0.8, le=1.0, description=(
         "sensible / total coil load [-]. Source: Lei & Masanet 2020 Table 3, 95-99 % (figures.md 2.3, S)"))
     envelope_gain_kw: float = Field(0.0, ge=-1e5, le=1e5, description="net heat gain through the envelope [kW] (assumption: internal loads dominate; 0)")
@@ -225,7 +229,15 @@ class Power(_Model):
 
 
 class Control(_Model):
+    mode: Literal["fixed", "optimise"] = Field("fixed", description=(
+        "'fixed': set points from the schedule; 'optimise': model-based supervisory optimisation each interval"))
     interval_h: float = Field(24.0, gt=0.0, le=744.0, description="supervisory control interval [h] (a SimPy event; set points may change here)")
+    inlet_limit_c: float = Field(27.0, ge=18.0, le=32.0, description=(
+        "hottest rack inlet the optimiser may allow [degC]. Source: ASHRAE A1 recommended 18-27 degC (figures.md 2.3)"))
+    supply_air_range_c: tuple[float, float] = Field((18.0, 27.0), description="supply-air set points the optimiser may choose [degC]")
+    chw_range_c: tuple[float, float] = Field((5.0, 18.0), description="chilled-water set points it may choose, within the chiller curve range [degC]")
+    cw_range_c: tuple[float, float] = Field((18.0, 34.0), description="tower leaving-water set points it may choose [degC]")
+    step_k: float = Field(1.0, gt=0.1, le=5.0, description="grid step of the optimiser [K]")
 
 
 class Scenario(_Model):
@@ -249,6 +261,7 @@ class Scenario(_Model):
     policy: Policy = Field(default_factory=Policy)
     roadmap: Roadmap = Field(default_factory=Roadmap)
     measures: list[dict[str, Any]] = Field(default_factory=list, description="retrofit measures applied in order")
+    calibration: Calibration | None = None
 
     @field_validator("measures")
     @classmethod

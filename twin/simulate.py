@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from twin import loop
+from twin.control import SetpointOptimiser
 from twin.errors import InputError
 from twin.measures import apply_measures
 from twin.plant import PlantArrays, assemble
@@ -48,7 +49,9 @@ def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
     steps = _load_steps(plant, file)
     if steps:
         env.process(loop.load_steps(sim, steps))
-    env.process(loop.control_updates(sim, plant.scenario.control.interval_h * 3600.0, loop.fixed_setpoints))
+    control = plant.scenario.control
+    controller = SetpointOptimiser(plant) if control.mode == "optimise" else loop.fixed_setpoints
+    env.process(loop.control_updates(sim, control.interval_h * 3600.0, controller))
     out = sim.run()
     return Result(plant=plant, out=out, events=sim.events, runtime_s=_time.perf_counter() - t0)
 

@@ -36,7 +36,7 @@ CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
 FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
-_BISECTIONS = 32  # halves the bracket to ~1e-8 of its width (air ratio or 40 K of water temperature)
+_ROOT_ITERATIONS = 60  # cap on Illinois iterations; convergence usually takes 5-10
 
 
 @jit
@@ -45,6 +45,29 @@ def _effectiveness(ntu, m_star):
         return ntu / (1.0 + ntu)
     e = math.exp(-ntu * (1.0 - m_star))
     return (1.0 - e) / (1.0 - m_star * e)
+
+
+@jit
+def _saturation_terms(temp_water_in, temp_water_out, pressure):
+    """Saturated-air enthalpy at the water inlet and the saturation specific heat ``c_s``."""
+    h_in = saturated_enthalpy(temp_water_in, pressure)
+    dt = temp_water_in - temp_water_out
+    if dt > 0.05:
+        c_s = (h_in - saturated_enthalpy(temp_water_out, pressure)) / dt
+    else:
+        c_s = (saturated_enthalpy(temp_water_in + 0.5, pressure)
+               - saturated_enthalpy(temp_water_in - 0.5, pressure))
+    return h_in, c_s
+
+
+@jit
+def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design):
+    """Heat rejected at an air flow ratio once the saturation terms are known. [W]"""
+    m_air = air_ratio * air_flow_design
+    m_star = m_air * c_s / (water_flow * CP_WATER)
+    ntu = ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+    q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
+    return q if q > 0.0 else 0.0
 
 
 @jit
@@ -67,18 +90,8 @@ def heat_rejected_w(air_ratio, temp_water_in, temp_water_out, h_air_in, pressure
     ntu_design : float
         Number of transfer units at design air flow. [-]
     """
-    h_in = saturated_enthalpy(temp_water_in, pressure)
-    dt = temp_water_in - temp_water_out
-    if dt > 0.05:
-        c_s = (h_in - saturated_enthalpy(temp_water_out, pressure)) / dt
-    else:
-        c_s = (saturated_enthalpy(temp_water_in + 0.5, pressure)
-               - saturated_enthalpy(temp_water_in - 0.5, pressure))
-    m_air = air_ratio * air_flow_design
-    m_star = m_air * c_s / (water_flow * CP_WATER)
-    ntu = ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
-    q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
-    return q if q > 0.0 else 0.0
+    h_in, c_s = _saturation_terms(temp_water_in, temp_water_out, pressure)
+    return _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
 
 
 @jit
@@ -110,44 +123,67 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
             variable_speed):
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
 
+    Roots are found with the Illinois (modified regula falsi) method to a relative heat
+    residual of 1e-9, which takes a handful of evaluations.
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
     if q_w <= 0.0:
         return temp_setpoint, 0.0, 0.0
     rng = q_w / (water_flow * CP_WATER)
-    t_in = temp_setpoint + rng
-    q_full = heat_rejected_w(1.0, t_in, temp_setpoint, h_air_in, pressure, water_flow,
-                             air_flow_design, ntu_design)
+    h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
+    q_full = _capacity(1.0, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
     if q_full >= q_w:
-        q_free = heat_rejected_w(FREE_CONVECTION, t_in, temp_setpoint, h_air_in, pressure,
-                                 water_flow, air_flow_design, ntu_design)
+        q_free = _capacity(FREE_CONVECTION, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
         if q_free >= q_w:
             return temp_setpoint, 0.0, FREE_CONVECTION
         if not variable_speed:
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
-        lo = FREE_CONVECTION
-        hi = 1.0
-        for _ in range(_BISECTIONS):
-            mid = 0.5 * (lo + hi)
-            if heat_rejected_w(mid, t_in, temp_setpoint, h_air_in, pressure, water_flow,
-                               air_flow_design, ntu_design) >= q_w:
-                hi = mid
+        a, fa = FREE_CONVECTION, q_free - q_w
+        c, fc = 1.0, q_full - q_w
+        x = c
+        side = 0
+        for _ in range(_ROOT_ITERATIONS):
+            x = (a * fc - c * fa) / (fc - fa)
+            fx = _capacity(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design) - q_w
+            if abs(fx) <= 1e-9 * q_w:
+                break
+            if fx * fc > 0.0:
+                c, fc = x, fx
+                if side == -1:
+                    fa *= 0.5
+                side = -1
             else:
-                lo = mid
-        return temp_setpoint, hi * hi * hi, hi
+                a, fa = x, fx
+                if side == 1:
+                    fc *= 0.5
+                side = 1
+        return temp_setpoint, x * x * x, x
     # Set point out of reach: the leaving temperature floats up at full fan.
-    lo = temp_setpoint
-    hi = temp_setpoint + 40.0
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        if heat_rejected_w(1.0, mid + rng, mid, h_air_in, pressure, water_flow,
-                           air_flow_design, ntu_design) >= q_w:
-            hi = mid
+    a = temp_setpoint
+    fa = q_full - q_w
+    c = temp_setpoint + 40.0
+    fc = heat_rejected_w(1.0, c + rng, c, h_air_in, pressure, water_flow, air_flow_design, ntu_design) - q_w
+    x = c
+    side = 0
+    for _ in range(_ROOT_ITERATIONS):
+        x = (a * fc - c * fa) / (fc - fa)
+        fx = heat_rejected_w(1.0, x + rng, x, h_air_in, pressure, water_flow, air_flow_design,
+                             ntu_design) - q_w
+        if abs(fx) <= 1e-9 * q_w:
+            break
+        if fx * fc > 0.0:
+            c, fc = x, fx
+            if side == -1:
+                fa *= 0.5
+            side = -1
         else:
-            lo = mid
-    return hi, 1.0, 1.0
+            a, fa = x, fx
+            if side == 1:
+                fc *= 0.5
+            side = 1
+    return x, 1.0, 1.0
 
 
 @jit
