@@ -104,3 +104,12 @@ def test_missing_capacity_is_an_input_error():
     rows = eco.cost_table()
     with pytest.raises(InputError, match="no capacity"):
         eco.cost_flows([rows["pv"]], {"racks": 1}, 10)
+
+
+def test_capacities_from_design():
+    design = {"it_design_kw": 2000.0, "racks": 400, "kw_per_rack": 5.0, "chiller_capacity_total_kw": 3600.0,
+              "crah_capacity_total_kw": 2420.0, "ups_capacity_kw": 1200.0, "transformer_capacity_kva": 4000.0}
+    cap = eco.capacities_from_design(design)
+    assert cap == {"racks": 400.0, "it_kw": 2000.0, "cooling_kw": 3600.0, "crah_kw": 2420.0, "ups_kw": 1200.0}
+    rows = eco.cost_table()
+    assert eco.cost_flows([rows["containment"]], cap, 15)["capex_cny"] == 400 * rows["containment"]["capex_cny_per_unit"]

@@ -14,7 +14,7 @@ import sys
 
 from twin.errors import InputError
 
-COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap")
+COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -136,7 +136,13 @@ def atomic_write(path: Path, write) -> None:
         raise
 
 
-def write_netcdf(result: Result, path: Path) -> None:
-    """Write the full time series to NetCDF4 (h5netcdf engine), atomically."""
+def write_netcdf(result: Result, path: Path, attrs: dict | None = None) -> None:
+    """Write the full time series to NetCDF4 (h5netcdf engine), atomically.
+
+    ``attrs`` (flat name -> number or string) are added to the dataset attributes, e.g. the
+    policy figures of the run summary.
+    """
     ds = result.to_dataset()
+    if attrs:
+        ds.attrs.update(attrs)
     atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))

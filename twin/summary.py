@@ -34,4 +34,7 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
     energy = energy_summary(result)
     summary.update(energy)
     summary.update(policy_summary(result, energy, scenario_file=scenario_file))
+    if getattr(scn, "calibration", None) is not None:
+        from twin.calibration_schema import calibration_summary
+        summary["calibration"] = calibration_summary(scn.calibration, plant)
     return summary

@@ -33,14 +33,13 @@ def main(args) -> int:
     title = (f"{scn.scenario.name}: IT +{100 * r.it_growth:g} %/yr, grid factor -{100 * r.grid_factor_decline:g} %/yr, "
              f"renewables +{100 * r.renewable_share_step:g} pt/yr")
     table = Table(title=title)
-    for col in ("year", "utilisation", "IT MWh", "PUE", "limit", "grid kgCO2/kWh", "renewables", "CO2 t (location)",
-                "CO2 t (net)", "CUE net", "cost kCNY"):
+    for col in ("year", "util.", "PUE", "grid kg/kWh", "RE share", "CO2 t", "net CO2 t", "CUE net", "cost MCNY"):
         table.add_column(col, justify="right")
     for row in rows:
-        table.add_row(str(row["year"]), f"{row['utilisation_mean']:.3f}", f"{row['energy_it_mwh']:,.0f}",
-                      f"{row['pue']:.3f}", row["compliance"], f"{row['grid_factor']:.4f}",
-                      f"{100 * row['renewable_share']:.0f} %", f"{row['co2_location_t']:,.0f}",
-                      f"{row['co2_net_t']:,.0f}", f"{row['cue_net']:.3f}", f"{row['cost_cny'] / 1e3:,.0f}")
+        table.add_row(str(row["year"]), f"{row['utilisation_mean']:.3f}", f"{row['pue']:.3f}",
+                      f"{row['grid_factor']:.4f}", f"{100 * row['renewable_share']:.0f} %",
+                      f"{row['co2_location_t']:,.0f}", f"{row['co2_net_t']:,.0f}", f"{row['cue_net']:.3f}",
+                      f"{row['cost_cny'] / 1e6:,.2f}")
     Console().print(table)
     if args.out is not None:
         files = write_roadmap(rows, args.out, title=title, pue_limit=limit)

@@ -1,4 +1,4 @@
-"""``dctwin run [SCENARIO] [--out DIR] [--json]``: simulate one scenario."""
+"""``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.errors import InputError
 
 
 def add_parser(sub) -> None:
@@ -16,20 +17,29 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="folder for results.nc (full time series) and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--meters", type=Path, default=None,
+                   help="meter file (CSV/Parquet): drive the twin with the measured IT power and outdoor air "
+                        "and compare simulated with measured power (also meters.png with --out)")
+    p.add_argument("--tz", default=None, help="time zone of naive meter timestamps, e.g. Asia/Shanghai or UTC+8")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
+    from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
     from twin.results import atomic_write, write_netcdf
-    from twin.simulate import run_file
+    from twin.replay import main_replay, run_plant_calibrated
     from twin.summary import build_summary
 
     path = resolve_scenario(args.scenario)
-    result = run_file(path)
+    if args.meters is not None:
+        return main_replay(args, path)
+    if args.tz is not None:
+        raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
+    result = run_plant_calibrated(path)  # run_file plus [calibration.overrides], if any
     summary = build_summary(result, scenario_file=str(path))
     if args.out is not None:
-        write_netcdf(result, args.out / "results.nc")
+        write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
         text = json.dumps(summary, indent=2, ensure_ascii=False)
         atomic_write(args.out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if args.json:
@@ -37,6 +47,9 @@ def main(args) -> int:
         sys.stdout.write("\n")
     else:
         print_run_summary(summary)
+        if "calibration" in summary:
+            from twin.replay import print_calibration_block
+            print_calibration_block(summary["calibration"])
         if args.out is not None:
             print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
     return 0

@@ -90,6 +90,19 @@ def cost_table(overrides: dict[str, dict] | None = None, *, file: str | None = N
     return rows
 
 
+def capacities_from_design(design: dict) -> dict[str, float]:
+    """The capacities a cost row can scale with that follow from ``result.plant.design``.
+
+    ``racks``, ``it_kw`` (design IT), ``cooling_kw`` (installed chiller capacity), ``crah_kw``
+    (installed CRAH sensible capacity) and ``ups_kw`` (UPS output, one side for 2N).  Others
+    (``motor_kw``, ``battery_kwh``, ``pv_kwp``, ``storage_kwh_th``, ``transformer_kw``) depend
+    on the measure and must be given by the caller.
+    """
+    return {"racks": float(design["racks"]), "it_kw": float(design["it_design_kw"]),
+            "cooling_kw": float(design["chiller_capacity_total_kw"]),
+            "crah_kw": float(design["crah_capacity_total_kw"]), "ups_kw": float(design["ups_capacity_kw"])}
+
+
 # ---------------------------------------------------------------------------------------------
 # Finance primitives
 # ---------------------------------------------------------------------------------------------

@@ -59,7 +59,11 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
 
 
 def print_policy_summary(summary: dict, console: Console | None = None) -> None:
-    """Print the compact "Policy and money" table (compliance, grade, cost, carbon, coal)."""
+    """Print the compact "Policy and money" table (compliance, grade, cost, carbon, coal).
+
+    Rules and sources are in the summary entries (``rule``, ``source``); the table shows the
+    values with a short reminder of each rule.
+    """
     if "policy" not in summary:
         return
     console = console or Console()
@@ -68,43 +72,42 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
     table = Table(title="Policy and money", show_header=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
-    table.add_column("rule / source")
-    comp = p["compliance"]
-    periods = ", ".join(f"{r['period']} {r['cny'] / 1e3:,.0f}k" for r in cost["by_period"])
-    top = ", ".join(f"{r['component'].removeprefix('p_')} {100 * r['share']:.0f} %" for r in cost["by_component"][:3])
-    head = p["rack_headroom"]
+    table.add_column("rule")
+    comp, head, dens = p["compliance"], p["rack_headroom"], p["rack_density"]
     short = [k for k, v in head["systems"].items() if not v["ok"]]
     yes_no = {True: "yes", False: "no"}
+    assumed = lambda e: " (ASSUMPTION)" if "ASSUMPTION" in e["source"] else ""
+    flag = coal["monitoring_required"]
     rows = [
-        ("PUE limit", f"{comp['limit']:.2f} ({p['site_class']['value']})", p["site_class"]["rule"]),
-        ("Compliance", f"{comp['value'].upper()} (margin {comp['margin']:+.3f})", comp["rule"]),
-        ("GB 40879-2021 grade", p["gb40879_grade"]["value"], "method B (annual metered); method A not computed"),
-        ("Guangdong layout tier", p["guangdong_tier"]["value"], p["guangdong_tier"]["rule"]),
-        ("Rack density", f"{p['rack_density']['value']:.1f} kW/rack",
-         f">= 6 kW/rack {'met' if p['rack_density']['pass'] else 'not met'}"
-         f"{'' if p['rack_density']['required'] else ' (not required: existing site)'}"),
-        (f"Headroom for {head['target_kw_per_rack']:g} kW/rack", yes_no[head["value"]],
-         "short: " + ", ".join(short) if short else "CRAH, chillers and UPS sufficient"),
-        ("Electricity cost", _v(cost["total_cny"], ",.0f"),
-         f"energy {cost['energy_cny']['value']:,.0f} + demand {cost['demand_cny']['value']:,.0f} "
-         f"+ surcharge {cost['surcharge_cny']['value']:,.0f}"),
-        ("  by TOU period (energy)", "", periods),
-        ("  largest components", "", top),
-        ("  PUE surcharge", _v(cost["surcharge_cny_per_kwh"], ".2f"), cost["surcharge_cny"]["rule"]),
+        ("PUE limit", f"{comp['limit']:.2f}", p["site_class"]["value"]),
+        ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})", f"annual PUE {comp['pue']:.3f} <= limit"),
+        ("GB 40879-2021 grade", p["gb40879_grade"]["value"], "1 <= 1.20, 2 <= 1.30, 3 <= 1.50; method B"),
+        ("Guangdong layout tier", p["guangdong_tier"]["value"], "<= 1.25 / 1.30 / 1.50 / above"),
+        ("Rack density", f"{dens['value']:.1f} kW/rack",
+         f">= 6 {'met' if dens['pass'] else 'not met'}{'' if dens['required'] else ' (not required)'}"),
+        (f"Headroom {head['target_kw_per_rack']:g} kW/rack", yes_no[head["value"]],
+         "short: " + ", ".join(short) if short else "CRAH, chillers, UPS"),
+        ("Electricity cost", _v(cost["total_cny"], ",.0f"), "energy + demand + surcharge"),
+        ("  energy (TOU)", _v(cost["energy_cny"], ",.0f"),
+         ", ".join(f"{r['period']} {100 * r['share']:.0f}%" for r in cost["by_period"])),
+        ("  demand charge", _v(cost["demand_cny"], ",.0f"), f"monthly peak kW{assumed(cost['demand_cny'])}"),
+        ("  PUE surcharge", _v(cost["surcharge_cny"], ",.0f"),
+         f"{cost['surcharge_cny_per_kwh']['value']:.2f} CNY/kWh{assumed(cost['surcharge_cny'])}"),
+        ("  largest components", "", ", ".join(f"{r['component'].removeprefix('p_')} {100 * r['share']:.0f}%"
+                                              for r in cost["by_component"][:3])),
         ("Average price", _v(cost["average_price_cny_per_kwh"], ".3f"),
-         f"flat price {cost['flat_price_cny_per_kwh']['value']} CNY/kWh ({cost['flat_price_cny_per_kwh']['source']})"),
-        ("Grid emission factor", _v(carbon["grid_factor"], ".4f"), carbon["grid_factor"]["rule"]),
-        ("CUE (location / net)", f"{carbon['cue']['value']:.3f} / {carbon['cue_net']['value']:.3f} kgCO2/kWh",
-         "CO2 / IT energy (The Green Grid WP#32)"),
-        ("CO2 (location / net)", f"{carbon['co2_location_t']['value']:,.0f} / {carbon['co2_net_t']['value']:,.0f} t",
-         "net: after green power and certificates"),
-        ("Renewable share", f"{100 * carbon['renewable_share']['value']:.1f} %", carbon["renewable_share"]["rule"]),
-        ("Site WUE", _v(carbon["wue"], ".2f"), carbon["wue"]["source"]),
-        ("Standard coal", f"{coal['tce_equivalent']['value']:,.0f} / {coal['tce_equal_value']['value']:,.0f} tce/yr",
-         "equivalent 0.1229 kgce/kWh / equal value (coal rate)"),
-        ("Online monitoring required", yes_no[coal["monitoring_required"]["value"]],
-         f"> {coal['monitoring_required']['threshold_tce']:,.0f} tce/yr on the {coal['monitoring_required']['basis']} "
-         f"value (measure 21); equal value: {yes_no[coal['monitoring_required_equal_value']['value']]}"),
+         f"flat {cost['flat_price_cny_per_kwh']['value']:g} CNY/kWh{assumed(cost['flat_price_cny_per_kwh'])}"),
+        ("Grid emission factor", _v(carbon["grid_factor"], ".4f"), carbon["grid_factor"]["rule"].split(" location-based")[0]),
+        ("CUE location / net", f"{carbon['cue']['value']:.3f} / {carbon['cue_net']['value']:.3f}", "kgCO2/kWh IT"),
+        ("CO2 location / net", f"{carbon['co2_location_t']['value']:,.0f} / {carbon['co2_net_t']['value']:,.0f} t",
+         "net: after green power, certificates"),
+        ("Renewable share", f"{100 * carbon['renewable_share']['value']:.1f} %", "PV + green power + certificates"),
+        ("Site WUE", _v(carbon["wue"], ".2f"), "The Green Grid WP#35"),
+        ("Standard coal", f"{coal['tce_equivalent']['value']:,.0f} / {coal['tce_equal_value']['value']:,.0f}",
+         "tce/yr, equivalent / equal value"),
+        ("Online monitoring", yes_no[flag["value"]],
+         f"> {flag['threshold_tce']:,.0f} tce/yr ({flag['basis']}); equal value: "
+         f"{yes_no[coal['monitoring_required_equal_value']['value']]}"),
     ]
     for row in rows:
         table.add_row(*row)
