@@ -95,6 +95,7 @@ PARAM = IntEnum("PARAM", [
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
     "timestep_s", "hotspot_factor", "coil_approach_k",
+    "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
@@ -143,8 +144,10 @@ _CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fractio
 _LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
 _FIXED_POINT_ITERATIONS = 30
 # condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
-# temperature changes by less than 1e-4 K, which takes two or three passes
+# temperature changes by less than 5 mK (a chiller power change of ~1e-4), usually in 2-3 passes.
+# Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
+_PLANT_TOLERANCE_K = 0.005
 
 
 @jit
@@ -261,6 +264,11 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     q_dis = 0.0
     charge_factor = 1.0
     setpoint = p[PARAM.cw_setpoint_c]
+    if p[PARAM.cw_reset] > 0.5:
+        # tower set point follows the wet bulb within its limits (wet-bulb reset control)
+        setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    mechanical_setpoint = setpoint
+    t_cw = setpoint
     if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
@@ -273,7 +281,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
                                                p[PARAM.economizer_effectiveness],
                                                p[PARAM.economizer_margin_k])
             if mode == eco.MODE_MECHANICAL:
-                setpoint = p[PARAM.cw_setpoint_c]
+                setpoint = mechanical_setpoint
         q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
                                         p[PARAM.tes_discharge_w], q_chw - q_hx, p[PARAM.timestep_s])
         q_evap = q_chw - q_hx - q_dis
@@ -294,7 +302,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         p_cwp = n_cells * p[PARAM.cw_pump_w]
         q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
         t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p)
-        if abs(t_cw - t_cw_previous) < 1e-4:
+        if abs(t_cw - t_cw_previous) < _PLANT_TOLERANCE_K:
             break
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp

@@ -28,7 +28,8 @@ from twin.schema import Scenario
 from twin.weather import Weather
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
-RHO_AIR = 1.2  # kg/m3, air near 20 degC at sea level (ASHRAE Fundamentals), used to convert m3/s
+RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)
+P_STANDARD = 101325.0  # Pa
 
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
                "district": PLANT_DISTRICT}
@@ -118,14 +119,15 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.recirculation_min] = air.recirculation_min
     p[PARAM.bypass] = air.bypass
     p[PARAM.crah_units] = crah.units
-    p[PARAM.crah_unit_flow_kgs] = crah.unit_airflow_m3s * RHO_AIR
+    p_site = float(np.mean(weather.pressure))
+    rho_air = RHO_AIR * p_site / P_STANDARD  # ideal gas at the site's mean pressure
+    p[PARAM.crah_unit_flow_kgs] = crah.unit_airflow_m3s * rho_air
     p[PARAM.crah_unit_fan_w] = crah.unit_fan_kw * 1e3
     p[PARAM.crah_unit_capacity_w] = crah.unit_capacity_kw * 1e3
     p[PARAM.crah_variable_speed] = crah.fan_control == "variable"
     p[PARAM.crah_min_speed] = crah.min_speed
     p[PARAM.sensible_heat_ratio] = crah.sensible_heat_ratio
     p[PARAM.envelope_gain_w] = crah.envelope_gain_kw * 1e3
-    p_site = float(np.mean(weather.pressure))
     p[PARAM.indoor_humidity_ratio] = psy.humidity_ratio_from_dew_point(plant.indoor_dew_point_c, p_site)
 
     # power chain
@@ -206,8 +208,11 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.timestep_s] = ts
     p[PARAM.hotspot_factor] = air.hotspot_factor
     p[PARAM.coil_approach_k] = crah.coil_approach_k
+    p[PARAM.cw_reset] = plant.cw_setpoint_mode == "wet_bulb_reset"
+    p[PARAM.cw_reset_approach_k] = plant.cw_reset_approach_k
+    p[PARAM.cw_reset_min_c], p[PARAM.cw_reset_max_c] = plant.cw_reset_range_c
     _liquid_params(p, scn, file)
-    _iec_params(p, scn)
+    _iec_params(p, scn, rho_air)
     _storage_params(p, scn, file)
     p[PARAM.district_pump_w_per_w] = scn.district_cooling.pump_w_per_kw / 1e3
 
@@ -263,13 +268,13 @@ def _liquid_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
                          "rejection = 'chillers' with district cooling", file=file, key="liquid.rejection")
 
 
-def _iec_params(p: np.ndarray, scn: Scenario) -> None:
+def _iec_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None:
     iec, crah = scn.iec, scn.crah
     modifier = data_table("iec")["flow_modifier"]
     secondary_m3s = iec.secondary_flow_ratio * crah.unit_airflow_m3s * crah.units
     p[PARAM.iec_eff_wb] = iec.effectiveness_wet
     p[PARAM.iec_eff_db] = iec.effectiveness_dry
-    p[PARAM.iec_secondary_kgs] = secondary_m3s * RHO_AIR
+    p[PARAM.iec_secondary_kgs] = secondary_m3s * rho_air
     p[PARAM.iec_fan_w] = iec.secondary_fan_w_per_m3s * secondary_m3s
     p[PARAM.iec_pump_w] = iec.pump_w_per_m3s * secondary_m3s
     p[PARAM.iec_dew_point_factor] = iec.dew_point_factor

@@ -138,6 +138,11 @@ class Plant(_Model):
     chw_pump_control: Literal["constant", "variable"] = "constant"
     cw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="condenser water design range [K] (32/37 degC GB practice)")
     cw_setpoint_c: MonthlyC = Field(30.0, description="tower leaving-water set point [degC] (assumption: fixed legacy set point)")
+    cw_setpoint_mode: Literal["fixed", "wet_bulb_reset"] = Field("fixed", description=(
+        "'wet_bulb_reset': the tower set point follows outdoor wet bulb + cw_reset_approach_k within "
+        "cw_reset_range_c at every step (the usual condenser-water reset)"))
+    cw_reset_approach_k: float = Field(3.9, ge=0.0, le=15.0, description="offset above the wet bulb of the reset [K] (assumption; 2.8-6.7 K tower approaches, figures.md 2.2)")
+    cw_reset_range_c: tuple[float, float] = Field((15.56, 35.0), description="limits of the reset set point [degC] (EnergyPlus example limits)")
     tower_design_wet_bulb_c: float = Field(28.0, ge=10.0, le=35.0, description="tower design wet bulb [degC] (Guangzhou ~0.4 % design wet bulb, M)")
     tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description="tower design approach [K]. Source: 2.8-6.7 K (Lei & Masanet, figures.md 2.2, S)")
     tower_water_to_air: float = Field(1.1, ge=0.5, le=2.0, description="design water/air mass-flow ratio L/G [-] (assumption, typical 0.8-1.5)")

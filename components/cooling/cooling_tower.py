@@ -36,7 +36,8 @@ CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
 FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
-_ROOT_ITERATIONS = 60  # cap on Illinois iterations; convergence usually takes 5-10
+_ROOT_ITERATIONS = 60  # cap on Illinois iterations; convergence usually takes 4-8
+_ROOT_TOLERANCE = 1e-7  # relative heat residual of the roots (0.1 W in 1 MW)
 
 
 @jit
@@ -124,7 +125,7 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
 
     Roots are found with the Illinois (modified regula falsi) method to a relative heat
-    residual of 1e-9, which takes a handful of evaluations.
+    residual of 1e-7, which takes a handful of evaluations.
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
@@ -147,7 +148,7 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
         for _ in range(_ROOT_ITERATIONS):
             x = (a * fc - c * fa) / (fc - fa)
             fx = _capacity(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design) - q_w
-            if abs(fx) <= 1e-9 * q_w:
+            if abs(fx) <= _ROOT_TOLERANCE * q_w:
                 break
             if fx * fc > 0.0:
                 c, fc = x, fx
@@ -163,15 +164,19 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
     # Set point out of reach: the leaving temperature floats up at full fan.
     a = temp_setpoint
     fa = q_full - q_w
-    c = temp_setpoint + 40.0
+    c = temp_setpoint + 4.0
     fc = heat_rejected_w(1.0, c + rng, c, h_air_in, pressure, water_flow, air_flow_design, ntu_design) - q_w
+    while fc < 0.0 and c < temp_setpoint + 60.0:  # widen the bracket until it holds the root
+        a, fa = c, fc
+        c += 8.0
+        fc = heat_rejected_w(1.0, c + rng, c, h_air_in, pressure, water_flow, air_flow_design, ntu_design) - q_w
     x = c
     side = 0
     for _ in range(_ROOT_ITERATIONS):
         x = (a * fc - c * fa) / (fc - fa)
         fx = heat_rejected_w(1.0, x + rng, x, h_air_in, pressure, water_flow, air_flow_design,
                              ntu_design) - q_w
-        if abs(fx) <= 1e-9 * q_w:
+        if abs(fx) <= _ROOT_TOLERANCE * q_w:
             break
         if fx * fc > 0.0:
             c, fc = x, fx
