@@ -120,6 +120,42 @@ def design_ntu(temp_wb_design, approach, range_k, water_to_air, pressure):
 
 
 @jit
+def _residual(floating, x, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design,
+              ntu_design):
+    """Heat rejected minus load: at air ratio ``x`` (set point held) or, when ``floating``, at
+    full fan with leaving water temperature ``x``. [W]"""
+    if floating:
+        return heat_rejected_w(1.0, x + rng, x, h_air_in, pressure, water_flow, air_flow_design,
+                               ntu_design) - q_w
+    return _capacity(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design) - q_w
+
+
+@jit
+def _illinois(floating, a, fa, c, fc, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
+              air_flow_design, ntu_design):
+    """Root of :func:`_residual` bracketed by ``a`` and ``c`` (Illinois regula falsi)."""
+    x = c
+    side = 0
+    for _ in range(_ROOT_ITERATIONS):
+        x = (a * fc - c * fa) / (fc - fa)
+        fx = _residual(floating, x, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
+                       air_flow_design, ntu_design)
+        if abs(fx) <= _ROOT_TOLERANCE * q_w:
+            break
+        if fx * fc > 0.0:
+            c, fc = x, fx
+            if side == -1:
+                fa *= 0.5
+            side = -1
+        else:
+            a, fa = x, fx
+            if side == 1:
+                fc *= 0.5
+            side = 1
+    return x
+
+
+@jit
 def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
             variable_speed):
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
@@ -141,53 +177,20 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
         if not variable_speed:
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
-        a, fa = FREE_CONVECTION, q_free - q_w
-        c, fc = 1.0, q_full - q_w
-        x = c
-        side = 0
-        for _ in range(_ROOT_ITERATIONS):
-            x = (a * fc - c * fa) / (fc - fa)
-            fx = _capacity(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design) - q_w
-            if abs(fx) <= _ROOT_TOLERANCE * q_w:
-                break
-            if fx * fc > 0.0:
-                c, fc = x, fx
-                if side == -1:
-                    fa *= 0.5
-                side = -1
-            else:
-                a, fa = x, fx
-                if side == 1:
-                    fc *= 0.5
-                side = 1
+        x = _illinois(False, FREE_CONVECTION, q_free - q_w, 1.0, q_full - q_w, q_w, rng, h_in, c_s,
+                      h_air_in, pressure, water_flow, air_flow_design, ntu_design)
         return temp_setpoint, x * x * x, x
     # Set point out of reach: the leaving temperature floats up at full fan.
-    a = temp_setpoint
-    fa = q_full - q_w
+    a, fa = temp_setpoint, q_full - q_w
     c = temp_setpoint + 4.0
-    fc = heat_rejected_w(1.0, c + rng, c, h_air_in, pressure, water_flow, air_flow_design, ntu_design) - q_w
+    fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     while fc < 0.0 and c < temp_setpoint + 60.0:  # widen the bracket until it holds the root
         a, fa = c, fc
         c += 8.0
-        fc = heat_rejected_w(1.0, c + rng, c, h_air_in, pressure, water_flow, air_flow_design, ntu_design) - q_w
-    x = c
-    side = 0
-    for _ in range(_ROOT_ITERATIONS):
-        x = (a * fc - c * fa) / (fc - fa)
-        fx = heat_rejected_w(1.0, x + rng, x, h_air_in, pressure, water_flow, air_flow_design,
-                             ntu_design) - q_w
-        if abs(fx) <= _ROOT_TOLERANCE * q_w:
-            break
-        if fx * fc > 0.0:
-            c, fc = x, fx
-            if side == -1:
-                fa *= 0.5
-            side = -1
-        else:
-            a, fa = x, fx
-            if side == 1:
-                fc *= 0.5
-            side = 1
+        fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design,
+                       ntu_design)
+    x = _illinois(True, a, fa, c, fc, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
+                  air_flow_design, ntu_design)
     return x, 1.0, 1.0
 
 
