@@ -53,9 +53,7 @@ from twin.weather import Weather
 
 COLUMNS_FILE = Path(__file__).resolve().parent / "data" / "meter_columns.toml"
 MINUTES_PER_YEAR = 365 * 1440
-#: floors of the robust spread used by the outlier test, per quantity, in the column's unit
-_SPREAD_FLOOR = {"power": 0.1, "temperature": 0.05, "relative_humidity": 0.5}
-_OFFSET = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$")
+_OFFSET = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 _FIXED_TZ = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _UNIT_SUFFIXES = {"kw": "kW", "w": "W", "mw": "MW", "c": "degC", "f": "degF", "k": "K",
                   "pct": "%", "frac": "fraction"}
@@ -76,6 +74,17 @@ def accepted_columns() -> dict[str, dict]:
 def channel_specs() -> dict[str, dict]:
     """Compared channels: ``{name: {meters, model, kind, label, ...}}``."""
     return meter_spec()["channels"]
+
+
+def resolve_meters(path: str | Path) -> Path:
+    """A meter file path, or the name of a bundled one (``example_meters.csv.gz``)."""
+    path = Path(path)
+    if path.exists() or len(path.parts) != 1:
+        return path
+    from twin.bundled import scenarios_dir
+
+    bundled = scenarios_dir() / "meters" / path.name
+    return bundled if bundled.exists() else path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,12 +331,27 @@ def _check_values(path, col, spec, v, lines, word, design_it_kw, cfg, outliers):
 
 
 def _hampel(v: np.ndarray, spec, cfg) -> list[tuple[int, str]]:
-    """Indices (and reasons) of samples far from the moving median, in robust standard deviations."""
+    """Indices (and reasons) of samples far from the moving median, in robust standard deviations.
+
+    Hampel filter: ``z = |x - median_w| / (1.4826 * max(MAD_w, floor))`` over a centred window of
+    ``outlier_window_h``; a clean step change is not flagged (each side is the window majority).
+    """
     window = int(cfg["_window_samples"])
     s = pd.Series(v)
     med = s.rolling(window, center=True, min_periods=3).median()
     mad = (s - med).abs().rolling(window, center=True, min_periods=3).median()
-    floor = max(_SPREAD_FLOOR[spec["quantity"]], 0.005 * float(np.nanmedian(np.abs(v))))
+    # the spread never counts as smaller than the typical change from one sample to the next (a
+    # smooth but fast signal is not a spike) nor than a floor per quantity (noise-free or
+    # quantised data have a MAD of zero): see [outlier_spread_floor] in meter_columns.toml
+    floors = cfg["_spread_floor"]
+    step_change = float(np.nanmedian(np.abs(np.diff(v)))) if np.isfinite(v).sum() > 2 else 0.0
+    if spec["quantity"] == "power":
+        floor = floors["power_fraction"] * float(np.nanmedian(np.abs(v)))
+    elif spec["quantity"] == "temperature":
+        floor = floors["temperature_k"]
+    else:
+        floor = floors["relative_humidity_pct"]
+    floor = max(floor, np.nan_to_num(step_change), 1e-9)
     scale = 1.4826 * np.maximum(mad.to_numpy(), floor)
     z = np.abs(v - med.to_numpy()) / scale
     hit = np.flatnonzero(np.nan_to_num(z, nan=0.0) > cfg["outlier_z"])
@@ -368,6 +392,7 @@ def read_meters(path: str | Path, *, tz: str | None = None,
     else:
         raise InputError("meter files must be .csv, .csv.gz or .parquet", file=str(path))
     cfg = {k: v for k, v in meter_spec().items() if not isinstance(v, dict)}
+    cfg["_spread_floor"] = meter_spec()["outlier_spread_floor"]
     accepted = accepted_columns()
 
     names = [str(c).strip().lower() for c in df.columns]
@@ -397,7 +422,8 @@ def read_meters(path: str | Path, *, tz: str | None = None,
     if (d <= 0).any():
         k = int(np.flatnonzero(d <= 0)[0]) + 1
         what = "repeats" if d[k - 1] == 0 else "is earlier than"
-        _err(path, f"timestamp {utc[k]} UTC {what} the previous one ({word} {int(lines[k - 1])}); "
+        _err(path, f"timestamp {str(df[tcol].iloc[k]).strip()!r} {what} the previous one "
+                   f"({str(df[tcol].iloc[k - 1]).strip()!r}, {word} {int(lines[k - 1])}); "
                    f"rows must be in increasing time order without duplicates",
              line=int(lines[k]), column=tcol, word=word)
     resolution = float(np.median(d) / 1e9)
@@ -408,7 +434,7 @@ def read_meters(path: str | Path, *, tz: str | None = None,
     if span_days > 365.0:
         _err(path, f"the meters span {span_days:.0f} days ({utc[0]} to {utc[-1]} UTC); give at most "
                    f"one year (split the file)", column=tcol, word=word)
-    cfg["_window_samples"] = max(5, int(round(cfg["outlier_window_h"] * 3600.0 / resolution)) | 1)
+    cfg["_window_samples"] = max(7, int(round(cfg["outlier_window_h"] * 3600.0 / resolution)) | 1)
 
     values, outliers, missing = {}, {}, {}
     for col in columns:
@@ -482,6 +508,11 @@ class SteppedMeters:
         """Gaps and outliers per column, JSON-serialisable."""
         f = self.source
         step_h = self.timestep_s / 3600.0
+        step = pd.Timedelta(seconds=self.timestep_s)
+
+        def span(a: int, b: int) -> list[str]:
+            return [_stamp(self.time[a]), _stamp(self.time[b - 1] + step)]
+
         cols = {}
         for col in f.columns:
             gap = self.in_period & ~np.isfinite(self.values[col])
@@ -498,10 +529,8 @@ class SteppedMeters:
                 "gap_steps": int(gap.sum()),
                 "gap_hours": float(gap.sum() * step_h),
                 "longest_gap_hours": float((longest[1] - longest[0]) * step_h) if longest else 0.0,
-                "longest_gap": ([str(self.time[longest[0]]), str(self.time[longest[1] - 1] + pd.Timedelta(seconds=self.timestep_s))]
-                                if longest else None),
-                "gaps": [[str(self.time[a]), str(self.time[b - 1] + pd.Timedelta(seconds=self.timestep_s))]
-                         for a, b in runs[:max_ranges]],
+                "longest_gap": span(*longest) if longest else None,
+                "gaps": [span(a, b) for a, b in runs[:max_ranges]],
                 "gaps_not_listed": max(0, len(runs) - max_ranges),
             }
         return {
@@ -510,7 +539,7 @@ class SteppedMeters:
             "resolution_min": f.resolution_s / 60.0,
             "timezone": f.timezone,
             "local_standard_time": f"UTC{self.tz_hours:+g}",
-            "period_local": [str(self.local_start), str(self.local_end)],
+            "period_local": [_stamp(self.local_start), _stamp(self.local_end)],
             "steps_in_period": int(self.in_period.sum()),
             "timestep_min": self.timestep_s / 60.0,
             "min_coverage": self.min_coverage,
@@ -518,6 +547,11 @@ class SteppedMeters:
             "leap_day_samples_dropped": self.leap_day_samples,
             "columns": cols,
         }
+
+
+def _stamp(t: pd.Timestamp) -> str:
+    """Local standard time to the minute, e.g. ``2025-03-10 08:00``."""
+    return t.strftime("%Y-%m-%d %H:%M")
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -542,7 +576,7 @@ def resample(meters: MeterFile, time: pd.DatetimeIndex, timestep_s: int, tz_hour
     n = len(time)
     local = meters.time_utc + pd.Timedelta(hours=tz_hours)
     leap = np.asarray(local.is_leap_year)
-    doy = np.asarray(local.dayofyear)
+    doy = np.asarray(local.day_of_year)
     leap_day = leap & (doy == 60)
     day = doy - 1 - (leap & (doy > 60))
     minute = day * 1440 + np.asarray(local.hour) * 60 + np.asarray(local.minute)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from twin.calibration_schema import apply_calibration
-from twin.meters import SteppedMeters, channel_specs, load_meters, measured_weather
+from twin.meters import SteppedMeters, channel_specs, load_meters, measured_weather, resolve_meters
 from twin.metrics import guideline14 as g14
 from twin.plant import PlantArrays, assemble
 from twin.results import Result, atomic_write
@@ -97,7 +97,7 @@ def meter_dataset(result: Result, replay: Replay):
     for name in sm.available_channels():
         spec = channel_specs()[name]
         unit = "W" if spec["kind"] == "power" else "degC"
-        meters = " ".join(spec["meters"]).replace(" -", " - ").replace(" ", " + ").replace("+ -", "-")
+        meters = " ".join(f"- {m[1:]}" if m.startswith("-") else f"+ {m}" for m in spec["meters"])[2:]
         ds[f"meas_{name}"] = ("time", sm.channel(name), {
             "units": unit, "long_name": f"measured {spec['label']} ({meters}; step mean, NaN = gap)"})
         if name not in CHANNELS:
@@ -109,24 +109,27 @@ def meter_dataset(result: Result, replay: Replay):
     return ds
 
 
-def write_netcdf(result: Result, replay: Replay, path: Path) -> None:
+def write_netcdf(result: Result, replay: Replay, path: Path, attrs: dict | None = None) -> None:
+    """:func:`twin.results.write_netcdf` with the measured channels (and extra ``attrs``)."""
     ds = meter_dataset(result, replay)
+    if attrs:
+        ds.attrs.update(attrs)
     atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def write_plot(result: Result, replay: Replay, path: Path, title: str = "") -> None:
-    """Daily means, measured against simulated, one panel per metered channel (PNG)."""
-    import matplotlib
+    """Daily means, measured against simulated, one panel per metered channel (PNG).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    No pyplot (as in :mod:`twin.report.figures`): the figure is its own object, nothing global changes.
+    """
     import pandas as pd
+    from matplotlib.figure import Figure
 
     sm, mask = replay.meters, replay.mask
     names = sm.available_channels()
-    fig, axes = plt.subplots(len(names), 1, figsize=(10, 1.9 * len(names) + 0.6), sharex=True,
-                             squeeze=False)
-    for ax, name in zip(axes[:, 0], names):
+    fig = Figure(figsize=(10, 1.9 * len(names) + 0.6), layout="tight")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names):
         spec = channel_specs()[name]
         scale, unit = (1e-3, "kW") if spec["kind"] == "power" else (1.0, "°C")
         meas = pd.Series(np.where(mask, sm.channel(name), np.nan) * scale, index=result.time)
@@ -137,11 +140,24 @@ def write_plot(result: Result, replay: Replay, path: Path, title: str = "") -> N
         ax.set_ylabel(f"{spec['label']}\n[{unit}]", fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=8, loc="upper right", ncols=2)
-    axes[0, 0].set_title(title or "Daily means: measured vs simulated (compared steps only)", fontsize=10)
-    fig.tight_layout()
+    axes[0].legend(fontsize=8, loc="upper right", ncols=2)
+    axes[0].set_title(title or "Daily means: measured vs simulated (compared steps only)", fontsize=10)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
+
+
+def json_safe(x):
+    """A copy of nested dicts/lists with NaN and infinities as None and numpy scalars as Python."""
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
 
 
 def _fmt(x, spec=".1f") -> str:
@@ -163,7 +179,8 @@ def print_comparison(block: dict, console=None, title: str = "Simulated vs meter
         if s["kind"] != "power":
             continue
         ok = s.get("meets_guideline14")
-        verdict = "input" if s["boundary"] else ("[green]pass[/green]" if ok else "[red]fail[/red]" if ok is False else "-")
+        verdict = ("input" if s["boundary"] else "[green]pass[/green]" if ok
+                   else "[red]fail[/red]" if ok is False else "-")
         t.add_row(s["label"], str(s["hours"]), _fmt(s.get("measured_kwh", np.nan) / 1e3, ",.1f"),
                   _fmt(s.get("simulated_kwh", np.nan) / 1e3, ",.1f"), _fmt(s.get("cv_rmse_hourly_pct")),
                   _fmt(s.get("nmbe_hourly_pct"), "+.1f"), _fmt(s.get("cv_rmse_monthly_pct")),
@@ -179,22 +196,27 @@ def print_comparison(block: dict, console=None, title: str = "Simulated vs meter
                        _fmt(s.get("simulated_mean_c"), ".2f"), _fmt(s.get("rmse_k"), ".2f"),
                        _fmt(s.get("bias_k"), "+.2f"))
         console.print(tt)
-    power = {n: s for n, s in ch.items() if s["kind"] == "power" and s.get("monthly")}
+    power = {n: s for n, s in ch.items() if s["kind"] == "power" and s.get("monthly") and not s["boundary"]}
     if power:
-        mt = Table(title="Monthly totals over metered hours, MWh metered / simulated (difference)")
-        mt.add_column("month")
+        first = next(iter(power))
+        mt = Table(title=(f"Monthly totals over the compared hours: {power[first]['label']} in MWh, every "
+                          f"channel as simulated minus metered in % of metered"))
+        for col in ("month", "coverage", f"{power[first]['label']} metered", "simulated"):
+            mt.add_column(col, justify="left" if col == "month" else "right")
         for s in power.values():
-            mt.add_column(s["label"], justify="right")
+            mt.add_column(f"{s['label']} %", justify="right")
         months = sorted({m["month"] for s in power.values() for m in s["monthly"]})
         for m in months:
-            row = [calendar.month_abbr[m]]
+            e0 = next((x for x in power[first]["monthly"] if x["month"] == m), None)
+            row = [calendar.month_abbr[m], "-" if e0 is None else f"{100 * e0['coverage']:.0f} %",
+                   "-" if e0 is None else f"{e0['measured_kwh'] / 1e3:,.1f}",
+                   "-" if e0 is None else f"{e0['simulated_kwh'] / 1e3:,.1f}"]
             for s in power.values():
                 e = next((x for x in s["monthly"] if x["month"] == m), None)
                 if e is None or e["measured_kwh"] == 0:
                     row.append("-")
-                    continue
-                d = 100.0 * (e["simulated_kwh"] - e["measured_kwh"]) / e["measured_kwh"]
-                row.append(f"{e['measured_kwh'] / 1e3:,.1f} / {e['simulated_kwh'] / 1e3:,.1f} ({d:+.1f} %)")
+                else:
+                    row.append(f"{100.0 * (e['simulated_kwh'] - e['measured_kwh']) / e['measured_kwh']:+.1f}")
             mt.add_row(*row)
         console.print(mt)
 
@@ -211,7 +233,7 @@ def print_meter_report(rep: dict, console=None) -> None:
     for col in ("column", "unit", "samples", "outliers", "gap steps", "gap h", "longest gap"):
         t.add_column(col, justify="left" if col in ("column", "longest gap") else "right")
     for name, c in rep["columns"].items():
-        longest = (f"{c['longest_gap_hours']:g} h from {c['longest_gap'][0]}" if c["longest_gap"] else "-")
+        longest = f"{c['longest_gap_hours']:g} h from {c['longest_gap'][0]}" if c["longest_gap"] else "-"
         t.add_row(name, c["unit"], str(c["samples"]), str(c["outliers"]), str(c["gap_steps"]),
                   f"{c['gap_hours']:g}", longest)
     console.print(t)
@@ -219,6 +241,23 @@ def print_meter_report(rep: dict, console=None) -> None:
                   f"compared (IT power and outdoor air metered); measured outdoor air replaced the EPW in "
                   f"{rep['weather_steps_measured']} steps; a step needs {100 * rep['min_coverage']:g} % "
                   f"coverage.")
+
+
+def print_calibration_block(block: dict, console=None) -> None:
+    """Short note that a run's scenario is calibrated, with its Guideline 14 figures."""
+    from rich.console import Console
+
+    console = console or Console()
+    after = block["facility_guideline14"]["after"]
+    fit = ", ".join(f"{k} {v['value']:.4g}" + (f" ± {v['std']:.2g}" if v.get("std") is not None else "")
+                    for k, v in block["parameters"].items() if v["identifiable"])
+    console.print(f"[b]Calibrated[/b] to {block['meters']} ({block['period'][0]} to {block['period'][1]}) on "
+                  f"{block['date']}: facility CV(RMSE) hourly {_fmt(after.get('cv_rmse_hourly_pct'))} %, "
+                  f"NMBE {_fmt(after.get('nmbe_hourly_pct'), '+.1f')} %, meets Guideline 14: "
+                  f"{after.get('meets_guideline14')}.  Fitted: {fit or 'nothing'}.")
+    for w in block.get("warnings", []):
+        if "NOT applied" in w:
+            console.print(f"[red]warning:[/red] {w}")
 
 
 def run_with_meters(path: Path, meters: Path, *, tz: str | None = None):
@@ -240,17 +279,19 @@ def main_replay(args, path: Path) -> int:
     from twin.report.terminal import print_run_summary
     from twin.summary import build_summary
 
-    result, replay, comparison = run_with_meters(path, args.meters, tz=args.tz)
+    result, replay, comparison = run_with_meters(path, resolve_meters(args.meters), tz=args.tz)
     summary = build_summary(result, scenario_file=str(path))
     summary["meters"] = {"data": replay.report(), "comparison": comparison}
     if args.out is not None:
-        write_netcdf(result, replay, args.out / "results.nc")
+        from twin.metrics.policy import policy_attrs
+
+        write_netcdf(result, replay, args.out / "results.nc", attrs=policy_attrs(summary))
         write_plot(result, replay, args.out / "meters.png",
                    title=f"{result.plant.scenario.scenario.name}: daily means, measured vs simulated")
-        text = json.dumps(summary, indent=2, ensure_ascii=False, default=float)
+        text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False)
         atomic_write(args.out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if args.json:
-        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False, default=float)
+        json.dump(json_safe(summary), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     print_run_summary(summary)
@@ -261,15 +302,5 @@ def main_replay(args, path: Path) -> int:
     return 0
 
 
-def run_plant_calibrated(path: Path) -> Result:
-    """:func:`twin.simulate.run_file`, with ``[calibration.overrides]`` applied after assembly."""
-    from twin.schema import load_scenario
-    from twin.simulate import prepare, run_plant
-
-    scn = load_scenario(path)
-    plant = apply_calibration(prepare(scn, file=str(path), base_dir=path.parent))
-    return run_plant(plant, file=str(path))
-
-
 __all__ = ["Replay", "prepare_replay", "compare", "meter_dataset", "write_plot", "print_comparison",
-           "run_with_meters", "run_plant_calibrated", "simulated_channel"]
+           "run_with_meters", "simulated_channel"]

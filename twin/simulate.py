@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from twin import loop
+from twin import events, loop
 from twin.control import SetpointOptimiser
+from twin.calibration_schema import apply_calibration
 from twin.errors import InputError
 from twin.measures import apply_measures
 from twin.plant import PlantArrays, assemble
@@ -18,12 +19,16 @@ from twin.weather import load_weather
 
 
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> PlantArrays:
-    """Apply the scenario's measures, load its weather and assemble its plant arrays."""
+    """Apply the scenario's measures, load its weather and assemble its plant arrays.
+
+    A calibrated scenario's ``[calibration.overrides]`` (fitted kernel parameters without a
+    scenario key, such as UPS loss coefficients) are written into the parameters last.
+    """
     scn = apply_measures(scn, file=file)
     s = scn.scenario
     weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
                            file_for_errors=file, key_for_errors="scenario.site")
-    return assemble(scn, weather, file=file, base_dir=base_dir)
+    return apply_calibration(assemble(scn, weather, file=file, base_dir=base_dir))
 
 
 def _load_steps(plant: PlantArrays, file: str | None) -> list[tuple[pd.Timestamp, float]]:
@@ -52,8 +57,10 @@ def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
     control = plant.scenario.control
     controller = SetpointOptimiser(plant) if control.mode == "optimise" else loop.fixed_setpoints
     env.process(loop.control_updates(sim, control.interval_h * 3600.0, controller))
+    power = events.install(sim)  # storage dispatch, grid outages, failures, PV (issue 4; None for legacy)
     out = sim.run()
-    return Result(plant=plant, out=out, events=sim.events, runtime_s=_time.perf_counter() - t0)
+    extras = {"power": events.finalise(power, sim)}
+    return Result(plant=plant, out=out, events=sim.events, runtime_s=_time.perf_counter() - t0, extras=extras)
 
 
 def run_scenario(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> Result:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twin.metrics.energy import energy_summary, metric
 from twin.metrics.policy import policy_summary
+from twin.events import power_summary
 from twin.results import Result
 
 
@@ -34,6 +35,7 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
     energy = energy_summary(result)
     summary.update(energy)
     summary.update(policy_summary(result, energy, scenario_file=scenario_file))
+    summary.update(power_summary(result, energy))  # ITUE/TUE, storage, PV, events (twin/events.py, issue 4)
     if getattr(scn, "calibration", None) is not None:
         from twin.calibration_schema import calibration_summary
         summary["calibration"] = calibration_summary(scn.calibration, plant)

@@ -21,6 +21,11 @@ def add_parser(sub) -> None:
                    help="meter file (CSV/Parquet): drive the twin with the measured IT power and outdoor air "
                         "and compare simulated with measured power (also meters.png with --out)")
     p.add_argument("--tz", default=None, help="time zone of naive meter timestamps, e.g. Asia/Shanghai or UTC+8")
+    p.add_argument("--years", type=int, default=None,
+                   help="Monte Carlo: simulate N stochastic years (grid outages, failures, maintenance) and print the "
+                        "distribution of unserved IT energy and thermal excursions (montecarlo.json with --out)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the Monte Carlo years (default: scenario.seed); needs --years")
     p.set_defaults(func=main)
 
 
@@ -28,15 +33,22 @@ def main(args) -> int:
     from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
     from twin.results import atomic_write, write_netcdf
-    from twin.replay import main_replay, run_plant_calibrated
+    from twin.replay import main_replay
+    from twin.simulate import run_file
     from twin.summary import build_summary
 
     path = resolve_scenario(args.scenario)
+    if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
+        from twin.montecarlo import main_montecarlo
+        return main_montecarlo(args, path)
+    if getattr(args, "seed", None) is not None:
+        raise InputError("--seed sets the Monte Carlo seed; it needs --years (a single run uses scenario.seed)",
+                         key="--seed")
     if args.meters is not None:
         return main_replay(args, path)
     if args.tz is not None:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
-    result = run_plant_calibrated(path)  # run_file plus [calibration.overrides], if any
+    result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
     if args.out is not None:
         write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
