@@ -1,10 +1,90 @@
-"""``dctwin catalog``: (being written)."""
+"""``dctwin catalog MEASURE [--param K=V] [--sites ...] [--loads ...] [--out DIR]``: a catalog entry."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("catalog", help="(being written)")
+    p = sub.add_parser("catalog", help="standard evaluation of one measure at every bundled site and 30/50/80/100 %% IT load",
+                       description="Apply one measure to the reference baseline at each climate site and IT load "
+                                   "level and tabulate PUE, energy, water, CO2 and cost savings (CSV, Markdown, PNG).")
+    p.add_argument("measure", help="registered measure name (see twin/measures.py)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="measure parameter, TOML value (repeatable), e.g. --param supply_air_c=25")
+    p.add_argument("--sites", nargs="+", default=None, metavar="SITE",
+                   help="bundled site ids or EPW paths (default: every bundled site, see `dctwin sites`)")
+    p.add_argument("--loads", nargs="+", type=float, default=None, metavar="PERCENT",
+                   help="IT load levels in %% of design IT (default: 30 50 80 100)")
+    p.add_argument("--baseline", default=None,
+                   help="reference baseline scenario (path or bundled name; default guangzhou_legacy)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for catalog_<measure>.csv/.md/.png (default ./dctwin-out/catalog_<measure>)")
+    p.add_argument("--json", action="store_true", help="print the rows as JSON on stdout")
     p.set_defaults(func=main)
 
 
+def _params(items: list[str]) -> dict:
+    from twin.errors import InputError
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"expected KEY=VALUE, got {item!r}", key="--param")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = value.strip()  # a bare word, e.g. kind=hot_aisle
+    return out
+
+
 def main(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from twin.bundled import resolve_scenario
+    from twin.errors import InputError
+    from twin.schema import load_scenario
+    from twin.study.catalog import LOAD_LEVELS, evaluate_measure, write_outputs
+    from twin.study.progress import progress_bar
+    from twin.weather import list_sites
+
+    measure = {"name": args.measure, **_params(args.param)}
+    loads = LOAD_LEVELS if args.loads is None else tuple(x / 100.0 for x in args.loads)
+    for x in loads:
+        if not 0.0 < x <= 1.0:
+            raise InputError(f"a load level is a percentage of design IT in (0, 100], got {100 * x:g}", key="--loads")
+    if len(set(loads)) < len(loads):
+        raise InputError("a load level is listed twice", key="--loads")
+    path = resolve_scenario(args.baseline)
+    baseline = load_scenario(path)
+    sites = args.sites if args.sites is not None else list(list_sites())
+    out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
+    err = Console(stderr=True)
+    with progress_bar(err, total=2 * len(sites) * len(loads), description=f"catalog {args.measure}", unit="runs") as adv:
+        res = evaluate_measure(measure, baseline=baseline, baseline_file=str(path), base_dir=path.parent,
+                               sites=sites, loads=loads, progress=adv)
+    files = write_outputs(res, out)
+    if args.json:
+        json.dump(res.rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 120))
+    table = Table(title=f"{res.title} ({args.measure}) on '{res.baseline_name}': PUE change / energy saving by IT load")
+    table.add_column("site")
+    table.add_column("region")
+    for load in loads:
+        table.add_column(f"{100 * load:.0f} %", justify="right")
+    for site in dict.fromkeys(r["site"] for r in res.rows):
+        rows = [r for r in res.rows if r["site"] == site]
+        cells = [f"{r['delta_pue']:+.3f} / {r['energy_saving_pct']:.1f} %" for r in rows]
+        table.add_row(rows[0]["site_name"], rows[0]["region"].split(" (")[0], *cells)
+    console.print(table)
+    print("wrote " + ", ".join(str(f) for f in files))
     return 0

@@ -71,7 +71,7 @@ def pue_by_mix(comp) -> bytes:
     shown = _shown(comp)
     names = [o.mix.name for o in shown]
     pue = np.array([o.pue for o in shown])
-    fig = _new_figure(9.0, 1.6 + 0.32 * len(shown))
+    fig = _new_figure(9.0, 2.4 + 0.32 * len(shown))
     ax = fig.add_subplot()
     y = np.arange(len(shown))[::-1]
     colours = [BASELINE_COLOUR if o is comp.baseline else ("#2ca02c" if p <= 1.5 else "#1f77b4")
@@ -87,7 +87,7 @@ def pue_by_mix(comp) -> bytes:
     for (limit, meaning), ls in zip(POLICY_LIMITS, styles):
         ax.axvline(limit, color="#d62728", ls=ls, lw=1.4, label=f"PUE {limit:g}: {meaning}")
     ax.set_xlabel("annual PUE [-]")
-    ax.legend(loc="lower right", fontsize=7, framealpha=0.9)
+    fig.legend(loc="outside lower center", fontsize=8, ncol=1, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Annual PUE by mix against the Guangdong policy limits", fontsize=10)
     return to_png(fig)
@@ -98,7 +98,7 @@ def monthly_pue(comp, n_best: int = 3) -> bytes:
     import calendar
 
     best = [o for o in comp.ranked() if o is not comp.baseline][:n_best]
-    fig = _new_figure(9.0, 3.8)
+    fig = _new_figure(9.0, 4.4)
     ax = fig.add_subplot()
     months = np.arange(1, 13)
     ax.plot(months, comp.baseline.summary["pue_monthly"]["value"], color=BASELINE_COLOUR, lw=2.2,
@@ -111,7 +111,7 @@ def monthly_pue(comp, n_best: int = 3) -> bytes:
     ax.set_xticks(months, [calendar.month_abbr[m] for m in months])
     ax.set_ylabel("monthly PUE [-]")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", framealpha=0.9)
+    fig.legend(loc="outside lower center", fontsize=8, ncol=2, frameon=False)
     ax.set_title("Monthly PUE of the best mixes (dotted: policy limits 1.25 / 1.3 / 1.5)", fontsize=10)
     return to_png(fig)
 
@@ -130,12 +130,12 @@ def energy_breakdown(comp) -> bytes:
     """Stacked bars of the non-IT (overhead) energy of each mix by component group [MWh]."""
     shown = _shown(comp)
     grouped = [_grouped_breakdown(o) for o in shown]
-    labels = []
+    totals: dict[str, float] = {}
     for g in grouped:
-        for k in g:
-            if k not in labels:
-                labels.append(k)
-    fig = _new_figure(9.0, 1.8 + 0.32 * len(shown))
+        for k, v in g.items():
+            totals[k] = totals.get(k, 0.0) + v
+    labels = [k for k, v in totals.items() if v > 0.0]
+    fig = _new_figure(9.0, 2.2 + 0.32 * len(shown))
     ax = fig.add_subplot()
     y = np.arange(len(shown))[::-1]
     left = np.zeros(len(shown))
@@ -146,7 +146,7 @@ def energy_breakdown(comp) -> bytes:
     it_mwh = shown[0].summary["energy_it_kwh"]["value"] / 1e3
     ax.set_yticks(y, [o.mix.name for o in shown], fontsize=8)
     ax.set_xlabel(f"annual energy besides IT [MWh]  (IT energy: {it_mwh:,.0f} MWh)")
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    fig.legend(loc="outside lower center", fontsize=8, ncol=min(len(labels), 4), frameon=False)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Where the overhead energy goes", fontsize=10)
     return to_png(fig)
@@ -161,7 +161,7 @@ def temperature_bins(comp, n_best: int = 2) -> bytes:
     centres = 0.5 * (WET_BULB_EDGES_C[1:] + WET_BULB_EDGES_C[:-1])
     hours = comp.baseline.wet_bulb_hours
     keep = hours > 0
-    fig = _new_figure(10.0, 4.0)
+    fig = _new_figure(10.0, 4.4)
     ax, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
     twin = ax.twinx()
     twin.bar(centres[keep], hours[keep], width=1.8, color="#dddddd", zorder=0)
@@ -174,7 +174,7 @@ def temperature_bins(comp, n_best: int = 2) -> bytes:
     ax.set_xlabel("outdoor wet bulb [°C] (2 K bins)")
     ax.set_ylabel("PUE of the hours in the bin [-]")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", framealpha=0.9)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=8, ncol=len(series), frameon=False)
     ax.set_title("PUE by outdoor wet-bulb bin", fontsize=10)
     frac = np.linspace(0.0, 100.0, len(comp.baseline.load_duration_kw))
     for o, c in zip(series, (BASELINE_COLOUR,) + PALETTE):

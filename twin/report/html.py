@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 from importlib import metadata
+from pathlib import Path
 
 from twin.report import figures
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell
@@ -26,6 +27,7 @@ th { background: #f0f3f7; text-align: center; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.baseline td { color: #666; background: #fafafa; }
 td.pass { color: #176b2c; text-align: center; } td.fail { color: #b0201c; text-align: center; }
+td.text { text-align: center; }
 td.missing { color: #999; text-align: center; }
 figure { margin: 0.8em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption, p.note { color: #555; font-size: 0.85em; }
@@ -54,18 +56,20 @@ def _img(png: bytes, alt: str, fig_id: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], *, table_id: str, num_from: int = 2,
-           baseline_col: int | None = 1) -> str:
-    out = [f'<table id="{table_id}"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr></thead><tbody>"]
+           baseline_col: int | None = 1, rank_col: bool = True) -> str:
+    heads = "".join(f"<th>{'<br>'.join(_e(x) for x in h.split(chr(10)))}</th>" for h in header)
+    out = [f'<table id="{table_id}"><thead><tr>{heads}</tr></thead><tbody>']
     for row in rows:
         cls = ' class="baseline"' if baseline_col is not None and row[baseline_col] == "baseline" else ""
         tds = []
         for i, cell in enumerate(row):
             if cell == MISSING:
                 tds.append(f'<td class="missing">{MISSING}</td>')
-            elif i >= num_from and (cell in ("pass", "yes") or cell.startswith(("FAIL", "no ("))):
-                tds.append(f'<td class="{"pass" if cell in ("pass", "yes") else "fail"}">{_e(cell)}</td>')
+            elif i >= num_from and cell.lower().startswith(("pass", "yes", "fail", "no (")):
+                ok = cell.lower().startswith(("pass", "yes"))
+                tds.append(f'<td class="{"pass" if ok else "fail"}">{_e(cell)}</td>')
             else:
-                tds.append(f'<td{" class=num" if i >= num_from or i == 0 else ""}>{_e(cell)}</td>')
+                tds.append(f'<td{" class=num" if i >= num_from or (i == 0 and rank_col) else ""}>{_e(cell)}</td>')
         out.append(f"<tr{cls}>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -96,6 +100,16 @@ def _measures_text(mix) -> str:
     return "; ".join(parts)
 
 
+def _baseline_label(study) -> str:
+    """The baseline file as the study names it (relative to the study file when next to it)."""
+    if not study.baseline_file:
+        return "inline [baseline]"
+    base, study_dir = Path(study.baseline_file).resolve(), Path(study.file).resolve().parent if study.file else None
+    if study_dir is not None and base.is_relative_to(study_dir):
+        return base.relative_to(study_dir).as_posix()
+    return str(base)
+
+
 def render_report(comp) -> str:
     """The report of a :class:`twin.study.compare.Comparison` as one HTML string."""
     from twin.study.table import ranked_rows
@@ -119,7 +133,7 @@ def render_report(comp) -> str:
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(study.name)}</h1>",
         f"<p>{_e(study.description)}</p>" if study.description else "",
-        f'<p class="meta">Baseline <code>{_e(study.baseline_file or "inline [baseline]")}</code> · site '
+        f'<p class="meta">Baseline <code>{_e(_baseline_label(study))}</code> · site '
         f"{_e(s['site_name'])} ({_e(s['site'])}), typical year as {_e(s['year'])}, {_e(s['timestep_min'])}-min steps · "
         f"{len(comp.outcomes)} mixes ranked by {_e(by)} · generated {_e(comp.created)} by dctwin {_e(version)} "
         f"in {comp.runtime_s:.1f} s</p>",
@@ -152,7 +166,7 @@ def render_report(comp) -> str:
         "columns show the verdicts of the policy module (GB 40879 grade, Guangdong rules) when it is installed.</p>",
         '<h2 id="mixes">Mix definitions</h2>',
         _table(["Mix", "Measures (parameters)"], [[o.mix.name, _measures_text(o.mix)] for o in comp.ranked()],
-               table_id="mix-table", num_from=99, baseline_col=0),
+               table_id="mix-table", num_from=99, baseline_col=0, rank_col=False),
         '<p class="note">Machine-readable results: <code>results.nc</code> next to this file (one entry per '
         "mix along the <code>mix</code> dimension).</p>",
         f"<script>{_SCRIPT}</script>",

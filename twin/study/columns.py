@@ -118,7 +118,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("capex", "CAPEX", ("economics.capex_cny",), pattern=r"capex|capital_cost|investment",
            avoid=r"per_|_per|annuali", scale=_MONEY),
     Column("payback", "Payback", ("economics.simple_payback_years", "economics.payback_years"),
-           pattern=r"payback", fmt=".1f"),
+           pattern=r"payback", fmt=".2g"),
     Column("compliance", "Compliance", ("policy.compliance", "compliance"), pattern=r"complian", kind="status"),
     Column("grade", "Grade", ("policy.gb40879_grade", "grade", "policy.grade"), pattern=r"grade", kind="status"),
 )

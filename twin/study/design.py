@@ -5,6 +5,7 @@ A **study** (``dctwin compare``) is a baseline scenario plus technology mixes::
     [study]
     name = "Guangzhou legacy room: retrofit options"
     baseline = "guangzhou_legacy.toml"     # relative to this file; or an inline [baseline] table
+                                           # (a top-level `baseline = "file.toml"` works too)
     rank_by = "pue"                        # pue | energy | cost | co2 | water | capex | payback
 
     [generate]                             # every combination of these measures ...
@@ -32,12 +33,13 @@ A **sweep** (``dctwin sweep``) adds factorial axes to the same mixes::
     loads = [0.3, 0.5, 0.8]                # it.utilisation values
     batch_size = 100                       # cases per Dask task (also the Zarr chunk)
     hourly = false                         # true, or a list of channels, to store time series
+    metrics = "full"                       # "full" run summary, or "energy" (PUE, energy, water only)
 
     [parameters]                           # dotted keys, each with a list of values
     "plant.chiller_rated_cop" = [5.0, 6.0]           # a baseline scenario key (before measures)
     "waterside_economizer.chw_supply_c" = [10, 12]   # a measure parameter (mixes holding it)
 
-Cases are numbered in C order over the axes (site, mix, load, parameter 1, parameter 2, ...), so
+Cases are numbered in C order over the axes (site, mix, utilisation, parameter 1, parameter 2, ...), so
 case ``k`` of a given design is always the same scenario; that is what makes a sweep resumable.
 Every problem is an :class:`~twin.errors.InputError` naming the file and the key path.
 """
@@ -95,7 +97,8 @@ class StudyHeader(_Strict):
 
 class StudyFile(_Strict):
     study: StudyHeader = Field(default_factory=StudyHeader)
-    baseline: dict[str, Any] | None = Field(None, description="inline baseline scenario")
+    baseline: str | dict[str, Any] | None = Field(None, description=(
+        "baseline scenario: a file (relative to the study file) or an inline [baseline] table"))
     mixes: list[MixSpec] | None = None
     generate: GenerateSpec | None = None
 
@@ -109,11 +112,14 @@ class SweepHeader(_Strict):
     loads: list[float] | None = Field(None, description="it.utilisation values (default: the baseline's)")
     batch_size: int = Field(100, ge=1, le=100_000, description="cases per Dask task and per Zarr chunk")
     hourly: bool | list[str] = Field(False, description="store hourly series: true for the default channels or a list")
+    metrics: Literal["full", "energy"] = Field("full", description=(
+        "'full': every block of the run summary (energy, policy, cost, carbon); 'energy': the energy "
+        "block only (PUE family, energy, water), about a third cheaper per case"))
 
 
 class SweepFile(_Strict):
     sweep: SweepHeader = Field(default_factory=SweepHeader)
-    baseline: dict[str, Any] | None = None
+    baseline: str | dict[str, Any] | None = None
     mixes: list[MixSpec] | None = None
     generate: GenerateSpec | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -199,12 +205,14 @@ def _check_mix(measures: list[dict], baseline: Scenario, *, file: str | None, ke
         raise InputError(f"cannot apply this mix to the baseline: {exc.message}", file=file, key=key) from None
 
 
-def _load_baseline(header_baseline: str | None, inline: dict | None, *, file: str | None,
+def _load_baseline(header_baseline: str | None, inline: str | dict | None, *, file: str | None,
                    section: str) -> tuple[Scenario, str | None, Path]:
     base_dir = Path(file).resolve().parent if file else Path.cwd()
     if header_baseline is not None and inline is not None:
-        raise InputError(f"give either {section}.baseline (a file) or a [baseline] table, not both",
+        raise InputError(f"give the baseline once: {section}.baseline or a top-level baseline, not both",
                          file=file, key="baseline")
+    if isinstance(inline, str):  # top-level `baseline = "file.toml"`
+        header_baseline, inline, section = inline, None, ""
     if inline is not None:
         try:
             return Scenario.model_validate(inline), None, base_dir
@@ -216,8 +224,9 @@ def _load_baseline(header_baseline: str | None, inline: dict | None, *, file: st
     path = Path(header_baseline).expanduser()
     if not path.is_absolute():
         path = base_dir / path
+    key = f"{section}.baseline" if section else "baseline"
     if not path.is_file():
-        raise InputError(f"baseline scenario not found: {path}", file=file, key=f"{section}.baseline")
+        raise InputError(f"baseline scenario not found: {path}", file=file, key=key)
     return load_scenario(path), str(path), path.parent
 
 
@@ -391,15 +400,16 @@ class SweepDesign:
     baseline_data: dict            # baseline scenario, model_dump() (site and measures replaced per case)
     base_dir: str                  # folder for relative paths inside the baseline (utilisation CSV)
     mixes: list[Mix]
-    axes: list[Axis]               # site, mix, load, then one per parameter
+    axes: list[Axis]               # site, mix, utilisation, then one per parameter
     batch_size: int = 100
     hourly: tuple[str, ...] = ()
+    metrics: str = "full"
     digest: str = field(default="", init=False)
 
     def __post_init__(self):
         canon = json.dumps({"baseline": self.baseline_data, "mixes": [m.to_json() for m in self.mixes],
                             "axes": [[a.name, [repr(v) for v in a.values]] for a in self.axes],
-                            "hourly": list(self.hourly)}, sort_keys=True, default=str)
+                            "hourly": list(self.hourly), "metrics": self.metrics}, sort_keys=True, default=str)
         self.digest = hashlib.sha256(canon.encode()).hexdigest()
 
     @property
@@ -522,7 +532,7 @@ def load_sweep(path: str | Path) -> SweepDesign:
             raise InputError(f"a load is an it.utilisation value in [0, 1], got {u}", file=file, key=f"sweep.loads.{i}")
     if h.loads is not None and len(set(h.loads)) < len(h.loads):
         raise InputError("a load is listed twice", file=file, key="sweep.loads")
-    loads = Axis("load", tuple(h.loads) if h.loads else (None,),
+    loads = Axis("utilisation", tuple(h.loads) if h.loads else (None,),
                  tuple(f"{u:g}" for u in h.loads) if h.loads else ("baseline",), "load")
     mix_axis = Axis("mix", tuple(range(len(mixes))), tuple(m.name for m in mixes), "mix")
     axes = [sites, mix_axis, loads] + _parameter_axes(spec.parameters, baseline, mixes, file)
@@ -538,7 +548,7 @@ def load_sweep(path: str | Path) -> SweepDesign:
         hourly = tuple(h.hourly)
     design = SweepDesign(name=h.name or Path(file).stem, description=h.description, file=file,
                          baseline_data=baseline.model_dump(), base_dir=str(base_dir), mixes=mixes,
-                         axes=axes, batch_size=h.batch_size, hourly=hourly)
+                         axes=axes, batch_size=h.batch_size, hourly=hourly, metrics=h.metrics)
     if design.n_cases == 0:  # pragma: no cover - every empty axis is rejected above
         raise InputError("the sweep has zero cases", file=file, key="sweep")
     return design

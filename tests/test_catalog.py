@@ -1,0 +1,60 @@
+"""``dctwin catalog``: the load-level mapping, the table files, and errors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin.cli import main as cli_main
+from twin.schema import load_scenario
+from twin.study.catalog import reference_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY = ROOT / "scenarios" / "guangzhou_legacy.toml"
+
+
+@pytest.mark.parametrize("load", [0.3, 1.0])
+def test_load_level_is_the_fraction_of_design_it(load):
+    """At nominal server fans (cool inlet air) the IT power is the load level x design IT."""
+    from twin.simulate import run_scenario
+
+    scn = reference_scenario(load_scenario(LEGACY), "hohhot", load)
+    assert scn.it.occupancy == load and scn.it.utilisation == 1.0 and scn.it.annual_growth == 0.0
+    result = run_scenario(scn)
+    p_it = result["p_it"]
+    nominal = result["server_fan_speed"] <= 1.0 + 1e-12
+    assert nominal.mean() > 0.5
+    np.testing.assert_allclose(p_it[nominal], load * scn.it.design_kw * 1e3, rtol=1e-9)
+
+
+def test_catalog_writes_csv_markdown_and_figure(tmp_path, capsys):
+    out = tmp_path / "cat"
+    code = cli_main(["catalog", "containment", "--param", "supply_air_c=25", "--sites", "guangzhou", "hohhot",
+                     "--loads", "30", "100", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Guangzhou" in text and "Hohhot" in text
+    rows = list(csv.DictReader(open(out / "catalog_containment.csv", encoding="utf-8")))
+    assert [(r["site"], r["load"]) for r in rows] == [("guangzhou", "30"), ("guangzhou", "100"),
+                                                      ("hohhot", "30"), ("hohhot", "100")]
+    for r in rows:
+        assert float(r["delta_pue"]) == pytest.approx(float(r["pue_measure"]) - float(r["pue_baseline"]), abs=1e-5)
+    md = (out / "catalog_containment.md").read_text(encoding="utf-8")
+    assert "supply_air_c = 25" in md and "it.occupancy = L" in md and "catalog_containment.png" in md
+    assert md.count("\n| ") == 5  # header + 4 rows
+    assert (out / "catalog_containment.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["catalog", "free_cooling_magic"], "unknown measure"),
+    (["catalog", "containment", "--loads", "0", "50"], "load level"),
+    (["catalog", "containment", "--param", "supply_air_c=99", "--sites", "guangzhou"], "supply_air_c"),
+    (["catalog", "containment", "--sites", "atlantis"], "unknown site"),
+])
+def test_catalog_errors_exit_2(tmp_path, capsys, argv, message):
+    assert cli_main(argv + ["--out", str(tmp_path / "o")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

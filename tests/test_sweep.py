@@ -1,0 +1,164 @@
+"""``dctwin sweep`` on a real LocalCluster: a killed worker, resume without recomputation, the CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin.cli import main as cli_main
+from twin.study.design import load_sweep
+from twin.study.store import DONE, json_meta, open_sweep
+from twin.study.sweep import run_sweep, start_local_cluster
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY = (ROOT / "scenarios" / "guangzhou_legacy.toml").as_posix()
+
+# 2 sites x 3 mixes x 2 loads x 2 COPs = 24 cases in 8 batches of 3
+SWEEP = f"""
+[sweep]
+name = "test sweep"
+baseline = "{LEGACY}"
+sites = ["guangzhou", "hohhot"]
+loads = [0.4, 0.8]
+batch_size = 3
+[parameters]
+"plant.chiller_rated_cop" = [5.0, 6.0]
+[[mixes]]
+name = "containment"
+measures = ["containment"]
+[[mixes]]
+name = "drives"
+measures = ["variable_speed_drives"]
+"""
+METRICS = ("pue", "energy_facility_kwh", "energy_it_kwh", "water_site_l", "ppue_cooling")
+
+
+@pytest.fixture(scope="module")
+def sweep_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sweep") / "sweep.toml"
+    path.write_text(SWEEP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trace_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("trace")
+
+
+@pytest.fixture(scope="module")
+def client(trace_dir):
+    """Two worker processes; they inherit DCTWIN_SWEEP_TRACE and log every case they compute."""
+    from distributed import Client
+
+    cluster = start_local_cluster(2, env={"DCTWIN_SWEEP_TRACE": str(trace_dir)})  # restarted workers too
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def serial(sweep_file, tmp_path_factory):
+    """The reference: every case computed in this process, without Dask."""
+    out = tmp_path_factory.mktemp("serial") / "results.zarr"
+    report = run_sweep(load_sweep(sweep_file), out, workers=0)
+    assert report.computed == 24 and report.failed == 0
+    return open_sweep(out)
+
+
+async def _exit_now():
+    """Run on a worker: end its process at once, as a crash or an OOM kill would."""
+    os._exit(1)
+
+
+def _traced(trace_dir: Path) -> list[int]:
+    ids = []
+    for f in trace_dir.glob("trace-*.txt"):
+        ids += [int(x) for x in f.read_text().split()]
+    return ids
+
+
+def _clear(trace_dir: Path) -> None:
+    for f in trace_dir.glob("trace-*.txt"):
+        f.unlink()
+
+
+def _assert_same(ds, ref) -> None:
+    assert (ds["status"].values == DONE).all()
+    for m in METRICS:
+        np.testing.assert_array_equal(ds[m].values, ref[m].values, err_msg=m)
+    np.testing.assert_array_equal(ds["pue_monthly"].values, ref["pue_monthly"].values)
+    assert list(ds["mix"].values) == list(ref["mix"].values)
+
+
+def test_killed_worker_sweep_completes_and_equals_serial(client, sweep_file, serial, tmp_path):
+    design = load_sweep(sweep_file)
+    killed = []
+    in_flight = []
+
+    def kill_one(batches: int, c) -> None:
+        in_flight.append(len(c.futures))
+        if batches == 1 and not killed:
+            victim = sorted(c.scheduler_info()["workers"])[0]
+            c.run(_exit_now, workers=[victim], wait=False)
+            killed.append(victim)
+
+    report = run_sweep(design, tmp_path / "results.zarr", scheduler=client, window=4, on_batch=kill_one)
+    assert killed, "the worker was not killed"
+    assert report.computed == 24 and report.failed == 0 and not report.stopped_early
+    assert max(in_flight) <= 4, "no more than the window of batches is ever in flight"
+    ds = open_sweep(tmp_path / "results.zarr")
+    _assert_same(ds, serial)
+    assert (ds["writes"].values == 1).all()
+
+
+def test_interrupted_sweep_resumes_without_recomputing(client, sweep_file, serial, trace_dir, tmp_path):
+    design = load_sweep(sweep_file)
+    store = tmp_path / "results.zarr"
+    first = run_sweep(design, store, scheduler=client, window=2, max_batches=3)
+    assert first.stopped_early and first.batches == 3
+    stored = set(np.flatnonzero(open_sweep(store)["status"].values == DONE).tolist())
+    assert len(stored) == 9
+    _clear(trace_dir)
+    second = run_sweep(load_sweep(sweep_file), store, scheduler=client)
+    assert second.already_done == 9 and second.computed == 15
+    recomputed = _traced(trace_dir)
+    assert len(recomputed) == len(set(recomputed)), "a case was computed twice in the resumed run"
+    assert not stored & set(recomputed), "a finished case was computed again"
+    assert stored | set(recomputed) == set(range(24)), "a case is missing"
+    ds = open_sweep(store)
+    assert (ds["writes"].values == 1).all()
+    _assert_same(ds, serial)
+
+
+def test_cli_sweep_resume_and_changed_design(tmp_path, sweep_file, capsys):
+    out = tmp_path / "run"
+    assert cli_main(["sweep", str(sweep_file), "--workers", "0", "--out", str(out), "--max-batches", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "18 cases still pending" in err
+    assert cli_main(["sweep", str(sweep_file), "--workers", "0", "--out", str(out)]) == 0
+    assert "computed 18 cases" in capsys.readouterr().err
+    meta = json_meta(out / "results.zarr")
+    assert meta["n_cases"] == 24 and meta["units"]["pue"] == "-"
+    changed = tmp_path / "changed.toml"
+    changed.write_text(SWEEP.replace("[5.0, 6.0]", "[5.0, 6.5]"), encoding="utf-8")
+    assert cli_main(["sweep", str(changed), "--workers", "0", "--out", str(out)]) == 2
+    assert "holds a different sweep" in capsys.readouterr().err
+
+
+def test_split_tasks_covers_every_case_once_and_shrinks_at_the_end():
+    from twin.study.sweep import MIN_TASK_CASES, split_tasks
+
+    chunks = [np.arange(lo, min(lo + 100, 1000)) for lo in range(0, 1000, 100)]
+    tasks = list(split_tasks(iter(chunks), 1000, threads=2))
+    ids = np.concatenate(tasks)
+    np.testing.assert_array_equal(np.sort(ids), np.arange(1000))
+    sizes = [len(t) for t in tasks]
+    assert sizes[0] == 100 and max(sizes) <= 100
+    assert sizes[-1] <= 2 * MIN_TASK_CASES < 100
+    assert all(len(np.unique(t // 100)) == 1 for t in tasks), "a task never spans two chunks"

@@ -1,0 +1,208 @@
+"""The standard evaluation of one measure, as a technology-catalog entry (plan measure 9).
+
+The measure is applied to a reference baseline (by default the bundled legacy Guangzhou room)
+at every bundled climate site and at four IT load levels; each (site, load) pair is simulated
+with and without the measure for a typical year, and the table reports what the measure saves.
+
+IT load level
+-------------
+A load level ``L`` is the IT power as a fraction of the design IT capacity (``it.design_kw``,
+the power of a full room at 100 % utilisation and nominal server fans).  It is set through the
+scenario inputs as
+
+    ``it.occupancy = L``, ``it.utilisation = 1.0`` (constant), ``it.annual_growth = 0``,
+    no load steps,
+
+so that the installed servers draw ``occupancy x (idle + (1 - idle) x utilisation) = L`` of the
+design IT power at nominal fan speed, constant over the year (server fans speeding up in warm
+inlet air add to it, as in any run).  The cooling and power plant stay as designed, which is
+what a part-loaded room is: the same CRAHs, chillers and UPS carrying less IT.  Standard
+levels: 30, 50, 80 and 100 %.
+
+Savings are baseline minus with-measure (positive = the measure saves); PUE change is
+with-measure minus baseline (negative = better).  Cost, CO2 and water columns come from the run
+summary as far as this installation computes them (see :mod:`twin.study.columns`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from twin.errors import InputError
+from twin.schema import Scenario, validate_scenario
+
+LOAD_LEVELS = (0.30, 0.50, 0.80, 1.00)
+
+#: CSV / Markdown columns: (key, header, format)
+TABLE = (
+    ("site", "site", "{}"),
+    ("site_name", "name", "{}"),
+    ("region", "region", "{}"),
+    ("load", "IT load [%]", "{:.0f}"),
+    ("pue_baseline", "PUE baseline", "{:.3f}"),
+    ("pue_measure", "PUE with measure", "{:.3f}"),
+    ("delta_pue", "ΔPUE", "{:+.3f}"),
+    ("energy_baseline_mwh", "energy baseline [MWh]", "{:,.0f}"),
+    ("energy_saving_mwh", "energy saving [MWh]", "{:,.0f}"),
+    ("energy_saving_pct", "energy saving [%]", "{:.1f}"),
+    ("water_saving_m3", "water saving [m³]", "{:,.0f}"),
+    ("co2_saving_t", "CO2 saving [t]", "{:,.0f}"),
+    ("cost_saving_cny", "cost saving [CNY]", "{:,.0f}"),
+)
+
+
+@dataclass
+class CatalogResult:
+    measure: dict
+    title: str
+    baseline_name: str
+    baseline_file: str | None
+    rows: list[dict] = field(default_factory=list)
+
+
+def reference_scenario(baseline: Scenario, site: str, load: float, measures: list[dict] | None = None) -> Scenario:
+    """The baseline at ``site`` and IT load level ``load`` (see the module docstring)."""
+    data = baseline.model_dump()
+    data["scenario"]["site"] = site
+    data["it"].update(occupancy=float(load), utilisation=1.0, annual_growth=0.0, load_steps=[])
+    data["measures"] = list(data.get("measures") or []) + list(measures or [])
+    return validate_scenario(data)
+
+
+def _site_region(site: str) -> tuple[str, str]:
+    from twin.weather import list_sites
+
+    row = list_sites().get(site)
+    if row is None:
+        return Path(site).name.removesuffix(".gz").removesuffix(".epw"), ""
+    region = row.get("hub") or ("Guangdong" if row.get("in_guangdong") else row.get("province", ""))
+    return row["name"], region
+
+
+def _saving(col_key: str, base: dict, with_m: dict) -> float | None:
+    """Baseline minus with-measure of a summary column (CO2 in t, cost in CNY), or None."""
+    from twin.study.columns import COLUMN_BY_KEY, column_value
+
+    col = COLUMN_BY_KEY[col_key]
+    a, b = column_value(col, base), column_value(col, with_m)
+    if a is None or b is None:
+        return None
+    unit = str(col.find(base)[1].get("unit", ""))
+    factor = 1e-3 if col_key == "co2" and unit.startswith("kg") else 1.0
+    return (a - b) * factor
+
+
+def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | None = None,
+                     base_dir: Path | None = None, sites: list[str] | None = None,
+                     loads: tuple[float, ...] = LOAD_LEVELS,
+                     progress: Callable[[int], None] | None = None) -> CatalogResult:
+    """Run the measure's standard evaluation (see the module docstring)."""
+    from twin.measures import MEASURES, apply_measures, build_measure
+    from twin.simulate import run_scenario
+    from twin.summary import build_summary
+    from twin.weather import list_sites, resolve_site
+
+    built = build_measure(measure, key="measure")
+    try:
+        apply_measures(baseline.model_copy(update={"measures": list(baseline.measures) + [measure]}))
+    except InputError as exc:
+        raise InputError(f"cannot apply '{measure['name']}' to the reference baseline: {exc.message}",
+                         file=baseline_file, key="measures") from None
+    sites = list(sites) if sites is not None else list(list_sites())
+    if not sites:
+        raise InputError("no site to evaluate", key="--sites")
+    for s in sites:
+        resolve_site(s, base_dir, key_for_errors="--sites")
+    if not loads:
+        raise InputError("no load level to evaluate", key="--loads")
+    out = CatalogResult(measure=dict(measure), title=MEASURES[built.name].title,
+                        baseline_name=baseline.scenario.name, baseline_file=baseline_file)
+    for site in sites:
+        name, region = _site_region(site)
+        for load in loads:
+            summaries = []
+            for extra in ([], [measure]):
+                scn = reference_scenario(baseline, site, load, extra)
+                result = run_scenario(scn, file=baseline_file, base_dir=base_dir)
+                summaries.append(build_summary(result, scenario_file=baseline_file))
+                if progress is not None:
+                    progress(1)
+            base, with_m = summaries
+            e0 = base["energy_facility_kwh"]["value"]
+            e1 = with_m["energy_facility_kwh"]["value"]
+            out.rows.append({
+                "site": site, "site_name": name, "region": region, "load": 100.0 * load,
+                "pue_baseline": base["pue"]["value"], "pue_measure": with_m["pue"]["value"],
+                "delta_pue": with_m["pue"]["value"] - base["pue"]["value"],
+                "energy_baseline_mwh": e0 / 1e3, "energy_saving_mwh": (e0 - e1) / 1e3,
+                "energy_saving_pct": 100.0 * (e0 - e1) / e0,
+                "water_saving_m3": (base["water_site_l"]["value"] - with_m["water_site_l"]["value"]) / 1e3,
+                "co2_saving_t": _saving("co2", base, with_m),
+                "cost_saving_cny": _saving("cost", base, with_m),
+            })
+    return out
+
+
+def _cell(row: dict, key: str, fmt: str) -> str:
+    v = row.get(key)
+    if v is None:
+        return "—"
+    return fmt.format(v)
+
+
+def present_columns(res: CatalogResult) -> list[tuple[str, str, str]]:
+    """The table columns, without those no row has a value for."""
+    return [c for c in TABLE if any(r.get(c[0]) is not None for r in res.rows)]
+
+
+def to_csv(res: CatalogResult) -> str:
+    cols = present_columns(res)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([k for k, _, _ in cols])
+    for r in res.rows:
+        w.writerow(["" if r.get(k) is None else (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols])
+    return buf.getvalue()
+
+
+def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
+    cols = present_columns(res)
+    params = {k: v for k, v in res.measure.items() if k != "name"}
+    lines = [f"# Catalog evaluation: {res.title} (`{res.measure['name']}`)", ""]
+    lines.append(f"Parameters: {', '.join(f'`{k} = {v}`' for k, v in params.items()) or 'the measure defaults'}. "
+                 f"Reference baseline: {res.baseline_name}"
+                 + (f" (`{Path(res.baseline_file).name}`)" if res.baseline_file else "") + ".")
+    lines.append("")
+    definition = __doc__.split("IT load level\n-------------\n", 1)[1].split("Savings are", 1)[0].strip()
+    lines.append("**IT load level.** " + " ".join(definition.split()))
+    lines.append("")
+    lines.append("Savings are baseline minus with-measure (positive = saves); ΔPUE is with-measure minus baseline. "
+                 "Columns the installation does not compute are left out.")
+    lines.append("")
+    lines.append("| " + " | ".join(h for _, h, _ in cols) + " |")
+    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region") else "---:" for k, _, _ in cols) + "|")
+    for r in res.rows:
+        lines.append("| " + " | ".join(_cell(r, k, f) for k, _, f in cols) + " |")
+    if figure_name:
+        lines += ["", f"![PUE change by site and IT load]({figure_name})"]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:
+    """Write ``catalog_<measure>.csv``, ``.md`` and ``.png`` atomically; return their paths."""
+    from twin.report.figures import catalog_figure
+    from twin.results import atomic_write
+
+    stem = f"catalog_{res.measure['name']}"
+    csv_path, md_path, png_path = (out_dir / f"{stem}.{ext}" for ext in ("csv", "md", "png"))
+    png = catalog_figure(res.rows, res.measure["name"])
+    atomic_write(png_path, lambda tmp: tmp.write_bytes(png))
+    text = to_csv(res)
+    atomic_write(csv_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    md = to_markdown(res, png_path.name)
+    atomic_write(md_path, lambda tmp: tmp.write_text(md, encoding="utf-8"))
+    return [csv_path, md_path, png_path]

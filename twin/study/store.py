@@ -1,0 +1,334 @@
+"""The Zarr store of a sweep: one row per case, written batch by batch, resumable.
+
+Layout (Zarr v3, every array has ``dimension_names`` so ``xarray.open_zarr`` reads it)::
+
+    results.zarr/
+      zarr.json                     group attrs["dctwin_sweep"]: design, axes, labels, units
+      case          (case)          case id 0..n-1
+      <axis>_index  (case)          index into each axis (site, mix, utilisation, then parameters)
+      status        (case) uint8    0 pending, 1 done, 2 failed (message in attrs["errors"])
+      writes        (case) uint8    how many times the case's results were written (1 when healthy)
+      metrics       (case, metric)  every numeric metric of the run summary; attrs["names"] holds
+                                    the summary paths ("pue", "energy_facility_kwh",
+                                    "policy.cost.total_cny") and attrs["units"] their units (one
+                                    chunk write per batch; :func:`open_sweep` splits it into one
+                                    variable per metric); a metric first seen later gets its own
+                                    (case) array
+      <metric>      (case) int16    text metrics ("policy.compliance") as codes; labels in attrs
+      pue_monthly   (case, month)   monthly PUE
+      hourly.<channel> (case, time) float32 time series, only when the sweep asks for them
+
+The case dimension is chunked by the batch size, and a batch never spans two chunks, so each
+batch result is one chunk write per array.  ``status`` is written last: a sweep killed in the
+middle of a write leaves that batch pending, and the rerun computes it again.  The group
+attributes hold the design digest; reopening a store with a different design is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from twin.errors import InputError
+from twin.study.design import SweepDesign
+
+LAYOUT_VERSION = 1
+PENDING, DONE, FAILED = 0, 1, 2
+#: At most this many error messages are kept in the store attributes.
+MAX_ERRORS = 200
+
+
+@dataclass
+class BatchResult:
+    """What a worker returns for one batch of cases (all arrays in ``case_ids`` order)."""
+
+    case_ids: np.ndarray
+    status: np.ndarray                                   # DONE or FAILED per case
+    values: dict[str, np.ndarray] = field(default_factory=dict)   # numeric metrics (NaN if absent)
+    units: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)     # text metrics ("" if absent)
+    monthly: np.ndarray | None = None                    # (n, 12) monthly PUE
+    hourly: dict[str, np.ndarray] = field(default_factory=dict)   # channel -> (n, n_steps) float32
+    errors: dict[int, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)       # seconds spent per stage
+    worker: str = ""
+
+
+def _json_value(v):
+    return None if v is None else (v if isinstance(v, (int, float, str, bool)) else str(v))
+
+
+class SweepStore:
+    """A sweep's Zarr group; only the client process writes to it."""
+
+    def __init__(self, path: str | Path, design: SweepDesign):
+        import zarr
+
+        self.path = Path(path)
+        self.design = design
+        meta_file = self.path / "zarr.json"
+        if self.path.exists() and not meta_file.exists():
+            if any(self.path.iterdir()):
+                raise InputError("exists and is not a dctwin sweep store; choose another --out", file=str(self.path))
+        self.group = zarr.open_group(str(self.path), mode="a")
+        meta = self.group.attrs.get("dctwin_sweep")
+        if meta is None:
+            self._create()
+        else:
+            if meta.get("digest") != design.digest:
+                raise InputError(
+                    f"holds a different sweep ({meta.get('name')!r}, {meta.get('n_cases')} cases); the design "
+                    "changed since it was started. Use another --out, or delete the store to start again",
+                    file=str(self.path))
+            self.batch_size = int(meta["batch_size"])
+        self._meta = dict(self.group.attrs["dctwin_sweep"])
+        self.n_steps = int(self._meta["n_steps"])
+        self._arrays: dict = {}
+        self._status = np.asarray(self._get("status")[:])
+
+    def _get(self, name: str):
+        """An array handle, cached (opening one reads its metadata from disk)."""
+        arr = self._arrays.get(name)
+        if arr is None:
+            arr = self._arrays[name] = self.group[name]
+        return arr
+
+    def _matrix_index(self) -> dict[str, int]:
+        if getattr(self, "_index", None) is None:
+            self._index = {k: j for j, k in enumerate(self._get("metrics").attrs["names"])}
+        return self._index
+
+    def _has(self, name: str) -> bool:
+        if name in self._arrays:
+            return True
+        try:
+            self._arrays[name] = self.group[name]
+            return True
+        except KeyError:
+            return False
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether ``path`` holds a (possibly partial) sweep store."""
+        return (Path(path) / "zarr.json").exists()
+
+    # -- creation ---------------------------------------------------------------------------
+    def _create(self) -> None:
+        d = self.design
+        n = d.n_cases
+        self.batch_size = int(min(d.batch_size, max(n, 1)))
+        timestep_min = d.baseline_data["scenario"]["timestep_min"]
+        n_steps = 8760 * 60 // timestep_min
+        axes = [{"name": a.name, "kind": a.kind, "labels": list(a.labels),
+                 "values": [_json_value(v) for v in a.values]} for a in d.axes]
+        meta = {"layout_version": LAYOUT_VERSION, "digest": d.digest, "name": d.name, "description": d.description,
+                "sweep_file": d.file, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
+                "axes": axes, "mixes": [m.to_json() for m in d.mixes], "hourly": list(d.hourly),
+                "n_steps": n_steps, "timestep_min": timestep_min, "baseline": d.baseline_data,
+                "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "case_order": "C order over the axes (site, mix, utilisation, parameters...)"}
+        self._array("case", np.int64, -1, attrs={"long_name": "case id"})
+        self._array("status", np.uint8, PENDING, attrs={"flag_values": [0, 1, 2], "flag_meanings": "pending done failed"})
+        self._array("writes", np.uint8, 0, attrs={"long_name": "times the case's results were written"})
+        for a in d.axes:
+            self._array(f"{a.name}_index", np.int32, -1, attrs={"long_name": f"index into axis '{a.name}'"})
+        step = max(self.batch_size, (1_000_000 // self.batch_size) * self.batch_size)
+        for lo in range(0, n, step):   # coordinates, written in slabs so memory stays bounded
+            hi = min(n, lo + step)
+            ids = np.arange(lo, hi, dtype=np.int64)
+            self.group["case"][lo:hi] = ids
+            for a, idx in zip(d.axes, d.indices(ids)):
+                self.group[f"{a.name}_index"][lo:hi] = idx.astype(np.int32)
+        self.group.create_array("pue_monthly", shape=(n, 12), chunks=(self.batch_size, 12), dtype=np.float32,
+                                fill_value=np.nan, dimension_names=("case", "month"), overwrite=True,
+                                attributes={"units": "1", "long_name": "monthly PUE, January..December"})
+        for c in d.hourly:
+            self.group.create_array(f"hourly.{c}", shape=(n, n_steps), chunks=(self.batch_size, n_steps),
+                                    dtype=np.float32, fill_value=np.nan, dimension_names=("case", "time"),
+                                    overwrite=True)
+        meta["errors"] = {}
+        self.group.attrs["dctwin_sweep"] = meta  # written last: a store without it is re-created
+
+    def _array(self, name: str, dtype, fill, *, attrs: dict | None = None):
+        n = self.design.n_cases
+        arr = self.group.create_array(name, shape=(n,), chunks=(self.batch_size,), dtype=dtype, fill_value=fill,
+                                      dimension_names=("case",), attributes=attrs or {}, overwrite=True)
+        if hasattr(self, "_arrays"):
+            self._arrays[name] = arr
+        return arr
+
+    # -- progress ---------------------------------------------------------------------------
+    @property
+    def n_cases(self) -> int:
+        return self.design.n_cases
+
+    def n_finished(self) -> int:
+        return int(np.count_nonzero(self._status != PENDING))
+
+    def n_pending(self) -> int:
+        return self.n_cases - self.n_finished()
+
+    def pending_batches(self) -> Iterator[np.ndarray]:
+        """Case ids still pending, one array per chunk (in case order)."""
+        b = self.batch_size
+        for lo in range(0, self.n_cases, b):
+            block = self._status[lo:lo + b]
+            if (block == PENDING).any():
+                yield lo + np.flatnonzero(block == PENDING).astype(np.int64)
+
+    # -- writing ----------------------------------------------------------------------------
+    def _chunk_slice(self, ids: np.ndarray) -> slice:
+        """The chunk holding every id of a batch (a batch may be part of a chunk, never two)."""
+        lo = (int(ids[0]) // self.batch_size) * self.batch_size
+        hi = min(self.n_cases, lo + self.batch_size)
+        if int(ids[-1]) >= hi:
+            raise ValueError("a batch must not span two chunks")
+        return slice(lo, hi)
+
+    def _write_column(self, name: str, ids: np.ndarray, sl: slice, values: np.ndarray, fill) -> None:
+        arr = self._get(name)
+        if len(ids) == sl.stop - sl.start:
+            block = np.asarray(values, dtype=arr.dtype)
+        else:
+            block = np.asarray(arr[sl])
+            block[ids - sl.start] = values
+        arr[sl] = block
+
+    def write(self, res: BatchResult) -> None:
+        """Store one batch result; the cases become DONE (or FAILED) only after their data."""
+        ids = np.asarray(res.case_ids, dtype=np.int64)
+        if ids.size == 0:
+            return
+        order = np.argsort(ids)
+        ids = ids[order]
+        sl = self._chunk_slice(ids)
+        meta = self._meta
+        new_meta = False
+        full = len(ids) == sl.stop - sl.start
+        values = {name: np.asarray(v, dtype=np.float64)[order] for name, v in res.values.items()}
+        if values and not self._has("metrics"):
+            names = sorted(values)
+            self.group.create_array(
+                "metrics", shape=(self.n_cases, len(names)), chunks=(self.batch_size, len(names)), dtype=np.float64,
+                fill_value=np.nan, dimension_names=("case", "metric"), overwrite=True,
+                attributes={"names": names, "units": [res.units.get(k, "") for k in names],
+                            "long_name": "numeric metrics of the run summary, by summary path (see names)"})
+            meta.setdefault("units", {}).update({k: res.units.get(k, "") for k in names})
+            new_meta = True
+        if values:
+            mat = self._get("metrics")
+            index = self._matrix_index()
+            block = np.full((len(ids), len(index)), np.nan)
+            for name, v in values.items():
+                if name in index:
+                    block[:, index[name]] = v
+            if full:
+                mat[sl] = block
+            else:
+                current = np.asarray(mat[sl])
+                current[ids - sl.start] = block
+                mat[sl] = current
+            for name, v in values.items():  # metrics that appeared after the matrix was made
+                if name in index:
+                    continue
+                if not self._has(name):
+                    self._array(name, np.float64, np.nan, attrs={"units": res.units.get(name, ""), "summary_path": name})
+                    meta.setdefault("units", {})[name] = res.units.get(name, "")
+                    new_meta = True
+                self._write_column(name, ids, sl, v, np.nan)
+        for name, texts in res.texts.items():
+            if not self._has(name):
+                self._array(name, np.int16, -1, attrs={"summary_path": name, "labels": []})
+            arr = self._get(name)
+            labels = list(arr.attrs.get("labels", []))
+            n_labels = len(labels)
+            codes = []
+            for t in np.asarray(texts, dtype=object)[order]:
+                if t == "" or t is None:
+                    codes.append(-1)
+                    continue
+                if t not in labels:
+                    labels.append(t)
+                codes.append(labels.index(t))
+            if len(labels) != n_labels:
+                arr.attrs["labels"] = labels
+            self._write_column(name, ids, sl, np.asarray(codes, dtype=np.int16), -1)
+        if res.monthly is not None:
+            arr = self._get("pue_monthly")
+            block = np.full((sl.stop - sl.start, 12), np.nan, np.float32) if full else np.asarray(arr[sl])
+            block[ids - sl.start] = np.asarray(res.monthly)[order]
+            arr[sl] = block
+        for c, series in res.hourly.items():
+            arr = self._get(f"hourly.{c}")
+            block = np.empty((sl.stop - sl.start, self.n_steps), np.float32) if full else np.asarray(arr[sl])
+            block[ids - sl.start] = np.asarray(series)[order]
+            arr[sl] = block
+        if res.errors:
+            errors = meta.setdefault("errors", {})
+            for k, msg in res.errors.items():
+                if len(errors) < MAX_ERRORS:
+                    errors[str(k)] = msg
+            new_meta = True
+        if new_meta:
+            self.group.attrs["dctwin_sweep"] = meta
+        writes = np.asarray(self._get("writes")[sl])
+        writes[ids - sl.start] += 1
+        self._get("writes")[sl] = writes
+        status = self._status[sl].copy()
+        status[ids - sl.start] = np.asarray(res.status, dtype=np.uint8)[order]
+        self._get("status")[sl] = status
+        self._status[sl] = status
+
+
+def open_sweep(path: str | Path):
+    """A sweep store as an :class:`xarray.Dataset` with labelled coordinates on ``case``.
+
+    Adds ``site``, ``mix``, ``utilisation`` and one coordinate per parameter (labels or values, by
+    case) from the ``*_index`` arrays, so ``ds.where(ds.mix == "baseline")`` or
+    ``ds.set_index(...)`` work directly.
+    """
+    import xarray as xr
+
+    path = Path(path)
+    if not (path / "zarr.json").exists():
+        raise InputError("not a dctwin sweep store (no zarr.json)", file=str(path))
+    ds = xr.open_zarr(str(path), consolidated=False)
+    meta = ds.attrs.get("dctwin_sweep")
+    if meta is None:
+        raise InputError("not a dctwin sweep store (no dctwin_sweep attributes)", file=str(path))
+    coords = {}
+    for axis in meta["axes"]:
+        idx = ds[f"{axis['name']}_index"].values
+        values = axis["values"]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) and axis["kind"] != "mix":
+            table = np.array(values, dtype=float)
+        elif axis["kind"] == "load" and values == [None]:
+            table = np.array([np.nan])
+        else:
+            table = np.array(axis["labels"], dtype=object)
+        coords[axis["name"]] = ("case", table[np.clip(idx, 0, len(table) - 1)])
+    ds = ds.assign_coords(coords)
+    if "metrics" in ds:
+        mat = ds["metrics"]
+        for j, (name, unit) in enumerate(zip(mat.attrs["names"], mat.attrs["units"])):
+            column = mat.isel(metric=j, drop=True)
+            column.attrs = {"units": unit, "summary_path": name}
+            ds[name] = column
+        ds = ds.drop_vars("metrics")
+    for name in list(ds.data_vars):
+        labels = ds[name].attrs.get("labels")
+        if labels is not None and ds[name].dtype.kind == "i":
+            table = np.array(list(labels) + [""], dtype=object)
+            ds[name] = ("case", table[ds[name].values], {k: v for k, v in ds[name].attrs.items() if k != "labels"})
+    return ds
+
+
+def json_meta(path: str | Path) -> dict:
+    """The ``dctwin_sweep`` attributes of a store (design, axes, units, errors)."""
+    with open(Path(path) / "zarr.json", "rb") as fh:
+        return json.load(fh)["attributes"]["dctwin_sweep"]

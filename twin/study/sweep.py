@@ -1,0 +1,355 @@
+"""Run a sweep on dask.distributed in batches, streaming each batch's rows to the Zarr store.
+
+How it scales and survives
+--------------------------
+- **Batches.**  One Dask task runs one batch of cases (``batch_size``, default 100; also the
+  Zarr chunk), so scheduling overhead (~1 ms per task) is amortised over many scenario-years.
+  Near the end of a sweep the batches are split (:func:`split_tasks`) so that no worker idles
+  while another finishes a long batch.
+- **Bounded window.**  At most ``window`` batches are in flight (default three per worker
+  thread); a new one is submitted when one completes (``distributed.as_completed``).  The
+  client never holds more than the window's results, and the task graph never holds more than
+  ``window`` tasks, so memory does not grow with the number of cases.
+- **Warm workers.**  :func:`warm_up` runs once per worker (and again lazily on a worker that
+  was restarted): it loads the weather of every site into the in-memory cache and runs one
+  short simulation so Numba loads the kernels from its on-disk cache.
+- **Resume.**  A case's row is written before its ``status`` flag (see :mod:`twin.study.store`);
+  restarting the same command skips every case already written.
+- **Worker loss.**  A task whose worker dies is rerun elsewhere by the scheduler
+  (``retries``); results are deterministic, so a rerun gives the same row.
+
+Per-case path (timed per stage and reported): ``validation`` (build the case's scenario
+dictionary and validate it), ``assembly`` (apply measures, weather from the cache, plant
+arrays), ``kernel`` (the SimPy loop and the Numba spans), ``summary`` (the run summary and its
+flattening into metric columns) and, on the client, ``store`` (Zarr writes).
+
+Diagnostics: with ``DCTWIN_SWEEP_TRACE=<folder>`` every worker appends the id of each case it
+computes to ``<folder>/trace-<pid>.txt`` (used by the resume test).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time as _time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from twin.study.design import SweepDesign
+from twin.study.store import DONE, FAILED, BatchResult, SweepStore
+
+STAGES = ("validation", "assembly", "kernel", "summary")
+#: Smallest task: below this the per-task overhead (scheduling, pickling the design) shows.
+MIN_TASK_CASES = 5
+_WARM: set[str] = set()
+
+
+def split_tasks(chunks, n_pending: int, threads: int):
+    """Tasks from pending chunks: whole chunks while much work remains, smaller pieces near the end.
+
+    A task never exceeds one chunk and holds about ``remaining / (3 x threads)`` cases at most,
+    so the last tasks are small and no worker idles long while another finishes a big batch.
+    """
+    done = 0
+    for ids in chunks:
+        k = 0
+        while k < len(ids):
+            remaining = n_pending - done
+            size = max(MIN_TASK_CASES, min(len(ids) - k, -(-remaining // (3 * max(threads, 1)))))
+            yield ids[k:k + size]
+            k += size
+            done += size
+
+
+def _summary_of(result, mode: str) -> dict:
+    if mode == "energy":
+        from twin.metrics.energy import energy_summary
+        return energy_summary(result)
+    from twin.summary import build_summary
+    return build_summary(result)
+
+
+def _text_metrics(summary: dict) -> dict[str, str]:
+    from twin.study.columns import walk_metrics
+
+    return {p: e["value"] for p, e in walk_metrics(summary) if isinstance(e["value"], str)}
+
+
+def warm_up(design: SweepDesign) -> str:
+    """Load every site's weather and run one case's kernel once, so later cases are warm."""
+    if design.digest in _WARM:
+        return f"{os.getpid()}: warm"
+    from twin.weather import load_weather
+
+    t0 = _time.perf_counter()
+    ts = design.baseline_data["scenario"]["timestep_min"] * 60
+    year = design.baseline_data["scenario"]["year"]
+    for site in design.axes[0].values:
+        load_weather(site, timestep_s=ts, year=year, base_dir=Path(design.base_dir))
+    _run_case(design, 0)
+    _WARM.add(design.digest)
+    return f"{os.getpid()}: warmed in {_time.perf_counter() - t0:.2f} s"
+
+
+def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
+    """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
+    from twin.schema import validate_scenario
+    from twin.simulate import prepare, run_plant
+
+    t0 = _time.perf_counter()
+    scn = validate_scenario(design.scenario_data(case_id), file=design.file)
+    t1 = _time.perf_counter()
+    plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir))
+    t2 = _time.perf_counter()
+    result = run_plant(plant, file=design.file)
+    t3 = _time.perf_counter()
+    summary = _summary_of(result, design.metrics)
+    t4 = _time.perf_counter()
+    if timings is not None:
+        for k, a, b in (("validation", t0, t1), ("assembly", t1, t2), ("kernel", t2, t3), ("summary", t3, t4)):
+            timings[k] = timings.get(k, 0.0) + (b - a)
+    return summary, result
+
+
+def run_batch(design: SweepDesign, case_ids) -> BatchResult:
+    """Compute a batch of cases (runs on a worker).  A case that fails is marked FAILED with
+    its message; the batch itself only fails on a bug outside the per-case path."""
+    from twin.study.columns import scalar_metrics
+
+    warm_up(design)
+    case_ids = np.asarray(case_ids, dtype=np.int64)
+    n = len(case_ids)
+    timings: dict[str, float] = {}
+    status = np.full(n, DONE, dtype=np.uint8)
+    rows: list[dict[str, float]] = []
+    texts: list[dict[str, str]] = []
+    units: dict[str, str] = {}
+    monthly = np.full((n, 12), np.nan, dtype=np.float32)
+    hourly = {c: np.full((n, 0), np.nan, dtype=np.float32) for c in design.hourly}
+    errors: dict[int, str] = {}
+    trace = os.environ.get("DCTWIN_SWEEP_TRACE")
+    for k, case in enumerate(case_ids):
+        t_case = _time.perf_counter()
+        try:
+            summary, result = _run_case(design, int(case), timings)
+            t_flat = _time.perf_counter()
+            flat = scalar_metrics(summary)
+            rows.append({p: v for p, (v, _) in flat.items()})
+            units.update({p: u for p, (_, u) in flat.items()})
+            texts.append(_text_metrics(summary))
+            monthly[k] = summary["pue_monthly"]["value"]
+            for c in design.hourly:
+                series = np.asarray(result[c], dtype=np.float32)
+                if hourly[c].shape[1] != series.size:
+                    hourly[c] = np.full((n, series.size), np.nan, dtype=np.float32)
+                hourly[c][k] = series
+            timings["summary"] = timings.get("summary", 0.0) + (_time.perf_counter() - t_flat)
+        except Exception as exc:  # noqa: BLE001 - one bad case must not stop a long sweep
+            status[k] = FAILED
+            errors[int(case)] = f"{type(exc).__name__}: {exc}"
+            rows.append({})
+            texts.append({})
+        timings["cases"] = timings.get("cases", 0.0) + (_time.perf_counter() - t_case)
+        if trace:
+            with open(Path(trace) / f"trace-{os.getpid()}.txt", "a") as fh:
+                fh.write(f"{int(case)}\n")
+    names = sorted({p for r in rows for p in r})
+    values = {p: np.array([r.get(p, np.nan) for r in rows], dtype=np.float64) for p in names}
+    text_names = sorted({p for t in texts for p in t})
+    text_values = {p: [t.get(p, "") for t in texts] for p in text_names}
+    return BatchResult(case_ids=case_ids, status=status, values=values, units=units, texts=text_values,
+                       monthly=monthly, hourly=hourly if design.hourly else {}, errors=errors,
+                       timings=timings, worker=f"{os.uname().nodename}:{os.getpid()}")
+
+
+@dataclass
+class SweepReport:
+    """What a sweep run did."""
+
+    store: str
+    n_cases: int
+    already_done: int
+    computed: int = 0
+    failed: int = 0
+    batches: int = 0
+    workers: int = 0
+    startup_s: float = 0.0            # cluster start and worker warm-up
+    compute_s: float = 0.0            # from the first submission to the last write
+    timings: dict[str, float] = field(default_factory=dict)   # summed over cases [s]
+    stopped_early: bool = False
+
+    @property
+    def rate(self) -> float:
+        """Scenario-years (cases) computed per second of wall time, start-up excluded."""
+        return self.computed / self.compute_s if self.compute_s > 0 else float("nan")
+
+    def per_case_ms(self) -> dict[str, float]:
+        n = max(self.computed, 1)
+        return {k: 1e3 * v / n for k, v in self.timings.items()}
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS
+        return max(1, os.cpu_count() or 1)
+
+
+def start_local_cluster(n_workers: int, **kwargs):
+    """A LocalCluster of ``n_workers`` processes with one thread each, quiet, no dashboard.
+
+    ``kwargs`` go to :class:`distributed.LocalCluster` (e.g. ``env={...}`` for the workers).
+    """
+    from distributed import LocalCluster
+
+    options = dict(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                   silence_logs=logging.ERROR)
+    options.update(kwargs)
+    return LocalCluster(**options)
+
+
+def _connect(address: str):
+    """A Client of a running scheduler; a wrong address is an input error."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="15s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        from twin.errors import InputError
+        raise InputError(f"cannot connect to the Dask scheduler {address!r}: {exc}", key="--scheduler") from None
+
+
+def run_sweep(design: SweepDesign, store_path: str | Path, *, scheduler=None, workers: int | None = None,
+              window: int | None = None, max_batches: int | None = None,
+              progress: Callable[[int], None] | None = None,
+              on_batch: Callable[[int, object], None] | None = None, retries: int = 3) -> SweepReport:
+    """Run the pending cases of ``design`` into the store at ``store_path``.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client or None
+        Address of a running scheduler (``tcp://host:8786``), or a connected Client; when
+        None a LocalCluster of ``workers`` processes is started (``workers=0`` runs in this
+        process without Dask, for debugging).
+    window : int, optional
+        Batches in flight (default: three per worker thread, at least four).
+    max_batches : int, optional
+        Stop after writing this many batches (the rest stays pending; rerun to resume).
+    progress : callable, optional
+        ``progress(n_cases)`` after each batch is written.
+    on_batch : callable, optional
+        ``on_batch(batches_written, client)`` after each batch (client is None in-process).
+    """
+    if SweepStore.exists(store_path):
+        store = SweepStore(store_path, design)
+        if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
+            return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
+    connected = None
+    if scheduler is not None and not hasattr(scheduler, "submit"):
+        connected = _connect(scheduler)  # before anything is written
+    try:
+        store = SweepStore(store_path, design)
+    except BaseException:
+        if connected is not None:
+            connected.close()
+        raise
+    report = SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
+    pending = store.pending_batches()
+    first = next(pending, None)
+    if first is None:  # nothing to do: do not start a cluster
+        if connected is not None:
+            connected.close()
+        return report
+    pending = itertools.chain([first], pending)
+    n_pending = store.n_pending()
+    t_start = _time.perf_counter()
+
+    def record(res: BatchResult) -> None:
+        t0 = _time.perf_counter()
+        store.write(res)
+        report.timings["store"] = report.timings.get("store", 0.0) + (_time.perf_counter() - t0)
+        for k, v in res.timings.items():
+            report.timings[k] = report.timings.get(k, 0.0) + v
+        report.computed += len(res.case_ids)
+        report.failed += int(np.count_nonzero(res.status == FAILED))
+        report.batches += 1
+        if progress is not None:
+            progress(len(res.case_ids))
+
+    if workers == 0 and scheduler is None:
+        report.workers = 1
+        warm_up(design)
+        report.startup_s = _time.perf_counter() - t_start
+        t_compute = _time.perf_counter()
+        for ids in pending:
+            record(run_batch(design, ids))
+            if on_batch is not None:
+                on_batch(report.batches, None)
+            if max_batches is not None and report.batches >= max_batches:
+                report.stopped_early = any(True for _ in store.pending_batches())
+                break
+        report.compute_s = _time.perf_counter() - t_compute
+        return report
+
+    from distributed import Client, as_completed
+
+    cluster = None
+    own_client = not hasattr(scheduler, "submit")
+    if scheduler is None:
+        cluster = start_local_cluster(workers or default_workers())
+        client = Client(cluster)
+    elif own_client:
+        client = connected
+    else:
+        client = scheduler
+    futures = []
+    try:
+        info = client.scheduler_info()
+        threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
+        report.workers = len(info.get("workers", {}))
+        window = window or max(4, 3 * threads)
+        tasks = split_tasks(pending, n_pending, threads)
+        client.run(warm_up, design)
+        report.startup_s = _time.perf_counter() - t_start
+        token = uuid.uuid4().hex[:8]
+        t_compute = _time.perf_counter()
+        ac = as_completed()
+
+        def submit_next() -> bool:
+            ids = next(tasks, None)
+            if ids is None:
+                return False
+            fut = client.submit(run_batch, design, ids, key=f"dctwin-batch-{token}-{int(ids[0])}",
+                                pure=False, retries=retries)
+            futures.append(fut)
+            ac.add(fut)
+            return True
+
+        for _ in range(window):
+            if not submit_next():
+                break
+        for fut in ac:
+            res = fut.result()
+            futures.remove(fut)
+            fut.release()
+            record(res)
+            if on_batch is not None:
+                on_batch(report.batches, client)
+            if max_batches is not None and report.batches >= max_batches:
+                report.stopped_early = True
+                break
+            submit_next()
+        report.compute_s = _time.perf_counter() - t_compute
+    finally:
+        if futures:
+            client.cancel(futures)
+        if own_client:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return report
