@@ -19,7 +19,7 @@ install-test: $(BIN)/python
 	$(BIN)/pip install -e ".[test]"
 
 demo: install
-	$(BIN)/dctwin run --out results/demo
+	$(BIN)/dctwin compare --out results/demo
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -183,7 +183,10 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         return "scenario input" if field in t.model_fields_set else "ASSUMPTION (schema default; see twin/policy_schema.py)"
 
     crit_days = int(np.unique(time.normalize()[periods == "critical"]).size)
-    total = bill["total_cny"]
+    district = result.plant.scenario.district_cooling
+    purchased_kwh = energy["purchased_cooling_kwh"]["value"]
+    purchased_cny = purchased_kwh * district.price_cny_per_kwh
+    total = bill["total_cny"] + purchased_cny
     if rule is None:
         sur_rule, sur_source = "no surcharge rule (policy.tariff.surcharge = 'none')", "scenario input"
     else:
@@ -192,7 +195,12 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         sur_rule = f"{rule.name}; {rule.basis} PUE selects the band: " + "; ".join(fmt(k) for k in bands)
         sur_source = rule.source
     return {
-        "total_cny": entry(total, "CNY", "energy charge + demand charge + PUE surcharge", tariff.source),
+        "total_cny": entry(total, "CNY", "energy charge + demand charge + PUE surcharge + purchased cooling",
+                           tariff.source),
+        "purchased_cooling_cny": entry(purchased_cny, "CNY",
+                                       f"{purchased_kwh:,.0f} kWh of purchased chilled water x "
+                                       f"{district.price_cny_per_kwh} CNY/kWh",
+                                       "district_cooling.price_cny_per_kwh (ASSUMPTION unless set in the scenario)"),
         "energy_cny": entry(bill["energy_cny"], "CNY",
                             "grid kWh x flat price x TOU ratio (peak 1.7, flat 1, valley 0.38, critical peak 1.7 x 1.25)",
                             tariff.source),
@@ -202,7 +210,8 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         "surcharge_cny": entry(bill["surcharge_cny"], "CNY", sur_rule, sur_source),
         "surcharge_cny_per_kwh": entry(float(surcharge_price.mean()) if len(surcharge_price) else 0.0, "CNY/kWh",
                                        "mean surcharge per grid kWh", sur_source),
-        "average_price_cny_per_kwh": entry(total / bill["grid_kwh"], "CNY/kWh", "total cost / grid kWh", tariff.source),
+        "average_price_cny_per_kwh": entry(bill["total_cny"] / bill["grid_kwh"], "CNY/kWh",
+                                           "electricity cost / grid kWh", tariff.source),
         "flat_price_cny_per_kwh": entry(t.flat_price_cny_per_kwh, "CNY/kWh", "flat-period price",
                                         given("flat_price_cny_per_kwh")),
         "critical_peak_days": entry(crit_days, "d",
