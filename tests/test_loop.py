@@ -12,10 +12,11 @@ from twin.schema import validate_scenario
 def test_spans_are_few_and_cover_the_year(scenario_dict):
     plant = prepare(validate_scenario(scenario_dict))
     sim = loop.Simulation(plant)
-    sim.env.process(loop.control_updates(sim, 24 * 3600.0, loop.fixed_setpoints))
+    calls = []
+    sim.env.process(loop.control_updates(sim, 24 * 3600.0, calls.append))
     sim.run()
     assert sim.step_done == plant.n_steps == 8760
-    assert sim.spans == 365  # one per control interval, not one per step
+    assert sim.spans == 365 and len(calls) == 365  # one per control interval, not one per step
 
 
 def test_load_step_applies_from_its_time(scenario_dict):

@@ -117,7 +117,3 @@ def control_updates(sim: Simulation, interval_s: float, controller: Callable[[Si
         controller(sim)
         yield sim.env.timeout(interval_s)
         sim.advance_to(sim.env.now)
-
-
-def fixed_setpoints(sim: Simulation) -> None:
-    """The baseline controller: set points come from the schedule only; nothing to decide."""

@@ -25,6 +25,7 @@ from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, P
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
+from twin.schema_power import assemble_power
 from twin.weather import Weather
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
@@ -241,15 +242,16 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         "transformer_capacity_kva": tx["rating_kva"] * pw.transformers,
     }
     state = np.zeros(len(STATE))
+    design.update(assemble_power(p, state, scn, weather, file=file))  # power chain and storage (issue 4)
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
                        timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design)
 
 
 def tou_periods(weather: Weather) -> np.ndarray:
     """Guangdong time-of-use period code of every step (valley 0, flat 1, peak 2, critical 3)."""
-    from twin.metrics.tariff import load_tou, step_periods
+    from twin.metrics.tariff import load_tou, weather_periods
 
-    names, _ = step_periods(weather.time, weather.temp_air, load_tou("guangdong_tou_2021"))
+    names, _ = weather_periods(weather, load_tou("guangdong_tou_2021"))
     return np.array([TOU_CODES[n] for n in names], dtype=float)
 
 

@@ -45,18 +45,23 @@ def _load_steps(plant: PlantArrays, file: str | None) -> list[tuple[pd.Timestamp
     return steps
 
 
+def standard_processes(sim: loop.Simulation, steps: list[tuple[pd.Timestamp, float]]) -> None:
+    """Register the scenario's schedule, load-step and supervisory-control processes."""
+    plant, env = sim.plant, sim.env
+    env.process(loop.monthly_setpoints(sim, plant.monthly_setpoints))
+    if steps:
+        env.process(loop.load_steps(sim, steps))
+    control = plant.scenario.control
+    if control.mode == "optimise":
+        # with fixed set points there is nothing to decide, so no control events are scheduled
+        env.process(loop.control_updates(sim, control.interval_h * 3600.0, SetpointOptimiser(plant)))
+
+
 def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
     """Simulate a prepared plant with the standard event processes."""
     t0 = _time.perf_counter()
     sim = loop.Simulation(plant)
-    env = sim.env
-    env.process(loop.monthly_setpoints(sim, plant.monthly_setpoints))
-    steps = _load_steps(plant, file)
-    if steps:
-        env.process(loop.load_steps(sim, steps))
-    control = plant.scenario.control
-    controller = SetpointOptimiser(plant) if control.mode == "optimise" else loop.fixed_setpoints
-    env.process(loop.control_updates(sim, control.interval_h * 3600.0, controller))
+    standard_processes(sim, _load_steps(plant, file))
     power = events.install(sim)  # storage dispatch, grid outages, failures, PV (issue 4; None for legacy)
     out = sim.run()
     extras = {"power": events.finalise(power, sim)}

@@ -28,6 +28,7 @@ Units: load fractions and efficiencies as fractions [-], powers in W.
 from __future__ import annotations
 
 import math
+import functools
 import tomllib
 from pathlib import Path
 
@@ -122,6 +123,7 @@ def psu_input_power_w(output_w, rated_w, n_units, loads, efficiencies, dc_input,
     return output_w / eta
 
 
+@functools.cache
 def _table() -> dict:
     with open(DATA_FILE, "rb") as fh:
         return tomllib.load(fh)

@@ -99,8 +99,13 @@ def load_surcharge(name: str | None, inline: SurchargeRule | None = None, *, bas
         known = sorted(p.stem for p in SURCHARGE_DIR.glob("*.toml"))
         raise InputError(f"no surcharge rule {name!r}; bundled rules are {known} (or 'none')",
                          file=file, key=f"{key}.surcharge")
-    rule = _validate_file(SurchargeRule, path, file=file, key=f"{key}.surcharge")
-    check_bands(rule.bands, file=str(path), key="bands")
+    return _surcharge_cached(str(path.resolve()), file, key)
+
+
+@functools.lru_cache(maxsize=16)
+def _surcharge_cached(path: str, file: str | None, key: str) -> SurchargeRule:
+    rule = _validate_file(SurchargeRule, Path(path), file=file, key=f"{key}.surcharge")
+    check_bands(rule.bands, file=path, key="bands")
     return rule
 
 
@@ -192,6 +197,19 @@ def step_periods(time: pd.DatetimeIndex, temp_air_c: np.ndarray, tariff: TouTari
         mult[crit] = tariff.periods["peak"].ratio * tariff.critical_peak.multiplier_of_peak
     return periods, mult
 
+
+
+_PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`step_periods` of a :class:`twin.weather.Weather`, cached per weather file, calendar,
+    step and tariff (sweeps evaluate thousands of cases on the same few sites)."""
+    key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
+           critical_peak)
+    if key not in _PERIOD_CACHE:
+        _PERIOD_CACHE[key] = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
+    return _PERIOD_CACHE[key]
 
 # ---------------------------------------------------------------------------------------------
 # Surcharge
