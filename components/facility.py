@@ -50,6 +50,10 @@ from components.cooling import thermal_storage as tes
 from components.cooling.liquid import dry_cooler
 from components.it_equipment import fan_speed_ratio, server_power_w
 from components.power.losses import quadratic_loss_w, transformer_loss_w
+from components.power.distribution import conductor_loss_w
+from components.power.hvdc import psu_input_w, psu_output_w
+from components.power.modular_ups import eco_loss_w, system_loss_w
+from components.power.mv_ups import mv_unit_loss_w
 from components.psychrometrics import wet_bulb_from_humidity_ratio
 
 PLANT_WATER_COOLED = 0
@@ -106,6 +110,34 @@ PARAM = IntEnum("PARAM", [
     # thermal storage and purchased (district / power-plant) cooling
     "tes_capacity_j", "tes_charge_w", "tes_discharge_w", "tes_loss_per_s",
     "tes_capacity_factor", "tes_cop_factor", "district_pump_w_per_w",
+    # power chain and storage (issue 4; see _critical_path and _power_chain)
+    "chain_kind",                  # CHAIN_LEGACY 0, CHAIN_MODULAR 1, CHAIN_HVDC 2, CHAIN_MV 3
+    "chain_systems",               # independent systems sharing the critical load (2 = 2N) [-]
+    "module_rating_w",             # rated output of one power / rectifier module [W]
+    "modules_per_system",          # modules available per system (events lower it) [-]
+    "modules_redundant",           # modules kept on line beyond the load's need [-]
+    "module_target_load",          # load fraction per module that hibernation aims for [-]
+    "module_hibernation",          # 1: modules sleep to follow the load [-]
+    "module_no_load", "module_proportional", "module_square_law",  # module WP113 curve [-]
+    "eco_mode", "eco_no_load", "eco_proportional",                 # ECO / bypass mode [-]
+    "mv_tx_no_load", "mv_tx_square_law",   # 10 kV module transformer, fractions of unit rating [-]
+    "distribution_rating_w",       # rating of the explicit critical distribution [W]
+    "distribution_square_law",     # its I2R loss at rating, fraction (0 = lumped in switchgear) [-]
+    "psu_capacity_w",              # installed server-PSU output capacity [W]
+    "psu_convert",                 # 1: the installed PSUs differ from the reference the IT model describes
+    "psu_dc_input", "psu_dc_loss_reduction",
+    "psu_ref_points", "psu_ref_x0", "psu_ref_x1", "psu_ref_x2", "psu_ref_x3",
+    "psu_ref_e0", "psu_ref_e1", "psu_ref_e2", "psu_ref_e3",
+    "psu_new_points", "psu_new_x0", "psu_new_x1", "psu_new_x2", "psu_new_x3",
+    "psu_new_e0", "psu_new_e1", "psu_new_e2", "psu_new_e3",
+    "battery_float_w",             # battery float / BMS standby loss [W]
+    "storage_charge_w",            # grid power drawn to charge the battery (set by events) [W]
+    "storage_charge_efficiency",   # share of it stored [-]
+    "storage_discharge_w",         # power taken from the cells (set by events) [W]
+    "storage_discharge_efficiency",  # share of it delivered to the bus [-]
+    "flywheel_standby_w",          # flywheel spinning loss [W]
+    "supply_grid_fraction",        # share of the step supplied by the grid (outages lower it) [-]
+    "supply_backup_fraction",      # share supplied by backup generation [-]
 ], start=0)
 
 OUTPUT = IntEnum("OUTPUT", [
@@ -121,6 +153,10 @@ OUTPUT = IntEnum("OUTPUT", [
     "q_liquid", "q_liquid_to_plant", "q_iec", "iec_mode", "q_tes_charge", "q_tes_discharge",
     "tes_energy", "tes_ride_through_min", "q_purchased_cooling",
     "water_evaporation", "water_drift", "water_blowdown", "curve_out_of_range", "utilisation",
+    # power chain and storage (issue 4)
+    "p_psu_loss", "p_distribution_loss", "p_battery_loss", "p_flywheel_loss",
+    "p_storage_charge", "p_storage_discharge", "p_pv", "p_backup_generation", "p_not_supplied",
+    "p_grid",
 ], start=0)
 
 STATE = IntEnum("STATE", [
@@ -136,7 +172,7 @@ POWER_COMPONENTS = (
     "p_it", "p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss",
     "p_lighting", "p_auxiliary", "p_generator_heaters", "p_crah_fans", "p_chillers",
     "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary", "p_liquid_pumps",
-    "p_dry_cooler_fans",
+    "p_dry_cooler_fans", "p_distribution_loss", "p_battery_loss", "p_flywheel_loss",
 )
 
 CP_WATER = tower.CP_WATER
@@ -373,16 +409,14 @@ def _iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
     mod = p[PARAM.iec_mod_c0:PARAM.iec_mod_max + 1]
     t_db = b[BOUNDARY.temp_air, i]
     mode = iec.MODE_DRY
-    ff, t_out = iec.iec_secondary_fraction_for_setpoint(
-        iec.MODE_DRY, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
-        b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs], p[PARAM.iec_eff_wb],
-        p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
-    if t_out > t_sa + 1e-6:
-        mode = iec.MODE_WET
+    ff, t_out = 0.0, t_return
+    for mode in (iec.MODE_DRY, iec.MODE_WET):  # dry if it reaches the set point, else wet
         ff, t_out = iec.iec_secondary_fraction_for_setpoint(
-            iec.MODE_WET, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
+            mode, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
             b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs], p[PARAM.iec_eff_wb],
             p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
+        if t_out <= t_sa + 1e-6:
+            break
     drop = t_return - t_sa
     share = (t_return - t_out) / drop if drop > 0.0 else 1.0
     if share > 1.0:
@@ -432,42 +466,170 @@ def _district_plant(p, q_coil, o, i):
     return 0.0
 
 
+# critical-power architectures (PARAM.chain_kind); see components/power/ and twin/schema_power.py
+CHAIN_LEGACY = 0    # tower double-conversion UPS units on the WP113 curve of [power]
+CHAIN_MODULAR = 1   # modular AC UPS with module hibernation (optionally ECO mode)
+CHAIN_HVDC = 2      # 240/336 V DC rectifier frames, no inverter, DC-input PSUs
+CHAIN_MV = 3        # 10 kV AC-input power module ("Panama"): the IT path bypasses the LV transformers
+
+
+@jit
+def _psu_conversion(p, p_it_model):
+    """IT input power with the installed server PSUs, and their loss. Returns ``(p_it, psu)`` [W].
+
+    The server model's power is the input of the *reference* PSU fleet; the board power behind
+    the PSUs (``P_out``, the "chips" of ITUE) stays the same when the PSUs change (class, or AC to
+    DC input), and the new input is ``P_out / eta_new`` (:mod:`components.power.hvdc`).
+    """
+    cap = p[PARAM.psu_capacity_w]
+    n_ref = int(p[PARAM.psu_ref_points])
+    if cap <= 0.0 or n_ref < 1 or p_it_model <= 0.0:
+        return p_it_model, 0.0
+    ref_x = p[PARAM.psu_ref_x0:PARAM.psu_ref_x0 + n_ref]
+    ref_e = p[PARAM.psu_ref_e0:PARAM.psu_ref_e0 + n_ref]
+    out = psu_output_w(p_it_model, cap, ref_x, ref_e)
+    if p[PARAM.psu_convert] < 0.5:
+        return p_it_model, p_it_model - out
+    n_new = int(p[PARAM.psu_new_points])
+    p_in = psu_input_w(out, cap, p[PARAM.psu_new_x0:PARAM.psu_new_x0 + n_new],
+                       p[PARAM.psu_new_e0:PARAM.psu_new_e0 + n_new], p[PARAM.psu_dc_input] > 0.5,
+                       p[PARAM.psu_dc_loss_reduction])
+    return p_in, p_in - out
+
+
+@jit
+def _conversion_loss(p, load_w):
+    """Loss of the critical-power conversion stage (UPS, rectifiers or 10 kV module) at ``load_w``. [W]"""
+    kind = p[PARAM.chain_kind]
+    if kind == CHAIN_LEGACY:
+        return quadratic_loss_w(load_w, p[PARAM.ups_unit_rating_w], p[PARAM.ups_units],
+                                p[PARAM.ups_no_load], p[PARAM.ups_proportional], p[PARAM.ups_square_law])
+    systems = p[PARAM.chain_systems]
+    rating = p[PARAM.module_rating_w]
+    if p[PARAM.eco_mode] > 0.5:
+        return eco_loss_w(load_w, systems * p[PARAM.modules_per_system] * rating, p[PARAM.eco_no_load],
+                          p[PARAM.eco_proportional])
+    if kind == CHAIN_MV:
+        return mv_unit_loss_w(load_w, systems, rating, p[PARAM.modules_per_system], p[PARAM.modules_redundant],
+                              p[PARAM.module_target_load], p[PARAM.module_hibernation] > 0.5,
+                              p[PARAM.mv_tx_no_load], p[PARAM.mv_tx_square_law], p[PARAM.module_no_load],
+                              p[PARAM.module_proportional], p[PARAM.module_square_law])
+    return system_loss_w(load_w, systems, rating, p[PARAM.modules_per_system], p[PARAM.modules_redundant],
+                         p[PARAM.module_target_load], p[PARAM.module_hibernation] > 0.5,
+                         p[PARAM.module_no_load], p[PARAM.module_proportional], p[PARAM.module_square_law])
+
+
+@jit
+def _critical_path(p, p_it_model):
+    """Everything between the conversion stage input and the server boards.
+
+    Returns ``(p_it, psu, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input
+    power with the installed PSUs, the PSU loss (inside ``p_it``), the PDU loss, the explicit
+    distribution (I2R) loss, the UPS / rectifier / 10 kV module loss at its output
+    ``p_it + pdu + distribution``, the battery loss (float or BMS standby plus the charge and
+    discharge inefficiencies of the flows the events set) and the flywheel spinning loss.
+    """
+    p_it, psu = _psu_conversion(p, p_it_model)
+    pdu = quadratic_loss_w(p_it, p[PARAM.pdu_rating_w], 1.0, p[PARAM.pdu_no_load], 0.0,
+                           p[PARAM.pdu_square_law])
+    dist = conductor_loss_w(p_it + pdu, p[PARAM.distribution_rating_w], p[PARAM.distribution_square_law])
+    conv = _conversion_loss(p, p_it + pdu + dist)
+    battery = (p[PARAM.battery_float_w]
+               + p[PARAM.storage_charge_w] * (1.0 - p[PARAM.storage_charge_efficiency])
+               + p[PARAM.storage_discharge_w] * (1.0 - p[PARAM.storage_discharge_efficiency]))
+    return p_it, psu, pdu, dist, conv, battery, p[PARAM.flywheel_standby_w]
+
+
 @jit
 def _power_chain(p, o, i):
-    """Follow the power from the UPS up to the grid meter; writes losses and p_facility.
+    """Follow the power from the IT boards up to the meters; writes every power-chain channel.
 
-    Reads the IT power and the PDU and UPS losses already written for step ``i``.
+    Reads the IT power of the server model and the mechanical powers already written for step
+    ``i`` (``o[p_it]`` must hold the *model* IT power, as ``_step`` writes it just before the
+    call) and replaces ``p_it``, ``p_pdu_loss`` and ``p_ups_loss`` by their values with the
+    installed PSUs and conversion stage (:func:`_critical_path`).  Meter identity (consumer
+    frame, W), checked at every step by ``tests/conftest.py::assert_energy_closes``::
+
+        crit     = IT + PDU + distribution + conversion            (critical path, heat)
+        storage  = float/BMS + flywheel + P_charge - eta_d P_discharge   (grid side of storage)
+        LV bus   = crit + storage + mechanical + lighting + auxiliary + generator standby
+                   (with a 10 kV module, CHAIN_MV: LV bus = mechanical + lighting + ...; the
+                   module input crit + storage is metered at 10 kV beside the LV transformers)
+        supply   = LV bus + switchgear/wiring + transformer (+ 10 kV module input)
+        facility = supply - eta_c P_charge + P_discharge  =  sum of POWER_COMPONENTS
+        supply   = grid + backup generation + not supplied (outage shares set by twin/events.py)
+
+    and after the run on-site PV moves from ``p_grid`` to ``p_pv`` (``twin.events.finalise``), so
+    ``p_grid + p_pv + p_backup_generation + p_not_supplied = p_facility + p_storage_charge -
+    p_storage_discharge`` with ``p_storage_charge = eta_c P_charge`` (energy into the cells) and
+    ``p_storage_discharge = P_discharge`` (energy out of them).  PUE uses ``p_facility``: the
+    energy the site consumes, whatever supplies it (PV does not lower PUE).
     """
-    ups_out = o[OUTPUT.p_it, i] + o[OUTPUT.p_pdu_loss, i]
-    ups_loss = o[OUTPUT.p_ups_loss, i]
+    p_model = o[OUTPUT.p_it, i]
+    p_it, psu, pdu, dist, conv, battery, flywheel = _critical_path(p, p_model)
+    if p_model > 0.0 and p_it != p_model:
+        o[OUTPUT.p_it_fans, i] = o[OUTPUT.p_it_fans, i] * (p_it / p_model)
+    p_charge = p[PARAM.storage_charge_w]
+    p_discharge = p[PARAM.storage_discharge_w]
+    crit = p_it + pdu + dist + conv
+    storage = (p[PARAM.battery_float_w] + flywheel + p_charge
+               - p[PARAM.storage_discharge_efficiency] * p_discharge)
     mech = (o[OUTPUT.p_crah_fans, i] + o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i]
             + o[OUTPUT.p_cw_pumps, i] + o[OUTPUT.p_tower_fans, i] + o[OUTPUT.p_iec_secondary, i]
             + o[OUTPUT.p_liquid_pumps, i] + o[OUTPUT.p_dry_cooler_fans, i])
-    lv_bus = (ups_out + ups_loss + mech + p[PARAM.lighting_w] + p[PARAM.auxiliary_w]
-              + p[PARAM.generator_heater_w])
+    mv_in = 0.0
+    if p[PARAM.chain_kind] == CHAIN_MV:
+        mv_in = crit + storage
+        lv_bus = mech + p[PARAM.lighting_w] + p[PARAM.auxiliary_w] + p[PARAM.generator_heater_w]
+    else:
+        lv_bus = (crit + storage + mech + p[PARAM.lighting_w] + p[PARAM.auxiliary_w]
+                  + p[PARAM.generator_heater_w])
     sw_loss = quadratic_loss_w(lv_bus, p[PARAM.switchgear_rating_w], 1.0, 0.0, 0.0,
                                p[PARAM.switchgear_square_law])
     tx_out = lv_bus + sw_loss
     tx_loss = transformer_loss_w(tx_out, p[PARAM.tx_units], p[PARAM.tx_rating_va],
                                  p[PARAM.tx_power_factor], p[PARAM.tx_no_load_w],
                                  p[PARAM.tx_load_loss_w])
+    supply = tx_out + tx_loss + mv_in
+    stored_in = p[PARAM.storage_charge_efficiency] * p_charge
+    o[OUTPUT.p_it, i] = p_it
+    o[OUTPUT.p_psu_loss, i] = psu
+    o[OUTPUT.p_pdu_loss, i] = pdu
+    o[OUTPUT.p_distribution_loss, i] = dist
+    o[OUTPUT.p_ups_loss, i] = conv
+    o[OUTPUT.p_battery_loss, i] = battery
+    o[OUTPUT.p_flywheel_loss, i] = flywheel
     o[OUTPUT.p_lighting, i] = p[PARAM.lighting_w]
     o[OUTPUT.p_auxiliary, i] = p[PARAM.auxiliary_w]
     o[OUTPUT.p_generator_heaters, i] = p[PARAM.generator_heater_w]
     o[OUTPUT.p_switchgear_loss, i] = sw_loss
     o[OUTPUT.p_transformer_loss, i] = tx_loss
-    o[OUTPUT.p_facility, i] = tx_out + tx_loss
+    o[OUTPUT.p_facility, i] = supply - stored_in + p_discharge
+    o[OUTPUT.p_storage_charge, i] = stored_in
+    o[OUTPUT.p_storage_discharge, i] = p_discharge
+    grid = p[PARAM.supply_grid_fraction] * supply
+    backup = p[PARAM.supply_backup_fraction] * supply
+    o[OUTPUT.p_grid, i] = grid
+    o[OUTPUT.p_backup_generation, i] = backup
+    o[OUTPUT.p_not_supplied, i] = supply - grid - backup
+    o[OUTPUT.p_pv, i] = 0.0
 
 
 @jit
 def _it_side_losses(p, p_it):
-    """PDU and UPS losses, which depend only on the IT power. Returns ``(pdu, ups)`` [W]."""
-    pdu_loss = quadratic_loss_w(p_it, p[PARAM.pdu_rating_w], 1.0, p[PARAM.pdu_no_load], 0.0,
-                                p[PARAM.pdu_square_law])
-    ups_loss = quadratic_loss_w(p_it + pdu_loss, p[PARAM.ups_unit_rating_w], p[PARAM.ups_units],
-                                p[PARAM.ups_no_load], p[PARAM.ups_proportional],
-                                p[PARAM.ups_square_law])
-    return pdu_loss, ups_loss
+    """Heat of the critical power path, split the way ``_step`` books it. Returns ``(room, ups)`` [W].
+
+    ``room`` is released in the white space: the change of IT input power when the installed
+    PSUs differ from the reference (``p_it`` from :func:`_psu_conversion` minus the model's), the
+    PDU loss and the explicit distribution loss.  ``ups`` is released in the UPS and battery
+    rooms, a share ``ups_loss_to_room`` of it in conditioned space (the battery room is held at
+    its set point by the plant, so its heat returns to the cooling load): conversion loss,
+    battery float and cycling losses, flywheel spinning loss.  ``_power_chain`` writes the same
+    quantities channel by channel.  With the default parameters this is exactly the WP113 PDU
+    and UPS loss of the legacy plant.
+    """
+    p_in, psu, pdu, dist, conv, battery, flywheel = _critical_path(p, p_it)
+    return (p_in - p_it) + pdu + dist, conv + battery + flywheel
 
 
 # channels a plant writes only when it has the equipment; cleared at the start of every step

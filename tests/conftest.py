@@ -47,6 +47,12 @@ def assert_energy_closes(result, rel=1e-9):
     facility = out[OUTPUT.p_facility]
     parts = sum(out[OUTPUT[c]] for c in POWER_COMPONENTS)
     np.testing.assert_allclose(parts, facility, rtol=rel, atol=0.0)
+    # meter identity with storage, PV and outages (components.facility._power_chain):
+    # grid + PV + backup generation + not supplied = facility + energy into the cells - energy out of them
+    supplied = (out[OUTPUT.p_grid] + out[OUTPUT.p_pv] + out[OUTPUT.p_backup_generation]
+                + out[OUTPUT.p_not_supplied])
+    demand = facility + out[OUTPUT.p_storage_charge] - out[OUTPUT.p_storage_discharge]
+    np.testing.assert_allclose(supplied, demand, rtol=rel, atol=rel * float(np.max(np.abs(facility))))
 
 
 def assert_heat_closes(result, rel=1e-9):

@@ -297,3 +297,5 @@ class AiControl(Measure):
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "control", mode="optimise", interval_h=self.interval_h,
                             inlet_limit_c=self.inlet_limit_c)
+
+from twin import measures_power  # noqa: F401,E402  (registers measures 11-12)

@@ -75,6 +75,17 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "water_blowdown": ("kg s-1", "tower blowdown"),
     "curve_out_of_range": ("1", "1 when a chiller ran outside its curve data range"),
     "utilisation": ("1", "IT utilisation after events"),
+    # power chain and storage (issue 4; docs/power_and_storage.md)
+    "p_psu_loss": ("W", "server power-supply (PSU) loss, part of p_it (ITUE = p_it / (p_it - p_psu_loss))"),
+    "p_distribution_loss": ("W", "critical distribution (cable or busway) I2R loss, when modelled explicitly"),
+    "p_battery_loss": ("W", "battery float / BMS standby loss plus charge and discharge losses"),
+    "p_flywheel_loss": ("W", "flywheel spinning (standby) loss"),
+    "p_storage_charge": ("W", "energy going into the battery cells (after charge losses)"),
+    "p_storage_discharge": ("W", "energy taken out of the battery cells (before discharge losses)"),
+    "p_pv": ("W", "on-site PV power used by the facility"),
+    "p_backup_generation": ("W", "power from backup generation (diesel or fuel cell) during outages"),
+    "p_not_supplied": ("W", "facility demand nobody supplied during an outage"),
+    "p_grid": ("W", "power bought from the grid (meter): facility + charge - discharge - PV - backup - not supplied"),
 }
 assert list(CHANNELS) == [m.name for m in OUTPUT], "CHANNELS must describe every OUTPUT"
 
@@ -87,6 +98,7 @@ class Result:
     out: np.ndarray
     events: list[tuple[float, str]] = field(default_factory=list)
     runtime_s: float = 0.0
+    extras: dict = field(default_factory=dict)  # per-run blocks from event processes (twin.events: "power")
 
     @property
     def time(self) -> pd.DatetimeIndex:

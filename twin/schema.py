@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from twin.calibration_schema import Calibration
 from twin.errors import InputError
 from twin.policy_schema import Policy, Roadmap
+from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
 
 class _Model(BaseModel):
@@ -258,6 +259,13 @@ class Scenario(_Model):
     crah: Crah = Field(default_factory=Crah)
     plant: Plant = Field(default_factory=Plant)
     power: Power = Field(default_factory=Power)
+    power_chain: PowerChain = Field(default_factory=PowerChain)
+    distribution: Distribution = Field(default_factory=Distribution)
+    battery: Battery = Field(default_factory=Battery)
+    flywheel: Flywheel = Field(default_factory=Flywheel)
+    backup: Backup = Field(default_factory=Backup)
+    pv: Pv = Field(default_factory=Pv)
+    events: Events = Field(default_factory=Events)
     liquid: Liquid = Field(default_factory=Liquid)
     iec: Iec = Field(default_factory=Iec)
     thermal_storage: ThermalStorage = Field(default_factory=ThermalStorage)

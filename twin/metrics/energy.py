@@ -22,7 +22,10 @@ from twin.results import CHANNELS, Result
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
            "p_liquid_pumps", "p_dry_cooler_fans")
-POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss")
+# storage float/cycling and flywheel spinning losses belong to the power chain (the backup system's
+# own overhead); their heat reaches the cooling plant through the UPS-room share (docs/power_and_storage.md)
+POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss",
+               "p_distribution_loss", "p_battery_loss", "p_flywheel_loss")
 OTHER = ("p_lighting", "p_auxiliary", "p_generator_heaters")
 J_PER_KWH = 3.6e6
 SETPOINT_TOLERANCE_K = 0.1
