@@ -253,7 +253,8 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
     location = co2.co2_kg(grid_w, factor, ts)
     contracted = r.green_power_kwh + r.green_certificates_kwh
     net = co2.net_co2_kg(location, grid_kwh, contracted)
-    share = co2.renewable_share(min(r.onsite_pv_kwh, fac_kwh), r.green_power_kwh, r.green_certificates_kwh, fac_kwh)
+    pv_kwh = r.onsite_pv_kwh + float(result["p_pv"].sum() * ts / J_PER_KWH)
+    share = co2.renewable_share(min(pv_kwh, fac_kwh), r.green_power_kwh, r.green_certificates_kwh, fac_kwh)
     inputs = "scenario inputs policy.renewables (on-site PV, green-power contracts, green certificates)"
     carbon = {
         "grid_factor": entry(float(factor) if np.ndim(factor) == 0 else location / max(grid_kwh, 1e-12), "kgCO2/kWh",
@@ -269,7 +270,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
                      "The Green Grid WP#35"),
         "renewable_share": entry(share, "-", "(on-site PV + green power + green certificates) / facility kWh, <= 1",
                                  inputs + "; Guangdong measures 15-18"),
-        "renewable_kwh": entry({"onsite_pv": r.onsite_pv_kwh, "green_power": r.green_power_kwh,
+        "renewable_kwh": entry({"onsite_pv": pv_kwh, "green_power": r.green_power_kwh,
                                 "green_certificates": r.green_certificates_kwh}, "kWh", "inputs", inputs),
         "grid_kwh": entry(grid_kwh, "kWh", "facility kWh - on-site PV", "computed"),
     }
@@ -320,7 +321,9 @@ def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = 
     plant = result.plant
     policy = policy or plant.scenario.policy
     base_dir = Path(scenario_file).parent if scenario_file else None
-    grid_w = co2.grid_import_w(result["p_facility"], policy.renewables.onsite_pv_kwh, plant.timestep_s)
+    # the grid meter: facility consumption less simulated PV and storage discharge, plus charging;
+    # an on-site PV yield given as a number (no PV model) reduces it pro rata
+    grid_w = co2.grid_import_w(result["p_grid"], policy.renewables.onsite_pv_kwh, plant.timestep_s)
     block = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks)
     block["cost"] = _cost_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
     block["carbon"], block["coal"] = _carbon_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)

@@ -25,6 +25,8 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
         ("PUE (annual)", _v(summary["pue"], ".3f"), summary["pue"]["note"]),
         ("pPUE cooling", _v(summary["ppue_cooling"], ".3f"), summary["ppue_cooling"]["note"]),
         ("pPUE power", _v(summary["ppue_power"], ".3f"), summary["ppue_power"]["note"]),
+        ("ITUE / TUE", f"{summary['itue']['value']:.3f} / {summary['tue']['value']:.3f}",
+         "server PSU losses (inside the IT boundary); TUE = ITUE x PUE"),
         ("IT energy", _v(summary["energy_it_kwh"], ",.0f"), f"mean IT load {summary['mean_it_kw']['value']:,.0f} kW"),
         ("Facility energy", _v(summary["energy_facility_kwh"], ",.0f"), ""),
         ("Peak facility power", _v(summary["peak_facility_kw"], ",.0f"), ""),
