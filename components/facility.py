@@ -12,22 +12,16 @@ microseconds:
 - ``state[STATE.*]``: quantities carried from one step to the next (stored energies, state of
   health), updated in place so a later span continues where the previous one stopped.
 
-Energy accounting (consumer frame, W).  The grid meter is computed by following the power
-upstream::
-
-    UPS out   = IT + PDU loss
-    UPS in    = UPS out + UPS loss
-    LV bus    = UPS in + CRAH fans + chillers + pumps + tower fans + lighting + auxiliary
-                + generator heaters
-    TX out    = LV bus + switchgear and wiring loss
-    facility  = TX out + transformer loss
-
-and separately attributed to the fourteen components listed in :data:`POWER_COMPONENTS`; a
-test asserts that both agree at every step.  Heat: IT power, PDU loss, the UPS loss share
-that lands in conditioned rooms, lighting, auxiliary loads and CRAH fan power are all sensible
-heat in the white space; the chilled-water pump power ends up in the chilled water; the
+Energy accounting (consumer frame, W).  The meters are computed by following the power
+upstream from the IT boards (server PSUs, PDU, distribution, UPS/HVDC/10 kV conversion, storage,
+LV bus, switchgear and wiring, transformers) in :func:`_power_chain`, whose docstring gives the
+full meter identity; separately every watt is attributed to exactly one entry of
+:data:`POWER_COMPONENTS`, and a test asserts that both agree at every step.  Heat: IT power, PDU
+and distribution losses, the conversion-loss share that lands in conditioned rooms, lighting,
+auxiliary loads and CRAH fan power are sensible heat in the white space (the liquid-cooled share
+of IT heat goes to the liquid loop); chilled-water pump power ends up in the chilled water; the
 condenser rejects evaporator load plus compressor power.  Switchgear, wiring, transformer and
-generator-heater losses are rejected in ventilated electrical rooms (not to the cooling plant).
+generator-heater losses are rejected in ventilated electrical rooms, not to the cooling plant.
 
 Simplifications (named in the README): steady state at each step (no thermal mass); one
 aggregate room and rack; identical chillers, pumps and tower cells, one cell and one condenser

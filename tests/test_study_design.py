@@ -58,8 +58,14 @@ def test_bundled_retrofit_study_generates_every_combination():
 
 def test_bundled_cooling_study_and_sweep_example_load():
     study = load_study(SCENARIOS / "guangzhou_cooling_measures.toml")
-    assert len(study.mixes) == 10
-    assert study.mixes[-1].measures[2] == {"name": "waterside_economizer", "chw_supply_c": 14.0}
+    assert len(study.mixes) == 21
+    by_name = {m.name: m for m in study.mixes}
+    assert by_name["containment 27 degC + VSD + economizer 14 degC"].measures[2] == \
+        {"name": "waterside_economizer", "chw_supply_c": 14.0}
+    from twin.measures import MEASURES
+    used = {(m if isinstance(m, str) else m["name"]) for mix in study.mixes for m in mix.measures}
+    cooling = {n for n, c in MEASURES.items() if c.policy_measure == 10}
+    assert cooling <= used, cooling - used  # every measure-10 technology is in the cooling study
     sweep = load_sweep(SCENARIOS / "sweep_example.toml")
     assert sweep.shape == (3, 2, 2, 2) and sweep.n_cases == 24
 
