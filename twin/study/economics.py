@@ -17,6 +17,7 @@ Capacities (unit of each cost row's ``capacity``), from the scenario the mix run
                    (one pump and tower cell per chiller, as the plant model assumes)
 ``ups_kw``         installed UPS capacity (``power.ups_units x ups_unit_kw``, per side)
 ``storage_kwh_th`` ``thermal_storage.capacity_kwh``
+``battery_kwh``    rated battery energy, ``pv_kwp`` PV capacity (from the power-chain assembly)
 =================  ==================================================================
 
 A measure parameter with the same name as the capacity (e.g. ``pv_kwp = 500``) overrides it.
@@ -41,6 +42,9 @@ def capacities(plant) -> dict[str, float]:
         caps["cooling_kw"] = float(d["chiller_capacity_total_kw"])
     if "ups_capacity_kw" in d:
         caps["ups_kw"] = float(d["ups_capacity_kw"])
+    for key in ("battery_kwh", "pv_kwp"):  # written by the power-chain assembly (twin/schema_power.py)
+        if d.get(key):
+            caps[key] = float(d[key])
     try:
         n = scn.plant.chillers
         motor_w = (p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
