@@ -224,7 +224,7 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
         t_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
         new_speed = fan_speed_ratio(t_inlet, p[PARAM.fan_threshold_c], p[PARAM.fan_slope_per_k],
                                     p[PARAM.fan_speed_max])
-        if abs(new_speed - speed) < 1e-12:
+        if abs(new_speed - speed) < 1e-9:
             speed = new_speed
             break
         speed = new_speed

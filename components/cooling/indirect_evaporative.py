@@ -232,7 +232,7 @@ def iec_secondary_fraction_for_setpoint(mode, t_setpoint, t_primary_in, w_primar
                                         dew_point_factor):
     """Secondary flow fraction that just meets a primary outlet set point (modulated mode).
 
-    Bisection (60 halvings) on ``ff`` in [0, 1] of ``T_out(ff) - T_setpoint``; EnergyPlus uses
+    Bisection (32 halvings, ``ff`` to 2e-10) on ``ff`` in [0, 1] of ``T_out(ff) - T_setpoint``; EnergyPlus uses
     regula falsi on the same residual.  Returns ``(ff, t_out)``; ``ff = 1`` when even full flow
     cannot reach the set point, ``ff = 0`` when no cooling is needed.
     """
@@ -248,7 +248,7 @@ def iec_secondary_fraction_for_setpoint(mode, t_setpoint, t_primary_in, w_primar
     lo = 0.0
     hi = 1.0
     t_hi = t_full
-    for _ in range(60):
+    for _ in range(32):
         mid = 0.5 * (lo + hi)
         t_mid, _, _ = iec_outlet_temperature(mode, t_primary_in, w_primary, t_secondary_db,
                                              t_secondary_wb, t_secondary_dew, w_secondary,
