@@ -367,9 +367,10 @@ def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
     r"""Thermodynamic wet-bulb temperature from dry bulb and humidity ratio.
 
     Solves the psychrometric energy balance :math:`W(t, t^*, p) = W` (eq. 33 above 0 °C, eq. 35
-    below, see :func:`humidity_ratio_from_wet_bulb`) for :math:`t^*` by bisection on the bracket
-    [dew point, dry bulb] until it is narrower than 1e-5 K.  The result therefore satisfies
-    ``dew point <= wet bulb <= dry bulb``.
+    below, see :func:`humidity_ratio_from_wet_bulb`) for :math:`t^*` on the bracket [dew point,
+    dry bulb] until it is narrower than 1e-5 K: by the Illinois (modified regula falsi) method,
+    or by bisection when the bracket spans 0 °C, where the ice and water forms of the balance
+    meet with a jump.  The result therefore satisfies ``dew point <= wet bulb <= dry bulb``.
 
     Parameters
     ----------
@@ -394,16 +395,41 @@ def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
         return temp_c
     lo = min(dew_point_from_humidity_ratio(w, pressure), temp_c)
     hi = temp_c
-    t = 0.5 * (lo + hi)
-    for _ in range(100):
-        if hi - lo < 1e-5:
-            break
-        # W(t*) increases with t*: too much moisture at t* means t* is too high.
-        if humidity_ratio_from_wet_bulb(temp_c, t, pressure) > w:
-            hi = t
-        else:
-            lo = t
+    if lo < 0.0 < hi:
+        # W(t*) jumps where eq. 35 (ice) hands over to eq. 33 (water), so regula falsi can stop
+        # at a second crossing; plain bisection finds the same root as PsychroLib.
         t = 0.5 * (lo + hi)
+        for _ in range(100):
+            if hi - lo < 1e-5:
+                break
+            if humidity_ratio_from_wet_bulb(temp_c, t, pressure) > w:
+                hi = t
+            else:
+                lo = t
+            t = 0.5 * (lo + hi)
+        return t
+    # W(t*) increases with t*: f < 0 at the dew point, f > 0 at the dry bulb.
+    f_lo = humidity_ratio_from_wet_bulb(temp_c, lo, pressure) - w
+    f_hi = humidity_ratio_from_wet_bulb(temp_c, hi, pressure) - w
+    if f_lo >= 0.0:
+        return lo
+    t = hi
+    side = 0
+    for _ in range(100):
+        t = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)  # Illinois (modified regula falsi) step
+        f = humidity_ratio_from_wet_bulb(temp_c, t, pressure) - w
+        if f > 0.0:
+            hi, f_hi = t, f
+            if side == 1:
+                f_lo *= 0.5
+            side = 1
+        else:
+            lo, f_lo = t, f
+            if side == -1:
+                f_hi *= 0.5
+            side = -1
+        if hi - lo < 1e-5 or f == 0.0:
+            break
     return t
 
 

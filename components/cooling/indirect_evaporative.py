@@ -232,8 +232,8 @@ def iec_secondary_fraction_for_setpoint(mode, t_setpoint, t_primary_in, w_primar
                                         dew_point_factor):
     """Secondary flow fraction that just meets a primary outlet set point (modulated mode).
 
-    Bisection (32 halvings, ``ff`` to 2e-10) on ``ff`` in [0, 1] of ``T_out(ff) - T_setpoint``; EnergyPlus uses
-    regula falsi on the same residual.  Returns ``(ff, t_out)``; ``ff = 1`` when even full flow
+    Bisection (32 halvings, ``ff`` to 2e-10) on ``ff`` in [0, 1] of ``T_out(ff) - T_setpoint``;
+    EnergyPlus uses regula falsi on the same residual.  Returns ``(ff, t_out)``; ``ff = 1`` when even full flow
     cannot reach the set point, ``ff = 0`` when no cooling is needed.
     """
     if m_primary <= 0.0 or t_setpoint >= t_primary_in:
