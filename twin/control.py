@@ -32,7 +32,7 @@ class SetpointOptimiser:
         rows = [
             _grid(*c.supply_air_range_c, c.step_k),
             _grid(max(c.chw_range_c[0], chw_lo), min(c.chw_range_c[1], chw_hi), c.step_k),
-            _grid(*c.cw_range_c, c.step_k),
+            _grid(*c.cw_range_c, c.cw_step_k),
             np.array([0.0, 1.0]) if plant.scenario.plant.economizer else np.array([0.0]),
         ]
         if plant.scenario.plant.type != "water_cooled_chiller":

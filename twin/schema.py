@@ -243,7 +243,9 @@ class Control(_Model):
     supply_air_range_c: tuple[float, float] = Field((18.0, 27.0), description="supply-air set points the optimiser may choose [degC]")
     chw_range_c: tuple[float, float] = Field((5.0, 18.0), description="chilled-water set points it may choose, within the chiller curve range [degC]")
     cw_range_c: tuple[float, float] = Field((18.0, 34.0), description="tower leaving-water set points it may choose [degC]")
-    step_k: float = Field(1.0, gt=0.1, le=5.0, description="grid step of the optimiser [K]")
+    step_k: float = Field(1.0, gt=0.1, le=5.0, description="grid step of the supply-air and chilled-water set points [K]")
+    cw_step_k: float = Field(2.0, gt=0.1, le=5.0, description=(
+        "grid step of the tower set point [K] (coarser: tower power changes slowly with it)"))
 
 
 class Scenario(_Model):
