@@ -185,7 +185,7 @@ def step_periods(time: pd.DatetimeIndex, temp_air_c: np.ndarray, tariff: TouTari
         Price relative to the flat price [-].
     """
     hours = time.hour.to_numpy()
-    periods = hour_periods(tariff)[hours].astype(object)
+    periods = hour_periods(tariff)[hours].astype("U16")
     mult = np.array([tariff.periods[n].ratio for n in hour_periods(tariff)], dtype=float)[hours]
     if critical_peak and tariff.critical_peak is not None:
         day = time.normalize()
@@ -285,7 +285,8 @@ def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: d
     share = np.divide(stack, total_w, out=np.zeros_like(stack), where=total_w > 0)
     by_component = dict(zip(names, (share @ step_cny).tolist()))
 
-    present = [p for p in PERIODS if p in set(periods)] + sorted(set(periods) - set(PERIODS))
+    found = set(np.unique(periods).tolist())
+    present = [p for p in PERIODS if p in found] + sorted(found - set(PERIODS))
     by_period = {p: {"kwh": float(grid_kwh[periods == p].sum()), "cny": float(energy_cny[periods == p].sum())}
                  for p in present}
     return {
