@@ -13,6 +13,7 @@ MIXES = {
     "containment": [{"name": "containment"}],
     "vsd": [{"name": "variable_speed_drives"}],
     "vsd_inverter": [{"name": "variable_speed_drives", "compressor": "inverter"}],
+    "vsd_magnetic_bearing": [{"name": "variable_speed_drives", "compressor": "magnetic_bearing"}],
     "economizer": [{"name": "waterside_economizer"}],
     "iec": [{"name": "indirect_evaporative_cooling"}],
     "cold_plate": [{"name": "liquid_cooling"}],
@@ -50,6 +51,7 @@ def test_savings_have_the_expected_sign(results, legacy_result):
     for k in ("vsd", "vsd_inverter", "iec", "cold_plate", "immersion_w40", "ai_control", "everything_air"):
         assert pue[k] < base, k
     assert pue["vsd_inverter"] < pue["vsd"]
+    assert pue["vsd_magnetic_bearing"] < pue["vsd"]
     assert pue["everything_air"] < pue["vsd_inverter"]
     # storage shifts energy in time and loses some: PUE goes up, not down
     assert pue["ice_storage"] > base

@@ -148,12 +148,16 @@ class VariableSpeedDrives(Measure):
     fans: bool = Field(True, description="EC/VFD CRAH fans following the server airflow")
     pumps: bool = Field(True, description="variable-speed chilled-water pumps")
     tower_fans: bool = Field(True, description="variable-speed cooling-tower fans")
-    compressor: Literal["fixed", "inverter"] = Field("fixed", description=(
+    compressor: Literal["fixed", "inverter", "magnetic_bearing"] = Field("fixed", description=(
         "'inverter' replaces the chillers by variable-speed centrifugals with their own part-load curve "
-        "(EnergyPlus Chillers.idf 'Trane CVHE 1442kW/6.61COP/VSD')"))
+        "(EnergyPlus Chillers.idf 'Trane CVHE 1442kW/6.61COP/VSD'); 'magnetic_bearing' by oil-free "
+        "magnetic-bearing machines (same temperature curves, part-load curve fitted to the vendor IPLV claim)"))
     inverter_rated_cop: float = Field(6.28, gt=3.0, le=12.0, description=(
         "full-load COP of the inverter chillers at AHRI conditions [-]. Source: ASHRAE 90.1-2019 Path A, "
         "water-cooled centrifugal >= 150 tons, 0.56 kW/ton (figures.md 2.1, P)"))
+    magnetic_bearing_rated_cop: float = Field(6.2, gt=3.0, le=12.0, description=(
+        "full-load COP of magnetic-bearing chillers at AHRI conditions [-]. Source: vendor data 5.8-6.5 "
+        "(Turbocor-based units, figures.md 2.1, M/V); mid-range value"))
 
     def apply(self, scn: Scenario) -> Scenario:
         if self.fans:
@@ -165,6 +169,8 @@ class VariableSpeedDrives(Measure):
             changes["tower_fan_control"] = "variable"
         if self.compressor == "inverter":
             changes.update(chiller_curves="trane_cvhe_1442kw_vsd", chiller_rated_cop=self.inverter_rated_cop)
+        elif self.compressor == "magnetic_bearing":
+            changes.update(chiller_curves="magnetic_bearing_vsd", chiller_rated_cop=self.magnetic_bearing_rated_cop)
         return self.updated(scn, "plant", **changes) if changes else scn
 
 
