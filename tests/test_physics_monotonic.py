@@ -89,3 +89,16 @@ def test_staging_is_minimal_and_reports_unmet():
     assert (n, unmet) == (2, 0.0) and abs(plr - 0.75) < 1e-12
     n, plr, unmet = chl.stage_chillers(3.5e6, 1e6, 3, 0.9)
     assert n == 3 and plr == 1.0 and abs(unmet - 0.5e6) < 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(coc=st.floats(2.0, 10.0), q=st.floats(1e5, 5e6))
+def test_tower_blowdown_follows_cycles_of_concentration(coc, q):
+    """Lei & Masanet Eq. 5-7 (figures.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
+    evap, drift, blow = tower.water_use_kg_s(q, 100.0, coc, 0.0)
+    assert evap == q / tower.H_FG and drift == 0.0
+    assert blow == evap / (coc - 1.0)
+    # blowdown's share of make-up is 1/CoC when drift is negligible
+    assert abs(blow / (evap + blow) - 1.0 / coc) < 1e-12
+    evap2, drift2, blow2 = tower.water_use_kg_s(q, 100.0, coc, 1e-4)
+    assert drift2 == 0.01 and blow2 == max(evap2 / (coc - 1.0) - drift2, 0.0)
