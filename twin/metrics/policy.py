@@ -182,7 +182,8 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     def given(field: str) -> str:
         return "scenario input" if field in t.model_fields_set else "ASSUMPTION (schema default; see twin/policy_schema.py)"
 
-    crit_days = int(np.unique(time.normalize()[periods == "critical"]).size)
+    day_index = time.asi8 // (86400 * 10**9)
+    crit_days = int(np.unique(day_index[periods == "critical"]).size)
     district = result.plant.scenario.district_cooling
     purchased_kwh = energy["purchased_cooling_kwh"]["value"]
     purchased_cny = purchased_kwh * district.price_cny_per_kwh

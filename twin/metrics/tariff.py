@@ -285,8 +285,10 @@ def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: d
     share = np.divide(stack, total_w, out=np.zeros_like(stack), where=total_w > 0)
     by_component = dict(zip(names, (share @ step_cny).tolist()))
 
-    found = set(np.unique(periods).tolist())
-    present = [p for p in PERIODS if p in found] + sorted(found - set(PERIODS))
+    known = [p for p in PERIODS if (periods == p).any()]
+    counted = sum(int((periods == p).sum()) for p in known)
+    others = sorted(set(np.unique(periods).tolist()) - set(PERIODS)) if counted < len(periods) else []
+    present = known + others
     by_period = {p: {"kwh": float(grid_kwh[periods == p].sum()), "cny": float(energy_cny[periods == p].sum())}
                  for p in present}
     return {
