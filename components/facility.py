@@ -244,6 +244,26 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p):
 
 
 @jit
+def _write_compressors(o, i, p_ch, q_evap_met, t_cond, n_on, plr, out_of_range):
+    """Channels every compressor plant writes: power, evaporator and condenser heat, staging."""
+    o[OUTPUT.p_chillers, i] = p_ch
+    o[OUTPUT.q_evaporator, i] = q_evap_met
+    o[OUTPUT.q_condenser, i] = q_evap_met + p_ch
+    o[OUTPUT.t_condenser, i] = t_cond
+    o[OUTPUT.chillers_on, i] = n_on
+    o[OUTPUT.chiller_plr, i] = plr
+    o[OUTPUT.curve_out_of_range, i] = 1.0 if (out_of_range and n_on > 0) else 0.0
+
+
+@jit
+def _write_water(o, i, evaporation, drift, blowdown):
+    """Water-use channels of an evaporative plant (towers or IEC spray). [kg/s]"""
+    o[OUTPUT.water_evaporation, i] = evaporation
+    o[OUTPUT.water_drift, i] = drift
+    o[OUTPUT.water_blowdown, i] = blowdown
+
+
+@jit
 def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, o, i):
     """Chilled-water plant with towers, optional economizer and thermal storage; writes ``o[:, i]``.
 
@@ -339,27 +359,19 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
-    o[OUTPUT.p_chillers, i] = p_ch
+    _write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, oor)
+    _write_water(o, i, evap, drift, blow)
     o[OUTPUT.p_chw_pumps, i] = p_chwp
     o[OUTPUT.p_cw_pumps, i] = p_cwp
     o[OUTPUT.p_tower_fans, i] = p_tower
     o[OUTPUT.q_economizer, i] = q_hx
-    o[OUTPUT.q_evaporator, i] = q_evap - q_unmet + q_charge
-    o[OUTPUT.q_condenser, i] = q_evap - q_unmet + q_charge + p_ch
     o[OUTPUT.q_rejected_wet, i] = q_tower
     o[OUTPUT.q_tes_charge, i] = q_charge
     o[OUTPUT.q_tes_discharge, i] = q_dis
     o[OUTPUT.tes_ride_through_min, i] = tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0
     o[OUTPUT.t_chw_supply, i] = t_chws
-    o[OUTPUT.t_condenser, i] = t_cw
     o[OUTPUT.economizer_mode, i] = mode
-    o[OUTPUT.chillers_on, i] = n_on
-    o[OUTPUT.chiller_plr, i] = plr
     o[OUTPUT.tower_air_ratio, i] = air_ratio
-    o[OUTPUT.water_evaporation, i] = evap
-    o[OUTPUT.water_drift, i] = drift
-    o[OUTPUT.water_blowdown, i] = blow
-    o[OUTPUT.curve_out_of_range, i] = 1.0 if (oor and n_on > 0) else 0.0
     return q_unmet
 
 
@@ -376,13 +388,7 @@ def _dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
     cap, oor = chl.chiller_capacity_w(curves, cap_ref, t_wb_in, t_outdoor)
     n_on, plr, q_unmet = chl.stage_chillers(q_coil, cap, n_avail, p[PARAM.stage_up_plr])
     p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
-    o[OUTPUT.p_chillers, i] = p_ch
-    o[OUTPUT.q_evaporator, i] = q_coil - q_unmet
-    o[OUTPUT.q_condenser, i] = q_coil - q_unmet + p_ch
-    o[OUTPUT.t_condenser, i] = t_outdoor
-    o[OUTPUT.chillers_on, i] = n_on
-    o[OUTPUT.chiller_plr, i] = plr
-    o[OUTPUT.curve_out_of_range, i] = 1.0 if (oor and n_on > 0) else 0.0
+    _write_compressors(o, i, p_ch, q_coil - q_unmet, t_outdoor, n_on, plr, oor)
     return q_unmet
 
 
@@ -429,20 +435,12 @@ def _iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
     evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
                                                p[PARAM.drift_fraction])
     wet = q_iec if mode == iec.MODE_WET else 0.0
-    o[OUTPUT.p_chillers, i] = p_ch
+    _write_compressors(o, i, p_ch, q_trim - q_unmet, t_db, n_on, plr, oor)
+    _write_water(o, i, evap, drift, blow)
     o[OUTPUT.p_iec_secondary, i] = fan_pump
     o[OUTPUT.q_iec, i] = q_iec
     o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 else 0)
-    o[OUTPUT.q_evaporator, i] = q_trim - q_unmet
-    o[OUTPUT.q_condenser, i] = q_trim - q_unmet + p_ch
     o[OUTPUT.q_rejected_wet, i] = wet
-    o[OUTPUT.t_condenser, i] = t_db
-    o[OUTPUT.chillers_on, i] = n_on
-    o[OUTPUT.chiller_plr, i] = plr
-    o[OUTPUT.water_evaporation, i] = evap
-    o[OUTPUT.water_drift, i] = drift
-    o[OUTPUT.water_blowdown, i] = blow
-    o[OUTPUT.curve_out_of_range, i] = 1.0 if (oor and n_on > 0) else 0.0
     return q_unmet
 
 
