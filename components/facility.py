@@ -33,7 +33,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from components._jit import jit
+from components._jit import jit, jit_alloc
 from components.cooling import air_management as air
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
@@ -770,7 +770,7 @@ def run_span(i0, i1, boundary, params, curves, out, state):
         _step(boundary, params, curves, out, i, state)
 
 
-@jit
+@jit_alloc
 def _power_at(b, p, curves, state, o):
     """Facility power for one representative step, and whether every rack inlet is in limits."""
     scratch = state.copy()
@@ -778,7 +778,7 @@ def _power_at(b, p, curves, state, o):
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
-@jit
+@jit_alloc
 def optimise_setpoints(b, params, curves, state, grids, inlet_limit_c):
     """Supervisory set points that minimise facility power at representative conditions.
 

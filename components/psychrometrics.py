@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from components._jit import jit
+from components._jit import jit_alloc
 
 #: Ratio of the molar masses of water vapour and dry air, ASHRAE (2017) ch. 1 eq. 20 [-].
 MOLAR_MASS_RATIO = 0.621945
@@ -57,7 +57,7 @@ _C8, _C9, _C10, _C11 = -5.8002206e03, 1.3914993, -4.8640239e-02, 4.1764768e-05
 _C12, _C13 = -1.4452093e-08, 6.5459673
 
 
-@jit
+@jit_alloc
 def _ln_saturation_vapor_pressure(temp_c):
     """Natural log of the saturation vapour pressure, ASHRAE eq. 5/6 [ln(Pa)]."""
     t = temp_c + ZERO_CELSIUS_K
@@ -67,7 +67,7 @@ def _ln_saturation_vapor_pressure(temp_c):
     return _C8 / t + _C9 + _C10 * t + _C11 * t * t + _C12 * t ** 3 + _C13 * math.log(t)
 
 
-@jit
+@jit_alloc
 def _d_ln_saturation_vapor_pressure(temp_c):
     """Derivative of ``ln(p_ws)`` with respect to temperature [1/K]."""
     t = temp_c + ZERO_CELSIUS_K
@@ -77,7 +77,7 @@ def _d_ln_saturation_vapor_pressure(temp_c):
     return -_C8 / (t * t) + _C10 + 2.0 * _C11 * t + 3.0 * _C12 * t * t + _C13 / t
 
 
-@jit
+@jit_alloc
 def saturation_vapor_pressure(temp_c):
     r"""Saturation vapour pressure of water, Hyland-Wexler formulation.
 
@@ -108,7 +108,7 @@ def saturation_vapor_pressure(temp_c):
     return math.exp(_ln_saturation_vapor_pressure(temp_c))
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_vapor_pressure(p_w, pressure):
     r"""Humidity ratio from the partial pressure of water vapour.
 
@@ -133,7 +133,7 @@ def humidity_ratio_from_vapor_pressure(p_w, pressure):
     return MOLAR_MASS_RATIO * p_w / (pressure - p_w)
 
 
-@jit
+@jit_alloc
 def vapor_pressure_from_humidity_ratio(w, pressure):
     r"""Partial pressure of water vapour from the humidity ratio.
 
@@ -158,7 +158,7 @@ def vapor_pressure_from_humidity_ratio(w, pressure):
     return pressure * w / (MOLAR_MASS_RATIO + w)
 
 
-@jit
+@jit_alloc
 def saturation_humidity_ratio(temp_c, pressure):
     r"""Humidity ratio of saturated air.
 
@@ -184,7 +184,7 @@ def saturation_humidity_ratio(temp_c, pressure):
     return max(humidity_ratio_from_vapor_pressure(p_ws, pressure), MIN_HUMIDITY_RATIO)
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_rh(temp_c, rh, pressure):
     r"""Humidity ratio from dry bulb and relative humidity.
 
@@ -212,7 +212,7 @@ def humidity_ratio_from_rh(temp_c, rh, pressure):
     return humidity_ratio_from_vapor_pressure(p_w, pressure)
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_dew_point(temp_dew, pressure):
     r"""Humidity ratio from the dew-point temperature.
 
@@ -237,7 +237,7 @@ def humidity_ratio_from_dew_point(temp_dew, pressure):
     return humidity_ratio_from_vapor_pressure(saturation_vapor_pressure(temp_dew), pressure)
 
 
-@jit
+@jit_alloc
 def dew_point_from_vapor_pressure(p_w):
     r"""Dew-point temperature from the partial pressure of water vapour.
 
@@ -288,7 +288,7 @@ def dew_point_from_vapor_pressure(p_w):
     return t
 
 
-@jit
+@jit_alloc
 def dew_point_from_humidity_ratio(w, pressure):
     r"""Dew-point temperature from the humidity ratio.
 
@@ -316,7 +316,7 @@ def dew_point_from_humidity_ratio(w, pressure):
     return dew_point_from_vapor_pressure(vapor_pressure_from_humidity_ratio(w, pressure))
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_wet_bulb(temp_c, temp_wet_bulb, pressure):
     r"""Humidity ratio from dry bulb and thermodynamic wet bulb (psychrometric energy balance).
 
@@ -362,7 +362,7 @@ def humidity_ratio_from_wet_bulb(temp_c, temp_wet_bulb, pressure):
     return max(w, MIN_HUMIDITY_RATIO)
 
 
-@jit
+@jit_alloc
 def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
     r"""Thermodynamic wet-bulb temperature from dry bulb and humidity ratio.
 
@@ -433,7 +433,7 @@ def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
     return t
 
 
-@jit
+@jit_alloc
 def enthalpy_moist_air(temp_c, w):
     r"""Specific enthalpy of moist air per kilogram of dry air.
 
@@ -458,7 +458,7 @@ def enthalpy_moist_air(temp_c, w):
     return (1.006 * temp_c + w * (2501.0 + 1.86 * temp_c)) * 1000.0
 
 
-@jit
+@jit_alloc
 def dry_bulb_from_enthalpy(h, w):
     r"""Dry-bulb temperature from specific enthalpy and humidity ratio (inverse of eq. 30).
 
@@ -483,7 +483,7 @@ def dry_bulb_from_enthalpy(h, w):
     return (h / 1000.0 - 2501.0 * w) / (1.006 + 1.86 * w)
 
 
-@jit
+@jit_alloc
 def saturated_enthalpy(temp_c, pressure):
     r"""Specific enthalpy of saturated moist air.
 
@@ -508,7 +508,7 @@ def saturated_enthalpy(temp_c, pressure):
     return enthalpy_moist_air(temp_c, saturation_humidity_ratio(temp_c, pressure))
 
 
-@jit
+@jit_alloc
 def relative_humidity_from_humidity_ratio(temp_c, w, pressure):
     r"""Relative humidity from dry bulb and humidity ratio.
 
@@ -535,7 +535,7 @@ def relative_humidity_from_humidity_ratio(temp_c, w, pressure):
     return vapor_pressure_from_humidity_ratio(w, pressure) / saturation_vapor_pressure(temp_c)
 
 
-@jit
+@jit_alloc
 def moist_air_specific_volume(temp_c, w, pressure):
     r"""Specific volume of moist air per kilogram of dry air (ideal-gas mixture).
 
@@ -562,7 +562,7 @@ def moist_air_specific_volume(temp_c, w, pressure):
     return R_DRY_AIR * (temp_c + ZERO_CELSIUS_K) * (1.0 + 1.607858 * w) / pressure
 
 
-@jit
+@jit_alloc
 def moist_air_density(temp_c, w, pressure):
     r"""Density of moist air (mass of dry air plus vapour per unit volume).
 
@@ -589,7 +589,7 @@ def moist_air_density(temp_c, w, pressure):
     return (1.0 + w) / moist_air_specific_volume(temp_c, w, pressure)
 
 
-@jit
+@jit_alloc
 def pressure_from_altitude(altitude_m):
     r"""Standard-atmosphere pressure at an altitude.
 
@@ -617,7 +617,7 @@ def pressure_from_altitude(altitude_m):
 # ---------------------------------------------------------------------------------------------
 
 
-@jit
+@jit_alloc
 def saturation_vapor_pressure_array(temp_c):
     """Element-wise :func:`saturation_vapor_pressure` [Pa] of a 1-D array [°C]."""
     out = np.empty(temp_c.shape[0])
@@ -626,7 +626,7 @@ def saturation_vapor_pressure_array(temp_c):
     return out
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_dew_point_array(temp_dew, pressure):
     """Element-wise :func:`humidity_ratio_from_dew_point` [kg/kg] of 1-D arrays [°C], [Pa]."""
     out = np.empty(temp_dew.shape[0])
@@ -635,7 +635,7 @@ def humidity_ratio_from_dew_point_array(temp_dew, pressure):
     return out
 
 
-@jit
+@jit_alloc
 def humidity_ratio_from_rh_array(temp_c, rh, pressure):
     """Element-wise :func:`humidity_ratio_from_rh` [kg/kg] of 1-D arrays [°C], [-], [Pa]."""
     out = np.empty(temp_c.shape[0])
@@ -644,7 +644,7 @@ def humidity_ratio_from_rh_array(temp_c, rh, pressure):
     return out
 
 
-@jit
+@jit_alloc
 def dew_point_array(w, pressure):
     """Element-wise :func:`dew_point_from_humidity_ratio` [°C] of 1-D arrays [kg/kg], [Pa]."""
     out = np.empty(w.shape[0])
@@ -653,7 +653,7 @@ def dew_point_array(w, pressure):
     return out
 
 
-@jit
+@jit_alloc
 def wet_bulb_array(temp_c, w, pressure):
     """Element-wise :func:`wet_bulb_from_humidity_ratio` [°C] of 1-D arrays [°C], [kg/kg], [Pa]."""
     out = np.empty(temp_c.shape[0])
@@ -662,7 +662,7 @@ def wet_bulb_array(temp_c, w, pressure):
     return out
 
 
-@jit
+@jit_alloc
 def relative_humidity_array(temp_c, w, pressure):
     """Element-wise :func:`relative_humidity_from_humidity_ratio` [-] of 1-D arrays."""
     out = np.empty(temp_c.shape[0])
@@ -671,7 +671,7 @@ def relative_humidity_array(temp_c, w, pressure):
     return out
 
 
-@jit
+@jit_alloc
 def enthalpy_array(temp_c, w):
     """Element-wise :func:`enthalpy_moist_air` [J/kg dry air] of 1-D arrays [°C], [kg/kg]."""
     out = np.empty(temp_c.shape[0])
