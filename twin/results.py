@@ -105,6 +105,11 @@ class Result:
         return self.plant.time
 
     @property
+    def month_index(self) -> np.ndarray:
+        """Calendar month of each step, 0 = January. [-]"""
+        return self.plant.weather.month_index
+
+    @property
     def dt_h(self) -> float:
         return self.plant.timestep_s / 3600.0
 

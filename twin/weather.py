@@ -168,6 +168,13 @@ class Weather:
     filled_missing_hours: int = 0
     site: dict = dataclasses.field(default_factory=dict)
 
+    @functools.cached_property
+    def month_index(self) -> np.ndarray:
+        """Calendar month of each step, 0 = January, computed once per weather (read-only). [-]"""
+        months = self.time.month.to_numpy() - 1
+        months.flags.writeable = False
+        return months
+
 
 # ---------------------------------------------------------------------------------------------
 # Sites

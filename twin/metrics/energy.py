@@ -48,8 +48,7 @@ def energy_kwh(result: Result, channel: str) -> float:
 
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
     """Energy of a power channel by calendar month (12 values). [kWh]"""
-    months = result.time.month.to_numpy() - 1
-    return np.bincount(months, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
+    return np.bincount(result.month_index, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
 
 
 def energy_summary(result: Result) -> dict:

@@ -173,8 +173,8 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     rule = tou.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
     time = result.time
     periods, mult = tou.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
-    surcharge_price, bands = tou.monthly_surcharge(time, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
-    bill = tou.electricity_cost(time, grid_w, {c: result[c] for c in POWER_COMPONENTS}, result.plant.timestep_s,
+    surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
+    bill = tou.electricity_cost(result.month_index, grid_w, {c: result[c] for c in POWER_COMPONENTS}, result.plant.timestep_s,
                                 periods, mult, flat_price_cny_per_kwh=t.flat_price_cny_per_kwh,
                                 demand_charge_cny_per_kw_month=t.demand_charge_cny_per_kw_month,
                                 surcharge_cny_per_kwh=surcharge_price)

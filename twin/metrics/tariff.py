@@ -232,7 +232,7 @@ def surcharge_band(pue: float, bands: list[SurchargeBand]) -> tuple[int, float]:
 # The bill
 # ---------------------------------------------------------------------------------------------
 
-def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: dict[str, np.ndarray],
+def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: dict[str, np.ndarray],
                      timestep_s: float, periods: np.ndarray, multiplier: np.ndarray, *,
                      flat_price_cny_per_kwh: float, demand_charge_cny_per_kw_month: float = 0.0,
                      surcharge_cny_per_kwh: np.ndarray | float = 0.0) -> dict:
@@ -240,8 +240,8 @@ def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: d
 
     Parameters
     ----------
-    time : pandas.DatetimeIndex
-        Step start times, local standard time.
+    month_index : numpy.ndarray of int
+        Calendar month of each step, 0 = January (``Weather.month_index``).
     grid_w : numpy.ndarray
         Power bought from the grid in each step [W].
     components_w : dict of str to numpy.ndarray
@@ -269,28 +269,26 @@ def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: d
     surcharge_cny = grid_kwh * np.broadcast_to(np.asarray(surcharge_cny_per_kwh, dtype=float), grid_kwh.shape)
 
     demand_cny = np.zeros_like(grid_kwh)
-    months = time.month.to_numpy()
     monthly_peak_kw = np.zeros(12)
-    for m in range(1, 13):
-        idx = np.flatnonzero(months == m)
+    for m in range(12):
+        idx = np.flatnonzero(month_index == m)
         if idx.size:
             peak = idx[np.argmax(grid_w[idx])]
-            monthly_peak_kw[m - 1] = grid_w[peak] / 1e3
-            demand_cny[peak] += monthly_peak_kw[m - 1] * demand_charge_cny_per_kw_month
+            monthly_peak_kw[m] = grid_w[peak] / 1e3
+            demand_cny[peak] += monthly_peak_kw[m] * demand_charge_cny_per_kw_month
 
     step_cny = energy_cny + surcharge_cny + demand_cny
-    names = list(components_w)
-    stack = np.vstack([np.asarray(components_w[c], dtype=float) for c in names])
-    total_w = stack.sum(axis=0)
-    share = np.divide(stack, total_w, out=np.zeros_like(stack), where=total_w > 0)
-    by_component = dict(zip(names, (share @ step_cny).tolist()))
+    # each step's cost is shared pro rata to power: component c pays sum_i P_c,i * cny_i / P_i
+    total_w = sum(np.asarray(w, dtype=float) for w in components_w.values())
+    cny_per_w = np.divide(step_cny, total_w, out=np.zeros_like(step_cny), where=total_w > 0)
+    by_component = {c: float(np.dot(w, cny_per_w)) for c, w in components_w.items()}
 
-    known = [p for p in PERIODS if (periods == p).any()]
-    counted = sum(int((periods == p).sum()) for p in known)
-    others = sorted(set(np.unique(periods).tolist()) - set(PERIODS)) if counted < len(periods) else []
-    present = known + others
-    by_period = {p: {"kwh": float(grid_kwh[periods == p].sum()), "cny": float(energy_cny[periods == p].sum())}
-                 for p in present}
+    masks = {p: periods == p for p in PERIODS}
+    unnamed = ~np.logical_or.reduce(list(masks.values()))
+    if unnamed.any():  # a tariff with periods of its own names
+        masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
+    by_period = {p: {"kwh": float(grid_kwh[m].sum()), "cny": float(energy_cny[m].sum())}
+                 for p, m in masks.items() if m.any()}
     return {
         "grid_kwh": float(grid_kwh.sum()),
         "energy_cny": float(energy_cny.sum()),
@@ -303,7 +301,7 @@ def electricity_cost(time: pd.DatetimeIndex, grid_w: np.ndarray, components_w: d
     }
 
 
-def monthly_surcharge(time: pd.DatetimeIndex, rule: SurchargeRule | None, annual_pue: float,
+def monthly_surcharge(month_index: np.ndarray, rule: SurchargeRule | None, annual_pue: float,
                       monthly_pue: list[float]) -> tuple[np.ndarray, list[int]]:
     """Surcharge price of every step [CNY/kWh] and the band index used (one, or one per month).
 
@@ -311,10 +309,10 @@ def monthly_surcharge(time: pd.DatetimeIndex, rule: SurchargeRule | None, annual
     electricity; a month without simulated steps (NaN PUE) gets band -1 and no surcharge.
     """
     if rule is None:
-        return np.zeros(len(time)), []
+        return np.zeros(len(month_index)), []
     if rule.basis == "annual":
         k, price = surcharge_band(annual_pue, rule.bands)
-        return np.full(len(time), price), [k]
+        return np.full(len(month_index), price), [k]
     bands = [surcharge_band(p, rule.bands) if np.isfinite(p) else (-1, 0.0) for p in monthly_pue]
     prices = np.array([price for _, price in bands])
-    return prices[time.month.to_numpy() - 1], [k for k, _ in bands]
+    return prices[month_index], [k for k, _ in bands]
