@@ -154,6 +154,17 @@ def test_psu_output_inverts_input(p_in):
     assert psu_input_w(out, cap, loads, effs, False, 0.2) == pytest.approx(p_in, rel=1e-10)
 
 
+@pytest.mark.parametrize("level", ["bronze", "gold", "titanium"])
+def test_psu_output_closed_form_on_every_segment(level):
+    # the closed form must invert psu_input_w across the whole curve, segment ends included
+    loads, effs = psu.curve(level)
+    cap = 1000.0
+    outputs = np.concatenate([np.linspace(0.0, 1.3, 2001), loads]) * cap
+    for out in outputs:
+        p_in = psu_input_w(out, cap, loads, effs, False, 0.2)
+        assert psu_output_w(p_in, cap, loads, effs) == pytest.approx(out, rel=1e-12, abs=1e-9)
+
+
 # ---------------------------------------------------------------------------------------------
 # Distribution
 # ---------------------------------------------------------------------------------------------

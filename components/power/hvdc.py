@@ -12,7 +12,7 @@ The server PSU on a DC bus skips its power-factor-correction and rectifier stage
 and the DC-input adjustment live in :mod:`components.power.psu`; this module only turns an IT
 input power into the power at the PSU output (the "chips", for ITUE) and back::
 
-    P_out = P_in * eta_ref(P_out / C)                     (solved by fixed-point iteration)
+    P_out = P_in * eta_ref(P_out / C)                     (solved in closed form per curve segment)
     P_in' = P_out / eta_new(P_out / C)                    (same boards, another PSU)
 
 with ``C`` the installed PSU output capacity [W] (both PSUs of a 1+1 pair share the load).  The
@@ -26,23 +26,32 @@ Validity: PSU load fractions 0-1 (above rating the 100 % efficiency is held).  U
 
 from __future__ import annotations
 
+import math
+
 from components._jit import jit
 from components.power.psu import dc_input_efficiency, psu_efficiency
 
 #: DC bus voltages of the two Chinese HVDC standards [V] (YD/T 2378 and YD/T 3089, figures.md 1.3).
 BUS_VOLTAGE_V = {"hvdc_240": 240.0, "hvdc_336": 336.0, "mv_ups_10kv": 240.0}
 
-_ITERATIONS = 60
+_EDGE = 1e-12  # tolerance on a segment's ends for rounding in the closed form [-]
 
 
 @jit
 def psu_output_w(input_w, capacity_w, loads, efficiencies):
     """Power at the PSU outputs for a given PSU input power. [W]
 
-    Solves ``P_out = P_in * eta(P_out / C)`` by fixed-point iteration (a contraction: the
-    slope of ``P_in * eta`` in ``P_out`` is ``(P_in / C) eta'(x)``, well below one for PSUs
-    sized above the server peak).  Below the first certification point the PSU curve has a
-    fixed loss ``L0 C`` and the solution is exactly ``P_in - L0 C``.
+    Solves ``P_out = P_in * eta(P_out / C)`` exactly.  Below the first certification point the
+    PSU curve has a fixed loss ``L0 C`` and ``P_out = P_in - L0 C``; above the last point
+    ``eta`` is constant; on segment ``k`` of the piecewise-linear curve
+    ``eta = e_k + s_k (x - l_k)`` with ``x = P_out / C``, so ``P_out`` is linear in itself and
+
+        x = (P_in / C) (e_k - s_k l_k) / (1 - (P_in / C) s_k)
+
+    The segment whose solution lies inside it is the answer.  It is unique when
+    ``(P_in / C) s_k < 1`` on every segment (the map is a contraction; true for PSUs sized
+    above the server peak, whose curve slopes are below 1).  Returns NaN if no segment holds a
+    solution, which only a non-physical curve can cause.
 
     Parameters
     ----------
@@ -59,13 +68,19 @@ def psu_output_w(input_w, capacity_w, loads, efficiencies):
     if input_w - fixed_loss <= loads[0] * capacity_w:
         out = input_w - fixed_loss
         return out if out > 0.0 else 0.0
-    out = input_w * efficiencies[efficiencies.shape[0] - 1]
-    for _ in range(_ITERATIONS):
-        new = input_w * psu_efficiency(out / capacity_w, loads, efficiencies)
-        if abs(new - out) <= 1e-13 * input_w:
-            return new
-        out = new
-    return out
+    n = loads.shape[0]
+    load_in = input_w / capacity_w
+    if load_in * efficiencies[n - 1] >= loads[n - 1]:
+        return input_w * efficiencies[n - 1]
+    for k in range(n - 1):
+        slope = (efficiencies[k + 1] - efficiencies[k]) / (loads[k + 1] - loads[k])
+        denominator = 1.0 - load_in * slope
+        if denominator <= 0.0:
+            continue
+        x = load_in * (efficiencies[k] - slope * loads[k]) / denominator
+        if loads[k] - _EDGE <= x <= loads[k + 1] + _EDGE:
+            return x * capacity_w
+    return math.nan
 
 
 @jit
