@@ -84,6 +84,26 @@ def test_tower_reaches_design_approach_and_floats_when_it_cannot():
     assert t_out3 == wb + approach and fan3 < 0.5
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(1.05, 6.0), st.floats(-3.0, 0.0))
+def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset):
+    # set point out of reach: the leaving water floats until full fan rejects the load
+    # (overloads up to 6x design force the bracket to widen)
+    approach, rng, lg = 4.0, 5.0, 1.1
+    ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
+    m_w = 100.0
+    q = overload * m_w * tower.CP_WATER * rng
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    setpoint = wb + approach + setpoint_offset
+    t_out, fan, ratio = tower.operate(q, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    if fan < 1.0:  # the set point was reachable after all
+        assert t_out == setpoint
+        return
+    t_in = t_out + q / (m_w * tower.CP_WATER)
+    rejected = tower.heat_rejected_w(1.0, t_in, t_out, h_air, P_ATM, m_w, m_w / lg, ntu)
+    assert t_out >= setpoint and abs(rejected - q) <= 1e-7 * q
+
+
 def test_staging_is_minimal_and_reports_unmet():
     n, plr, unmet = chl.stage_chillers(1.5e6, 1e6, 3, 0.9)
     assert (n, unmet) == (2, 0.0) and abs(plr - 0.75) < 1e-12

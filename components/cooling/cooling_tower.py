@@ -66,7 +66,7 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
     """Heat rejected at an air flow ratio once the saturation terms are known. [W]"""
     m_air = air_ratio * air_flow_design
     m_star = m_air * c_s / (water_flow * CP_WATER)
-    ntu = ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
     q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
     return q if q > 0.0 else 0.0
 
@@ -180,13 +180,18 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
         x = _illinois(False, FREE_CONVECTION, q_free - q_w, 1.0, q_full - q_w, q_w, rng, h_in, c_s,
                       h_air_in, pressure, water_flow, air_flow_design, ntu_design)
         return temp_setpoint, x * x * x, x
-    # Set point out of reach: the leaving temperature floats up at full fan.
+    # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
+    # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set
+    # point); the root is then bracketed between the set point and a point past it.
     a, fa = temp_setpoint, q_full - q_w
-    c = temp_setpoint + 4.0
+    eps_full = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
+    step = (q_w - q_full) / (eps_full * air_flow_design * c_s) if eps_full > 0.0 else 4.0
+    c = temp_setpoint + min(max(step, 0.01), 60.0)
     fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     while fc < 0.0 and c < temp_setpoint + 60.0:  # widen the bracket until it holds the root
+        width = c - a
         a, fa = c, fc
-        c += 8.0
+        c += 2.0 * width
         fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design,
                        ntu_design)
     x = _illinois(True, a, fa, c, fc, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
