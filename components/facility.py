@@ -174,7 +174,9 @@ _CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fractio
 _LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
 _FIXED_POINT_ITERATIONS = 30
 # condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
-# temperature changes by less than 5 mK (a chiller power change of ~1e-4), usually in 2-3 passes.
+# temperature changes by less than 5 mK (a chiller power change of ~1e-4), or when the geometric
+# (Aitken) estimate of the error left, change**2 / (previous change - change), is below 5 mK: the
+# iteration contracts by a factor of ~0.01, so a floating tower usually stops after 2 passes.
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
@@ -323,6 +325,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
         t_cw = t_wb + 4.0
+    change_previous = -1.0  # no previous pass yet
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
         if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
@@ -352,8 +355,11 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         p_cwp = n_cells * p[PARAM.cw_pump_w]
         q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
         t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p)
-        if abs(t_cw - t_cw_previous) < _PLANT_TOLERANCE_K:
+        change = abs(t_cw - t_cw_previous)
+        if change < _PLANT_TOLERANCE_K or (change_previous > change and
+                                           change * change / (change_previous - change) < _PLANT_TOLERANCE_K):
             break
+        change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
