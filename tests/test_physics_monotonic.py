@@ -104,6 +104,33 @@ def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset):
     assert t_out >= setpoint and abs(rejected - q) <= 1e-7 * q
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(0.05, 1.0), st.floats(0.1, 1.0))
+def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio):
+    # the Newton fan-speed solve holds the set point with the load rejected to 1e-7, and its
+    # analytic slope dQ/dx matches a central difference
+    approach, rng, lg = 4.0, 5.0, 1.1
+    ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
+    m_w = 100.0
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    setpoint = wb + approach
+    q_design = m_w * tower.CP_WATER * rng
+    h_in, c_s = tower._saturation_terms(setpoint + rng, setpoint, P_ATM)
+    q, slope = tower._capacity_and_slope(ratio, h_in, c_s, h_air, m_w, m_w / lg, ntu)
+    assert abs(q - tower._capacity(ratio, h_in, c_s, h_air, m_w, m_w / lg, ntu)) <= 1e-12 * q
+    step = 1e-6
+    lo = tower._capacity(max(ratio - step, 0.05), h_in, c_s, h_air, m_w, m_w / lg, ntu)
+    hi = tower._capacity(ratio + step, h_in, c_s, h_air, m_w, m_w / lg, ntu)
+    numeric = (hi - lo) / (ratio + step - max(ratio - step, 0.05))
+    assert abs(slope - numeric) <= 1e-5 * abs(numeric)
+    q_w = load_fraction * q_design
+    t_out, fan, x = tower.operate(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    if 0.0 < fan < 1.0 and x > tower.FREE_CONVECTION:
+        h_in, c_s = tower._saturation_terms(setpoint + q_w / (m_w * tower.CP_WATER), setpoint, P_ATM)
+        rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
+        assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and abs(fan - x ** 3) <= 1e-15
+
+
 def test_staging_is_minimal_and_reports_unmet():
     n, plr, unmet = chl.stage_chillers(1.5e6, 1e6, 3, 0.9)
     assert (n, unmet) == (2, 0.0) and abs(plr - 0.75) < 1e-12

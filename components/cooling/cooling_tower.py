@@ -36,7 +36,7 @@ CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
 FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
-_ROOT_ITERATIONS = 60  # cap on Illinois iterations; convergence usually takes 4-8
+_ROOT_ITERATIONS = 60  # cap on root-finder iterations; convergence usually takes 2-5
 _ROOT_TOLERANCE = 1e-7  # relative heat residual of the roots (0.1 W in 1 MW)
 
 
@@ -69,6 +69,60 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
     ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
     q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
     return q if q > 0.0 else 0.0
+
+
+@jit
+def _capacity_and_slope(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design):
+    """Heat rejected at an air flow ratio ``x`` and its derivative ``dQ/dx``. [W], [W]
+
+    With ``Q = eps m_a dh``, ``m* = x k``, ``NTU = NTU_d x**b`` (``b = UA_AIRFLOW_EXPONENT - 1``),
+    ``e = exp(-NTU (1 - m*))`` and ``D = 1 - m* e``::
+
+        d eps / d NTU = (1 - m*)**2 e / D**2
+        d eps / d m*  = e ((m* - 1) NTU + 1 - e) / D**2
+        dQ/dx = m_a,d dh (eps + b NTU d eps/d NTU + m* d eps/d m*)
+
+    The slope is NaN where ``m*`` is within 1e-6 of 1 (the closed form is 0/0 there); the
+    caller then bisects.
+    """
+    m_star = air_ratio * air_flow_design * c_s / (water_flow * CP_WATER)
+    b = UA_AIRFLOW_EXPONENT - 1.0
+    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** b
+    dh = h_in - h_air_in
+    if abs(1.0 - m_star) < 1e-6:
+        return ntu / (1.0 + ntu) * air_ratio * air_flow_design * dh, math.nan
+    e = math.exp(-ntu * (1.0 - m_star))
+    d = 1.0 - m_star * e
+    eps = (1.0 - e) / d
+    d_ntu = (1.0 - m_star) ** 2 * e / (d * d)
+    d_m = e * ((m_star - 1.0) * ntu + 1.0 - e) / (d * d)
+    return (eps * air_ratio * air_flow_design * dh,
+            air_flow_design * dh * (eps + b * ntu * d_ntu + m_star * d_m))
+
+
+@jit
+def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
+                        ntu_design):
+    """Air flow ratio at which one cell rejects ``q_w``, given ``q_free < q_w <= q_full``. [-]
+
+    Newton's method on ``Q(x) - q_w`` with the analytic slope of :func:`_capacity_and_slope`,
+    kept inside the bracket ``[FREE_CONVECTION, 1]`` (a step that leaves the bracket, or a NaN
+    slope, bisects instead), to a relative heat residual of ``_ROOT_TOLERANCE``.
+    """
+    a, c = FREE_CONVECTION, 1.0
+    x = a + (c - a) * (q_w - q_free) / (q_full - q_free)
+    for _ in range(_ROOT_ITERATIONS):
+        q, slope = _capacity_and_slope(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
+        f = q - q_w
+        if abs(f) <= _ROOT_TOLERANCE * q_w:
+            break
+        if f < 0.0:
+            a = x
+        else:
+            c = x
+        step = x - f / slope if slope > 0.0 else math.nan
+        x = step if a < step < c else 0.5 * (a + c)
+    return x
 
 
 @jit
@@ -120,26 +174,20 @@ def design_ntu(temp_wb_design, approach, range_k, water_to_air, pressure):
 
 
 @jit
-def _residual(floating, x, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design,
-              ntu_design):
-    """Heat rejected minus load: at air ratio ``x`` (set point held) or, when ``floating``, at
-    full fan with leaving water temperature ``x``. [W]"""
-    if floating:
-        return heat_rejected_w(1.0, x + rng, x, h_air_in, pressure, water_flow, air_flow_design,
-                               ntu_design) - q_w
-    return _capacity(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design) - q_w
+def _floating_residual(t_out, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design):
+    """Heat rejected at full fan with leaving water at ``t_out``, minus the load. [W]"""
+    return heat_rejected_w(1.0, t_out + rng, t_out, h_air_in, pressure, water_flow, air_flow_design,
+                           ntu_design) - q_w
 
 
 @jit
-def _illinois(floating, a, fa, c, fc, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
-              air_flow_design, ntu_design):
-    """Root of :func:`_residual` bracketed by ``a`` and ``c`` (Illinois regula falsi)."""
+def _illinois(a, fa, c, fc, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design):
+    """Root of :func:`_floating_residual` bracketed by ``a`` and ``c`` (Illinois regula falsi)."""
     x = c
     side = 0
     for _ in range(_ROOT_ITERATIONS):
         x = (a * fc - c * fa) / (fc - fa)
-        fx = _residual(floating, x, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
-                       air_flow_design, ntu_design)
+        fx = _floating_residual(x, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
         if abs(fx) <= _ROOT_TOLERANCE * q_w:
             break
         if fx * fc > 0.0:
@@ -160,8 +208,9 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
             variable_speed):
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
 
-    Roots are found with the Illinois (modified regula falsi) method to a relative heat
-    residual of 1e-7, which takes a handful of evaluations.
+    Roots are found to a relative heat residual of 1e-7: the fan speed by safeguarded Newton
+    steps with the analytic slope, a floating leaving temperature by the Illinois (modified
+    regula falsi) method from a Newton first guess.
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
@@ -177,8 +226,8 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
         if not variable_speed:
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
-        x = _illinois(False, FREE_CONVECTION, q_free - q_w, 1.0, q_full - q_w, q_w, rng, h_in, c_s,
-                      h_air_in, pressure, water_flow, air_flow_design, ntu_design)
+        x = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
+                                ntu_design)
         return temp_setpoint, x * x * x, x
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set
@@ -187,15 +236,13 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
     eps_full = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
     step = (q_w - q_full) / (eps_full * air_flow_design * c_s) if eps_full > 0.0 else 4.0
     c = temp_setpoint + min(max(step, 0.01), 60.0)
-    fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
+    fc = _floating_residual(c, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     while fc < 0.0 and c < temp_setpoint + 60.0:  # widen the bracket until it holds the root
         width = c - a
         a, fa = c, fc
         c += 2.0 * width
-        fc = _residual(True, c, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow, air_flow_design,
-                       ntu_design)
-    x = _illinois(True, a, fa, c, fc, q_w, rng, h_in, c_s, h_air_in, pressure, water_flow,
-                  air_flow_design, ntu_design)
+        fc = _floating_residual(c, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
+    x = _illinois(a, fa, c, fc, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     return x, 1.0, 1.0
 
 
