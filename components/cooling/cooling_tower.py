@@ -37,7 +37,10 @@ H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
 FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
 _ROOT_ITERATIONS = 60  # cap on root-finder iterations; convergence usually takes 2-5
-_ROOT_TOLERANCE = 1e-7  # relative heat residual of the roots (0.1 W in 1 MW)
+_ROOT_TOLERANCE = 1e-7  # relative heat residual of the fan-speed root (0.1 W in 1 MW)
+# relative heat residual of a floating leaving temperature: the tower's heat rises ~10 % per K
+# there, so 1e-6 is ~1e-5 K, 500 times finer than the plant's 5 mK condenser-water tolerance
+_FLOATING_TOLERANCE = 1e-6
 
 
 @jit
@@ -188,7 +191,7 @@ def _illinois(a, fa, c, fc, q_w, rng, h_air_in, pressure, water_flow, air_flow_d
     for _ in range(_ROOT_ITERATIONS):
         x = (a * fc - c * fa) / (fc - fa)
         fx = _floating_residual(x, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
-        if abs(fx) <= _ROOT_TOLERANCE * q_w:
+        if abs(fx) <= _FLOATING_TOLERANCE * q_w:
             break
         if fx * fc > 0.0:
             c, fc = x, fx
@@ -208,9 +211,9 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
             variable_speed):
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
 
-    Roots are found to a relative heat residual of 1e-7: the fan speed by safeguarded Newton
-    steps with the analytic slope, a floating leaving temperature by the Illinois (modified
-    regula falsi) method from a Newton first guess.
+    The fan speed is found by safeguarded Newton steps with the analytic slope (relative heat
+    residual 1e-7), a floating leaving temperature by the Illinois (modified regula falsi)
+    method from a Newton first guess (relative heat residual 1e-6, about 1e-5 K).
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
