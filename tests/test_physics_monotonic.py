@@ -9,7 +9,8 @@ from components.cooling import cooling_tower as tower
 from components.facility import BOUNDARY, OUTPUT, run_span
 from components.power.losses import efficiency, quadratic_loss_w
 from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
-from twin.plant import curve_array, data_table
+from twin.component_data import data_table
+from twin.plant import curve_array
 
 P_ATM = 101325.0
 

@@ -16,6 +16,7 @@ from components.power.distribution import conductor_loss_w, resistivity, run_coe
 from components.power.hvdc import psu_input_w, psu_output_w
 from components.power.modular_ups import active_modules, system_efficiency
 from components.power.mv_ups import mv_unit_loss_w
+from twin.component_data import psu_curve, psu_level_efficiency
 from twin.errors import InputError
 from twin.schema import validate_scenario
 from twin.schema_power import power_chain_data
@@ -24,7 +25,7 @@ LOADS = (0.10, 0.25, 0.50, 0.75, 1.00)
 
 
 def _curve(name):
-    from twin.plant import data_table
+    from twin.component_data import data_table
     row = data_table("ups_curves")[name]
     return row["no_load"], row["proportional"], row["square_law"]
 
@@ -138,7 +139,7 @@ def test_transformer_scb13_efficiency():
 def test_80plus_points(level, points):
     # figures.md 1.6 (P), 230 V internal redundant
     for x, e in points:
-        assert psu.efficiency(x, level) == pytest.approx(e, abs=1e-12)
+        assert psu_level_efficiency(x, level) == pytest.approx(e, abs=1e-12)
 
 
 def test_dc_input_gain_wp127():
@@ -148,7 +149,7 @@ def test_dc_input_gain_wp127():
 
 @pytest.mark.parametrize("p_in", [150.0, 300.0, 900.0, 2500.0, 6000.0])
 def test_psu_output_inverts_input(p_in):
-    loads, effs = psu.curve("gold")
+    loads, effs = psu_curve("gold")
     cap = 3000.0
     out = psu_output_w(p_in, cap, loads, effs)
     assert psu_input_w(out, cap, loads, effs, False, 0.2) == pytest.approx(p_in, rel=1e-10)
@@ -157,7 +158,7 @@ def test_psu_output_inverts_input(p_in):
 @pytest.mark.parametrize("level", ["bronze", "gold", "titanium"])
 def test_psu_output_closed_form_on_every_segment(level):
     # the closed form must invert psu_input_w across the whole curve, segment ends included
-    loads, effs = psu.curve(level)
+    loads, effs = psu_curve(level)
     cap = 1000.0
     outputs = np.concatenate([np.linspace(0.0, 1.3, 2001), loads]) * cap
     for out in outputs:

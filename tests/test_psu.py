@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 
 from components.power import psu
+from twin.component_data import psu_curve, psu_level_efficiency
 
 
 @pytest.mark.parametrize("level", psu.LEVELS)
 @pytest.mark.parametrize("input_kind", psu.INPUTS)
 def test_curve_passes_through_certification_points(level, input_kind):
-    loads, effs = psu.curve(level, input_kind)
+    loads, effs = psu_curve(level, input_kind)
     for x, e in zip(loads, effs):
         assert psu.psu_efficiency(x, loads, effs) == pytest.approx(e, abs=1e-12)
 
@@ -17,11 +18,11 @@ def test_curve_passes_through_certification_points(level, input_kind):
 def test_titanium_230v_redundant_values():
     # figures.md 1.6: 90 / 94 / 96 / 91 % at 10 / 20 / 50 / 100 %
     for x, e in ((0.1, 0.90), (0.2, 0.94), (0.5, 0.96), (1.0, 0.91)):
-        assert psu.efficiency(x, "titanium") == pytest.approx(e, abs=1e-12)
+        assert psu_level_efficiency(x, "titanium") == pytest.approx(e, abs=1e-12)
 
 
 def test_interpolation_is_linear_and_between_neighbours():
-    loads, effs = psu.curve("gold")
+    loads, effs = psu_curve("gold")
     assert psu.psu_efficiency(0.35, loads, effs) == pytest.approx(0.88 + 0.5 * 0.04)
     for k in range(len(loads) - 1):
         xs = np.linspace(loads[k], loads[k + 1], 51)
@@ -32,7 +33,7 @@ def test_interpolation_is_linear_and_between_neighbours():
 
 
 def test_light_load_holds_the_loss_and_reaches_zero():
-    loads, effs = psu.curve("platinum")
+    loads, effs = psu_curve("platinum")
     assert psu.psu_efficiency(0.0, loads, effs) == 0.0
     x0, e0 = loads[0], effs[0]
     loss0 = x0 * (1 / e0 - 1)
@@ -43,7 +44,7 @@ def test_light_load_holds_the_loss_and_reaches_zero():
 
 
 def test_above_rating_holds_the_full_load_value():
-    loads, effs = psu.curve("silver")
+    loads, effs = psu_curve("silver")
     assert psu.psu_efficiency(1.2, loads, effs) == pytest.approx(effs[-1])
 
 
@@ -56,7 +57,7 @@ def test_dc_input_reproduces_wp127_gain():
 
 
 def test_input_power_shares_load_between_redundant_units():
-    loads, effs = psu.curve("titanium")
+    loads, effs = psu_curve("titanium")
     # 1+1 redundant 800 W PSUs delivering 400 W: each at 25 % load
     p_in = psu.psu_input_power_w(400.0, 800.0, 2.0, loads, effs, False, 0.2)
     eta = psu.psu_efficiency(0.25, loads, effs)
@@ -68,6 +69,6 @@ def test_input_power_shares_load_between_redundant_units():
 
 def test_unknown_level_and_input_name_the_choices():
     with pytest.raises(ValueError, match="expected one of"):
-        psu.curve("diamond")
+        psu_curve("diamond")
     with pytest.raises(ValueError, match="230v_redundant"):
-        psu.curve("gold", "48v")
+        psu_curve("gold", "48v")

@@ -11,6 +11,7 @@ from components.facility import OUTPUT, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
 from components.storage import flywheel as fw
+from twin.component_data import battery_chemistry
 from twin.errors import InputError
 from twin.schema_power import storage_data
 
@@ -21,26 +22,26 @@ from twin.schema_power import storage_data
 
 def test_round_trip_efficiencies():
     # figures.md 3 (M): VRLA 75-85 %, LFP 92-96 % (battery only)
-    assert 0.75 <= bat.chemistry("vrla").round_trip <= 0.85
-    assert 0.92 <= bat.chemistry("lithium").round_trip <= 0.96
+    assert 0.75 <= battery_chemistry("vrla").round_trip <= 0.85
+    assert 0.92 <= battery_chemistry("lithium").round_trip <= 0.96
 
 
 def test_vrla_life_halves_per_8_3_kelvin():
     # figures.md 3 (P, DOE/FEMP): each 15 degF (8.3 K) above 25 degC halves the life
-    v = bat.chemistry("vrla")
+    v = battery_chemistry("vrla")
     assert bat.calendar_fade_per_year(v, 33.3) == pytest.approx(2 * bat.calendar_fade_per_year(v, 25.0))
 
 
 def test_replacements_over_15_years():
     # figures.md 3 (P): VRLA 2-3 replacements over 15 yr, Li-ion 0-1
-    v, li = bat.chemistry("vrla"), bat.chemistry("lithium")
+    v, li = battery_chemistry("vrla"), battery_chemistry("lithium")
     assert 2 <= math.floor(15.0 / bat.years_to_end_of_life(v, 25.0)) <= 3
     assert 0 <= math.floor(15.0 / bat.years_to_end_of_life(li, 25.0)) <= 1
 
 
 def test_cycle_life_ratio_and_self_discharge():
     # WP229 (P): Li-ion "up to 10x" the discharge cycles of VRLA; Yuasa SWL (P): < 3 %/month at 20 degC
-    v, li = bat.chemistry("vrla"), bat.chemistry("lithium")
+    v, li = battery_chemistry("vrla"), battery_chemistry("lithium")
     assert 1.0 < li.cycle_life_efc / v.cycle_life_efc <= 10.0
     assert v.self_discharge_per_month <= 0.03
     assert 0.01 <= li.self_discharge_per_month <= 0.03
@@ -48,7 +49,7 @@ def test_cycle_life_ratio_and_self_discharge():
 
 def test_lithium_tolerates_warmer_rooms():
     # figures.md 3 (P): VRLA rated at 20-25 degC, Li-ion life sometimes specified at 40 degC
-    v, li = bat.chemistry("vrla"), bat.chemistry("lithium")
+    v, li = battery_chemistry("vrla"), battery_chemistry("lithium")
     assert li.room_max_c >= 40.0 > v.room_max_c
     assert bat.calendar_fade_per_year(li, 35.0) / bat.calendar_fade_per_year(li, 25.0) < \
         bat.calendar_fade_per_year(v, 35.0) / bat.calendar_fade_per_year(v, 25.0)
@@ -59,7 +60,7 @@ def test_lithium_tolerates_warmer_rooms():
 
 def test_sizing_carries_the_autonomy_at_end_of_life():
     for kind in ("vrla", "lithium"):
-        c = bat.chemistry(kind)
+        c = battery_chemistry(kind)
         q = bat.required_rated_kwh(c, 1200.0, 15.0)
         # the ageing design factor A (IEEE 485) is the margin: at SOH = 1/A the autonomy is exactly met
         assert bat.autonomy_s(c, q, 1.0 / c.ageing_design_factor, 1200.0) == pytest.approx(15 * 60.0)
@@ -68,14 +69,14 @@ def test_sizing_carries_the_autonomy_at_end_of_life():
 
 def test_second_life_starts_lower_and_fades_faster():
     # figures.md 3 (M): retired at ~70-80 % SOH, further fade ~2-3 % per year
-    s, li = bat.chemistry("second_life"), bat.chemistry("lithium")
+    s, li = battery_chemistry("second_life"), battery_chemistry("lithium")
     assert 0.70 <= s.start_soh <= 0.80
     assert 0.02 <= bat.calendar_fade_per_year(s, 25.0) <= 0.03
     assert bat.calendar_fade_per_year(s, 25.0) > bat.calendar_fade_per_year(li, 25.0)
 
 
 def test_degradation_cost():
-    li = bat.chemistry("lithium")
+    li = battery_chemistry("lithium")
     c = bat.degradation_cost_cny_per_kwh(li, 1500.0)
     assert c == pytest.approx(1500.0 / (li.cycle_life_efc * li.discharge_efficiency * (1 - li.soc_min)))
 
@@ -143,7 +144,7 @@ def test_explicit_vrla_adds_float_loss_to_the_cooling_load(legacy_result, scenar
     r = run_dict(scenario_dict)
     float_w = r.out[OUTPUT.p_battery_loss]
     kwh_per_kwh = float_w[0] / r.plant.design["battery_kwh"] * 1e-3
-    assert kwh_per_kwh == pytest.approx(bat.chemistry("vrla").float_w_per_kwh * 1e-3)
+    assert kwh_per_kwh == pytest.approx(battery_chemistry("vrla").float_w_per_kwh * 1e-3)
     # the float heat lands in the conditioned UPS/battery rooms: the room load rises by it
     np.testing.assert_allclose(r.out[OUTPUT.q_room_sensible] - legacy_result.out[OUTPUT.q_room_sensible], float_w,
                                rtol=1e-6)

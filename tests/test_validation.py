@@ -56,11 +56,11 @@ def test_a_deliberately_wrong_model_fails_its_case(monkeypatch):
 
 
 def test_a_wrong_psu_table_fails_its_case(monkeypatch):
-    from components.power import psu
+    from twin import component_data
 
-    real = psu.curve
-    monkeypatch.setattr(psu, "curve", lambda level, kind="230v_redundant": (real(level, kind)[0],
-                                                                            real(level, kind)[1] + 0.001))
+    real = component_data.psu_curve
+    monkeypatch.setattr(component_data, "psu_curve", lambda level, kind="230v_redundant": (
+        real(level, kind)[0], real(level, kind)[1] + 0.001))
     case = next(c for c in v.discover() if c.name == "psu_80plus_minimums")
     assert v.run_case(case).status == "fail"
 

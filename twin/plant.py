@@ -7,8 +7,6 @@ Curve sets, UPS curves and transformer data come from the TOML files in ``compon
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +20,13 @@ from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
 from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_DISTRICT,
                                  PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from twin.component_data import data_table
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
 from twin.schema_power import assemble_power
 from twin.weather import Weather
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
 RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)
 P_STANDARD = 101325.0  # Pa
 
@@ -40,13 +38,6 @@ WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45
 TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
 TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.PERIOD_PEAK,
              "critical": tes.PERIOD_CRITICAL}
-
-
-@functools.cache
-def data_table(name: str) -> dict:
-    """A TOML table from ``components/data`` (``chillers``, ``ups_curves``, ``transformers``)."""
-    with open(DATA_DIR / f"{name}.toml", "rb") as fh:
-        return tomllib.load(fh)
 
 
 def _entry(table: str, name: str, key: str, file: str | None) -> dict:

@@ -21,16 +21,14 @@ the allowed range.
 
 from __future__ import annotations
 
-import functools
 import math
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from twin.component_data import data_table
 from twin.errors import InputError
 
 
@@ -42,7 +40,6 @@ class _Model(BaseModel):
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 ARCHITECTURES = ("legacy_ups", "modular_ups", "hvdc_240", "hvdc_336", "mv_ups_10kv")
 PSU_LEVELS = ("plus", "bronze", "silver", "gold", "platinum", "titanium")
-DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,18 +234,14 @@ class Events(_Model):
 # Data
 # ---------------------------------------------------------------------------------------------
 
-@functools.cache
 def power_chain_data() -> dict:
     """``components/data/power_chain.toml``."""
-    with open(DATA_DIR / "power_chain.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return data_table("power_chain")
 
 
-@functools.cache
 def storage_data() -> dict:
     """``components/data/storage.toml``."""
-    with open(DATA_DIR / "storage.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return data_table("storage")
 
 
 DEFAULT_MODULE_CURVE = {"modular_ups": "modular_ups", "hvdc_240": "hvdc_rectifier", "hvdc_336": "hvdc_rectifier",
@@ -319,6 +312,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
     """Validate the cross-section rules and derive :class:`PowerSetup` (raises InputError)."""
     from components.storage import battery as bat
     from components.storage import flywheel as fw
+    from twin.component_data import battery_chemistry
 
     pc, pw, b, f, bk = scn.power_chain, scn.power, scn.battery, scn.flywheel, scn.backup
     arch = pc.architecture
@@ -349,7 +343,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
     load_kw = b.autonomy_load_kw if b.autonomy_load_kw is not None else system_kw
     installed_s = 0.0
     if b.kind != "none":
-        chem = bat.chemistry(b.kind, start_soh=b.start_soh)
+        chem = battery_chemistry(b.kind, start_soh=b.start_soh)
         room_c = b.room_temp_c if b.room_temp_c is not None else chem.rated_temp_c
         if room_c > chem.room_max_c:
             raise InputError(f"a {b.kind} battery room may be at most {chem.room_max_c} degC (got {room_c}); allowed "
@@ -430,9 +424,9 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
 # ---------------------------------------------------------------------------------------------
 
 def _psu_points(level: str) -> tuple[np.ndarray, np.ndarray]:
-    from components.power import psu
+    from twin.component_data import psu_curve
 
-    return psu.curve(level, "230v_redundant")
+    return psu_curve(level, "230v_redundant")
 
 
 def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file: str | None = None) -> dict:

@@ -8,7 +8,8 @@ The 80 PLUS programme certifies a PSU by its minimum efficiency at 10 % (Titaniu
     x >  x_n :  eta(x) = eta_n                                           (no data above rating)
 
 ``x`` is the load fraction of one PSU (output / rated output), ``(x_k, eta_k)`` are the
-certification points of ``components/data/psu_80plus.toml`` (figures.md 1.6, evidence P).  Below
+certification points of ``components/data/psu_80plus.toml`` (figures.md 1.6, evidence P; read
+by :func:`twin.component_data.psu_curve`).  Below
 the lowest point the loss is held at its value there, in watts: at light load the fixed losses
 (control, fan, switching) dominate, so efficiency falls towards zero at zero load instead of
 being held at the 20 % value.  The curve passes exactly through the certification minima, so
@@ -27,16 +28,8 @@ Units: load fractions and efficiencies as fractions [-], powers in W.
 
 from __future__ import annotations
 
-import math
-import functools
-import tomllib
-from pathlib import Path
-
-import numpy as np
-
 from components._jit import jit
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "psu_80plus.toml"
 #: 80 PLUS levels in the data file, lowest first.
 LEVELS = ("plus", "bronze", "silver", "gold", "platinum", "titanium")
 #: Input columns of the data file; "230v_redundant" is the data-centre one.
@@ -121,43 +114,3 @@ def psu_input_power_w(output_w, rated_w, n_units, loads, efficiencies, dc_input,
     if dc_input:
         eta = dc_input_efficiency(eta, loss_reduction)
     return output_w / eta
-
-
-@functools.cache
-def _table() -> dict:
-    with open(DATA_FILE, "rb") as fh:
-        return tomllib.load(fh)
-
-
-def curve(level: str, input_kind: str = "230v_redundant") -> tuple[np.ndarray, np.ndarray]:
-    """Certification points of an 80 PLUS level as ``(loads, efficiencies)`` fractions.
-
-    Parameters
-    ----------
-    level : str
-        One of :data:`LEVELS` (``"plus"`` is the base 80 PLUS level).
-    input_kind : str
-        One of :data:`INPUTS`; ``"230v_redundant"`` (data-centre servers) by default.
-
-    Raises
-    ------
-    ValueError
-        For an unknown level or input, naming the valid choices.
-    """
-    if input_kind not in INPUTS:
-        raise ValueError(f"unknown PSU input {input_kind!r}; expected one of {list(INPUTS)}")
-    if level not in LEVELS:
-        raise ValueError(f"unknown 80 PLUS level {level!r}; expected one of {list(LEVELS)}")
-    row = _table()[input_kind]
-    pairs = [(x, e / 100.0) for x, e in zip(row["load_fraction"], row[level]) if not math.isnan(e)]
-    loads = np.array([p[0] for p in pairs], dtype=float)
-    effs = np.array([p[1] for p in pairs], dtype=float)
-    return loads, effs
-
-
-def efficiency(load_fraction: float, level: str, input_kind: str = "230v_redundant",
-               dc_input: bool = False) -> float:
-    """Convenience wrapper: efficiency of a PSU of ``level`` at ``load_fraction``. [-]"""
-    loads, effs = curve(level, input_kind)
-    eta = psu_efficiency(float(load_fraction), loads, effs)
-    return dc_input_efficiency(eta, DC_LOSS_REDUCTION) if dc_input else eta

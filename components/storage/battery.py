@@ -2,7 +2,8 @@
 
 State of a battery: stored energy ``E`` [J] (state of charge ``SOC = E / (Q_r SOH)``) and state
 of health ``SOH`` (capacity / rated capacity ``Q_r``).  The equations, with the parameter sets
-of ``components/data/storage.toml`` (each with its source):
+of ``components/data/storage.toml`` (each with its source; read into a :class:`Chemistry` by
+:func:`twin.component_data.battery_chemistry`):
 
 Standby (float) loss
     Lead-acid sits on a float charger whose current keeps the cells full; the power is
@@ -42,22 +43,11 @@ is lower than tabulated).  Units: SI (J, W, s) unless the name says otherwise.
 
 from __future__ import annotations
 
-import functools
 import math
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "storage.toml"
 KINDS = ("vrla", "lithium", "second_life")
 SECONDS_PER_YEAR = 365.0 * 86400.0
-
-
-@functools.cache
-def data() -> dict:
-    """The whole ``components/data/storage.toml`` table."""
-    with open(DATA_FILE, "rb") as fh:
-        return tomllib.load(fh)
 
 
 @dataclass(frozen=True)
@@ -86,19 +76,6 @@ class Chemistry:
     @property
     def round_trip(self) -> float:
         return self.charge_efficiency * self.discharge_efficiency
-
-
-def chemistry(kind: str, **overrides) -> Chemistry:
-    """Parameter set ``kind`` (one of :data:`KINDS`) with optional field overrides.
-
-    Raises ``ValueError`` naming the valid kinds for an unknown one.
-    """
-    rows = data()["battery"]
-    if kind not in rows:
-        raise ValueError(f"unknown battery kind {kind!r}; expected one of {sorted(rows)}")
-    row = {k: v for k, v in rows[kind].items() if k in Chemistry.__dataclass_fields__}
-    row.update({k: v for k, v in overrides.items() if v is not None})
-    return Chemistry(name=kind, **row)
 
 
 def float_loss_w(chem: Chemistry, rated_kwh: float, room_c: float) -> float:

@@ -29,7 +29,7 @@ def _plot(ctx: Context, name: str, draw) -> None:
 
 
 def _ups_curve(name: str) -> dict:
-    from twin.plant import data_table
+    from twin.component_data import data_table
     return data_table("ups_curves")[name]
 
 
@@ -88,6 +88,7 @@ def ups_ge_500kva_fit(case: Case, ctx: Context):
 @register("psu_80plus_minimums")
 def psu_80plus_minimums(case: Case, ctx: Context):
     from components.power import psu
+    from twin import component_data
 
     input_kind = case.inputs["input"]
     tol = float(case.tolerance["abs_pct"])
@@ -96,7 +97,7 @@ def psu_80plus_minimums(case: Case, ctx: Context):
     rows = []
     curves = {}
     for level in case.inputs["levels"]:
-        loads, effs = psu.curve(level, input_kind)
+        loads, effs = component_data.psu_curve(level, input_kind)
         curves[level] = (loads, effs)
         for x, e in zip(ref["load_fraction"], ref[level]):
             if np.isnan(e):
@@ -132,8 +133,8 @@ def psu_80plus_minimums(case: Case, ctx: Context):
 
 @register("psu_dc_input_wp127")
 def psu_dc_input_wp127(case: Case, ctx: Context):
-    from components.power import psu
     from components.power.psu import DC_LOSS_REDUCTION, dc_input_efficiency
+    from twin.component_data import data_table
 
     ref = case.reference
     eta_ac = float(case.inputs["ac_efficiency"])
@@ -141,9 +142,7 @@ def psu_dc_input_wp127(case: Case, ctx: Context):
     rows = [Row(f"efficiency gain of a {100 * eta_ac:.1f} % AC PSU with DC input", float(ref["gain_pct"]),
                 gain, "points", float(case.tolerance["abs_points"]))]
     # the data file carries the same reduction as the kernel constant
-    import tomllib
-    with open(psu.DATA_FILE, "rb") as fh:
-        data_r = tomllib.load(fh)["dc_input"]["loss_reduction"]
+    data_r = data_table("psu_80plus")["dc_input"]["loss_reduction"]
     rows.append(Row("loss reduction in psu_80plus.toml = kernel constant", float(ref["loss_reduction"]),
                     float(data_r), "-", 1e-12))
     rows.append(Row("loss reduction in the kernel", float(ref["loss_reduction"]), DC_LOSS_REDUCTION, "-", 1e-12))
@@ -153,7 +152,7 @@ def psu_dc_input_wp127(case: Case, ctx: Context):
 @register("transformer_scb13_efficiency")
 def transformer_scb13_efficiency(case: Case, ctx: Context):
     from components.power.losses import transformer_loss_w
-    from twin.plant import data_table
+    from twin.component_data import data_table
 
     tx = data_table("transformers")[case.inputs["transformer_model"]]
     pf = float(case.inputs["power_factor"])
@@ -216,7 +215,7 @@ def _chiller_cops(row: dict, rated_cop: float, points: list[tuple[float, float]]
 
 @register("chiller_iplv_ashrae_90_1")
 def chiller_iplv_ashrae_90_1(case: Case, ctx: Context):
-    from twin.plant import data_table
+    from twin.component_data import data_table
 
     inp, ref = case.inputs, case.reference
     row = data_table("chillers")[inp["curve_set"]]

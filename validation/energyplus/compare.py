@@ -103,7 +103,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """
     from components.cooling.cooling_tower import CP_WATER
     from components.cooling.pumps import G, RHO_WATER
-    from twin.plant import data_table
+    from twin.component_data import data_table
 
     sys.path.insert(0, str(HERE))
     import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
