@@ -12,14 +12,23 @@ runs the very same source as plain Python (used by a fast test subset and for tr
   function cannot allocate or return a new array; Numba refuses to compile one that tries.
 - :func:`jit_alloc` keeps NRT, for the few functions that allocate arrays (whole-array
   psychrometrics, the set-point optimiser's scratch copies).
+
+``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
+without it gets the default, reference-counted compilation: the same results, a little slower.
 """
 
 from numba import njit
 
+try:  # ``_nrt`` is a target option Numba has long had but does not document; use it if present
+    from numba.core.cpu import CPUTargetOptions
+    _NO_NRT = {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
+except ImportError:  # pragma: no cover - a Numba without it compiles with NRT, only slower
+    _NO_NRT = {}
+
 
 def jit(func):
     """Compile ``func`` in nopython mode with on-disk caching and no reference counting."""
-    return njit(cache=True, nogil=True, _nrt=False)(func)
+    return njit(cache=True, nogil=True, **_NO_NRT)(func)
 
 
 def jit_alloc(func):
