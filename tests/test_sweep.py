@@ -162,3 +162,32 @@ def test_split_tasks_covers_every_case_once_and_shrinks_at_the_end():
     assert sizes[0] == 100 and max(sizes) <= 100
     assert sizes[-1] <= 2 * MIN_TASK_CASES < 100
     assert all(len(np.unique(t // 100)) == 1 for t in tasks), "a task never spans two chunks"
+
+
+def _memory_design(tmp_path: Path, n_cops: int) -> Path:
+    cops = ", ".join(f"{4.0 + 0.1 * k:.1f}" for k in range(n_cops))
+    text = SWEEP.replace('sites = ["guangzhou", "hohhot"]', 'sites = ["guangzhou"]').replace(
+        "[5.0, 6.0]", f"[{cops}]").replace("batch_size = 3", "batch_size = 8")
+    path = tmp_path / f"memory_{n_cops}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sweep_memory_does_not_grow_with_the_number_of_cases(tmp_path):
+    # peak Python + NumPy memory (tracemalloc) of an in-process sweep of 18 cases and of 144 cases:
+    # results stream to the store batch by batch, so 8x the cases may not need more memory
+    import tracemalloc
+
+    small, large = _memory_design(tmp_path, 3), _memory_design(tmp_path, 24)
+    run_sweep(load_sweep(small), tmp_path / "warm.zarr", workers=0)  # weather and kernels cached
+    tracemalloc.start()
+    try:
+        report = run_sweep(load_sweep(small), tmp_path / "small.zarr", workers=0)
+        peak_small = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        report_large = run_sweep(load_sweep(large), tmp_path / "large.zarr", workers=0)
+        peak_large = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.computed == 18 and report_large.computed == 144
+    assert peak_large < 1.25 * peak_small + 2e6, (peak_small, peak_large)
