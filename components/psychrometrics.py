@@ -618,15 +618,6 @@ def pressure_from_altitude(altitude_m):
 
 
 @jit_alloc
-def saturation_vapor_pressure_array(temp_c):
-    """Element-wise :func:`saturation_vapor_pressure` [Pa] of a 1-D array [°C]."""
-    out = np.empty(temp_c.shape[0])
-    for i in range(temp_c.shape[0]):
-        out[i] = saturation_vapor_pressure(temp_c[i])
-    return out
-
-
-@jit_alloc
 def humidity_ratio_from_dew_point_array(temp_dew, pressure):
     """Element-wise :func:`humidity_ratio_from_dew_point` [kg/kg] of 1-D arrays [°C], [Pa]."""
     out = np.empty(temp_dew.shape[0])
@@ -668,13 +659,4 @@ def relative_humidity_array(temp_c, w, pressure):
     out = np.empty(temp_c.shape[0])
     for i in range(temp_c.shape[0]):
         out[i] = relative_humidity_from_humidity_ratio(temp_c[i], w[i], pressure[i])
-    return out
-
-
-@jit_alloc
-def enthalpy_array(temp_c, w):
-    """Element-wise :func:`enthalpy_moist_air` [J/kg dry air] of 1-D arrays [°C], [kg/kg]."""
-    out = np.empty(temp_c.shape[0])
-    for i in range(temp_c.shape[0]):
-        out[i] = enthalpy_moist_air(temp_c[i], w[i])
     return out

@@ -355,6 +355,8 @@ def _psychrometrics(temp_air: np.ndarray, temp_dew: np.ndarray, pressure: np.nda
     return {
         "humidity_ratio": w,
         "temp_wet_bulb": psy.wet_bulb_array(temp_air, w, pressure),
+        # dew point <= dry bulb is enforced (and counted) before this, so the clip removes
+        # rounding only (|RH - 1| ~ 1e-16)
         "relative_humidity": np.clip(psy.relative_humidity_array(temp_air, w, pressure), 0.0, 1.0),
     }
 
