@@ -125,3 +125,16 @@ def test_exclusive_measures_rejected(scenario_dict):
     with pytest.raises(InputError, match="mutually exclusive"):
         run_dict(scenario_dict)
 
+
+
+def test_a_measure_without_apply_cannot_be_built():
+    from twin.measures import Measure
+
+    class Incomplete(Measure):
+        name = "incomplete"
+        title = "no apply"
+        policy_measure = 10
+        slot = "incomplete"
+
+    with pytest.raises(TypeError, match="abstract method apply"):
+        Incomplete()

@@ -17,6 +17,7 @@ sets its parameters.  Register a new measure with the :func:`register` decorator
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -37,8 +38,9 @@ class Measure(BaseModel):
     policy_measure: ClassVar[int]  # number of the Guangdong plan measure (10 cooling, 11 power, 12 storage)
     slot: ClassVar[str]            # measures sharing a slot are mutually exclusive
 
-    def apply(self, scn: Scenario) -> Scenario:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def apply(self, scn: Scenario) -> Scenario:
+        """The scenario with this measure applied (every registered measure defines it)."""
 
     @staticmethod
     def updated(scn: Scenario, section: str, **changes) -> Scenario:
