@@ -16,7 +16,7 @@ from components.power.distribution import conductor_loss_w, resistivity, run_coe
 from components.power.hvdc import psu_input_w, psu_output_w
 from components.power.modular_ups import active_modules, system_efficiency
 from components.power.mv_ups import mv_unit_loss_w
-from twin.component_data import psu_curve, psu_level_efficiency
+from twin.component_data import psu_curve
 from twin.errors import InputError
 from twin.schema import validate_scenario
 from twin.schema_power import power_chain_data
@@ -139,7 +139,7 @@ def test_transformer_scb13_efficiency():
 def test_80plus_points(level, points):
     # figures.md 1.6 (P), 230 V internal redundant
     for x, e in points:
-        assert psu_level_efficiency(x, level) == pytest.approx(e, abs=1e-12)
+        assert psu.psu_efficiency(x, *psu_curve(level)) == pytest.approx(e, abs=1e-12)
 
 
 def test_dc_input_gain_wp127():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from components.power import psu
-from twin.component_data import psu_curve, psu_level_efficiency
+from twin.component_data import psu_curve
 
 
 @pytest.mark.parametrize("level", psu.LEVELS)
@@ -18,7 +18,7 @@ def test_curve_passes_through_certification_points(level, input_kind):
 def test_titanium_230v_redundant_values():
     # figures.md 1.6: 90 / 94 / 96 / 91 % at 10 / 20 / 50 / 100 %
     for x, e in ((0.1, 0.90), (0.2, 0.94), (0.5, 0.96), (1.0, 0.91)):
-        assert psu_level_efficiency(x, "titanium") == pytest.approx(e, abs=1e-12)
+        assert psu.psu_efficiency(x, *psu_curve("titanium")) == pytest.approx(e, abs=1e-12)
 
 
 def test_interpolation_is_linear_and_between_neighbours():

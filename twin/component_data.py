@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from components.power.psu import INPUTS, LEVELS, dc_input_efficiency, psu_efficiency, DC_LOSS_REDUCTION
+from components.power.psu import INPUTS, LEVELS
 from components.storage.battery import Chemistry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
@@ -58,14 +58,6 @@ def psu_curve(level: str, input_kind: str = "230v_redundant") -> tuple[np.ndarra
     loads = np.array([p[0] for p in pairs], dtype=float)
     effs = np.array([p[1] for p in pairs], dtype=float)
     return loads, effs
-
-
-def psu_level_efficiency(load_fraction: float, level: str, input_kind: str = "230v_redundant",
-                         dc_input: bool = False) -> float:
-    """Efficiency of a PSU of 80 PLUS ``level`` at ``load_fraction`` of its rating. [-]"""
-    loads, effs = psu_curve(level, input_kind)
-    eta = psu_efficiency(float(load_fraction), loads, effs)
-    return dc_input_efficiency(eta, DC_LOSS_REDUCTION) if dc_input else eta
 
 
 def battery_chemistry(kind: str, **overrides) -> Chemistry:
