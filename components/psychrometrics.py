@@ -13,7 +13,7 @@ Conventions (SI):
 * specific enthalpy in joules per kilogram of dry air [J/kg],
 * relative humidity as a fraction in [0, 1] (not percent).
 
-The ``*_array`` functions loop over 1-D ``float64`` arrays of equal length and return new arrays.
+:func:`moist_air_state` loops over 1-D ``float64`` arrays of equal length and returns a new array.
 
 References
 ----------
@@ -613,50 +613,57 @@ def pressure_from_altitude(altitude_m):
 
 
 # ---------------------------------------------------------------------------------------------
-# Array versions: 1-D float64 arrays of equal length in, a new float64 array out.
+# Array version: the whole moist-air state of a weather series in one pass.
 # ---------------------------------------------------------------------------------------------
 
-
-@jit_alloc
-def humidity_ratio_from_dew_point_array(temp_dew, pressure):
-    """Element-wise :func:`humidity_ratio_from_dew_point` [kg/kg] of 1-D arrays [°C], [Pa]."""
-    out = np.empty(temp_dew.shape[0])
-    for i in range(temp_dew.shape[0]):
-        out[i] = humidity_ratio_from_dew_point(temp_dew[i], pressure[i])
-    return out
+#: Rows of :func:`moist_air_state`'s result.
+STATE_HUMIDITY_RATIO, STATE_DEW_POINT, STATE_WET_BULB, STATE_RELATIVE_HUMIDITY = 0, 1, 2, 3
 
 
 @jit_alloc
-def humidity_ratio_from_rh_array(temp_c, rh, pressure):
-    """Element-wise :func:`humidity_ratio_from_rh` [kg/kg] of 1-D arrays [°C], [-], [Pa]."""
-    out = np.empty(temp_c.shape[0])
-    for i in range(temp_c.shape[0]):
-        out[i] = humidity_ratio_from_rh(temp_c[i], rh[i], pressure[i])
-    return out
+def moist_air_state(temp_c, humidity, pressure, humidity_is_dew_point):
+    """Humidity ratio, dew point, wet bulb and relative humidity of a series of air states.
 
+    Each state is given by its dry bulb, pressure and one humidity measure: the dew point
+    (``humidity_is_dew_point`` true, as in an EPW file) or the relative humidity (as from
+    outdoor meters).  The other quantities follow from :func:`humidity_ratio_from_dew_point` or
+    :func:`humidity_ratio_from_rh`, then :func:`dew_point_from_humidity_ratio`,
+    :func:`wet_bulb_from_humidity_ratio` and :func:`relative_humidity_from_humidity_ratio`.
 
-@jit_alloc
-def dew_point_array(w, pressure):
-    """Element-wise :func:`dew_point_from_humidity_ratio` [°C] of 1-D arrays [kg/kg], [Pa]."""
-    out = np.empty(w.shape[0])
-    for i in range(w.shape[0]):
-        out[i] = dew_point_from_humidity_ratio(w[i], pressure[i])
-    return out
+    Parameters
+    ----------
+    temp_c : 1-D float64 array
+        Dry-bulb temperature [°C].
+    humidity : 1-D float64 array
+        Dew point [°C] or relative humidity [-] (0-1), as ``humidity_is_dew_point`` says.
+    pressure : 1-D float64 array
+        Total (station) pressure [Pa].
+    humidity_is_dew_point : bool
+        Which humidity measure ``humidity`` holds.
 
+    Returns
+    -------
+    2-D float64 array, shape (4, n)
+        Rows ``STATE_HUMIDITY_RATIO`` [kg/kg], ``STATE_DEW_POINT`` [°C], ``STATE_WET_BULB``
+        [°C] and ``STATE_RELATIVE_HUMIDITY`` [-]; a given dew point or relative humidity is
+        copied through unchanged.
 
-@jit_alloc
-def wet_bulb_array(temp_c, w, pressure):
-    """Element-wise :func:`wet_bulb_from_humidity_ratio` [°C] of 1-D arrays [°C], [kg/kg], [Pa]."""
-    out = np.empty(temp_c.shape[0])
-    for i in range(temp_c.shape[0]):
-        out[i] = wet_bulb_from_humidity_ratio(temp_c[i], w[i], pressure[i])
-    return out
-
-
-@jit_alloc
-def relative_humidity_array(temp_c, w, pressure):
-    """Element-wise :func:`relative_humidity_from_humidity_ratio` [-] of 1-D arrays."""
-    out = np.empty(temp_c.shape[0])
-    for i in range(temp_c.shape[0]):
-        out[i] = relative_humidity_from_humidity_ratio(temp_c[i], w[i], pressure[i])
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 20-25 and 33-35 (see the scalar functions).
+    """
+    n = temp_c.shape[0]
+    out = np.empty((4, n))
+    for i in range(n):
+        t, p = temp_c[i], pressure[i]
+        if humidity_is_dew_point:
+            w = humidity_ratio_from_dew_point(humidity[i], p)
+            dew, rh = humidity[i], relative_humidity_from_humidity_ratio(t, w, p)
+        else:
+            w = humidity_ratio_from_rh(t, humidity[i], p)
+            dew, rh = dew_point_from_humidity_ratio(w, p), humidity[i]
+        out[STATE_HUMIDITY_RATIO, i] = w
+        out[STATE_DEW_POINT, i] = dew
+        out[STATE_WET_BULB, i] = wet_bulb_from_humidity_ratio(t, w, p)
+        out[STATE_RELATIVE_HUMIDITY, i] = rh
     return out

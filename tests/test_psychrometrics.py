@@ -154,18 +154,22 @@ def test_pressure_from_altitude():
     assert ps.pressure_from_altitude(1000.0) == pytest.approx(89875.0, abs=10.0)
 
 
-def test_array_versions_match_scalars():
+def test_moist_air_state_matches_scalars():
     rng = np.random.default_rng(1)
     t = rng.uniform(-20, 45, 200)
     rh = rng.uniform(0.05, 1.0, 200)
     p = rng.uniform(80000, 105000, 200)
-    w = ps.humidity_ratio_from_rh_array(t, rh, p)
-    dew = ps.dew_point_array(w, p)
-    wb = ps.wet_bulb_array(t, w, p)
+    from_rh = ps.moist_air_state(t, rh, p, False)
+    w, dew, wb = (from_rh[k] for k in (ps.STATE_HUMIDITY_RATIO, ps.STATE_DEW_POINT, ps.STATE_WET_BULB))
     for i in range(t.size):
         assert w[i] == ps.humidity_ratio_from_rh(t[i], rh[i], p[i])
         assert dew[i] == ps.dew_point_from_humidity_ratio(w[i], p[i])
         assert wb[i] == ps.wet_bulb_from_humidity_ratio(t[i], w[i], p[i])
-    np.testing.assert_allclose(ps.humidity_ratio_from_dew_point_array(dew, p), w, rtol=1e-6)
-    np.testing.assert_allclose(ps.relative_humidity_array(t, w, p), rh, rtol=1e-9)
+    np.testing.assert_array_equal(from_rh[ps.STATE_RELATIVE_HUMIDITY], rh)
+    # the round trip through the dew point returns the same state
+    from_dew = ps.moist_air_state(t, dew, p, True)
+    np.testing.assert_array_equal(from_dew[ps.STATE_DEW_POINT], dew)
+    np.testing.assert_allclose(from_dew[ps.STATE_HUMIDITY_RATIO], w, rtol=1e-9)
+    np.testing.assert_allclose(from_dew[ps.STATE_RELATIVE_HUMIDITY], rh, rtol=1e-9)
+    np.testing.assert_allclose(from_dew[ps.STATE_WET_BULB], wb, atol=1e-6)
     assert np.all(dew <= wb + 1e-9) and np.all(wb <= t + 1e-9)

@@ -642,17 +642,16 @@ def measured_weather(weather: Weather, meters: SteppedMeters) -> tuple[Weather, 
         return weather, 0
     p = np.ascontiguousarray(weather.pressure, dtype=float)
     temp_air = np.where(use, t, weather.temp_air)
+    # the meter bounds already keep RH within 0-100 % (meter_columns.toml); a reading below 0.1 %
+    # is taken as 0.1 % because bone-dry air has no dew point (log of zero vapour pressure)
     rh = np.clip(np.where(use, rh, weather.relative_humidity), 1e-3, 1.0)
-    w = np.where(use, psy.humidity_ratio_from_rh_array(np.ascontiguousarray(temp_air),
-                                                       np.ascontiguousarray(rh), p),
-                 weather.humidity_ratio)
+    state = psy.moist_air_state(np.ascontiguousarray(temp_air), np.ascontiguousarray(rh), p, False)
     arrays = {
         "temp_air": temp_air,
         "relative_humidity": rh,
-        "humidity_ratio": w,
-        "temp_dew": np.where(use, psy.dew_point_array(w, p), weather.temp_dew),
-        "temp_wet_bulb": np.where(use, psy.wet_bulb_array(np.ascontiguousarray(temp_air), w, p),
-                                  weather.temp_wet_bulb),
+        "humidity_ratio": np.where(use, state[psy.STATE_HUMIDITY_RATIO], weather.humidity_ratio),
+        "temp_dew": np.where(use, state[psy.STATE_DEW_POINT], weather.temp_dew),
+        "temp_wet_bulb": np.where(use, state[psy.STATE_WET_BULB], weather.temp_wet_bulb),
     }
     for a in arrays.values():
         a.setflags(write=False)

@@ -348,16 +348,15 @@ def _process_hourly(path: Path, cols: dict, meta: dict, where: dict) -> dict:
 
 def _psychrometrics(temp_air: np.ndarray, temp_dew: np.ndarray, pressure: np.ndarray) -> dict:
     """Humidity ratio, wet bulb and relative humidity from dry bulb, dew point and pressure."""
-    temp_air = np.ascontiguousarray(temp_air, dtype=float)
-    temp_dew = np.ascontiguousarray(temp_dew, dtype=float)
-    pressure = np.ascontiguousarray(pressure, dtype=float)
-    w = psy.humidity_ratio_from_dew_point_array(temp_dew, pressure)
+    state = psy.moist_air_state(np.ascontiguousarray(temp_air, dtype=float),
+                                np.ascontiguousarray(temp_dew, dtype=float),
+                                np.ascontiguousarray(pressure, dtype=float), True)
     return {
-        "humidity_ratio": w,
-        "temp_wet_bulb": psy.wet_bulb_array(temp_air, w, pressure),
+        "humidity_ratio": state[psy.STATE_HUMIDITY_RATIO],
+        "temp_wet_bulb": state[psy.STATE_WET_BULB],
         # dew point <= dry bulb is enforced (and counted) before this, so the clip removes
         # rounding only (|RH - 1| ~ 1e-16)
-        "relative_humidity": np.clip(psy.relative_humidity_array(temp_air, w, pressure), 0.0, 1.0),
+        "relative_humidity": np.clip(state[psy.STATE_RELATIVE_HUMIDITY], 0.0, 1.0),
     }
 
 
