@@ -16,6 +16,17 @@ SCENARIOS = ROOT / "scenarios"
 LEGACY = SCENARIOS / "guangzhou_legacy.toml"
 
 
+@pytest.fixture(scope="module")
+def private_weather_cache(tmp_path_factory):
+    """A module's tests use their own weather disk cache, never the user's."""
+    from twin import weather as wx
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DCTWIN_CACHE_DIR", str(tmp_path_factory.mktemp("dctwin-cache")))
+        wx.clear_memory_cache()
+        yield
+    wx.clear_memory_cache()
+
+
 @pytest.fixture(scope="session")
 def legacy_dict() -> dict:
     with open(LEGACY, "rb") as fh:

@@ -4,22 +4,13 @@ import json
 
 import pytest
 
-from twin import weather as wx
 from twin.bundled import resolve_scenario
 from twin.cli import main as cli_main
 from twin.errors import InputError
 from twin.roadmap import grid_factor_scale, renewable_share_of_year, run_roadmap, year_utilisation
 from twin.schema import load_scenario
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory):
-    """Each test run uses its own weather disk cache, never the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DCTWIN_CACHE_DIR", str(tmp_path_factory.mktemp("dctwin-cache")))
-        wx.clear_memory_cache()
-        yield
-    wx.clear_memory_cache()
+pytestmark = pytest.mark.usefixtures("private_weather_cache")
 
 
 def test_year_rules():

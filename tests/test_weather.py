@@ -21,14 +21,7 @@ ARRAYS = ("temp_air", "temp_dew", "relative_humidity", "pressure", "humidity_rat
           "temp_wet_bulb", "ghi", "dni", "dhi", "wind_speed")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory):
-    """Each test run uses its own disk cache, never the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DCTWIN_CACHE_DIR", str(tmp_path_factory.mktemp("dctwin-cache")))
-        wx.clear_memory_cache()
-        yield
-    wx.clear_memory_cache()
+pytestmark = pytest.mark.usefixtures("private_weather_cache")
 
 
 def _epw_rows(path):
