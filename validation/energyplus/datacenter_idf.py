@@ -274,6 +274,46 @@ def _branch(name, kind, comp, inlet, outlet):
     return _obj("Branch", name, "", kind, comp, inlet, outlet)
 
 
+def _loop_side(side, equipment, pump=None):
+    """Branches, connectors and pipes of one side of a plant or condenser loop.
+
+    ``side`` names it ("CHW Supply", "CW Demand", ...).  Topology, as in EnergyPlus's example
+    files: inlet branch (the pump ``pump`` on a supply side, else a pipe) -> splitter ->
+    ``equipment`` branch in parallel with a bypass pipe -> mixer -> outlet pipe.  ``equipment``
+    is (branch name, object type, object name, inlet node, outlet node); ``pump`` is the loop's
+    ``PARAMS`` table (``pump_*`` keys), and the pump object follows the branches.
+    """
+    inlet, bypass, outlet = (f"{side} {b} Branch" for b in ("Inlet", "Bypass", "Outlet"))
+    pipes = {  # name, inlet node, outlet node
+        "inlet": (f"{side} Inlet Pipe", f"{side} Inlet Node", f"{side} Inlet Pipe Outlet Node"),
+        "bypass": (f"{side} Bypass", f"{side} Bypass Inlet Node", f"{side} Bypass Outlet Node"),
+        "outlet": (f"{side} Outlet Pipe", f"{side} Outlet Pipe Inlet Node", f"{side} Outlet Node"),
+    }
+    pump_objects = []
+    if pump:
+        loop = side.split()[0]
+        nodes = (f"{side} Inlet Node", f"{loop} Pump Outlet Node")
+        first = _branch(inlet, "Pump:ConstantSpeed", f"{loop} Pump", *nodes)
+        pump_objects.append(_obj("Pump:ConstantSpeed", f"{loop} Pump", *nodes, *(float(pump[f"pump_{k}"]) for k in (
+            "flow_m3s", "head_pa", "power_w", "motor_efficiency", "motor_loss_to_fluid")), "Continuous"))
+        del pipes["inlet"]
+    else:
+        first = _branch(inlet, "Pipe:Adiabatic", *pipes["inlet"])
+    return [
+        _obj("BranchList", f"{side} Branches", inlet, equipment[0], bypass, outlet),
+        _obj("ConnectorList", f"{side} Connectors", "Connector:Splitter", f"{side} Splitter",
+             "Connector:Mixer", f"{side} Mixer"),
+        _obj("Connector:Splitter", f"{side} Splitter", inlet, equipment[0], bypass),
+        _obj("Connector:Mixer", f"{side} Mixer", outlet, equipment[0], bypass),
+        first,
+        _branch(*equipment),
+        _branch(bypass, "Pipe:Adiabatic", *pipes["bypass"]),
+        _branch(outlet, "Pipe:Adiabatic", *pipes["outlet"]),
+        *(_pipe(*nodes) for nodes in pipes.values()),
+        *pump_objects,
+    ]
+
+
 OUTPUT_VARIABLES = [
     ("Environment", "Site Outdoor Air Drybulb Temperature"),
     ("Environment", "Site Outdoor Air Wetbulb Temperature"),
@@ -467,46 +507,10 @@ def build_idf(p=PARAMS, site=None):
                   "CHW Cooling Load Scheme", "AlwaysOn"))
     o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", 0.0, 1.0e9, "CHW Equipment"))
     o.append(_obj("PlantEquipmentList", "CHW Equipment", "Chiller:Electric:EIR", "Chiller 1"))
-    o.append(_obj("BranchList", "CHW Supply Branches", "CHW Supply Inlet Branch", "CHW Chiller Branch",
-                  "CHW Supply Bypass Branch", "CHW Supply Outlet Branch"))
-    o.append(_obj("ConnectorList", "CHW Supply Connectors", "Connector:Splitter", "CHW Supply Splitter",
-                  "Connector:Mixer", "CHW Supply Mixer"))
-    o.append(_obj("Connector:Splitter", "CHW Supply Splitter", "CHW Supply Inlet Branch", "CHW Chiller Branch",
-                  "CHW Supply Bypass Branch"))
-    o.append(_obj("Connector:Mixer", "CHW Supply Mixer", "CHW Supply Outlet Branch", "CHW Chiller Branch",
-                  "CHW Supply Bypass Branch"))
-    o.append(_branch("CHW Supply Inlet Branch", "Pump:ConstantSpeed", "CHW Pump", "CHW Supply Inlet Node",
-                     "CHW Pump Outlet Node"))
-    o.append(_branch("CHW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CHW Inlet Node",
-                     "Chiller 1 CHW Outlet Node"))
-    o.append(_branch("CHW Supply Bypass Branch", "Pipe:Adiabatic", "CHW Supply Bypass", "CHW Supply Bypass Inlet Node",
-                     "CHW Supply Bypass Outlet Node"))
-    o.append(_branch("CHW Supply Outlet Branch", "Pipe:Adiabatic", "CHW Supply Outlet Pipe", "CHW Supply Outlet Pipe Inlet Node",
-                     "CHW Supply Outlet Node"))
-    o.append(_pipe("CHW Supply Bypass", "CHW Supply Bypass Inlet Node", "CHW Supply Bypass Outlet Node"))
-    o.append(_pipe("CHW Supply Outlet Pipe", "CHW Supply Outlet Pipe Inlet Node", "CHW Supply Outlet Node"))
-    o.append(_obj("Pump:ConstantSpeed", "CHW Pump", "CHW Supply Inlet Node", "CHW Pump Outlet Node",
-                  float(chw["pump_flow_m3s"]), float(chw["pump_head_pa"]), float(chw["pump_power_w"]),
-                  float(chw["pump_motor_efficiency"]), float(chw["pump_motor_loss_to_fluid"]), "Continuous"))
-    o.append(_obj("BranchList", "CHW Demand Branches", "CHW Demand Inlet Branch", "CHW Coil Branch",
-                  "CHW Demand Bypass Branch", "CHW Demand Outlet Branch"))
-    o.append(_obj("ConnectorList", "CHW Demand Connectors", "Connector:Splitter", "CHW Demand Splitter",
-                  "Connector:Mixer", "CHW Demand Mixer"))
-    o.append(_obj("Connector:Splitter", "CHW Demand Splitter", "CHW Demand Inlet Branch", "CHW Coil Branch",
-                  "CHW Demand Bypass Branch"))
-    o.append(_obj("Connector:Mixer", "CHW Demand Mixer", "CHW Demand Outlet Branch", "CHW Coil Branch",
-                  "CHW Demand Bypass Branch"))
-    o.append(_branch("CHW Demand Inlet Branch", "Pipe:Adiabatic", "CHW Demand Inlet Pipe", "CHW Demand Inlet Node",
-                     "CHW Demand Inlet Pipe Outlet Node"))
-    o.append(_branch("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil", "CRAH Coil Water Inlet Node",
-                     "CRAH Coil Water Outlet Node"))
-    o.append(_branch("CHW Demand Bypass Branch", "Pipe:Adiabatic", "CHW Demand Bypass", "CHW Demand Bypass Inlet Node",
-                     "CHW Demand Bypass Outlet Node"))
-    o.append(_branch("CHW Demand Outlet Branch", "Pipe:Adiabatic", "CHW Demand Outlet Pipe",
-                     "CHW Demand Outlet Pipe Inlet Node", "CHW Demand Outlet Node"))
-    o.append(_pipe("CHW Demand Inlet Pipe", "CHW Demand Inlet Node", "CHW Demand Inlet Pipe Outlet Node"))
-    o.append(_pipe("CHW Demand Bypass", "CHW Demand Bypass Inlet Node", "CHW Demand Bypass Outlet Node"))
-    o.append(_pipe("CHW Demand Outlet Pipe", "CHW Demand Outlet Pipe Inlet Node", "CHW Demand Outlet Node"))
+    o += _loop_side("CHW Supply", ("CHW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
+                                  "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node"), pump=chw)
+    o += _loop_side("CHW Demand", ("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil",
+                                  "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node"))
 
     # -- chiller -------------------------------------------------------------------------------
     for key in ("capft", "eirft"):
@@ -546,27 +550,8 @@ def build_idf(p=PARAMS, site=None):
                   "CW Cooling Load Scheme", "AlwaysOn"))
     o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CW Cooling Load Scheme", 0.0, 1.0e9, "CW Equipment"))
     o.append(_obj("CondenserEquipmentList", "CW Equipment", "CoolingTower:SingleSpeed", "Tower 1"))
-    o.append(_obj("BranchList", "CW Supply Branches", "CW Supply Inlet Branch", "CW Tower Branch",
-                  "CW Supply Bypass Branch", "CW Supply Outlet Branch"))
-    o.append(_obj("ConnectorList", "CW Supply Connectors", "Connector:Splitter", "CW Supply Splitter",
-                  "Connector:Mixer", "CW Supply Mixer"))
-    o.append(_obj("Connector:Splitter", "CW Supply Splitter", "CW Supply Inlet Branch", "CW Tower Branch",
-                  "CW Supply Bypass Branch"))
-    o.append(_obj("Connector:Mixer", "CW Supply Mixer", "CW Supply Outlet Branch", "CW Tower Branch",
-                  "CW Supply Bypass Branch"))
-    o.append(_branch("CW Supply Inlet Branch", "Pump:ConstantSpeed", "CW Pump", "CW Supply Inlet Node",
-                     "CW Pump Outlet Node"))
-    o.append(_branch("CW Tower Branch", "CoolingTower:SingleSpeed", "Tower 1", "Tower 1 Inlet Node",
-                     "Tower 1 Outlet Node"))
-    o.append(_branch("CW Supply Bypass Branch", "Pipe:Adiabatic", "CW Supply Bypass", "CW Supply Bypass Inlet Node",
-                     "CW Supply Bypass Outlet Node"))
-    o.append(_branch("CW Supply Outlet Branch", "Pipe:Adiabatic", "CW Supply Outlet Pipe", "CW Supply Outlet Pipe Inlet Node",
-                     "CW Supply Outlet Node"))
-    o.append(_pipe("CW Supply Bypass", "CW Supply Bypass Inlet Node", "CW Supply Bypass Outlet Node"))
-    o.append(_pipe("CW Supply Outlet Pipe", "CW Supply Outlet Pipe Inlet Node", "CW Supply Outlet Node"))
-    o.append(_obj("Pump:ConstantSpeed", "CW Pump", "CW Supply Inlet Node", "CW Pump Outlet Node",
-                  float(cw["pump_flow_m3s"]), float(cw["pump_head_pa"]), float(cw["pump_power_w"]),
-                  float(cw["pump_motor_efficiency"]), float(cw["pump_motor_loss_to_fluid"]), "Continuous"))
+    o += _loop_side("CW Supply", ("CW Tower Branch", "CoolingTower:SingleSpeed", "Tower 1",
+                                 "Tower 1 Inlet Node", "Tower 1 Outlet Node"), pump=cw)
     o.append(_obj("CoolingTower:SingleSpeed",
                   ("Tower 1", "Name"), "Tower 1 Inlet Node", "Tower 1 Outlet Node",
                   (float(tw["design_water_flow_m3s"]), "Design Water Flow Rate"),
@@ -588,25 +573,8 @@ def build_idf(p=PARAMS, site=None):
                   "ConcentrationRatio", "", "", "", "", (tw["capacity_control"], "Capacity Control"),
                   (tw["number_of_cells"], "Number of Cells"), "MaximalCell", "", "", (1.0, "Sizing Factor"),
                   ("Tower", "End-Use Subcategory")))
-    o.append(_obj("BranchList", "CW Demand Branches", "CW Demand Inlet Branch", "CW Chiller Branch",
-                  "CW Demand Bypass Branch", "CW Demand Outlet Branch"))
-    o.append(_obj("ConnectorList", "CW Demand Connectors", "Connector:Splitter", "CW Demand Splitter",
-                  "Connector:Mixer", "CW Demand Mixer"))
-    o.append(_obj("Connector:Splitter", "CW Demand Splitter", "CW Demand Inlet Branch", "CW Chiller Branch",
-                  "CW Demand Bypass Branch"))
-    o.append(_obj("Connector:Mixer", "CW Demand Mixer", "CW Demand Outlet Branch", "CW Chiller Branch",
-                  "CW Demand Bypass Branch"))
-    o.append(_branch("CW Demand Inlet Branch", "Pipe:Adiabatic", "CW Demand Inlet Pipe", "CW Demand Inlet Node",
-                     "CW Demand Inlet Pipe Outlet Node"))
-    o.append(_branch("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CW Inlet Node",
-                     "Chiller 1 CW Outlet Node"))
-    o.append(_branch("CW Demand Bypass Branch", "Pipe:Adiabatic", "CW Demand Bypass", "CW Demand Bypass Inlet Node",
-                     "CW Demand Bypass Outlet Node"))
-    o.append(_branch("CW Demand Outlet Branch", "Pipe:Adiabatic", "CW Demand Outlet Pipe", "CW Demand Outlet Pipe Inlet Node",
-                     "CW Demand Outlet Node"))
-    o.append(_pipe("CW Demand Inlet Pipe", "CW Demand Inlet Node", "CW Demand Inlet Pipe Outlet Node"))
-    o.append(_pipe("CW Demand Bypass", "CW Demand Bypass Inlet Node", "CW Demand Bypass Outlet Node"))
-    o.append(_pipe("CW Demand Outlet Pipe", "CW Demand Outlet Pipe Inlet Node", "CW Demand Outlet Node"))
+    o += _loop_side("CW Demand", ("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
+                                 "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node"))
 
     # -- outputs -------------------------------------------------------------------------------
     for key, var in OUTPUT_VARIABLES:
