@@ -49,7 +49,6 @@ def warm(n: int = 30) -> dict:
     for _ in range(n):
         t0 = time.perf_counter()
         plant = prepare(scn)
-        t1 = time.perf_counter()
         result = run_plant(plant)
         build_summary(result)
         t2 = time.perf_counter()

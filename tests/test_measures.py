@@ -2,7 +2,6 @@
 
 import copy
 
-import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict

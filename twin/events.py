@@ -798,7 +798,7 @@ def redundancy_label(installed: int, needed: int) -> str:
 
 def redundancy(result, setup: PowerSetup) -> dict:
     """Installed units against the units the year's peak load needs, per equipment type."""
-    plant, scn = result.plant, result.plant.scenario
+    scn = result.plant.scenario
     out = {}
     cap = scn.plant.chiller_capacity_kw * 1e3
     peak_coil = float(result["q_coil"].max())

@@ -17,8 +17,6 @@ summary gives their distribution (mean, percentiles, maximum, probability of any
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 import time as _time
 from pathlib import Path
@@ -132,17 +130,16 @@ def print_montecarlo(res: dict, file=None) -> None:
 
 def main_montecarlo(args, path: Path) -> int:
     """``dctwin run SCENARIO --years N [--seed S] [--out DIR] [--json]``."""
-    from twin.results import atomic_write
+    from twin.results import print_json, write_json
     from twin.schema import load_scenario
 
     scn = load_scenario(path)
     seed = scn.scenario.seed if args.seed is None else args.seed
     res = run_years(scn, args.years, seed, file=str(path), base_dir=path.parent)
-    text = json.dumps(res, indent=2, ensure_ascii=False, default=lambda x: None if isinstance(x, float) and not math.isfinite(x) else x)
     if args.out is not None:
-        atomic_write(args.out / "montecarlo.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_json(res, args.out / "montecarlo.json")
     if args.json:
-        sys.stdout.write(text + "\n")
+        print_json(res)
     else:
         print_montecarlo(res)
         if args.out is not None:

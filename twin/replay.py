@@ -21,7 +21,7 @@ from twin.calibration_schema import apply_calibration
 from twin.meters import SteppedMeters, channel_specs, load_meters, measured_weather, resolve_meters
 from twin.metrics import guideline14 as g14
 from twin.plant import PlantArrays, assemble
-from twin.results import Result, atomic_write
+from twin.results import Result, atomic_write, print_json, write_json
 
 
 @dataclass
@@ -145,21 +145,6 @@ def write_plot(result: Result, replay: Replay, path: Path, title: str = "") -> N
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
 
 
-def json_safe(x):
-    """A copy of nested dicts/lists with NaN and infinities as None and numpy scalars as Python."""
-    if isinstance(x, dict):
-        return {k: json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [json_safe(v) for v in x]
-    if isinstance(x, (np.floating, float)):
-        return float(x) if np.isfinite(x) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
-
-
 def _fmt(x, spec=".1f") -> str:
     return "-" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:{spec}}"
 
@@ -273,9 +258,6 @@ def run_with_meters(path: Path, meters: Path, *, tz: str | None = None):
 
 def main_replay(args, path: Path) -> int:
     """``dctwin run SCENARIO --meters FILE``: the run summary plus the meter comparison."""
-    import json
-    import sys
-
     from twin.report.terminal import print_run_summary
     from twin.summary import build_summary
 
@@ -288,11 +270,9 @@ def main_replay(args, path: Path) -> int:
         write_netcdf(result, replay, args.out / "results.nc", attrs=policy_attrs(summary))
         write_plot(result, replay, args.out / "meters.png",
                    title=f"{result.plant.scenario.scenario.name}: daily means, measured vs simulated")
-        text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False)
-        atomic_write(args.out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_json(summary, args.out / "summary.json")
     if args.json:
-        json.dump(json_safe(summary), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(summary)
         return 0
     print_run_summary(summary)
     print_meter_report(summary["meters"]["data"])

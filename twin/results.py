@@ -7,7 +7,9 @@ kg/s).  :class:`Result` keeps that array and builds an :class:`xarray.Dataset` o
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +153,37 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def json_safe(x):
+    """A copy of nested dicts/lists with NaN and infinities as None and numpy scalars as Python."""
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
+
+
+def json_text(obj) -> str:
+    """``obj`` as indented JSON (UTF-8 text kept), through :func:`json_safe`: strict JSON, NaN as null."""
+    return json.dumps(json_safe(obj), indent=2, ensure_ascii=False)
+
+
+def write_json(obj, path: Path) -> None:
+    """Write ``obj`` as :func:`json_text` to ``path``, atomically."""
+    text = json_text(obj)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def print_json(obj) -> None:
+    """Print ``obj`` as :func:`json_text` on standard output (for ``--json``)."""
+    sys.stdout.write(json_text(obj) + "\n")
 
 
 def write_netcdf(result: Result, path: Path, attrs: dict | None = None) -> None:

@@ -18,7 +18,6 @@ calendar year in the tables is a label, ``roadmap.start_year + k``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -144,13 +143,12 @@ def plot_roadmap(rows: list[dict], path: Path, *, title: str = "", pue_limit: fl
 
 def write_roadmap(rows: list[dict], out: Path, *, title: str = "", pue_limit: float | None = None) -> list[Path]:
     """Write ``roadmap.csv``, ``roadmap.json`` (rows with units) and ``roadmap.png`` into ``out``."""
-    from twin.results import atomic_write
+    from twin.results import atomic_write, write_json
 
     out = Path(out)
     header = ",".join(f"{c} [{u}]" if u != "-" else c for c, u in COLUMNS.items())
     lines = [header] + [",".join(str(r[c]) for c in COLUMNS) for r in rows]
     atomic_write(out / "roadmap.csv", lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
-    text = json.dumps({"units": COLUMNS, "rows": rows}, indent=2, ensure_ascii=False)
-    atomic_write(out / "roadmap.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_json({"units": COLUMNS, "rows": rows}, out / "roadmap.json")
     plot_roadmap(rows, out / "roadmap.png", title=title, pue_limit=pue_limit)
     return [out / "roadmap.csv", out / "roadmap.json", out / "roadmap.png"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
@@ -76,7 +74,7 @@ def main(args) -> int:
     from rich.console import Console
 
     from twin.calibrate import calibrate, write_calibrated
-    from twin.replay import json_safe
+    from twin.results import print_json
     from twin.schema import read_toml
 
     from twin.meters import resolve_meters
@@ -107,16 +105,14 @@ def main(args) -> int:
     }
     if args.report is not None:
         from twin.replay import write_netcdf, write_plot
-        from twin.results import atomic_write
+        from twin.results import write_json
 
         write_netcdf(fit.result_after, fit.replay, args.report / "results.nc")
         write_plot(fit.result_after, fit.replay, args.report / "meters.png",
                    title="Calibrated twin vs meters: daily means")
-        text = json.dumps(json_safe(outcome), indent=2, ensure_ascii=False)
-        atomic_write(args.report / "calibration.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_json(outcome, args.report / "calibration.json")
     if args.json:
-        json.dump(json_safe(outcome), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(outcome)
         return 0
     print_outcome(outcome)
     return 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import tomllib
 from pathlib import Path
 
@@ -48,6 +46,7 @@ def main(args) -> int:
 
     from twin.bundled import resolve_scenario
     from twin.errors import InputError
+    from twin.results import print_json
     from twin.schema import load_scenario
     from twin.study.catalog import LOAD_LEVELS, evaluate_measure, write_outputs
     from twin.study.progress import progress_bar
@@ -70,8 +69,7 @@ def main(args) -> int:
                                sites=sites, loads=loads, progress=adv)
     files = write_outputs(res, out)
     if args.json:
-        json.dump(res.rows, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(res.rows)
         return 0
     console = Console()
     if not console.is_terminal:

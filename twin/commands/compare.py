@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 DEFAULT_STUDY = "guangzhou_retrofit_study.toml"
@@ -27,6 +25,7 @@ def main(args) -> int:
     from rich.console import Console
 
     from twin.bundled import resolve_scenario
+    from twin.results import print_json
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
     from twin.study.progress import progress_bar
@@ -43,8 +42,7 @@ def main(args) -> int:
         from twin.report.html import write_report
         write_report(comp, out / "report.html")
     if args.json:
-        json.dump(ranked_json(comp), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(ranked_json(comp))
     else:
         from twin.study.table import print_ranked_table
         print_ranked_table(comp)

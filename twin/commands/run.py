@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
@@ -32,7 +30,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
-    from twin.results import atomic_write, write_netcdf
+    from twin.results import print_json, write_json, write_netcdf
     from twin.replay import main_replay
     from twin.simulate import run_file
     from twin.summary import build_summary
@@ -52,11 +50,9 @@ def main(args) -> int:
     summary = build_summary(result, scenario_file=str(path))
     if args.out is not None:
         write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
-        text = json.dumps(summary, indent=2, ensure_ascii=False)
-        atomic_write(args.out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_json(summary, args.out / "summary.json")
     if args.json:
-        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(summary)
     else:
         print_run_summary(summary)
         if "calibration" in summary:

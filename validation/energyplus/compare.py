@@ -37,7 +37,6 @@ import gzip
 import json
 import math
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
