@@ -98,3 +98,19 @@ def test_unknown_file(capsys):
 def test_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "twin.cli", "sites"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "shaoguan" in proc.stdout
+
+
+def test_json_output_is_strict(tmp_path, capsys):
+    """NaN and infinities become null and numpy scalars plain numbers, on stdout and on disk."""
+    import numpy as np
+
+    from twin.results import print_json, write_json
+    obj = {"pue": np.float64(1.5), "n": np.int64(3), "ok": np.bool_(True), "missing": float("nan"),
+           "rows": [{"x": float("inf")}], "name": "韶关"}
+    expected = {"pue": 1.5, "n": 3, "ok": True, "missing": None, "rows": [{"x": None}], "name": "韶关"}
+    print_json(obj)
+    strict = {"parse_constant": lambda c: pytest.fail(f"non-standard JSON constant {c}")}
+    assert json.loads(capsys.readouterr().out, **strict) == expected
+    write_json(obj, tmp_path / "out.json")
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"), **strict) == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary file left
