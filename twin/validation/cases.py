@@ -75,6 +75,11 @@ def ups_wp113_fig8_legacy(case: Case, ctx: Context):
     return _ups_rows(case, ctx, "WP113 Fig. 8 (figures.md 1.1, S) with read-off band")
 
 
+@register("ups_wp113_fig8_fit")
+def ups_wp113_fig8_fit(case: Case, ctx: Context):
+    return _ups_rows(case, ctx, "WP113 Fig. 8 (figures.md 1.1, S) with read-off band")
+
+
 @register("ups_delta_conversion")
 def ups_delta_conversion(case: Case, ctx: Context):
     return _ups_rows(case, ctx, "WP108 fit values (figures.md 1.2, C)")
