@@ -87,7 +87,7 @@ def test_degradation_cost():
 
 def test_flywheel_ride_through_and_standby():
     # figures.md 3 (P): ~15 s at full UPS load; standby ~0.5-2 % of rating (M)
-    d = storage_data()["flywheel"]
+    d = storage_data("flywheel")
     e = fw.usable_energy_j(1e6, d["ride_through_s"], d["discharge_efficiency"])
     assert fw.ride_through_s(e, 1e6, d["discharge_efficiency"]) == pytest.approx(15.0)
     assert fw.ride_through_s(e, 0.5e6, d["discharge_efficiency"]) == pytest.approx(30.0)
@@ -97,7 +97,7 @@ def test_flywheel_ride_through_and_standby():
 
 def test_diesel_start_and_fuel():
     # NFPA 110 Type 10 (S): carry load within 10 s; ~0.26 L/kWh at full load (M)
-    d = storage_data()["diesel"]
+    d = storage_data("diesel")
     assert d["start_delay_s"] == 10.0
     full = bk.diesel_fuel_l_per_h(2e6, 2e6, d["fuel_intercept_l_per_kwh_rated"], d["fuel_slope_l_per_kwh"]) / 2000.0
     half = bk.diesel_fuel_l_per_h(1e6, 2e6, d["fuel_intercept_l_per_kwh_rated"], d["fuel_slope_l_per_kwh"]) / 1000.0
@@ -107,7 +107,7 @@ def test_diesel_start_and_fuel():
 def test_fuel_cell_hydrogen():
     # m = P / (eta LHV), LHV 33.33 kWh/kg; 1 MW at 50 % LHV -> 60 kg/h
     assert bk.h2_kg_per_h(1e6, 0.5) == pytest.approx(60.0, rel=1e-3)
-    assert 0.45 <= storage_data()["fuel_cell"]["efficiency_lhv"] <= 0.55
+    assert 0.45 <= storage_data("fuel_cell")["efficiency_lhv"] <= 0.55
 
 
 # ---------------------------------------------------------------------------------------------

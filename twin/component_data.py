@@ -28,9 +28,15 @@ def _parsed(name: str) -> dict:
         return tomllib.load(fh)
 
 
-def data_table(name: str) -> dict:
-    """The TOML table ``components/data/<name>.toml`` (a fresh copy the caller may change)."""
-    return copy.deepcopy(_parsed(name))
+def data_table(name: str, *keys: str) -> dict:
+    """The TOML table ``components/data/<name>.toml``, or its sub-table at ``keys``.
+
+    A fresh copy the caller may change; asking for the sub-table it needs copies only that.
+    """
+    table = _parsed(name)
+    for k in keys:
+        table = table[k]
+    return copy.deepcopy(table)
 
 
 def psu_curve(level: str, input_kind: str = "230v_redundant") -> tuple[np.ndarray, np.ndarray]:

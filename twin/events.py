@@ -117,7 +117,7 @@ def pv_power_w(plant) -> np.ndarray:
     if scn.pv.capacity_kwp <= 0.0:
         return np.zeros(plant.n_steps)
     w = plant.weather
-    d = storage_data()["pv"]
+    d = storage_data("pv")
     key = (w.source_file, w.timestep_s, int(plant.time[0].year), scn.pv.capacity_kwp, scn.pv.tilt_deg,
            scn.pv.azimuth_deg, scn.pv.dc_ac_ratio or d["dc_ac_ratio"])
     return _pv_cached(key, plant)
@@ -131,7 +131,7 @@ def _pv_cached(key, plant) -> np.ndarray:
         from components.storage.pv import pv_ac_power_w
 
         w = plant.weather
-        d = storage_data()["pv"]
+        d = storage_data("pv")
         scn = plant.scenario
         _PV_CACHE[key] = pv_ac_power_w(
             time_local=w.time, timestep_s=w.timestep_s, tz_hours=w.tz_hours, latitude=w.latitude,

@@ -239,9 +239,9 @@ def power_chain_data() -> dict:
     return data_table("power_chain")
 
 
-def storage_data() -> dict:
-    """``components/data/storage.toml``."""
-    return data_table("storage")
+def storage_data(section: str) -> dict:
+    """The ``[section]`` table of ``components/data/storage.toml``."""
+    return data_table("storage", section)
 
 
 DEFAULT_MODULE_CURVE = {"modular_ups": "modular_ups", "hvdc_240": "hvdc_rectifier", "hvdc_336": "hvdc_rectifier",
@@ -381,7 +381,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
                    else (_battery_replacement_cost(b.kind) if b.kind != "none" else 0.0))
 
     # flywheel
-    fd = storage_data()["flywheel"]
+    fd = storage_data("flywheel")
     fly_w = fly_j = fly_standby = 0.0
     if f.enabled:
         fly_w = (f.rated_kw if f.rated_kw is not None else system_kw * systems) * 1e3
@@ -392,11 +392,11 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
     # no battery and no flywheel is allowed: every outage then drops the load (the events count it)
 
     # backup generation
-    sd = storage_data()
     if bk.kind != "none" and pw.generator_kw <= 0.0:
         raise InputError(f"backup.kind '{bk.kind}' needs power.generator_kw > 0 (the backup rating)",
                          file=file, key="backup.kind")
-    row = sd["diesel"] if bk.kind == "diesel" else sd["fuel_cell"]
+    diesel, fuel_cell = storage_data("diesel"), storage_data("fuel_cell")
+    row = diesel if bk.kind == "diesel" else fuel_cell
     start = bk.start_delay_s if bk.start_delay_s is not None else (row["start_delay_s"] if bk.kind == "diesel" else row["start_s"])
     p_fail = bk.fail_to_start_probability if bk.fail_to_start_probability is not None else row["fail_to_start_probability"]
     fuel_limit = (bk.fuel_tank_l if bk.kind == "diesel" else bk.h2_storage_kg)
@@ -414,8 +414,8 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
         backup_kind=bk.kind, backup_units=bk.units, backup_unit_w=pw.generator_kw * 1e3 / bk.units,
         backup_start_s=start, backup_fail_probability=p_fail,
         backup_fuel_limit=math.inf if fuel_limit is None else float(fuel_limit),
-        diesel_intercept=sd["diesel"]["fuel_intercept_l_per_kwh_rated"], diesel_slope=sd["diesel"]["fuel_slope_l_per_kwh"],
-        fuel_cell_efficiency=sd["fuel_cell"]["efficiency_lhv"], pv_kwp=scn.pv.capacity_kwp,
+        diesel_intercept=diesel["fuel_intercept_l_per_kwh_rated"], diesel_slope=diesel["fuel_slope_l_per_kwh"],
+        fuel_cell_efficiency=fuel_cell["efficiency_lhv"], pv_kwp=scn.pv.capacity_kwp,
     )
 
 
@@ -516,7 +516,7 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
     p[PARAM.storage_discharge_efficiency] = chem.discharge_efficiency if chem is not None else 1.0
     p[PARAM.flywheel_standby_w] = setup.flywheel_standby_w
     if setup.backup_kind == "fuel_cell":
-        p[PARAM.generator_heater_w] = pw.generator_kw * 1e3 * storage_data()["fuel_cell"]["standby_fraction"]
+        p[PARAM.generator_heater_w] = pw.generator_kw * 1e3 * storage_data("fuel_cell")["standby_fraction"]
     elif setup.backup_kind == "none":
         p[PARAM.generator_heater_w] = 0.0
     p[PARAM.supply_grid_fraction] = 1.0
