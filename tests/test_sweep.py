@@ -63,12 +63,17 @@ def client(trace_dir):
 
 
 @pytest.fixture(scope="module")
-def serial(sweep_file, tmp_path_factory):
-    """The reference: every case computed in this process, without Dask."""
+def serial_store(sweep_file, tmp_path_factory) -> Path:
+    """The reference store: every case computed in this process, without Dask."""
     out = tmp_path_factory.mktemp("serial") / "results.zarr"
     report = run_sweep(load_sweep(sweep_file), out, workers=0)
     assert report.computed == 24 and report.failed == 0
-    return open_sweep(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def serial(serial_store):
+    return open_sweep(serial_store)
 
 
 async def _exit_now():
@@ -191,3 +196,17 @@ def test_sweep_memory_does_not_grow_with_the_number_of_cases(tmp_path):
         tracemalloc.stop()
     assert report.computed == 18 and report_large.computed == 144
     assert peak_large < 1.25 * peak_small + 2e6, (peak_small, peak_large)
+
+
+def test_damaged_axis_index_is_a_clear_error(serial_store, tmp_path):
+    """An index outside its axis is reported, never clamped to a neighbouring label."""
+    import shutil
+
+    import zarr
+
+    from twin.errors import InputError
+    store = tmp_path / "damaged.zarr"
+    shutil.copytree(serial_store, store)
+    zarr.open_group(str(store))["mix_index"][0] = 99
+    with pytest.raises(InputError, match="'mix_index' holds values outside"):
+        open_sweep(store)

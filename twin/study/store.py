@@ -304,6 +304,9 @@ def open_sweep(path: str | Path):
     coords = {}
     for axis in meta["axes"]:
         idx = ds[f"{axis['name']}_index"].values
+        if idx.size and (idx.min() < 0 or idx.max() >= len(axis["labels"])):
+            raise InputError(f"sweep store: '{axis['name']}_index' holds values outside 0-{len(axis['labels']) - 1}; "
+                             "the store is damaged (delete it and run the sweep again)", file=str(path))
         values = axis["values"]
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) and axis["kind"] != "mix":
             table = np.array(values, dtype=float)
@@ -311,7 +314,7 @@ def open_sweep(path: str | Path):
             table = np.array([np.nan])
         else:
             table = np.array(axis["labels"], dtype=object)
-        coords[axis["name"]] = ("case", table[np.clip(idx, 0, len(table) - 1)])
+        coords[axis["name"]] = ("case", table[idx])
     ds = ds.assign_coords(coords)
     if "metrics" in ds:
         mat = ds["metrics"]
