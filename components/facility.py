@@ -235,13 +235,16 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
 
 
 @jit
-def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p):
-    """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``."""
+def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
+    """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``.
+
+    ``guess``: a leaving temperature to start a floating solve from (see :func:`tower.operate`).
+    """
     if n_cells <= 0 or q_reject <= 0.0:
         return setpoint, 0.0, 0.0
     t_out, fan_frac, air_ratio = tower.operate(
         q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
-        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5)
+        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess)
     return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio
 
 
@@ -354,7 +357,9 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
             n_cells = n_avail
         p_cwp = n_cells * p[PARAM.cw_pump_w]
         q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
-        t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p)
+        # the previous pass's temperature warm-starts a floating tower (the set point, i.e. no
+        # guess, in the first pass of mechanical cooling)
+        t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, t_cw_previous)
         change = abs(t_cw - t_cw_previous)
         if change < _PLANT_TOLERANCE_K or (change_previous > change and
                                            change * change / (change_previous - change) < _PLANT_TOLERANCE_K):

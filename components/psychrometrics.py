@@ -509,6 +509,52 @@ def saturated_enthalpy(temp_c, pressure):
 
 
 @jit_alloc
+def saturated_enthalpy_and_slope(temp_c, pressure):
+    r"""Specific enthalpy of saturated moist air and its derivative with temperature.
+
+    .. math::
+
+        h_s = 1000\,[1.006\,t + W_s (2501 + 1.86\,t)], \qquad
+        W_s = 0.621945\,\frac{p_{ws}}{p - p_{ws}}
+
+        \frac{dh_s}{dt} = 1000\,\Big[1.006 + 1.86\,W_s + (2501 + 1.86\,t)\,
+        \frac{dW_s}{dt}\Big], \qquad
+        \frac{dW_s}{dt} = 0.621945\,\frac{p\,p_{ws}}{(p - p_{ws})^2}\,\frac{d\ln p_{ws}}{dt}
+
+    :math:`h_s` is the value :func:`saturated_enthalpy` gives, computed by the same operations.
+    The slope is the saturation specific heat of Braun et al. (1989) in its differential form;
+    Newton solvers of cooling-tower and coil balances use it.
+
+    Parameters
+    ----------
+    temp_c : float
+        Temperature [°C], about 0.01 to 110 °C (over liquid water; below the triple point the
+        slope uses the ice formulation).
+    pressure : float
+        Total (station) pressure [Pa].
+
+    Returns
+    -------
+    tuple of float
+        ``(h_s, dh_s/dt)``: [J/kg dry air] and [J/(kg dry air K)].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5/6, 20, 23 and 30, differentiated.
+    """
+    p_ws = saturation_vapor_pressure(temp_c)
+    w = humidity_ratio_from_vapor_pressure(p_ws, pressure)
+    dw = 0.0
+    if w > MIN_HUMIDITY_RATIO:
+        dw = (MOLAR_MASS_RATIO * pressure * p_ws * _d_ln_saturation_vapor_pressure(temp_c)
+              / ((pressure - p_ws) * (pressure - p_ws)))
+    else:
+        w = MIN_HUMIDITY_RATIO
+    return (enthalpy_moist_air(temp_c, w),
+            (1.006 + 1.86 * w + (2501.0 + 1.86 * temp_c) * dw) * 1000.0)
+
+
+@jit_alloc
 def relative_humidity_from_humidity_ratio(temp_c, w, pressure):
     r"""Relative humidity from dry bulb and humidity ratio.
 

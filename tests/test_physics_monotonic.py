@@ -1,5 +1,7 @@
 """Monotonic sanity of the physics, with hypothesis where it fits."""
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,32 +79,58 @@ def test_tower_reaches_design_approach_and_floats_when_it_cannot():
     m_w = 100.0
     q = m_w * tower.CP_WATER * rng
     h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
-    t_out, fan, ratio = tower.operate(q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    t_out, fan, ratio = tower.operate(q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
     assert abs(t_out - (wb + approach)) < 1e-9 and abs(ratio - 1.0) < 1e-6
-    t_out2, fan2, _ = tower.operate(q, wb + approach - 1.0, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    t_out2, fan2, _ = tower.operate(q, wb + approach - 1.0, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
     assert fan2 == 1.0 and abs(t_out2 - (wb + approach)) < 0.01
-    t_out3, fan3, _ = tower.operate(0.5 * q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    t_out3, fan3, _ = tower.operate(0.5 * q, wb + approach, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
     assert t_out3 == wb + approach and fan3 < 0.5
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.floats(-5.0, 30.0), st.floats(1.05, 6.0), st.floats(-3.0, 0.0))
-def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset):
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(0.5, 6.0), st.floats(-3.0, 0.0),
+       st.one_of(st.just(math.nan), st.floats(-5.0, 30.0)))
+def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset, guess_offset):
     # set point out of reach: the leaving water floats until full fan rejects the load
-    # (overloads up to 6x design force the bracket to widen)
+    # (overloads up to 6x design force the bracket to widen); a warm-start guess anywhere, above
+    # or below the root or at/below the set point (no guess), gives the same answer, and a guess
+    # when the set point is within reach still holds the set point
     approach, rng, lg = 4.0, 5.0, 1.1
     ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
     m_w = 100.0
     q = overload * m_w * tower.CP_WATER * rng
     h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
     setpoint = wb + approach + setpoint_offset
-    t_out, fan, ratio = tower.operate(q, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    args = (h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    t_out, fan, ratio = tower.operate(q, setpoint, *args, math.nan)
+    t_warm, fan_warm, _ = tower.operate(q, setpoint, *args, setpoint + guess_offset)
+    assert fan_warm == fan
     if fan < 1.0:  # the set point was reachable after all
-        assert t_out == setpoint
+        assert t_out == setpoint and t_warm == setpoint
         return
-    t_in = t_out + q / (m_w * tower.CP_WATER)
-    rejected = tower.heat_rejected_w(1.0, t_in, t_out, h_air, P_ATM, m_w, m_w / lg, ntu)
-    assert t_out >= setpoint and abs(rejected - q) <= 1e-6 * q
+    for t in (t_out, t_warm):
+        t_in = t + q / (m_w * tower.CP_WATER)
+        rejected = tower.heat_rejected_w(1.0, t_in, t, h_air, P_ATM, m_w, m_w / lg, ntu)
+        assert t >= setpoint and abs(rejected - q) <= 1e-6 * q
+    # the heat rises ~10 % per K here, so a 1e-6 residual is ~1e-5 K
+    assert abs(t_warm - t_out) < 1e-4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(0.3, 25.0), st.floats(0.5, 15.0))
+def test_floating_residual_slope_matches_a_central_difference(wb, above_wb, range_k):
+    ntu = tower.design_ntu(25.0, 4.0, 5.0, 1.1, P_ATM)
+    m_w = 100.0
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    t = wb + above_wb
+    args = (range_k * m_w * tower.CP_WATER, range_k, h_air, P_ATM, m_w, m_w / 1.1, ntu)
+    f, slope = tower._floating_residual_and_slope(t, *args)
+    h = 1e-4
+    numeric = (tower._floating_residual_and_slope(t + h, *args)[0]
+               - tower._floating_residual_and_slope(t - h, *args)[0]) / (2 * h)
+    q = f + args[0]
+    assert abs(q - tower.heat_rejected_w(1.0, t + range_k, t, h_air, P_ATM, m_w, m_w / 1.1, ntu)) <= 1e-9 * q
+    assert abs(slope - numeric) <= 1e-5 * abs(numeric)
 
 
 @settings(max_examples=200, deadline=None)
@@ -125,7 +153,7 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio):
     numeric = (hi - lo) / (ratio + step - max(ratio - step, 0.05))
     assert abs(slope - numeric) <= 1e-5 * abs(numeric)
     q_w = load_fraction * q_design
-    t_out, fan, x = tower.operate(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True)
+    t_out, fan, x = tower.operate(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
     if 0.0 < fan < 1.0 and x > tower.FREE_CONVECTION:
         h_in, c_s = tower._saturation_terms(setpoint + q_w / (m_w * tower.CP_WATER), setpoint, P_ATM)
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)

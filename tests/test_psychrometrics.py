@@ -173,3 +173,13 @@ def test_moist_air_state_matches_scalars():
     np.testing.assert_allclose(from_dew[ps.STATE_RELATIVE_HUMIDITY], rh, rtol=1e-9)
     np.testing.assert_allclose(from_dew[ps.STATE_WET_BULB], wb, atol=1e-6)
     assert np.all(dew <= wb + 1e-9) and np.all(wb <= t + 1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=st.floats(0.02, 90.0), p=st.floats(60000.0, 110000.0))
+def test_saturated_enthalpy_slope(t, p):
+    h, dh = ps.saturated_enthalpy_and_slope(t, p)
+    assert h == ps.saturated_enthalpy(t, p)  # same operations, bit for bit
+    step = 1e-4
+    numeric = (ps.saturated_enthalpy(t + step, p) - ps.saturated_enthalpy(t - step, p)) / (2 * step)
+    assert dh == pytest.approx(numeric, rel=1e-6)

@@ -30,7 +30,7 @@ PUE and its improvement potential", Energy 2020, Eq. 5-7; figures.md 2.2)::
 import math
 
 from components._jit import jit
-from components.psychrometrics import saturated_enthalpy
+from components.psychrometrics import saturated_enthalpy, saturated_enthalpy_and_slope
 
 CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
@@ -177,49 +177,104 @@ def design_ntu(temp_wb_design, approach, range_k, water_to_air, pressure):
 
 
 @jit
-def _floating_residual(t_out, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design):
-    """Heat rejected at full fan with leaving water at ``t_out``, minus the load. [W]"""
-    return heat_rejected_w(1.0, t_out + rng, t_out, h_air_in, pressure, water_flow, air_flow_design,
-                           ntu_design) - q_w
+def _floating_residual_and_slope(t_out, q_w, rng, h_air_in, pressure, water_flow, air_flow_design,
+                                 ntu_design):
+    """Heat rejected at full fan with leaving water at ``t_out``, minus the load, and its slope.
+
+    ``f(T) = eps(NTU_d, m*(T)) m_a (h_s(T + R) - h_a,in) - q`` with ``c_s = (h_s(T + R) - h_s(T)) / R``
+    and ``m* = m_a c_s / (m_w c_pw)`` (module docstring), so::
+
+        df/dT = m_a [d eps/d m* (m_a / (m_w c_pw)) (h_s'(T + R) - h_s'(T)) / R (h_s(T + R) - h_a,in)
+                     + eps h_s'(T + R)]
+
+    with ``d eps / d m*`` as in :func:`_capacity_and_slope` and ``h_s'`` from
+    :func:`components.psychrometrics.saturated_enthalpy_and_slope`.  For a range ``R`` of 0.05 K
+    or less (where :func:`_saturation_terms` switches to a centred ``c_s``) and within 1e-6 of
+    ``m* = 1`` the slope is NaN and the caller bisects.  Returns ``(f, df/dT)``: [W], [W/K].
+    """
+    h_in, dh_in = saturated_enthalpy_and_slope(t_out + rng, pressure)
+    h_out, dh_out = saturated_enthalpy_and_slope(t_out, pressure)
+    if rng > 0.05:
+        c_s = (h_in - h_out) / rng
+        dc_s = (dh_in - dh_out) / rng
+    else:
+        c_s = (saturated_enthalpy(t_out + rng + 0.5, pressure)
+               - saturated_enthalpy(t_out + rng - 0.5, pressure))
+        dc_s = math.nan
+    dh = h_in - h_air_in
+    k = air_flow_design / (water_flow * CP_WATER)
+    m_star = k * c_s
+    if abs(1.0 - m_star) < 1e-6:
+        q = ntu_design / (1.0 + ntu_design) * air_flow_design * dh
+        return (q if q > 0.0 else 0.0) - q_w, math.nan
+    e = math.exp(-ntu_design * (1.0 - m_star))
+    d = 1.0 - m_star * e
+    eps = (1.0 - e) / d
+    d_m = e * ((m_star - 1.0) * ntu_design + 1.0 - e) / (d * d)
+    q = eps * air_flow_design * dh
+    if q <= 0.0:
+        return -q_w, math.nan
+    return q - q_w, air_flow_design * (d_m * k * dc_s * dh + eps * dh_in)
 
 
 @jit
-def _illinois(a, fa, c, fc, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design):
-    """Root of :func:`_floating_residual` bracketed by ``a`` and ``c`` (Illinois regula falsi)."""
-    x = c
-    side = 0
+def _floating_temperature(x, low, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design):
+    """Leaving water temperature at which one cell at full fan rejects ``q_w``. [degC]
+
+    Safeguarded Newton's method from ``x`` with the slope of :func:`_floating_residual_and_slope`,
+    to a relative heat residual of ``_FLOATING_TOLERANCE``.  ``low`` is a temperature known to
+    reject too little (the set point); the root is kept bracketed above it: a step that leaves
+    the bracket bisects, and while no upper bound is known the bracket doubles upwards.
+    Returns NaN if ``x`` is not above ``low`` or the bracket collapses onto ``low`` (the
+    assumption that ``low`` rejects too little was wrong).
+    """
+    a, c = low, math.inf
+    if not x > a:
+        return math.nan
     for _ in range(_ROOT_ITERATIONS):
-        x = (a * fc - c * fa) / (fc - fa)
-        fx = _floating_residual(x, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
-        if abs(fx) <= _FLOATING_TOLERANCE * q_w:
-            break
-        if fx * fc > 0.0:
-            c, fc = x, fx
-            if side == -1:
-                fa *= 0.5
-            side = -1
+        f, slope = _floating_residual_and_slope(x, q_w, rng, h_air_in, pressure, water_flow,
+                                                air_flow_design, ntu_design)
+        if abs(f) <= _FLOATING_TOLERANCE * q_w:
+            return x
+        if f < 0.0:
+            a = x
         else:
-            a, fa = x, fx
-            if side == 1:
-                fc *= 0.5
-            side = 1
+            c = x
+        step = x - f / slope if slope > 0.0 else math.nan
+        if a < step < c:
+            x = step
+        elif c < math.inf:
+            x = 0.5 * (a + c)
+        else:
+            x = a + 2.0 * (a - low) + 1.0
+        if x - low < 1e-9:
+            return math.nan
     return x
 
 
 @jit
 def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
-            variable_speed):
+            variable_speed, temp_guess):
     """Run one cell to reject ``q_w`` with leaving water at ``temp_setpoint`` if it can.
 
     The fan speed is found by safeguarded Newton steps with the analytic slope (relative heat
-    residual 1e-7), a floating leaving temperature by the Illinois (modified regula falsi)
-    method from a Newton first guess (relative heat residual 1e-6, about 1e-5 K).
+    residual 1e-7), a floating leaving temperature by safeguarded Newton steps as well
+    (:func:`_floating_temperature`, relative heat residual 1e-6, about 1e-5 K).
+    ``temp_guess`` [degC] above the set point (e.g. the floating temperature of the previous
+    pass of a plant iteration) starts the floating solve there; NaN or a value at or below the
+    set point means no guess.  The result does not depend on the guess beyond the tolerance.
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
     if q_w <= 0.0:
         return temp_setpoint, 0.0, 0.0
     rng = q_w / (water_flow * CP_WATER)
+    if temp_guess > temp_setpoint:
+        # a warm start: the solve reports NaN if the set point turns out to be within reach
+        x = _floating_temperature(temp_guess, temp_setpoint, q_w, rng, h_air_in, pressure, water_flow,
+                                  air_flow_design, ntu_design)
+        if x == x:
+            return x, 1.0, 1.0
     h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
     q_full = _capacity(1.0, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
     if q_full >= q_w:
@@ -233,19 +288,11 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
                                 ntu_design)
         return temp_setpoint, x * x * x, x
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
-    # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set
-    # point); the root is then bracketed between the set point and a point past it.
-    a, fa = temp_setpoint, q_full - q_w
+    # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
     eps_full = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
     step = (q_w - q_full) / (eps_full * air_flow_design * c_s) if eps_full > 0.0 else 4.0
-    c = temp_setpoint + min(max(step, 0.01), 60.0)
-    fc = _floating_residual(c, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
-    while fc < 0.0 and c < temp_setpoint + 60.0:  # widen the bracket until it holds the root
-        width = c - a
-        a, fa = c, fc
-        c += 2.0 * width
-        fc = _floating_residual(c, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
-    x = _illinois(a, fa, c, fc, q_w, rng, h_air_in, pressure, water_flow, air_flow_design, ntu_design)
+    x = _floating_temperature(temp_setpoint + min(max(step, 0.01), 60.0), temp_setpoint, q_w, rng,
+                              h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     return x, 1.0, 1.0
 
 

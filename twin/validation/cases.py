@@ -7,6 +7,8 @@ Figures are drawn only when the runner asks for them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from twin.validation import Case, Context, Row, SkipCase, register
@@ -280,7 +282,7 @@ def cooling_tower_approach(case: Case, ctx: Context):
 
     def approach(wb, load):
         h = psy.saturated_enthalpy(wb, p)     # entering air on its wet-bulb line
-        t_out, _, _ = ct.operate(load * q_design, wb - 10.0, h, p, m_w, m_a, ntu, True)
+        t_out, _, _ = ct.operate(load * q_design, wb - 10.0, h, p, m_w, m_a, ntu, True, math.nan)
         return t_out - wb
 
     rows = [Row("design-point approach (sizing reproduces its own design)",
