@@ -52,6 +52,16 @@ def run_dict(data: dict):
     return run_scenario(validate_scenario(data), base_dir=SCENARIOS)
 
 
+def run_mixes(base: dict, mixes: dict) -> dict:
+    """Simulate the scenario ``base`` with each mix of ``mixes`` (name -> list of measure tables)."""
+    out = {}
+    for name, measures in mixes.items():
+        d = copy.deepcopy(base)
+        d["measures"] = measures
+        out[name] = run_dict(d)
+    return out
+
+
 def assert_energy_closes(result, rel=1e-9):
     """Grid meter equals the sum of the component attributions at every step."""
     out = result.out

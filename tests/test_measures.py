@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from conftest import assert_energy_closes, assert_heat_closes, run_dict
+from conftest import assert_energy_closes, assert_heat_closes, run_dict, run_mixes
 from twin.errors import InputError
 from twin.metrics.energy import energy_summary
 
@@ -30,12 +30,7 @@ MIXES = {
 
 @pytest.fixture(scope="module")
 def results(legacy_dict):
-    out = {}
-    for name, measures in MIXES.items():
-        d = copy.deepcopy(legacy_dict)
-        d["measures"] = measures
-        out[name] = run_dict(d)
-    return out
+    return run_mixes(legacy_dict, MIXES)
 
 
 @pytest.mark.parametrize("name", sorted(MIXES))

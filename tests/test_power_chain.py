@@ -9,7 +9,7 @@ import copy
 import numpy as np
 import pytest
 
-from conftest import assert_energy_closes, assert_heat_closes, run_dict
+from conftest import assert_energy_closes, assert_heat_closes, run_dict, run_mixes
 from components.facility import OUTPUT, PARAM, _it_side_losses
 from components.power import losses, psu
 from components.power.distribution import conductor_loss_w, resistivity, run_coefficient
@@ -221,12 +221,7 @@ POWER_MIXES = {
 
 @pytest.fixture(scope="module")
 def power_runs(legacy_dict):
-    runs = {}
-    for name, measures in POWER_MIXES.items():
-        d = copy.deepcopy(legacy_dict)
-        d["measures"] = measures
-        runs[name] = run_dict(d)
-    return runs
+    return run_mixes(legacy_dict, POWER_MIXES)
 
 
 @pytest.mark.parametrize("name", list(POWER_MIXES))
