@@ -17,6 +17,8 @@ Usage::
 
     .venv/bin/python benchmarks/sweep_throughput.py       # both metric modes, 1 and 2 workers
     .venv/bin/python benchmarks/sweep_throughput.py --metrics energy --workers 2
+    .venv/bin/python benchmarks/sweep_throughput.py --method bins   # the bin method (scenario.method)
+                                    # -> results/sweep_throughput_bins.json
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ metrics = "{metrics}"
 [parameters]
 "plant.chiller_rated_cop" = [5.0, 5.5, 6.0, 6.5, 7.0]
 "plant.cw_setpoint_c" = [29.0, 31.0]
+
+"scenario.method" = ["{method}"]
 
 [generate]
 measures = ["containment", "variable_speed_drives", "waterside_economizer"]
@@ -99,8 +103,12 @@ def main(argv=None) -> int:
     p.add_argument("--batch-size", type=int, default=100)
     p.add_argument("--metrics", choices=("full", "energy"), nargs="+", default=["energy", "full"],
                    help="summary per case: 'energy' (PUE, energy, water) and/or 'full' (plus policy, cost, carbon)")
-    p.add_argument("--out", type=Path, default=RESULT)
+    p.add_argument("--method", choices=("steps", "bins"), default="steps",
+                   help="scenario.method of every case: every time step, or the bin method")
+    p.add_argument("--out", type=Path, default=None,
+                   help=f"result file (default {RESULT.name}, or sweep_throughput_bins.json with --method bins)")
     args = p.parse_args(argv)
+    out = args.out or (RESULT if args.method == "steps" else RESULT.with_name("sweep_throughput_bins.json"))
 
     from twin.study.design import load_sweep
 
@@ -112,12 +120,14 @@ def main(argv=None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
         "design": "5 sites x 8 mixes (all combinations of containment, VSD, water-side economizer) x 5 loads "
                   "x 5 chiller COPs x 2 condenser set points; annual, 60-min steps",
+        "method": args.method,
         "targets": {"rate_2_workers": 100.0, "scaling_1_to_2": 1.7},
         "modes": {},
     }
     for mode in args.metrics:
         design_file = tmp / f"sweep_{mode}.toml"
-        design_file.write_text(SWEEP.format(baseline=baseline, batch=args.batch_size, metrics=mode), encoding="utf-8")
+        design_file.write_text(SWEEP.format(baseline=baseline, batch=args.batch_size, metrics=mode,
+                                           method=args.method), encoding="utf-8")
         n_cases = load_sweep(design_file).n_cases
         print(f"metrics '{mode}': {n_cases} cases, batch {args.batch_size}, {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()}", flush=True)
@@ -135,9 +145,9 @@ def main(argv=None) -> int:
             print(f"  scaling 1 -> 2 workers: {entry['scaling_1_to_2']:.2f}x")
         result["modes"][mode] = entry
     shutil.rmtree(tmp, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 SimPy owns the discrete events; Numba integrates the time steps between them.  Every process
 follows one rule: **before it changes the plant, it calls** :meth:`Simulation.advance_to`, which
-hands the span since the previous event to :func:`components.facility.run_span`.  The span
+hands the span since the previous event to :func:`components.facility.run_span` (or, for
+``scenario.method = "bins"``, to :func:`components.bin_method.run_span_binned`).  The span
 runs with the parameters as they were; the process then changes ``params`` (a set point, an
 availability, a load scale) and yields its next timeout.  There is never one event per time step.
 
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from components.bin_method import run_span_binned
 from components.facility import OUTPUT, PARAM, run_span
 from twin.plant import PlantArrays
 
@@ -48,6 +50,7 @@ class Simulation:
         self.state = plant.initial_state.copy()
         self.step_done = 0
         self.spans = 0
+        self.kernel_steps = 0  # steps the kernel simulated: every step, or the bins of each span
         self.events: list[tuple[float, str]] = []
 
     def step_at(self, t_s: float) -> int:
@@ -58,8 +61,13 @@ class Simulation:
         """Integrate every step that starts before ``t_s`` with the current parameters."""
         i1 = self.step_at(t_s)
         if i1 > self.step_done:
-            run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
-                     self.state)
+            if self.plant.bins is None:
+                run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
+                         self.state)
+                self.kernel_steps += i1 - self.step_done
+            else:
+                self.kernel_steps += run_span_binned(self.step_done, i1, self.plant.boundary, self.params,
+                                                     self.plant.curves, self.out, self.state, *self.plant.bins)
             self.step_done = i1
             self.spans += 1
 

@@ -72,6 +72,8 @@ class PlantArrays:
     initial_state: np.ndarray
     monthly_setpoints: dict[str, np.ndarray] = field(default_factory=dict)
     design: dict[str, float] = field(default_factory=dict)
+    #: bin widths (wet bulb [K], dry bulb [K], utilisation [-]) for the bin method; None: every step
+    bins: tuple[float, float, float] | None = None
 
     @property
     def n_steps(self) -> int:
@@ -235,7 +237,22 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     state = np.zeros(len(STATE))
     design.update(assemble_power(p, state, scn, weather, file=file))  # power chain and storage (issue 4)
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
-                       timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design)
+                       timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design,
+                       bins=_bin_widths(scn, p, b, file))
+
+
+def _bin_widths(scn: Scenario, p: np.ndarray, b: np.ndarray, file: str | None) -> tuple[float, float, float] | None:
+    """The bin widths of ``scenario.method = 'bins'``, after checking the method is valid here."""
+    s = scn.scenario
+    if s.method != "bins":
+        return None
+    if p[PARAM.tes_capacity_j] > 0.0:
+        raise InputError("method 'bins' needs a plant without thermal storage (its charge carries from one "
+                         "step to the next); use method = 'steps'", file=file, key="scenario.method")
+    if (b[BOUNDARY.it_power_w] >= 0.0).any():
+        raise InputError("method 'bins' cannot replay metered IT power (every metered step is a load of its "
+                         "own); use method = 'steps'", file=file, key="scenario.method")
+    return (s.bin_wet_bulb_k, s.bin_dry_bulb_k, s.bin_utilisation)
 
 
 def tou_periods(weather: Weather) -> np.ndarray:

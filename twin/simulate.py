@@ -64,7 +64,7 @@ def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
     standard_processes(sim, _load_steps(plant, file))
     power = events.install(sim)  # storage dispatch, grid outages, failures, PV (issue 4; None for legacy)
     out = sim.run()
-    extras = {"power": events.finalise(power, sim)}
+    extras = {"power": events.finalise(power, sim), "kernel_steps": sim.kernel_steps}
     return Result(plant=plant, out=out, events=sim.events, runtime_s=_time.perf_counter() - t0, extras=extras)
 
 

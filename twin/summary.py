@@ -30,7 +30,11 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
             "timestep_min": scn.scenario.timestep_min,
             "design": plant.design,
         },
-        "run": {"runtime_s": metric(result.runtime_s, "s"), "events": len(result.events)},
+        "run": {"runtime_s": metric(result.runtime_s, "s"), "events": len(result.events),
+                "method": scn.scenario.method,
+                "simulated_steps": metric(result.extras.get("kernel_steps", plant.n_steps), "-",
+                                          "steps the kernel simulated: every step, or each bin once per span "
+                                          "(method 'bins')")},
     }
     energy = energy_summary(result)
     summary.update(energy)

@@ -16,8 +16,11 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
     """Print the headline figures, monthly PUE and the energy breakdown of one run."""
     console = console or Console()
     s = summary["scenario"]
+    run = summary["run"]
+    method = ("" if run["method"] == "steps" else
+              f", bin method ({run['simulated_steps']['value']:,} bins simulated)")
     head = Table(title=f"{s['name']} - {s['site_name']} ({s['site']}), {s['year']}, "
-                       f"{s['timestep_min']} min steps", show_header=False)
+                       f"{s['timestep_min']} min steps{method}", show_header=False)
     head.add_column("metric")
     head.add_column("value", justify="right")
     head.add_column("meaning")

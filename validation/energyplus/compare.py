@@ -327,6 +327,34 @@ def time_energyplus(ref: dict, timesteps_per_hour: int = 4) -> float | None:
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
 
 
+def energyplus_boundary_pue(result) -> float:
+    """PUE on EnergyPlus's boundary: (IT + cooling electricity) / IT. [-]"""
+    it = result["p_it"]
+    return float((it + sum(result[c] for c in COOLING)).sum() / it.sum())
+
+
+def bin_method_run(scn, pue_steps: float, pue_energyplus: float, t_energyplus_hourly: float | None) -> dict:
+    """The same scenario by the bin method (``scenario.method = "bins"``): PUE, bins, warm time, ratio."""
+    scn_bins = scn.model_copy(update={"scenario": scn.scenario.model_copy(update={"method": "bins"})})
+    run_dctwin(scn_bins)                                    # cold: compiles / loads caches
+    times = []
+    for _ in range(5):                                      # warm: median of 5 runs
+        result, _, t = run_dctwin(scn_bins)
+        times.append(t)
+    t_bins = float(np.median(times))
+    pue = energyplus_boundary_pue(result)
+    s = scn_bins.scenario
+    return {
+        "bin_widths": {"wet_bulb_k": s.bin_wet_bulb_k, "dry_bulb_k": s.bin_dry_bulb_k,
+                       "utilisation": s.bin_utilisation},
+        "simulated_steps": int(result.extras["kernel_steps"]),
+        "pue": pue, "delta_vs_energyplus": pue - pue_energyplus, "delta_vs_steps": pue - pue_steps,
+        "dctwin_warm_simulation_s": t_bins,
+        "ratio_energyplus_hourly_over_dctwin_bins": (t_energyplus_hourly / t_bins
+                                                     if t_energyplus_hourly is not None else None),
+    }
+
+
 def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool = True) -> dict:
     from components.facility import BOUNDARY
     from twin.metrics.energy import energy_summary, monthly_energy_kwh
@@ -358,7 +386,7 @@ def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool 
     it = result["p_it"]
     cooling = sum(result[c] for c in COOLING)
     facility_ep_boundary = it + cooling
-    pue = float(facility_ep_boundary.sum() / it.sum())
+    pue = energyplus_boundary_pue(result)
     monthly_cool = sum(monthly_energy_kwh(result, c) for c in COOLING)
     ep_monthly = np.asarray(ref["monthly_cooling_kwh"])
     parts = {c: float(result[c].sum() * dt_h / 1e3) for c in COOLING}
@@ -404,6 +432,7 @@ def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool 
     # like for like: both at one step per hour (the comparison above runs EnergyPlus at 4 per hour)
     out["runtime_s"]["ratio_energyplus_hourly_over_dctwin_simulation"] = (
         t_ep_hourly / t_sim if t_ep_hourly is not None else None)
+    out["bin_method"] = bin_method_run(scn, pue, ref["annual_pue"], t_ep_hourly)
     out["scenario_notes"] = notes
     return out
 
@@ -456,7 +485,7 @@ def print_table(results: list[dict]) -> None:
     t = Table(title="dctwin vs EnergyPlus 25.2 (EnergyPlus boundary: IT + cooling)")
     for col in ("city", "PUE E+", "PUE dctwin", "dPUE", "cooling MWh E+", "dctwin", "peak kW E+", "dctwin",
                 "max |monthly diff|", "E+ s (4/h)", "E+ s (1/h)", "dctwin s (1/h)", "ratio 4/h", "ratio 1/h",
-                "kernel s", "ratio 4/h"):
+                "kernel s", "ratio 4/h", "bins dPUE", "bins s", "ratio 1/h bins"):
         t.add_column(col, justify="right")
     for r in results:
         rt = r["runtime_s"]
@@ -471,8 +500,11 @@ def print_table(results: list[dict]) -> None:
                   f"{rt['ratio_energyplus_over_dctwin_simulation']:.0f}x",
                   _fmt(rt.get("ratio_energyplus_hourly_over_dctwin_simulation"), "{:.0f}x"),
                   f"{rt['dctwin_kernel_one_span']:.4f}",
-                  f"{rt['ratio_energyplus_over_dctwin_kernel_one_span']:.0f}x")
-    Console(width=180).print(t)
+                  f"{rt['ratio_energyplus_over_dctwin_kernel_one_span']:.0f}x",
+                  f"{r['bin_method']['delta_vs_energyplus']:+.4f}",
+                  f"{r['bin_method']['dctwin_warm_simulation_s']:.5f}",
+                  _fmt(r["bin_method"]["ratio_energyplus_hourly_over_dctwin_bins"], "{:.0f}x"))
+    Console(width=220).print(t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,6 +548,14 @@ def _register_case():
             rows.append(Row(f"{r['city']}: runtime ratio EnergyPlus / dctwin kernel (one span)",
                             (1000.0, math.inf), r["runtime_s"]["ratio_energyplus_over_dctwin_kernel_one_span"],
                             "x", gating=False))
+        for r in results:
+            bins = r["bin_method"]
+            rows.append(Row(f"{r['city']}: annual PUE, dctwin by the bin method ({bins['simulated_steps']} bins)",
+                            r["pue"]["energyplus"], bins["pue"], "-", tol))
+            if bins["ratio_energyplus_hourly_over_dctwin_bins"] is not None:
+                rows.append(Row(f"{r['city']}: runtime ratio EnergyPlus 1 step/h / dctwin bin method",
+                                (1000.0, math.inf), bins["ratio_energyplus_hourly_over_dctwin_bins"], "x",
+                                gating=False))
         return rows
 
     return energyplus_side_by_side
