@@ -122,3 +122,23 @@ def test_bad_bin_settings_are_input_errors(legacy_dict, key, value):
     with pytest.raises(InputError) as err:
         validate_scenario(_with(legacy_dict, [], **{key: value}))
     assert err.value.key == f"scenario.{key}"
+
+
+def test_bins_with_outage_events_close_and_agree(legacy_dict):
+    """Event processes (a grid outage with a failed generator start, then recharging) still work:
+    each span between their events is binned on its own."""
+    from test_events import OUTAGE_AT
+    events = {"outages": {"scheduled": [{"at": OUTAGE_AT, "duration_min": 120.0}]}}
+    runs = {}
+    for method in ("steps", "bins"):
+        d = _with(legacy_dict, [], method=method)
+        d["backup"] = {"fail_to_start_probability": 1.0}
+        d["events"] = events
+        runs[method] = run_dict(d)
+    steps, bins = runs["steps"], runs["bins"]
+    assert_energy_closes(bins)
+    assert_heat_closes(bins)
+    rec_s, rec_b = steps.extras["power"]["records"][0], bins.extras["power"]["records"][0]
+    assert rec_b["dropped"] and rec_s["dropped"]
+    assert rec_b["unserved_it_kwh"] == pytest.approx(rec_s["unserved_it_kwh"], rel=0.02)
+    assert abs(energy_summary(bins)["pue"]["value"] - energy_summary(steps)["pue"]["value"]) <= 1e-3
