@@ -31,7 +31,7 @@ def _curve(name):
 
 
 def _module(name):
-    row = power_chain_data()["modules"][name]
+    row = power_chain_data("modules")[name]
     return row["no_load"], row["proportional"], row["square_law"]
 
 
@@ -109,7 +109,7 @@ def test_hvdc_rectifier_and_system_efficiency():
 
 def test_mv_module_end_to_end_efficiency():
     # figures.md 1.3 (M/V): 10 kV module 97.5-98.5 % end to end, against 94-95 % for transformer + UPS
-    row = power_chain_data()["modules"]["mv_module_10kv"]
+    row = power_chain_data("modules")["mv_module_10kv"]
     rating = 1200e3
     for y in (0.3, 0.5, 0.75, 1.0):
         load = y * rating
@@ -172,7 +172,7 @@ def test_psu_output_closed_form_on_every_segment(level):
 
 def test_cable_and_busway_losses_at_rated_load():
     # figures.md 1.5 (M): busway 0.3-0.8 % at rated current, cable ~1-2 %; WP113 wiring 1 % (S)
-    d = power_chain_data()["distribution"]
+    d = power_chain_data("distribution")
     args = ("copper", d["conductor_temp_c"], d["feeder_length_m"])
     cable = run_coefficient("cable", *args[:2], args[2], 2.5, d["row_length_m"], 2.5, 400.0, False, 0.95)
     busway = run_coefficient("busway", *args[:2], args[2], 1.5, d["row_length_m"], 1.5, 400.0, False, 0.95)

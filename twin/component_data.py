@@ -28,6 +28,11 @@ def _parsed(name: str) -> dict:
         return tomllib.load(fh)
 
 
+def table_names(name: str) -> list[str]:
+    """Sorted names of the top-level tables of ``components/data/<name>.toml``."""
+    return sorted(_parsed(name))
+
+
 def data_table(name: str, *keys: str) -> dict:
     """The TOML table ``components/data/<name>.toml``, or its sub-table at ``keys``.
 

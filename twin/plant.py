@@ -20,7 +20,7 @@ from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
 from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_DISTRICT,
                                  PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
-from twin.component_data import data_table
+from twin.component_data import data_table, table_names
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
@@ -41,10 +41,10 @@ TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.P
 
 
 def _entry(table: str, name: str, key: str, file: str | None) -> dict:
-    rows = data_table(table)
-    if name not in rows:
-        raise InputError(f"unknown entry '{name}'; choose one of {sorted(rows)}", file=file, key=key)
-    return rows[name]
+    names = table_names(table)
+    if name not in names:
+        raise InputError(f"unknown entry '{name}'; choose one of {names}", file=file, key=key)
+    return data_table(table, name)
 
 
 def curve_array(entry: dict) -> np.ndarray:
@@ -280,7 +280,7 @@ def _liquid_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
 
 def _iec_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None:
     iec, crah = scn.iec, scn.crah
-    modifier = data_table("iec")["flow_modifier"]
+    modifier = data_table("iec", "flow_modifier")
     secondary_m3s = iec.secondary_flow_ratio * crah.unit_airflow_m3s * crah.units
     p[PARAM.iec_eff_wb] = iec.effectiveness_wet
     p[PARAM.iec_eff_db] = iec.effectiveness_dry

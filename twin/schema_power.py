@@ -234,9 +234,9 @@ class Events(_Model):
 # Data
 # ---------------------------------------------------------------------------------------------
 
-def power_chain_data() -> dict:
-    """``components/data/power_chain.toml``."""
-    return data_table("power_chain")
+def power_chain_data(section: str) -> dict:
+    """The ``[section]`` table of ``components/data/power_chain.toml``."""
+    return data_table("power_chain", section)
 
 
 def storage_data(section: str) -> dict:
@@ -442,7 +442,7 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
 
     setup = power_setup(scn, file=file)
     pc, pw, dist = scn.power_chain, scn.power, scn.distribution
-    data = power_chain_data()
+    modules = power_chain_data("modules")
 
     # conversion stage
     p[PARAM.chain_kind] = CHAIN_CODES[setup.architecture]
@@ -454,7 +454,6 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
     p[PARAM.module_hibernation] = 1.0 if pc.hibernation else 0.0
     if setup.architecture != "legacy_ups":
         name = pc.module_curve or DEFAULT_MODULE_CURVE[setup.architecture]
-        modules = data["modules"]
         if name not in modules:
             raise InputError(f"unknown module curve '{name}'; choose one of {sorted(modules)}", file=file,
                              key="power_chain.module_curve")
@@ -465,11 +464,11 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
         p[PARAM.mv_tx_no_load] = row.get("tx_no_load", 0.0) if setup.architecture == "mv_ups_10kv" else 0.0
         p[PARAM.mv_tx_square_law] = row.get("tx_square_law", 0.0) if setup.architecture == "mv_ups_10kv" else 0.0
     p[PARAM.eco_mode] = 1.0 if setup.eco_mode else 0.0
-    p[PARAM.eco_no_load] = data["modules"]["eco_mode"]["no_load"]
-    p[PARAM.eco_proportional] = data["modules"]["eco_mode"]["proportional"]
+    p[PARAM.eco_no_load] = modules["eco_mode"]["no_load"]
+    p[PARAM.eco_proportional] = modules["eco_mode"]["proportional"]
 
     # distribution
-    d = data["distribution"]
+    d = power_chain_data("distribution")
     if dist.kind != "lumped":
         material = dist.material or d["material"]
         temp = dist.conductor_temp_c if dist.conductor_temp_c is not None else d["conductor_temp_c"]

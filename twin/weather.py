@@ -192,6 +192,11 @@ def list_sites() -> dict[str, dict]:
     return copy.deepcopy(_sites())
 
 
+def site_row(site_id: str) -> dict:
+    """The row of one bundled site in ``twin/data/sites.toml`` (a fresh copy; KeyError if unknown)."""
+    return copy.deepcopy(_sites()[site_id])
+
+
 def _looks_like_path(site: str | Path) -> bool:
     if isinstance(site, Path):
         return True
@@ -566,7 +571,7 @@ def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
     arrays = _resampled_cached(str(path), st.st_mtime_ns, st.st_size, steps_per_hour)
 
     is_id = not _looks_like_path(site)
-    row = list_sites()[site] if is_id else {}
+    row = site_row(str(site)) if is_id else {}
     if is_id:
         site_id = str(site)
         name = row.get("name", hourly["city"])
