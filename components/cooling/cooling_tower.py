@@ -52,6 +52,26 @@ def _effectiveness(ntu, m_star):
 
 
 @jit
+def _effectiveness_and_slopes(ntu, m_star):
+    """Effectiveness and its partial derivatives ``(eps, d eps/d NTU, d eps/d m*)``. [-]
+
+    With ``e = exp(-NTU (1 - m*))`` and ``D = 1 - m* e``::
+
+        eps = (1 - e) / D,  d eps / d NTU = (1 - m*)**2 e / D**2,
+        d eps / d m* = e ((m* - 1) NTU + 1 - e) / D**2
+
+    Within 1e-6 of ``m* = 1`` the closed forms are 0/0: ``eps = NTU / (1 + NTU)`` and both
+    derivatives are NaN (callers then bisect).
+    """
+    if abs(1.0 - m_star) < 1e-6:
+        return ntu / (1.0 + ntu), math.nan, math.nan
+    e = math.exp(-ntu * (1.0 - m_star))
+    d = 1.0 - m_star * e
+    return ((1.0 - e) / d, (1.0 - m_star) ** 2 * e / (d * d),
+            e * ((m_star - 1.0) * ntu + 1.0 - e) / (d * d))
+
+
+@jit
 def _saturation_terms(temp_water_in, temp_water_out, pressure):
     """Saturated-air enthalpy at the water inlet and the saturation specific heat ``c_s``."""
     h_in = saturated_enthalpy(temp_water_in, pressure)
@@ -78,11 +98,9 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
 def _capacity_and_slope(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design):
     """Heat rejected at an air flow ratio ``x`` and its derivative ``dQ/dx``. [W], [W]
 
-    With ``Q = eps m_a dh``, ``m* = x k``, ``NTU = NTU_d x**b`` (``b = UA_AIRFLOW_EXPONENT - 1``),
-    ``e = exp(-NTU (1 - m*))`` and ``D = 1 - m* e``::
+    With ``Q = eps m_a dh``, ``m* = x k``, ``NTU = NTU_d x**b`` (``b = UA_AIRFLOW_EXPONENT - 1``)
+    and the partial derivatives of :func:`_effectiveness_and_slopes`::
 
-        d eps / d NTU = (1 - m*)**2 e / D**2
-        d eps / d m*  = e ((m* - 1) NTU + 1 - e) / D**2
         dQ/dx = m_a,d dh (eps + b NTU d eps/d NTU + m* d eps/d m*)
 
     The slope is NaN where ``m*`` is within 1e-6 of 1 (the closed form is 0/0 there); the
@@ -92,13 +110,7 @@ def _capacity_and_slope(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_des
     b = UA_AIRFLOW_EXPONENT - 1.0
     ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** b
     dh = h_in - h_air_in
-    if abs(1.0 - m_star) < 1e-6:
-        return ntu / (1.0 + ntu) * air_ratio * air_flow_design * dh, math.nan
-    e = math.exp(-ntu * (1.0 - m_star))
-    d = 1.0 - m_star * e
-    eps = (1.0 - e) / d
-    d_ntu = (1.0 - m_star) ** 2 * e / (d * d)
-    d_m = e * ((m_star - 1.0) * ntu + 1.0 - e) / (d * d)
+    eps, d_ntu, d_m = _effectiveness_and_slopes(ntu, m_star)
     return (eps * air_ratio * air_flow_design * dh,
             air_flow_design * dh * (eps + b * ntu * d_ntu + m_star * d_m))
 
@@ -187,7 +199,7 @@ def _floating_residual_and_slope(t_out, q_w, rng, h_air_in, pressure, water_flow
         df/dT = m_a [d eps/d m* (m_a / (m_w c_pw)) (h_s'(T + R) - h_s'(T)) / R (h_s(T + R) - h_a,in)
                      + eps h_s'(T + R)]
 
-    with ``d eps / d m*`` as in :func:`_capacity_and_slope` and ``h_s'`` from
+    with ``d eps / d m*`` from :func:`_effectiveness_and_slopes` and ``h_s'`` from
     :func:`components.psychrometrics.saturated_enthalpy_and_slope`.  For a range ``R`` of 0.05 K
     or less (where :func:`_saturation_terms` switches to a centred ``c_s``) and within 1e-6 of
     ``m* = 1`` the slope is NaN and the caller bisects.  Returns ``(f, df/dT)``: [W], [W/K].
@@ -203,14 +215,7 @@ def _floating_residual_and_slope(t_out, q_w, rng, h_air_in, pressure, water_flow
         dc_s = math.nan
     dh = h_in - h_air_in
     k = air_flow_design / (water_flow * CP_WATER)
-    m_star = k * c_s
-    if abs(1.0 - m_star) < 1e-6:
-        q = ntu_design / (1.0 + ntu_design) * air_flow_design * dh
-        return (q if q > 0.0 else 0.0) - q_w, math.nan
-    e = math.exp(-ntu_design * (1.0 - m_star))
-    d = 1.0 - m_star * e
-    eps = (1.0 - e) / d
-    d_m = e * ((m_star - 1.0) * ntu_design + 1.0 - e) / (d * d)
+    eps, _, d_m = _effectiveness_and_slopes(ntu_design, k * c_s)
     q = eps * air_flow_design * dh
     if q <= 0.0:
         return -q_w, math.nan

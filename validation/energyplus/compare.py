@@ -333,15 +333,26 @@ def energyplus_boundary_pue(result) -> float:
     return float((it + sum(result[c] for c in COOLING)).sum() / it.sum())
 
 
+def warm_runs(scn, n: int = 5):
+    """A cold run (compiles or loads the caches), then ``n`` warm ones.
+
+    Returns ``(result, plant, t_sim, t_total)``: the last run, and the medians of the SimPy loop
+    and kernels and of preparing plus simulating. [s]
+    """
+    run_dctwin(scn)
+    sim, total = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        result, plant, t = run_dctwin(scn)
+        total.append(time.perf_counter() - t0)
+        sim.append(t)
+    return result, plant, float(np.median(sim)), float(np.median(total))
+
+
 def bin_method_run(scn, pue_steps: float, pue_energyplus: float, t_energyplus_hourly: float | None) -> dict:
     """The same scenario by the bin method (``scenario.method = "bins"``): PUE, bins, warm time, ratio."""
     scn_bins = scn.model_copy(update={"scenario": scn.scenario.model_copy(update={"method": "bins"})})
-    run_dctwin(scn_bins)                                    # cold: compiles / loads caches
-    times = []
-    for _ in range(5):                                      # warm: median of 5 runs
-        result, _, t = run_dctwin(scn_bins)
-        times.append(t)
-    t_bins = float(np.median(times))
+    result, _, t_bins, _ = warm_runs(scn_bins)
     pue = energyplus_boundary_pue(result)
     s = scn_bins.scenario
     return {
@@ -370,14 +381,7 @@ def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool 
         scn = validate_scenario(scenario)
     cw = ref["plant"]["parameters"]["cw_loop"]
     cw_reset = (cw["setpoint_offset_k"], cw["setpoint_min_c"], cw["setpoint_max_c"])
-    run_dctwin(scn)                                         # cold: compiles / loads caches
-    warm_sim, warm_total = [], []
-    for _ in range(5):                                      # warm: median of 5 runs
-        t0 = time.perf_counter()
-        result, plant, t = run_dctwin(scn)
-        warm_total.append(time.perf_counter() - t0)
-        warm_sim.append(t)
-    t_sim, t_warm_total = float(np.median(warm_sim)), float(np.median(warm_total))
+    result, plant, t_sim, t_warm_total = warm_runs(scn)
     t_ep = time_energyplus(ref) if rerun_energyplus else None
     t_ep_hourly = time_energyplus(ref, timesteps_per_hour=1) if rerun_energyplus else None
     t_kernel = time_kernel_only(plant)
