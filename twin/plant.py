@@ -18,8 +18,8 @@ from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
-from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_DISTRICT,
-                                 PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
+                                 PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.component_data import data_table, table_names
 from twin.errors import InputError
 from twin.load import utilisation_series
@@ -32,9 +32,9 @@ RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fu
 P_STANDARD = 101325.0  # Pa
 
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
-               "district": PLANT_DISTRICT}
+               "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
-CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air"}
+CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air", "air_cooled_chiller": "air"}
 WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
 TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
 TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.PERIOD_PEAK,
@@ -197,6 +197,14 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     elif plant.economizer:
         raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
                          file=file, key="plant.economizer")
+    if plant.pumped_refrigerant and plant.type != "dx":
+        raise InputError(f"a pumped-refrigerant economizer needs plant.type = 'dx', not '{plant.type}'",
+                         file=file, key="plant.pumped_refrigerant")
+    p[PARAM.condenser_fan_w_per_w] = plant.condenser_fan_w_per_kw / 1e3
+    p[PARAM.pre_economizer] = plant.pumped_refrigerant
+    p[PARAM.pre_design_w] = plant.chillers * cap_rated
+    p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
+    p[PARAM.pre_power_w_per_w] = plant.pumped_refrigerant_w_per_kw / 1e3
     p[PARAM.timestep_s] = ts
     p[PARAM.hotspot_factor] = air.hotspot_factor
     p[PARAM.coil_approach_k] = crah.coil_approach_k

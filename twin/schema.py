@@ -134,10 +134,11 @@ class Crah(_Model):
 
 
 class Plant(_Model):
-    type: Literal["water_cooled_chiller", "dx", "iec", "district"] = Field("water_cooled_chiller", description=(
-        "chilled-water plant with towers; DX CRAC units with air-cooled condensers; indirect evaporative "
-        "air handlers with DX trim (the chiller_* keys then describe the trim compressors); or chilled water "
-        "bought from a nearby plant"))
+    type: Literal["water_cooled_chiller", "air_cooled_chiller", "dx", "iec", "district"] = Field(
+        "water_cooled_chiller", description=(
+            "chilled-water plant with towers; chilled-water plant with air-cooled chillers; DX CRAC units with "
+            "air-cooled condensers; indirect evaporative air handlers with DX trim (the chiller_* keys then "
+            "describe the trim compressors); or chilled water bought from a nearby plant"))
     chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
     chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
@@ -177,6 +178,17 @@ class Plant(_Model):
     economizer: bool = Field(False, description="water-side economizer (plate HX)")
     economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
+    condenser_fan_w_per_kw: float = Field(0.0, ge=0.0, le=100.0, description=(
+        "air-cooled chiller condenser fans per kW of available capacity, when not inside the rated COP [W/kW]. "
+        "0: the EnergyPlus air-cooled data sets rate their chillers with the fans included"))
+    pumped_refrigerant: bool = Field(False, description=(
+        "DX units with a pumped-refrigerant economizer (氟泵双循环; plant.type = 'dx' only)"))
+    pumped_refrigerant_design_dt_k: float = Field(25.0, ge=10.0, le=40.0, description=(
+        "return-air to outdoor difference at which the pump circuits alone carry the installed DX capacity [K]. "
+        "Assumption (evidence M): vendors reach full pump mode some 20-25 K below the return air"))
+    pumped_refrigerant_w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
+        "refrigerant pump and condenser-fan power in pump mode per kW of heat moved [W/kW]. Source: about a "
+        "tenth of a DX compressor's ~330 W/kW at COP 3 (Vertiv Liebert DSE literature, evidence V)"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
 
