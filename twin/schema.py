@@ -245,14 +245,15 @@ class UpsCurvePoints(_Model):
 class Power(_Model):
     transformers: Union[Literal["auto", "none"], Annotated[int, Field(ge=0, le=1000)]] = Field("auto", description=(
         "energised 10/0.4 kV transformers sharing the load [-]: 'auto' sizes count and rating from the site's design "
-        "load (twin/plant_power.py); a number fixes the count; 'none' or 0: the site is fed at low voltage (no "
-        "transformer, no transformer loss)"))
+        "load (twin/plant_power.py; rule after GB 51348-2019 4.3.2, S); a number fixes the count; 'none' or 0: the "
+        "site is fed at low voltage (no transformer, no transformer loss)"))
     transformer_model: str = Field("scb10", description=(
         "series of components/data/transformers.toml ('scb10', 'scb13', 'scbh15': the rating is sized) or one unit "
         "'<series>_<kVA>' such as 'scb10_2000' (the rating is given). Default: SCB10, the 2010-era series of the former "
         "default 2 x SCB10-2000 (figures.md 1.4, S)"))
     transformer_topology: Literal["auto", "n", "n+1", "2n"] = Field("auto", description=(
-        "transformer redundancy for sizing; 'auto' = power.ups_topology"))
+        "transformer redundancy for sizing [-]; 'auto' = power.ups_topology (assumption: the supply follows the "
+        "redundancy of the critical power path; GB 50174-2017 class A asks fault-tolerant, e.g. 2N, transformers, M)"))
     transformer_max_loading: float = Field(0.85, ge=0.3, le=1.0, description=(
         "long-term loading limit of the duty transformers at the design load [-]. Source: GB 51348-2019 4.3.2, "
         "'should not exceed 85 %' (S)"))
