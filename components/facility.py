@@ -212,7 +212,9 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     Returns ``(p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server)``.
     """
     cp = air.CP_AIR
-    m_server_nominal = p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
+    # servers move air for the heat that leaves them as air: the liquid-cooled share does not
+    air_share = 1.0 - p[PARAM.liquid_fraction]
+    m_server_nominal = air_share * p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
     m_crah_max = p[PARAM.crah_units] * p[PARAM.crah_unit_flow_kgs]
     speed = 1.0
     p_it = 0.0
@@ -225,7 +227,7 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     for _ in range(_FIXED_POINT_ITERATIONS):
         p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
         m_server = m_server_nominal * speed
-        dt_server = p_it / (m_server * cp)
+        dt_server = air_share * p_it / (m_server * cp) if m_server > 0.0 else 0.0
         if p[PARAM.crah_variable_speed] > 0.5:
             m_need = m_server * (1.0 - p[PARAM.recirculation_min]) / (1.0 - p[PARAM.bypass])
             m_min = p[PARAM.crah_min_speed] * m_crah_max

@@ -121,3 +121,20 @@ def test_air_cooled_chillers_follow_the_outdoor_air(legacy_dict):
     assert np.corrcoef(cop, t_out)[0, 1] < -0.8  # colder air, higher COP
     assert r.out[OUTPUT.p_cw_pumps].max() == 0.0 and r.out[OUTPUT.p_tower_fans].max() == 0.0
     assert np.array_equal(r.out[OUTPUT.t_condenser][on], t_out)
+
+
+def test_air_side_follows_the_air_share_of_a_cold_plate_hall(legacy_dict):
+    """Servers move air only for the heat that leaves them as air, so variable CRAH fans slow down
+    with liquid cooling, and a 90 % cold-plate hall keeps its racks inside A1 allowable."""
+    from twin.metrics.energy import A1_ALLOWABLE_C
+    runs = {}
+    for frac in (0.0, 0.9):
+        d = copy.deepcopy(legacy_dict)
+        d["measures"] = [{"name": "containment"}, {"name": "variable_speed_drives"}]
+        if frac:
+            d["measures"].append({"name": "liquid_cooling", "fraction": frac})
+        runs[frac] = run_dict(d)
+    crah = {f: r.out[OUTPUT.crah_flow_ratio].mean() for f, r in runs.items()}
+    floor = runs[0.9].plant.scenario.crah.min_speed
+    assert crah[0.9] < crah[0.0] and crah[0.9] <= max(floor, 0.5 * crah[0.0]) + 1e-9
+    assert runs[0.9].out[OUTPUT.t_rack_inlet_max].max() <= A1_ALLOWABLE_C[1]
