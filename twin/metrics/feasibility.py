@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from components.facility import CHAIN_LEGACY, CHAIN_MV, PARAM
-from twin.metrics.energy import J_PER_KWH, metric
+from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, metric
 from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, outside, thresholds
 from twin.results import Result
 from twin.sizing import conversion_rating_w, transformer_rating_w
@@ -57,7 +57,7 @@ class Check:
     name: str
     metrics: dict = field(default_factory=dict)
     reason: str | None = None     # one sentence with numbers and units; None: the check passes
-    warning: str | None = None    # worth knowing, not infeasible
+    warnings: list[str] = field(default_factory=list)  # worth knowing, not infeasible
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,9 +183,16 @@ def cooling_check(result: Result) -> Check:
                       f"heat would lift the hottest rack inlet above {A1_ALLOWABLE_C[1]:g} degC "
                       f"(the room warms by up to {rate:,.1f} K per hour of shortfall).")
     elif hours > 0.0:
-        chk.warning = (f"Cooling fell short of the load in {hours:,.0f} h ({_kwh(energy)}, up to "
+        chk.warnings.append(f"Cooling fell short of the load in {hours:,.0f} h ({_kwh(energy)}, up to "
                        f"{q_unmet.max() / 1e3:,.0f} kW); the room's heat capacity absorbs it within A1 allowable "
                        f"(it warms by up to {rise.max():.1f} K).")
+    excess = result["t_supply_air"] - result["t_supply_air_setpoint"]
+    not_held_h = float((excess > SETPOINT_TOLERANCE_K).sum() * dt_h)
+    chk.metrics["max_supply_air_excess_k"] = metric(float(excess.max()), "K",
+                                                    "largest supply air above its set point")
+    if not_held_h > 0.0:
+        chk.warnings.append(f"The supply air stayed above its set point in {not_held_h:,.0f} h (by up to "
+                            f"{excess.max():.1f} K): the plant could not hold it; the rack-inlet check judges the effect.")
     return chk
 
 
@@ -203,7 +210,7 @@ def crah_check(result: Result) -> Check:
     chk.metrics["peak_airflow_need_ratio"] = metric(float(need.max()), "-",
                                                     "server intake / CRAH air reaching it, highest step")
     if short_h > 0.0:
-        chk.warning = (f"CRAH air flow fell short of the servers' intake in {short_h:,.0f} h (up to "
+        chk.warnings.append(f"CRAH air flow fell short of the servers' intake in {short_h:,.0f} h (up to "
                        f"{need.max():.2f} x the air reaching them): hot exhaust recirculates, as counted in the "
                        "rack-inlet check.")
     return chk
@@ -303,7 +310,7 @@ def feasibility_summary(result: Result) -> dict:
         "verdict": metric(verdict, "-", "infeasible when any check fails (thresholds: twin/data/feasibility.toml; "
                                         "docs/feasibility.md)"),
         "reasons": reasons,
-        "warnings": [c.warning for c in checks if c.warning],
+        "warnings": [w for c in checks for w in c.warnings],
         "checks": {c.name: {"ok": c.reason is None, **c.metrics} for c in checks},
     }}
 
