@@ -141,7 +141,7 @@ def _loading_check(name: str, what: str, load_w: np.ndarray, rating_w: float, in
     frac = peak_loading(load_w, rating_w)
     chk = Check(name, {
         "peak_load": metric(peak * to_unit, unit, what),
-        "rating": metric(rating_w * to_unit, unit, installed),
+        "rating": metric(float(rating_w) * to_unit, unit, installed),
         "peak_loading": metric(frac, "-", f"peak load / rating; infeasible above {limit:g}"),
     })
     if frac > limit:
