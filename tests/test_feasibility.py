@@ -17,7 +17,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import LEGACY, run_dict
+from conftest import LEGACY, compare_cli, run_dict
 from twin.cli import main as cli_main
 from twin.metrics import feasibility as fz
 from twin.metrics.envelope import A1_ALLOWABLE_C, degree_hours, outside
@@ -230,20 +230,11 @@ measures = [{{name = "indirect_evaporative_cooling", trim_fraction = 0.05}}]
 
 @pytest.fixture(scope="module")
 def infeasible_study(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("feas-study")
-    study = tmp / "study.toml"
-    study.write_text(INFEASIBLE_STUDY, encoding="utf-8")
-    out = tmp / "out"
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        code = cli_main(["compare", str(study), "--out", str(out), "--json"])
-    return code, buf.getvalue(), out
+    return compare_cli(tmp_path_factory.mktemp("feas-study"), INFEASIBLE_STUDY)
 
 
 def test_compare_ranks_infeasible_mixes_last(infeasible_study):
-    code, text, out = infeasible_study
-    assert code == 0
-    rows = json.loads(text)
+    rows, out = infeasible_study
     verdicts = [r["feasibility"]["verdict"]["value"] for r in rows]
     assert "infeasible" in verdicts and verdicts[0] == "feasible"
     assert verdicts == sorted(verdicts, key=lambda v: v == "infeasible")  # every feasible mix first
