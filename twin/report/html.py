@@ -79,14 +79,16 @@ def _table(header: list[str], rows: list[list[str]], *, table_id: str, num_from:
 
 
 def compliance_rows(comp) -> tuple[list[str], list[list[str]]]:
-    """Each mix's PUE against the policy limits, plus the policy module's verdicts where present."""
+    """Each mix's PUE against the policy limits ("infeasible" for an infeasible mix), plus the policy
+    module's verdicts where present."""
     header = ["#", "Mix", "PUE"] + [f"PUE ≤ {limit:g}" for limit, _ in figures.POLICY_LIMITS] + \
              ["Compliance (policy module)", "Grade (GB 40879)"]
     rows = []
     for i, o in enumerate(comp.ranked(), start=1):
         row = [str(i), o.mix.name, f"{o.pue:.3f}"]
-        for limit, _ in figures.POLICY_LIMITS:
-            row.append("yes" if o.pue <= limit + 1e-12 else f"no (+{o.pue - limit:.3f})")
+        for limit, _ in figures.POLICY_LIMITS:  # an infeasible mix meets no limit (docs/feasibility.md)
+            row.append("infeasible" if is_infeasible(o.summary) else
+                       "yes" if o.pue <= limit + 1e-12 else f"no (+{o.pue - limit:.3f})")
         row.append(column_cell(COLUMN_BY_KEY["compliance"], o.summary)[0])
         row.append(column_cell(COLUMN_BY_KEY["grade"], o.summary)[0])
         rows.append(row)
