@@ -120,7 +120,9 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
     flag = coal["monitoring_required"]
     rows = [
         ("PUE limit", f"{comp['limit']:.2f}", p["site_class"]["value"]),
-        ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})", f"annual PUE {comp['pue']:.3f} <= limit"),
+        ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})",
+         f"no verdict for an infeasible run (PUE alone: {comp['pue_only']})" if "pue_only" in comp
+         else f"annual PUE {comp['pue']:.3f} <= limit"),
         ("GB 40879-2021 grade", p["gb40879_grade"]["value"], "1 <= 1.20, 2 <= 1.30, 3 <= 1.50; method B"),
         ("Guangdong layout tier", p["guangdong_tier"]["value"], "<= 1.25 / 1.30 / 1.50 / above"),
         ("Rack density", f"{dens['value']:.1f} kW/rack",
