@@ -133,20 +133,19 @@ def _kwh(kwh: float) -> str:
     return f"{kwh / 1e3:,.1f} MWh" if kwh >= 1e4 else f"{kwh:,.0f} kWh"
 
 
-def _loading_check(name: str, what: str, load_w: np.ndarray, rating_w: float, installed: str, unit: str,
-                   *, to_unit: float = 1e-3) -> Check:
-    """Peak loading of one kind of equipment against its rating (``unit``: kW or kVA)."""
+def _loading_check(name: str, what: str, load_w: np.ndarray, rating_w: float, installed: str, unit: str) -> Check:
+    """Peak loading of one kind of equipment against its rating (load and rating in W or VA, shown in ``unit``: kW or kVA)."""
     limit = thresholds()["loading"]["max_fraction"]
     peak = float(np.max(load_w))
     frac = peak_loading(load_w, rating_w)
     chk = Check(name, {
-        "peak_load": metric(peak * to_unit, unit, what),
-        "rating": metric(float(rating_w) * to_unit, unit, installed),
+        "peak_load": metric(peak * 1e-3, unit, what),
+        "rating": metric(float(rating_w) * 1e-3, unit, installed),
         "peak_loading": metric(frac, "-", f"peak load / rating; infeasible above {limit:g}"),
     })
     if frac > limit:
-        chk.reason = (f"{what[0].upper()}{what[1:]} peaked at {peak * to_unit:,.0f} {unit}, {_pct(frac)} of the "
-                      f"installed {rating_w * to_unit:,.0f} {unit} ({installed}).")
+        chk.reason = (f"{what[0].upper()}{what[1:]} peaked at {peak * 1e-3:,.0f} {unit}, {_pct(frac)} of the "
+                      f"installed {rating_w * 1e-3:,.0f} {unit} ({installed}).")
     return chk
 
 
@@ -260,10 +259,9 @@ def generator_check(result: Result) -> Check | None:
     scn = result.plant.scenario
     if scn.backup.kind == "none" or scn.power.generator_kw <= 0.0:
         return None
-    chk = _loading_check("generators", "the site demand the generators must carry in an outage",
-                         result["p_facility"], scn.power.generator_kw * 1e3,
-                         f"[power] generator_kw, {scn.backup.units} unit(s)", "kW")
-    return chk
+    return _loading_check("generators", "the site demand the generators must carry in an outage",
+                          result["p_facility"], scn.power.generator_kw * 1e3,
+                          f"[power] generator_kw, {scn.backup.units} unit(s)", "kW")
 
 
 def inlet_check(result: Result) -> Check:
