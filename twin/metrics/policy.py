@@ -350,9 +350,13 @@ def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = 
 
 
 def policy_attrs(summary: dict) -> dict[str, str | float | int]:
-    """Flat headline policy figures for a results file's ``attrs`` (netCDF allows no nesting or bools)."""
+    """Flat headline policy figures, with the feasibility verdict the compliance rests on, for a results
+    file's ``attrs`` (netCDF allows no nesting or bools)."""
     p = summary["policy"]
+    f = summary["feasibility"]
     return {
+        "feasibility_verdict": f["verdict"]["value"],
+        "feasibility_reasons": " ".join(f["reasons"]),
         "policy_site_class": p["site_class"]["value"],
         "policy_pue_limit": p["site_class"]["limit"],
         "policy_compliance": p["compliance"]["value"],
