@@ -9,10 +9,13 @@ Such a scenario is refused with one :class:`~twin.errors.InputError` line before
 
 Loads compared (installed IT peak ``P_IT = it.design_kw x it.occupancy``, liquid share ``phi``):
 
-- chillers or DX compressors: ``P_IT``, or ``(1 - phi) P_IT`` when dry coolers take the liquid heat;
+- chillers (water- or air-cooled) or DX compressors: ``P_IT``, or ``(1 - phi) P_IT`` when dry coolers take the liquid heat;
 - CRAH coils: ``(1 - phi) P_IT``;
-- UPS units or power modules: ``P_IT``;
-- LV transformers (units x kVA x power factor): ``P_IT``, unless a 10 kV power module feeds the IT.
+- UPS units or power modules: ``P_IT``.
+
+It runs before the transformers are sized (:func:`twin.plant_power.transformer_params`, which
+simulates a design step), so an absurd scenario is refused before anything is simulated; given
+transformers that are merely short are reported by the feasibility verdict.
 
 When every compared capacity is short, the IT size is the likelier error and the message names
 ``it.design_kw``; otherwise it names the short capacity's key.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.facility import CHAIN_LEGACY, CHAIN_MV, PARAM
+from components.facility import CHAIN_LEGACY, PARAM
 from twin.errors import InputError
 from twin.metrics.envelope import thresholds
 
@@ -45,7 +48,7 @@ def capacity_needs(p: np.ndarray, scn) -> list[tuple[str, str, float, float]]:
     phi = scn.liquid.fraction
     air_w = (1.0 - phi) * it_w
     rows = []
-    if scn.plant.type in ("water_cooled_chiller", "dx"):
+    if scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller", "dx"):
         plant_w = air_w if (phi > 0.0 and scn.liquid.rejection == "dry_cooler") else it_w
         rows.append(("plant.chiller_capacity_kw", f"installed chiller capacity ({scn.plant.chillers} x "
                      f"{scn.plant.chiller_capacity_kw:g} kW)", scn.plant.chillers * scn.plant.chiller_capacity_kw * 1e3,
@@ -54,9 +57,6 @@ def capacity_needs(p: np.ndarray, scn) -> list[tuple[str, str, float, float]]:
                  f"{scn.crah.unit_capacity_kw:g} kW)", p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w], air_w))
     ups_key = "power.ups_unit_kw" if p[PARAM.chain_kind] == CHAIN_LEGACY else "power_chain.system_kw"
     rows.append((ups_key, "installed UPS / power-module output", conversion_rating_w(p), it_w))
-    if p[PARAM.chain_kind] != CHAIN_MV and transformer_rating_w(p) > 0.0:
-        rows.append(("power.transformer_model", "installed transformer rating (kVA x power factor)",
-                     transformer_rating_w(p), it_w))
     return [r for r in rows if r[3] > 0.0]
 
 

@@ -12,8 +12,8 @@ cooling       unmet heat ``q_unmet`` stored in the room's heat capacity over    
 crah          room sensible heat ``q_room_sensible`` against the installed        peak loading > max
               CRAH coil capacity (air flow: warning only, see below)
 chillers      compressor duty asked, ``q_evaporator`` + plant share of            peak loading > max
-              ``q_unmet``, against chillers x rated capacity (chilled-water,
-              DX and IEC trim plants)
+              ``q_unmet``, against chillers x rated capacity (water- and
+              air-cooled chillers, DX and IEC trim plants)
 ups           critical output ``p_it + p_pdu_loss + p_distribution_loss``         peak loading > max
               against every energised UPS unit or power module
 transformers  LV load against units x kVA x power factor                          peak loading > max
@@ -46,7 +46,7 @@ from twin.sizing import conversion_rating_w, transformer_rating_w
 
 FEASIBLE, INFEASIBLE = "feasible", "infeasible"
 #: plant types whose compressors (chillers, DX or IEC trim) are checked against their duty
-COMPRESSOR_PLANTS = ("water_cooled_chiller", "dx", "iec")
+COMPRESSOR_PLANTS = ("water_cooled_chiller", "air_cooled_chiller", "dx", "iec")
 _RISE_TOLERANCE = 1e-9  # recirculation above its minimum by less than this is round-off [-]
 
 
