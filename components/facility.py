@@ -45,6 +45,7 @@ from components.layout import (BOUNDARY, LIQUID_CHILLERS, N_OUTPUT, OUTPUT, PARA
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
+from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import it_side_losses, power_chain
 
 # server fan speed <-> recirculation <-> rack inlet: iterations of the fixed point in _air_side
@@ -159,19 +160,22 @@ def _step(b, p, curves, o, i, state):
         q_room = ((1.0 - p[PARAM.liquid_fraction]) * p_it + pdu_loss + p[PARAM.ups_loss_to_room] * ups_loss
                   + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p_crah
                   + p[PARAM.envelope_gain_w])
-        q_latent = 0.0 if plant == PLANT_IEC else q_room * (1.0 / p[PARAM.sensible_heat_ratio] - 1.0)
-        q_coil = q_room + q_latent
         t_return = t_sa + q_room / (m_crah * cp)
+        # the outdoor-air stage takes its share first; the plant's coils see the mixed air
+        t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, o)
+        q_room_coil = q_room - o[OUTPUT.q_air_economizer, i]
+        q_latent = 0.0 if plant == PLANT_IEC else q_room_coil * (1.0 / p[PARAM.sensible_heat_ratio] - 1.0)
+        q_coil = q_room_coil + q_latent
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
-        q_coil_unmet = q_room - crah_capacity if q_room > crah_capacity else 0.0
+        q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
         if plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED:
             q_unmet = chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
-            q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_return,
+            q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in,
                                 b[BOUNDARY.pressure, i], o, i)
         elif plant == PLANT_IEC:
-            q_unmet = iec_plant(p, curves, q_coil - q_coil_unmet + q_liq_plant, m_crah, t_return, b, o, i)
+            q_unmet = iec_plant(p, curves, q_plant, m_crah, t_coil_in, b, o, i)
         else:
             q_unmet = district_plant(p, q_plant, o, i)
         q_unmet += q_coil_unmet
@@ -205,10 +209,10 @@ def _step(b, p, curves, o, i, state):
                                                      p[PARAM.timestep_s])
     o[OUTPUT.tes_energy, i] = state[STATE.tes_energy_j]
     power_chain(p, o, i)
-    # heat rejected directly to outdoor air: dry coolers, air-cooled condensers, dry-mode IEC,
-    # electrical rooms
-    dry = (o[OUTPUT.p_switchgear_loss, i] + o[OUTPUT.p_transformer_loss, i]
-           + o[OUTPUT.p_generator_heaters, i] + (1.0 - p[PARAM.ups_loss_to_room]) * ups_loss
+    # heat rejected directly to outdoor air: economizer exhaust air, dry coolers, air-cooled
+    # condensers, dry-mode IEC, electrical rooms
+    dry = (o[OUTPUT.q_air_economizer, i] + o[OUTPUT.p_evaporative_pumps, i] + o[OUTPUT.p_switchgear_loss, i]
+           + o[OUTPUT.p_transformer_loss, i] + o[OUTPUT.p_generator_heaters, i] + (1.0 - p[PARAM.ups_loss_to_room]) * ups_loss
            + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w] + q_liquid - q_liq_plant)
     if plant == PLANT_AIR_COOLED:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.p_condenser_fans, i]

@@ -55,6 +55,8 @@ PARAM = IntEnum("PARAM", [
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
+    "air_economizer", "economizer_dew_min_c", "economizer_dew_max_c",  # see components.plant.outdoor_air
+    "direct_evaporative", "evaporative_effectiveness", "evaporative_pump_w_per_kgs",
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
@@ -114,6 +116,7 @@ OUTPUT = IntEnum("OUTPUT", [
     "p_grid",
     # plant types of the existing stock (issue 14)
     "p_condenser_fans", "p_refrigerant_pumps", "q_pumped_refrigerant",
+    "q_air_economizer", "outdoor_air_fraction", "p_evaporative_pumps", "water_direct_evaporative",
 ], start=0)
 
 STATE = IntEnum("STATE", [
@@ -130,7 +133,7 @@ POWER_COMPONENTS = (
     "p_lighting", "p_auxiliary", "p_generator_heaters", "p_crah_fans", "p_chillers",
     "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary", "p_liquid_pumps",
     "p_dry_cooler_fans", "p_distribution_loss", "p_battery_loss", "p_flywheel_loss",
-    "p_condenser_fans", "p_refrigerant_pumps",
+    "p_condenser_fans", "p_refrigerant_pumps", "p_evaporative_pumps",
 )
 
 # critical-power architectures (PARAM.chain_kind); see components/power/ and twin/schema_power.py

@@ -119,7 +119,7 @@ def power_chain(p, o, i):
     mech = (o[OUTPUT.p_crah_fans, i] + o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i]
             + o[OUTPUT.p_cw_pumps, i] + o[OUTPUT.p_tower_fans, i] + o[OUTPUT.p_iec_secondary, i]
             + o[OUTPUT.p_liquid_pumps, i] + o[OUTPUT.p_dry_cooler_fans, i]
-            + o[OUTPUT.p_condenser_fans, i] + o[OUTPUT.p_refrigerant_pumps, i])
+            + o[OUTPUT.p_condenser_fans, i] + o[OUTPUT.p_refrigerant_pumps, i] + o[OUTPUT.p_evaporative_pumps, i])
     mv_in = 0.0
     if p[PARAM.chain_kind] == CHAIN_MV:
         mv_in = crit + storage

@@ -23,7 +23,8 @@ def _variant(d, name):
         d["plant"] = {"type": "dx", "chillers": 24, "chiller_capacity_kw": 100.0,
                       "chiller_rated_cop": 3.0, "chiller_curves": "dx_crac_eplus_curve_i"}
         d["scenario"]["site"] = "hohhot"
-        d["measures"] = [{"name": "pumped_refrigerant_economizer"}]
+        d["measures"] = [{"name": "pumped_refrigerant_economizer"},
+                         {"name": "air_side_economizer", "evaporative": True}]
     elif name == "air_cooled_chiller":
         d["plant"] = {"type": "air_cooled_chiller", "chillers": 4, "chiller_capacity_kw": 450.0,
                       "chiller_rated_cop": 3.08, "chiller_curves": "trane_cgam130_air_cooled"}

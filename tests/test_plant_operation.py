@@ -138,3 +138,33 @@ def test_air_side_follows_the_air_share_of_a_cold_plate_hall(legacy_dict):
     floor = runs[0.9].plant.scenario.crah.min_speed
     assert crah[0.9] < crah[0.0] and crah[0.9] <= max(floor, 0.5 * crah[0.0]) + 1e-9
     assert runs[0.9].out[OUTPUT.t_rack_inlet_max].max() <= A1_ALLOWABLE_C[1]
+
+
+def test_air_side_economizer_and_evaporative_pad(legacy_dict):
+    """Outdoor air is used only when colder than the return air and inside the dew-point band; the
+    pad adds hours and uses water; energy and heat close."""
+    from conftest import assert_energy_closes, assert_heat_closes
+    with open(SCENARIOS / "guangzhou_dx_room.toml", "rb") as fh:
+        dx_room = tomllib.load(fh)
+    runs = {}
+    for name, measures in {"off": [], "air": [{"name": "air_side_economizer"}],
+                           "evap": [{"name": "air_side_economizer", "evaporative": True}]}.items():
+        d = copy.deepcopy(dx_room)
+        d["scenario"]["site"] = "hohhot"
+        d["measures"] = [{"name": "containment"}] + measures
+        runs[name] = run_dict(d)
+        assert_energy_closes(runs[name])
+        assert_heat_closes(runs[name])
+    air = runs["air"]
+    used = air.out[OUTPUT.outdoor_air_fraction] > 0
+    t_oa = air.plant.boundary[0]
+    dew = air.plant.boundary[4]
+    assert used.sum() > 1000
+    assert np.all(t_oa[used] < air.out[OUTPUT.t_return_air][used])
+    assert np.all((dew[used] >= 5.5) & (dew[used] <= 15.0))
+    assert air.out[OUTPUT.water_direct_evaporative].max() == 0.0
+    evap = runs["evap"]
+    assert (evap.out[OUTPUT.outdoor_air_fraction] > 0).sum() > used.sum()
+    assert evap.out[OUTPUT.water_direct_evaporative].sum() > 0.0
+    compressors = {k: r.out[OUTPUT.p_chillers].sum() for k, r in runs.items()}
+    assert compressors["evap"] < compressors["air"] < compressors["off"]

@@ -59,7 +59,7 @@ def test_bundled_retrofit_study_spans_measures_10_to_12():
 
 def test_bundled_cooling_study_and_sweep_example_load():
     study = load_study(SCENARIOS / "guangzhou_cooling_measures.toml")
-    assert len(study.mixes) == 22
+    assert len(study.mixes) == 23
     by_name = {m.name: m for m in study.mixes}
     assert by_name["containment 27 degC + VSD + economizer 14 degC"].measures[2] == \
         {"name": "waterside_economizer", "chw_supply_c": 14.0}

@@ -223,6 +223,24 @@ class PumpedRefrigerantEconomizer(Measure):
 
 
 @register
+class AirSideEconomizer(Measure):
+    """Direct outdoor-air economizer (dampers, relief, controls), optionally with an evaporative pad."""
+
+    name: ClassVar[str] = "air_side_economizer"
+    title: ClassVar[str] = "Direct air-side economizer, optionally with direct evaporative cooling"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "outdoor air"
+
+    evaporative: bool = Field(False, description="add a direct evaporative pad on the outdoor air")
+    dew_point_range_c: tuple[float, float] = Field((5.5, 15.0), description=(
+        "outdoor dew points accepted [degC] (GB 50174-2017 Appendix A, M)"))
+
+    def apply(self, scn: Scenario) -> Scenario:
+        return self.updated(scn, "air_economizer", enabled=True, evaporative=self.evaporative,
+                            dew_point_range_c=self.dew_point_range_c)
+
+
+@register
 class IndirectEvaporativeCooling(Measure):
     """Indirect evaporative air handlers (dry, wet and mixed modes) replacing CRAHs and chillers."""
 

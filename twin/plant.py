@@ -199,6 +199,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.cw_reset_min_c], p[PARAM.cw_reset_max_c] = plant.cw_reset_range_c
     _liquid_params(p, scn, file)
     _iec_params(p, scn, rho_air)
+    _air_economizer_params(p, scn, rho_air)
     _storage_params(p, scn, file)
     p[PARAM.district_pump_w_per_w] = scn.district_cooling.pump_w_per_kw / 1e3
 
@@ -284,6 +285,15 @@ def _iec_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None:
     p[PARAM.iec_dew_point_factor] = iec.dew_point_factor
     p[PARAM.iec_mod_c0:PARAM.iec_mod_c3 + 1] = modifier["coefficients"]
     p[PARAM.iec_mod_min], p[PARAM.iec_mod_max] = modifier["x_range"]
+
+
+def _air_economizer_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None:
+    eco = scn.air_economizer
+    p[PARAM.air_economizer] = eco.enabled
+    p[PARAM.economizer_dew_min_c], p[PARAM.economizer_dew_max_c] = eco.dew_point_range_c
+    p[PARAM.direct_evaporative] = eco.enabled and eco.evaporative
+    p[PARAM.evaporative_effectiveness] = eco.evaporative_effectiveness
+    p[PARAM.evaporative_pump_w_per_kgs] = eco.evaporative_pump_w_per_m3s / rho_air
 
 
 def _storage_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:

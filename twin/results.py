@@ -92,6 +92,10 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "p_condenser_fans": ("W", "air-cooled chiller condenser fans"),
     "p_refrigerant_pumps": ("W", "DX pumped-refrigerant economizer: refrigerant pumps and condenser fans"),
     "q_pumped_refrigerant": ("W", "heat moved by the DX pumped-refrigerant economizer (compressors off)"),
+    "q_air_economizer": ("W", "room heat removed by outdoor air (air-side economizer, with its evaporative pad)"),
+    "outdoor_air_fraction": ("1", "outdoor-air share of the supply air"),
+    "p_evaporative_pumps": ("W", "direct evaporative pad recirculation pumps"),
+    "water_direct_evaporative": ("kg s-1", "water evaporated by the direct evaporative pad"),
 }
 assert list(CHANNELS) == [m.name for m in OUTPUT], "CHANNELS must describe every OUTPUT"
 

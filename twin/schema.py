@@ -192,6 +192,29 @@ class Plant(_Model):
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
 
+class AirEconomizer(_Model):
+    """Direct air-side economizer ahead of the plant, optionally with a direct evaporative pad (any plant type)."""
+
+    enabled: bool = Field(False, description="outdoor air cools the room whenever it is colder than the return air")
+    dew_point_range_c: tuple[float, float] = Field((5.5, 15.0), description=(
+        "outdoor dew points the economizer accepts [degC] (lockout outside: no humidifier or dehumidification is "
+        "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (figures.md 2.3, M); ASHRAE TC 9.9 "
+        "2021 recommends -9 to 15 degC"))
+    evaporative: bool = Field(False, description="direct evaporative pad on the outdoor air")
+    evaporative_effectiveness: float = Field(0.85, gt=0.0, le=1.0, description=(
+        "saturation effectiveness of the pad [-]. Assumption (evidence M): rigid-media pads 0.7-0.9 "
+        "(EnergyPlus EvaporativeCooler:Direct:CelDekPad correlation spans this range)"))
+    evaporative_pump_w_per_m3s: float = Field(60.0, ge=0.0, le=1000.0, description=(
+        "pad recirculation pump power per m3/s of outdoor air through the pad [W/(m3/s)] (assumption, evidence M)"))
+
+    @field_validator("dew_point_range_c")
+    @classmethod
+    def _ordered(cls, v):
+        if not v[0] < v[1]:
+            raise ValueError(f"must be [low, high] with low < high, got {list(v)}")
+        return v
+
+
 class Liquid(_Model):
     """Liquid cooling (cold plate or single-phase immersion); off while ``fraction`` is 0."""
 
@@ -344,6 +367,7 @@ class Scenario(_Model):
     events: Events = Field(default_factory=Events)
     liquid: Liquid = Field(default_factory=Liquid)
     iec: Iec = Field(default_factory=Iec)
+    air_economizer: AirEconomizer = Field(default_factory=AirEconomizer)
     thermal_storage: ThermalStorage = Field(default_factory=ThermalStorage)
     district_cooling: DistrictCooling = Field(default_factory=DistrictCooling)
     control: Control = Field(default_factory=Control)

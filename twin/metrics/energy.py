@@ -22,7 +22,8 @@ from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
 from twin.results import CHANNELS, Result
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
-           "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps")
+           "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps",
+           "p_evaporative_pumps")
 # storage float/cycling and flywheel spinning losses belong to the power chain (the backup system's
 # own overhead); their heat reaches the cooling plant through the UPS-room share (docs/power_and_storage.md)
 POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss",
@@ -71,7 +72,8 @@ def energy_summary(result: Result) -> dict:
     a1_allow = outside(result["t_rack_inlet_max"], result["t_supply_air"], A1_ALLOWABLE_C)
     dt_h = result.dt_h
     not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
-    water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]).sum()
+    water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]
+                      + result["water_direct_evaporative"]).sum()
                      * result.plant.timestep_s)
     breakdown = [
         {"component": c, "label": CHANNELS[c][1], "kwh": parts[c], "share": parts[c] / fac}

@@ -1,0 +1,48 @@
+"""The outdoor-air stage ahead of every plant: direct air-side economizer, optionally evaporative.
+
+Kernel piece of :mod:`components.facility`.  It runs on the air leaving the room before the
+plant's coils (:mod:`components.cooling.air_economizer` gives the control and the physics): the
+outdoor air takes what it can of the room's sensible heat, and the plant (CRAH coils on chilled
+water, DX, IEC) sees the air at the mixed-air temperature.  The heat it removes leaves with the
+exhaust air.  Simplification: the outdoor air brings its humidity, and the economizer is locked
+out whenever that (after the pad) would leave the room's dew-point band, so no humidification or
+dehumidification is modelled; relief is by the CRAH fans (no extra fan power).
+"""
+
+from components._jit import jit
+from components.cooling.air_economizer import evaporated_outdoor_air, outdoor_air_fraction
+from components.cooling.air_management import CP_AIR
+from components.layout import BOUNDARY, OUTPUT, PARAM
+
+
+@jit
+def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, o):
+    """Economize on outdoor air at step ``i``; writes its channels of ``o[:, i]``.
+
+    Returns the air temperature entering the plant's coils [degC] (``t_return`` when the stage
+    is absent or locked out).  Heat removed: ``m_crah c_p (T_return - T_mix)`` [W].
+    """
+    o[OUTPUT.q_air_economizer, i] = 0.0
+    o[OUTPUT.outdoor_air_fraction, i] = 0.0
+    o[OUTPUT.p_evaporative_pumps, i] = 0.0
+    o[OUTPUT.water_direct_evaporative, i] = 0.0
+    if p[PARAM.air_economizer] < 0.5 or t_return <= t_supply:
+        return t_return
+    t_oa = b[BOUNDARY.temp_air, i]
+    dew_min, dew_max = p[PARAM.economizer_dew_min_c], p[PARAM.economizer_dew_max_c]
+    f, t_mix = outdoor_air_fraction(t_oa, t_return, t_supply, b[BOUNDARY.temp_dew, i], dew_min, dew_max)
+    water = 0.0
+    pump = 0.0
+    if p[PARAM.direct_evaporative] > 0.5 and t_oa > t_supply:
+        t_e, w_e, dew_e = evaporated_outdoor_air(t_oa, b[BOUNDARY.temp_wet_bulb, i],
+                                                 p[PARAM.evaporative_effectiveness], b[BOUNDARY.pressure, i])
+        f_e, t_mix_e = outdoor_air_fraction(t_e, t_return, t_supply, dew_e, dew_min, dew_max)
+        if t_mix_e < t_mix - 1e-9:
+            f, t_mix = f_e, t_mix_e
+            water = f * m_crah * (w_e - b[BOUNDARY.humidity_ratio, i])
+            pump = f * m_crah * p[PARAM.evaporative_pump_w_per_kgs]
+    o[OUTPUT.q_air_economizer, i] = m_crah * CP_AIR * (t_return - t_mix)
+    o[OUTPUT.outdoor_air_fraction, i] = f
+    o[OUTPUT.p_evaporative_pumps, i] = pump
+    o[OUTPUT.water_direct_evaporative, i] = water
+    return t_mix
