@@ -47,9 +47,9 @@ def bound_side(value: float, lo: float, hi: float, tolerance: float = ON_BOUND_T
 
 def on_bound_note(name: str, unit: str, value: float, side: str, lo: float, hi: float, std: float) -> str:
     """Why an on-bound parameter is not identifiable, with its (not a confidence interval) std."""
-    bound = lo if side == "lower" else hi
-    jac = f"; its Jacobian std {std:.3g} {unit} is not a confidence interval" if np.isfinite(std) else ""
-    return (f"ON its {side} bound ({value:.4g}, bound {bound:.4g} of {lo:.4g}-{hi:.4g} {unit}): the meters "
+    u = "" if unit == "-" else f" {unit}"
+    jac = f"; its Jacobian std {std:.3g}{u} is not a confidence interval" if np.isfinite(std) else ""
+    return (f"ON its {side} bound ({value:.4g}; bounds {lo:.4g}-{hi:.4g}{u}): the meters "
             f"want a value at or beyond the plausible range, so it probably absorbs a model-form error "
             f"(a missing economizer, a wrong curve) or its bound is wrong{jac}")
 

@@ -168,7 +168,7 @@ def print_comparison(block: dict, console=None, title: str = "Simulated vs meter
     ch = block["channels"]
     t = Table(title=f"{title} (CV(RMSE), NMBE: {g14.SOURCE.split(': ', 1)[1]})")
     for col in ("channel", "hours", "metered MWh", "simulated MWh", "CV(RMSE) h %", "NMBE h %",
-                "CV(RMSE) mo %", "NMBE mo %", "G14 hourly", "G14 monthly"):
+                "CV(RMSE) mo %", "NMBE mo %", "G14 h", "G14 mo"):
         t.add_column(col, justify="left" if col == "channel" else "right")
     for name, s in ch.items():
         if s["kind"] != "power":

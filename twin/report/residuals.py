@@ -64,6 +64,13 @@ def hourly_residuals(result, replay) -> dict:
     return {"drivers": {"outdoor_temp": t_out, "it_power": it_kw}, "channels": channels}
 
 
+def load_spread_enough(it_kw: np.ndarray) -> bool:
+    """Whether hourly IT power varies by at least :data:`MIN_LOAD_SPREAD` (std / mean)."""
+    if not np.isfinite(it_kw).any():
+        return False
+    return bool(np.nanstd(it_kw) >= MIN_LOAD_SPREAD * abs(np.nanmean(it_kw)))
+
+
 def structure(residuals: dict) -> dict:
     """Correlation ratio of each channel's hourly residuals against each driver.
 
@@ -72,8 +79,7 @@ def structure(residuals: dict) -> dict:
     it cannot be formed: too few hours, or an IT load that varies less than
     :data:`MIN_LOAD_SPREAD`.
     """
-    it = residuals["drivers"]["it_power"]
-    load_varies = bool(np.nanstd(it) >= MIN_LOAD_SPREAD * abs(np.nanmean(it))) if np.isfinite(it).any() else False
+    load_varies = load_spread_enough(residuals["drivers"]["it_power"])
     out = {}
     for name, ch in residuals["channels"].items():
         row = {"label": ch["label"], "unit": ch["unit"], "hours": int(np.isfinite(ch["residual"]).sum())}
@@ -100,7 +106,8 @@ def structure_warnings(block: dict) -> list[str]:
             if np.isfinite(eta2) and eta2 >= STRUCTURE_WARNING:
                 out.append(f"the {s['label']} residuals follow {xlabel.split(' [')[0]} (eta² {eta2:.2f}, bin means "
                            f"spread over {s[f'bin_mean_range_{key}']:.3g} {s['unit']}): a model-form error that "
-                           f"the fitted parameters absorb on average (see residuals.png)")
+                           f"the fitted parameters absorb on average, so their std understate the uncertainty "
+                           f"(figure: residuals.png with --report)")
     return out
 
 
@@ -114,6 +121,7 @@ def write_residual_plot(residuals: dict, path: Path, title: str = "") -> None:
 
     names = list(residuals["channels"])
     etas = structure(residuals)
+    loads_vary = load_spread_enough(residuals["drivers"]["it_power"])
     fig = Figure(figsize=(10, 2.1 * max(1, len(names)) + 0.7), layout="constrained")
     axes = fig.subplots(max(1, len(names)), 2, squeeze=False)
     for row, name in zip(axes, names):
@@ -127,7 +135,8 @@ def write_residual_plot(residuals: dict, path: Path, title: str = "") -> None:
                 c, m, _ = rs.binned_means(x[ok], r[ok], edges_of(x[ok]))
                 ax.plot(c, m, color="tab:red", lw=1.4, marker="o", ms=3, label="bin mean")
             eta2 = etas[name][f"eta2_{key}"]
-            ax.set_title(f"{ch['label']}: eta² = " + (f"{eta2:.2f}" if np.isfinite(eta2) else "not formed"),
+            why = "IT power nearly constant" if key == "it_power" and not loads_vary else "too few hours"
+            ax.set_title(f"{ch['label']}: eta² = " + (f"{eta2:.2f}" if np.isfinite(eta2) else f"not formed ({why})"),
                          fontsize=8)
             ax.set_xlabel(xlabel, fontsize=8)
             ax.set_ylabel(f"simulated − metered\n[{ch['unit']}]", fontsize=8)
