@@ -386,3 +386,14 @@ def test_cli_reports_worsened_channels_out_of_sample_and_writes_the_residual_fig
     assert set(saved["residual_structure"]["p_chillers"]) >= {"eta2_outdoor_temp", "eta2_it_power"}
     assert main(["calibrate", str(worsening_meters), "--scenario", str(LEGACY), "--out", str(out),
                  "--holdout", "0"]) == 2
+
+
+def test_out_of_sample_is_skipped_with_a_warning_when_no_held_out_month_is_metered(legacy_dict, tmp_path):
+    df = pd.read_csv(EXAMPLE, comment="#")
+    path = tmp_path / "jan_feb.csv"
+    df.loc[df["timestamp"] < "2025-03", ["timestamp", "it_kw", "chiller_kw"]].to_csv(path, index=False)
+    fit = calibrate(copy.deepcopy(legacy_dict), path, file=str(LEGACY), base_dir=SCENARIOS,
+                    parameters=["chiller_cop_scale"])
+    assert fit.out_of_sample["steps_held_out"] == 0 and "held_out" not in fit.out_of_sample
+    assert any(w.startswith("no out-of-sample check: 0 compared steps") for w in fit.warnings)
+    assert fit.calibrated["calibration"]["out_of_sample"]["skipped"].startswith("no out-of-sample check")

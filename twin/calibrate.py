@@ -516,6 +516,9 @@ def _out_of_sample(replay: Replay, channels: list[str], months: tuple[int, ...],
     est = _estimate(problem, names, values0, base_values, bounds, metered, out0,
                     _time.perf_counter() + time_budget_s, say)
     values, free = est["values"], est["free"]
+    if est["info"].get("out_of_time"):
+        block["warnings"].append(f"the out-of-sample fit stopped at the time budget of {time_budget_s:g} s; "
+                                 f"its best point is used")
     result = Result(plant=problem.plant_for(values), out=problem.simulate(values))
     block["simulations"] = problem.simulations
     block["parameters"] = {n: {"value": _sig(values[n]), "fitted": n in free,
