@@ -37,6 +37,7 @@ class Measure(BaseModel):
     title: ClassVar[str]
     policy_measure: ClassVar[int]  # number of the Guangdong plan measure (10 cooling, 11 power, 12 storage)
     slot: ClassVar[str]            # measures sharing a slot are mutually exclusive
+    plant_types: ClassVar[tuple[str, ...] | None] = None  # plant.type values it applies to (None: any)
 
     @abstractmethod
     def apply(self, scn: Scenario) -> Scenario:
@@ -95,7 +96,10 @@ def apply_measures(scn: Scenario, *, file: str | None = None) -> Scenario:
     built = [build_measure(spec, file=file, key=f"measures.{k}") for k, spec in enumerate(scn.measures)]
     check_exclusive(built, file=file)
     out = scn
-    for m in built:
+    for k, m in enumerate(built):
+        if m.plant_types is not None and out.plant.type not in m.plant_types:
+            raise InputError(f"measure '{m.name}' applies to plant.type {list(m.plant_types)}, "
+                             f"not '{out.plant.type}'", file=file, key=f"measures.{k}.name")
         out = m.apply(out)
     return out
 
@@ -133,7 +137,7 @@ class Containment(Measure):
         scn = self.updated(scn, "air", containment=self.kind, recirculation_min=self.recirculation_min,
                            bypass=self.bypass, supply_air_c=self.supply_air_c,
                            hotspot_factor=self.hotspot_factor)
-        if scn.plant.type == "water_cooled_chiller" and self.chw_supply_c is not None:
+        if scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller") and self.chw_supply_c is not None:
             scn = self.updated(scn, "plant", chw_supply_c=self.chw_supply_c)
         return scn
 
@@ -188,12 +192,34 @@ class WatersideEconomizer(Measure):
     approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     chw_supply_c: float = Field(10.0, ge=5.0, le=18.0, description=(
         "chilled-water supply raised to widen free-cooling hours [degC] (assumption: the top of the DOE-2 "
-        "centrifugal curve range, 5-10 degC; higher values are allowed but the chiller curve input is held "
-        "at its range edge and those hours are reported)"))
+        "centrifugal curve data, 5-10 degC; warmer water extrapolates the chiller curves along their slope "
+        "at the data edge, up to the set's physical bounds, and those hours are reported)"))
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", economizer=True, economizer_approach_k=self.approach_k,
                             chw_supply_c=self.chw_supply_c)
+
+
+@register
+class PumpedRefrigerantEconomizer(Measure):
+    """Pumped-refrigerant economizer (氟泵双循环) added to the DX units of a DX room."""
+
+    name: ClassVar[str] = "pumped_refrigerant_economizer"
+    title: ClassVar[str] = "Pumped-refrigerant economizer for DX units (氟泵)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "economizer"
+    plant_types: ClassVar[tuple[str, ...]] = ("dx",)
+
+    design_dt_k: float = Field(25.0, ge=10.0, le=40.0, description=(
+        "return-air to outdoor difference at which the pump circuits carry the installed capacity [K] "
+        "(assumption, evidence M: vendors reach full pump mode some 20-25 K below the return air)"))
+    w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
+        "pump and condenser-fan power per kW moved in pump mode [W/kW] (about a tenth of a DX compressor, "
+        "Vertiv Liebert DSE literature, evidence V)"))
+
+    def apply(self, scn: Scenario) -> Scenario:
+        return self.updated(scn, "plant", pumped_refrigerant=True, pumped_refrigerant_design_dt_k=self.design_dt_k,
+                            pumped_refrigerant_w_per_kw=self.w_per_kw)
 
 
 @register
