@@ -29,7 +29,8 @@ MIN_LOAD_SPREAD = 0.05
 #: value expected from noise is about 0.002 for a year of hours (module
 #: :mod:`twin.metrics.residual_structure`); at 0.1 a tenth of the residual variance follows the
 #: driver.  Measured: 0.001-0.006 on the bundled example calibrated with the right model form,
-#: 0.88-0.89 against outdoor temperature for a missing water-side economizer (docs/calibration.md).
+#: 0.98-0.99 against outdoor temperature for a DX room without its pumped-refrigerant economizer
+#: (docs/calibration.md).
 STRUCTURE_WARNING = 0.10
 
 #: Drivers the residuals are set against: key -> (axis label, edges function).
