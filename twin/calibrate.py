@@ -59,7 +59,7 @@ from typing import Callable
 
 import numpy as np
 
-from components.facility import PARAM
+from components.layout import PARAM
 from twin import calibration_checks as checks
 from twin.calibration_checks import DEFAULT_HOLDOUT_MONTHS
 from twin.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
