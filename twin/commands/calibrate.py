@@ -131,6 +131,10 @@ def main(args) -> int:
     return 0
 
 
+def _fmt(x, spec: str) -> str:
+    return "-" if x is None or x != x else f"{x:{spec}}"
+
+
 def _status(p: dict) -> str:
     if p.get("on_bound"):
         return f"[red]ON {p['on_bound'].upper()} BOUND[/red]"
@@ -166,9 +170,8 @@ def _g14_table(title: str, left: dict, right: dict, marked: set[tuple[str, str]]
                 "CV(RMSE) monthly %", "NMBE monthly %", "monthly verdict"):
         g.add_column(col, justify="left" if col == "channel" else "right")
 
-    def pair(name, key, fmt):
-        f = lambda x: "-" if x is None else f"{x:{fmt}}"  # noqa: E731
-        return f"{f(left[name].get(key))} -> {f(right[name].get(key))}"
+    def pair(name, key, spec):
+        return f"{_fmt(left[name].get(key), spec)} -> {_fmt(right[name].get(key), spec)}"
 
     for name, s in right.items():
         if s["kind"] != "power" or s["boundary"] or name not in left:
@@ -204,8 +207,8 @@ def print_outcome(outcome: dict, console=None) -> None:
             tt.add_column(col, justify="left" if col == "channel" else "right")
         for name, s in temps:
             b = outcome["before"]["channels"][name]
-            tt.add_row(s["label"], f"{b.get('rmse_k', float('nan')):.2f} -> {s.get('rmse_k', float('nan')):.2f}",
-                       f"{b.get('bias_k', float('nan')):+.2f} -> {s.get('bias_k', float('nan')):+.2f}")
+            tt.add_row(s["label"], *(f"{_fmt(b.get(k), f)} -> {_fmt(s.get(k), f)}"
+                                     for k, f in (("rmse_k", ".2f"), ("bias_k", "+.2f"))))
         console.print(tt)
     oos = outcome["out_of_sample"]
     if oos.get("held_out"):
