@@ -30,7 +30,18 @@ A parameter is reported as NOT identifiable, kept at its base value and left out
 2. no metered channel responds to it (a column of ``J`` near zero at the start);
 3. its standard deviation exceeds :data:`MAX_RELATIVE_STD` of its plausible range after the fit.
 
-Pairs of estimates correlated beyond :data:`MAX_CORRELATION` are reported as warnings.
+A fitted parameter that ends on (within :data:`twin.calibration_checks.ON_BOUND_TOLERANCE` of) a
+bound is reported as on bound, not identifiable, and without a standard deviation: its value is
+written (the fit needs it) but the meters wanted one beyond the plausible range.  Pairs of
+estimates correlated beyond :data:`MAX_CORRELATION` are reported as warnings.
+
+What the fit cannot hide (:mod:`twin.calibration_checks`)
+----------------------------------------------------------
+A channel that met Guideline 14 (hourly or monthly) before the fit and fails after is a warning.
+The out-of-sample check fits again without some months (default every third month) and reports
+the Guideline 14 statistics of those months beside the in-sample ones.  The hourly residuals of
+the calibrated run are set against outdoor dry bulb and IT power (:mod:`twin.report.residuals`);
+a correlation ratio of 0.1 or more is a warning that the parameters absorb a model-form error.
 """
 
 from __future__ import annotations
@@ -49,6 +60,8 @@ from typing import Callable
 import numpy as np
 
 from components.layout import PARAM
+from twin import calibration_checks as checks
+from twin.calibration_checks import DEFAULT_HOLDOUT_MONTHS
 from twin.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
 from twin.errors import InputError
 from twin.meters import channel_specs
@@ -155,11 +168,12 @@ class _OutOfTime(Exception):
 class _Problem:
     """Residuals of a replay as a function of parameter values."""
 
-    def __init__(self, replay: Replay, channels: list[str]):
+    def __init__(self, replay: Replay, channels: list[str], mask: np.ndarray | None = None):
+        """Residuals over the compared steps of ``replay`` (and of ``mask`` when given)."""
         self.replay = replay
         self.base = replay.plant
         self.channels = channels
-        mask = replay.mask
+        mask = replay.mask if mask is None else replay.mask & mask
         self.idx, self.meas, self.norm = {}, {}, {}
         for ch in channels:
             spec = channel_specs()[ch]
@@ -254,12 +268,15 @@ class FitResult:
     replay: Replay | None = None
     result_after: object = None
     details: dict = field(default_factory=dict)
+    worsened: list[dict] = field(default_factory=list)       # channels the fit made fail (calibration_checks)
+    out_of_sample: dict = field(default_factory=dict)         # the held-out check (_out_of_sample)
+    residual_structure: dict = field(default_factory=dict)    # eta^2 per channel (twin.report.residuals)
 
 
 def _stats_brief(block: dict) -> dict:
     """The per-channel statistics without the monthly lists (for the TOML table)."""
     keep = ("hours", "cv_rmse_hourly_pct", "nmbe_hourly_pct", "cv_rmse_monthly_pct", "nmbe_monthly_pct",
-            "meets_guideline14", "rmse_k", "bias_k")
+            "meets_guideline14_hourly", "meets_guideline14_monthly", "meets_guideline14", "rmse_k", "bias_k")
     def tidy(x):
         return round(x, 4) if isinstance(x, float) else x
 
@@ -276,6 +293,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
               tz: str | None = None, parameters: list[str] | None = None,
               start: dict[str, float] | None = None, min_coverage: float | None = None,
               time_budget_s: float = DEFAULT_TIME_BUDGET_S, out_path: Path | None = None,
+              holdout_months: tuple[int, ...] | None = DEFAULT_HOLDOUT_MONTHS,
               progress: Callable[[str], None] | None = None) -> FitResult:
     """Estimate the uncertain parameters of a scenario from a meter file.
 
@@ -295,9 +313,14 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     start : dict, optional
         Starting values that differ from the base scenario (the "before" statistics use them).
     time_budget_s : float
-        Wall-time limit of the fit; the best point so far is used when it runs out.
+        Wall-time limit of each fit (the calibration and the held-out check); the best point so far
+        is used when it runs out.
     out_path : path, optional
         Where the calibrated scenario will be written (relative paths are rewritten for it).
+    holdout_months : tuple of int, optional
+        Months (1-12) left out of a second fit and checked against it (the out-of-sample error);
+        default every third month (:data:`twin.calibration_checks.DEFAULT_HOLDOUT_MONTHS`);
+        ``()`` or ``None``: no out-of-sample check.
     """
     from twin.schema import validate_scenario
 
@@ -346,30 +369,15 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     out0 = problem.simulate(values0)
     before = compare(Result(plant=problem.plant_for(values0), out=out0), replay)
 
-    width = {n: bounds[n][1] - bounds[n][0] for n in names}
     say("screening which parameters the meters can see")
-    free, notes, sens = _screen(problem, names, values0, bounds, width, set(available), out0)
-
-    problem.deadline = t0 + time_budget_s
-    values = dict(values0)
-    std, corr, fit_info = {}, {}, {}
-    while free:
-        say(f"fitting {', '.join(free)}")
-        values, std, corr, fit_info = _fit(problem, free, values, bounds, width)
-        bad = [n for n in free if not np.isfinite(std[n]) or std[n] > MAX_RELATIVE_STD * width[n]]
-        if not bad:
-            break
-        for n in bad:
-            notes[n] = (f"the data cannot pin it down: std {std[n]:.3g} {PARAMETERS[n].unit} is more than "
-                        f"{100 * MAX_RELATIVE_STD:g} % of its plausible range {bounds[n][0]:g}-{bounds[n][1]:g}")
-            values[n] = base_values[n]
-            free.remove(n)
-        if fit_info["out_of_time"]:  # no time for a refit: keep the joint fit of the others
-            break
-        std, corr, fit_info = {}, {}, {}
-    for n in names:
-        if n not in free:
-            values[n] = base_values[n]
+    est = _estimate(problem, names, values0, base_values, bounds, set(available), out0,
+                    t0 + time_budget_s, say)
+    values, std, corr, fit_info, free, notes, sens = (est[k] for k in (
+        "values", "std", "corr", "info", "free", "notes", "sensitivity"))
+    on_bound = {n: side for n in free if (side := checks.bound_side(values[n], *bounds[n]))}
+    for n, side in on_bound.items():
+        warnings.append(f"{n} is " + checks.on_bound_note(n, PARAMETERS[n].unit, values[n], side, *bounds[n],
+                                                           std[n]))
     correlations = {}
     for (a, b), c in corr.items():
         if abs(c) > MAX_CORRELATION:
@@ -394,17 +402,35 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     result_after = run_plant(replay_after.plant, file=file)
     problem.simulations += 1
     after = compare(result_after, replay_after)
+    worsened = checks.worsened_channels(before, after)
+    warnings.extend(checks.worsened_warning(w) for w in worsened)
+    from twin.report.residuals import hourly_residuals, structure, structure_warnings
+
+    residual_structure = structure(hourly_residuals(result_after, replay_after))
+    warnings.extend(structure_warnings(residual_structure))
+    out_of_sample = {}
+    if holdout_months:
+        say(f"fitting again without months {', '.join(map(str, holdout_months))} (out-of-sample check)")
+        out_of_sample = _out_of_sample(replay, channels, checks.check_holdout(holdout_months), names,
+                                       values0, base_values, bounds, set(available), after, time_budget_s, say)
+        warnings.extend(out_of_sample.pop("warnings"))
+        problem.simulations += out_of_sample["simulations"]
     runtime = _time.perf_counter() - t0
 
     params_out = {}
     for n in names:
         spec = PARAMETERS[n]
+        identifiable = n in free and n not in on_bound
+        note = notes.get(n, "") or (checks.on_bound_note(n, spec.unit, values[n], on_bound[n], *bounds[n], std[n])
+                                    if n in on_bound else "")
+        if n == "chiller_cop_scale" and n in free:
+            note = "; ".join(x for x in (note, f"rated COP {cal_scn.plant.chiller_rated_cop:.4g}") if x)
         params_out[n] = CalibratedParameter(
             value=_sig(values[n]), base=_sig(base_values[n]),
-            std=_sig(std[n], 3) if n in free and np.isfinite(std.get(n, np.nan)) else None,
-            unit=spec.unit, identifiable=n in free, written_to=spec.written_to if n in free else "",
-            note=notes.get(n, "") or (f"rated COP {cal_scn.plant.chiller_rated_cop:.4g}"
-                                      if n == "chiller_cop_scale" else ""))
+            std=_sig(std[n], 3) if identifiable and np.isfinite(std.get(n, np.nan)) else None,
+            unit=spec.unit, identifiable=identifiable, on_bound=on_bound.get(n, ""),
+            bounds=[_sig(bounds[n][0]), _sig(bounds[n][1])],
+            written_to=spec.written_to if n in free else "", note=note)
     def shown(p) -> str:
         if not p:
             return ""
@@ -418,14 +444,110 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
                 "residuals; std from s^2 (J'J)^-1 with a lag-1 autocorrelation correction"),
         runtime_s=round(runtime, 2), simulations=problem.simulations,
         overrides={k: _sig(v) for k, v in overrides.items()}, parameters=params_out,
-        statistics={"before": _stats_brief(before), "after": _stats_brief(after)}, warnings=warnings)
+        statistics={"before": _stats_brief(before), "after": _stats_brief(after)},
+        out_of_sample=_oos_brief(out_of_sample),
+        residual_structure={ch: {k: round(v, 4) for k, v in row.items() if isinstance(v, float) and math.isfinite(v)}
+                            for ch, row in residual_structure.items()},
+        warnings=warnings)
     if out_path is not None:
         calibrated = _relocate(calibrated, out_path, base_dir)
     calibrated["calibration"] = cal.model_dump(exclude_none=True)
     return FitResult(values=values, parameters=params_out, channels=channels, before=before, after=after,
                      warnings=warnings, correlations=correlations, runtime_s=runtime,
                      simulations=problem.simulations, calibrated=calibrated, replay=replay_after,
-                     result_after=result_after, details={"sensitivity": sens, **fit_info.get("public", {})})
+                     result_after=result_after, details={"sensitivity": sens, **fit_info.get("public", {})},
+                     worsened=worsened, out_of_sample=out_of_sample, residual_structure=residual_structure)
+
+
+def _estimate(problem: _Problem, names: list[str], values0: dict, base_values: dict, bounds: dict,
+              metered: set[str], out0: np.ndarray, deadline: float, say: Callable[[str], None]) -> dict:
+    """Screen, fit, drop what the data cannot pin down (rule 3), refit.
+
+    Returns ``{"values", "std", "corr", "info", "free", "notes", "sensitivity"}``; a parameter
+    that is not free keeps its base value.
+    """
+    width = {n: bounds[n][1] - bounds[n][0] for n in names}
+    free, notes, sens = _screen(problem, names, values0, bounds, width, metered, out0)
+    problem.deadline = deadline
+    values = dict(values0)
+    std, corr, fit_info = {}, {}, {}
+    while free:
+        say(f"fitting {', '.join(free)}")
+        values, std, corr, fit_info = _fit(problem, free, values, bounds, width)
+        bad = [n for n in free if not np.isfinite(std[n]) or std[n] > MAX_RELATIVE_STD * width[n]]
+        if not bad:
+            break
+        for n in bad:
+            notes[n] = (f"the data cannot pin it down: std {std[n]:.3g} {PARAMETERS[n].unit} is more than "
+                        f"{100 * MAX_RELATIVE_STD:g} % of its plausible range {bounds[n][0]:g}-{bounds[n][1]:g}")
+            values[n] = base_values[n]
+            free.remove(n)
+        if fit_info["out_of_time"]:  # no time for a refit: keep the joint fit of the others
+            break
+        std, corr, fit_info = {}, {}, {}
+    for n in names:
+        if n not in free:
+            values[n] = base_values[n]
+    problem.deadline = math.inf
+    return {"values": values, "std": std, "corr": corr, "info": fit_info, "free": free, "notes": notes,
+            "sensitivity": sens}
+
+
+def _out_of_sample(replay: Replay, channels: list[str], months: tuple[int, ...], names: list[str],
+                   values0: dict, base_values: dict, bounds: dict, metered: set[str], after: dict,
+                   time_budget_s: float, say: Callable[[str], None]) -> dict:
+    """Fit on the compared steps outside ``months``; Guideline 14 statistics on ``months`` only.
+
+    Returns the block of :attr:`FitResult.out_of_sample` plus ``"warnings"`` (popped by the caller)
+    and ``"simulations"``.  ``after`` (the in-sample statistics of the calibration) gives the
+    channels whose verdict holds in sample and fails out of sample.
+    """
+    held = checks.holdout_mask(replay.plant.time.month.to_numpy(), months)
+    block = {"held_out_months": list(months), "fit_months": [m for m in range(1, 13) if m not in months],
+             "steps_fit": int((replay.mask & ~held).sum()), "steps_held_out": int((replay.mask & held).sum()),
+             "warnings": [], "simulations": 0}
+    if min(block["steps_fit"], block["steps_held_out"]) < 24:
+        block["skipped"] = (f"no out-of-sample check: {block['steps_held_out']} compared steps in the held-out "
+                            f"months {list(months)} and {block['steps_fit']} outside them; each part needs a day")
+        block["warnings"].append(block["skipped"])
+        return block
+    problem = _Problem(replay, channels, mask=~held)
+    out0 = problem.simulate(values0)
+    est = _estimate(problem, names, values0, base_values, bounds, metered, out0,
+                    _time.perf_counter() + time_budget_s, say)
+    values, free = est["values"], est["free"]
+    if est["info"].get("out_of_time"):
+        block["warnings"].append(f"the out-of-sample fit stopped at the time budget of {time_budget_s:g} s; "
+                                 f"its best point is used")
+    result = Result(plant=problem.plant_for(values), out=problem.simulate(values))
+    block["simulations"] = problem.simulations
+    block["parameters"] = {n: {"value": _sig(values[n]), "fitted": n in free,
+                               "on_bound": checks.bound_side(values[n], *bounds[n]) if n in free else ""}
+                           for n in names}
+    block["fit_part"] = compare(result, replay, mask=~held)
+    block["held_out"] = compare(result, replay, mask=held)
+    for name, s in block["held_out"]["channels"].items():
+        a = after["channels"].get(name, {})
+        for res in checks.RESOLUTIONS:
+            key = f"meets_guideline14_{res}"
+            if a.get(key) is True and s.get(key) is False:
+                block["warnings"].append(
+                    f"the {s['label']} channel meets Guideline 14 {res} in sample but FAILS on the held-out months "
+                    f"{list(months)} (CV(RMSE) {s.get(f'cv_rmse_{res}_pct', math.nan):.1f} %, NMBE "
+                    f"{s.get(f'nmbe_{res}_pct', math.nan):+.1f} %) when they are left out of the fit: the "
+                    f"in-sample fit does not carry to other weather or load")
+    return block
+
+
+def _oos_brief(block: dict) -> dict:
+    """The out-of-sample block for the TOML table (statistics without the monthly lists)."""
+    if not block:
+        return {}
+    out = {k: v for k, v in block.items() if k not in ("fit_part", "held_out", "simulations")}
+    for part in ("fit_part", "held_out"):
+        if part in block:
+            out[part] = _stats_brief(block[part])
+    return out
 
 
 def _screen(problem: _Problem, names: list[str], values0: dict, bounds: dict, width: dict,

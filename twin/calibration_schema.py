@@ -13,7 +13,7 @@ This module imports nothing from :mod:`twin.schema`, which imports it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -35,7 +35,13 @@ class CalibratedParameter(_Model):
     base: float = Field(description="value in the base scenario")
     std: float | None = Field(None, ge=0.0, description="standard deviation from the Jacobian, s^2 (J'J)^-1")
     unit: str = Field("-", description="unit of value, base and std")
-    identifiable: bool = Field(description="false: the meters cannot pin it down; value is the base value")
+    identifiable: bool = Field(description=(
+        "true: the meters pin it down inside its bounds. False: either they cannot (value is the base "
+        "value, std absent) or the fit ended on a bound (see on_bound)"))
+    on_bound: Literal["", "lower", "upper"] = Field("", description=(
+        "the fitted value ended on (within 1 % of the width of) this bound: written, but not identifiable and "
+        "without std, because a band cut by a bound is no confidence interval"))
+    bounds: list[float] | None = Field(None, description="plausible range searched [lower, upper], unit of value")
     written_to: str = Field(description="scenario key (or calibration.overrides entry) holding the value")
     note: str = ""
 
@@ -57,6 +63,11 @@ class Calibration(_Model):
     parameters: dict[str, CalibratedParameter] = Field(default_factory=dict)
     statistics: dict[str, Any] = Field(default_factory=dict, description=(
         "Guideline 14 statistics per channel, 'before' (base scenario) and 'after' (calibrated)"))
+    out_of_sample: dict[str, Any] = Field(default_factory=dict, description=(
+        "the held-out check: months held out, the parameters fitted without them, and the Guideline 14 "
+        "statistics of the fit part and of the held-out months"))
+    residual_structure: dict[str, Any] = Field(default_factory=dict, description=(
+        "correlation ratio (eta^2) of each channel's hourly residuals against outdoor dry bulb and IT power"))
     warnings: list[str] = Field(default_factory=list)
 
     @field_validator("overrides")
@@ -106,8 +117,8 @@ def calibration_summary(cal: Calibration, plant=None) -> dict:
         "base_scenario": cal.base_scenario,
         "period": cal.period,
         "facility_guideline14": {"before": before, "after": after},
-        "parameters": {k: {"value": p.value, "std": p.std, "unit": p.unit,
-                           "identifiable": p.identifiable} for k, p in cal.parameters.items()},
+        "parameters": {k: {"value": p.value, "std": p.std, "unit": p.unit, "identifiable": p.identifiable,
+                           "on_bound": p.on_bound} for k, p in cal.parameters.items()},
         "overrides": dict(cal.overrides),
         "warnings": list(cal.warnings),
     }

@@ -69,9 +69,14 @@ def simulated_channel(out_or_result, name: str) -> np.ndarray:
     return sum(out[OUTPUT[m]] for m in model)
 
 
-def compare(result: Result, replay: Replay) -> dict:
-    """Guideline 14 statistics and monthly totals of every metered channel."""
-    sm, mask = replay.meters, replay.mask
+def compare(result: Result, replay: Replay, mask: np.ndarray | None = None) -> dict:
+    """Guideline 14 statistics and monthly totals of every metered channel.
+
+    ``mask`` (boolean per step) restricts the comparison to some of the compared steps, for
+    example the held-out months of a calibration; default all of ``replay.mask``.
+    """
+    sm = replay.meters
+    mask = replay.mask if mask is None else replay.mask & mask
     channels = {}
     for name in sm.available_channels():
         spec = channel_specs()[name]
@@ -149,6 +154,11 @@ def _fmt(x, spec=".1f") -> str:
     return "-" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:{spec}}"
 
 
+def verdict_text(ok: bool | None) -> str:
+    """A Guideline 14 verdict as rich markup: pass, fail or '-' (not enough data)."""
+    return "[green]pass[/green]" if ok else "[red]fail[/red]" if ok is False else "-"
+
+
 def print_comparison(block: dict, console=None, title: str = "Simulated vs metered") -> None:
     """Rich tables: Guideline 14 statistics per channel, then monthly totals."""
     from rich.console import Console
@@ -158,18 +168,17 @@ def print_comparison(block: dict, console=None, title: str = "Simulated vs meter
     ch = block["channels"]
     t = Table(title=f"{title} (CV(RMSE), NMBE: {g14.SOURCE.split(': ', 1)[1]})")
     for col in ("channel", "hours", "metered MWh", "simulated MWh", "CV(RMSE) h %", "NMBE h %",
-                "CV(RMSE) mo %", "NMBE mo %", "G14"):
+                "CV(RMSE) mo %", "NMBE mo %", "G14 h", "G14 mo"):
         t.add_column(col, justify="left" if col == "channel" else "right")
     for name, s in ch.items():
         if s["kind"] != "power":
             continue
-        ok = s.get("meets_guideline14")
-        verdict = ("input" if s["boundary"] else "[green]pass[/green]" if ok
-                   else "[red]fail[/red]" if ok is False else "-")
+        verdicts = ["input"] * 2 if s["boundary"] else [
+            verdict_text(s.get(f"meets_guideline14_{res}")) for res in ("hourly", "monthly")]
         t.add_row(s["label"], str(s["hours"]), _fmt(s.get("measured_kwh", np.nan) / 1e3, ",.1f"),
                   _fmt(s.get("simulated_kwh", np.nan) / 1e3, ",.1f"), _fmt(s.get("cv_rmse_hourly_pct")),
                   _fmt(s.get("nmbe_hourly_pct"), "+.1f"), _fmt(s.get("cv_rmse_monthly_pct")),
-                  _fmt(s.get("nmbe_monthly_pct"), "+.1f"), verdict)
+                  _fmt(s.get("nmbe_monthly_pct"), "+.1f"), *verdicts)
     console.print(t)
     temps = {n: s for n, s in ch.items() if s["kind"] == "temperature"}
     if temps:
@@ -235,7 +244,8 @@ def print_calibration_block(block: dict, console=None) -> None:
     console = console or Console()
     after = block["facility_guideline14"]["after"]
     fit = ", ".join(f"{k} {v['value']:.4g}" + (f" ± {v['std']:.2g}" if v.get("std") is not None else "")
-                    for k, v in block["parameters"].items() if v["identifiable"])
+                    + (f" (ON its {v['on_bound']} bound)" if v.get("on_bound") else "")
+                    for k, v in block["parameters"].items() if v["identifiable"] or v.get("on_bound"))
     console.print(f"[b]Calibrated[/b] to {block['meters']} ({block['period'][0]} to {block['period'][1]}) on "
                   f"{block['date']}: facility CV(RMSE) hourly {_fmt(after.get('cv_rmse_hourly_pct'))} %, "
                   f"NMBE {_fmt(after.get('nmbe_hourly_pct'), '+.1f')} %, meets Guideline 14: "

@@ -28,8 +28,12 @@ def add_parser(sub) -> None:
     p.add_argument("--min-coverage", type=float, default=None,
                    help="fraction of a step that valid samples must cover (default 0.75)")
     p.add_argument("--time-budget", type=float, default=60.0, help="wall-time limit of the fit [s] (default 60)")
+    p.add_argument("--holdout", default=None, metavar="MONTHS",
+                   help=("months left out of a second fit and checked against it (out-of-sample error), comma-"
+                         "separated 1-12, e.g. 12,1,2 for winter; 'none' to skip; default every third month: 3,6,9,12"))
     p.add_argument("--report", type=Path, default=None,
-                   help="folder for results.nc (calibrated run with meas_* variables), meters.png and calibration.json")
+                   help=("folder for results.nc (calibrated run with meas_* variables), meters.png, residuals.png "
+                         "(hourly residuals against outdoor temperature and IT power) and calibration.json"))
     p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
     p.add_argument("--list-params", action="store_true", help="list the parameters that can be estimated and exit")
     p.set_defaults(func=main)
@@ -74,6 +78,7 @@ def main(args) -> int:
     from rich.console import Console
 
     from twin.calibrate import calibrate, write_calibrated
+    from twin.calibration_checks import parse_holdout
     from twin.results import print_json
     from twin.schema import read_toml
 
@@ -84,11 +89,12 @@ def main(args) -> int:
     if args.out.resolve() == path.resolve():
         raise InputError("--out would overwrite the base scenario; choose another file", key="--out")
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
+    holdout = parse_holdout(args.holdout)
     err = Console(stderr=True)
     with err.status("calibrating...") as status:
         fit = calibrate(read_toml(path), meters, file=str(path), base_dir=path.parent, tz=args.tz,
                         parameters=params, start=_parse_start(args.start), min_coverage=args.min_coverage,
-                        time_budget_s=args.time_budget, out_path=args.out,
+                        time_budget_s=args.time_budget, out_path=args.out, holdout_months=holdout,
                         progress=lambda msg: status.update(msg))
     write_calibrated(fit, args.out, base_file=str(path))
     outcome = {
@@ -98,6 +104,9 @@ def main(args) -> int:
         "parameters": {k: v.model_dump() for k, v in fit.parameters.items()},
         "before": fit.before,
         "after": fit.after,
+        "worsened_channels": fit.worsened,
+        "out_of_sample": fit.out_of_sample,
+        "residual_structure": fit.residual_structure,
         "warnings": fit.warnings,
         "runtime_s": fit.runtime_s,
         "simulations": fit.simulations,
@@ -105,11 +114,15 @@ def main(args) -> int:
     }
     if args.report is not None:
         from twin.replay import write_netcdf, write_plot
+        from twin.report.residuals import hourly_residuals, write_residual_plot
         from twin.results import write_json
 
         write_netcdf(fit.result_after, fit.replay, args.report / "results.nc")
         write_plot(fit.result_after, fit.replay, args.report / "meters.png",
                    title="Calibrated twin vs meters: daily means")
+        write_residual_plot(hourly_residuals(fit.result_after, fit.replay), args.report / "residuals.png",
+                            title="Calibrated twin: hourly residuals against outdoor temperature and IT power")
+        outcome["report"] = str(args.report)
         write_json(outcome, args.report / "calibration.json")
     if args.json:
         print_json(outcome)
@@ -118,8 +131,63 @@ def main(args) -> int:
     return 0
 
 
+def _fmt(x, spec: str) -> str:
+    return "-" if x is None or x != x else f"{x:{spec}}"
+
+
+def _status(p: dict) -> str:
+    if p.get("on_bound"):
+        return f"[red]ON {p['on_bound'].upper()} BOUND[/red]"
+    return "[green]identifiable[/green]" if p["identifiable"] else "[yellow]not identifiable[/yellow]"
+
+
+def _parameter_table(outcome: dict):
+    from rich.table import Table
+
+    t = Table(title=("Estimated parameters (std from the Jacobian; a lower bound: it assumes the model form is "
+                     "right; none for a parameter on a bound)"))
+    for col in ("parameter", "unit", "base", "calibrated", "± std", "status", "written to / note"):
+        t.add_column(col, justify="right" if col in ("base", "calibrated", "± std") else "left")
+    for name, p in outcome["parameters"].items():
+        std = "-" if p["std"] is None else f"{p['std']:.3g}"
+        where = p["written_to"] + (f" ({p['note']})" if p["note"] and p["identifiable"] else "")
+        t.add_row(name, p["unit"], f"{p['base']:.4g}", f"{p['value']:.4g}", std, _status(p),
+                  where if p["identifiable"] else p["note"])
+    return t
+
+
+def _g14_table(title: str, left: dict, right: dict, marked: set[tuple[str, str]] = frozenset()):
+    """Power channels, ``left -> right`` for each statistic, hourly and monthly verdicts apart.
+
+    ``marked`` holds (channel, resolution) pairs whose verdict is shown as a worsening.
+    """
+    from rich.table import Table
+
+    from twin.replay import verdict_text
+
+    g = Table(title=title)
+    for col in ("channel", "CV(RMSE) hourly %", "NMBE hourly %", "hourly verdict",
+                "CV(RMSE) monthly %", "NMBE monthly %", "monthly verdict"):
+        g.add_column(col, justify="left" if col == "channel" else "right")
+
+    def pair(name, key, spec):
+        return f"{_fmt(left[name].get(key), spec)} -> {_fmt(right[name].get(key), spec)}"
+
+    for name, s in right.items():
+        if s["kind"] != "power" or s["boundary"] or name not in left:
+            continue
+        cells = [s["label"]]
+        for res in ("hourly", "monthly"):
+            key = f"meets_guideline14_{res}"
+            verdict = f"{verdict_text(left[name].get(key))} -> {verdict_text(s.get(key))}"
+            cells += [pair(name, f"cv_rmse_{res}_pct", ".1f"), pair(name, f"nmbe_{res}_pct", "+.1f"),
+                      f"[b]{verdict} (!)[/b]" if (name, res) in marked else verdict]
+        g.add_row(*cells)
+    return g
+
+
 def print_outcome(outcome: dict, console=None) -> None:
-    """Meter report, fitted parameters, Guideline 14 before/after, warnings."""
+    """Meter report, fitted parameters, Guideline 14 before/after and out of sample, residual structure, warnings."""
     from rich.console import Console
     from rich.table import Table
 
@@ -128,46 +196,40 @@ def print_outcome(outcome: dict, console=None) -> None:
 
     console = console or Console()
     print_meter_report(outcome["meters"], console)
-
-    t = Table(title="Estimated parameters (std from the Jacobian; a lower bound: it assumes the model form is right)")
-    for col in ("parameter", "unit", "base", "calibrated", "± std", "identifiable", "written to / note"):
-        t.add_column(col, justify="right" if col in ("base", "calibrated", "± std") else "left")
-    for name, p in outcome["parameters"].items():
-        ok = "[green]yes[/green]" if p["identifiable"] else "[yellow]no[/yellow]"
-        std = "-" if p["std"] is None else f"{p['std']:.3g}"
-        where = p["written_to"] + (f" ({p['note']})" if p["note"] and p["identifiable"] else "")
-        t.add_row(name, p["unit"], f"{p['base']:.4g}", f"{p['value']:.4g}", std, ok,
-                  where if p["identifiable"] else p["note"])
-    console.print(t)
-
-    g = Table(title=f"Guideline 14, before -> after ({SOURCE})")
-    for col in ("channel", "CV(RMSE) hourly %", "NMBE hourly %", "CV(RMSE) monthly %", "NMBE monthly %", "meets"):
-        g.add_column(col, justify="left" if col == "channel" else "right")
-
-    def pair(name, key, fmt):
-        a = outcome["before"]["channels"][name].get(key)
-        b = outcome["after"]["channels"][name].get(key)
-        f = lambda x: "-" if x is None else f"{x:{fmt}}"  # noqa: E731
-        return f"{f(a)} -> {f(b)}"
-
-    verdict = {True: "[green]yes[/green]", False: "[red]no[/red]", None: "-"}
-    for name, s in outcome["after"]["channels"].items():
-        if s["kind"] != "power" or s["boundary"]:
-            continue
-        before_ok = outcome["before"]["channels"][name].get("meets_guideline14")
-        g.add_row(s["label"], pair(name, "cv_rmse_hourly_pct", ".1f"), pair(name, "nmbe_hourly_pct", "+.1f"),
-                  pair(name, "cv_rmse_monthly_pct", ".1f"), pair(name, "nmbe_monthly_pct", "+.1f"),
-                  f"{verdict[before_ok]} -> {verdict[s.get('meets_guideline14')]}")
-    console.print(g)
+    console.print(_parameter_table(outcome))
+    worse = {(w["channel"], w["resolution"]) for w in outcome["worsened_channels"]}
+    console.print(_g14_table(f"Guideline 14 in sample, before -> after ({SOURCE}); (!) = the fit made it fail",
+                             outcome["before"]["channels"], outcome["after"]["channels"], worse))
     temps = [(n, s) for n, s in outcome["after"]["channels"].items() if s["kind"] == "temperature"]
     if temps:
         tt = Table(title="Temperatures, before -> after (hourly)")
         for col in ("channel", "RMSE K", "bias K"):
             tt.add_column(col, justify="left" if col == "channel" else "right")
         for name, s in temps:
-            tt.add_row(s["label"], pair(name, "rmse_k", ".2f"), pair(name, "bias_k", "+.2f"))
+            b = outcome["before"]["channels"][name]
+            tt.add_row(s["label"], *(f"{_fmt(b.get(k), f)} -> {_fmt(s.get(k), f)}"
+                                     for k, f in (("rmse_k", ".2f"), ("bias_k", "+.2f"))))
         console.print(tt)
+    oos = outcome["out_of_sample"]
+    if oos.get("held_out"):
+        console.print(_g14_table(
+            f"Out of sample: in sample (all months) -> held-out months {oos['held_out_months']} of a fit without "
+            f"them ({oos['steps_fit']} steps fitted, {oos['steps_held_out']} held out)",
+            outcome["after"]["channels"], oos["held_out"]["channels"]))
+        fitted = ", ".join(f"{n} {p['value']:.4g}" + (f" (ON its {p['on_bound']} bound)" if p["on_bound"] else "")
+                           for n, p in oos["parameters"].items() if p["fitted"])
+        console.print(f"Fitted without the held-out months: {fitted or 'nothing'}")
+    rs = Table(title="Residual structure: correlation ratio eta² of hourly residuals (0 = noise, 1 = a function "
+                     "of the driver; warning from 0.1)")
+    for col in ("channel", "vs outdoor dry bulb", "vs IT power"):
+        rs.add_column(col, justify="left" if col == "channel" else "right")
+    for row in outcome["residual_structure"].values():
+        rs.add_row(row["label"], *(f"{row[k]:.3f}" if row[k] == row[k] else "-"
+                                    for k in ("eta2_outdoor_temp", "eta2_it_power")))
+    console.print(rs)
     for w in outcome["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {w}")
+    if outcome.get("report"):
+        console.print(f"wrote {outcome['report']}: results.nc, meters.png, residuals.png, calibration.json")
     console.print(f"wrote {outcome['calibrated_scenario']} ({outcome['simulations']} simulations, "
                   f"{outcome['runtime_s']:.1f} s)")

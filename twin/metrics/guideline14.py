@@ -19,6 +19,11 @@ A positive NMBE means the model under-predicts.  ``p = 1`` here, the usual choic
 simulation (FEMP M&V Guidelines 4.0 use ``n - 1``).  Monthly figures compare monthly totals over
 the hours that are metered (both sums over the same hours), so gaps do not bias them.  Temperature
 channels get RMSE and mean bias in K instead (a percentage of a Celsius mean means nothing).
+
+The hourly and the monthly verdicts are kept apart (``meets_guideline14_hourly``,
+``meets_guideline14_monthly``): a model can meet the monthly criteria with hourly errors that
+cancel over a month, or the hourly ones with a seasonal bias that the looser hourly NMBE hides.
+``meets_guideline14`` is true only when every verdict that could be formed is true.
 """
 
 from __future__ import annotations
@@ -92,6 +97,8 @@ def compare_power(time: pd.DatetimeIndex, measured: np.ndarray, simulated: np.nd
     if len(use) >= 2:
         out["cv_rmse_monthly_pct"] = cv_rmse_pct(mk[use], sk[use])
         out["nmbe_monthly_pct"] = nmbe_pct(mk[use], sk[use])
+    out["meets_guideline14_hourly"] = meets(out, "hourly")
+    out["meets_guideline14_monthly"] = meets(out, "monthly")
     out["meets_guideline14"] = meets(out)
     return out
 
@@ -111,10 +118,16 @@ def compare_temperature(time: pd.DatetimeIndex, measured: np.ndarray, simulated:
     return out
 
 
-def meets(stats: dict) -> bool | None:
-    """True when every Guideline 14 statistic present is within its criterion; None if none is."""
+def meets(stats: dict, resolution: str | None = None) -> bool | None:
+    """True when every Guideline 14 statistic present is within its criterion; None if none is.
+
+    ``resolution`` ("hourly" or "monthly") restricts the check to that resolution's statistics;
+    ``None`` checks both.
+    """
     checks = []
     for res, crit in CRITERIA.items():
+        if resolution is not None and res != resolution:
+            continue
         cv, nm = stats.get(f"cv_rmse_{res}_pct"), stats.get(f"nmbe_{res}_pct")
         if cv is not None and np.isfinite(cv):
             checks.append(cv <= crit["cv_rmse_pct"])
