@@ -1,0 +1,271 @@
+"""More EnergyPlus 25.2 reference plants on the hall of ``datacenter_idf.py``: one PARAMS table each.
+
+Every model shares the sealed 1000 m2 hall, the 775 kW ITE load and the 50 m3/s constant-volume
+air loop with an 18 degC supply set point of the water-cooled reference (``datacenter_idf.PARAMS``);
+only the plant differs.  Each table below copies the shared sections from that table and adds or
+replaces the plant sections, and each ``build_*`` assembles the IDF from the pieces in
+``datacenter_idf`` (header, hall, air loop, chilled-water loop, chiller, condenser loop), so the
+same object is written by the same code in every model.
+
+Models (``MODELS``):
+
+* ``water_cooled``   the original reference (``datacenter_idf.PARAMS``, ``build_idf``).
+* ``dx``             DX computer-room units: constant-volume fan + ``Coil:Cooling:DX:SingleSpeed``
+                     (``CoilSystem:Cooling:DX``, outlet set point, compressor cycling), air-cooled
+                     condensing at outdoor dry bulb; curves of EnergyPlus's DXCoolingCoil DataSet.
+* ``air_cooled_chiller``  chilled-water CRAH + ``Chiller:Electric:EIR`` AirCooled (curves of the
+                     AirCooledChiller DataSet whose outdoor range goes down to 4.44 degC).
+* ``wse_7``, ``wse_14``   the water-cooled reference with a water-side economizer
+                     (``HeatExchanger:FluidToFluid`` between the condenser loop and the chilled-water
+                     supply, upstream of the chiller) at 7 and 14 degC chilled water.
+"""
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import datacenter_idf as dc
+from datacenter_idf import _biquad, _fan, _obj, _quad
+
+HERE = Path(__file__).resolve().parent
+WRITER = "plant_models.py"
+
+
+def _derive(base, drop=(), **sections):
+    """A deep copy of ``base`` without the ``drop`` sections and with ``sections`` replaced/added."""
+    p = {k: copy.deepcopy(v) for k, v in base.items() if k not in drop}
+    p.update(copy.deepcopy(sections))
+    return p
+
+
+def _meters(*absent):
+    """The reference's hourly meters without those of end uses this plant does not have."""
+    return [m for m in dc.OUTPUT_METERS if not m.startswith(absent)]
+
+
+# ----------------------------------------------------------------------------------------------
+# DX computer room
+# ----------------------------------------------------------------------------------------------
+DX_SOURCE = "Carrier Centurion 50PG24"
+
+#: The CRAC fan keeps the CRAH fan's numbers (50 m3/s, 500 Pa, 0.625, all heat to the air).
+_CRAC_FAN = {k: v for k, v in dc.PARAMS["crah"].items() if not k.startswith(("coil_", "controller_"))}
+_CRAC_FAN["object"] = ("AirLoopHVAC: Fan:ConstantVolume (blow-through) + CoilSystem:Cooling:DX with "
+                       "Coil:Cooling:DX:SingleSpeed, AirTerminal:SingleDuct:ConstantVolume:NoReheat, 100 % return air")
+
+DX_PARAMS = _derive(dc.PARAMS, drop=("crah", "chw_loop", "chiller", "cw_loop", "tower"), crah=_CRAC_FAN, dx_coil={
+    "object": "Coil:Cooling:DX:SingleSpeed in CoilSystem:Cooling:DX (sensor = coil outlet, held at the "
+              "18 degC supply set point by cycling the compressor; runtime fraction = PLR / PLF(PLR))",
+    "source": "EnergyPlus 25.2 DataSets/DXCoolingCoil.idf: '" + DX_SOURCE + "' (Carrier 50PG24, 21 ton "
+              "scroll, R-410A, reference 73,810.8 W / COP 3.95 at 35 degC outdoor, 19.44 degC entering wet "
+              "bulb, 3.776 m3/s); curves copied; capacity scaled to 1.2 MW (the water-cooled chiller's) "
+              "and the rated air flow set to the hall's 50 m3/s (4.17e-5 m3/s per W, inside EnergyPlus's "
+              "2.68e-5..6.71e-5 window); of all DXCoolingCoil.idf sets this one's outdoor data reach the "
+              "lowest temperature, 15.56 degC",
+    "count": 1,
+    "rated_capacity_w": 1.2e6,
+    "rated_sensible_heat_ratio": 0.71,
+    "rated_cop": 3.95,
+    "rated_cop_note": "gross COP: compressor + condenser fans, without the indoor fan (EnergyPlus definition)",
+    "rated_air_flow_m3s": 50.0,
+    "rated_entering_wet_bulb_c": 19.44,
+    "rated_outdoor_dry_bulb_c": 35.0,
+    "condenser": "AirCooled; condenser inlet = outdoor dry bulb of the weather file (no condenser node)",
+    "minimum_outdoor_drybulb_for_compressor_c": -40.0,
+    "crankcase_heater_w": 0.0,
+    "capft": {
+        "name": DX_SOURCE + " CapFT",
+        "type": "Curve:Biquadratic",
+        "x": "coil entering air wet bulb [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": [0.5781158, 0.0405917, 0.0000113, -0.0095022, 0.0000001, -0.0000573],
+        "x_range": [12.22, 26.67],
+        "y_range": [15.56, 51.67],
+    },
+    "eirft": {
+        "name": DX_SOURCE + " EIRFT",
+        "type": "Curve:Biquadratic",
+        "x": "coil entering air wet bulb [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": [0.5909553, -0.0496529, 0.0016569, 0.0397786, 0.0003938, -0.0016575],
+        "x_range": [12.22, 26.67],
+        "y_range": [15.56, 51.67],
+    },
+    "capfff": {"name": DX_SOURCE + " CapFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [0.8328798, 0.2403628, -0.0725624], "x_range": [0.75, 1.25]},
+    "eirfff": {"name": DX_SOURCE + " EIRFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [1.0440554, -0.0701720, 0.0258826], "x_range": [0.75, 1.25]},
+    "plffplr": {"name": DX_SOURCE + " PLFFPLR", "type": "Curve:Quadratic", "x": "part-load ratio",
+                "coefficients": [0.85, 0.15, 0.0], "x_range": [0.0, 1.0],
+                "note": "generic EnergyPlus PLF = 0.85 + 0.15 PLR (the DataSet says it is not from the "
+                        "manufacturer's data)"},
+})
+
+
+DX_NOTES = {
+    "coil_load": ("all IT power and the 40 kW fan power heat the air; the DX coil removes them at the 18 degC "
+                  "set point: 815 kW every hour, dry once the sealed zone has dried to the coil's apparatus dew "
+                  "point during warm-up (zone humidity ratio: mean_zone_humidity_ratio)"),
+    "dx_equation": ("Q_full = Q_rated*CapFT(T_wb,in, T_odb)*CapFFF(1); PLR = Q_coil/Q_full; runtime fraction "
+                    "RTF = PLR/PLF(PLR), PLF = 0.85 + 0.15 PLR; P = Q_full/COP_rated*EIRFT(T_wb,in, T_odb)*"
+                    "EIRFFF(1)*RTF; curve inputs clipped to their ranges (outdoor below 15.56 degC is held at "
+                    "15.56: hours_outdoor_below_dx_curve_min); CapFFF(1) = 1.00068, EIRFFF(1) = 0.99977"),
+    "dry_coil": ("when the coil is dry EnergyPlus evaluates CapFT and EIRFT at the entering wet bulb at which the "
+                 "coil would just be dry (its 'dry coil' adjustment), not at the actual entering wet bulb"),
+}
+
+
+def build_dx_idf(p=DX_PARAMS, site=None):
+    """IDF text of the DX computer room."""
+    dx, crah = p["dx_coil"], p["crah"]
+    o = dc._header(p, site, "DX computer-room reference", WRITER) + dc._zone_and_ite(p)
+    o += dc._air_loop(p, [("Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"),
+                          ("CoilSystem:Cooling:DX", "CRAC DX System", "CRAH Fan Outlet Node",
+                           "CRAH Supply Outlet Node")])
+    o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
+    o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
+                  "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
+    for key in ("capft", "eirft"):
+        c = dx[key]
+        o.append(_biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"]))
+    for key in ("capfff", "eirfff", "plffplr"):
+        c = dx[key]
+        o.append(_quad(c["name"], c["coefficients"], c["x_range"]))
+    o.append(_obj("Coil:Cooling:DX:SingleSpeed",
+                  ("CRAC DX Coil", "Name"), ("AlwaysOn", "Availability Schedule Name"),
+                  (float(dx["rated_capacity_w"]), "Gross Rated Total Cooling Capacity"),
+                  (float(dx["rated_sensible_heat_ratio"]), "Gross Rated Sensible Heat Ratio"),
+                  (float(dx["rated_cop"]), "Gross Rated Cooling COP"),
+                  (float(dx["rated_air_flow_m3s"]), "Rated Air Flow Rate"), "", "",
+                  "CRAH Fan Outlet Node", "CRAH Supply Outlet Node",
+                  dx["capft"]["name"], dx["capfff"]["name"], dx["eirft"]["name"], dx["eirfff"]["name"],
+                  dx["plffplr"]["name"],
+                  (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
+                  "", "", "", "", "", "AirCooled", "", "", "",
+                  (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
+    o += dc.outputs(dc.output_variables(("air_side", "dx")), _meters("Pumps", "HeatRejection"))
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Air-cooled chiller plant
+# ----------------------------------------------------------------------------------------------
+AIR_CHILLER_SOURCE = "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP"
+
+AIR_CHILLER_PARAMS = _derive(dc.PARAMS, drop=("cw_loop", "tower"), chiller={
+    "object": "Chiller:Electric:EIR, AirCooled (condenser inlet = OutdoorAir:Node at the weather-file dry bulb)",
+    "source": "EnergyPlus 25.2 DataSets/AirCooledChiller.idf: '" + AIR_CHILLER_SOURCE + "' (Trane CGAM, "
+              "scroll, R-410A; curves, COP, PLR limits and curve output limits copied; capacity scaled "
+              "from 433.6 kW). Of the DataSet's air-cooled sets, the twelve Trane CGAM ones are the only "
+              "ones whose outdoor data reach 4.44 degC; the CGAM130 is the largest of them",
+    "count": 1,
+    "reference_capacity_w": 1.2e6,
+    "reference_cop": 3.08,
+    "reference_leaving_chw_c": 6.67,
+    "reference_entering_cw_c": 35.0,
+    "reference_chw_flow_m3s": 0.05,
+    # EnergyPlus's autosize rule for an air-cooled condenser: 0.000114 m3/s of air per W of capacity
+    "reference_cw_flow_m3s": 136.8,
+    "min_plr": 0.15,
+    "max_plr": 1.0,
+    "optimum_plr": 1.0,
+    "min_unloading_ratio": 0.25,
+    "condenser_fan_power_ratio": 0.0,
+    "condenser_fan_note": "0 W/W as in the DataSet entry: the catalogue COP (AHRI 550/590, air-cooled) "
+                          "includes the condenser fans, so the EIR curves carry them",
+    "fraction_compressor_heat_to_condenser": 1.0,
+    "leaving_chw_lower_limit_c": 2.0,
+    "chiller_flow_mode": "ConstantFlow",
+    "condenser_flow_control": "ConstantFlow",
+    "capft": {
+        "name": AIR_CHILLER_SOURCE + " CAPFT",
+        "type": "Curve:Biquadratic",
+        "x": "leaving chilled-water temperature [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": [1.0428575245, 0.0390769644, 0.0001876955, -0.0031517246, -0.0000984665, -0.0003385144],
+        "x_range": [5.56, 10.0],
+        "y_range": [4.44, 46.11],
+        "output_range": [0.8281, 1.4128],
+    },
+    "eirft": {
+        "name": AIR_CHILLER_SOURCE + " EIRFT",
+        "type": "Curve:Biquadratic",
+        "x": "leaving chilled-water temperature [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": [0.5436161169, -0.0108322959, 0.0004105474, 0.0042214209, 0.0004027623, -0.0005156184],
+        "x_range": [5.56, 10.0],
+        "y_range": [4.44, 46.11],
+        "output_range": [0.4668, 1.4382],
+    },
+    "eirfplr": {
+        "name": AIR_CHILLER_SOURCE + " EIRFPLR",
+        "type": "Curve:Quadratic",
+        "x": "part-load ratio",
+        "coefficients": [0.0493, 0.622, 0.3275],
+        "x_range": [0.17, 1.0],
+    },
+})
+
+
+AIR_CHILLER_NOTES = {
+    "chiller_load": "chiller evaporator load = CRAH coil load (815 kW) + CHW pump heat (13.5 kW)",
+    "chiller_equation": ("as the water-cooled reference with the outdoor dry bulb as the second curve input: "
+                         "Q_avail = Q_ref*CAPFT(T_chw, T_odb); P = Q_avail/COP_ref*EIRFT(T_chw, T_odb)*"
+                         "EIRFPLR(max(PLR, 0.25)); inputs clipped to 5.56-10 / 4.44-46.11 degC and outputs to the "
+                         "DataSet's output limits; below PLR 0.25 the chiller false-loads (never here)"),
+    "condenser_fans": ("condenser fan power ratio 0: the COP and EIR curves include the fans (DataSet value), "
+                       "so the chiller's electricity is compressor plus condenser fans"),
+}
+
+
+def build_air_cooled_chiller_idf(p=AIR_CHILLER_PARAMS, site=None):
+    """IDF text of the air-cooled chiller plant (chilled-water CRAH as the water-cooled reference)."""
+    o = dc._header(p, site, "Air-cooled chiller reference", WRITER) + dc._zone_and_ite(p) + dc.chw_air_side(p)
+    o += dc.chw_loop(p, [dc.CHILLER_EVAPORATOR])
+    o += dc.chiller(p["chiller"], "AirCooled", "Chiller 1 Condenser Air Inlet Node", "Chiller 1 Condenser Air Outlet Node")
+    o.append(_obj("OutdoorAir:Node", "Chiller 1 Condenser Air Inlet Node", (-1.0, "Height Above Ground (<0: weather values)")))
+    o += dc.outputs(dc.output_variables(("air_side", "chiller")), _meters("HeatRejection"))
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Registry
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Model:
+    """One reference plant: its parameter table, IDF writer and the output parts it reports."""
+
+    name: str
+    title: str
+    params: dict
+    build: Callable
+    parts: tuple
+    #: hourly channels that make up cooling electricity (short names of run_energyplus.SERIES_BY_PART)
+    cooling: tuple
+    #: how EnergyPlus treats this plant (copied into the reference JSON's plant.notes)
+    notes: dict = field(default_factory=dict)
+
+    def reference_stem(self, city):
+        """File stem of this model's outputs for ``city`` (the original model keeps its names)."""
+        return city if self.name == "water_cooled" else f"{self.name}_{city}"
+
+    def idf_name(self):
+        return "datacenter.idf" if self.name == "water_cooled" else f"datacenter_{self.name}.idf"
+
+
+MODELS = {m.name: m for m in (
+    Model("water_cooled", "water-cooled chiller + tower, no economizer", dc.PARAMS, dc.build_idf,
+          dc.WATER_COOLED_PARTS, ("chiller", "pumps", "tower", "crah_fan")),
+    Model("dx", "DX computer-room units, air-cooled condensing", DX_PARAMS, build_dx_idf,
+          ("air_side", "dx"), ("dx", "crah_fan"), notes=DX_NOTES),
+    Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
+          ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
+          notes=AIR_CHILLER_NOTES),
+)}
+
+
+if __name__ == "__main__":
+    for m in MODELS.values():
+        (HERE / m.idf_name()).write_text(m.build(m.params))
+        print("wrote", HERE / m.idf_name())
