@@ -249,15 +249,18 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
 
 
 @jit
-def _write_compressors(o, i, p_ch, q_evap_met, t_cond, n_on, plr, out_of_range):
-    """Channels every compressor plant writes: power, evaporator and condenser heat, staging."""
+def _write_compressors(o, i, p_ch, q_evap_met, t_cond, n_on, plr, curve_status):
+    """Channels every compressor plant writes: power, evaporator and condenser heat, staging.
+
+    ``curve_status``: where the curve inputs lay (:func:`components.cooling.chiller.curve_status`).
+    """
     o[OUTPUT.p_chillers, i] = p_ch
     o[OUTPUT.q_evaporator, i] = q_evap_met
     o[OUTPUT.q_condenser, i] = q_evap_met + p_ch
     o[OUTPUT.t_condenser, i] = t_cond
     o[OUTPUT.chillers_on, i] = n_on
     o[OUTPUT.chiller_plr, i] = plr
-    o[OUTPUT.curve_out_of_range, i] = 1.0 if (out_of_range and n_on > 0) else 0.0
+    o[OUTPUT.curve_out_of_range, i] = float(curve_status) if n_on > 0 else 0.0
 
 
 @jit
@@ -269,11 +272,12 @@ def _write_water(o, i, evaporation, drift, blowdown):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, o, i):
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, economize, o, i):
     """Chilled-water plant with towers, optional economizer and thermal storage; writes ``o[:, i]``.
 
-    The economizer takes its share of the chilled-water load first, thermal storage discharges
-    into the rest during peak hours (or is charged by the chillers in valley hours, see
+    With ``economize`` the economizer takes its share of the chilled-water load first (towers
+    run flat out for the coldest water); thermal storage discharges into the rest during peak
+    hours (or is charged by the chillers in valley hours, see
     :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
     Returns the unmet evaporator load [W].
     """
@@ -313,7 +317,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     plr = 0.0
     q_unmet = 0.0
     p_ch = 0.0
-    oor = False
+    curve_state = chl.STATUS_IN_DATA
     q_evap = q_chw
     q_charge = 0.0
     q_dis = 0.0
@@ -324,14 +328,14 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
     mechanical_setpoint = setpoint
     t_cw = setpoint
-    if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
+    if economize and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
         t_cw = t_wb + 4.0
     change_previous = -1.0  # no previous pass yet
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
-        if p[PARAM.economizer] > 0.5 and q_chw > 0.0:
+        if economize and q_chw > 0.0:
             c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
             q_hx, mode = eco.economizer_duty_w(q_chw, t_chwr, t_cw, c_min,
                                                p[PARAM.economizer_effectiveness],
@@ -341,7 +345,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
                                         p[PARAM.tes_discharge_w], q_chw - q_hx, p[PARAM.timestep_s])
         q_evap = q_chw - q_hx - q_dis
-        cap, oor = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
+        cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
         spare = n_avail * cap - q_evap
         if q_charge / p[PARAM.tes_capacity_factor] > spare:
             # charging never starves the load: it takes only spare chiller capacity
@@ -370,7 +374,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
-    _write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, oor)
+    _write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state)
     _write_water(o, i, evap, drift, blow)
     o[OUTPUT.p_chw_pumps, i] = p_chwp
     o[OUTPUT.p_cw_pumps, i] = p_cwp
@@ -387,6 +391,36 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
 
 
 @jit
+def _plant_power(o, i):
+    """Electric power of the chilled-water plant written at step ``i``. [W]"""
+    return (o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i] + o[OUTPUT.p_cw_pumps, i]
+            + o[OUTPUT.p_tower_fans, i])
+
+
+@jit
+def _chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
+    """The chilled-water plant in the cheaper of its economizer and mechanical modes; writes ``o[:, i]``.
+
+    A plant with an economizer solves the step both ways and keeps the one with less unmet load,
+    then less electric power, as a plant controller that locks the economizer out when it does
+    not pay would.  So economizing never costs more than not economizing.  Returns the unmet
+    evaporator load [W].
+    """
+    args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
+            b[BOUNDARY.tou_period, i], tes_energy)
+    if p[PARAM.economizer] < 0.5:
+        return _water_cooled_plant(*args, False, o, i)
+    unmet_eco = _water_cooled_plant(*args, True, o, i)
+    if o[OUTPUT.q_economizer, i] <= 0.0:  # the tower water is too warm: the economizer is off
+        return _water_cooled_plant(*args, False, o, i)
+    power_eco = _plant_power(o, i)
+    unmet_mech = _water_cooled_plant(*args, False, o, i)
+    if unmet_mech < unmet_eco - 1e-9 or (unmet_mech <= unmet_eco + 1e-9 and _plant_power(o, i) < power_eco):
+        return unmet_mech
+    return _water_cooled_plant(*args, True, o, i)
+
+
+@jit
 def _dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
     """DX CRAC compressors with air-cooled condensers; writes ``o[:, i]``.
 
@@ -396,10 +430,47 @@ def _dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
     n_avail = int(p[PARAM.chillers_available])
     cap_ref = p[PARAM.chiller_cap_ref_w]
     t_wb_in = wet_bulb_from_humidity_ratio(t_return_air, p[PARAM.indoor_humidity_ratio], pressure)
-    cap, oor = chl.chiller_capacity_w(curves, cap_ref, t_wb_in, t_outdoor)
+    cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_wb_in, t_outdoor)
     n_on, plr, q_unmet = chl.stage_chillers(q_coil, cap, n_avail, p[PARAM.stage_up_plr])
     p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
-    _write_compressors(o, i, p_ch, q_coil - q_unmet, t_outdoor, n_on, plr, oor)
+    _write_compressors(o, i, p_ch, q_coil - q_unmet, t_outdoor, n_on, plr, curve_state)
+    return q_unmet
+
+
+@jit
+def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i):
+    """Heat split, DX trim, fans, pumps and water of the IEC air handlers in ``mode``; writes ``o[:, i]``.
+
+    ``t_out``: primary air leaving the IEC at secondary flow fraction ``ff``.  The IEC and trim
+    shares of the room load are split in proportion to the primary-air temperature drops so that
+    the heat balance closes exactly.  Returns the unmet load [W].
+    """
+    t_sa = p[PARAM.supply_air_c]
+    w_room = p[PARAM.indoor_humidity_ratio]
+    t_db = b[BOUNDARY.temp_air, i]
+    drop = t_return - t_sa
+    share = (t_return - t_out) / drop if drop > 0.0 else 1.0
+    if share > 1.0:
+        share = 1.0
+    q_iec = q_room * share
+    q_trim = q_room - q_iec
+    n_on, plr, q_unmet, p_ch, curve_state = 0, 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
+    if q_trim > 0.0:
+        t_wb_in = wet_bulb_from_humidity_ratio(t_out, w_room, b[BOUNDARY.pressure, i])
+        cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
+        n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
+                                                p[PARAM.stage_up_plr])
+        p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
+    fan_pump = iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w],
+                                        _CUBE_LAW, _LINEAR)
+    evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
+                                               p[PARAM.drift_fraction])
+    _write_compressors(o, i, p_ch, q_trim - q_unmet, t_db, n_on, plr, curve_state)
+    _write_water(o, i, evap, drift, blow)
+    o[OUTPUT.p_iec_secondary, i] = fan_pump
+    o[OUTPUT.q_iec, i] = q_iec
+    o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 and mode != iec.MODE_OFF else 0)
+    o[OUTPUT.q_rejected_wet, i] = q_iec if mode == iec.MODE_WET else 0.0
     return q_unmet
 
 
@@ -410,49 +481,33 @@ def _iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
     The IEC cools the return air (primary) with outdoor air (secondary).  Mode: *dry* if the
     heat exchanger alone reaches the supply set point with some secondary flow, *wet* if it does
     with spray, otherwise *mixed*: wet at full secondary flow plus DX trim down to the set
-    point.  The IEC and trim shares of the room load are split in proportion to the primary-air
-    temperature drops so that the heat balance closes exactly.  Returns the unmet load [W].
+    point.  The IEC is bypassed (DX only) when the outdoor air cannot cool the return air, and
+    whenever its fans and pumps would cost more than the DX power they save, as a controller
+    that locks the IEC out when it does not pay would: so it never heats the air and never costs
+    energy.  Returns the unmet load [W].
     Simplification: the IEC neither adds nor removes moisture; room humidity control is not
     modelled for this plant.
     """
     t_sa = p[PARAM.supply_air_c]
     w_room = p[PARAM.indoor_humidity_ratio]
     mod = p[PARAM.iec_mod_c0:PARAM.iec_mod_max + 1]
-    t_db = b[BOUNDARY.temp_air, i]
     mode = iec.MODE_DRY
     ff, t_out = 0.0, t_return
     for mode in (iec.MODE_DRY, iec.MODE_WET):  # dry if it reaches the set point, else wet
         ff, t_out = iec.iec_secondary_fraction_for_setpoint(
-            mode, t_sa, t_return, w_room, t_db, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.temp_dew, i],
-            b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs], p[PARAM.iec_eff_wb],
-            p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
+            mode, t_sa, t_return, w_room, b[BOUNDARY.temp_air, i], b[BOUNDARY.temp_wet_bulb, i],
+            b[BOUNDARY.temp_dew, i], b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs],
+            p[PARAM.iec_eff_wb], p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
         if t_out <= t_sa + 1e-6:
             break
-    drop = t_return - t_sa
-    share = (t_return - t_out) / drop if drop > 0.0 else 1.0
-    if share > 1.0:
-        share = 1.0
-    q_iec = q_room * share
-    q_trim = q_room - q_iec
-    n_on, plr, q_unmet, p_ch, oor = 0, 0.0, 0.0, 0.0, False
-    if q_trim > 0.0:
-        t_wb_in = wet_bulb_from_humidity_ratio(t_out, w_room, b[BOUNDARY.pressure, i])
-        cap, oor = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
-        n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
-                                                p[PARAM.stage_up_plr])
-        p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
-    fan_pump = iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w],
-                                        _CUBE_LAW, _LINEAR)
-    evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
-                                               p[PARAM.drift_fraction])
-    wet = q_iec if mode == iec.MODE_WET else 0.0
-    _write_compressors(o, i, p_ch, q_trim - q_unmet, t_db, n_on, plr, oor)
-    _write_water(o, i, evap, drift, blow)
-    o[OUTPUT.p_iec_secondary, i] = fan_pump
-    o[OUTPUT.q_iec, i] = q_iec
-    o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 else 0)
-    o[OUTPUT.q_rejected_wet, i] = wet
-    return q_unmet
+    if t_out >= t_return:
+        return _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
+    unmet_iec = _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)
+    power_iec = o[OUTPUT.p_chillers, i] + o[OUTPUT.p_iec_secondary, i]
+    unmet_dx = _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
+    if unmet_dx <= unmet_iec + 1e-9 and o[OUTPUT.p_chillers, i] < power_iec:
+        return unmet_dx
+    return _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)
 
 
 @jit
@@ -706,8 +761,7 @@ def _step(b, p, curves, o, i, state):
         q_coil_unmet = q_room - crah_capacity if q_room > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
         if plant == PLANT_WATER_COOLED:
-            q_unmet = _water_cooled_plant(p, curves, q_plant, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i],
-                                          b[BOUNDARY.pressure, i], b[BOUNDARY.tou_period, i], tes_energy, o, i)
+            q_unmet = _chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
             q_unmet = _dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_return,
                                 b[BOUNDARY.pressure, i], o, i)

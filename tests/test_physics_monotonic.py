@@ -12,7 +12,7 @@ from components.facility import BOUNDARY, OUTPUT, run_span
 from components.power.losses import efficiency, quadratic_loss_w
 from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
 from twin.component_data import data_table
-from twin.plant import curve_array
+from twin.schema_curves import curve_array
 
 P_ATM = 101325.0
 

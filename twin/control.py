@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.cooling.chiller import CURVE_LAYOUT
 from components.facility import BOUNDARY, PARAM, optimise_setpoints
 from twin.plant import PlantArrays
 
@@ -28,7 +29,10 @@ class SetpointOptimiser:
     def __init__(self, plant: PlantArrays):
         c = plant.scenario.control
         curves = plant.curves
-        chw_lo, chw_hi = curves[15], curves[16]  # chiller curve data range: never extrapolate
+        # chilled water within the curves' physical bounds (their data range when they are held)
+        extrapolate = curves[CURVE_LAYOUT.index("extrapolate")] > 0.5
+        first = CURVE_LAYOUT.index("first_bound_min" if extrapolate else "first_data_min")
+        chw_lo, chw_hi = curves[first], curves[first + 1]
         rows = [
             _grid(*c.supply_air_range_c, c.step_k),
             _grid(max(c.chw_range_c[0], chw_lo), min(c.chw_range_c[1], chw_hi), c.step_k),

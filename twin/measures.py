@@ -188,8 +188,8 @@ class WatersideEconomizer(Measure):
     approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     chw_supply_c: float = Field(10.0, ge=5.0, le=18.0, description=(
         "chilled-water supply raised to widen free-cooling hours [degC] (assumption: the top of the DOE-2 "
-        "centrifugal curve range, 5-10 degC; higher values are allowed but the chiller curve input is held "
-        "at its range edge and those hours are reported)"))
+        "centrifugal curve data, 5-10 degC; warmer water extrapolates the chiller curves along their slope "
+        "at the data edge, up to the set's physical bounds, and those hours are reported)"))
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", economizer=True, economizer_approach_k=self.approach_k,

@@ -24,6 +24,7 @@ from twin.component_data import data_table, table_names
 from twin.errors import InputError
 from twin.load import utilisation_series
 from twin.schema import Scenario
+from twin.schema_curves import curve_array
 from twin.schema_power import assemble_power
 from twin.weather import Weather
 
@@ -45,13 +46,6 @@ def _entry(table: str, name: str, key: str, file: str | None) -> dict:
     if name not in names:
         raise InputError(f"unknown entry '{name}'; choose one of {names}", file=file, key=key)
     return data_table(table, name)
-
-
-def curve_array(entry: dict) -> np.ndarray:
-    """Pack a curve-set table row into the layout of :data:`chiller.CURVE_LAYOUT`."""
-    return np.array([*entry["capft"], *entry["eirft"], *entry["eirfplr"],
-                     *entry["chws_range_c"], *entry["cwe_range_c"], entry["min_unload_plr"]],
-                    dtype=float)
 
 
 def monthly(value) -> np.ndarray:
@@ -149,14 +143,18 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.generator_heater_w] = pw.generator_kw * 1e3 * pw.generator_heater_fraction
 
     # cooling plant
-    curve_row = _entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
+    if isinstance(plant.chiller_curves, str):
+        curve_row = _entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
+    else:
+        curve_row = plant.chiller_curves.model_dump()
     wanted = CONDENSER_OF_PLANT.get(plant.type, curve_row["condenser"])
     if curve_row["condenser"] != wanted:
         fitting = sorted(k for k, v in data_table("chillers").items() if v["condenser"] == wanted)
-        raise InputError(f"curve set '{plant.chiller_curves}' is for '{curve_row['condenser']}' "
+        label = plant.chiller_curves if isinstance(plant.chiller_curves, str) else "given"
+        raise InputError(f"curve set '{label}' is for '{curve_row['condenser']}' "
                          f"condensers; plant.type '{plant.type}' needs one of {fitting}",
                          file=file, key="plant.chiller_curves")
-    curves = curve_array(curve_row)
+    curves = curve_array(curve_row, extrapolate=plant.curve_extrapolation == "tangent")
     t1, t2 = curve_row["rated_first_c"], curve_row["rated_second_c"]
     cap_rated = plant.chiller_capacity_kw * 1e3
     capft_rated = chl.biquadratic(curves[0:6], t1, t2)

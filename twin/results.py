@@ -75,7 +75,8 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "water_evaporation": ("kg s-1", "tower evaporation"),
     "water_drift": ("kg s-1", "tower drift"),
     "water_blowdown": ("kg s-1", "tower blowdown"),
-    "curve_out_of_range": ("1", "1 when a chiller ran outside its curve data range"),
+    "curve_out_of_range": ("1", "compressor curves: 0 inside their data, 1 extrapolated (or held at the data edge), "
+                                "2 held at the set's physical bounds"),
     "utilisation": ("1", "IT utilisation after events"),
     # power chain and storage (issue 4; docs/power_and_storage.md)
     "p_psu_loss": ("W", "server power-supply (PSU) loss, part of p_it (ITUE = p_it / (p_it - p_psu_loss))"),

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from twin.calibration_schema import Calibration
 from twin.errors import InputError
 from twin.policy_schema import Policy, Roadmap
+from twin.schema_curves import CurveSet
 from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
 
@@ -142,7 +143,13 @@ class Plant(_Model):
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
         "COP at AHRI 550/590 full-load conditions [-]. Assumption: a 2010-era centrifugal about 12 % below "
         "ASHRAE 90.1-2019 Path A (6.28, figures.md 2.1, P) for age and fouling"))
-    chiller_curves: str = Field("doe2_centrifugal_5_50cop", description="curve set from components/data/chillers.toml")
+    chiller_curves: str | CurveSet = Field("doe2_centrifugal_5_50cop", description=(
+        "curve set: a name from components/data/chillers.toml, or a table with a vendor's coefficients and "
+        "their data range (see twin/schema_curves.py)"))
+    curve_extrapolation: Literal["tangent", "hold"] = Field("tangent", description=(
+        "outside the curve data: 'tangent' extrapolates along the curves' slope at the data edge up to the "
+        "set's physical bounds; 'hold' holds the inputs at the data edge as EnergyPlus's curve limits do "
+        "(like-for-like comparisons). Either way the hours are counted"))
     stage_up_plr: float = Field(0.9, gt=0.2, le=1.0, description="start another chiller above this part-load ratio [-] (assumption)")
     chw_supply_c: MonthlyC = Field(7.0, description="chilled-water supply set point [degC] (legacy 7/12 degC design, GB 50736 practice)")
     chw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="chilled-water design temperature difference [K]")

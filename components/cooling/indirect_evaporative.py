@@ -154,6 +154,9 @@ def iec_outlet_temperature(mode, t_primary_in, w_primary, t_secondary_db, t_seco
     if t_out > t_primary_in:
         t_out = t_primary_in
     bound = t_primary_in - dew_point_factor * (t_primary_in - t_secondary_dew)
+    if bound > t_primary_in:
+        # secondary dew point above the primary air: evaporation cannot cool it (never heats it)
+        bound = t_primary_in
     if t_out < bound:
         return bound, eff, True
     return t_out, eff, False

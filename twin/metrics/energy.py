@@ -32,6 +32,10 @@ SETPOINT_TOLERANCE_K = 0.1
 A1_RECOMMENDED_C = (18.0, 27.0)  # ASHRAE TC 9.9 (2021) class A1 recommended inlet, figures.md 2.3 (S)
 A1_ALLOWABLE_C = (15.0, 32.0)    # ASHRAE TC 9.9 (2021) class A1 allowable inlet, figures.md 2.3 (S)  # supply air this much above its set point counts as "not held"
 
+# how the curves were evaluated outside their data (plant.curve_extrapolation)
+_EXTRAPOLATION_NOTE = {"tangent": "curves extrapolated along their tangent at the data edge",
+                       "hold": "inputs held at the data edge, as EnergyPlus does"}
+
 
 def metric(value, unit: str, note: str = "") -> dict:
     """A summary entry: value with its unit and, where useful, its definition or source."""
@@ -95,8 +99,11 @@ def energy_summary(result: Result) -> dict:
         "mean_it_kw": metric(float(result["p_it"].mean() / 1e3), "kW"),
         "hours_setpoint_not_held": metric(float(not_held.sum() * dt_h), "h",
                                           f"supply air more than {SETPOINT_TOLERANCE_K} K above its set point"),
-        "hours_chiller_curve_extrapolated": metric(float(result["curve_out_of_range"].sum() * dt_h), "h",
-                                                   "chiller ran outside its curve data range (inputs held at the range edge)"),
+        "hours_chiller_curve_extrapolated": metric(float((result["curve_out_of_range"] >= 1).sum() * dt_h), "h",
+                                                   "a chiller or DX compressor ran outside its curve data: "
+                                                   + _EXTRAPOLATION_NOTE[result.plant.scenario.plant.curve_extrapolation]),
+        "hours_chiller_curve_at_bound": metric(float((result["curve_out_of_range"] >= 2).sum() * dt_h), "h",
+                                               "of those, hours beyond the curve set's physical bounds (inputs held there)"),
         "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
         "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
         "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
@@ -104,7 +111,11 @@ def energy_summary(result: Result) -> dict:
         "hours_outside_a1_allowable": metric(float(a1_allow.sum() * dt_h), "h",
                                              "any rack inlet outside ASHRAE A1 allowable 15-32 degC (figures.md 2.3)"),
         "iec_mode_hours": {name: metric(float((result["iec_mode"] == code).sum() * dt_h), "h")
-                           for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))},
+                           for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))}
+        | ({"bypassed": metric(float((result["iec_mode"] == 0).sum() * dt_h), "h",
+                               "IEC bypassed, DX only: the outdoor air could not cool the return air, "
+                               "or the IEC fans and pumps would cost more than the DX power they save")}
+           if result.plant.scenario.plant.type == "iec" else {}),
         "liquid_heat_share": metric(float(result["q_liquid"].sum() / max(result["p_it"].sum(), 1e-9)), "-",
                                     "heat captured by liquid cooling / IT energy"),
         "tes_shifted_kwh": {

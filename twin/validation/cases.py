@@ -201,7 +201,7 @@ def _chiller_cops(row: dict, rated_cop: float, points: list[tuple[float, float]]
                   clip: bool) -> list[float]:
     """COP at (load fraction of rated capacity, ECWT) points, as the twin computes them."""
     from components.cooling import chiller as chl
-    from twin.plant import curve_array
+    from twin.schema_curves import curve_array
 
     c = curve_array(row)
     t1, t2 = row["rated_first_c"], row["rated_second_c"]
@@ -239,7 +239,7 @@ def chiller_iplv_ashrae_90_1(case: Case, ctx: Context):
     rows = [
         Row("full-load COP at the curve set's rating point (normalisation)", rated_cop, fl, "-",
             float(case.tolerance["full_load_abs"])),
-        Row("IPLV / full-load COP (curve inputs held at data range, as the twin runs)", ratio_ref,
+        Row("IPLV / full-load COP (as the twin runs: tangent extrapolation within the set's bounds)", ratio_ref,
             iplv / cops[0], "-", rel * ratio_ref),
         Row("IPLV / full-load COP with the curves extrapolated below 24 degC ECWT", ratio_ref,
             iplv_x / cops_x[0], "-", rel * ratio_ref, gating=False, note="outside curve data"),
@@ -249,8 +249,8 @@ def chiller_iplv_ashrae_90_1(case: Case, ctx: Context):
 
     def draw(ax):
         fr = [p[0] for p in points]
-        ax.plot(np.array(fr) * 100, cops, "o-", label="dctwin (held at curve range)")
-        ax.plot(np.array(fr) * 100, cops_x, "s--", label="curves extrapolated")
+        ax.plot(np.array(fr) * 100, cops, "o-", label="dctwin (as it runs)")
+        ax.plot(np.array(fr) * 100, cops_x, "s--", label="biquadratics evaluated outside their data")
         ax.axhline(rated_cop, color="grey", lw=0.8, label="90.1 Path A full load")
         ax.axhline(float(ref["iplv_cop"]), color="k", ls=":", label="90.1 Path A IPLV")
         ax.set_xlabel("load [% of rated capacity] at AHRI ECWT relief")
