@@ -277,7 +277,7 @@ def _branch(name, *components):
     return _obj("Branch", name, "", *components)
 
 
-def _loop_side(side, equipment, pump=None):
+def _loop_side(side, equipment, pump=None, after_pump=()):
     """Branches, connectors and pipes of one side of a plant or condenser loop.
 
     ``side`` names it ("CHW Supply", "CW Demand", ...).  Topology, as in EnergyPlus's example
@@ -285,7 +285,9 @@ def _loop_side(side, equipment, pump=None):
     ``equipment`` branches in parallel with a bypass pipe -> mixer -> outlet pipe.  ``equipment``
     is a list of branches, each (branch name, then object type, object name, inlet node, outlet
     node of each component in series); ``pump`` is the loop's
-    ``PARAMS`` table (``pump_*`` keys), and the pump object follows the branches.
+    ``PARAMS`` table (``pump_*`` keys), and the pump object follows the branches; ``after_pump``
+    components (type, name, inlet, outlet) follow the pump on its branch, the first taking the
+    pump outlet node.
     """
     inlet, bypass, outlet = (f"{side} {b} Branch" for b in ("Inlet", "Bypass", "Outlet"))
     names = [branch[0] for branch in equipment]
@@ -298,7 +300,7 @@ def _loop_side(side, equipment, pump=None):
     if pump:
         loop = side.split()[0]
         nodes = (f"{side} Inlet Node", f"{loop} Pump Outlet Node")
-        first = _branch(inlet, "Pump:ConstantSpeed", f"{loop} Pump", *nodes)
+        first = _branch(inlet, "Pump:ConstantSpeed", f"{loop} Pump", *nodes, *(f for comp in after_pump for f in comp))
         pump_objects.append(_obj("Pump:ConstantSpeed", f"{loop} Pump", *nodes, *(float(pump[f"pump_{k}"]) for k in (
             "flow_m3s", "head_pa", "power_w", "motor_efficiency", "motor_loss_to_fluid")), "Continuous"))
         del pipes["inlet"]
@@ -379,6 +381,8 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Fluid Heat Exchanger Loop Supply Side Inlet Temperature"),
         ("*", "Fluid Heat Exchanger Loop Supply Side Outlet Temperature"),
         ("*", "Fluid Heat Exchanger Loop Demand Side Inlet Temperature"),
+        ("*", "Fluid Heat Exchanger Loop Demand Side Mass Flow Rate"),
+        ("Chiller 1", "Chiller Condenser Mass Flow Rate"),
     ],
 }
 WATER_COOLED_PARTS = ("air_side", "chiller", "tower")
@@ -554,12 +558,13 @@ def chw_air_side(p):
     return o + _water_coil(crah)
 
 
-def chw_loop(p, supply_components):
+def chw_loop(p, supply_components, upstream=()):
     """Chilled-water loop: constant-speed pump, one supply branch, the CRAH coil on demand.
 
-    ``supply_components`` are (object type, name, inlet node, outlet node) in series on the one
-    supply branch (the chiller alone, or the economizer heat exchanger then the chiller); the
-    load-range operation scheme lists them all, in that order.
+    ``supply_components`` are (object type, name, inlet node, outlet node) on the one supply
+    branch, dispatched by the load-range scheme; ``upstream`` components (the economizer heat
+    exchanger, inlet "CHW Pump Outlet Node") follow the pump on the supply inlet branch, in series
+    before the splitter, in an uncontrolled scheme (the pump sets that branch's flow).
     """
     chw = p["chw_loop"]
     supply_branch = ("CHW Chiller Branch", *(f for comp in supply_components for f in comp))
@@ -572,11 +577,15 @@ def chw_loop(p, supply_components):
                   "SequentialLoad", "", "SingleSetpoint", "None", "None"))
     o.append(_obj("SetpointManager:Scheduled", "CHW Supply Temp Manager", "Temperature", "CHW Supply Temperature",
                   "CHW Supply Outlet Node"))
-    o.append(_obj("PlantEquipmentOperationSchemes", "CHW Operation", "PlantEquipmentOperation:CoolingLoad",
-                  "CHW Cooling Load Scheme", "AlwaysOn"))
+    uncontrolled = ("PlantEquipmentOperation:Uncontrolled", "CHW Uncontrolled Scheme", "AlwaysOn") if upstream else ()
+    o.append(_obj("PlantEquipmentOperationSchemes", "CHW Operation", *uncontrolled,
+                  "PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", "AlwaysOn"))
+    if upstream:
+        o.append(_obj("PlantEquipmentOperation:Uncontrolled", "CHW Uncontrolled Scheme", "CHW Uncontrolled Equipment"))
+        o.append(_obj("PlantEquipmentList", "CHW Uncontrolled Equipment", *(f for comp in upstream for f in comp[:2])))
     o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", 0.0, 1.0e9, "CHW Equipment"))
     o.append(_obj("PlantEquipmentList", "CHW Equipment", *(f for comp in supply_components for f in comp[:2])))
-    o += _loop_side("CHW Supply", [supply_branch], pump=chw)
+    o += _loop_side("CHW Supply", [supply_branch], pump=chw, after_pump=upstream)
     o += _loop_side("CHW Demand", [("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil",
                                    "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node")])
 

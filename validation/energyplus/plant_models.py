@@ -230,6 +230,111 @@ def build_air_cooled_chiller_idf(p=AIR_CHILLER_PARAMS, site=None):
 
 
 # ----------------------------------------------------------------------------------------------
+# Water-cooled chiller with a water-side economizer
+# ----------------------------------------------------------------------------------------------
+#: counterflow plate HX effectiveness at the design flows (constant flows, so every hour):
+#: dctwin's default 2.2 K approach (figures.md 2.2) on a ~4.5 K chilled-water design range
+WSE_EFFECTIVENESS = 0.67
+
+
+def counterflow_ua(effectiveness, c_a, c_b):
+    """UA [W/K] of a counterflow exchanger with capacity rates ``c_a``, ``c_b`` [W/K] and the given
+    effectiveness: NTU = ln((1 - eps Cr) / (1 - eps)) / (1 - Cr), Cr = C_min / C_max (Incropera
+    eq. 11.29b inverted), UA = NTU C_min."""
+    import math
+    c_min, c_max = min(c_a, c_b), max(c_a, c_b)
+    cr = c_min / c_max
+    return math.log((1.0 - effectiveness * cr) / (1.0 - effectiveness)) / (1.0 - cr) * c_min
+
+
+def _wse_params(chw_supply_c, supply_air_c, coil_design_water_c, coil_design_outlet_air_c):
+    """The water-cooled reference with an economizer HX and the given water and air temperatures."""
+    base = dc.PARAMS
+    # EnergyPlus's water density at its 5.05 degC initialisation and c_p near the loop temperatures
+    c_chw = base["chw_loop"]["max_flow_m3s"] * 999.9 * 4190.0
+    c_cw = base["cw_loop"]["max_flow_m3s"] * 999.9 * 4190.0
+    crah = {**base["crah"], "supply_air_temperature_c": supply_air_c, "coil_design_inlet_water_c": coil_design_water_c,
+            "coil_design_outlet_air_c": coil_design_outlet_air_c}
+    chw = {**base["chw_loop"], "supply_temperature_c": chw_supply_c}
+    cw = {**base["cw_loop"], "setpoint_min_c": 5.0,
+          "setpoint_min_note": "lowered from 15.56 to 5 degC so that the towers can make economizer water; "
+                               "the chiller curves hold entering condenser water below 12.78 degC at 12.78"}
+    return _derive(base, crah=crah, chw_loop=chw, cw_loop=cw, economizer={
+        "object": "HeatExchanger:FluidToFluid, CounterFlow, CoolingDifferentialOnOff",
+        "arrangement": ("integrated: on the chilled-water supply inlet branch right after the pump, upstream "
+                        "of the chiller branch (pre-cools the return; the chiller trims to the set point; on the "
+                        "chiller's own branch EnergyPlus starved the chiller of its load); on its own condenser-water demand "
+                        "branch in parallel with the chiller condenser, so that it takes tower water only when on "
+                        "(in series with the condenser, EnergyPlus would move heat through it while 'off', because "
+                        "the condenser flow passes); the constant-speed condenser pump's flow is shared between "
+                        "the two branches when both request it; the HX is in a PlantEquipmentOperation:Uncontrolled "
+                        "scheme"),
+        "control": ("on when condenser water entering the HX is at least min_delta_t_k colder than the "
+                    "chilled-water return; then full flow on both sides, no modulation (the chilled water can "
+                    "leave the HX below the set point in cold hours: chiller off, coil valves throttle). An EMS "
+                    "program makes the HX available only while the tower outlet of the previous timestep is "
+                    "min_delta_t_k below the chilled-water return: without it EnergyPlus's first-iteration trial "
+                    "flow on the HX's condenser side (PlantHeatExchangerFluidToFluid, issue 4959) carried warm "
+                    "tower water into the chilled water in the other hours and saturated the chiller (tested: "
+                    "Tampa chiller evaporator 1.10 MW mean instead of 0.83 MW, 17.6 degC instead of 7 degC)"),
+        "min_delta_t_k": 1.0,
+        "design_effectiveness": WSE_EFFECTIVENESS,
+        "chw_design_flow_m3s": base["chw_loop"]["max_flow_m3s"],
+        "cw_design_flow_m3s": base["cw_loop"]["max_flow_m3s"],
+        "ua_w_per_k": round(counterflow_ua(WSE_EFFECTIVENESS, c_chw, c_cw), 0),
+        "ua_note": "UA for the design effectiveness at the design flows (counterflow_ua, water c_p 4190)",
+    })
+
+
+WSE_7_PARAMS = _wse_params(7.0, 18.0, 7.0, 16.0)
+#: 14 degC chilled water cannot hold 18 degC air through the 7 degC coil (UA 88.7 kW/K needs about
+#: 109): the supply air goes to 20 degC (coil approach 6 K) and the coil is rated for 14 degC water.
+WSE_14_PARAMS = _wse_params(14.0, 20.0, 14.0, 18.0)
+
+
+WSE_NOTES = {
+    "economizer": ("the HX pre-cools the chilled-water return with tower water whenever that water is 1 K "
+                   "colder; Q_hx = eps C_min (T_chw,return - T_cw,HX in), eps fixed by UA and the constant flows; "
+                   "the chiller trims what is left to the set point and sees the tower water after the HX"),
+    "condenser_setpoint": ("T_set = clip(T_wb + 3.9, 5, 35) in every hour (one set-point manager for both modes; "
+                           "the tower fan cycles to it)"),
+    "chiller_equation": ("as the water-cooled reference; at 14 degC the leaving chilled water is above the curve "
+                         "data (5.56-8.89 degC) and EnergyPlus holds it at 8.89 degC, so the warmer water buys no "
+                         "chiller efficiency in the reference either"),
+}
+
+
+def build_wse_idf(p, site=None):
+    """IDF text of the water-cooled reference with the integrated water-side economizer."""
+    eco = p["economizer"]
+    hx_chw = ("HeatExchanger:FluidToFluid", "WSE HX", "CHW Pump Outlet Node", "WSE HX CHW Outlet Node")
+    hx_cw = ("HeatExchanger:FluidToFluid", "WSE HX", "WSE HX CW Inlet Node", "WSE HX CW Outlet Node")
+    chiller_chw = ("Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node")
+    o = dc._header(p, site, "Water-side economizer reference", WRITER) + dc._zone_and_ite(p) + dc.chw_air_side(p)
+    o += dc.chw_loop(p, [chiller_chw], upstream=[hx_chw])
+    o += dc.chiller(p["chiller"], "WaterCooled", "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")
+    o += dc.cw_loop(p, [("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CW Inlet Node",
+                         "Chiller 1 CW Outlet Node"), ("CW WSE Branch", *hx_cw)])
+    # EMS gate: the HX is available only while the tower water is min_delta_t_k colder than the return
+    # (values of the previous timestep), so that EnergyPlus's first-iteration trial flow cannot
+    # carry warm tower water into the chilled water in the other hours
+    o.append(_obj("Schedule:Constant", "WSE Availability", "Fraction", 0.0))
+    o.append(_obj("EnergyManagementSystem:Sensor", "TowerWater", "CW Supply Outlet Node", "System Node Temperature"))
+    o.append(_obj("EnergyManagementSystem:Sensor", "ChwReturn", "CHW Supply Inlet Node", "System Node Temperature"))
+    o.append(_obj("EnergyManagementSystem:Actuator", "WSEAvail", "WSE Availability", "Schedule:Constant", "Schedule Value"))
+    o.append(_obj("EnergyManagementSystem:ProgramCallingManager", "WSE Gate Manager", "BeginTimestepBeforePredictor",
+                  "WSEGate"))
+    o.append(_obj("EnergyManagementSystem:Program", "WSEGate", f"IF TowerWater < ChwReturn - {eco['min_delta_t_k']}",
+                  "SET WSEAvail = 1", "ELSE", "SET WSEAvail = 0", "ENDIF"))
+    o.append(_obj("HeatExchanger:FluidToFluid", "WSE HX", "WSE Availability", "WSE HX CW Inlet Node", "WSE HX CW Outlet Node",
+                  float(eco["cw_design_flow_m3s"]), "CHW Pump Outlet Node", "WSE HX CHW Outlet Node",
+                  float(eco["chw_design_flow_m3s"]), "CounterFlow", float(eco["ua_w_per_k"]), "CoolingDifferentialOnOff",
+                  "", float(eco["min_delta_t_k"]), "FreeCooling"))
+    o += dc.outputs(dc.output_variables(("air_side", "chiller", "tower", "economizer")), dc.OUTPUT_METERS)
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
 # Registry
 # ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -262,6 +367,9 @@ MODELS = {m.name: m for m in (
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
+    *(Model(f"wse_{t}", f"water-cooled chiller + tower with integrated water-side economizer, {t} degC CHW",
+            p, build_wse_idf, ("air_side", "chiller", "tower", "economizer"), ("chiller", "pumps", "tower", "crah_fan"),
+            notes=WSE_NOTES) for t, p in ((7, WSE_7_PARAMS), (14, WSE_14_PARAMS))),
 )}
 
 

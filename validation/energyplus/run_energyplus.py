@@ -115,6 +115,8 @@ SERIES_BY_PART = {
         ("WSE HX", "Fluid Heat Exchanger Loop Supply Side Inlet Temperature"): "t_wse_chw_in",
         ("WSE HX", "Fluid Heat Exchanger Loop Supply Side Outlet Temperature"): "t_wse_chw_out",
         ("WSE HX", "Fluid Heat Exchanger Loop Demand Side Inlet Temperature"): "t_wse_cw_in",
+        ("WSE HX", "Fluid Heat Exchanger Loop Demand Side Mass Flow Rate"): "m_wse_cw",
+        ("CHILLER 1", "Chiller Condenser Mass Flow Rate"): "m_chiller_cw",
     },
 }
 METER_SERIES = {(None, "Electricity:Facility"): "facility_j"}
@@ -165,6 +167,8 @@ COLUMNS = {
     "wse_heat_w": lambda r: f"{r['q_wse']:.1f}",
     "wse_on": lambda r: f"{r['wse_on']:.3f}",
     "t_wse_chw_out_c": lambda r: f"{r['t_wse_chw_out']:.3f}",
+    "wse_cw_flow_kg_s": lambda r: f"{r['m_wse_cw']:.3f}",
+    "chiller_cw_flow_kg_s": lambda r: f"{r['m_chiller_cw']:.3f}",
 }
 #: the water-cooled reference's column order (the first eleven are the agreed columns)
 WATER_COOLED_CSV = list(COLUMNS)[:26]
@@ -178,7 +182,7 @@ CSV_BY_PART = {
     "tower": ["pumps_w", "tower_w", "t_cw_setpoint_c", "t_tower_inlet_c", "t_tower_outlet_c",
               "tower_fan_cycling_ratio"],
     "dx": ["dx_w", "dx_runtime_fraction"],
-    "economizer": ["wse_heat_w", "wse_on", "t_wse_chw_out_c"],
+    "economizer": ["wse_heat_w", "wse_on", "t_wse_chw_out_c", "wse_cw_flow_kg_s", "chiller_cw_flow_kg_s"],
 }
 
 
