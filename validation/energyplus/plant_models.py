@@ -21,6 +21,7 @@ Models (``MODELS``):
 """
 
 import copy
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,10 @@ from datacenter_idf import _biquad, _fan, _obj, _quad
 
 HERE = Path(__file__).resolve().parent
 WRITER = "plant_models.py"
+#: the curve sets come from dctwin's own table, so that both models read the same numbers
+CURVE_SETS = tomllib.loads((HERE.parent.parent / "components" / "data" / "chillers.toml").read_text(encoding="utf-8"))
+DX_SET = CURVE_SETS["dx_carrier_50pg24_eplus"]
+AIR_CHILLER_SET = CURVE_SETS["aircooled_trane_cgam130_eplus"]
 
 
 def _derive(base, drop=(), **sections):
@@ -66,7 +71,7 @@ DX_PARAMS = _derive(dc.PARAMS, drop=("crah", "chw_loop", "chiller", "cw_loop", "
     "count": 1,
     "rated_capacity_w": 1.2e6,
     "rated_sensible_heat_ratio": 0.71,
-    "rated_cop": 3.95,
+    "rated_cop": DX_SET["reference_cop"],
     "rated_cop_note": "gross COP: compressor + condenser fans, without the indoor fan (EnergyPlus definition)",
     "rated_air_flow_m3s": 50.0,
     "rated_entering_wet_bulb_c": 19.44,
@@ -79,18 +84,18 @@ DX_PARAMS = _derive(dc.PARAMS, drop=("crah", "chw_loop", "chiller", "cw_loop", "
         "type": "Curve:Biquadratic",
         "x": "coil entering air wet bulb [C]",
         "y": "outdoor dry bulb (condenser entering air) [C]",
-        "coefficients": [0.5781158, 0.0405917, 0.0000113, -0.0095022, 0.0000001, -0.0000573],
-        "x_range": [12.22, 26.67],
-        "y_range": [15.56, 51.67],
+        "coefficients": DX_SET["capft"],
+        "x_range": DX_SET["chws_range_c"],
+        "y_range": DX_SET["cwe_range_c"],
     },
     "eirft": {
         "name": DX_SOURCE + " EIRFT",
         "type": "Curve:Biquadratic",
         "x": "coil entering air wet bulb [C]",
         "y": "outdoor dry bulb (condenser entering air) [C]",
-        "coefficients": [0.5909553, -0.0496529, 0.0016569, 0.0397786, 0.0003938, -0.0016575],
-        "x_range": [12.22, 26.67],
-        "y_range": [15.56, 51.67],
+        "coefficients": DX_SET["eirft"],
+        "x_range": DX_SET["chws_range_c"],
+        "y_range": DX_SET["cwe_range_c"],
     },
     "capfff": {"name": DX_SOURCE + " CapFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
                "coefficients": [0.8328798, 0.2403628, -0.0725624], "x_range": [0.75, 1.25]},
@@ -161,16 +166,16 @@ AIR_CHILLER_PARAMS = _derive(dc.PARAMS, drop=("cw_loop", "tower"), chiller={
               "ones whose outdoor data reach 4.44 degC; the CGAM130 is the largest of them",
     "count": 1,
     "reference_capacity_w": 1.2e6,
-    "reference_cop": 3.08,
+    "reference_cop": AIR_CHILLER_SET["reference_cop"],
     "reference_leaving_chw_c": 6.67,
     "reference_entering_cw_c": 35.0,
     "reference_chw_flow_m3s": 0.05,
     # EnergyPlus's autosize rule for an air-cooled condenser: 0.000114 m3/s of air per W of capacity
     "reference_cw_flow_m3s": 136.8,
-    "min_plr": 0.15,
-    "max_plr": 1.0,
+    "min_plr": AIR_CHILLER_SET["min_plr"],
+    "max_plr": AIR_CHILLER_SET["max_plr"],
     "optimum_plr": 1.0,
-    "min_unloading_ratio": 0.25,
+    "min_unloading_ratio": AIR_CHILLER_SET["min_unload_plr"],
     "condenser_fan_power_ratio": 0.0,
     "condenser_fan_note": "0 W/W as in the DataSet entry: the catalogue COP (AHRI 550/590, air-cooled) "
                           "includes the condenser fans, so the EIR curves carry them",
@@ -183,9 +188,9 @@ AIR_CHILLER_PARAMS = _derive(dc.PARAMS, drop=("cw_loop", "tower"), chiller={
         "type": "Curve:Biquadratic",
         "x": "leaving chilled-water temperature [C]",
         "y": "outdoor dry bulb (condenser entering air) [C]",
-        "coefficients": [1.0428575245, 0.0390769644, 0.0001876955, -0.0031517246, -0.0000984665, -0.0003385144],
-        "x_range": [5.56, 10.0],
-        "y_range": [4.44, 46.11],
+        "coefficients": AIR_CHILLER_SET["capft"],
+        "x_range": AIR_CHILLER_SET["chws_range_c"],
+        "y_range": AIR_CHILLER_SET["cwe_range_c"],
         "output_range": [0.8281, 1.4128],
     },
     "eirft": {
@@ -193,16 +198,16 @@ AIR_CHILLER_PARAMS = _derive(dc.PARAMS, drop=("cw_loop", "tower"), chiller={
         "type": "Curve:Biquadratic",
         "x": "leaving chilled-water temperature [C]",
         "y": "outdoor dry bulb (condenser entering air) [C]",
-        "coefficients": [0.5436161169, -0.0108322959, 0.0004105474, 0.0042214209, 0.0004027623, -0.0005156184],
-        "x_range": [5.56, 10.0],
-        "y_range": [4.44, 46.11],
+        "coefficients": AIR_CHILLER_SET["eirft"],
+        "x_range": AIR_CHILLER_SET["chws_range_c"],
+        "y_range": AIR_CHILLER_SET["cwe_range_c"],
         "output_range": [0.4668, 1.4382],
     },
     "eirfplr": {
         "name": AIR_CHILLER_SOURCE + " EIRFPLR",
         "type": "Curve:Quadratic",
         "x": "part-load ratio",
-        "coefficients": [0.0493, 0.622, 0.3275],
+        "coefficients": AIR_CHILLER_SET["eirfplr"],
         "x_range": [0.17, 1.0],
     },
 })
