@@ -596,10 +596,21 @@ def _register_case():
                                 gating=False))
         return rows
 
+    @register("energyplus_plant_types")
+    def energyplus_plant_types(case, ctx):
+        try:
+            canmet_payload()
+        except SystemExit as exc:
+            raise SkipCase(str(exc)) from None
+        sys.path.insert(0, str(HERE))
+        import compare_plants
+        return compare_plants.validation_rows(case)
+
     return energyplus_side_by_side
 
 
-_register_case()
+if __name__ != "compare":  # imported as a library by compare_plants.py: the runner registers the checks
+    _register_case()
 
 
 def main(argv=None) -> int:

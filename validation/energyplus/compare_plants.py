@@ -133,6 +133,56 @@ def compare_model(model: str, cities=CITIES) -> dict:
             "spread_ratio_dctwin_over_energyplus": spread_tw / spread_ep if spread_ep > 0 else None}
 
 
+def dataset_curve(dataset: str, name: str) -> list[float]:
+    """Coefficients of the curve object ``name`` (Curve:Biquadratic: 6, Curve:Quadratic: 3) in an
+    EnergyPlus DataSet file of the installed package."""
+    import re
+
+    text = (compare.canmet_payload() / "DataSets" / dataset).read_text(encoding="latin-1")
+    found = re.search(r"Curve:(Biquadratic|Quadratic),\s*\n\s*" + re.escape(name) + r"\s*,([^;]*);", text)
+    if found is None:
+        raise KeyError(f"{name} not in DataSets/{dataset}")
+    fields = [line.split("!")[0].strip().rstrip(",") for line in found.group(2).splitlines()]
+    fields = [f for f in fields if f]
+    return [float(f) for f in fields[:6 if found.group(1) == "Biquadratic" else 3]]
+
+
+#: dctwin curve sets taken from EnergyPlus DataSets: set -> (DataSet file, curve-name prefix)
+DATASET_SOURCES = {
+    "dx_carrier_50pg24_eplus": ("DXCoolingCoil.idf", "Carrier Centurion 50PG24 {}", ("CapFT", "EIRFT")),
+    "aircooled_trane_cgam130_eplus": ("AirCooledChiller.idf", "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP {}",
+                                      ("CAPFT", "EIRFT", "EIRFPLR")),
+}
+
+
+def validation_rows(case) -> list:
+    """Rows of the validation case energyplus_plant_types: curve sets against their DataSets, then
+    dPUE per model and climate (|dPUE| <= pue_abs) and the climate spread of each model (dctwin's
+    spread within spread_rel of EnergyPlus's)."""
+    from twin.component_data import data_table
+    from twin.validation import Row
+
+    rows = []
+    for set_name, (dataset, pattern, curves) in DATASET_SOURCES.items():
+        entry = data_table("chillers")[set_name]
+        for curve in curves:
+            source = dataset_curve(dataset, pattern.format(curve))
+            ours = list(entry[curve.lower()])
+            rows.append(Row(f"{set_name}: {curve} coefficients vs DataSets/{dataset} (max |difference|)", 0.0,
+                            max(abs(a - b) for a, b in zip(ours, source)), "-", 1e-12))
+    tol, rel = float(case.tolerance["pue_abs"]), float(case.tolerance["spread_rel"])
+    for model in case.inputs.get("models", []):
+        m = compare_model(model, tuple(case.inputs.get("cities", CITIES)))
+        if not m["representable"]:
+            continue
+        for r in m["cities"]:
+            rows.append(Row(f"{model}, {r['city']}: annual PUE (IT + cooling)", r["pue_energyplus"], r["pue_dctwin"],
+                            "-", tol))
+        rows.append(Row(f"{model}: spread of annual PUE across the climates", m["spread_energyplus"],
+                        m["spread_dctwin"], "-", rel * m["spread_energyplus"]))
+    return rows
+
+
 def main(argv=None) -> int:
     import plant_models
 
