@@ -39,6 +39,7 @@ from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
 from components.cooling import economizer as eco
 from components.cooling import indirect_evaporative as iec
+from components.cooling import pumped_refrigerant as pre
 from components.cooling import pumps
 from components.cooling import thermal_storage as tes
 from components.cooling.liquid import dry_cooler
@@ -54,6 +55,7 @@ PLANT_WATER_COOLED = 0
 PLANT_DX = 1
 PLANT_IEC = 2
 PLANT_DISTRICT = 3
+PLANT_AIR_COOLED = 4
 LIQUID_DRY_COOLER = 0
 LIQUID_CHILLERS = 1
 
@@ -94,6 +96,9 @@ PARAM = IntEnum("PARAM", [
     "economizer", "economizer_effectiveness", "economizer_margin_k",
     "timestep_s", "hotspot_factor", "coil_approach_k",
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
+    "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
+    "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
+    "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
@@ -151,6 +156,8 @@ OUTPUT = IntEnum("OUTPUT", [
     "p_psu_loss", "p_distribution_loss", "p_battery_loss", "p_flywheel_loss",
     "p_storage_charge", "p_storage_discharge", "p_pv", "p_backup_generation", "p_not_supplied",
     "p_grid",
+    # plant types of the existing stock (issue 14)
+    "p_condenser_fans", "p_refrigerant_pumps", "q_pumped_refrigerant",
 ], start=0)
 
 STATE = IntEnum("STATE", [
@@ -167,6 +174,7 @@ POWER_COMPONENTS = (
     "p_lighting", "p_auxiliary", "p_generator_heaters", "p_crah_fans", "p_chillers",
     "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary", "p_liquid_pumps",
     "p_dry_cooler_fans", "p_distribution_loss", "p_battery_loss", "p_flywheel_loss",
+    "p_condenser_fans", "p_refrigerant_pumps",
 )
 
 CP_WATER = tower.CP_WATER
@@ -204,7 +212,9 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     Returns ``(p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server)``.
     """
     cp = air.CP_AIR
-    m_server_nominal = p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
+    # servers move air for the heat that leaves them as air: the liquid-cooled share does not
+    air_share = 1.0 - p[PARAM.liquid_fraction]
+    m_server_nominal = air_share * p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
     m_crah_max = p[PARAM.crah_units] * p[PARAM.crah_unit_flow_kgs]
     speed = 1.0
     p_it = 0.0
@@ -217,7 +227,7 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     for _ in range(_FIXED_POINT_ITERATIONS):
         p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
         m_server = m_server_nominal * speed
-        dt_server = p_it / (m_server * cp)
+        dt_server = air_share * p_it / (m_server * cp) if m_server > 0.0 else 0.0
         if p[PARAM.crah_variable_speed] > 0.5:
             m_need = m_server * (1.0 - p[PARAM.recirculation_min]) / (1.0 - p[PARAM.bypass])
             m_min = p[PARAM.crah_min_speed] * m_crah_max
@@ -272,8 +282,15 @@ def _write_water(o, i, evaporation, drift, blowdown):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, economize, o, i):
-    """Chilled-water plant with towers, optional economizer and thermal storage; writes ``o[:, i]``.
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize, o, i):
+    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage; writes ``o[:, i]``.
+
+    Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
+    their condenser temperature, have no towers or condenser pumps, and their condenser fans
+    draw ``condenser_fan_w_per_w`` per W of available capacity while on (EnergyPlus
+    ``Chiller:Electric:EIR`` "Condenser Fan Power Ratio"), scaled by the part-load ratio below
+    the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
+    condenser heat.
 
     With ``economize`` the economizer takes its share of the chilled-water load first (towers
     run flat out for the coldest water); thermal storage discharges into the rest during peak
@@ -332,6 +349,9 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
         t_cw = t_wb + 4.0
+    air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
+    if air_cooled:
+        t_cw = t_db
     change_previous = -1.0  # no previous pass yet
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
@@ -356,6 +376,8 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
                                                   p[PARAM.tes_cop_factor])
         p_ch = charge_factor * n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr,
                                                           t_chws, t_cw)
+        if air_cooled:
+            break  # the condenser temperature is the outdoor air: nothing to iterate
         n_cells = n_on
         if mode != eco.MODE_MECHANICAL:
             n_cells = n_avail
@@ -371,6 +393,10 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+    if air_cooled:
+        o[OUTPUT.p_condenser_fans, i] = (n_on * cap * p[PARAM.condenser_fan_w_per_w]
+                                         * chl.run_time_fraction(curves, plr))
+        q_tower = 0.0
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
@@ -407,7 +433,7 @@ def _chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     evaporator load [W].
     """
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
-            b[BOUNDARY.tou_period, i], tes_energy)
+            b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
     if p[PARAM.economizer] < 0.5:
         return _water_cooled_plant(*args, False, o, i)
     unmet_eco = _water_cooled_plant(*args, True, o, i)
@@ -421,19 +447,39 @@ def _chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
 
 
 @jit
+def _dx_compressors(p, curves, q, t_wb_in, t_outdoor):
+    """Staged DX compressors meeting ``q``. Returns ``(q_unmet, p_ch, n_on, plr, curve_state)`` [W]."""
+    cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_outdoor)
+    n_on, plr, q_unmet = chl.stage_chillers(q, cap, int(p[PARAM.chillers_available]), p[PARAM.stage_up_plr])
+    p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
+    return q_unmet, p_ch, n_on, plr, curve_state
+
+
+@jit
 def _dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
-    """DX CRAC compressors with air-cooled condensers; writes ``o[:, i]``.
+    """DX CRAC compressors with air-cooled condensers, optionally a pumped-refrigerant economizer.
 
     The curves take (coil entering wet bulb, outdoor dry bulb); condenser fans are inside the
-    rated COP.  Returns the unmet evaporator load [W].
+    rated COP.  With the economizer (:mod:`components.cooling.pumped_refrigerant`) the pump
+    circuits take what they can of the load and the compressors trim the rest, whenever that
+    costs less than the compressors alone.  Writes ``o[:, i]``; returns the unmet load [W].
     """
-    n_avail = int(p[PARAM.chillers_available])
-    cap_ref = p[PARAM.chiller_cap_ref_w]
     t_wb_in = wet_bulb_from_humidity_ratio(t_return_air, p[PARAM.indoor_humidity_ratio], pressure)
-    cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_wb_in, t_outdoor)
-    n_on, plr, q_unmet = chl.stage_chillers(q_coil, cap, n_avail, p[PARAM.stage_up_plr])
-    p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
-    _write_compressors(o, i, p_ch, q_coil - q_unmet, t_outdoor, n_on, plr, curve_state)
+    q_unmet, p_ch, n_on, plr, curve_state = _dx_compressors(p, curves, q_coil, t_wb_in, t_outdoor)
+    q_free = 0.0
+    p_pump = 0.0
+    if p[PARAM.pre_economizer] > 0.5 and q_coil > 0.0:
+        q_try = min(q_coil, pre.free_capacity_w(p[PARAM.pre_design_w], t_return_air, t_outdoor,
+                                                p[PARAM.pre_design_dt_k]))
+        if q_try > 0.0:
+            unmet_m, p_ch_m, n_m, plr_m, state_m = _dx_compressors(p, curves, q_coil - q_try, t_wb_in, t_outdoor)
+            p_pump_m = q_try * p[PARAM.pre_power_w_per_w]
+            if unmet_m <= q_unmet + 1e-9 and p_ch_m + p_pump_m < p_ch:
+                q_unmet, p_ch, n_on, plr, curve_state = unmet_m, p_ch_m, n_m, plr_m, state_m
+                q_free, p_pump = q_try, p_pump_m
+    _write_compressors(o, i, p_ch, q_coil - q_free - q_unmet, t_outdoor, n_on, plr, curve_state)
+    o[OUTPUT.q_pumped_refrigerant, i] = q_free
+    o[OUTPUT.p_refrigerant_pumps, i] = p_pump
     return q_unmet
 
 
@@ -634,7 +680,8 @@ def _power_chain(p, o, i):
                - p[PARAM.storage_discharge_efficiency] * p_discharge)
     mech = (o[OUTPUT.p_crah_fans, i] + o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i]
             + o[OUTPUT.p_cw_pumps, i] + o[OUTPUT.p_tower_fans, i] + o[OUTPUT.p_iec_secondary, i]
-            + o[OUTPUT.p_liquid_pumps, i] + o[OUTPUT.p_dry_cooler_fans, i])
+            + o[OUTPUT.p_liquid_pumps, i] + o[OUTPUT.p_dry_cooler_fans, i]
+            + o[OUTPUT.p_condenser_fans, i] + o[OUTPUT.p_refrigerant_pumps, i])
     mv_in = 0.0
     if p[PARAM.chain_kind] == CHAIN_MV:
         mv_in = crit + storage
@@ -697,7 +744,8 @@ _PLANT_CHANNELS = (OUTPUT.p_chillers, OUTPUT.p_chw_pumps, OUTPUT.p_cw_pumps, OUT
                    OUTPUT.q_tes_charge, OUTPUT.q_tes_discharge, OUTPUT.tes_ride_through_min,
                    OUTPUT.q_purchased_cooling, OUTPUT.economizer_mode, OUTPUT.chillers_on,
                    OUTPUT.chiller_plr, OUTPUT.tower_air_ratio, OUTPUT.water_evaporation,
-                   OUTPUT.water_drift, OUTPUT.water_blowdown, OUTPUT.curve_out_of_range)
+                   OUTPUT.water_drift, OUTPUT.water_blowdown, OUTPUT.curve_out_of_range,
+                   OUTPUT.p_condenser_fans, OUTPUT.p_refrigerant_pumps, OUTPUT.q_pumped_refrigerant)
 
 
 @jit
@@ -729,7 +777,7 @@ def _step(b, p, curves, o, i, state):
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
     t_sa = p[PARAM.supply_air_c]
-    if plant == PLANT_WATER_COOLED or plant == PLANT_DISTRICT:
+    if plant == PLANT_WATER_COOLED or plant == PLANT_DISTRICT or plant == PLANT_AIR_COOLED:
         # a chilled-water coil cannot deliver air colder than the water plus its approach
         t_floor = p[PARAM.chw_supply_c] + p[PARAM.coil_approach_k]
         if t_sa < t_floor:
@@ -760,7 +808,7 @@ def _step(b, p, curves, o, i, state):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room - crah_capacity if q_room > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        if plant == PLANT_WATER_COOLED:
+        if plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED:
             q_unmet = _chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
             q_unmet = _dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_return,
@@ -805,8 +853,10 @@ def _step(b, p, curves, o, i, state):
     dry = (o[OUTPUT.p_switchgear_loss, i] + o[OUTPUT.p_transformer_loss, i]
            + o[OUTPUT.p_generator_heaters, i] + (1.0 - p[PARAM.ups_loss_to_room]) * ups_loss
            + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w] + q_liquid - q_liq_plant)
-    if plant == PLANT_DX:
-        dry += o[OUTPUT.q_condenser, i]
+    if plant == PLANT_AIR_COOLED:
+        dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.p_condenser_fans, i]
+    elif plant == PLANT_DX:
+        dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_pumped_refrigerant, i] + o[OUTPUT.p_refrigerant_pumps, i]
     elif plant == PLANT_IEC:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_iec, i] - o[OUTPUT.q_rejected_wet, i]
     o[OUTPUT.q_rejected_dry, i] = dry

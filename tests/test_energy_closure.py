@@ -19,6 +19,14 @@ def _variant(d, name):
     elif name == "dx":
         d["plant"] = {"type": "dx", "chillers": 24, "chiller_capacity_kw": 100.0,
                       "chiller_rated_cop": 3.0, "chiller_curves": "dx_crac_eplus_curve_i"}
+    elif name == "dx_pumped_refrigerant":
+        d["plant"] = {"type": "dx", "chillers": 24, "chiller_capacity_kw": 100.0,
+                      "chiller_rated_cop": 3.0, "chiller_curves": "dx_crac_eplus_curve_i"}
+        d["scenario"]["site"] = "hohhot"
+        d["measures"] = [{"name": "pumped_refrigerant_economizer"}]
+    elif name == "air_cooled_chiller":
+        d["plant"] = {"type": "air_cooled_chiller", "chillers": 4, "chiller_capacity_kw": 450.0,
+                      "chiller_rated_cop": 3.08, "chiller_curves": "trane_cgam130_air_cooled"}
     elif name == "fifteen_minutes":
         d["scenario"]["timestep_min"] = 15
     elif name == "n_plus_1_ups_load_steps":
@@ -34,7 +42,8 @@ def _variant(d, name):
     return d
 
 
-@pytest.mark.parametrize("name", ["economizer_vsd_containment", "dx", "fifteen_minutes",
+@pytest.mark.parametrize("name", ["economizer_vsd_containment", "dx", "dx_pumped_refrigerant",
+                                  "air_cooled_chiller", "fifteen_minutes",
                                   "n_plus_1_ups_load_steps", "undersized_plant",
                                   "monthly_setpoints_envelope_gain"])
 def test_variants_close(scenario_dict, name):

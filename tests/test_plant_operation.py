@@ -84,3 +84,57 @@ def test_no_thermal_flow_is_negative_in_shipped_scenarios():
         out = run_scenario(scn, base_dir=base_dir).out
         for k in THERMAL_FLOWS:
             assert out[OUTPUT[k]].min() >= -1e-6, (name, k, out[OUTPUT[k]].min())
+
+
+def _dx_room(legacy_dict, site, measures=()):
+    d = copy.deepcopy(legacy_dict)
+    d["plant"] = {"type": "dx", "chillers": 24, "chiller_capacity_kw": 100.0, "chiller_rated_cop": 3.0,
+                  "chiller_curves": "dx_crac_eplus_curve_i"}
+    d["scenario"]["site"] = site
+    d["measures"] = list(measures)
+    return run_dict(d)
+
+
+def test_pumped_refrigerant_economizer_pays_most_in_cold_climates(legacy_dict):
+    """The pump circuits take the load in cold hours, never cost more, and save more in Hohhot."""
+    from twin.metrics.energy import energy_summary
+    saved = {}
+    for site in ("guangzhou", "hohhot"):
+        base = _dx_room(legacy_dict, site)
+        eco = _dx_room(legacy_dict, site, [{"name": "pumped_refrigerant_economizer"}])
+        cooling = lambda r: r.out[OUTPUT.p_chillers] + r.out[OUTPUT.p_refrigerant_pumps]  # noqa: E731
+        assert np.all(cooling(eco) <= cooling(base) * (1 + 1e-12))
+        assert eco.out[OUTPUT.q_pumped_refrigerant].min() >= 0.0
+        assert np.all(eco.out[OUTPUT.q_unmet] <= base.out[OUTPUT.q_unmet] + 1e-6)
+        saved[site] = energy_summary(base)["pue"]["value"] - energy_summary(eco)["pue"]["value"]
+    assert saved["hohhot"] > saved["guangzhou"] > 0.0
+
+
+def test_air_cooled_chillers_follow_the_outdoor_air(legacy_dict):
+    d = copy.deepcopy(legacy_dict)
+    d["plant"] = {"type": "air_cooled_chiller", "chillers": 4, "chiller_capacity_kw": 450.0,
+                  "chiller_rated_cop": 3.08, "chiller_curves": "trane_cgam130_air_cooled"}
+    r = run_dict(d)
+    on = r.out[OUTPUT.chillers_on] > 0
+    cop = r.out[OUTPUT.q_evaporator][on] / r.out[OUTPUT.p_chillers][on]
+    t_out = r.plant.boundary[0][on]
+    assert np.corrcoef(cop, t_out)[0, 1] < -0.8  # colder air, higher COP
+    assert r.out[OUTPUT.p_cw_pumps].max() == 0.0 and r.out[OUTPUT.p_tower_fans].max() == 0.0
+    assert np.array_equal(r.out[OUTPUT.t_condenser][on], t_out)
+
+
+def test_air_side_follows_the_air_share_of_a_cold_plate_hall(legacy_dict):
+    """Servers move air only for the heat that leaves them as air, so variable CRAH fans slow down
+    with liquid cooling, and a 90 % cold-plate hall keeps its racks inside A1 allowable."""
+    from twin.metrics.energy import A1_ALLOWABLE_C
+    runs = {}
+    for frac in (0.0, 0.9):
+        d = copy.deepcopy(legacy_dict)
+        d["measures"] = [{"name": "containment"}, {"name": "variable_speed_drives"}]
+        if frac:
+            d["measures"].append({"name": "liquid_cooling", "fraction": frac})
+        runs[frac] = run_dict(d)
+    crah = {f: r.out[OUTPUT.crah_flow_ratio].mean() for f, r in runs.items()}
+    floor = runs[0.9].plant.scenario.crah.min_speed
+    assert crah[0.9] < crah[0.0] and crah[0.9] <= max(floor, 0.5 * crah[0.0]) + 1e-9
+    assert runs[0.9].out[OUTPUT.t_rack_inlet_max].max() <= A1_ALLOWABLE_C[1]

@@ -65,8 +65,13 @@ def test_bundled_cooling_study_and_sweep_example_load():
         {"name": "waterside_economizer", "chw_supply_c": 14.0}
     from twin.measures import MEASURES
     used = {(m if isinstance(m, str) else m["name"]) for mix in study.mixes for m in mix.measures}
-    cooling = {n for n, c in MEASURES.items() if c.policy_measure == 10}
-    assert cooling <= used, cooling - used  # every measure-10 technology is in the cooling study
+    # every measure-10 technology that applies to the study's water-cooled baseline is in the cooling study
+    cooling = {n for n, c in MEASURES.items() if c.policy_measure == 10
+               and (c.plant_types is None or study.baseline.plant.type in c.plant_types)}
+    assert cooling <= used, cooling - used
+    dx_study = load_study(SCENARIOS / "guangzhou_dx_measures.toml")
+    dx_only = {n for n, c in MEASURES.items() if c.plant_types == ("dx",)}
+    assert dx_only <= {(m if isinstance(m, str) else m["name"]) for mix in dx_study.mixes for m in mix.measures}
     sweep = load_sweep(SCENARIOS / "sweep_example.toml")
     assert sweep.shape == (3, 2, 2, 2) and sweep.n_cases == 24
 

@@ -104,7 +104,7 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
               True, lambda pl: 1.0,
               lambda b, pl: (max(0.4, 1.05 / pl.scenario.plant.chiller_rated_cop),
                              min(1.6, 15.0 / pl.scenario.plant.chiller_rated_cop)),
-              lambda scn: scn.plant.type in ("water_cooled_chiller", "dx", "iec")),
+              lambda scn: scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller", "dx", "iec")),
     Parameter("ups_no_load", "-", "UPS no-load loss, fraction of unit rating (WP113 a)",
               "calibration.overrides.ups_no_load", ("p_ups_loss", "p_ups_in"), False,
               lambda pl: float(pl.params[PARAM.ups_no_load]), lambda b, pl: (0.0, 0.15),

@@ -18,6 +18,7 @@ import numpy as np
 
 from components.power.psu import INPUTS, LEVELS
 from components.storage.battery import Chemistry
+from twin.errors import InputError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
 
@@ -33,6 +34,15 @@ def table_names(name: str) -> list[str]:
     return sorted(_parsed(name))
 
 
+def table_entry(table: str, name: str, key: str, file: str | None = None) -> dict:
+    """Row ``name`` of ``components/data/<table>.toml``; an unknown name is an :class:`InputError`
+    at scenario key ``key`` listing the choices."""
+    names = table_names(table)
+    if name not in names:
+        raise InputError(f"unknown entry '{name}'; choose one of {names}", file=file, key=key)
+    return data_table(table, name)
+
+
 def data_table(name: str, *keys: str) -> dict:
     """The TOML table ``components/data/<name>.toml``, or its sub-table at ``keys``.
 
@@ -42,6 +52,38 @@ def data_table(name: str, *keys: str) -> dict:
     for k in keys:
         table = table[k]
     return copy.deepcopy(table)
+
+
+def transformer_series(series: str) -> dict[str, np.ndarray]:
+    """Rating steps and losses of a transformer series of ``transformers.toml``.
+
+    Returns ``rating_va``, ``no_load_w`` and ``load_loss_w`` arrays (one entry per rating step),
+    with the load loss at rated current ``Pk = vkr / 100 * S_n`` [W] (IEC 60076-1).
+
+    Raises ``KeyError`` for an unknown series (callers name the scenario key).
+    """
+    row = _parsed("transformers")[series]
+    rating = np.asarray(row["rating_kva"], dtype=float) * 1e3
+    return {"rating_va": rating, "no_load_w": np.asarray(row["no_load_kw"], dtype=float) * 1e3,
+            "load_loss_w": np.asarray(row["vkr_percent"], dtype=float) / 100.0 * rating}
+
+
+def transformer_row(model: str) -> dict[str, float]:
+    """One transformer ``"<series>_<kVA>"`` (e.g. ``"scb13_2000"``) of ``transformers.toml``.
+
+    Returns ``rating_kva``, ``no_load_kw`` and ``load_loss_kw`` (at rated current) of that rating
+    step.  Raises ``KeyError`` naming the model if the series or the rating step does not exist.
+    """
+    series, _, kva = model.rpartition("_")
+    if series not in _parsed("transformers") or not kva.replace(".", "", 1).isdigit():
+        raise KeyError(model)
+    s = transformer_series(series)
+    hit = np.flatnonzero(np.isclose(s["rating_va"], float(kva) * 1e3))
+    if hit.size == 0:
+        raise KeyError(model)
+    k = int(hit[0])
+    return {"rating_kva": float(s["rating_va"][k]) / 1e3, "no_load_kw": float(s["no_load_w"][k]) / 1e3,
+            "load_loss_kw": float(s["load_loss_w"][k]) / 1e3}
 
 
 def psu_curve(level: str, input_kind: str = "230v_redundant") -> tuple[np.ndarray, np.ndarray]:

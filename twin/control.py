@@ -39,7 +39,9 @@ class SetpointOptimiser:
             _grid(*c.cw_range_c, c.cw_step_k),
             np.array([0.0, 1.0]) if plant.scenario.plant.economizer else np.array([0.0]),
         ]
-        if plant.scenario.plant.type != "water_cooled_chiller":
+        if plant.scenario.plant.type == "air_cooled_chiller":
+            rows[2] = rows[2][:0]  # no towers
+        elif plant.scenario.plant.type != "water_cooled_chiller":
             rows[1] = rows[1][:0]
             rows[2] = rows[2][:0]
             rows[3] = rows[3][:0]

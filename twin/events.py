@@ -802,7 +802,7 @@ def redundancy(result, setup: PowerSetup) -> dict:
     out = {}
     cap = scn.plant.chiller_capacity_kw * 1e3
     peak_coil = float(result["q_coil"].max())
-    if cap > 0 and scn.plant.type in ("water_cooled_chiller", "dx"):
+    if cap > 0 and scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller", "dx"):
         need = max(1, math.ceil(peak_coil / cap - 1e-9))
         out["chillers"] = {"installed": scn.plant.chillers, "needed": need,
                            "level": redundancy_label(scn.plant.chillers, need)}

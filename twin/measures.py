@@ -37,6 +37,7 @@ class Measure(BaseModel):
     title: ClassVar[str]
     policy_measure: ClassVar[int]  # number of the Guangdong plan measure (10 cooling, 11 power, 12 storage)
     slot: ClassVar[str]            # measures sharing a slot are mutually exclusive
+    plant_types: ClassVar[tuple[str, ...] | None] = None  # plant.type values it applies to (None: any)
 
     @abstractmethod
     def apply(self, scn: Scenario) -> Scenario:
@@ -95,7 +96,10 @@ def apply_measures(scn: Scenario, *, file: str | None = None) -> Scenario:
     built = [build_measure(spec, file=file, key=f"measures.{k}") for k, spec in enumerate(scn.measures)]
     check_exclusive(built, file=file)
     out = scn
-    for m in built:
+    for k, m in enumerate(built):
+        if m.plant_types is not None and out.plant.type not in m.plant_types:
+            raise InputError(f"measure '{m.name}' applies to plant.type {list(m.plant_types)}, "
+                             f"not '{out.plant.type}'", file=file, key=f"measures.{k}.name")
         out = m.apply(out)
     return out
 
@@ -133,7 +137,7 @@ class Containment(Measure):
         scn = self.updated(scn, "air", containment=self.kind, recirculation_min=self.recirculation_min,
                            bypass=self.bypass, supply_air_c=self.supply_air_c,
                            hotspot_factor=self.hotspot_factor)
-        if scn.plant.type == "water_cooled_chiller" and self.chw_supply_c is not None:
+        if scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller") and self.chw_supply_c is not None:
             scn = self.updated(scn, "plant", chw_supply_c=self.chw_supply_c)
         return scn
 
@@ -194,6 +198,28 @@ class WatersideEconomizer(Measure):
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", economizer=True, economizer_approach_k=self.approach_k,
                             chw_supply_c=self.chw_supply_c)
+
+
+@register
+class PumpedRefrigerantEconomizer(Measure):
+    """Pumped-refrigerant economizer (氟泵双循环) added to the DX units of a DX room."""
+
+    name: ClassVar[str] = "pumped_refrigerant_economizer"
+    title: ClassVar[str] = "Pumped-refrigerant economizer for DX units (氟泵)"
+    policy_measure: ClassVar[int] = 10
+    slot: ClassVar[str] = "economizer"
+    plant_types: ClassVar[tuple[str, ...]] = ("dx",)
+
+    design_dt_k: float = Field(25.0, ge=10.0, le=40.0, description=(
+        "return-air to outdoor difference at which the pump circuits carry the installed capacity [K] "
+        "(assumption, evidence M: vendors reach full pump mode some 20-25 K below the return air)"))
+    w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
+        "pump and condenser-fan power per kW moved in pump mode [W/kW] (about a tenth of a DX compressor, "
+        "Vertiv Liebert DSE literature, evidence V)"))
+
+    def apply(self, scn: Scenario) -> Scenario:
+        return self.updated(scn, "plant", pumped_refrigerant=True, pumped_refrigerant_design_dt_k=self.design_dt_k,
+                            pumped_refrigerant_w_per_kw=self.w_per_kw)
 
 
 @register

@@ -18,11 +18,12 @@ from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
-from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_DISTRICT,
-                                 PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
-from twin.component_data import data_table, table_names
+from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
+                                 PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from twin.component_data import data_table, table_entry
 from twin.errors import InputError
 from twin.load import utilisation_series
+from twin.plant_power import transformer_params, ups_coefficients
 from twin.schema import Scenario
 from twin.schema_curves import curve_array
 from twin.schema_power import assemble_power
@@ -32,20 +33,13 @@ RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fu
 P_STANDARD = 101325.0  # Pa
 
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
-               "district": PLANT_DISTRICT}
+               "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
-CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air"}
+CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air", "air_cooled_chiller": "air"}
 WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
 TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
 TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.PERIOD_PEAK,
              "critical": tes.PERIOD_CRITICAL}
-
-
-def _entry(table: str, name: str, key: str, file: str | None) -> dict:
-    names = table_names(table)
-    if name not in names:
-        raise InputError(f"unknown entry '{name}'; choose one of {names}", file=file, key=key)
-    return data_table(table, name)
 
 
 def monthly(value) -> np.ndarray:
@@ -119,32 +113,23 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.indoor_humidity_ratio] = psy.humidity_ratio_from_dew_point(plant.indoor_dew_point_c, p_site)
 
     # power chain
-    tx = _entry("transformers", pw.transformer_model, "power.transformer_model", file)
-    ups = _entry("ups_curves", pw.ups_curve, "power.ups_curve", file)
+    ups, ups_design = ups_coefficients(pw, file)
     p[PARAM.pdu_rating_w] = pw.pdu_rating_kw * 1e3
     p[PARAM.pdu_no_load] = pw.pdu_no_load
     p[PARAM.pdu_square_law] = pw.pdu_square_law
     p[PARAM.ups_units] = pw.ups_units * (2 if pw.ups_topology == "2n" else 1)
     p[PARAM.ups_unit_rating_w] = pw.ups_unit_kw * 1e3
-    p[PARAM.ups_no_load] = ups["no_load"]
-    p[PARAM.ups_proportional] = ups["proportional"]
-    p[PARAM.ups_square_law] = ups["square_law"]
+    p[PARAM.ups_no_load], p[PARAM.ups_proportional], p[PARAM.ups_square_law] = ups
     p[PARAM.ups_loss_to_room] = pw.ups_loss_to_room
     p[PARAM.lighting_w] = pw.lighting_fraction * it.design_kw * 1e3
     p[PARAM.auxiliary_w] = pw.auxiliary_fraction * it.design_kw * 1e3
     p[PARAM.auxiliary_to_room] = pw.auxiliary_to_room
-    p[PARAM.switchgear_rating_w] = pw.transformers * tx["rating_kva"] * 1e3 * pw.power_factor
-    p[PARAM.switchgear_square_law] = pw.switchgear_square_law
-    p[PARAM.tx_units] = pw.transformers
-    p[PARAM.tx_rating_va] = tx["rating_kva"] * 1e3
-    p[PARAM.tx_power_factor] = pw.power_factor
-    p[PARAM.tx_no_load_w] = tx["no_load_kw"] * 1e3
-    p[PARAM.tx_load_loss_w] = tx["load_loss_kw"] * 1e3
+    p[PARAM.switchgear_square_law] = pw.switchgear_square_law  # rating and transformers: transformer_params
     p[PARAM.generator_heater_w] = pw.generator_kw * 1e3 * pw.generator_heater_fraction
 
     # cooling plant
     if isinstance(plant.chiller_curves, str):
-        curve_row = _entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
+        curve_row = table_entry("chillers", plant.chiller_curves, "plant.chiller_curves", file)
     else:
         curve_row = plant.chiller_curves.model_dump()
     wanted = CONDENSER_OF_PLANT.get(plant.type, curve_row["condenser"])
@@ -197,6 +182,14 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     elif plant.economizer:
         raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
                          file=file, key="plant.economizer")
+    if plant.pumped_refrigerant and plant.type != "dx":
+        raise InputError(f"a pumped-refrigerant economizer needs plant.type = 'dx', not '{plant.type}'",
+                         file=file, key="plant.pumped_refrigerant")
+    p[PARAM.condenser_fan_w_per_w] = plant.condenser_fan_w_per_kw / 1e3
+    p[PARAM.pre_economizer] = plant.pumped_refrigerant
+    p[PARAM.pre_design_w] = plant.chillers * cap_rated
+    p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
+    p[PARAM.pre_power_w_per_w] = plant.pumped_refrigerant_w_per_kw / 1e3
     p[PARAM.timestep_s] = ts
     p[PARAM.hotspot_factor] = air.hotspot_factor
     p[PARAM.coil_approach_k] = crah.coil_approach_k
@@ -230,10 +223,11 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         "chiller_capacity_total_kw": plant.chiller_capacity_kw * plant.chillers,
         "crah_capacity_total_kw": crah.unit_capacity_kw * crah.units,
         "ups_capacity_kw": pw.ups_unit_kw * pw.ups_units,
-        "transformer_capacity_kva": tx["rating_kva"] * pw.transformers,
+        **ups_design,
     }
     state = np.zeros(len(STATE))
     design.update(assemble_power(p, state, scn, weather, file=file))  # power chain and storage (issue 4)
+    design.update(transformer_params(p, b, curves, state, scn, file))  # last: sized on the assembled plant
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
                        timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design,
                        bins=_bin_widths(scn, p, b, file))

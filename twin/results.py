@@ -89,6 +89,9 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "p_backup_generation": ("W", "power from backup generation (diesel or fuel cell) during outages"),
     "p_not_supplied": ("W", "facility demand nobody supplied during an outage"),
     "p_grid": ("W", "power bought from the grid (meter): facility + charge - discharge - PV - backup - not supplied"),
+    "p_condenser_fans": ("W", "air-cooled chiller condenser fans"),
+    "p_refrigerant_pumps": ("W", "DX pumped-refrigerant economizer: refrigerant pumps and condenser fans"),
+    "q_pumped_refrigerant": ("W", "heat moved by the DX pumped-refrigerant economizer (compressors off)"),
 }
 assert list(CHANNELS) == [m.name for m in OUTPUT], "CHANNELS must describe every OUTPUT"
 

@@ -134,10 +134,11 @@ class Crah(_Model):
 
 
 class Plant(_Model):
-    type: Literal["water_cooled_chiller", "dx", "iec", "district"] = Field("water_cooled_chiller", description=(
-        "chilled-water plant with towers; DX CRAC units with air-cooled condensers; indirect evaporative "
-        "air handlers with DX trim (the chiller_* keys then describe the trim compressors); or chilled water "
-        "bought from a nearby plant"))
+    type: Literal["water_cooled_chiller", "air_cooled_chiller", "dx", "iec", "district"] = Field(
+        "water_cooled_chiller", description=(
+            "chilled-water plant with towers; chilled-water plant with air-cooled chillers; DX CRAC units with "
+            "air-cooled condensers; indirect evaporative air handlers with DX trim (the chiller_* keys then "
+            "describe the trim compressors); or chilled water bought from a nearby plant"))
     chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
     chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
@@ -177,6 +178,17 @@ class Plant(_Model):
     economizer: bool = Field(False, description="water-side economizer (plate HX)")
     economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
+    condenser_fan_w_per_kw: float = Field(0.0, ge=0.0, le=100.0, description=(
+        "air-cooled chiller condenser fans per kW of available capacity, when not inside the rated COP [W/kW]. "
+        "0: the EnergyPlus air-cooled data sets rate their chillers with the fans included"))
+    pumped_refrigerant: bool = Field(False, description=(
+        "DX units with a pumped-refrigerant economizer (氟泵双循环; plant.type = 'dx' only)"))
+    pumped_refrigerant_design_dt_k: float = Field(25.0, ge=10.0, le=40.0, description=(
+        "return-air to outdoor difference at which the pump circuits alone carry the installed DX capacity [K]. "
+        "Assumption (evidence M): vendors reach full pump mode some 20-25 K below the return air"))
+    pumped_refrigerant_w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
+        "refrigerant pump and condenser-fan power in pump mode per kW of heat moved [W/kW]. Source: about a "
+        "tenth of a DX compressor's ~330 W/kW at COP 3 (Vertiv Liebert DSE literature, evidence V)"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
 
@@ -237,14 +249,46 @@ class DistrictCooling(_Model):
     price_cny_per_kwh: float = Field(0.25, ge=0.0, le=10.0, description="price of purchased cooling [CNY/kWh thermal] (assumption; no public tariff)")
 
 
+UnitFraction = Annotated[float, Field(gt=0.0, le=1.0)]
+
+
+class UpsCurvePoints(_Model):
+    """A UPS efficiency curve from a vendor datasheet, fitted onto the WP113 loss form."""
+
+    load_fraction: list[UnitFraction] = Field(min_length=3, max_length=50, description=(
+        "load as a fraction of unit rating, each in (0, 1] [-]"))
+    efficiency: list[UnitFraction] = Field(min_length=3, max_length=50, description=(
+        "efficiency at those loads as a fraction (0.945, not 94.5), each in (0, 1] [-]"))
+
+
 class Power(_Model):
-    transformers: int = Field(2, ge=1, le=1000, description="energised 10/0.4 kV transformers sharing the load [-]")
-    transformer_model: str = Field("scb10_2000", description="entry of components/data/transformers.toml")
+    transformers: Union[Literal["auto", "none"], Annotated[int, Field(ge=0, le=1000)]] = Field("auto", description=(
+        "energised 10/0.4 kV transformers sharing the load [-]: 'auto' sizes count and rating from the site's design "
+        "load (twin/plant_power.py; rule after GB 51348-2019 4.3.2, S); a number fixes the count; 'none' or 0: the "
+        "site is fed at low voltage (no transformer, no transformer loss)"))
+    transformer_model: str = Field("scb10", description=(
+        "series of components/data/transformers.toml ('scb10', 'scb13', 'scbh15': the rating is sized) or one unit "
+        "'<series>_<kVA>' such as 'scb10_2000' (the rating is given). Default: SCB10, the 2010-era series of the former "
+        "default 2 x SCB10-2000 (figures.md 1.4, S)"))
+    transformer_topology: Literal["auto", "n", "n+1", "2n"] = Field("auto", description=(
+        "transformer redundancy for sizing [-]; 'auto' = power.ups_topology (assumption: the supply follows the "
+        "redundancy of the critical power path; GB 50174-2017 class A asks fault-tolerant, e.g. 2N, transformers, M)"))
+    transformer_max_loading: float = Field(0.85, ge=0.3, le=1.0, description=(
+        "long-term loading limit of the duty transformers at the design load [-]. Source: GB 51348-2019 4.3.2, "
+        "'should not exceed 85 %' (S)"))
     power_factor: float = Field(0.95, gt=0.5, le=1.0, description="load power factor [-] (assumption)")
     ups_topology: Literal["2n", "n+1", "n"] = "2n"
     ups_units: int = Field(2, ge=1, le=1000, description="UPS units per side (2N) or in total (N+1, N) [-]")
     ups_unit_kw: float = Field(600.0, gt=0.0, description="rated output per UPS unit [kW]")
     ups_curve: str = Field("wp113_typical", description="entry of components/data/ups_curves.toml")
+    ups_efficiency: float | None = Field(None, ge=0.5, le=1.0, description=(
+        "flat UPS efficiency at every load instead of ups_curve [-]: P_loss = P (1/eta - 1)"))
+    ups_curve_points: UpsCurvePoints | None = Field(None, description=(
+        "UPS efficiency points (e.g. from a datasheet) instead of ups_curve, fitted by non-negative least squares"))
+    ups_curve_tolerance_pp: float = Field(1.0, gt=0.0, le=5.0, description=(
+        "largest efficiency residual accepted for a fit of ups_curve_points [percentage points]. Assumption: the "
+        "WP113 Fig. 8 fit stays within 0.73 pp (ups_curves.toml wp113_fig8_legacy) and a read-off plot carries "
+        "+-1 pp"))
     ups_loss_to_room: Fraction = Field(1.0, description="share of UPS loss released in conditioned rooms [-] (assumption: UPS rooms are air conditioned)")
     pdu_rating_kw: float = Field(2400.0, gt=0.0, description="total PDU rating [kW]")
     pdu_no_load: Fraction = Field(0.015, description="PDU no-load loss, fraction of rating. Source: WP113 Table 2 (S)")
@@ -255,6 +299,13 @@ class Power(_Model):
     auxiliary_to_room: Fraction = Field(0.5, description="share of auxiliary power released in conditioned space [-] (assumption)")
     generator_kw: float = Field(2500.0, ge=0.0, description="standby generator rating [kW]")
     generator_heater_fraction: Fraction = Field(0.003, description="block heaters etc., fraction of generator rating [-]. Source: WP113 Table 2 (S)")
+
+    @field_validator("transformers", mode="before")
+    @classmethod
+    def _transformer_units(cls, v):
+        if v in ("auto", "none") or (type(v) is int and 0 <= v <= 1000):
+            return v
+        raise ValueError("allowed: 'auto', 'none' or a whole number of units 0-1000")
 
 
 class Control(_Model):

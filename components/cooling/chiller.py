@@ -155,9 +155,18 @@ def chiller_power_w(curves, capacity_w, cop_ref, plr, t_first, t_second):
     power = (capacity_w / cop_ref * curve_value(curves[6:12], curves, t_first, t_second)
              * quadratic(curves[12:15], plr_eval))
     if plr < min_plr:
-        lf = plr / min_plr  # share of the step the compressor runs
+        lf = run_time_fraction(curves, plr)
         power *= lf * (CYCLING_CD_INTERCEPT - CYCLING_CD_SLOPE * lf)
     return power
+
+
+@jit
+def run_time_fraction(curves, plr):
+    """Share of the step a compressor at part-load ratio ``plr`` runs: ``min(1, PLR / PLR_min)``. [-]"""
+    min_plr = curves[_MIN_PLR]
+    if plr <= 0.0:
+        return 0.0
+    return 1.0 if plr >= min_plr else plr / min_plr
 
 
 @jit

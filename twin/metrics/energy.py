@@ -21,7 +21,7 @@ from components.facility import POWER_COMPONENTS
 from twin.results import CHANNELS, Result
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
-           "p_liquid_pumps", "p_dry_cooler_fans")
+           "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps")
 # storage float/cycling and flywheel spinning losses belong to the power chain (the backup system's
 # own overhead); their heat reaches the cooling plant through the UPS-room share (docs/power_and_storage.md)
 POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_loss",

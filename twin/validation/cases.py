@@ -159,9 +159,9 @@ def psu_dc_input_wp127(case: Case, ctx: Context):
 @register("transformer_scb13_efficiency")
 def transformer_scb13_efficiency(case: Case, ctx: Context):
     from components.power.losses import transformer_loss_w
-    from twin.component_data import data_table
+    from twin.component_data import transformer_row
 
-    tx = data_table("transformers")[case.inputs["transformer_model"]]
+    tx = transformer_row(case.inputs["transformer_model"])
     pf = float(case.inputs["power_factor"])
     s_n = tx["rating_kva"] * 1e3
     tol = float(case.tolerance["abs_pct"])

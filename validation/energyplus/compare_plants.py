@@ -150,7 +150,7 @@ def dataset_curve(dataset: str, name: str) -> list[float]:
 #: dctwin curve sets taken from EnergyPlus DataSets: set -> (DataSet file, curve-name prefix)
 DATASET_SOURCES = {
     "dx_carrier_50pg24_eplus": ("DXCoolingCoil.idf", "Carrier Centurion 50PG24 {}", ("CapFT", "EIRFT")),
-    "aircooled_trane_cgam130_eplus": ("AirCooledChiller.idf", "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP {}",
+    "trane_cgam130_air_cooled": ("AirCooledChiller.idf", "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP {}",
                                       ("CAPFT", "EIRFT", "EIRFPLR")),
 }
 

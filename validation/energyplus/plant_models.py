@@ -34,7 +34,7 @@ WRITER = "plant_models.py"
 #: the curve sets come from dctwin's own table, so that both models read the same numbers
 CURVE_SETS = tomllib.loads((HERE.parent.parent / "components" / "data" / "chillers.toml").read_text(encoding="utf-8"))
 DX_SET = CURVE_SETS["dx_carrier_50pg24_eplus"]
-AIR_CHILLER_SET = CURVE_SETS["aircooled_trane_cgam130_eplus"]
+AIR_CHILLER_SET = CURVE_SETS["trane_cgam130_air_cooled"]
 
 
 def _derive(base, drop=(), **sections):
