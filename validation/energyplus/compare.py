@@ -163,6 +163,23 @@ def rated_point(curves: dict, capacity_w: float, cop: float) -> tuple[float, flo
     return capacity_w * capft / 1e3, cop / eir
 
 
+def chw_pump_keys(chw: dict, capacity_kw: float) -> dict:
+    """dctwin's chilled-water keys for EnergyPlus's constant-speed CHW loop ``chw``.
+
+    dctwin sizes the flow from the chiller capacity [kW] and a design delta-T, the pump power
+    from head and efficiency: delta-T = Q / (rho c_p V), head = dp / (rho g), eta = V dp / P.
+    """
+    from components.cooling.cooling_tower import CP_WATER
+    from components.cooling.pumps import G, RHO_WATER
+
+    flow = chw["pump_flow_m3s"]
+    return {"chw_supply_c": chw["supply_temperature_c"],
+            "chw_design_dt_k": capacity_kw * 1e3 / (RHO_WATER * CP_WATER * flow),
+            "chw_pump_head_m": chw["pump_head_pa"] / (RHO_WATER * G),
+            "pump_efficiency": flow * chw["pump_head_pa"] / chw["pump_power_w"],
+            "chw_pump_control": "constant"}
+
+
 def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """A dctwin scenario dictionary for the EnergyPlus plant, and the derivation notes.
 
@@ -183,17 +200,14 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
         assert np.allclose(curves[key], ch[key]["coefficients"], rtol=1e-9, atol=0), key
     t1, t2 = curves["rated_first_c"], curves["rated_second_c"]
     cap_ahri_kw, cop_ahri = rated_point(curves, ch["reference_capacity_w"], ch["reference_cop"])
-    # pumps: dctwin sizes flow from capacity and a design delta-T, power from head and efficiency
     chw_flow = chw["pump_flow_m3s"]
     cw_flow = cw["pump_flow_m3s"]
-    chw_dt = cap_ahri_kw * 1e3 / (RHO_WATER * CP_WATER * chw_flow)
+    chw_keys = chw_pump_keys(chw, cap_ahri_kw)
     q_cond_design_w = cap_ahri_kw * 1e3 * (1.0 + 1.0 / cop_ahri)
     cw_dt = q_cond_design_w / (CP_WATER * RHO_WATER * cw_flow)
-    head_m = chw["pump_head_pa"] / (RHO_WATER * G)
     cw_head_m = cw["pump_head_pa"] / (RHO_WATER * G)
-    eff_chw = chw_flow * chw["pump_head_pa"] / chw["pump_power_w"]
     eff_cw = cw_flow * cw["pump_head_pa"] / cw["pump_power_w"]
-    assert abs(eff_chw - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
+    assert abs(chw_keys["pump_efficiency"] - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
     # tower: dctwin is sized by (design wet bulb, approach, range, L/G); EnergyPlus by UA.  Find
     # the approach EnergyPlus's own tower (UA, flows) reaches at its design wet bulb when it
     # rejects dctwin's design heat (range cw_dt) -- the same hardware, described dctwin's way.
@@ -220,9 +234,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
             "type": "water_cooled_chiller", "chillers": ch["count"],
             "chiller_capacity_kw": cap_ahri_kw, "chiller_rated_cop": cop_ahri,
             "chiller_curves": "mcquay_pfh_2124kw_vanes", "curve_extrapolation": "hold", "stage_up_plr": 1.0,
-            "chw_supply_c": chw["supply_temperature_c"], "chw_design_dt_k": chw_dt,
-            "chw_pump_head_m": head_m, "cw_pump_head_m": cw_head_m, "pump_efficiency": eff_chw,
-            "chw_pump_control": "constant", "cw_design_dt_k": cw_dt,
+            **chw_keys, "cw_pump_head_m": cw_head_m, "cw_design_dt_k": cw_dt,
             "cw_setpoint_c": cw["setpoint_max_c"],
             "cw_setpoint_mode": "wet_bulb_reset", "cw_reset_approach_k": cw["setpoint_offset_k"],
             "cw_reset_range_c": [cw["setpoint_min_c"], cw["setpoint_max_c"]],

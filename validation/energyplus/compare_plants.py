@@ -32,12 +32,7 @@ import run_energyplus  # noqa: E402
 CITIES = tuple(run_energyplus.CITIES)
 
 #: plants dctwin cannot describe yet: model -> what is missing (checked against twin/schema.py)
-NOT_REPRESENTABLE = {
-    "air_cooled_chiller": ("plant.type has no air-cooled chiller plant (Chiller:Electric:EIR with the outdoor "
-                           "dry bulb as second curve input, chilled-water CRAH and pumps, no towers or condenser "
-                           "pumps, condenser fans inside the COP or as a power ratio of capacity); "
-                           "'dx' takes (entering wet bulb, outdoor dry bulb) and has no chilled-water loop"),
-}
+NOT_REPRESENTABLE: dict[str, str] = {}
 
 
 def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
@@ -96,8 +91,37 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "wse_7": derive_water_cooled,
-          "wse_14": derive_water_cooled}
+def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
+    """The air-cooled chiller plant in dctwin terms."""
+    import numpy as np
+
+    from twin.component_data import data_table
+
+    par = ref["plant"]["parameters"]
+    ch = par["chiller"]
+    name = "trane_cgam130_air_cooled"
+    curves = data_table("chillers")[name]
+    for key in ("capft", "eirft", "eirfplr"):  # the same curve set must be in both models
+        assert np.allclose(curves[key], ch[key]["coefficients"], rtol=1e-12, atol=0), key
+    cap_kw, cop = compare.rated_point(curves, ch["reference_capacity_w"], ch["reference_cop"])
+    scenario = compare.hall_sections(ref, ch["reference_capacity_w"])
+    scenario["plant"] = {"type": "air_cooled_chiller", "chillers": ch["count"], "chiller_capacity_kw": cap_kw,
+                         "chiller_rated_cop": cop, "chiller_curves": name, "curve_extrapolation": "hold",
+                         "stage_up_plr": 1.0, **compare.chw_pump_keys(par["chw_loop"], cap_kw),
+                         "condenser_fan_w_per_kw": ch["condenser_fan_power_ratio"] * 1e3}
+    notes = {
+        "chiller_capacity_kw": (f"{ch['reference_capacity_w'] / 1e3:.0f} kW x CAPFT({curves['rated_first_c']}, "
+                                f"{curves['rated_second_c']}) = {cap_kw:.2f} kW"),
+        "chiller_rated_cop": f"{ch['reference_cop']} / (EIRFT x EIRFPLR(1) at rating) = {cop:.4f}",
+        "chw_design_dt_k": f"flow {par['chw_loop']['pump_flow_m3s']} m3/s for the rated capacity",
+        "condenser_fan_w_per_kw": "EnergyPlus condenser fan power ratio 0 W/W: the fans are inside the COP",
+        "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
+    }
+    return scenario, notes
+
+
+DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
+          "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 
 
 def compare_one(model: str, city: str) -> dict:
