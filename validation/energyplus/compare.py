@@ -567,12 +567,15 @@ def _register_case():
     except ImportError:  # pragma: no cover
         return
 
-    @register("energyplus_side_by_side")
-    def energyplus_side_by_side(case, ctx):
+    def require_energyplus():
         try:
             canmet_payload()
         except SystemExit as exc:
             raise SkipCase(str(exc)) from None
+
+    @register("energyplus_side_by_side")
+    def energyplus_side_by_side(case, ctx):
+        require_energyplus()
         fig = ctx.figure_path(case.name)
         results = compare(tuple(case.inputs.get("cities", CITIES)),
                           rerun_energyplus=bool(case.inputs.get("time_energyplus", True)),
@@ -610,10 +613,7 @@ def _register_case():
 
     @register("energyplus_plant_types")
     def energyplus_plant_types(case, ctx):
-        try:
-            canmet_payload()
-        except SystemExit as exc:
-            raise SkipCase(str(exc)) from None
+        require_energyplus()
         sys.path.insert(0, str(HERE))
         import compare_plants
         return compare_plants.validation_rows(case)
