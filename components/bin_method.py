@@ -31,7 +31,8 @@ import math
 import numpy as np
 
 from components._jit import jit_alloc
-from components.facility import BOUNDARY, run_span
+from components.layout import BOUNDARY
+from components.facility import run_span
 
 _EMPTY = -1
 _HASH_MULTIPLIER = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15 (Fibonacci hashing)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.facility import OUTPUT, POWER_COMPONENTS
+from components.layout import OUTPUT, POWER_COMPONENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -68,7 +68,7 @@ def assert_energy_closes(result, rel=1e-9):
     facility = out[OUTPUT.p_facility]
     parts = sum(out[OUTPUT[c]] for c in POWER_COMPONENTS)
     np.testing.assert_allclose(parts, facility, rtol=rel, atol=0.0)
-    # meter identity with storage, PV and outages (components.facility._power_chain):
+    # meter identity with storage, PV and outages (components.power_chain.power_chain):
     # grid + PV + backup generation + not supplied = facility + energy into the cells - energy out of them
     supplied = (out[OUTPUT.p_grid] + out[OUTPUT.p_pv] + out[OUTPUT.p_backup_generation]
                 + out[OUTPUT.p_not_supplied])

@@ -84,7 +84,7 @@ def test_calibrated_toml_is_a_valid_scenario_that_reproduces_the_fit(example_fit
     result = run_file(path)
     block = build_summary(result, scenario_file=str(path))["calibration"]
     assert block["calibrated"] and not any("NOT applied" in w for w in block["warnings"])
-    assert result.plant.params[__import__("components.facility", fromlist=["PARAM"]).PARAM.ups_no_load] == \
+    assert result.plant.params[__import__("components.layout", fromlist=["PARAM"]).PARAM.ups_no_load] == \
         pytest.approx(scn.calibration.overrides["ups_no_load"])
 
 

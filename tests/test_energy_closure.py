@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
-from components.facility import OUTPUT
+from components.layout import OUTPUT
 
 
 def test_default_closes(legacy_result):

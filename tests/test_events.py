@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
-from components.facility import OUTPUT
+from components.layout import OUTPUT
 from components.storage.backup import outage_timeline
 from twin.events import excursion_seconds
 

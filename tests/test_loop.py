@@ -3,7 +3,7 @@
 import numpy as np
 
 from conftest import run_dict
-from components.facility import OUTPUT
+from components.layout import OUTPUT
 from twin import loop
 from twin.simulate import prepare
 from twin.schema import validate_scenario

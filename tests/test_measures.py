@@ -61,7 +61,7 @@ def test_iec_reports_modes_and_water(results):
 
 def test_storage_shifts_peak_to_valley(results):
     r = results["ice_storage"]
-    from components.facility import BOUNDARY
+    from components.layout import BOUNDARY
     period = r.plant.boundary[BOUNDARY.tou_period]
     assert r["q_tes_charge"][period != 0].max() == 0.0
     assert r["q_tes_discharge"][period < 2].max() == 0.0

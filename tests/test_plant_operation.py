@@ -8,7 +8,7 @@ import copy
 import tomllib
 
 import numpy as np
-from components.facility import OUTPUT, PARAM
+from components.layout import OUTPUT, PARAM
 from conftest import SCENARIOS, run_dict
 from twin.schema import validate_scenario
 from twin.simulate import prepare, run_plant

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict, run_mixes
-from components.facility import OUTPUT, PARAM, _it_side_losses
+from components.layout import OUTPUT, PARAM
+from components.power_chain import it_side_losses
 from components.power import losses, psu
 from components.power.distribution import conductor_loss_w, resistivity, run_coefficient
 from components.power.hvdc import psu_input_w, psu_output_w
@@ -198,7 +199,7 @@ def test_conductor_physics():
 def test_default_sections_reproduce_the_wp113_pdu_and_ups(legacy_result):
     p = legacy_result.plant.params
     for p_it in (0.0, 3e5, 9e5, 1.5e6):
-        room, ups = _it_side_losses(p, p_it)
+        room, ups = it_side_losses(p, p_it)
         pdu = losses.quadratic_loss_w(p_it, p[PARAM.pdu_rating_w], 1.0, p[PARAM.pdu_no_load], 0.0, p[PARAM.pdu_square_law])
         u = losses.quadratic_loss_w(p_it + pdu, p[PARAM.ups_unit_rating_w], p[PARAM.ups_units], p[PARAM.ups_no_load],
                                     p[PARAM.ups_proportional], p[PARAM.ups_square_law])

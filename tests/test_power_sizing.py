@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
-from components.facility import OUTPUT, PARAM
+from components.layout import OUTPUT, PARAM
 from components.power import losses
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import duty_units, size_transformers

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
-from components.facility import OUTPUT, STATE
+from components.layout import OUTPUT, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
 from components.storage import flywheel as fw

@@ -48,7 +48,7 @@ from typing import Callable
 
 import numpy as np
 
-from components.facility import PARAM
+from components.layout import PARAM
 from twin.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
 from twin.errors import InputError
 from twin.meters import channel_specs

@@ -5,7 +5,7 @@ example ``plant.chiller_rated_cop``) plus a ``[calibration]`` table: where the v
 the Guideline 14 statistics before and after, and each parameter's standard deviation and
 identifiability.  Fitted values that have no scenario key (the UPS loss coefficients come from a
 named curve in ``components/data/ups_curves.toml``) go to ``[calibration.overrides]``, keyed by
-their :data:`components.facility.PARAM` name; :func:`apply_calibration` writes them into the plant
+their :data:`components.layout.PARAM` name; :func:`apply_calibration` writes them into the plant
 arrays after assembly.
 
 This module imports nothing from :mod:`twin.schema`, which imports it.
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from components.facility import PARAM
+from components.layout import PARAM
 
 #: PARAM entries a calibration may override, with their allowed range (fractions of UPS rating).
 OVERRIDABLE = {"ups_no_load": (0.0, 0.5), "ups_proportional": (0.0, 0.5)}
@@ -53,7 +53,7 @@ class Calibration(_Model):
     runtime_s: float = Field(0.0, ge=0.0, description="wall time of the calibration [s]")
     simulations: int = Field(0, ge=0, description="simulations the fit needed")
     overrides: dict[str, float] = Field(default_factory=dict, description=(
-        "fitted kernel parameters without a scenario key, by components.facility.PARAM name"))
+        "fitted kernel parameters without a scenario key, by components.layout.PARAM name"))
     parameters: dict[str, CalibratedParameter] = Field(default_factory=dict)
     statistics: dict[str, Any] = Field(default_factory=dict, description=(
         "Guideline 14 statistics per channel, 'before' (base scenario) and 'after' (calibrated)"))

@@ -51,7 +51,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from components.facility import OUTPUT, PARAM, STATE, run_span
+from components.layout import OUTPUT, PARAM, STATE
+
+from components.facility import run_span
 from components.storage import backup as bk
 from components.storage import battery as bat
 from twin.schema_power import PowerSetup, power_setup, storage_data

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from components.facility import OUTPUT
+from components.layout import OUTPUT
 from twin import events as ev
 from twin import loop
 from twin.errors import InputError

@@ -18,8 +18,8 @@ from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
-from components.facility import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
-                                 PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
+                               PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.component_data import data_table, table_entry
 from twin.errors import InputError
 from twin.load import utilisation_series

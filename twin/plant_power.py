@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.facility import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM, run_span
+from components.layout import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM
+
+from components.facility import run_span
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import size_transformers
 from twin.component_data import table_entry, table_names, transformer_row, transformer_series
 from twin.errors import InputError
 
 # channels of the critical path that a 10 kV power module takes off the LV transformers
-# (components.facility._power_chain: mv_in = crit + storage)
+# (components.power_chain.power_chain: mv_in = crit + storage)
 _MV_CHANNELS = ("p_it", "p_pdu_loss", "p_distribution_loss", "p_ups_loss", "p_battery_loss", "p_flywheel_loss")
 _UPS_KEYS = ("ups_curve", "ups_efficiency", "ups_curve_points")
 

@@ -62,7 +62,7 @@ def prepare_replay(scn, meters_path: str | Path, *, tz: str | None = None, file:
 
 def simulated_channel(out_or_result, name: str) -> np.ndarray:
     """Simulated counterpart of a compared channel (sum of its model outputs). [W or degC]"""
-    from components.facility import OUTPUT
+    from components.layout import OUTPUT
 
     out = out_or_result.out if isinstance(out_or_result, Result) else out_or_result
     model = channel_specs()[name]["model"]

@@ -1,6 +1,6 @@
 """Simulation results: the raw output channels, their units, and the xarray view.
 
-The kernel writes every channel of :data:`components.facility.OUTPUT` in SI units (W, degC,
+The kernel writes every channel of :data:`components.layout.OUTPUT` in SI units (W, degC,
 kg/s).  :class:`Result` keeps that array and builds an :class:`xarray.Dataset` on demand, with
 ``units`` and ``long_name`` in each variable's ``attrs``.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from components.facility import OUTPUT
+from components.layout import OUTPUT
 from twin.plant import PlantArrays
 
 # channel -> (unit, description)

@@ -14,7 +14,7 @@ Sections (every one optional; the defaults reproduce the legacy plant of ``[powe
 Every field documents its unit and its source, or says "assumption".  A default of ``None``
 means "from the parameter set in ``components/data/power_chain.toml`` or ``storage.toml``",
 which holds the source.  :func:`assemble_power` turns the sections into kernel parameters
-(:data:`components.facility.PARAM`) and :func:`power_setup` into the derived quantities the
+(:data:`components.layout.PARAM`) and :func:`power_setup` into the derived quantities the
 event processes need; both raise :class:`~twin.errors.InputError` naming the file, the key and
 the allowed range.
 """
@@ -247,7 +247,7 @@ def storage_data(section: str) -> dict:
 DEFAULT_MODULE_CURVE = {"modular_ups": "modular_ups", "hvdc_240": "hvdc_rectifier", "hvdc_336": "hvdc_rectifier",
                         "mv_ups_10kv": "mv_module_10kv"}
 DC_ARCHITECTURES = ("hvdc_240", "hvdc_336", "mv_ups_10kv")
-#: kernel code of each architecture (components.facility.CHAIN_*)
+#: kernel code of each architecture (components.layout.CHAIN_*)
 CHAIN_CODES = {"legacy_ups": 0, "modular_ups": 1, "hvdc_240": 2, "hvdc_336": 2, "mv_ups_10kv": 3}
 
 
@@ -435,7 +435,7 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
     Called by :func:`twin.plant.assemble` after the ``[power]`` parameters are set.  With every
     section at its default the legacy parameters are left as they are.
     """
-    from components.facility import PARAM, STATE
+    from components.layout import PARAM, STATE
     from components.power import psu
     from components.power.distribution import run_coefficient
     from components.storage import battery as bat

@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.facility import PARAM  # noqa: E402
+from components.layout import PARAM  # noqa: E402
 from twin.meters import synthetic_meters  # noqa: E402
 from twin.schema import validate_scenario  # noqa: E402
 from twin.simulate import prepare, run_plant  # noqa: E402

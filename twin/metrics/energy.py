@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.facility import POWER_COMPONENTS
+from components.layout import POWER_COMPONENTS
 from twin.results import CHANNELS, Result
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",

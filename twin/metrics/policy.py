@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from components.facility import POWER_COMPONENTS
+from components.layout import POWER_COMPONENTS
 from twin.metrics import carbon as co2
 from twin.metrics import tariff as tou
 from twin.metrics.energy import J_PER_KWH

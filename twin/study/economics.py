@@ -32,7 +32,7 @@ import math
 
 def capacities(plant) -> dict[str, float]:
     """Capacities of a plant for pricing cost rows (see the module docstring)."""
-    from components.facility import PARAM
+    from components.layout import PARAM
 
     scn = plant.scenario
     p = plant.params

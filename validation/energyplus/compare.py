@@ -413,7 +413,7 @@ def bin_method_run(scn, pue_steps: float, pue_energyplus: float, t_energyplus_ho
 
 
 def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool = True) -> dict:
-    from components.facility import BOUNDARY
+    from components.layout import BOUNDARY
     from twin.metrics.energy import energy_summary, monthly_energy_kwh
 
     ref = load_reference(city)

@@ -1,0 +1,129 @@
+"""Plants that cool the room air directly: DX units (with a pumped-refrigerant economizer) and IEC air handlers.
+
+Kernel pieces of :mod:`components.facility`.  Each writes its channels of ``o[:, i]`` (see
+:mod:`components.layout`) and returns the unmet load [W].  The physics is in the components it
+calls (:mod:`components.cooling`); the docstrings here say how they are put together.
+"""
+
+import numpy as np
+
+from components._jit import jit
+from components.cooling import chiller as chl
+from components.cooling import indirect_evaporative as iec
+from components.cooling import pumped_refrigerant as pre
+from components.layout import BOUNDARY, OUTPUT, PARAM
+from components.plant.channels import write_compressors, write_water
+from components.psychrometrics import wet_bulb_from_humidity_ratio
+
+_CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fraction**3 (affinity law)
+_LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
+
+
+@jit
+def _dx_compressors(p, curves, q, t_wb_in, t_outdoor):
+    """Staged DX compressors meeting ``q``. Returns ``(q_unmet, p_ch, n_on, plr, curve_state)`` [W]."""
+    cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_outdoor)
+    n_on, plr, q_unmet = chl.stage_chillers(q, cap, int(p[PARAM.chillers_available]), p[PARAM.stage_up_plr])
+    p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
+    return q_unmet, p_ch, n_on, plr, curve_state
+
+
+@jit
+def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
+    """DX CRAC compressors with air-cooled condensers, optionally a pumped-refrigerant economizer.
+
+    The curves take (coil entering wet bulb, outdoor dry bulb); condenser fans are inside the
+    rated COP.  With the economizer (:mod:`components.cooling.pumped_refrigerant`) the pump
+    circuits take what they can of the load and the compressors trim the rest, whenever that
+    costs less than the compressors alone.  Writes ``o[:, i]``; returns the unmet load [W].
+    """
+    t_wb_in = wet_bulb_from_humidity_ratio(t_return_air, p[PARAM.indoor_humidity_ratio], pressure)
+    q_unmet, p_ch, n_on, plr, curve_state = _dx_compressors(p, curves, q_coil, t_wb_in, t_outdoor)
+    q_free = 0.0
+    p_pump = 0.0
+    if p[PARAM.pre_economizer] > 0.5 and q_coil > 0.0:
+        q_try = min(q_coil, pre.free_capacity_w(p[PARAM.pre_design_w], t_return_air, t_outdoor,
+                                                p[PARAM.pre_design_dt_k]))
+        if q_try > 0.0:
+            unmet_m, p_ch_m, n_m, plr_m, state_m = _dx_compressors(p, curves, q_coil - q_try, t_wb_in, t_outdoor)
+            p_pump_m = q_try * p[PARAM.pre_power_w_per_w]
+            if unmet_m <= q_unmet + 1e-9 and p_ch_m + p_pump_m < p_ch:
+                q_unmet, p_ch, n_on, plr, curve_state = unmet_m, p_ch_m, n_m, plr_m, state_m
+                q_free, p_pump = q_try, p_pump_m
+    write_compressors(o, i, p_ch, q_coil - q_free - q_unmet, t_outdoor, n_on, plr, curve_state)
+    o[OUTPUT.q_pumped_refrigerant, i] = q_free
+    o[OUTPUT.p_refrigerant_pumps, i] = p_pump
+    return q_unmet
+
+
+@jit
+def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i):
+    """Heat split, DX trim, fans, pumps and water of the IEC air handlers in ``mode``; writes ``o[:, i]``.
+
+    ``t_out``: primary air leaving the IEC at secondary flow fraction ``ff``.  The IEC and trim
+    shares of the room load are split in proportion to the primary-air temperature drops so that
+    the heat balance closes exactly.  Returns the unmet load [W].
+    """
+    t_sa = p[PARAM.supply_air_c]
+    w_room = p[PARAM.indoor_humidity_ratio]
+    t_db = b[BOUNDARY.temp_air, i]
+    drop = t_return - t_sa
+    share = (t_return - t_out) / drop if drop > 0.0 else 1.0
+    if share > 1.0:
+        share = 1.0
+    q_iec = q_room * share
+    q_trim = q_room - q_iec
+    n_on, plr, q_unmet, p_ch, curve_state = 0, 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
+    if q_trim > 0.0:
+        t_wb_in = wet_bulb_from_humidity_ratio(t_out, w_room, b[BOUNDARY.pressure, i])
+        cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
+        n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
+                                                p[PARAM.stage_up_plr])
+        p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
+    fan_pump = iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w],
+                                        _CUBE_LAW, _LINEAR)
+    evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
+                                               p[PARAM.drift_fraction])
+    write_compressors(o, i, p_ch, q_trim - q_unmet, t_db, n_on, plr, curve_state)
+    write_water(o, i, evap, drift, blow)
+    o[OUTPUT.p_iec_secondary, i] = fan_pump
+    o[OUTPUT.q_iec, i] = q_iec
+    o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 and mode != iec.MODE_OFF else 0)
+    o[OUTPUT.q_rejected_wet, i] = q_iec if mode == iec.MODE_WET else 0.0
+    return q_unmet
+
+
+@jit
+def iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
+    """Indirect evaporative cooling air handlers with DX trim; writes ``o[:, i]``.
+
+    The IEC cools the return air (primary) with outdoor air (secondary).  Mode: *dry* if the
+    heat exchanger alone reaches the supply set point with some secondary flow, *wet* if it does
+    with spray, otherwise *mixed*: wet at full secondary flow plus DX trim down to the set
+    point.  The IEC is bypassed (DX only) when the outdoor air cannot cool the return air, and
+    whenever its fans and pumps would cost more than the DX power they save, as a controller
+    that locks the IEC out when it does not pay would: so it never heats the air and never costs
+    energy.  Returns the unmet load [W].
+    Simplification: the IEC neither adds nor removes moisture; room humidity control is not
+    modelled for this plant.
+    """
+    t_sa = p[PARAM.supply_air_c]
+    w_room = p[PARAM.indoor_humidity_ratio]
+    mod = p[PARAM.iec_mod_c0:PARAM.iec_mod_max + 1]
+    mode = iec.MODE_DRY
+    ff, t_out = 0.0, t_return
+    for mode in (iec.MODE_DRY, iec.MODE_WET):  # dry if it reaches the set point, else wet
+        ff, t_out = iec.iec_secondary_fraction_for_setpoint(
+            mode, t_sa, t_return, w_room, b[BOUNDARY.temp_air, i], b[BOUNDARY.temp_wet_bulb, i],
+            b[BOUNDARY.temp_dew, i], b[BOUNDARY.humidity_ratio, i], m_crah, p[PARAM.iec_secondary_kgs],
+            p[PARAM.iec_eff_wb], p[PARAM.iec_eff_db], mod, mod, p[PARAM.iec_dew_point_factor])
+        if t_out <= t_sa + 1e-6:
+            break
+    if t_out >= t_return:
+        return _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
+    unmet_iec = _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)
+    power_iec = o[OUTPUT.p_chillers, i] + o[OUTPUT.p_iec_secondary, i]
+    unmet_dx = _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
+    if unmet_dx <= unmet_iec + 1e-9 and o[OUTPUT.p_chillers, i] < power_iec:
+        return unmet_dx
+    return _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)

@@ -1,0 +1,221 @@
+"""The chilled-water plant: water- or air-cooled chillers, towers, economizer, storage, pumps.
+
+Kernel pieces of :mod:`components.facility`.  Each writes its channels of ``o[:, i]`` (see
+:mod:`components.layout`) and returns the unmet evaporator load [W].  The physics is in the
+components it calls (:mod:`components.cooling`); the docstrings here say how they are put together.
+Simplifications: identical chillers, pumps and tower cells, one cell and one condenser pump per
+running chiller.
+"""
+
+import numpy as np
+
+from components._jit import jit
+from components.cooling import chiller as chl
+from components.cooling import cooling_tower as tower
+from components.cooling import economizer as eco
+from components.cooling import pumps
+from components.cooling import thermal_storage as tes
+from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_AIR_COOLED
+from components.plant.channels import write_compressors, write_water
+
+CP_WATER = tower.CP_WATER
+# condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
+# temperature changes by less than 5 mK (a chiller power change of ~1e-4), or when the geometric
+# (Aitken) estimate of the error left, change**2 / (previous change - change), is below 5 mK: the
+# iteration contracts by a factor of ~0.01, so a floating tower usually stops after 2 passes.
+# Energy closure does not depend on it: every pass computes all flows from the same values.
+_PLANT_ITERATIONS = 8
+_PLANT_TOLERANCE_K = 0.005
+
+
+@jit
+def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
+    """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``.
+
+    ``guess``: a leaving temperature to start a floating solve from (see :func:`tower.operate`).
+    """
+    if n_cells <= 0 or q_reject <= 0.0:
+        return setpoint, 0.0, 0.0
+    t_out, fan_frac, air_ratio = tower.operate(
+        q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
+        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess)
+    return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio
+
+
+@jit
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize, o, i):
+    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage; writes ``o[:, i]``.
+
+    Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
+    their condenser temperature, have no towers or condenser pumps, and their condenser fans
+    draw ``condenser_fan_w_per_w`` per W of available capacity while on (EnergyPlus
+    ``Chiller:Electric:EIR`` "Condenser Fan Power Ratio"), scaled by the part-load ratio below
+    the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
+    condenser heat.
+
+    With ``economize`` the economizer takes its share of the chilled-water load first (towers
+    run flat out for the coldest water); thermal storage discharges into the rest during peak
+    hours (or is charged by the chillers in valley hours, see
+    :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
+    Returns the unmet evaporator load [W].
+    """
+    n_avail = int(p[PARAM.chillers_available])
+    t_chws = p[PARAM.chw_supply_c]
+    cap_ref = p[PARAM.chiller_cap_ref_w]
+    m_chw_unit = cap_ref / (CP_WATER * p[PARAM.chw_design_dt_k])
+    # pumps follow the chillers a load of this size needs (constant primary flow per chiller)
+    n_pumps = int(np.ceil(q_coil / (cap_ref * p[PARAM.stage_up_plr]))) if q_coil > 0.0 else 0
+    if n_pumps > n_avail:
+        n_pumps = n_avail
+    if n_pumps < 1 and q_coil > 0.0:
+        n_pumps = 1
+    flow_ratio = 0.0
+    if n_pumps > 0:
+        flow_ratio = q_coil / (n_pumps * cap_ref * p[PARAM.stage_up_plr])
+        if p[PARAM.chw_pump_variable] < 0.5:
+            flow_ratio = 1.0
+        elif flow_ratio < p[PARAM.chw_pump_min_flow]:
+            flow_ratio = p[PARAM.chw_pump_min_flow]
+        elif flow_ratio > 1.0:
+            flow_ratio = 1.0
+    p_chwp = n_pumps * pumps.pump_power_w(p[PARAM.chw_pump_w], flow_ratio,
+                                          p[PARAM.chw_pump_variable] > 0.5,
+                                          p[PARAM.chw_pump_exponent])
+    q_chw = q_coil + p_chwp
+    m_chw = n_pumps * m_chw_unit * flow_ratio
+    t_chwr = t_chws + (q_chw / (m_chw * CP_WATER) if m_chw > 0.0 else 0.0)
+
+    q_hx = 0.0
+    mode = eco.MODE_MECHANICAL
+    n_cells = 0
+    t_cw = p[PARAM.cw_setpoint_c]
+    p_tower = 0.0
+    air_ratio = 0.0
+    n_on = 0
+    plr = 0.0
+    q_unmet = 0.0
+    p_ch = 0.0
+    curve_state = chl.STATUS_IN_DATA
+    q_evap = q_chw
+    q_charge = 0.0
+    q_dis = 0.0
+    charge_factor = 1.0
+    setpoint = p[PARAM.cw_setpoint_c]
+    if p[PARAM.cw_reset] > 0.5:
+        # tower set point follows the wet bulb within its limits (wet-bulb reset control)
+        setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    mechanical_setpoint = setpoint
+    t_cw = setpoint
+    if economize and q_chw > 0.0:
+        # economizing towers run flat out for the coldest water; start from a typical approach
+        setpoint = t_wb
+        t_cw = t_wb + 4.0
+    air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
+    if air_cooled:
+        t_cw = t_db
+    change_previous = -1.0  # no previous pass yet
+    for _ in range(_PLANT_ITERATIONS):
+        t_cw_previous = t_cw
+        if economize and q_chw > 0.0:
+            c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
+            q_hx, mode = eco.economizer_duty_w(q_chw, t_chwr, t_cw, c_min,
+                                               p[PARAM.economizer_effectiveness],
+                                               p[PARAM.economizer_margin_k])
+            if mode == eco.MODE_MECHANICAL:
+                setpoint = mechanical_setpoint
+        q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
+                                        p[PARAM.tes_discharge_w], q_chw - q_hx, p[PARAM.timestep_s])
+        q_evap = q_chw - q_hx - q_dis
+        cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
+        spare = n_avail * cap - q_evap
+        if q_charge / p[PARAM.tes_capacity_factor] > spare:
+            # charging never starves the load: it takes only spare chiller capacity
+            q_charge = max(spare, 0.0) * p[PARAM.tes_capacity_factor]
+        n_on, plr, q_unmet = chl.stage_chillers(q_evap + q_charge / p[PARAM.tes_capacity_factor], cap,
+                                                n_avail, p[PARAM.stage_up_plr])
+        charge_factor = tes.charging_power_factor(q_evap, q_charge, p[PARAM.tes_capacity_factor],
+                                                  p[PARAM.tes_cop_factor])
+        p_ch = charge_factor * n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr,
+                                                          t_chws, t_cw)
+        if air_cooled:
+            break  # the condenser temperature is the outdoor air: nothing to iterate
+        n_cells = n_on
+        if mode != eco.MODE_MECHANICAL:
+            n_cells = n_avail
+        p_cwp = n_cells * p[PARAM.cw_pump_w]
+        q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+        # the previous pass's temperature warm-starts a floating tower (the set point, i.e. no
+        # guess, in the first pass of mechanical cooling)
+        t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, t_cw_previous)
+        change = abs(t_cw - t_cw_previous)
+        if change < _PLANT_TOLERANCE_K or (change_previous > change and
+                                           change * change / (change_previous - change) < _PLANT_TOLERANCE_K):
+            break
+        change_previous = change
+    p_cwp = n_cells * p[PARAM.cw_pump_w]
+    q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+    if air_cooled:
+        o[OUTPUT.p_condenser_fans, i] = (n_on * cap * p[PARAM.condenser_fan_w_per_w]
+                                         * chl.run_time_fraction(curves, plr))
+        q_tower = 0.0
+    evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
+                                             p[PARAM.cycles_of_concentration],
+                                             p[PARAM.drift_fraction])
+    write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state)
+    write_water(o, i, evap, drift, blow)
+    o[OUTPUT.p_chw_pumps, i] = p_chwp
+    o[OUTPUT.p_cw_pumps, i] = p_cwp
+    o[OUTPUT.p_tower_fans, i] = p_tower
+    o[OUTPUT.q_economizer, i] = q_hx
+    o[OUTPUT.q_rejected_wet, i] = q_tower
+    o[OUTPUT.q_tes_charge, i] = q_charge
+    o[OUTPUT.q_tes_discharge, i] = q_dis
+    o[OUTPUT.tes_ride_through_min, i] = tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0
+    o[OUTPUT.t_chw_supply, i] = t_chws
+    o[OUTPUT.economizer_mode, i] = mode
+    o[OUTPUT.tower_air_ratio, i] = air_ratio
+    return q_unmet
+
+
+@jit
+def _plant_power(o, i):
+    """Electric power of the chilled-water plant written at step ``i``. [W]"""
+    return (o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i] + o[OUTPUT.p_cw_pumps, i]
+            + o[OUTPUT.p_tower_fans, i])
+
+
+@jit
+def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
+    """The chilled-water plant in the cheaper of its economizer and mechanical modes; writes ``o[:, i]``.
+
+    A plant with an economizer solves the step both ways and keeps the one with less unmet load,
+    then less electric power, as a plant controller that locks the economizer out when it does
+    not pay would.  So economizing never costs more than not economizing.  Returns the unmet
+    evaporator load [W].
+    """
+    args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
+            b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
+    if p[PARAM.economizer] < 0.5:
+        return _water_cooled_plant(*args, False, o, i)
+    unmet_eco = _water_cooled_plant(*args, True, o, i)
+    if o[OUTPUT.q_economizer, i] <= 0.0:  # the tower water is too warm: the economizer is off
+        return _water_cooled_plant(*args, False, o, i)
+    power_eco = _plant_power(o, i)
+    unmet_mech = _water_cooled_plant(*args, False, o, i)
+    if unmet_mech < unmet_eco - 1e-9 or (unmet_mech <= unmet_eco + 1e-9 and _plant_power(o, i) < power_eco):
+        return unmet_mech
+    return _water_cooled_plant(*args, True, o, i)
+
+
+@jit
+def district_plant(p, q_coil, o, i):
+    """Chilled water bought from a nearby plant (电厂直供冷): distribution pumps only.
+
+    The purchased cooling is reported as ``q_purchased_cooling``; its electricity equivalent is
+    a PUE-boundary choice made in the metrics, not metered power.  Returns 0 (no capacity limit).
+    """
+    p_pump = q_coil * p[PARAM.district_pump_w_per_w]
+    o[OUTPUT.p_chw_pumps, i] = p_pump
+    o[OUTPUT.q_purchased_cooling, i] = q_coil + p_pump
+    o[OUTPUT.t_chw_supply, i] = p[PARAM.chw_supply_c]
+    return 0.0
