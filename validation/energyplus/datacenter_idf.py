@@ -268,6 +268,34 @@ def _quad(name, c, xr):
                 (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"))
 
 
+def _table(name, variables, values, out=None):
+    """Table:Lookup with linear interpolation and constant extrapolation (inputs held at the edges).
+
+    ``variables`` = [(grid values, unit type), ...] in order; ``values`` lists the outputs with the
+    last variable varying fastest (EnergyPlus's order); ``out`` = (minimum, maximum) output or None.
+    """
+    objects, names = [], []
+    for k, (grid, unit) in enumerate(variables, start=1):
+        names.append(f"{name} Variable {k}")
+        objects.append(_obj("Table:IndependentVariable", names[-1], "Linear", "Constant", float(grid[0]),
+                            float(grid[-1]), "", unit, "", "", "", *(float(g) for g in grid)))
+    objects.append(_obj("Table:IndependentVariableList", f"{name} Variables", *names))
+    limits = (float(out[0]), float(out[1])) if out else ("", "")
+    objects.append(_obj("Table:Lookup", name, f"{name} Variables", "", "", *limits, "Dimensionless", "", "", "",
+                        *(float(v) for v in values)))
+    return "".join(objects)
+
+
+def curve(c):
+    """IDF text of a curve table of PARAMS: Curve:Biquadratic, Curve:Quadratic or Table:Lookup."""
+    if c["type"] == "Curve:Biquadratic":
+        return _biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"], c.get("output_range"))
+    if c["type"] == "Curve:Quadratic":
+        return _quad(c["name"], c["coefficients"], c["x_range"])
+    return _table(c["name"], [(c["x_grid"], "Temperature"), (c["y_grid"], "Temperature")], c["values"],
+                  c.get("output_range"))
+
+
 def _pipe(name, inlet, outlet):
     return _obj("Pipe:Adiabatic", name, inlet, outlet)
 
@@ -594,13 +622,7 @@ def chw_loop(p, supply_components, upstream=()):
 
 def chiller(ch, condenser_type, condenser_inlet, condenser_outlet):
     """Chiller:Electric:EIR with its three curves; ``condenser_type`` WaterCooled or AirCooled."""
-    o = []
-    # -- chiller -------------------------------------------------------------------------------
-    for key in ("capft", "eirft"):
-        c = ch[key]
-        o.append(_biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"], c.get("output_range")))
-    c = ch["eirfplr"]
-    o.append(_quad(c["name"], c["coefficients"], c["x_range"]))
+    o = [curve(ch[key]) for key in ("capft", "eirft", "eirfplr")]
     o.append(_obj("Chiller:Electric:EIR",
                   ("Chiller 1", "Name"), (float(ch["reference_capacity_w"]), "Reference Capacity {W}"),
                   (float(ch["reference_cop"]), "Reference COP"),

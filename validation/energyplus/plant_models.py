@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 import datacenter_idf as dc
-from datacenter_idf import _biquad, _fan, _obj, _quad
+from datacenter_idf import _fan, _obj
 
 HERE = Path(__file__).resolve().parent
 WRITER = "plant_models.py"
@@ -131,12 +131,7 @@ def build_dx_idf(p=DX_PARAMS, site=None):
     o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
     o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
                   "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
-    for key in ("capft", "eirft"):
-        c = dx[key]
-        o.append(_biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"]))
-    for key in ("capfff", "eirfff", "plffplr"):
-        c = dx[key]
-        o.append(_quad(c["name"], c["coefficients"], c["x_range"]))
+    o += [dc.curve(dx[key]) for key in ("capft", "eirft", "capfff", "eirfff", "plffplr")]
     o.append(_obj("Coil:Cooling:DX:SingleSpeed",
                   ("CRAC DX Coil", "Name"), ("AlwaysOn", "Availability Schedule Name"),
                   (float(dx["rated_capacity_w"]), "Gross Rated Total Cooling Capacity"),
