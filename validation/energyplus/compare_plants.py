@@ -32,7 +32,14 @@ import run_energyplus  # noqa: E402
 CITIES = tuple(run_energyplus.CITIES)
 
 #: plants dctwin cannot describe yet: model -> what is missing (checked against twin/schema.py)
-NOT_REPRESENTABLE: dict[str, str] = {}
+NOT_REPRESENTABLE = {
+    "dx_pre": ("plant.chiller_curves takes biquadratic curve sets only, and this reference (EnergyPlus's own "
+               "Liebert DSE example) gives CapFT and EIRFT as Table:Lookup grids with the pumped-refrigerant mode "
+               "inside the EIR table; dctwin's pumped_refrigerant model needs the unit's compressor-mode curves "
+               "(a biquadratic set for the same unit, or tabular curve input) besides pumped_refrigerant_design_dt_k "
+               "and pumped_refrigerant_w_per_kw, for which the table implies about 36 K (full pump mode at -4 degC "
+               "outdoor with ~31.7 degC coil inlet air) and 0.042 / 4.5669 = 9.2 W/kW (dctwin defaults 25 K, 33 W/kW)"),
+}
 
 
 def derive_water_cooled(ref: dict) -> tuple[dict, dict]:

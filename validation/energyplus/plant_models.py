@@ -149,6 +149,56 @@ def build_dx_idf(p=DX_PARAMS, site=None):
 
 
 # ----------------------------------------------------------------------------------------------
+# DX computer room with a pumped-refrigerant economizer (EnergyPlus's own data-centre example)
+# ----------------------------------------------------------------------------------------------
+PRE_SOURCE = ("EnergyPlus example file testfiles/1ZoneDataCenterCRAC_wApproachTemp.idf (NREL/EnergyPlus, v24.1; "
+              "the same coil in 1ZoneDataCenterCRAC_wPumpedDXCoolingCoil.idf): 'CRAC system set up to represent a "
+              "Liebert DSE 125 with pumped refrigerant economizer'; tables copied as data (evidence S: the example "
+              "states the unit, not the catalogue page the numbers were read from)")
+_PRE_OAT = [-50.0, -4.0, -1.2222, 1.5555, 4.3333, 7.1111, 9.8888, 12.6667, 15.4444, 18.222, 21.0, 23.77778,
+            26.55556, 29.33333, 32.11111, 34.88889, 50.0]
+_PRE_EIR = [0.042, 0.042, 0.084, 0.084, 0.2269, 0.2395, 0.311, 0.3697, 0.4454, 0.5462, 0.6723, 0.7227, 0.7773,
+            0.8193, 0.895, 1.0, 1.5]
+
+DX_PRE_PARAMS = _derive(DX_PARAMS, dx_coil={
+    **DX_PARAMS["dx_coil"],
+    "source": PRE_SOURCE + "; rated 148,300 W, SHR 0.83, gross COP 4.5669 at 8.5 m3/s; capacity scaled to 1.2 MW "
+              "with the unit's own rated flow per W (5.73e-5 m3/s per W: 68.78 m3/s), so the hall's 50 m3/s is "
+              "a flow fraction of 0.727 (CapFFF 0.945, EIRFFF 1.0375); at 50 m3/s rated flow an SHR of 0.83 "
+              "puts the rated outlet below saturation and EnergyPlus refuses the coil",
+    "rated_sensible_heat_ratio": 0.83,
+    "rated_cop": 4.5669,
+    "rated_air_flow_m3s": round(1.2e6 * 8.5 / 148300.0, 2),
+    "economizer": ("inside the EIR table: below about 35 degC outdoor the EIR ratio falls with the outdoor dry "
+                   "bulb to 0.042 at -4 degC and below (refrigerant pumps and condenser fans only, compressors "
+                   "off), i.e. 0.042/4.5669 = 9.2 W per kW of cooling; the capacity table is 1 below 15-24 "
+                   "degC outdoor"),
+    "capft": {"name": "Liebert DSE CapFT", "type": "Table:Lookup",
+              "x": "coil entering air wet bulb [C]", "y": "outdoor dry bulb [C]",
+              "x_grid": [13.0, 17.0, 19.4444, 21.0, 23.9],
+              "y_grid": [-10.0, 15.0, 18.0, 24.0, 30.0, 35.0, 38.0, 46.0],
+              "y_range": [-10.0, 46.0],
+              "values": [1.0, 1.0, 1.0, 0.924738271, 0.883909339, 0.835522309, 0.800222635, 0.683109499,
+                         1.0, 1.0, 1.0, 1.0, 0.976933863, 0.937696593, 0.907886775, 0.805413255,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.9718, 0.8782,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.0385, 1.0142, 0.9264,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.110828252, 1.090488436, 1.013268253],
+              "interpolation": "linear; inputs held at the grid edges"},
+    "eirft": {"name": "Liebert DSE Econophase EIRFT", "type": "Table:Lookup",
+              "x": "coil entering air wet bulb [C] (no effect: both rows equal)", "y": "outdoor dry bulb [C]",
+              "x_grid": [12.7, 23.8], "y_grid": _PRE_OAT, "y_range": [_PRE_OAT[0], _PRE_OAT[-1]],
+              "values": _PRE_EIR + _PRE_EIR, "output_range": [0.03, 1.5],
+              "interpolation": "linear; inputs held at the grid edges"},
+    "capfff": {"name": "Liebert DSE CapFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [0.8, 0.2, 0.0], "x_range": [0.5, 1.5]},
+    "eirfff": {"name": "Liebert DSE EIRFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [1.156, -0.1816, 0.0256], "x_range": [0.5, 1.5]},
+    "plffplr": {"name": "Liebert DSE PLFFPLR", "type": "Curve:Quadratic", "x": "part-load ratio",
+                "coefficients": [0.85, 0.15, 0.0], "x_range": [0.0, 1.0]},
+})
+
+
+# ----------------------------------------------------------------------------------------------
 # Air-cooled chiller plant
 # ----------------------------------------------------------------------------------------------
 AIR_CHILLER_SOURCE = "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP"
@@ -364,6 +414,10 @@ MODELS = {m.name: m for m in (
           dc.WATER_COOLED_PARTS, ("chiller", "pumps", "tower", "crah_fan")),
     Model("dx", "DX computer-room units, air-cooled condensing", DX_PARAMS, build_dx_idf,
           ("air_side", "dx"), ("dx", "crah_fan"), notes=DX_NOTES),
+    Model("dx_pre", "DX computer-room units with a pumped-refrigerant economizer (Liebert DSE curves)",
+          DX_PRE_PARAMS, build_dx_idf, ("air_side", "dx"), ("dx", "crah_fan"), notes={
+              **DX_NOTES, "dx_equation": ("as the DX model, with CapFT and EIRFT as linear Table:Lookup "
+                                          "interpolations; the EIR table carries the pumped-refrigerant mode")}),
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
