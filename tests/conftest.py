@@ -52,6 +52,23 @@ def run_dict(data: dict):
     return run_scenario(validate_scenario(data), base_dir=SCENARIOS)
 
 
+def compare_cli(tmp: Path, study_text: str) -> tuple[list[dict], Path]:
+    """Write a study file in ``tmp``, run ``dctwin compare --json`` on it; return (ranked rows, out folder)."""
+    import contextlib
+    import io
+    import json
+
+    from twin.cli import main as cli_main
+
+    study = tmp / "study.toml"
+    study.write_text(study_text, encoding="utf-8")
+    out = tmp / "out"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cli_main(["compare", str(study), "--out", str(out), "--json"]) == 0
+    return json.loads(buf.getvalue()), out
+
+
 def run_mixes(base: dict, mixes: dict) -> dict:
     """Simulate the scenario ``base`` with each mix of ``mixes`` (name -> list of measure tables)."""
     out = {}

@@ -41,7 +41,11 @@ def test_catalog_writes_csv_markdown_and_figure(tmp_path, capsys):
     assert [(r["site"], r["load"]) for r in rows] == [("guangzhou", "30"), ("guangzhou", "100"),
                                                       ("hohhot", "30"), ("hohhot", "100")]
     for r in rows:
-        assert float(r["delta_pue"]) == pytest.approx(float(r["pue_measure"]) - float(r["pue_baseline"]), abs=1e-5)
+        if r["feasibility"] == "feasible":
+            assert float(r["delta_pue"]) == pytest.approx(float(r["pue_measure"]) - float(r["pue_baseline"]), abs=1e-5)
+        else:  # no PUE change against or towards an infeasible plant (docs/feasibility.md)
+            assert r["delta_pue"] == "" and r["feasibility"].startswith("infeasible")
+    assert all(r["feasibility"] == "feasible" for r in rows if r["load"] == "30")
     md = (out / "catalog_containment.md").read_text(encoding="utf-8")
     assert "supply_air_c = 25" in md and "it.occupancy = L" in md and "catalog_containment.png" in md
     assert md.count("\n| ") == 5  # header + 4 rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from conftest import compare_cli
 from twin.cli import main as cli_main
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell
 
@@ -35,16 +35,7 @@ measures = ["variable_speed_drives", {{name = "waterside_economizer", chw_supply
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):
     """The small study run once through the CLI with --json; returns (rows, out folder)."""
-    tmp = tmp_path_factory.mktemp("compare")
-    study = tmp / "study.toml"
-    study.write_text(SMALL_STUDY, encoding="utf-8")
-    out = tmp / "out"
-    import contextlib
-    import io
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        assert cli_main(["compare", str(study), "--out", str(out), "--json"]) == 0
-    return json.loads(buf.getvalue()), out
+    return compare_cli(tmp_path_factory.mktemp("compare"), SMALL_STUDY)
 
 
 def test_ranked_json_uses_run_metric_names(compared, legacy_result):

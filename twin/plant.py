@@ -27,6 +27,7 @@ from twin.plant_power import transformer_params, ups_coefficients
 from twin.schema import Scenario
 from twin.schema_curves import curve_array
 from twin.schema_power import assemble_power
+from twin.sizing import refuse_impossible_sizes
 from twin.weather import Weather
 
 RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)
@@ -227,6 +228,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     }
     state = np.zeros(len(STATE))
     design.update(assemble_power(p, state, scn, weather, file=file))  # power chain and storage (issue 4)
+    refuse_impossible_sizes(p, scn, file=file)  # a capacity below 1 % of its load is an input error
     design.update(transformer_params(p, b, curves, state, scn, file))  # last: sized on the assembled plant
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
                        timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design,

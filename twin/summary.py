@@ -7,6 +7,7 @@ table is rendered from it, so the three never disagree.  Metric modules add thei
 from __future__ import annotations
 
 from twin.metrics.energy import energy_summary, metric
+from twin.metrics.feasibility import feasibility_summary
 from twin.metrics.policy import policy_summary
 from twin.events import power_summary
 from twin.results import Result
@@ -38,7 +39,9 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
     }
     energy = energy_summary(result)
     summary.update(energy)
-    summary.update(policy_summary(result, energy, scenario_file=scenario_file))
+    summary.update(feasibility_summary(result))  # can the plant carry its load and hold the envelope?
+    summary.update(policy_summary(result, energy, scenario_file=scenario_file,
+                                  feasibility=summary["feasibility"]))
     summary.update(power_summary(result, energy))  # ITUE/TUE, storage, PV, events (twin/events.py, issue 4)
     if getattr(scn, "calibration", None) is not None:
         from twin.calibration_schema import calibration_summary

@@ -74,14 +74,17 @@ def main(args) -> int:
     console = Console()
     if not console.is_terminal:
         console = Console(width=max(console.width, 120))
-    table = Table(title=f"{res.title} ({args.measure}) on '{res.baseline_name}': PUE change / energy saving by IT load")
+    table = Table(title=f"{res.title} ({args.measure}) on '{res.baseline_name}': PUE change / energy saving by IT load",
+                  caption="infeasible: the baseline or the run with the measure cannot carry its load or hold ASHRAE A1 "
+                          "allowable; its max rack inlet and unmet cooling hours are shown instead (docs/feasibility.md)")
     table.add_column("site")
     table.add_column("region")
     for load in loads:
         table.add_column(f"{100 * load:.0f} %", justify="right")
     for site in dict.fromkeys(r["site"] for r in res.rows):
         rows = [r for r in res.rows if r["site"] == site]
-        cells = [f"{r['delta_pue']:+.3f} / {r['energy_saving_pct']:.1f} %" for r in rows]
+        cells = [f"{r['delta_pue']:+.3f} / {r['energy_saving_pct']:.1f} %" if r["feasible"] else
+                 f"{r['feasibility']}, {r['max_inlet_c']:.0f} °C, {r['unmet_hours']:,.0f} h unmet" for r in rows]
         table.add_row(rows[0]["site_name"], rows[0]["region"].split(" (")[0], *cells)
     console.print(table)
     print("wrote " + ", ".join(str(f) for f in files))

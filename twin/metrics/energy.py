@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from components.layout import POWER_COMPONENTS
+from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
 from twin.results import CHANNELS, Result
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
@@ -28,9 +29,7 @@ POWER_CHAIN = ("p_pdu_loss", "p_ups_loss", "p_switchgear_loss", "p_transformer_l
                "p_distribution_loss", "p_battery_loss", "p_flywheel_loss")
 OTHER = ("p_lighting", "p_auxiliary", "p_generator_heaters")
 J_PER_KWH = 3.6e6
-SETPOINT_TOLERANCE_K = 0.1
-A1_RECOMMENDED_C = (18.0, 27.0)  # ASHRAE TC 9.9 (2021) class A1 recommended inlet, figures.md 2.3 (S)
-A1_ALLOWABLE_C = (15.0, 32.0)    # ASHRAE TC 9.9 (2021) class A1 allowable inlet, figures.md 2.3 (S)  # supply air this much above its set point counts as "not held"
+SETPOINT_TOLERANCE_K = 0.1  # supply air this much above its set point counts as "not held" [K]
 
 # how the curves were evaluated outside their data (plant.curve_extrapolation)
 _EXTRAPOLATION_NOTE = {"tangent": "curves extrapolated along their tangent at the data edge",
@@ -68,8 +67,8 @@ def energy_summary(result: Result) -> dict:
     equivalent = k_purchased * purchased
     monthly_fac = monthly_energy_kwh(result, "p_facility") + k_purchased * monthly_energy_kwh(result, "q_purchased_cooling")
     monthly_pue = monthly_fac / monthly_energy_kwh(result, "p_it")
-    a1_rec = (result["t_rack_inlet_max"] > A1_RECOMMENDED_C[1]) | (result["t_supply_air"] < A1_RECOMMENDED_C[0])
-    a1_allow = (result["t_rack_inlet_max"] > A1_ALLOWABLE_C[1]) | (result["t_supply_air"] < A1_ALLOWABLE_C[0])
+    a1_rec = outside(result["t_rack_inlet_max"], result["t_supply_air"], A1_RECOMMENDED_C)
+    a1_allow = outside(result["t_rack_inlet_max"], result["t_supply_air"], A1_ALLOWABLE_C)
     dt_h = result.dt_h
     not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
     water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]).sum()
@@ -107,9 +106,9 @@ def energy_summary(result: Result) -> dict:
         "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
         "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
         "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
-                                               "any rack inlet outside ASHRAE A1 recommended 18-27 degC (figures.md 2.3)"),
+                                               f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (figures.md 2.3)"),
         "hours_outside_a1_allowable": metric(float(a1_allow.sum() * dt_h), "h",
-                                             "any rack inlet outside ASHRAE A1 allowable 15-32 degC (figures.md 2.3)"),
+                                             f"any rack inlet outside ASHRAE A1 allowable {A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC (figures.md 2.3)"),
         "iec_mode_hours": {name: metric(float((result["iec_mode"] == code).sum() * dt_h), "h")
                            for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))}
         | ({"bypassed": metric(float((result["iec_mode"] == 0).sum() * dt_h), "h",

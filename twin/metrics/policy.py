@@ -7,7 +7,9 @@ grade or tier is the first whose ``max_pue`` the PUE does not exceed.
 
 :func:`policy_summary` assembles every policy and money figure of one run.  Each entry is
 ``{"value", "unit", "rule", "source", ...}``: ``rule`` says what was compared or computed,
-``source`` names the document (or "ASSUMPTION" and why).  See ``docs/policy.md``.
+``source`` names the document (or "ASSUMPTION" and why).  See ``docs/policy.md``.  A run whose
+feasibility verdict is ``infeasible`` (:mod:`twin.metrics.feasibility`) gets no compliance pass:
+its compliance, GB 40879 grade and Guangdong tier read ``"infeasible"``.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from components.layout import POWER_COMPONENTS
 from twin.metrics import carbon as co2
 from twin.metrics import tariff as tou
 from twin.metrics.energy import J_PER_KWH
+from twin.metrics.feasibility import INFEASIBLE, feasibility_summary
 from twin.policy_schema import Policy
 from twin.results import CHANNELS, Result
 from twin.schema import read_toml
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
 HOURS_PER_YEAR = 8760.0
+NO_VERDICT = "no compliance verdict: the run is infeasible (docs/feasibility.md). "
 
 # Why GB 40879 method A (operating-point method) is not computed; see docs/policy.md.
 METHOD_A_NOTE = (
@@ -118,10 +122,12 @@ def density_headroom(racks: int, installed_kw: dict[str, float], target_kw_per_r
 # The summary block
 # ---------------------------------------------------------------------------------------------
 
-def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, racks: int) -> dict:
+def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, racks: int,
+                      feasibility: dict) -> dict:
     rules = load_rules()
     cls = rules["site_classes"][policy.site_class]
     result = compliance(pue, cls["limit"])
+    infeasible = feasibility["verdict"]["value"] == INFEASIBLE
     notes = []
     if policy.site_class == "shaoguan_new" and not site.get("shaoguan_cluster", False):
         notes.append("the site is not in the Shaoguan cluster, where measure 1 concentrates new large DCs")
@@ -129,9 +135,12 @@ def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, rack
         notes.append("guangdong_new is meant for Guangdong sites outside the Shaoguan cluster")
     block = {
         "site_class": entry(policy.site_class, "-", cls["label"], cls["source"], limit=cls["limit"]),
-        "compliance": entry("pass" if result["pass"] else "fail", "-",
-                            f"pass when annual PUE <= {cls['limit']} ({policy.site_class}); PUE = {pue:.4f}", cls["source"],
-                            pue=pue, limit=cls["limit"], margin=result["margin"], **({"notes": notes} if notes else {})),
+        "compliance": entry(INFEASIBLE if infeasible else ("pass" if result["pass"] else "fail"), "-",
+                            (NO_VERDICT + feasibility["reasons"][0] if infeasible else
+                             f"pass when annual PUE <= {cls['limit']} ({policy.site_class}); PUE = {pue:.4f}"),
+                            cls["source"], pue=pue, limit=cls["limit"], margin=result["margin"],
+                            **({"pue_only": "pass" if result["pass"] else "fail"} if infeasible else {}),
+                            **({"notes": notes} if notes else {})),
         "pue_margin": entry(result["margin"], "-", f"limit {cls['limit']} - annual PUE; positive = headroom", cls["source"]),
     }
 
@@ -143,13 +152,15 @@ def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, rack
     if not cls["new_build"]:
         scope.append("the standard covers new and re-/expanded DCs; an existing site is graded for information")
     block["gb40879_grade"] = entry(
-        grade, "-", "grade 1 <= 1.20, grade 2 <= 1.30, grade 3 (limit value) <= 1.50, above: non-compliant; "
-        + gb["method"], gb["source"], method="B", **({"scope": scope} if scope else {}))
+        INFEASIBLE if infeasible else grade, "-", "grade 1 <= 1.20, grade 2 <= 1.30, grade 3 (limit value) <= 1.50, above: non-compliant; "
+        + gb["method"], gb["source"], method="B", **({"scope": scope} if scope else {}),
+        **({"pue_only": grade} if infeasible else {}))
     block["gb40879_method_a"] = entry(None, "-", "operating-point method (特性工况法)", gb["source"], note=METHOD_A_NOTE)
 
     plan = rules["layout_plan"]
     tier = layout_tier(pue, plan["tiers"])
-    block["guangdong_tier"] = entry(tier["tier"], "-", tier["meaning"], plan["source"])
+    block["guangdong_tier"] = entry(INFEASIBLE if infeasible else tier["tier"], "-", tier["meaning"], plan["source"],
+                                    **({"pue_only": tier["tier"]} if infeasible else {}))
 
     rd = rules["rack_density"]
     dens = rack_density(design["it_design_kw"], racks, rd["min_kw_per_rack"])
@@ -304,7 +315,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
 
 
 def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = None,
-                   policy: Policy | None = None) -> dict:
+                   policy: Policy | None = None, feasibility: dict | None = None) -> dict:
     """The ``policy`` block of the run summary: compliance, grade, tier, rack density, cost, carbon, coal.
 
     Parameters
@@ -318,6 +329,10 @@ def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = 
         errors name it.
     policy : Policy or None
         Overrides the scenario's ``[policy]`` (the roadmap changes factor and renewables per year).
+    feasibility : dict or None
+        The ``feasibility`` block of the same run (:func:`twin.metrics.feasibility.feasibility_summary`;
+        computed here when None).  An infeasible run gets no compliance verdict, grade or tier:
+        each becomes ``"infeasible"`` and keeps the PUE-only answer under ``pue_only``.
     """
     plant = result.plant
     policy = policy or plant.scenario.policy
@@ -325,16 +340,23 @@ def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = 
     # the grid meter: facility consumption less simulated PV and storage discharge, plus charging;
     # an on-site PV yield given as a number (no PV model) reduces it pro rata
     grid_w = co2.grid_import_w(result["p_grid"], policy.renewables.onsite_pv_kwh, plant.timestep_s)
-    block = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks)
+    if feasibility is None:
+        feasibility = feasibility_summary(result)["feasibility"]
+    block = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks,
+                              feasibility)
     block["cost"] = _cost_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
     block["carbon"], block["coal"] = _carbon_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
     return {"policy": block}
 
 
 def policy_attrs(summary: dict) -> dict[str, str | float | int]:
-    """Flat headline policy figures for a results file's ``attrs`` (netCDF allows no nesting or bools)."""
+    """Flat headline policy figures, with the feasibility verdict the compliance rests on, for a results
+    file's ``attrs`` (netCDF allows no nesting or bools)."""
     p = summary["policy"]
+    f = summary["feasibility"]
     return {
+        "feasibility_verdict": f["verdict"]["value"],
+        "feasibility_reasons": " ".join(f["reasons"]),
         "policy_site_class": p["site_class"]["value"],
         "policy_pue_limit": p["site_class"]["limit"],
         "policy_compliance": p["compliance"]["value"],

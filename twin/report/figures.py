@@ -10,6 +10,8 @@ import io
 
 import numpy as np
 
+from twin.metrics.feasibility import is_infeasible
+
 #: PUE limits drawn on the PUE figure and checked in the compliance table: (limit, meaning).
 #: Source: Guangdong green data-centre plan, measures 5 and 6 (see /docs and figures.md 4.x).
 POLICY_LIMITS = (
@@ -36,6 +38,7 @@ BREAKDOWN_GROUPS = {
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
 BASELINE_COLOUR = "#7f7f7f"
+INFEASIBLE_COLOUR = "#f2c4c4"
 #: At most this many mixes are drawn in the per-mix bar figures (the best ones, plus the baseline).
 MAX_BARS = 30
 
@@ -66,8 +69,14 @@ def _shown(comp) -> list:
     return shown
 
 
+def _best(comp, n: int) -> list:
+    """The ``n`` best feasible mixes besides the baseline (an infeasible mix is never shown as best)."""
+    return [o for o in comp.ranked() if o is not comp.baseline and not is_infeasible(o.summary)][:n]
+
+
 def pue_by_mix(comp) -> bytes:
-    """Horizontal bars of annual PUE per mix (best on top) with the policy limits as lines."""
+    """Horizontal bars of annual PUE per mix (best on top) with the policy limits as lines; infeasible
+    mixes (ranked last) are hatched and labelled."""
     shown = _shown(comp)
     names = [o.mix.name for o in shown]
     pue = np.array([o.pue for o in shown])
@@ -76,9 +85,13 @@ def pue_by_mix(comp) -> bytes:
     y = np.arange(len(shown))[::-1]
     colours = [BASELINE_COLOUR if o is comp.baseline else ("#2ca02c" if p <= 1.5 else "#1f77b4")
                for o, p in zip(shown, pue)]
-    ax.barh(y, pue, color=colours, height=0.7)
-    for yi, p in zip(y, pue):
-        ax.text(p + 0.005, yi, f"{p:.3f}", va="center", fontsize=8)
+    bars = ax.barh(y, pue, color=colours, height=0.7)
+    for bar, o, yi, p in zip(bars, shown, y, pue):
+        bad = is_infeasible(o.summary)
+        if bad:
+            bar.set_facecolor(INFEASIBLE_COLOUR)
+            bar.set_hatch("//")
+        ax.text(p + 0.005, yi, f"{p:.3f}" + (" infeasible" if bad else ""), va="center", fontsize=8)
     ax.set_yticks(y, names, fontsize=8)
     lo = min(1.0, float(pue.min()) - 0.05)
     hi = max(1.55, float(pue.max()) + 0.08)
@@ -94,10 +107,10 @@ def pue_by_mix(comp) -> bytes:
 
 
 def monthly_pue(comp, n_best: int = 3) -> bytes:
-    """Monthly PUE of the baseline and the ``n_best`` best mixes."""
+    """Monthly PUE of the baseline and the ``n_best`` best feasible mixes."""
     import calendar
 
-    best = [o for o in comp.ranked() if o is not comp.baseline][:n_best]
+    best = _best(comp, n_best)
     fig = _new_figure(9.0, 4.4)
     ax = fig.add_subplot()
     months = np.arange(1, 13)
@@ -112,7 +125,7 @@ def monthly_pue(comp, n_best: int = 3) -> bytes:
     ax.set_ylabel("monthly PUE [-]")
     ax.grid(alpha=0.3)
     fig.legend(loc="outside lower center", fontsize=8, ncol=2, frameon=False)
-    ax.set_title("Monthly PUE of the best mixes (dotted: policy limits 1.25 / 1.3 / 1.5)", fontsize=10)
+    ax.set_title("Monthly PUE of the best feasible mixes (dotted: policy limits 1.25 / 1.3 / 1.5)", fontsize=10)
     return to_png(fig)
 
 
@@ -156,7 +169,7 @@ def temperature_bins(comp, n_best: int = 2) -> bytes:
     """PUE by outdoor wet-bulb bin (hours per bin as bars) and the facility load-duration curve."""
     from twin.study.compare import WET_BULB_EDGES_C, pue_by_wet_bulb
 
-    best = [o for o in comp.ranked() if o is not comp.baseline][:n_best]
+    best = _best(comp, n_best)
     series = [comp.baseline] + best
     centres = 0.5 * (WET_BULB_EDGES_C[1:] + WET_BULB_EDGES_C[:-1])
     hours = comp.baseline.wet_bulb_hours
@@ -187,17 +200,28 @@ def temperature_bins(comp, n_best: int = 2) -> bytes:
 
 
 def catalog_figure(rows: list[dict], measure: str, value_key: str = "delta_pue") -> bytes:
-    """Grouped bars of the PUE change of a measure by site, one bar per IT load level."""
+    """Grouped bars of the PUE change of a measure by site, one bar per IT load level (``r["load"]`` in %).
+
+    A row whose baseline or with-measure run is infeasible (``r["feasible"]`` false) gets no bar
+    but a red cross on the zero line.
+    """
     sites = list(dict.fromkeys(r["site"] for r in rows))
     loads = sorted({r["load"] for r in rows})
     fig = _new_figure(max(8.0, 0.6 * len(sites) + 2.0), 4.2)
     ax = fig.add_subplot()
     width = 0.8 / max(len(loads), 1)
     x = np.arange(len(sites))
+    crossed = False
     for k, load in enumerate(loads):
-        vals = [next((r[value_key] for r in rows if r["site"] == s and r["load"] == load), np.nan) for s in sites]
-        ax.bar(x - 0.4 + width * (k + 0.5), vals, width=width, color=PALETTE[k % len(PALETTE)],
-               label=f"IT load {100 * load:.0f} %")
+        cells = [next((r for r in rows if r["site"] == s and r["load"] == load), None) for s in sites]
+        vals = [np.nan if r is None or not r.get("feasible", True) else r[value_key] for r in cells]
+        xk = x - 0.4 + width * (k + 0.5)
+        ax.bar(xk, vals, width=width, color=PALETTE[k % len(PALETTE)], label=f"IT load {load:.0f} %")
+        bad = [xi for xi, r in zip(xk, cells) if r is not None and not r.get("feasible", True)]
+        if bad:
+            ax.plot(bad, np.zeros(len(bad)), "x", color="#d62728", ms=7, mew=2,
+                    label=None if crossed else "infeasible: no PUE change shown")
+            crossed = True
     ax.axhline(0.0, color="black", lw=0.8)
     ax.set_xticks(x, sites, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("PUE change with the measure [-]")

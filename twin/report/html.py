@@ -12,6 +12,7 @@ import html
 from importlib import metadata
 from pathlib import Path
 
+from twin.metrics.feasibility import is_infeasible
 from twin.report import figures
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell
 
@@ -56,17 +57,19 @@ def _img(png: bytes, alt: str, fig_id: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], *, table_id: str, num_from: int = 2,
-           baseline_col: int | None = 1, rank_col: bool = True) -> str:
+           baseline_col: int | None = 1, rank_col: bool = True, text_cols: tuple[int, ...] = ()) -> str:
     heads = "".join(f"<th>{'<br>'.join(_e(x) for x in h.split(chr(10)))}</th>" for h in header)
     out = [f'<table id="{table_id}"><thead><tr>{heads}</tr></thead><tbody>']
     for row in rows:
         cls = ' class="baseline"' if baseline_col is not None and row[baseline_col] == "baseline" else ""
         tds = []
         for i, cell in enumerate(row):
-            if cell == MISSING:
+            if i in text_cols:
+                tds.append(f"<td>{_e(cell)}</td>")
+            elif cell == MISSING:
                 tds.append(f'<td class="missing">{MISSING}</td>')
-            elif i >= num_from and cell.lower().startswith(("pass", "yes", "fail", "no (")):
-                ok = cell.lower().startswith(("pass", "yes"))
+            elif i >= num_from and cell.lower().startswith(("pass", "yes", "fail", "no (", "feasible", "infeasible")):
+                ok = cell.lower().startswith(("pass", "yes", "feasible"))
                 tds.append(f'<td class="{"pass" if ok else "fail"}">{_e(cell)}</td>')
             else:
                 tds.append(f'<td{" class=num" if i >= num_from or (i == 0 and rank_col) else ""}>{_e(cell)}</td>')
@@ -76,18 +79,42 @@ def _table(header: list[str], rows: list[list[str]], *, table_id: str, num_from:
 
 
 def compliance_rows(comp) -> tuple[list[str], list[list[str]]]:
-    """Each mix's PUE against the policy limits, plus the policy module's verdicts where present."""
+    """Each mix's PUE against the policy limits ("infeasible" for an infeasible mix), plus the policy
+    module's verdicts where present."""
     header = ["#", "Mix", "PUE"] + [f"PUE ≤ {limit:g}" for limit, _ in figures.POLICY_LIMITS] + \
              ["Compliance (policy module)", "Grade (GB 40879)"]
     rows = []
     for i, o in enumerate(comp.ranked(), start=1):
         row = [str(i), o.mix.name, f"{o.pue:.3f}"]
-        for limit, _ in figures.POLICY_LIMITS:
-            row.append("yes" if o.pue <= limit + 1e-12 else f"no (+{o.pue - limit:.3f})")
+        for limit, _ in figures.POLICY_LIMITS:  # an infeasible mix meets no limit (docs/feasibility.md)
+            row.append("infeasible" if is_infeasible(o.summary) else
+                       "yes" if o.pue <= limit + 1e-12 else f"no (+{o.pue - limit:.3f})")
         row.append(column_cell(COLUMN_BY_KEY["compliance"], o.summary)[0])
         row.append(column_cell(COLUMN_BY_KEY["grade"], o.summary)[0])
         rows.append(row)
     return header, rows
+
+
+def feasibility_rows(comp) -> tuple[list[str], list[list[str]]]:
+    """Each mix's feasibility verdict with its reasons (one sentence each) and warnings."""
+    header = ["#", "Mix", "Verdict", "Reasons", "Warnings"]
+    rows = []
+    for i, o in enumerate(comp.ranked(), start=1):
+        f = o.summary["feasibility"]
+        rows.append([str(i), o.mix.name, f["verdict"]["value"], " ".join(f["reasons"]) or "none",
+                     " ".join(f["warnings"]) or "none"])
+    return header, rows
+
+
+def _best_sentence(comp) -> str:
+    """The report's headline: the best feasible mix, or why there is none."""
+    best = next((o for o in comp.ranked() if o is not comp.baseline and not is_infeasible(o.summary)), None)
+    if best is None:
+        return ("<p><b>No feasible mix</b> besides the baseline: every mix fails a feasibility check (see "
+                '<a href="#feasibility">Feasibility</a>), so none is ranked best.</p>')
+    note = (" The baseline itself is infeasible." if is_infeasible(comp.baseline.summary) else "")
+    return (f"<p>Best feasible mix: <b>{_e(best.mix.name)}</b>, PUE {best.pue:.3f} against {comp.baseline.pue:.3f} "
+            f"for the baseline ({best.pue - comp.baseline.pue:+.3f}).{note}</p>")
 
 
 def _measures_text(mix) -> str:
@@ -124,7 +151,7 @@ def render_report(comp) -> str:
     c_header, c_rows = compliance_rows(comp)
     limits = "".join(f"<li>PUE ≤ {limit:g}: {_e(meaning)}</li>" for limit, meaning in figures.POLICY_LIMITS)
     by = {"pue": "annual PUE"}.get(comp.rank_by, comp.rank_by)
-    best = next((o for o in comp.ranked() if o is not comp.baseline), comp.baseline)
+    f_header, f_rows = feasibility_rows(comp)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -137,13 +164,18 @@ def render_report(comp) -> str:
         f"{_e(s['site_name'])} ({_e(s['site'])}), typical year as {_e(s['year'])}, {_e(s['timestep_min'])}-min steps · "
         f"{len(comp.outcomes)} mixes ranked by {_e(by)} · generated {_e(comp.created)} by dctwin {_e(version)} "
         f"in {comp.runtime_s:.1f} s</p>",
-        f"<p>Best mix: <b>{_e(best.mix.name)}</b>, PUE {best.pue:.3f} against {comp.baseline.pue:.3f} for the "
-        f"baseline ({best.pue - comp.baseline.pue:+.3f}).</p>",
+        _best_sentence(comp),
         '<h2 id="ranking">Ranked mixes</h2>',
         _table(header, rows, table_id="ranked-table"),
-        '<p class="note">ΔPUE and saving are against the baseline. "—": the metric is not computed by this '
+        '<p class="note">ΔPUE and saving are against the baseline. Infeasible mixes are ranked after every '
+        'feasible one (see <a href="#feasibility">Feasibility</a>). "—": the metric is not computed by this '
         "installation (cost, CO2, CAPEX, payback, compliance and grade come from the policy and economics "
         "modules when they are installed).</p>",
+        '<h2 id="feasibility">Feasibility</h2>',
+        _table(f_header, f_rows, table_id="feasibility-table", text_cols=(3, 4)),
+        '<p class="note">A mix is infeasible when its plant leaves cooling unmet, overloads CRAH coils, chillers, '
+        "UPS, transformers or generators, or lets a rack inlet leave ASHRAE A1 allowable (15-32 °C); an "
+        "infeasible mix gets no compliance verdict and is never ranked best (docs/feasibility.md).</p>",
         '<h2 id="pue-by-mix">PUE by mix against the policy limits</h2>',
         f"<figure>{_img(figures.pue_by_mix(comp), 'Annual PUE of every mix with the 1.25, 1.3 and 1.5 limits', 'fig-pue')}"
         f"<figcaption>Annual PUE (facility energy / IT energy). Green bars meet the 1.5 retrofit target. "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -43,6 +44,7 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
     for row in rows:
         head.add_row(*row)
     console.print(head)
+    print_feasibility(summary, console)
 
     monthly = summary["pue_monthly"]["value"]
     months = Table(title="Monthly PUE")
@@ -61,6 +63,39 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
     parts.add_row("[b]facility total[/b]", f"[b]{summary['energy_facility_kwh']['value']:,.0f}[/b]", "100.0 %")
     console.print(parts)
     print_policy_summary(summary, console)
+
+
+def print_feasibility(summary: dict, console: Console | None = None) -> None:
+    """Print the feasibility verdict, one line per reason and warning, and the check figures."""
+    if "feasibility" not in summary:
+        return
+    console = console or Console()
+    f = summary["feasibility"]
+    checks = f["checks"]
+    table = Table(title=f"Feasibility: {'[b red]INFEASIBLE[/b red]' if f['reasons'] else '[green]feasible[/green]'}",
+                  show_header=False)
+    table.add_column("check")
+    table.add_column("value", justify="right")
+    table.add_column("meaning")
+    for text in f["reasons"]:
+        table.add_row("[red]reason[/red]", "", escape(text))
+    for text in f["warnings"]:
+        table.add_row("warning", "", escape(text))
+    inlet = checks["inlet"]
+    rows = [
+        ("Unmet cooling", _v(checks["cooling"]["unmet_hours"], ",.0f"), checks["cooling"]["unmet_hours"]["note"]),
+        ("Hottest rack inlet", _v(inlet["max_rack_inlet_c"], ".1f"), inlet["max_rack_inlet_c"]["note"]),
+        ("Outside A1 allowable", f"{inlet['hours_outside_allowable']['value']:,.0f} h / "
+         f"{inlet['degree_hours_outside_allowable']['value']:,.0f} K h", inlet["hours_outside_allowable"]["note"]),
+        ("Outside A1 recommended", f"{inlet['hours_outside_recommended']['value']:,.0f} h / "
+         f"{inlet['degree_hours_outside_recommended']['value']:,.0f} K h", inlet["hours_outside_recommended"]["note"]),
+    ]
+    rows += [(f"Peak loading, {name}", f"{100 * c['peak_loading']['value']:,.0f} %",
+              f"{c['peak_load']['value']:,.0f} of {c['rating']['value']:,.0f} {c['rating']['unit']} ({c['rating']['note']})")
+             for name, c in checks.items() if "peak_loading" in c]
+    for row in rows:
+        table.add_row(*(escape(x) for x in row))
+    console.print(table)
 
 
 def print_policy_summary(summary: dict, console: Console | None = None) -> None:
@@ -85,7 +120,9 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
     flag = coal["monitoring_required"]
     rows = [
         ("PUE limit", f"{comp['limit']:.2f}", p["site_class"]["value"]),
-        ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})", f"annual PUE {comp['pue']:.3f} <= limit"),
+        ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})",
+         f"no verdict for an infeasible run (PUE alone: {comp['pue_only']})" if "pue_only" in comp
+         else f"annual PUE {comp['pue']:.3f} <= limit"),
         ("GB 40879-2021 grade", p["gb40879_grade"]["value"], "1 <= 1.20, 2 <= 1.30, 3 <= 1.50; method B"),
         ("Guangdong layout tier", p["guangdong_tier"]["value"], "<= 1.25 / 1.30 / 1.50 / above"),
         ("Rack density", f"{dens['value']:.1f} kW/rack",

@@ -22,6 +22,12 @@ levels: 30, 50, 80 and 100 %.
 Savings are baseline minus with-measure (positive = the measure saves); PUE change is
 with-measure minus baseline (negative = better).  Cost, CO2 and water columns come from the run
 summary as far as this installation computes them (see :mod:`twin.study.columns`).
+
+Feasibility.  Each row carries the thermal figures of the with-measure run (hottest rack inlet,
+hours outside ASHRAE A1 allowable, unmet cooling hours) and the feasibility of both runs
+(:mod:`twin.metrics.feasibility`).  When either run is infeasible the JSON rows keep every
+number (with ``feasible: false``), but the CSV leaves the PUE change and the savings empty and
+the Markdown and terminal tables and the figure show "infeasible" in their place.
 """
 
 from __future__ import annotations
@@ -52,7 +58,15 @@ TABLE = (
     ("water_saving_m3", "water saving [m³]", "{:,.0f}"),
     ("co2_saving_t", "CO2 saving [t]", "{:,.0f}"),
     ("cost_saving_cny", "cost saving [CNY]", "{:,.0f}"),
+    ("max_inlet_c", "max rack inlet [°C]", "{:.1f}"),
+    ("hours_outside_allowable", "h outside A1 allowable", "{:,.0f}"),
+    ("unmet_hours", "unmet cooling [h]", "{:,.0f}"),
+    ("feasibility", "feasibility", "{}"),
 )
+#: Columns shown as "infeasible" (Markdown, terminal) or left empty (CSV) when either run is infeasible:
+#: a change against or towards an infeasible plant is not a saving.
+WITHHELD = ("delta_pue", "energy_saving_mwh", "energy_saving_pct", "water_saving_m3", "co2_saving_t",
+            "cost_saving_cny")
 
 
 @dataclass
@@ -96,6 +110,17 @@ def _saving(col_key: str, base: dict, with_m: dict) -> float | None:
     return (a - b) * factor
 
 
+def _feasibility(base: dict, with_m: dict) -> dict:
+    """``feasible`` (both runs), ``feasibility`` (text) and the first ``infeasible_reason`` of a row."""
+    from twin.metrics.feasibility import is_infeasible
+
+    bad = [(label, s) for label, s in (("baseline", base), ("with measure", with_m)) if is_infeasible(s)]
+    if not bad:
+        return {"feasible": True, "feasibility": "feasible", "infeasible_reason": None}
+    return {"feasible": False, "feasibility": "infeasible (" + " and ".join(label for label, _ in bad) + ")",
+            "infeasible_reason": " ".join(f"{label}: {s['feasibility']['reasons'][0]}" for label, s in bad)}
+
+
 def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | None = None,
                      base_dir: Path | None = None, sites: list[str] | None = None,
                      loads: tuple[float, ...] = LOAD_LEVELS,
@@ -132,6 +157,7 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 if progress is not None:
                     progress(1)
             base, with_m = summaries
+            thermal = with_m["feasibility"]["checks"]
             e0 = base["energy_facility_kwh"]["value"]
             e1 = with_m["energy_facility_kwh"]["value"]
             out.rows.append({
@@ -143,11 +169,17 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "water_saving_m3": (base["water_site_l"]["value"] - with_m["water_site_l"]["value"]) / 1e3,
                 "co2_saving_t": _saving("co2", base, with_m),
                 "cost_saving_cny": _saving("cost", base, with_m),
+                "max_inlet_c": thermal["inlet"]["max_rack_inlet_c"]["value"],
+                "hours_outside_allowable": thermal["inlet"]["hours_outside_allowable"]["value"],
+                "unmet_hours": thermal["cooling"]["unmet_hours"]["value"],
+                **_feasibility(base, with_m),
             })
     return out
 
 
 def _cell(row: dict, key: str, fmt: str) -> str:
+    if key in WITHHELD and not row.get("feasible", True):
+        return "infeasible"
     v = row.get(key)
     if v is None:
         return "—"
@@ -165,7 +197,8 @@ def to_csv(res: CatalogResult) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([k for k, _, _ in cols])
     for r in res.rows:
-        w.writerow(["" if r.get(k) is None else (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols])
+        w.writerow(["" if r.get(k) is None or (k in WITHHELD and not r.get("feasible", True)) else
+                    (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols])
     return buf.getvalue()
 
 
@@ -181,12 +214,18 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
     lines.append("**IT load level.** " + " ".join(definition.split()))
     lines.append("")
     lines.append("Savings are baseline minus with-measure (positive = saves); ΔPUE is with-measure minus baseline. "
+                 "Thermal columns are those of the run with the measure. Where the baseline or the run with the "
+                 "measure is infeasible (docs/feasibility.md), no PUE change or saving is shown. "
                  "Columns the installation does not compute are left out.")
     lines.append("")
     lines.append("| " + " | ".join(h for _, h, _ in cols) + " |")
     lines.append("|" + "|".join("---" if k in ("site", "site_name", "region") else "---:" for k, _, _ in cols) + "|")
     for r in res.rows:
         lines.append("| " + " | ".join(_cell(r, k, f) for k, _, f in cols) + " |")
+    reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
+               if r.get("infeasible_reason")]
+    if reasons:
+        lines += ["", "**Infeasible runs** (the first reason of each run):", ""] + reasons
     if figure_name:
         lines += ["", f"![PUE change by site and IT load]({figure_name})"]
     return "\n".join(lines) + "\n"

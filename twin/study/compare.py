@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from twin.metrics.energy import J_PER_KWH, metric
+from twin.metrics.feasibility import is_infeasible
 from twin.study.columns import COLUMN_BY_KEY, COLUMNS, column_value, get_path, scalar_metrics, walk_metrics
 from twin.study.design import BASELINE_MIX, Mix, Study
 from twin.study.economics import mix_economics
@@ -97,10 +98,17 @@ def rank_value(outcome: MixOutcome, rank_by: str) -> float:
     return math.inf if v is None or not math.isfinite(v) else v
 
 
+def rank_key(outcome: MixOutcome, rank_by: str) -> tuple[bool, float, str]:
+    """Sort key of a mix: feasible mixes first (an infeasible mix is never ranked best), then
+    the ``rank_by`` metric (lower is better), then the name."""
+    return is_infeasible(outcome.summary), rank_value(outcome, rank_by), outcome.mix.name
+
+
 def run_study(study: Study, *, hourly: bool = False,
               progress: Callable[[str], None] | None = None) -> Comparison:
     """Simulate every mix of ``study`` (plus the baseline when it is not listed) and rank them.
 
+    Feasible mixes come first, then the infeasible ones (:func:`rank_key`).
     ``progress(mix_name)`` is called after each mix.  A ``rank_by`` metric that this
     installation does not compute falls back to PUE (``Comparison.rank_by`` says which was used).
     """
@@ -138,7 +146,7 @@ def run_study(study: Study, *, hourly: bool = False,
     rank_by = study.rank_by
     if all(column_value(COLUMN_BY_KEY[rank_by], o.summary) is None for o in outcomes):
         rank_by = "pue"
-    order = sorted(range(len(outcomes)), key=lambda i: (rank_value(outcomes[i], rank_by), outcomes[i].mix.name))
+    order = sorted(range(len(outcomes)), key=lambda i: rank_key(outcomes[i], rank_by))
     return Comparison(study=study, outcomes=outcomes, baseline=baseline, rank_by=rank_by, order=order,
                       time_utc=time_utc, temp_wet_bulb=wb, runtime_s=_time.perf_counter() - t0,
                       created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
@@ -169,7 +177,8 @@ def ranked_json(comp: Comparison) -> list[dict]:
 
     Each headline metric that exists in this installation appears under its summary key
     (e.g. ``"pue"``, ``"energy_facility_kwh"``, ``"water_site_l"``) with its unit and note;
-    ``delta_pue`` and ``energy_saving_kwh`` are against the baseline.
+    ``delta_pue`` and ``energy_saving_kwh`` are against the baseline; ``feasibility`` is the run's
+    verdict block (verdict, reasons, warnings, checks).
     """
     rows = []
     for rank, o in enumerate(comp.ranked(), start=1):
@@ -182,6 +191,7 @@ def ranked_json(comp: Comparison) -> list[dict]:
             if found is not None:
                 row[found[0]] = found[1]
         row["pue_monthly"] = o.summary["pue_monthly"]
+        row["feasibility"] = o.summary["feasibility"]
         rows.append(row)
     return rows
 

@@ -33,7 +33,7 @@ A **sweep** (``dctwin sweep``) adds factorial axes to the same mixes::
     loads = [0.3, 0.5, 0.8]                # it.utilisation values
     batch_size = 100                       # cases per Dask task (also the Zarr chunk)
     hourly = false                         # true, or a list of channels, to store time series
-    metrics = "full"                       # "full" run summary, or "energy" (PUE, energy, water only)
+    metrics = "full"                       # "full" run summary, or "energy" (PUE, energy, water, feasibility)
 
     [parameters]                           # dotted keys, each with a list of values
     "plant.chiller_rated_cop" = [5.0, 6.0]           # a baseline scenario key (before measures)
@@ -113,8 +113,8 @@ class SweepHeader(_Strict):
     batch_size: int = Field(100, ge=1, le=100_000, description="cases per Dask task and per Zarr chunk")
     hourly: bool | list[str] = Field(False, description="store hourly series: true for the default channels or a list")
     metrics: Literal["full", "energy"] = Field("full", description=(
-        "'full': every block of the run summary (energy, policy, cost, carbon); 'energy': the energy "
-        "block only (PUE family, energy, water), about a third cheaper per case"))
+        "'full': every block of the run summary (energy, feasibility, policy, cost, carbon); 'energy': the "
+        "energy and feasibility blocks only (PUE family, energy, water, verdict), about a third cheaper per case"))
 
 
 class SweepFile(_Strict):

@@ -67,9 +67,11 @@ def split_tasks(chunks, n_pending: int, threads: int):
 
 
 def _summary_of(result, mode: str) -> dict:
+    """The case's summary: the full run summary, or (``metrics = "energy"``) energy and feasibility only."""
     if mode == "energy":
         from twin.metrics.energy import energy_summary
-        return energy_summary(result)
+        from twin.metrics.feasibility import feasibility_summary
+        return {**energy_summary(result), **feasibility_summary(result)}
     from twin.summary import build_summary
     return build_summary(result)
 

@@ -34,8 +34,8 @@ def ranked_rows(comp: Comparison) -> tuple[list[str], list[list[str]]]:
         compliance_title += "\n" + suffix.strip()
         for _, r in cells:
             r["compliance"] = r["compliance"].removesuffix(suffix)
-    order = ["pue", "delta_pue", "energy", "saving", "cooling", "cost", "co2", "water", "wue", "envelope", "capex",
-             "payback", "compliance", "grade"]
+    order = ["pue", "delta_pue", "energy", "saving", "cooling", "cost", "co2", "water", "wue", "envelope", "max_inlet",
+             "feasibility", "capex", "payback", "compliance", "grade"]
     titles = {c.key: c.header for c in COLUMNS} | {"delta_pue": "ΔPUE", "saving": "Saving",
                                                    "compliance": compliance_title}
     units["saving"] = "%"
@@ -49,11 +49,12 @@ def print_ranked_table(comp: Comparison, console: Console | None = None) -> None
     if console is None:
         console = Console()
         if not console.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
-            console = Console(width=max(console.width, 180))
+            console = Console(width=max(console.width, 210))
     s = comp.baseline.summary["scenario"]
     by = {"pue": "annual PUE"}.get(comp.rank_by, comp.rank_by)
     table = Table(title=f"{comp.study.name} - {s['site_name']} ({s['site']}), {s['year']}; ranked by {by}",
-                  caption="ΔPUE and saving are against the baseline; — : metric not computed by this installation",
+                  caption="ΔPUE and saving are against the baseline; infeasible mixes are ranked last "
+                          "(docs/feasibility.md); — : metric not computed by this installation",
                   header_style="bold", box=box.SIMPLE_HEAD)
     header, rows = ranked_rows(comp)
     for i, h in enumerate(header):
