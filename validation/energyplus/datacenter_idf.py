@@ -189,8 +189,7 @@ def derived(p=PARAMS):
     ups_w = (cpu_w + fan_w) * (1.0 / ite["ups_design_efficiency"] - 1.0)
     crah = p["crah"]
     crah_fan_w = crah["air_flow_m3s"] * crah["fan_pressure_rise_pa"] / crah["fan_total_efficiency"]
-    chw, cw = p["chw_loop"], p["cw_loop"]
-    return {
+    out = {
         "ite_cpu_power_fraction": cpu_frac,
         "ite_cpu_w": cpu_w,
         "ite_fan_w": fan_w,
@@ -198,15 +197,16 @@ def derived(p=PARAMS):
         "ite_total_w": cpu_w + fan_w + ups_w,
         "crah_fan_w": crah_fan_w,
         "crah_fan_heat_to_air_w": crah_fan_w,  # motor in airstream fraction 1 -> all to air
-        "chw_pump_w": chw["pump_power_w"],
-        "chw_pump_heat_to_water_w": chw["pump_power_w"] * chw["pump_motor_efficiency"]
-        + chw["pump_power_w"] * (1 - chw["pump_motor_efficiency"]) * chw["pump_motor_loss_to_fluid"],
-        "cw_pump_w": cw["pump_power_w"],
-        "cw_pump_heat_to_water_w": cw["pump_power_w"] * cw["pump_motor_efficiency"]
-        + cw["pump_power_w"] * (1 - cw["pump_motor_efficiency"]) * cw["pump_motor_loss_to_fluid"],
-        "chw_pump_total_efficiency": chw["pump_flow_m3s"] * chw["pump_head_pa"] / chw["pump_power_w"],
-        "cw_pump_total_efficiency": cw["pump_flow_m3s"] * cw["pump_head_pa"] / cw["pump_power_w"],
     }
+    loops = [(name, p[key]) for name, key in (("chw", "chw_loop"), ("cw", "cw_loop")) if key in p]
+    for name, loop in loops:
+        out[f"{name}_pump_w"] = loop["pump_power_w"]
+        out[f"{name}_pump_heat_to_water_w"] = (loop["pump_power_w"] * loop["pump_motor_efficiency"]
+                                               + loop["pump_power_w"] * (1 - loop["pump_motor_efficiency"])
+                                               * loop["pump_motor_loss_to_fluid"])
+    for name, loop in loops:
+        out[f"{name}_pump_total_efficiency"] = loop["pump_flow_m3s"] * loop["pump_head_pa"] / loop["pump_power_w"]
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -255,10 +255,12 @@ def _obj(kind, *fields):
     return "\n".join(lines) + "\n"
 
 
-def _biquad(name, c, xr, yr):
+def _biquad(name, c, xr, yr, out=None):
+    """Curve:Biquadratic; ``out`` = (minimum, maximum) curve output, as some DataSets entries give."""
+    limits = [(float(out[0]), "Minimum Curve Output"), (float(out[1]), "Maximum Curve Output")] if out else []
     return _obj("Curve:Biquadratic", (name, "Name"), *[(float(v), f"Coefficient{i + 1}") for i, v in enumerate(c)],
                 (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"),
-                (float(yr[0]), "Minimum Value of y"), (float(yr[1]), "Maximum Value of y"))
+                (float(yr[0]), "Minimum Value of y"), (float(yr[1]), "Maximum Value of y"), *limits)
 
 
 def _quad(name, c, xr):
@@ -266,24 +268,57 @@ def _quad(name, c, xr):
                 (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"))
 
 
+def _table(name, variables, values, out=None):
+    """Table:Lookup with linear interpolation and constant extrapolation (inputs held at the edges).
+
+    ``variables`` = [(grid values, unit type), ...] in order; ``values`` lists the outputs with the
+    last variable varying fastest (EnergyPlus's order); ``out`` = (minimum, maximum) output or None.
+    """
+    objects, names = [], []
+    for k, (grid, unit) in enumerate(variables, start=1):
+        names.append(f"{name} Variable {k}")
+        objects.append(_obj("Table:IndependentVariable", names[-1], "Linear", "Constant", float(grid[0]),
+                            float(grid[-1]), "", unit, "", "", "", *(float(g) for g in grid)))
+    objects.append(_obj("Table:IndependentVariableList", f"{name} Variables", *names))
+    limits = (float(out[0]), float(out[1])) if out else ("", "")
+    objects.append(_obj("Table:Lookup", name, f"{name} Variables", "", "", *limits, "Dimensionless", "", "", "",
+                        *(float(v) for v in values)))
+    return "".join(objects)
+
+
+def curve(c):
+    """IDF text of a curve table of PARAMS: Curve:Biquadratic, Curve:Quadratic or Table:Lookup."""
+    if c["type"] == "Curve:Biquadratic":
+        return _biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"], c.get("output_range"))
+    if c["type"] == "Curve:Quadratic":
+        return _quad(c["name"], c["coefficients"], c["x_range"])
+    return _table(c["name"], [(c["x_grid"], "Temperature"), (c["y_grid"], "Temperature")], c["values"],
+                  c.get("output_range"))
+
+
 def _pipe(name, inlet, outlet):
     return _obj("Pipe:Adiabatic", name, inlet, outlet)
 
 
-def _branch(name, kind, comp, inlet, outlet):
-    return _obj("Branch", name, "", kind, comp, inlet, outlet)
+def _branch(name, *components):
+    """Branch of (object type, name, inlet node, outlet node) components, flattened, in series."""
+    return _obj("Branch", name, "", *components)
 
 
-def _loop_side(side, equipment, pump=None):
+def _loop_side(side, equipment, pump=None, after_pump=()):
     """Branches, connectors and pipes of one side of a plant or condenser loop.
 
     ``side`` names it ("CHW Supply", "CW Demand", ...).  Topology, as in EnergyPlus's example
     files: inlet branch (the pump ``pump`` on a supply side, else a pipe) -> splitter ->
-    ``equipment`` branch in parallel with a bypass pipe -> mixer -> outlet pipe.  ``equipment``
-    is (branch name, object type, object name, inlet node, outlet node); ``pump`` is the loop's
-    ``PARAMS`` table (``pump_*`` keys), and the pump object follows the branches.
+    ``equipment`` branches in parallel with a bypass pipe -> mixer -> outlet pipe.  ``equipment``
+    is a list of branches, each (branch name, then object type, object name, inlet node, outlet
+    node of each component in series); ``pump`` is the loop's
+    ``PARAMS`` table (``pump_*`` keys), and the pump object follows the branches; ``after_pump``
+    components (type, name, inlet, outlet) follow the pump on its branch, the first taking the
+    pump outlet node.
     """
     inlet, bypass, outlet = (f"{side} {b} Branch" for b in ("Inlet", "Bypass", "Outlet"))
+    names = [branch[0] for branch in equipment]
     pipes = {  # name, inlet node, outlet node
         "inlet": (f"{side} Inlet Pipe", f"{side} Inlet Node", f"{side} Inlet Pipe Outlet Node"),
         "bypass": (f"{side} Bypass", f"{side} Bypass Inlet Node", f"{side} Bypass Outlet Node"),
@@ -293,20 +328,20 @@ def _loop_side(side, equipment, pump=None):
     if pump:
         loop = side.split()[0]
         nodes = (f"{side} Inlet Node", f"{loop} Pump Outlet Node")
-        first = _branch(inlet, "Pump:ConstantSpeed", f"{loop} Pump", *nodes)
+        first = _branch(inlet, "Pump:ConstantSpeed", f"{loop} Pump", *nodes, *(f for comp in after_pump for f in comp))
         pump_objects.append(_obj("Pump:ConstantSpeed", f"{loop} Pump", *nodes, *(float(pump[f"pump_{k}"]) for k in (
             "flow_m3s", "head_pa", "power_w", "motor_efficiency", "motor_loss_to_fluid")), "Continuous"))
         del pipes["inlet"]
     else:
         first = _branch(inlet, "Pipe:Adiabatic", *pipes["inlet"])
     return [
-        _obj("BranchList", f"{side} Branches", inlet, equipment[0], bypass, outlet),
+        _obj("BranchList", f"{side} Branches", inlet, *names, bypass, outlet),
         _obj("ConnectorList", f"{side} Connectors", "Connector:Splitter", f"{side} Splitter",
              "Connector:Mixer", f"{side} Mixer"),
-        _obj("Connector:Splitter", f"{side} Splitter", inlet, equipment[0], bypass),
-        _obj("Connector:Mixer", f"{side} Mixer", outlet, equipment[0], bypass),
+        _obj("Connector:Splitter", f"{side} Splitter", inlet, *names, bypass),
+        _obj("Connector:Mixer", f"{side} Mixer", outlet, *names, bypass),
         first,
-        _branch(*equipment),
+        *(_branch(*branch) for branch in equipment),
         _branch(bypass, "Pipe:Adiabatic", *pipes["bypass"]),
         _branch(outlet, "Pipe:Adiabatic", *pipes["outlet"]),
         *(_pipe(*nodes) for nodes in pipes.values()),
@@ -314,48 +349,77 @@ def _loop_side(side, equipment, pump=None):
     ]
 
 
-OUTPUT_VARIABLES = [
-    ("Environment", "Site Outdoor Air Drybulb Temperature"),
-    ("Environment", "Site Outdoor Air Wetbulb Temperature"),
-    ("Environment", "Site Outdoor Air Humidity Ratio"),
-    ("Environment", "Site Outdoor Air Barometric Pressure"),
-    ("*", "ITE CPU Electricity Rate"),
-    ("*", "ITE Fan Electricity Rate"),
-    ("*", "ITE UPS Electricity Rate"),
-    ("*", "ITE Total Heat Gain to Zone Rate"),
-    ("*", "ITE Air Inlet Dry-Bulb Temperature"),
-    ("*", "Zone Mean Air Temperature"),
-    ("*", "Zone Air Humidity Ratio"),
-    ("*", "Fan Electricity Rate"),
-    ("*", "Cooling Coil Total Cooling Rate"),
-    ("*", "Cooling Coil Sensible Cooling Rate"),
-    ("*", "Chiller Electricity Rate"),
-    ("*", "Chiller Evaporator Cooling Rate"),
-    ("*", "Chiller Condenser Heat Transfer Rate"),
-    ("*", "Chiller Part Load Ratio"),
-    ("*", "Chiller Cycling Ratio"),
-    ("*", "Chiller False Load Heat Transfer Rate"),
-    ("*", "Chiller Evaporator Inlet Temperature"),
-    ("*", "Chiller Evaporator Outlet Temperature"),
-    ("*", "Chiller Condenser Inlet Temperature"),
-    ("*", "Chiller Condenser Outlet Temperature"),
-    ("*", "Chiller Capacity Temperature Modifier Multiplier"),
-    ("*", "Chiller EIR Temperature Modifier Multiplier"),
-    ("*", "Chiller EIR Part Load Modifier Multiplier"),
-    ("*", "Pump Electricity Rate"),
-    ("*", "Pump Fluid Heat Gain Rate"),
-    ("*", "Pump Mass Flow Rate"),
-    ("*", "Cooling Tower Fan Electricity Rate"),
-    ("*", "Cooling Tower Heat Transfer Rate"),
-    ("*", "Cooling Tower Inlet Temperature"),
-    ("*", "Cooling Tower Outlet Temperature"),
-    ("*", "Cooling Tower Fan Cycling Ratio"),
-    ("*", "Cooling Tower Mass Flow Rate"),
-    ("CW Supply Outlet Node", "System Node Setpoint Temperature"),
-    ("CRAH Supply Outlet Node", "System Node Temperature"),
-    ("CRAH Supply Outlet Node", "System Node Mass Flow Rate"),
-    ("CHW Supply Outlet Node", "System Node Temperature"),
-]
+#: Hourly output variables, by the part of the plant they describe; a model asks for its parts.
+OUTPUT_VARIABLES_BY_PART = {
+    "air_side": [
+        ("Environment", "Site Outdoor Air Drybulb Temperature"),
+        ("Environment", "Site Outdoor Air Wetbulb Temperature"),
+        ("Environment", "Site Outdoor Air Humidity Ratio"),
+        ("Environment", "Site Outdoor Air Barometric Pressure"),
+        ("*", "ITE CPU Electricity Rate"),
+        ("*", "ITE Fan Electricity Rate"),
+        ("*", "ITE UPS Electricity Rate"),
+        ("*", "ITE Total Heat Gain to Zone Rate"),
+        ("*", "ITE Air Inlet Dry-Bulb Temperature"),
+        ("*", "Zone Mean Air Temperature"),
+        ("*", "Zone Air Humidity Ratio"),
+        ("*", "Fan Electricity Rate"),
+        ("*", "Cooling Coil Total Cooling Rate"),
+        ("*", "Cooling Coil Sensible Cooling Rate"),
+        ("CRAH Supply Outlet Node", "System Node Temperature"),
+        ("CRAH Supply Outlet Node", "System Node Mass Flow Rate"),
+    ],
+    "chiller": [
+        ("*", "Chiller Electricity Rate"),
+        ("*", "Chiller Evaporator Cooling Rate"),
+        ("*", "Chiller Condenser Heat Transfer Rate"),
+        ("*", "Chiller Part Load Ratio"),
+        ("*", "Chiller Cycling Ratio"),
+        ("*", "Chiller False Load Heat Transfer Rate"),
+        ("*", "Chiller Evaporator Inlet Temperature"),
+        ("*", "Chiller Evaporator Outlet Temperature"),
+        ("*", "Chiller Condenser Inlet Temperature"),
+        ("*", "Chiller Capacity Temperature Modifier Multiplier"),
+        ("*", "Chiller EIR Temperature Modifier Multiplier"),
+        ("*", "Chiller EIR Part Load Modifier Multiplier"),
+        ("*", "Pump Electricity Rate"),
+        ("*", "Pump Fluid Heat Gain Rate"),
+        ("*", "Pump Mass Flow Rate"),
+        ("CHW Supply Outlet Node", "System Node Temperature"),
+    ],
+    "tower": [
+        ("*", "Chiller Condenser Outlet Temperature"),
+        ("*", "Cooling Tower Fan Electricity Rate"),
+        ("*", "Cooling Tower Heat Transfer Rate"),
+        ("*", "Cooling Tower Inlet Temperature"),
+        ("*", "Cooling Tower Outlet Temperature"),
+        ("*", "Cooling Tower Fan Cycling Ratio"),
+        ("*", "Cooling Tower Mass Flow Rate"),
+        ("CW Supply Outlet Node", "System Node Setpoint Temperature"),
+    ],
+    "dx": [
+        ("*", "Cooling Coil Electricity Rate"),
+        ("*", "Cooling Coil Runtime Fraction"),
+        ("*", "Cooling Coil Crankcase Heater Electricity Rate"),
+    ],
+    "economizer": [
+        ("*", "Fluid Heat Exchanger Heat Transfer Rate"),
+        ("*", "Fluid Heat Exchanger Operation Status"),
+        ("*", "Fluid Heat Exchanger Effectiveness"),
+        ("*", "Fluid Heat Exchanger Loop Supply Side Inlet Temperature"),
+        ("*", "Fluid Heat Exchanger Loop Supply Side Outlet Temperature"),
+        ("*", "Fluid Heat Exchanger Loop Demand Side Inlet Temperature"),
+        ("*", "Fluid Heat Exchanger Loop Demand Side Mass Flow Rate"),
+        ("Chiller 1", "Chiller Condenser Mass Flow Rate"),
+    ],
+}
+WATER_COOLED_PARTS = ("air_side", "chiller", "tower")
+
+
+def output_variables(parts):
+    """The hourly (key, variable) pairs of the named parts, in order."""
+    return [kv for part in parts for kv in OUTPUT_VARIABLES_BY_PART[part]]
+
 
 OUTPUT_METERS = [
     "Electricity:Facility",
@@ -370,17 +434,10 @@ OUTPUT_METERS = [
 ]
 
 
-def build_idf(p=PARAMS, site=None):
-    """IDF text.  ``site`` = dict(name, latitude, longitude, time_zone, elevation) or None.
-
-    Without ``site`` no Site:Location is written and EnergyPlus takes the location from the
-    weather file.
-    """
-    z, ite, crah, chw, ch, cw, tw = (p["zone"], p["ite"], p["crah"], p["chw_loop"], p["chiller"],
-                                     p["cw_loop"], p["tower"])
-    o = []
-    o.append("! Reference data centre for dctwin validation -- written by datacenter_idf.py; "
-             "do not edit by hand.\n")
+def _header(p, site, title="Reference data centre", writer="datacenter_idf.py"):
+    """Simulation control, run period, reporting and the schedules every model uses."""
+    ite, crah = p["ite"], p["crah"]
+    o = [f"! {title} for dctwin validation -- written by {writer}; do not edit by hand.\n"]
     o.append(_obj("Version", "25.2"))
     o.append(_obj("SimulationControl", ("No", "Do Zone Sizing"), ("No", "Do System Sizing"),
                   ("No", "Do Plant Sizing"), ("No", "Run Sizing Periods"), ("Yes", "Run Weather File Run Periods"),
@@ -398,16 +455,19 @@ def build_idf(p=PARAMS, site=None):
     o.append(_obj("OutputControl:Table:Style", "Comma", "JtoKWH"))
     o.append(_obj("Output:Table:SummaryReports", "AllSummary"))
     o.append(_obj("Output:Diagnostics", "DisplayExtraWarnings"))
-
-    # -- schedules ------------------------------------------------------------------------------
     o.append(_obj("ScheduleTypeLimits", "Fraction", 0.0, 1.0, "Continuous"))
     o.append(_obj("ScheduleTypeLimits", "Temperature", -60.0, 200.0, "Continuous", "Temperature"))
     o.append(_obj("Schedule:Constant", "AlwaysOn", "Fraction", 1.0))
     o.append(_obj("Schedule:Constant", "ITE Design Power Fraction", "Fraction", float(ite["design_power_schedule"])))
     o.append(_obj("Schedule:Constant", "ITE CPU Loading", "Fraction", float(ite["cpu_loading"])))
     o.append(_obj("Schedule:Constant", "Supply Air Temperature", "Temperature", float(crah["supply_air_temperature_c"])))
-    o.append(_obj("Schedule:Constant", "CHW Supply Temperature", "Temperature", float(chw["supply_temperature_c"])))
+    return o
 
+
+def _zone_and_ite(p):
+    """The sealed adiabatic hall and its ElectricEquipment:ITE:AirCooled load."""
+    z, ite = p["zone"], p["ite"]
+    o = []
     # -- zone -----------------------------------------------------------------------------------
     o.append(_obj("Material", "Concrete100", "MediumRough", 0.1, 1.95, 2240.0, 900.0))
     o.append(_obj("Construction", "Adiabatic Slab", "Concrete100"))
@@ -453,6 +513,18 @@ def build_idf(p=PARAMS, site=None):
                   (float(ite["supply_temperature_difference_k"]), "Supply Temperature Difference"), ("", "schedule"),
                   (float(ite["return_temperature_difference_k"]), "Return Temperature Difference"), ("", "schedule")))
 
+    return o
+
+
+def _air_loop(p, components, controllers=None):
+    """The CRAH/CRAC air loop: constant-volume terminal, 100 % return air, one supply branch.
+
+    ``components`` is the supply branch as (object type, name, inlet node, outlet node) tuples
+    from "CRAH Supply Inlet Node" to "CRAH Supply Outlet Node"; ``controllers`` the name of an
+    AirLoopHVAC:ControllerList or None.  The supply air set point (scheduled) sits on the outlet.
+    """
+    z, crah = p["zone"], p["crah"]
+    o = []
     # -- CRAH air loop ---------------------------------------------------------------------------
     o.append(_obj("ZoneHVAC:EquipmentConnections", z["name"], "DataHall Equipment", "DataHall Supply Inlet Node", "",
                   "DataHall Air Node", "DataHall Return Node"))
@@ -471,30 +543,60 @@ def build_idf(p=PARAMS, site=None):
     o.append(_obj("AvailabilityManager:Scheduled", "Always Available", "AlwaysOn"))
     o.append(_obj("AvailabilityManagerAssignmentList", "Always Available List", "AvailabilityManager:Scheduled",
                   "Always Available"))
-    o.append(_obj("AirLoopHVAC", "CRAH", "CRAH Controllers", "Always Available List", float(crah["air_flow_m3s"]),
+    o.append(_obj("AirLoopHVAC", "CRAH", controllers or "", "Always Available List", float(crah["air_flow_m3s"]),
                   "CRAH Branches", "", "CRAH Supply Inlet Node", "CRAH Return Outlet Node", "CRAH Zone Equip Inlet Node",
                   "CRAH Supply Outlet Node"))
     o.append(_obj("BranchList", "CRAH Branches", "CRAH Main Branch"))
-    o.append(_obj("Branch", "CRAH Main Branch", "",
-                  "Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node",
-                  "Coil:Cooling:Water", "CRAH Coil", "CRAH Fan Outlet Node", "CRAH Supply Outlet Node"))
-    o.append(_obj("Fan:ConstantVolume", "CRAH Fan", "AlwaysOn", float(crah["fan_total_efficiency"]),
-                  float(crah["fan_pressure_rise_pa"]), float(crah["air_flow_m3s"]), float(crah["fan_motor_efficiency"]),
-                  float(crah["fan_motor_in_airstream_fraction"]), "CRAH Supply Inlet Node", "CRAH Fan Outlet Node",
-                  "CRAH Fan"))
-    o.append(_obj("Coil:Cooling:Water", "CRAH Coil", "AlwaysOn", float(crah["coil_design_water_flow_m3s"]),
-                  float(crah["coil_design_air_flow_m3s"]), float(crah["coil_design_inlet_water_c"]),
-                  float(crah["coil_design_inlet_air_c"]), float(crah["coil_design_outlet_air_c"]),
-                  float(crah["coil_design_inlet_w"]), float(crah["coil_design_outlet_w"]),
-                  "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node", "CRAH Fan Outlet Node",
-                  "CRAH Supply Outlet Node", "SimpleAnalysis", "CounterFlow"))
-    o.append(_obj("AirLoopHVAC:ControllerList", "CRAH Controllers", "Controller:WaterCoil", "CRAH Coil Controller"))
-    o.append(_obj("Controller:WaterCoil", "CRAH Coil Controller", "Temperature", "Reverse", "Flow",
-                  "CRAH Supply Outlet Node", "CRAH Coil Water Inlet Node", float(crah["controller_tolerance_k"]),
-                  float(crah["coil_design_water_flow_m3s"]), 0.0))
+    o.append(_obj("Branch", "CRAH Main Branch", "", *(field for comp in components for field in comp)))
     o.append(_obj("SetpointManager:Scheduled", "CRAH SAT Manager", "Temperature", "Supply Air Temperature",
                   "CRAH Supply Outlet Node"))
+    return o
 
+
+def _fan(crah, inlet, outlet):
+    """The CRAH/CRAC constant-volume fan (all motor heat into the air stream)."""
+    return _obj("Fan:ConstantVolume", "CRAH Fan", "AlwaysOn", float(crah["fan_total_efficiency"]),
+                float(crah["fan_pressure_rise_pa"]), float(crah["air_flow_m3s"]), float(crah["fan_motor_efficiency"]),
+                float(crah["fan_motor_in_airstream_fraction"]), inlet, outlet, "CRAH Fan")
+
+
+def _water_coil(crah):
+    """Chilled-water CRAH coil with its water-flow controller (held at the supply set point)."""
+    return [
+        _obj("Coil:Cooling:Water", "CRAH Coil", "AlwaysOn", float(crah["coil_design_water_flow_m3s"]),
+             float(crah["coil_design_air_flow_m3s"]), float(crah["coil_design_inlet_water_c"]),
+             float(crah["coil_design_inlet_air_c"]), float(crah["coil_design_outlet_air_c"]),
+             float(crah["coil_design_inlet_w"]), float(crah["coil_design_outlet_w"]),
+             "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node", "CRAH Fan Outlet Node",
+             "CRAH Supply Outlet Node", "SimpleAnalysis", "CounterFlow"),
+        _obj("AirLoopHVAC:ControllerList", "CRAH Controllers", "Controller:WaterCoil", "CRAH Coil Controller"),
+        _obj("Controller:WaterCoil", "CRAH Coil Controller", "Temperature", "Reverse", "Flow",
+             "CRAH Supply Outlet Node", "CRAH Coil Water Inlet Node", float(crah["controller_tolerance_k"]),
+             float(crah["coil_design_water_flow_m3s"]), 0.0),
+    ]
+
+
+def chw_air_side(p):
+    """Air loop of a chilled-water hall: blow-through fan, then the water coil."""
+    crah = p["crah"]
+    o = _air_loop(p, [("Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"),
+                      ("Coil:Cooling:Water", "CRAH Coil", "CRAH Fan Outlet Node", "CRAH Supply Outlet Node")],
+                  controllers="CRAH Controllers")
+    o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
+    return o + _water_coil(crah)
+
+
+def chw_loop(p, supply_components, upstream=()):
+    """Chilled-water loop: constant-speed pump, one supply branch, the CRAH coil on demand.
+
+    ``supply_components`` are (object type, name, inlet node, outlet node) on the one supply
+    branch, dispatched by the load-range scheme; ``upstream`` components (the economizer heat
+    exchanger, inlet "CHW Pump Outlet Node") follow the pump on the supply inlet branch, in series
+    before the splitter, in an uncontrolled scheme (the pump sets that branch's flow).
+    """
+    chw = p["chw_loop"]
+    supply_branch = ("CHW Chiller Branch", *(f for comp in supply_components for f in comp))
+    o = [_obj("Schedule:Constant", "CHW Supply Temperature", "Temperature", float(chw["supply_temperature_c"]))]
     # -- chilled-water loop ----------------------------------------------------------------------
     o.append(_obj("PlantLoop", "CHW Loop", "Water", "", "CHW Operation", "CHW Supply Outlet Node", 98.0, 1.0,
                   float(chw["max_flow_m3s"]), 0.0, float(chw["loop_volume_m3"]),
@@ -503,21 +605,24 @@ def build_idf(p=PARAMS, site=None):
                   "SequentialLoad", "", "SingleSetpoint", "None", "None"))
     o.append(_obj("SetpointManager:Scheduled", "CHW Supply Temp Manager", "Temperature", "CHW Supply Temperature",
                   "CHW Supply Outlet Node"))
-    o.append(_obj("PlantEquipmentOperationSchemes", "CHW Operation", "PlantEquipmentOperation:CoolingLoad",
-                  "CHW Cooling Load Scheme", "AlwaysOn"))
+    uncontrolled = ("PlantEquipmentOperation:Uncontrolled", "CHW Uncontrolled Scheme", "AlwaysOn") if upstream else ()
+    o.append(_obj("PlantEquipmentOperationSchemes", "CHW Operation", *uncontrolled,
+                  "PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", "AlwaysOn"))
+    if upstream:
+        o.append(_obj("PlantEquipmentOperation:Uncontrolled", "CHW Uncontrolled Scheme", "CHW Uncontrolled Equipment"))
+        o.append(_obj("PlantEquipmentList", "CHW Uncontrolled Equipment", *(f for comp in upstream for f in comp[:2])))
     o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CHW Cooling Load Scheme", 0.0, 1.0e9, "CHW Equipment"))
-    o.append(_obj("PlantEquipmentList", "CHW Equipment", "Chiller:Electric:EIR", "Chiller 1"))
-    o += _loop_side("CHW Supply", ("CHW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
-                                  "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node"), pump=chw)
-    o += _loop_side("CHW Demand", ("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil",
-                                  "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node"))
+    o.append(_obj("PlantEquipmentList", "CHW Equipment", *(f for comp in supply_components for f in comp[:2])))
+    o += _loop_side("CHW Supply", [supply_branch], pump=chw, after_pump=upstream)
+    o += _loop_side("CHW Demand", [("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil",
+                                   "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node")])
 
-    # -- chiller -------------------------------------------------------------------------------
-    for key in ("capft", "eirft"):
-        c = ch[key]
-        o.append(_biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"]))
-    c = ch["eirfplr"]
-    o.append(_quad(c["name"], c["coefficients"], c["x_range"]))
+    return o
+
+
+def chiller(ch, condenser_type, condenser_inlet, condenser_outlet):
+    """Chiller:Electric:EIR with its three curves; ``condenser_type`` WaterCooled or AirCooled."""
+    o = [curve(ch[key]) for key in ("capft", "eirft", "eirfplr")]
     o.append(_obj("Chiller:Electric:EIR",
                   ("Chiller 1", "Name"), (float(ch["reference_capacity_w"]), "Reference Capacity {W}"),
                   (float(ch["reference_cop"]), "Reference COP"),
@@ -529,14 +634,23 @@ def build_idf(p=PARAMS, site=None):
                   (float(ch["min_plr"]), "Minimum Part Load Ratio"), (float(ch["max_plr"]), "Maximum Part Load Ratio"),
                   (float(ch["optimum_plr"]), "Optimum Part Load Ratio"),
                   (float(ch["min_unloading_ratio"]), "Minimum Unloading Ratio"),
-                  "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node", "Chiller 1 CW Inlet Node",
-                  "Chiller 1 CW Outlet Node", "WaterCooled", (0.0, "Condenser Fan Power Ratio"),
+                  "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node", condenser_inlet,
+                  condenser_outlet, condenser_type,
+                  (float(ch.get("condenser_fan_power_ratio", 0.0)), "Condenser Fan Power Ratio"),
                   (float(ch["fraction_compressor_heat_to_condenser"]), "Fraction of Compressor Heat Rejected"),
                   (float(ch["leaving_chw_lower_limit_c"]), "Leaving Chilled Water Lower Temperature Limit"),
                   (ch["chiller_flow_mode"], "Chiller Flow Mode"), (0.0, "Design Heat Recovery Water Flow Rate"),
                   "", "", (1.0, "Sizing Factor"), (0.0, "Basin Heater Capacity"), 2.0, "", "", "", "",
                   ("Chiller", "End-Use Subcategory"), (ch["condenser_flow_control"], "Condenser Flow Control")))
 
+    return o
+
+
+def cw_loop(p, demand_equipment):
+    """Condenser loop: constant-speed pump, the tower with wet-bulb-following set point, and the
+    ``demand_equipment`` branch (the chiller condenser)."""
+    cw, tw = p["cw_loop"], p["tower"]
+    o = []
     # -- condenser loop -----------------------------------------------------------------------
     o.append(_obj("CondenserLoop", "CW Loop", "Water", "", "CW Operation", "CW Supply Outlet Node", 80.0, 1.0,
                   float(cw["max_flow_m3s"]), 0.0, float(cw["loop_volume_m3"]),
@@ -550,8 +664,8 @@ def build_idf(p=PARAMS, site=None):
                   "CW Cooling Load Scheme", "AlwaysOn"))
     o.append(_obj("PlantEquipmentOperation:CoolingLoad", "CW Cooling Load Scheme", 0.0, 1.0e9, "CW Equipment"))
     o.append(_obj("CondenserEquipmentList", "CW Equipment", "CoolingTower:SingleSpeed", "Tower 1"))
-    o += _loop_side("CW Supply", ("CW Tower Branch", "CoolingTower:SingleSpeed", "Tower 1",
-                                 "Tower 1 Inlet Node", "Tower 1 Outlet Node"), pump=cw)
+    o += _loop_side("CW Supply", [("CW Tower Branch", "CoolingTower:SingleSpeed", "Tower 1",
+                                  "Tower 1 Inlet Node", "Tower 1 Outlet Node")], pump=cw)
     o.append(_obj("CoolingTower:SingleSpeed",
                   ("Tower 1", "Name"), "Tower 1 Inlet Node", "Tower 1 Outlet Node",
                   (float(tw["design_water_flow_m3s"]), "Design Water Flow Rate"),
@@ -573,14 +687,32 @@ def build_idf(p=PARAMS, site=None):
                   "ConcentrationRatio", "", "", "", "", (tw["capacity_control"], "Capacity Control"),
                   (tw["number_of_cells"], "Number of Cells"), "MaximalCell", "", "", (1.0, "Sizing Factor"),
                   ("Tower", "End-Use Subcategory")))
-    o += _loop_side("CW Demand", ("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
-                                 "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node"))
+    o += _loop_side("CW Demand", demand_equipment)
+    return o
 
-    # -- outputs -------------------------------------------------------------------------------
-    for key, var in OUTPUT_VARIABLES:
-        o.append(_obj("Output:Variable", key, var, "Hourly"))
-    for meter in OUTPUT_METERS:
-        o.append(_obj("Output:Meter", meter, "Hourly"))
+
+def outputs(variables, meters):
+    """Hourly Output:Variable and Output:Meter objects."""
+    return ([_obj("Output:Variable", key, var, "Hourly") for key, var in variables]
+            + [_obj("Output:Meter", meter, "Hourly") for meter in meters])
+
+
+CHILLER_EVAPORATOR = ("Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node")
+
+
+def build_idf(p=PARAMS, site=None):
+    """IDF text of the water-cooled reference.  ``site`` = dict(name, latitude, longitude,
+    time_zone, elevation) or None.
+
+    Without ``site`` no Site:Location is written and EnergyPlus takes the location from the
+    weather file.
+    """
+    o = _header(p, site) + _zone_and_ite(p) + chw_air_side(p)
+    o += chw_loop(p, [CHILLER_EVAPORATOR])
+    o += chiller(p["chiller"], "WaterCooled", "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")
+    o += cw_loop(p, [("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
+                      "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")])
+    o += outputs(output_variables(WATER_COOLED_PARTS), OUTPUT_METERS)
     return "\n".join(o)
 
 

