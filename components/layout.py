@@ -50,6 +50,7 @@ PARAM = IntEnum("PARAM", [
     "cw_setpoint_c", "tower_water_flow_kgs", "tower_air_flow_kgs", "tower_ntu", "tower_fan_w",
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
+    "economizer_control", "economizer_tower",  # codes in components.plant.chilled_water
     "timestep_s", "hotspot_factor", "coil_approach_k",
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]

@@ -168,3 +168,23 @@ def test_air_side_economizer_and_evaporative_pad(legacy_dict):
     assert evap.out[OUTPUT.water_direct_evaporative].sum() > 0.0
     compressors = {k: r.out[OUTPUT.p_chillers].sum() for k, r in runs.items()}
     assert compressors["evap"] < compressors["air"] < compressors["off"]
+
+
+def test_economizer_controls(legacy_dict):
+    """'cheapest' never costs more than either tower mode or EnergyPlus's temperature control;
+    temperature control economizes in every hour the tower water allows."""
+    power = {}
+    hours = {}
+    for tower, control in (("cheapest", "cheapest"), ("flat_out", "cheapest"), ("setpoint", "cheapest"),
+                           ("setpoint", "temperature")):
+        d = copy.deepcopy(legacy_dict)
+        d["scenario"]["site"] = "beijing"
+        d["measures"] = [{"name": "variable_speed_drives"}, {"name": "waterside_economizer"}]
+        d["plant"].update(economizer_tower=tower, economizer_control=control)
+        r = run_dict(d)
+        power[tower, control] = _plant_power(r)
+        hours[tower, control] = int((r.out[OUTPUT.q_economizer] > 0).sum())
+    best = power["cheapest", "cheapest"]
+    for key, p in power.items():
+        assert np.all(best <= p * (1 + 1e-9) + 1e-6), key
+    assert hours["setpoint", "temperature"] >= hours["setpoint", "cheapest"]

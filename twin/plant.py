@@ -18,6 +18,7 @@ from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
+from components.plant import chilled_water as cw
 from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.component_data import data_table, table_entry
@@ -36,6 +37,8 @@ P_STANDARD = 101325.0  # Pa
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
                "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
+ECONOMIZER_CONTROL_CODES = {"cheapest": cw.CONTROL_CHEAPEST, "temperature": cw.CONTROL_TEMPERATURE}
+ECONOMIZER_TOWER_CODES = {"flat_out": cw.TOWER_FLAT_OUT, "setpoint": cw.TOWER_SETPOINT, "cheapest": cw.TOWER_EITHER}
 CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air", "air_cooled_chiller": "air"}
 WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
 TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
@@ -180,6 +183,11 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         p[PARAM.economizer] = plant.economizer
         p[PARAM.economizer_effectiveness] = plant.chw_design_dt_k / (plant.chw_design_dt_k + plant.economizer_approach_k)
         p[PARAM.economizer_margin_k] = plant.economizer_margin_k
+        if plant.economizer_control == "temperature" and plant.economizer_tower == "cheapest":
+            raise InputError("economizer_control = 'temperature' needs economizer_tower 'flat_out' or 'setpoint'",
+                             file=file, key="plant.economizer_tower")
+        p[PARAM.economizer_control] = ECONOMIZER_CONTROL_CODES[plant.economizer_control]
+        p[PARAM.economizer_tower] = ECONOMIZER_TOWER_CODES[plant.economizer_tower]
     elif plant.economizer:
         raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
                          file=file, key="plant.economizer")

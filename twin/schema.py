@@ -178,6 +178,13 @@ class Plant(_Model):
     economizer: bool = Field(False, description="water-side economizer (plate HX)")
     economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
+    economizer_control: Literal["cheapest", "temperature"] = Field("cheapest", description=(
+        "'cheapest': economize only in the hours and the tower mode where it costs less than mechanical cooling "
+        "(a controller with an economizer lockout); 'temperature': whenever the tower water is economizer_margin_k "
+        "colder than the chilled-water return, whatever it costs (EnergyPlus's plate-HX availability)"))
+    economizer_tower: Literal["flat_out", "setpoint", "cheapest"] = Field("cheapest", description=(
+        "towers while economizing: 'flat_out' for the coldest water, 'setpoint' at their mechanical set point "
+        "(or wet-bulb reset), 'cheapest' whichever costs less at each step (needs economizer_control = 'cheapest')"))
     condenser_fan_w_per_kw: float = Field(0.0, ge=0.0, le=100.0, description=(
         "air-cooled chiller condenser fans per kW of available capacity, when not inside the rated COP [W/kW]. "
         "0: the EnergyPlus air-cooled data sets rate their chillers with the fans included"))
