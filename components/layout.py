@@ -14,6 +14,7 @@ PLANT_DISTRICT = 3
 PLANT_AIR_COOLED = 4
 LIQUID_DRY_COOLER = 0
 LIQUID_CHILLERS = 1
+LIQUID_TOWER = 2
 
 BOUNDARY = IntEnum("BOUNDARY", [
     "temp_air",          # outdoor dry bulb [degC]
@@ -61,6 +62,7 @@ PARAM = IntEnum("PARAM", [
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
+    "liquid_tower_water_kgs", "liquid_tower_air_kgs", "liquid_tower_ntu", "liquid_tower_fan_w",
     # indirect evaporative cooling (IEC) air handlers
     "iec_eff_wb", "iec_eff_db", "iec_secondary_kgs", "iec_fan_w", "iec_pump_w",
     "iec_dew_point_factor", "iec_mod_c0", "iec_mod_c1", "iec_mod_c2", "iec_mod_c3",
@@ -118,6 +120,7 @@ OUTPUT = IntEnum("OUTPUT", [
     # plant types of the existing stock (issue 14)
     "p_condenser_fans", "p_refrigerant_pumps", "q_pumped_refrigerant",
     "q_air_economizer", "outdoor_air_fraction", "p_evaporative_pumps", "water_direct_evaporative",
+    "water_liquid_tower",
 ], start=0)
 
 STATE = IntEnum("STATE", [

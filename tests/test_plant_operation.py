@@ -188,3 +188,20 @@ def test_economizer_controls(legacy_dict):
     for key, p in power.items():
         assert np.all(best <= p * (1 + 1e-9) + 1e-6), key
     assert hours["setpoint", "temperature"] >= hours["setpoint", "cheapest"]
+
+
+def test_liquid_loop_tower_takes_more_than_a_dry_cooler_in_humid_heat(legacy_dict):
+    """In Guangzhou a W27 loop's tower (wet bulb) leaves less to the chillers than a dry cooler
+    (dry bulb), and pays in water; the IEC plant's spray now blows down too."""
+    from twin.metrics.energy import energy_summary
+    runs = {}
+    for rejection in ("dry_cooler", "tower"):
+        d = copy.deepcopy(legacy_dict)
+        d["measures"] = [{"name": "liquid_cooling", "water_class": "W27", "rejection": rejection}]
+        runs[rejection] = run_dict(d)
+    trim = {k: r.out[OUTPUT.q_liquid_to_plant].sum() for k, r in runs.items()}
+    assert trim["tower"] < 0.2 * trim["dry_cooler"]
+    assert runs["tower"].out[OUTPUT.water_liquid_tower].sum() > 0.0
+    assert runs["dry_cooler"].out[OUTPUT.water_liquid_tower].max() == 0.0
+    assert energy_summary(runs["tower"])["wue"]["value"] > energy_summary(runs["dry_cooler"])["wue"]["value"]
+    assert np.all(runs["tower"].out[OUTPUT.q_liquid_to_plant] >= 0.0)

@@ -284,7 +284,8 @@ class LiquidCooling(Measure):
     fraction: float | None = Field(None, gt=0.0, le=1.0, description=(
         "share of IT heat to liquid [-]; default cold plate 0.75, immersion 0.95 (figures.md 2.5, M/V)"))
     water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description="facility-water class (ASHRAE TC 9.9)")
-    rejection: Literal["dry_cooler", "chillers"] = Field("dry_cooler", description="dry coolers with chiller trim, or chillers")
+    rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
+        "dry coolers or a cooling tower, each with chiller trim, or the chillers"))
 
     def apply(self, scn: Scenario) -> Scenario:
         frac = self.fraction if self.fraction is not None else (0.75 if self.kind == "cold_plate" else 0.95)
