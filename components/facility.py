@@ -187,8 +187,8 @@ def _step(b, p, curves, o, i, state):
         if plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED:
             q_unmet = chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
-            q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in,
-                                b[BOUNDARY.pressure, i], o, i)
+            q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in, m_crah,
+                               b[BOUNDARY.pressure, i], o, i)
         elif plant == PLANT_IEC:
             q_unmet = iec_plant(p, curves, q_plant, m_crah, t_coil_in, b, o, i)
         else:

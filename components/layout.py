@@ -55,6 +55,7 @@ PARAM = IntEnum("PARAM", [
     "timestep_s", "hotspot_factor", "coil_approach_k",
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
+    "dx_coil_a0_kgs",              # DX coil NTU x rated air flow, -ln(CBF_rated) m_rated, per unit (0: off) [kg/s]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
     "air_economizer", "economizer_dew_min_c", "economizer_dew_max_c",  # see components.plant.outdoor_air

@@ -196,6 +196,13 @@ class Plant(_Model):
     pumped_refrigerant_w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
         "refrigerant pump and condenser-fan power in pump mode per kW of heat moved [W/kW]. Source: about a "
         "tenth of a DX compressor's ~330 W/kW at COP 3 (Vertiv Liebert DSE literature, evidence V)"))
+    dx_dry_coil: bool = Field(True, description=(
+        "DX coils: evaluate the curves at the dry-out point when the coil is dry, as EnergyPlus's single-speed DX "
+        "coil does (components/cooling/dx_coil.py); false: at the actual entering wet bulb"))
+    dx_rated_shr: float | None = Field(None, ge=0.5, le=1.0, description=(
+        "DX coil sensible heat ratio at the AHRI 210/240 rating point [-]; default: the curve set's rated_shr"))
+    dx_rated_air_flow_m3s_per_kw: float | None = Field(None, gt=0.02, le=0.12, description=(
+        "DX coil air flow at rating per kW of rated capacity [m3/s/kW]; default: the curve set's value"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
 

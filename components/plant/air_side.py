@@ -9,6 +9,7 @@ import numpy as np
 
 from components._jit import jit
 from components.cooling import chiller as chl
+from components.cooling import dx_coil
 from components.cooling import indirect_evaporative as iec
 from components.cooling import pumped_refrigerant as pre
 from components.layout import BOUNDARY, OUTPUT, PARAM
@@ -17,6 +18,21 @@ from components.psychrometrics import wet_bulb_from_humidity_ratio
 
 _CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fraction**3 (affinity law)
 _LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
+
+
+@jit
+def _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure):
+    """Entering wet bulb for the DX curves: the dry-out point on a dry coil (:mod:`components.cooling.dx_coil`).
+
+    Every available DX unit takes an equal share of the room air; ``dx_coil_a0 = 0`` turns the
+    dry-coil adjustment off (the actual entering wet bulb).  [degC]
+    """
+    w_in = p[PARAM.indoor_humidity_ratio]
+    if p[PARAM.dx_coil_a0_kgs] <= 0.0:
+        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    m_unit = m_crah / p[PARAM.chillers_available]
+    return dx_coil.curve_wet_bulb(curves, p[PARAM.chiller_cap_ref_w], t_in, w_in, t_outdoor, m_unit,
+                                  dx_coil.bypass_factor(p[PARAM.dx_coil_a0_kgs], m_unit), pressure)
 
 
 @jit
@@ -29,7 +45,7 @@ def _dx_compressors(p, curves, q, t_wb_in, t_outdoor):
 
 
 @jit
-def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
+def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i):
     """DX CRAC compressors with air-cooled condensers, optionally a pumped-refrigerant economizer.
 
     The curves take (coil entering wet bulb, outdoor dry bulb); condenser fans are inside the
@@ -37,7 +53,7 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
     circuits take what they can of the load and the compressors trim the rest, whenever that
     costs less than the compressors alone.  Writes ``o[:, i]``; returns the unmet load [W].
     """
-    t_wb_in = wet_bulb_from_humidity_ratio(t_return_air, p[PARAM.indoor_humidity_ratio], pressure)
+    t_wb_in = _coil_wet_bulb(p, curves, t_return_air, m_crah, t_outdoor, pressure)
     q_unmet, p_ch, n_on, plr, curve_state = _dx_compressors(p, curves, q_coil, t_wb_in, t_outdoor)
     q_free = 0.0
     p_pump = 0.0
@@ -57,7 +73,7 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, pressure, o, i):
 
 
 @jit
-def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i):
+def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i):
     """Heat split, DX trim, fans, pumps and water of the IEC air handlers in ``mode``; writes ``o[:, i]``.
 
     ``t_out``: primary air leaving the IEC at secondary flow fraction ``ff``.  The IEC and trim
@@ -65,7 +81,6 @@ def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i):
     the heat balance closes exactly.  Returns the unmet load [W].
     """
     t_sa = p[PARAM.supply_air_c]
-    w_room = p[PARAM.indoor_humidity_ratio]
     t_db = b[BOUNDARY.temp_air, i]
     drop = t_return - t_sa
     share = (t_return - t_out) / drop if drop > 0.0 else 1.0
@@ -75,7 +90,7 @@ def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i):
     q_trim = q_room - q_iec
     n_on, plr, q_unmet, p_ch, curve_state = 0, 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
     if q_trim > 0.0:
-        t_wb_in = wet_bulb_from_humidity_ratio(t_out, w_room, b[BOUNDARY.pressure, i])
+        t_wb_in = _coil_wet_bulb(p, curves, t_out, m_crah, t_db, b[BOUNDARY.pressure, i])
         cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
         n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
                                                 p[PARAM.stage_up_plr])
@@ -120,10 +135,10 @@ def iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
         if t_out <= t_sa + 1e-6:
             break
     if t_out >= t_return:
-        return _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
-    unmet_iec = _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)
+        return _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, m_crah, b, o, i)
+    unmet_iec = _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i)
     power_iec = o[OUTPUT.p_chillers, i] + o[OUTPUT.p_iec_secondary, i]
-    unmet_dx = _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, b, o, i)
+    unmet_dx = _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, m_crah, b, o, i)
     if unmet_dx <= unmet_iec + 1e-9 and o[OUTPUT.p_chillers, i] < power_iec:
         return unmet_dx
-    return _iec_write(p, curves, q_room, t_return, mode, ff, t_out, b, o, i)
+    return _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i)

@@ -88,6 +88,8 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     scenario["plant"] = {"type": "dx", "chillers": dx["count"], "chiller_capacity_kw": cap_kw,
                          "chiller_rated_cop": cop, "chiller_curves": name, "curve_extrapolation": "hold",
                          "stage_up_plr": 1.0,
+                         "dx_rated_shr": dx["rated_sensible_heat_ratio"],
+                         "dx_rated_air_flow_m3s_per_kw": dx["rated_air_flow_m3s"] / (dx["rated_capacity_w"] / 1e3),
                          "indoor_dew_point_c": max(dew, low)}
     notes = {
         "chiller_capacity_kw": (f"{dx['rated_capacity_w'] / 1e3:.0f} kW x CapFFF(1) {capfff:.5f} x CapFT"
@@ -98,6 +100,8 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
                                                     "(entering wet bulb about 0.3 K higher than EnergyPlus's)"
                                                     if dew < low else "")),
         "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
+        "dx_rated_shr": "EnergyPlus Gross Rated Sensible Heat Ratio and Rated Air Flow Rate: the coil bypass factor "
+                        "of the dry-coil adjustment (components/cooling/dx_coil.py)",
     }
     return scenario, notes
 

@@ -1,0 +1,121 @@
+"""DX cooling coil: bypass factor, apparatus dew point, and the wet bulb the curves see on a dry coil.
+
+A DX coil's capacity and EIR curves are fitted to wet-coil data, so at dry conditions (a dry
+data-centre hall) they must not be evaluated at the actual entering wet bulb.  The
+EnergyPlus single-speed DX coil (Engineering Reference 25.2, "Single-Speed Electric DX Air
+Cooling Coil"; the apparatus dew point / bypass factor method of the ASHRAE HVAC 2 Toolkit)
+evaluates them at the *dry-out point* instead: the entering humidity ratio at which the coil
+would just begin to dehumidify.  Per coil, at full capacity ``Q(T_wb)`` and air flow ``m``::
+
+    h_ADP = h_in - Q / m / (1 - CBF),   T_ADP = T_sat(h_ADP),   W_ADP = W_sat(T_ADP)
+    coil dry  <=>  W_ADP > W_in:  W <- 0.4 W_ADP + 0.6 W  (at the entering dry bulb) until
+    |W - W_ADP| <= 0.01 W,  and the curves take  T_wb(T_in, W)
+
+The coil bypass factor follows the coil's NTU, ``CBF = exp(-A0 / m)``, with ``A0 = -ln(CBF_rated)
+m_rated`` from the rated point: 26.67 degC dry bulb, 19.44 degC wet bulb entering (AHRI 210/240),
+the rated total capacity, air flow and sensible heat ratio.  The rated bypass factor is the one
+whose apparatus dew point lies on the line through the entering and leaving states (the
+EnergyPlus ``CalcCBF`` construction).
+
+Validity: entering air 15-40 degC dry bulb, humidity ratio 0.001-0.025 kg/kg; rated SHR 0.6-1.
+Units: W, kg/s (dry air), degC, kg/kg, J/kg.
+"""
+
+import math
+
+from components._jit import jit
+from components.cooling.chiller import chiller_capacity_w
+from components.psychrometrics import (dry_bulb_from_enthalpy, enthalpy_moist_air, humidity_ratio_from_wet_bulb,
+                                       saturated_enthalpy_and_slope, saturation_humidity_ratio,
+                                       wet_bulb_from_humidity_ratio)
+
+RATED_INLET_DRY_BULB_C = 26.67   # AHRI 210/240 entering air, 80 degF dry bulb
+RATED_INLET_WET_BULB_C = 19.44   # 67 degF wet bulb
+DRY_COIL_RELAXATION = 0.4        # EnergyPlus CalcDoe2DXCoil
+DRY_COIL_TOLERANCE = 0.01        # relative humidity-ratio error
+DRY_COIL_ITERATIONS = 30
+
+
+@jit
+def saturation_temperature_from_enthalpy(h, pressure):
+    """Temperature of saturated air with enthalpy ``h``: Newton on :func:`saturated_enthalpy`. [degC]"""
+    t = 20.0
+    for _ in range(50):
+        hs, dh = saturated_enthalpy_and_slope(t, pressure)
+        step = (hs - h) / dh
+        t -= step
+        if abs(step) < 1e-7:
+            break
+    return t
+
+
+@jit
+def rated_bypass_factor(capacity_w, air_flow_kgs, shr, pressure):
+    """Coil bypass factor at the rated point. [-]
+
+    The leaving state follows from the rated total capacity and SHR; the apparatus dew point is
+    where the line from the entering through the leaving state meets saturation (bisection on
+    the line parameter), and ``CBF = (h_out - h_ADP) / (h_in - h_ADP)``.  NaN when the rated
+    leaving air would be supersaturated (an SHR too high for the air flow).
+    """
+    t_in = RATED_INLET_DRY_BULB_C
+    w_in = humidity_ratio_from_wet_bulb(t_in, RATED_INLET_WET_BULB_C, pressure)
+    h_in = enthalpy_moist_air(t_in, w_in)
+    dh = capacity_w / air_flow_kgs
+    h_out = h_in - dh
+    h_tin_wout = h_in - (1.0 - shr) * dh
+    w_out = (h_tin_wout / 1000.0 - 1.006 * t_in) / (2501.0 + 1.86 * t_in)
+    t_out = dry_bulb_from_enthalpy(h_out, w_out)
+    if w_out >= saturation_humidity_ratio(t_out, pressure):
+        return math.nan  # the rated leaving air would be supersaturated: no apparatus dew point
+    # along T = t_in + s (t_out - t_in), W = w_in + s (w_out - w_in), s >= 1: first saturated point
+    lo, hi = 1.0, 1.0
+    for _ in range(200):
+        hi *= 1.5
+        t = t_in + hi * (t_out - t_in)
+        if w_in + hi * (w_out - w_in) >= saturation_humidity_ratio(t, pressure):
+            break
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        t = t_in + mid * (t_out - t_in)
+        if w_in + mid * (w_out - w_in) >= saturation_humidity_ratio(t, pressure):
+            hi = mid
+        else:
+            lo = mid
+    t_adp = t_in + hi * (t_out - t_in)
+    h_adp = enthalpy_moist_air(t_adp, saturation_humidity_ratio(t_adp, pressure))
+    return (h_out - h_adp) / (h_in - h_adp)
+
+
+@jit
+def bypass_factor(a0_kgs, air_flow_kgs):
+    """Bypass factor at an air flow, ``exp(-A0 / m)``. [-]"""
+    if air_flow_kgs <= 0.0:
+        return 0.0
+    x = -a0_kgs / air_flow_kgs
+    return math.exp(x) if x > -20.0 else 0.0
+
+
+@jit
+def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure):
+    """The entering wet bulb at which a DX coil's curves are evaluated. [degC]
+
+    The actual entering wet bulb on a wet coil; on a dry coil the wet bulb at the dry-out point
+    (module docstring).  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
+    """
+    h_in = enthalpy_moist_air(t_in, w_in)
+    w = w_in
+    t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
+    for k in range(DRY_COIL_ITERATIONS):
+        cap, _ = chiller_capacity_w(curves, cap_ref_w, t_wb, t_outdoor)
+        h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
+        t_adp = saturation_temperature_from_enthalpy(h_adp, pressure)
+        w_adp = saturation_humidity_ratio(t_adp, pressure)
+        if k == 0 and w_adp <= w_in:
+            return t_wb  # wet coil
+        error = (w - w_adp) / w
+        w = DRY_COIL_RELAXATION * w_adp + (1.0 - DRY_COIL_RELAXATION) * w
+        t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
+        if abs(error) <= DRY_COIL_TOLERANCE:
+            break
+    return t_wb
