@@ -198,6 +198,52 @@ DX_PRE_PARAMS = _derive(DX_PARAMS, dx_coil={
 })
 
 
+def hall_return_air_c(p):
+    """Design return (coil entering) air of the hall [degC]: supply set point + (ITE + fan heat) /
+    (rho V c_p), with rho = 1.2 kg/m3 and c_p = 1006 J/(kg K) (sea-level standard air)."""
+    d = dc.derived(p)
+    crah = p["crah"]
+    return crah["supply_air_temperature_c"] + (d["ite_total_w"] + d["crah_fan_w"]) / (1.2 * crah["air_flow_m3s"] * 1006.0)
+
+
+def _biquadratic_lstsq(table, y_min):
+    """Least-squares Curve:Biquadratic c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y through the
+    points of a two-input ``Table:Lookup`` of PARAMS with y >= ``y_min``.  When every x row of
+    the table holds the same values (no x dependence), only c1, c4, c5 are fitted and the x
+    terms are 0 (with two x values the x and x^2 columns are not separable).
+    Returns (coefficients, x range, y range, max |error|, rms error) over the points used."""
+    import numpy as np
+    xs, ys = np.asarray(table["x_grid"], float), np.asarray(table["y_grid"], float)
+    v = np.asarray(table["values"], float).reshape(len(xs), len(ys))
+    keep = ys >= y_min
+    x, y = (a.ravel() for a in np.meshgrid(xs, ys[keep], indexing="ij"))
+    z = v[:, keep].ravel()
+    columns = [np.ones_like(x), x, x * x, y, y * y, x * y]
+    used = [0, 3, 4] if np.allclose(v, v[0]) else list(range(6))
+    coef = np.zeros(6)
+    coef[used] = np.linalg.lstsq(np.column_stack([columns[k] for k in used]), z, rcond=None)[0]
+    err = np.column_stack(columns) @ coef - z
+    return ([float(c) for c in coef], [float(xs[0]), float(xs[-1])], [float(ys[keep][0]), float(ys[keep][-1])],
+            float(np.max(np.abs(err))), float(np.sqrt(np.mean(err ** 2))))
+
+
+def compressor_mode_fit(p=None):
+    """Biquadratic CapFT and EIRFT of the Liebert DSE tables in compressor mode.
+
+    The pumped refrigerant can only move heat while the outdoor air is colder than the return
+    air, so the table points with the outdoor dry bulb at or above the hall's design return air
+    (``hall_return_air_c``, 31.5 degC) are compressor-only; each table is fitted by least
+    squares over those points (``_biquadratic_lstsq``).  Returns {curve: {coefficients,
+    x_range, y_range, max_abs_error, rms_error, points}} and the threshold."""
+    p = DX_PRE_PARAMS if p is None else p
+    t_return = hall_return_air_c(p)
+    out = {"outdoor_threshold_c": t_return}
+    for key in ("capft", "eirft"):
+        coef, xr, yr, emax, erms = _biquadratic_lstsq(p["dx_coil"][key], t_return)
+        out[key] = {"coefficients": coef, "x_range": xr, "y_range": yr, "max_abs_error": emax, "rms_error": erms}
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Air-cooled chiller plant
 # ----------------------------------------------------------------------------------------------
