@@ -55,7 +55,8 @@ def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
 
 
 #: dctwin curve set of each DX reference model
-DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus"}
+DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus",
+                 "air_econ_evap_dx": "dx_carrier_50pg24_eplus"}
 
 
 def _dx_curve_set(ref: dict) -> tuple[str, dict]:
@@ -167,7 +168,22 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
         keys, pre_notes = pumped_refrigerant_keys(ref, cap_kw)
         scenario["plant"].update(keys)
         notes.update(pre_notes)
+    if "outdoor_air" in par:
+        scenario["air_economizer"], oa_notes = air_economizer_keys(par["outdoor_air"])
+        notes.update(oa_notes)
     return scenario, notes
+
+
+def air_economizer_keys(oa: dict) -> tuple[dict, dict]:
+    """dctwin's [air_economizer] section for the reference's outdoor-air stage, and its notes."""
+    pad = oa["evaporative_cooler"]
+    keys = {"enabled": True, "dew_point_range_c": list(oa["dew_point_range_c"]), "evaporative": True,
+            "evaporative_effectiveness": pad["design_effectiveness"],
+            "evaporative_pump_w_per_m3s": pad["pump_design_power_w"] / pad["primary_air_design_flow_m3s"]}
+    notes = {"air_economizer": (f"EnergyPlus {oa['controller']} {oa['economizer_control_type']}, dew point "
+                                f"{oa['dew_point_range_c']} degC; {pad['object']} effectiveness {pad['design_effectiveness']}, "
+                                f"pump {pad['pump_design_power_w']:.0f} W at {pad['primary_air_design_flow_m3s']} m3/s")}
+    return keys, notes
 
 
 def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
@@ -197,7 +213,7 @@ def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_cooled_chiller": derive_air_cooled,
+DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
           "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 
 

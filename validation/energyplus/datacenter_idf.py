@@ -402,6 +402,14 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Cooling Coil Runtime Fraction"),
         ("*", "Cooling Coil Crankcase Heater Electricity Rate"),
     ],
+    "outdoor_air": [
+        ("Environment", "Site Outdoor Air Dewpoint Temperature"),
+        ("CRAH", "Air System Outdoor Air Flow Fraction"),
+        ("CRAH", "Air System Outdoor Air Economizer Status"),
+        ("CRAH Mixed Air Node", "System Node Temperature"),
+        ("OA Pad Outlet Node", "System Node Temperature"),
+        ("*", "Evaporative Cooler Electricity Rate"),
+    ],
     "economizer": [
         ("*", "Fluid Heat Exchanger Heat Transfer Rate"),
         ("*", "Fluid Heat Exchanger Operation Status"),

@@ -122,13 +122,15 @@ DX_NOTES = {
 
 
 def build_dx_idf(p=DX_PARAMS, site=None):
-    """IDF text of the DX computer room."""
+    """IDF text of the DX computer room (with the outdoor-air stage of ``p["outdoor_air"]`` if present)."""
     dx, crah = p["dx_coil"], p["crah"]
     o = dc._header(p, site, "DX computer-room reference", WRITER) + dc._zone_and_ite(p)
-    o += dc._air_loop(p, [("Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"),
+    oa_objects, oa_branch, fan_inlet = outdoor_air_stage(p) if "outdoor_air" in p else ([], [], "CRAH Supply Inlet Node")
+    o += dc._air_loop(p, [*oa_branch, ("Fan:ConstantVolume", "CRAH Fan", fan_inlet, "CRAH Fan Outlet Node"),
                           ("CoilSystem:Cooling:DX", "CRAC DX System", "CRAH Fan Outlet Node",
                            "CRAH Supply Outlet Node")])
-    o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
+    o += oa_objects
+    o.append(_fan(crah, fan_inlet, "CRAH Fan Outlet Node"))
     o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
                   "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
     o += [dc.curve(dx[key]) for key in ("capft", "eirft", "capfff", "eirfff", "plffplr")]
@@ -144,8 +146,101 @@ def build_dx_idf(p=DX_PARAMS, site=None):
                   (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
                   "", "", "", "", "", "AirCooled", "", "", "",
                   (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
-    o += dc.outputs(dc.output_variables(("air_side", "dx")), _meters("Pumps", "HeatRejection"))
+    parts = ("air_side", "outdoor_air", "dx") if "outdoor_air" in p else ("air_side", "dx")
+    o += dc.outputs(dc.output_variables(parts), _meters("Pumps", "HeatRejection"))
     return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Outdoor-air stage: air-side economizer with a direct evaporative pad on the outdoor air
+# ----------------------------------------------------------------------------------------------
+#: the outdoor-air stage ahead of the DX coil (model ``air_econ_evap_dx``)
+OUTDOOR_AIR = {
+    "object": ("AirLoopHVAC:OutdoorAirSystem ahead of the fan: OutdoorAir:Mixer (100 % outdoor air possible, "
+               "relief through the mixer, no return or relief fan) with Controller:OutdoorAir; "
+               "EvaporativeCooler:Direct:ResearchSpecial on the outdoor-air stream ahead of the mixer"),
+    "controller": "Controller:OutdoorAir",
+    "economizer_control_type": "DifferentialDryBulb",
+    "economizer_control_action": "ModulateFlow",
+    "minimum_outdoor_air_m3s": 0.0,
+    "maximum_outdoor_air_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+    "lockout_type": "NoLockout",
+    "dew_point_range_c": [-9.0, 15.0],
+    "dew_point_source": "ASHRAE TC 9.9 (2021) recommended envelope, dew point -9 to 15 degC",
+    "dew_point_control": ("upper limit: the controller's 'Economizer Maximum Limit Dewpoint Temperature' (applied "
+                          "with every control type, on the outdoor air at the actuator node, i.e. before the pad); "
+                          "lower limit: EnergyPlus has none, so an EMS program sets the controller's maximum "
+                          "outdoor-air fraction schedule to 0 while the site outdoor dew point is below it"),
+    "mixed_air_setpoint": ("SetpointManager:MixedAir on the mixed-air node: the 18 degC supply set point minus the "
+                           "fan temperature rise (about 0.67 K), so that the supply leaves the fan at 18 degC"),
+    "evaporative_cooler": {
+        "object": "EvaporativeCooler:Direct:ResearchSpecial",
+        "design_effectiveness": 0.85,
+        "effectiveness_note": "wet-bulb effectiveness, constant (no flow-ratio modifier curve); dctwin's default",
+        "primary_air_design_flow_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+        "pump_w_per_m3s": 60.0,
+        "pump_design_power_w": 60.0 * dc.PARAMS["crah"]["air_flow_m3s"],
+        "pump_note": "dctwin's default 60 W per m3/s of outdoor air through the pad, at the design flow",
+        "sensor_node": ("the mixed-air node: the pad modulates (part-load ratio) so that the mixed air does not go "
+                        "below its set point, and is off when the outdoor air is already colder"),
+        "drift_loss_fraction": 0.0,
+        "water_supply": "mains (no storage tank)",
+    },
+}
+
+
+def outdoor_air_stage(p):
+    """IDF objects of the outdoor-air stage, its supply-branch component and the fan inlet node."""
+    oa, pad = p["outdoor_air"], p["outdoor_air"]["evaporative_cooler"]
+    dew_low, dew_high = oa["dew_point_range_c"]
+    objects = [
+        _obj("AirLoopHVAC:OutdoorAirSystem", "CRAH OA System", "CRAH OA Controllers", "CRAH OA Equipment"),
+        _obj("AirLoopHVAC:ControllerList", "CRAH OA Controllers", "Controller:OutdoorAir", "CRAH OA Controller"),
+        _obj("AirLoopHVAC:OutdoorAirSystem:EquipmentList", "CRAH OA Equipment",
+             "EvaporativeCooler:Direct:ResearchSpecial", "OA Evaporative Cooler", "OutdoorAir:Mixer", "CRAH OA Mixer"),
+        _obj("OutdoorAir:NodeList", "OA Inlet Node"),
+        _obj("OutdoorAir:Mixer", "CRAH OA Mixer", "CRAH Mixed Air Node", "OA Pad Outlet Node", "CRAH Relief Node",
+             "CRAH Supply Inlet Node"),
+        _obj("Schedule:Constant", "OA Max Fraction", "Fraction", 1.0),
+        _obj("Controller:OutdoorAir", ("CRAH OA Controller", "Name"), ("CRAH Relief Node", "Relief Air Outlet Node"),
+             ("CRAH Supply Inlet Node", "Return Air Node"), ("CRAH Mixed Air Node", "Mixed Air Node"),
+             ("OA Inlet Node", "Actuator Node"), (float(oa["minimum_outdoor_air_m3s"]), "Minimum Outdoor Air Flow Rate"),
+             (float(oa["maximum_outdoor_air_m3s"]), "Maximum Outdoor Air Flow Rate"),
+             (oa["economizer_control_type"], "Economizer Control Type"),
+             (oa["economizer_control_action"], "Economizer Control Action Type"), "", "",
+             (float(dew_high), "Economizer Maximum Limit Dewpoint Temperature"), "", "",
+             (oa["lockout_type"], "Lockout Type"), ("FixedMinimum", "Minimum Limit Type"), "", "",
+             ("OA Max Fraction", "Maximum Fraction of Outdoor Air Schedule Name")),
+        _obj("SetpointManager:MixedAir", "CRAH Mixed Air Manager", "Temperature", "CRAH Supply Outlet Node",
+             "CRAH Mixed Air Node", "CRAH Fan Outlet Node", "CRAH Mixed Air Node"),
+        _obj("EvaporativeCooler:Direct:ResearchSpecial", ("OA Evaporative Cooler", "Name"), ("AlwaysOn", "Availability"),
+             (float(pad["design_effectiveness"]), "Cooler Design Effectiveness"), "",
+             (float(pad["primary_air_design_flow_m3s"]), "Primary Air Design Flow Rate"),
+             (float(pad["pump_design_power_w"]), "Recirculating Water Pump Design Power"), "", "",
+             "OA Inlet Node", "OA Pad Outlet Node", ("CRAH Mixed Air Node", "Sensor Node Name"), "",
+             (float(pad["drift_loss_fraction"]), "Drift Loss Fraction")),
+        # the economizer's lower dew-point limit (EnergyPlus has none): no outdoor air below it
+        _obj("EnergyManagementSystem:Sensor", "OutdoorDew", "Environment", "Site Outdoor Air Dewpoint Temperature"),
+        _obj("EnergyManagementSystem:Actuator", "OAMaxFraction", "OA Max Fraction", "Schedule:Constant", "Schedule Value"),
+        _obj("EnergyManagementSystem:ProgramCallingManager", "OA Dew Lockout Manager", "BeginTimestepBeforePredictor",
+             "OADewLockout"),
+        _obj("EnergyManagementSystem:Program", "OADewLockout", f"IF OutdoorDew < {dew_low}", "SET OAMaxFraction = 0",
+             "ELSE", "SET OAMaxFraction = 1", "ENDIF"),
+    ]
+    branch = [("AirLoopHVAC:OutdoorAirSystem", "CRAH OA System", "CRAH Supply Inlet Node", "CRAH Mixed Air Node")]
+    return objects, branch, "CRAH Mixed Air Node"
+
+
+AIR_ECON_PARAMS = _derive(DX_PARAMS, outdoor_air=OUTDOOR_AIR)
+AIR_ECON_NOTES = {
+    **DX_NOTES,
+    "outdoor_air": ("the economizer takes outdoor air while it is colder than the return air (DifferentialDryBulb on "
+                    "the outdoor air before the pad) and its dew point is inside dew_point_range_c, modulating the "
+                    "outdoor-air fraction to the mixed-air set point; the pad cools the outdoor air toward its wet bulb "
+                    "(T = T_oa - eps (T_oa - T_wb)) as far as the mixed-air set point needs; the DX coil trims the mixed "
+                    "air to 18 degC; relief air leaves through the mixer, so the hall takes the outdoor humidity "
+                    "while economizing"),
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -464,6 +559,9 @@ MODELS = {m.name: m for m in (
           DX_PRE_PARAMS, build_dx_idf, ("air_side", "dx"), ("dx", "crah_fan"), notes={
               **DX_NOTES, "dx_equation": ("as the DX model, with CapFT and EIRFT as linear Table:Lookup "
                                           "interpolations; the EIR table carries the pumped-refrigerant mode")}),
+    Model("air_econ_evap_dx", "DX computer-room units behind an air-side economizer with a direct evaporative pad",
+          AIR_ECON_PARAMS, build_dx_idf, ("air_side", "outdoor_air", "dx"), ("dx", "crah_fan", "evap_pump"),
+          notes=AIR_ECON_NOTES),
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
