@@ -56,7 +56,7 @@ def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
 
 #: dctwin curve set of each DX reference model
 DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus",
-                 "air_econ_evap_dx": "dx_carrier_50pg24_eplus"}
+                 "air_econ_evap_dx": "dx_carrier_50pg24_eplus", "iec_dx": "dx_carrier_50pg24_eplus"}
 
 
 def _dx_curve_set(ref: dict) -> tuple[str, dict]:
@@ -171,7 +171,32 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     if "outdoor_air" in par:
         scenario["air_economizer"], oa_notes = air_economizer_keys(par["outdoor_air"])
         notes.update(oa_notes)
+    if "iec" in par:
+        scenario["plant"]["type"] = "iec"
+        scenario["iec"], iec_notes = iec_keys(par["iec"])
+        notes.update(iec_notes)
     return scenario, notes
+
+
+def iec_keys(c: dict) -> tuple[dict, dict]:
+    """dctwin's [iec] section for the reference's indirect evaporative cooler, and its notes."""
+    import numpy as np
+
+    from twin.component_data import data_table
+
+    modifier = data_table("iec", "flow_modifier")  # the same curve must be in both models
+    assert np.allclose(modifier["coefficients"], c["effectiveness_modifier"]["coefficients"], rtol=0, atol=0)
+    for key, shape in (("fan_modifier", [0, 0, 0, 1]), ("pump_modifier", [0, 1, 0, 0])):
+        assert list(c[key]["coefficients"]) == shape, f"dctwin's IEC {key} is {shape}"
+    keys = {"effectiveness_wet": c["wetbulb_design_effectiveness"], "effectiveness_dry": c["drybulb_design_effectiveness"],
+            "secondary_flow_ratio": c["secondary_design_flow_m3s"] / c["primary_design_flow_m3s"],
+            "secondary_fan_w_per_m3s": c["secondary_fan_design_power_w"] / c["secondary_design_flow_m3s"],
+            "pump_w_per_m3s": c["pump_design_power_w"] / c["secondary_design_flow_m3s"],
+            "dew_point_factor": c["dewpoint_effectiveness_factor"]}
+    notes = {"iec": ("EnergyPlus EvaporativeCooler:Indirect:ResearchSpecial: design effectiveness wet/dry, flows, fan and "
+                     "pump design power and dew-point factor copied; the flow-modifier curve is dctwin's own "
+                     "(components/data/iec.toml), fan ~ ff^3, pump ~ ff as in dctwin")}
+    return keys, notes
 
 
 def air_economizer_keys(oa: dict) -> tuple[dict, dict]:
@@ -213,7 +238,7 @@ def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
+DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "iec_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
           "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 
 

@@ -122,10 +122,11 @@ DX_NOTES = {
 
 
 def build_dx_idf(p=DX_PARAMS, site=None):
-    """IDF text of the DX computer room (with the outdoor-air stage of ``p["outdoor_air"]`` if present)."""
+    """IDF text of the DX computer room, with the stage ahead of its fan (``STAGES``) if ``p`` has one."""
     dx, crah = p["dx_coil"], p["crah"]
     o = dc._header(p, site, "DX computer-room reference", WRITER) + dc._zone_and_ite(p)
-    oa_objects, oa_branch, fan_inlet = outdoor_air_stage(p) if "outdoor_air" in p else ([], [], "CRAH Supply Inlet Node")
+    stage = next((k for k in STAGES if k in p), None)
+    oa_objects, oa_branch, fan_inlet = STAGES[stage](p) if stage else ([], [], "CRAH Supply Inlet Node")
     o += dc._air_loop(p, [*oa_branch, ("Fan:ConstantVolume", "CRAH Fan", fan_inlet, "CRAH Fan Outlet Node"),
                           ("CoilSystem:Cooling:DX", "CRAC DX System", "CRAH Fan Outlet Node",
                            "CRAH Supply Outlet Node")])
@@ -146,7 +147,7 @@ def build_dx_idf(p=DX_PARAMS, site=None):
                   (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
                   "", "", "", "", "", "AirCooled", "", "", "",
                   (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
-    parts = ("air_side", "outdoor_air", "dx") if "outdoor_air" in p else ("air_side", "dx")
+    parts = ("air_side", stage, "dx") if stage else ("air_side", "dx")
     o += dc.outputs(dc.output_variables(parts), _meters("Pumps", "HeatRejection"))
     return "\n".join(o)
 
@@ -241,6 +242,99 @@ AIR_ECON_NOTES = {
                     "air to 18 degC; relief air leaves through the mixer, so the hall takes the outdoor humidity "
                     "while economizing"),
 }
+
+
+# ----------------------------------------------------------------------------------------------
+# Indirect evaporative cooler on the return air, DX trim
+# ----------------------------------------------------------------------------------------------
+IEC_SOURCE = ("dctwin's [iec] defaults (twin/schema.py Iec: wet-bulb effectiveness 0.75, dry-bulb 0.6, secondary "
+              "flow ratio 1, secondary fan 600 W per m3/s, spray pump 90 W per m3/s = EnergyPlus's IDD sizing "
+              "factor, dew-point effectiveness factor 0.9) and its flow-modifier curve (components/data/iec.toml), "
+              "written as EnergyPlus inputs so that both models read the same numbers")
+_IEC_MODIFIER = tomllib.loads((HERE.parent.parent / "components" / "data" / "iec.toml").read_text(encoding="utf-8"))["flow_modifier"]
+_SECONDARY_M3S = dc.PARAMS["crah"]["air_flow_m3s"]
+IEC = {
+    "object": ("EvaporativeCooler:Indirect:ResearchSpecial on the return air ahead of the fan (primary = return "
+               "air, secondary = outdoor air from an OutdoorAir:Node, exhausted); sensor = its primary outlet, "
+               "held by SetpointManager:MixedAir at the supply set point minus the fan's temperature rise; "
+               "EnergyPlus chooses dry, wet or mixed operation and modulates the secondary flow; the DX coil trims"),
+    "source": IEC_SOURCE,
+    "wetbulb_design_effectiveness": 0.75,
+    "drybulb_design_effectiveness": 0.6,
+    "effectiveness_modifier": {"name": "IEC Effectiveness Modifier", "type": "Curve:Cubic",
+                               "x": "secondary / primary air flow ratio",
+                               "coefficients": _IEC_MODIFIER["coefficients"], "x_range": _IEC_MODIFIER["x_range"],
+                               "source": _IEC_MODIFIER["source"]},
+    "secondary_design_flow_m3s": _SECONDARY_M3S,
+    "secondary_fan_w_per_m3s": 600.0,
+    "secondary_fan_design_power_w": 600.0 * _SECONDARY_M3S,
+    "fan_modifier": {"name": "IEC Fan Modifier", "type": "Curve:Cubic", "x": "secondary flow fraction",
+                     "coefficients": [0.0, 0.0, 0.0, 1.0], "x_range": [0.0, 1.0], "note": "affinity law, ff^3"},
+    "pump_w_per_m3s": 90.0,
+    "pump_design_power_w": 90.0 * _SECONDARY_M3S,
+    "pump_modifier": {"name": "IEC Pump Modifier", "type": "Curve:Cubic", "x": "secondary flow fraction",
+                      "coefficients": [0.0, 1.0, 0.0, 0.0], "x_range": [0.0, 1.0], "note": "proportional to ff"},
+    "primary_design_flow_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+    "dewpoint_effectiveness_factor": 0.9,
+    "evaporative_min_secondary_drybulb_c": 5.0,
+    "evaporative_max_outdoor_wetbulb_c": 99.0,
+    "dry_max_outdoor_drybulb_c": 99.0,
+    "operating_limits_note": ("no spray below 5 degC outdoor (freeze margin; with -99 EnergyPlus tried wet mode at -15 "
+                              "degC in Chicago and its secondary-flow iteration failed with a severe error); there dry "
+                              "mode alone reaches the set point (eps_db 0.6 does from 31.5 degC return air at up to "
+                              "7.9 degC outdoor), so the limit does not bind in dctwin's dry-first logic either; no upper "
+                              "limits (99 degC). The three fields are filled, not blank: with them blank EnergyPlus runs "
+                              "its older algorithm (constant effectiveness, no dry/wet choice, no secondary-flow "
+                              "modulation; tested: mode status 0 all year)"),
+    "drift_loss_fraction": 0.0,
+}
+
+
+def iec_stage(p):
+    """IDF objects of the indirect evaporative cooler on the return air, its branch component and the fan inlet."""
+    c = p["iec"]
+    objects = [
+        dc.curve(c["effectiveness_modifier"]), dc.curve(c["fan_modifier"]), dc.curve(c["pump_modifier"]),
+        _obj("OutdoorAir:Node", "IEC Secondary Inlet Node", (-1.0, "Height Above Ground (<0: weather values)")),
+        _obj("SetpointManager:MixedAir", "IEC Outlet Manager", "Temperature", "CRAH Supply Outlet Node",
+             "IEC Primary Outlet Node", "CRAH Fan Outlet Node", "IEC Primary Outlet Node"),
+        _obj("EvaporativeCooler:Indirect:ResearchSpecial", ("CRAH IEC", "Name"), ("AlwaysOn", "Availability"),
+             (float(c["wetbulb_design_effectiveness"]), "Cooler Wetbulb Design Effectiveness"),
+             c["effectiveness_modifier"]["name"],
+             (float(c["drybulb_design_effectiveness"]), "Cooler Drybulb Design Effectiveness"),
+             c["effectiveness_modifier"]["name"],
+             (float(c["pump_design_power_w"]), "Recirculating Water Pump Design Power"), "", c["pump_modifier"]["name"],
+             (float(c["secondary_design_flow_m3s"]), "Secondary Air Design Flow Rate"), "",
+             (float(c["secondary_fan_design_power_w"]), "Secondary Air Fan Design Power"), "", c["fan_modifier"]["name"],
+             "CRAH Supply Inlet Node", "IEC Primary Outlet Node",
+             (float(c["primary_design_flow_m3s"]), "Primary Air Design Flow Rate"),
+             (float(c["dewpoint_effectiveness_factor"]), "Dewpoint Effectiveness Factor"),
+             "IEC Secondary Inlet Node", "IEC Secondary Outlet Node", ("IEC Primary Outlet Node", "Sensor Node Name"),
+             "", "", (float(c["drift_loss_fraction"]), "Drift Loss Fraction"), "",
+             (float(c["evaporative_min_secondary_drybulb_c"]), "Evaporative Operation Minimum Limit Secondary Air Drybulb"),
+             (float(c["evaporative_max_outdoor_wetbulb_c"]), "Evaporative Operation Maximum Limit Outdoor Wetbulb"),
+             (float(c["dry_max_outdoor_drybulb_c"]), "Dry Operation Maximum Limit Outdoor Drybulb")),
+    ]
+    branch = [("EvaporativeCooler:Indirect:ResearchSpecial", "CRAH IEC", "CRAH Supply Inlet Node", "IEC Primary Outlet Node")]
+    return objects, branch, "IEC Primary Outlet Node"
+
+
+IEC_PARAMS = _derive(DX_PARAMS, iec=IEC)
+IEC_NOTES = {
+    **DX_NOTES,
+    "secondary_flow_solver": ("in the coldest hours EnergyPlus's secondary-flow iteration (dry mode, a small secondary "
+                              "flow) can hit its 500-iteration limit: one severe message that says 'Simulation "
+                              "continues' plus a recurring warning (Chicago: ~150 of 35,040 timesteps); the secondary "
+                              "fan then runs at a few percent of its power, so the annual effect is negligible"),
+    "iec": ("EnergyPlus's Indirect ResearchSpecial model: wet T_out = T_in - eps_wb f(FR) (T_in - T_wb,oa) bounded by "
+            "the dew point (factor 0.9), dry T_out = T_in - eps_db f(FR) (T_in - T_db,oa); the secondary flow is "
+            "modulated to the primary outlet set point; fan power P_fan ff^3, pump power P_pump ff in wet mode; the "
+            "primary air keeps its humidity; the DX coil cools what is left to 18 degC"),
+}
+
+
+#: stages ahead of the DX unit's fan: PARAMS section -> writer
+STAGES = {"outdoor_air": outdoor_air_stage, "iec": iec_stage}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -541,6 +635,9 @@ class Model:
     cooling: tuple
     #: how EnergyPlus treats this plant (copied into the reference JSON's plant.notes)
     notes: dict = field(default_factory=dict)
+    #: beginnings of severe EnergyPlus messages that say "Simulation continues" and are accepted for
+    #: this model (they stay in the reference JSON's energyplus_messages); any other severe error fails the run
+    tolerated_severe: tuple = ()
 
     def reference_stem(self, city):
         """File stem of this model's outputs for ``city`` (the original model keeps its names)."""
@@ -562,6 +659,9 @@ MODELS = {m.name: m for m in (
     Model("air_econ_evap_dx", "DX computer-room units behind an air-side economizer with a direct evaporative pad",
           AIR_ECON_PARAMS, build_dx_idf, ("air_side", "outdoor_air", "dx"), ("dx", "crah_fan", "evap_pump"),
           notes=AIR_ECON_NOTES),
+    Model("iec_dx", "indirect evaporative cooler on the return air with DX trim", IEC_PARAMS, build_dx_idf,
+          ("air_side", "iec", "dx"), ("dx", "crah_fan", "iec_fan_pump"), notes=IEC_NOTES,
+          tolerated_severe=("CalcIndirectResearchSpecialEvapCooler: calculate secondary air mass flow failed",)),
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
