@@ -29,6 +29,14 @@ MIXES = {
     "IEC + liquid, fixed set points": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"}],
     "IEC + liquid + AI control": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"},
                                   {"name": "ai_control"}],
+    # the most complex hybrids: every stage of the chain at once (issue 14: <= 10 ms)
+    "hybrid: outdoor air + pad + chilled-water package": [
+        {"name": "containment"}, {"name": "variable_speed_drives", "compressor": "inverter"},
+        {"name": "air_side_economizer", "evaporative": True}, {"name": "waterside_economizer"},
+        {"name": "liquid_cooling"}, {"name": "thermal_storage"}],
+    "hybrid: outdoor air + pad + IEC + DX trim + liquid": [
+        {"name": "air_side_economizer", "evaporative": True}, {"name": "indirect_evaporative_cooling"},
+        {"name": "liquid_cooling"}],
 }
 
 

@@ -38,10 +38,11 @@ import numpy as np
 
 from components._jit import jit, jit_alloc
 from components.cooling import air_management as air
+from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
-from components.cooling.liquid import dry_cooler
+from components.cooling.liquid import dry_cooler, liquid_tower
 from components.it_equipment import fan_speed_ratio, server_power_w
-from components.layout import (BOUNDARY, LIQUID_CHILLERS, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
+from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_TOWER, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
@@ -107,12 +108,12 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
 
 
 @jit
-def _liquid_loop(p, p_it, t_db):
+def _liquid_loop(p, p_it, t_db, h_air, pressure):
     """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
 
-    Returns ``(q_liquid, p_pumps, p_dry_cooler_fans, q_to_plant)`` [W]: heat captured by
-    liquid (pump heat included), pump power, dry-cooler fan power, and the part of the liquid
-    heat the dry cooler cannot take, which goes to the chilled-water (or trim) plant.
+    Returns ``(q_liquid, p_pumps, p_fans, q_to_plant)`` [W]: heat captured by liquid (pump heat
+    included), pump power, dry-cooler or tower fan power, and the part of the liquid heat the dry
+    cooler or tower cannot take, which goes to the chilled-water (or trim) plant.
     """
     phi = p[PARAM.liquid_fraction]
     if phi <= 0.0:
@@ -122,10 +123,23 @@ def _liquid_loop(p, p_it, t_db):
     q_liquid = q_it + p_pumps
     if p[PARAM.liquid_rejection] == LIQUID_CHILLERS:
         return q_liquid, p_pumps, 0.0, q_liquid
+    if p[PARAM.liquid_rejection] == LIQUID_TOWER:
+        q_tower, p_fans = liquid_tower(q_liquid, p[PARAM.liquid_supply_c], p[PARAM.liquid_range_k], h_air, pressure,
+                                       p[PARAM.liquid_tower_water_kgs], p[PARAM.liquid_tower_air_kgs],
+                                       p[PARAM.liquid_tower_ntu], p[PARAM.liquid_tower_fan_w])
+        return q_liquid, p_pumps, p_fans, q_liquid - q_tower
     t_mean = p[PARAM.liquid_supply_c] + 0.5 * p[PARAM.liquid_range_k]
     q_dry, p_fans, _ = dry_cooler(q_liquid, t_mean, t_db, p[PARAM.dry_cooler_ua_w_per_k],
                                   p[PARAM.dry_cooler_fan_w])
     return q_liquid, p_pumps, p_fans, q_liquid - q_dry
+
+
+@jit
+def liquid_tower_water_kg_s(q_rejected, p):
+    """Make-up water of the liquid loop's tower: evaporation, drift and blowdown. [kg/s]"""
+    evap, drift, blow = tower.water_use_kg_s(q_rejected, p[PARAM.liquid_tower_water_kgs],
+                                             p[PARAM.cycles_of_concentration], p[PARAM.drift_fraction])
+    return evap + drift + blow
 
 
 @jit
@@ -156,7 +170,8 @@ def _step(b, p, curves, o, i, state):
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
         pdu_loss, ups_loss = it_side_losses(p, p_it)
-        q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i])
+        q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
+                                                                 b[BOUNDARY.pressure, i])
         q_room = ((1.0 - p[PARAM.liquid_fraction]) * p_it + pdu_loss + p[PARAM.ups_loss_to_room] * ups_loss
                   + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p_crah
                   + p[PARAM.envelope_gain_w])
@@ -213,7 +228,9 @@ def _step(b, p, curves, o, i, state):
     # condensers, dry-mode IEC, electrical rooms
     dry = (o[OUTPUT.q_air_economizer, i] + o[OUTPUT.p_evaporative_pumps, i] + o[OUTPUT.p_switchgear_loss, i]
            + o[OUTPUT.p_transformer_loss, i] + o[OUTPUT.p_generator_heaters, i] + (1.0 - p[PARAM.ups_loss_to_room]) * ups_loss
-           + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w] + q_liquid - q_liq_plant)
+           + (1.0 - p[PARAM.auxiliary_to_room]) * p[PARAM.auxiliary_w])
+    liquid_wet = q_liquid - q_liq_plant if p[PARAM.liquid_rejection] == LIQUID_TOWER else 0.0
+    dry += q_liquid - q_liq_plant - liquid_wet
     if plant == PLANT_AIR_COOLED:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.p_condenser_fans, i]
     elif plant == PLANT_DX:
@@ -221,6 +238,8 @@ def _step(b, p, curves, o, i, state):
     elif plant == PLANT_IEC:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_iec, i] - o[OUTPUT.q_rejected_wet, i]
     o[OUTPUT.q_rejected_dry, i] = dry
+    o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
+    o[OUTPUT.water_liquid_tower, i] = liquid_tower_water_kg_s(liquid_wet, p) if liquid_wet > 0.0 else 0.0
 
 
 @jit

@@ -14,6 +14,7 @@ PLANT_DISTRICT = 3
 PLANT_AIR_COOLED = 4
 LIQUID_DRY_COOLER = 0
 LIQUID_CHILLERS = 1
+LIQUID_TOWER = 2
 
 BOUNDARY = IntEnum("BOUNDARY", [
     "temp_air",          # outdoor dry bulb [degC]
@@ -50,6 +51,7 @@ PARAM = IntEnum("PARAM", [
     "cw_setpoint_c", "tower_water_flow_kgs", "tower_air_flow_kgs", "tower_ntu", "tower_fan_w",
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
+    "economizer_control", "economizer_tower",  # codes in components.plant.chilled_water
     "timestep_s", "hotspot_factor", "coil_approach_k",
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
@@ -60,6 +62,7 @@ PARAM = IntEnum("PARAM", [
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
+    "liquid_tower_water_kgs", "liquid_tower_air_kgs", "liquid_tower_ntu", "liquid_tower_fan_w",
     # indirect evaporative cooling (IEC) air handlers
     "iec_eff_wb", "iec_eff_db", "iec_secondary_kgs", "iec_fan_w", "iec_pump_w",
     "iec_dew_point_factor", "iec_mod_c0", "iec_mod_c1", "iec_mod_c2", "iec_mod_c3",
@@ -117,6 +120,7 @@ OUTPUT = IntEnum("OUTPUT", [
     # plant types of the existing stock (issue 14)
     "p_condenser_fans", "p_refrigerant_pumps", "q_pumped_refrigerant",
     "q_air_economizer", "outdoor_air_fraction", "p_evaporative_pumps", "water_direct_evaporative",
+    "water_liquid_tower",
 ], start=0)
 
 STATE = IntEnum("STATE", [

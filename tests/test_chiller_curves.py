@@ -109,3 +109,45 @@ def test_below_minimum_part_load_the_chiller_cycles_with_the_ahri_degradation():
     below = chl.chiller_power_w(curves, cap, 5.5, row["min_plr"] - 1e-9, 7.0, 30.0)
     assert below == pytest.approx(p_min, rel=1e-6)
     assert chl.chiller_power_w(curves, cap, 5.5, 0.15, 7.0, 30.0) == pytest.approx(p_min, rel=1e-12)
+
+
+def _vendor_block() -> dict:
+    """The vendor-curve example of docs/plants.md, as TOML."""
+    import re
+    import tomllib
+    from conftest import ROOT
+    text = (ROOT / "docs" / "plants.md").read_text(encoding="utf-8")
+    section = text.split("### Entering a vendor's curves", 1)[1]
+    return tomllib.loads(re.search(r"```toml\n(.*?)```", section, re.S).group(1))
+
+
+def test_vendor_curves_of_the_docs_run(scenario_dict):
+    from conftest import assert_energy_closes, assert_heat_closes, run_dict
+    vendor = _vendor_block()
+    scenario_dict["plant"] = vendor["plant"]
+    result = run_dict(scenario_dict)
+    assert_energy_closes(result)
+    assert_heat_closes(result)
+    curves = result.plant.curves
+    assert list(curves[0:6]) == vendor["plant"]["chiller_curves"]["capft"]
+    # no bounds given: the inputs are held at the data edge outside it
+    assert chl.curve_value(curves[6:12], curves, 6.67, 50.0) == chl.curve_value(curves[6:12], curves, 6.67, 46.0)
+
+
+@pytest.mark.parametrize("change,key", [
+    ({"condenser": "water"}, "plant.chiller_curves"),
+    ({"chws_range_c": [10.0, 5.5]}, "plant.chiller_curves"),
+    ({"capft": [-1.0, 0.0, 0.0, 0.0, 0.0, 0.0]}, "plant.chiller_curves"),
+    ({"source": ""}, "plant.chiller_curves.source"),
+])
+def test_bad_vendor_curves_are_refused_in_one_line(scenario_dict, change, key):
+    from twin.errors import InputError
+    from twin.schema import validate_scenario
+    from twin.simulate import prepare
+    from conftest import SCENARIOS
+    plant = _vendor_block()["plant"]
+    plant["chiller_curves"].update(change)
+    scenario_dict["plant"] = plant
+    with pytest.raises(InputError) as err:
+        prepare(validate_scenario(scenario_dict), base_dir=SCENARIOS)
+    assert key in str(err.value) and "\n" not in str(err.value)

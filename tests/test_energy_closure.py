@@ -25,6 +25,9 @@ def _variant(d, name):
         d["scenario"]["site"] = "hohhot"
         d["measures"] = [{"name": "pumped_refrigerant_economizer"},
                          {"name": "air_side_economizer", "evaporative": True}]
+    elif name == "liquid_tower_iec":
+        d["measures"] = [{"name": "indirect_evaporative_cooling"},
+                         {"name": "liquid_cooling", "water_class": "W27", "rejection": "tower"}]
     elif name == "air_cooled_chiller":
         d["plant"] = {"type": "air_cooled_chiller", "chillers": 4, "chiller_capacity_kw": 450.0,
                       "chiller_rated_cop": 3.08, "chiller_curves": "trane_cgam130_air_cooled"}
@@ -44,7 +47,7 @@ def _variant(d, name):
 
 
 @pytest.mark.parametrize("name", ["economizer_vsd_containment", "dx", "dx_pumped_refrigerant",
-                                  "air_cooled_chiller", "fifteen_minutes",
+                                  "air_cooled_chiller", "liquid_tower_iec", "fifteen_minutes",
                                   "n_plus_1_ups_load_steps", "undersized_plant",
                                   "monthly_setpoints_envelope_gain"])
 def test_variants_close(scenario_dict, name):

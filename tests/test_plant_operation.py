@@ -168,3 +168,40 @@ def test_air_side_economizer_and_evaporative_pad(legacy_dict):
     assert evap.out[OUTPUT.water_direct_evaporative].sum() > 0.0
     compressors = {k: r.out[OUTPUT.p_chillers].sum() for k, r in runs.items()}
     assert compressors["evap"] < compressors["air"] < compressors["off"]
+
+
+def test_economizer_controls(legacy_dict):
+    """'cheapest' never costs more than either tower mode or EnergyPlus's temperature control;
+    temperature control economizes in every hour the tower water allows."""
+    power = {}
+    hours = {}
+    for tower, control in (("cheapest", "cheapest"), ("flat_out", "cheapest"), ("setpoint", "cheapest"),
+                           ("setpoint", "temperature")):
+        d = copy.deepcopy(legacy_dict)
+        d["scenario"]["site"] = "beijing"
+        d["measures"] = [{"name": "variable_speed_drives"}, {"name": "waterside_economizer"}]
+        d["plant"].update(economizer_tower=tower, economizer_control=control)
+        r = run_dict(d)
+        power[tower, control] = _plant_power(r)
+        hours[tower, control] = int((r.out[OUTPUT.q_economizer] > 0).sum())
+    best = power["cheapest", "cheapest"]
+    for key, p in power.items():
+        assert np.all(best <= p * (1 + 1e-9) + 1e-6), key
+    assert hours["setpoint", "temperature"] >= hours["setpoint", "cheapest"]
+
+
+def test_liquid_loop_tower_takes_more_than_a_dry_cooler_in_humid_heat(legacy_dict):
+    """In Guangzhou a W27 loop's tower (wet bulb) leaves less to the chillers than a dry cooler
+    (dry bulb), and pays in water; the IEC plant's spray now blows down too."""
+    from twin.metrics.energy import energy_summary
+    runs = {}
+    for rejection in ("dry_cooler", "tower"):
+        d = copy.deepcopy(legacy_dict)
+        d["measures"] = [{"name": "liquid_cooling", "water_class": "W27", "rejection": rejection}]
+        runs[rejection] = run_dict(d)
+    trim = {k: r.out[OUTPUT.q_liquid_to_plant].sum() for k, r in runs.items()}
+    assert trim["tower"] < 0.2 * trim["dry_cooler"]
+    assert runs["tower"].out[OUTPUT.water_liquid_tower].sum() > 0.0
+    assert runs["dry_cooler"].out[OUTPUT.water_liquid_tower].max() == 0.0
+    assert energy_summary(runs["tower"])["wue"]["value"] > energy_summary(runs["dry_cooler"])["wue"]["value"]
+    assert np.all(runs["tower"].out[OUTPUT.q_liquid_to_plant] >= 0.0)

@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
-from twin.schema import Scenario, _format_error
+from twin.schema import AirEconomizer, Plant, Scenario, _format_error
 
 MEASURES: dict[str, type["Measure"]] = {}
 
@@ -210,12 +210,9 @@ class PumpedRefrigerantEconomizer(Measure):
     slot: ClassVar[str] = "economizer"
     plant_types: ClassVar[tuple[str, ...]] = ("dx",)
 
-    design_dt_k: float = Field(25.0, ge=10.0, le=40.0, description=(
-        "return-air to outdoor difference at which the pump circuits carry the installed capacity [K] "
-        "(assumption, evidence M: vendors reach full pump mode some 20-25 K below the return air)"))
-    w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
-        "pump and condenser-fan power per kW moved in pump mode [W/kW] (about a tenth of a DX compressor, "
-        "Vertiv Liebert DSE literature, evidence V)"))
+    # the same fields (default, range, source) as the scenario keys they set
+    design_dt_k: float = Plant.model_fields["pumped_refrigerant_design_dt_k"]
+    w_per_kw: float = Plant.model_fields["pumped_refrigerant_w_per_kw"]
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", pumped_refrigerant=True, pumped_refrigerant_design_dt_k=self.design_dt_k,
@@ -231,9 +228,8 @@ class AirSideEconomizer(Measure):
     policy_measure: ClassVar[int] = 10
     slot: ClassVar[str] = "outdoor air"
 
-    evaporative: bool = Field(False, description="add a direct evaporative pad on the outdoor air")
-    dew_point_range_c: tuple[float, float] = Field((5.5, 15.0), description=(
-        "outdoor dew points accepted [degC] (GB 50174-2017 Appendix A, M)"))
+    evaporative: bool = AirEconomizer.model_fields["evaporative"]
+    dew_point_range_c: tuple[float, float] = AirEconomizer.model_fields["dew_point_range_c"]
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "air_economizer", enabled=True, evaporative=self.evaporative,
@@ -284,7 +280,8 @@ class LiquidCooling(Measure):
     fraction: float | None = Field(None, gt=0.0, le=1.0, description=(
         "share of IT heat to liquid [-]; default cold plate 0.75, immersion 0.95 (figures.md 2.5, M/V)"))
     water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description="facility-water class (ASHRAE TC 9.9)")
-    rejection: Literal["dry_cooler", "chillers"] = Field("dry_cooler", description="dry coolers with chiller trim, or chillers")
+    rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
+        "dry coolers or a cooling tower, each with chiller trim, or the chillers"))
 
     def apply(self, scn: Scenario) -> Scenario:
         frac = self.fraction if self.fraction is not None else (0.75 if self.kind == "cold_plate" else 0.95)

@@ -18,7 +18,8 @@ from components.cooling import chiller as chl
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
-from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, PARAM, PLANT_AIR_COOLED,
+from components.plant import chilled_water as cw
+from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.component_data import data_table, table_entry
 from twin.errors import InputError
@@ -36,6 +37,9 @@ P_STANDARD = 101325.0  # Pa
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
                "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
+LIQUID_REJECTION_CODES = {"dry_cooler": LIQUID_DRY_COOLER, "tower": LIQUID_TOWER, "chillers": LIQUID_CHILLERS}
+ECONOMIZER_CONTROL_CODES = {"cheapest": cw.CONTROL_CHEAPEST, "temperature": cw.CONTROL_TEMPERATURE}
+ECONOMIZER_TOWER_CODES = {"flat_out": cw.TOWER_FLAT_OUT, "setpoint": cw.TOWER_SETPOINT, "cheapest": cw.TOWER_EITHER}
 CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air", "air_cooled_chiller": "air"}
 WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
 TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
@@ -175,11 +179,14 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         p[PARAM.tower_ntu] = ntu
         p[PARAM.tower_fan_w] = plant.tower_fan_kw_per_mw * q_cond_design / 1e3
         p[PARAM.tower_variable_speed] = plant.tower_fan_control == "variable"
-        p[PARAM.cycles_of_concentration] = plant.cycles_of_concentration
-        p[PARAM.drift_fraction] = plant.drift_fraction
         p[PARAM.economizer] = plant.economizer
         p[PARAM.economizer_effectiveness] = plant.chw_design_dt_k / (plant.chw_design_dt_k + plant.economizer_approach_k)
         p[PARAM.economizer_margin_k] = plant.economizer_margin_k
+        if plant.economizer_control == "temperature" and plant.economizer_tower == "cheapest":
+            raise InputError("economizer_control = 'temperature' needs economizer_tower 'flat_out' or 'setpoint'",
+                             file=file, key="plant.economizer_tower")
+        p[PARAM.economizer_control] = ECONOMIZER_CONTROL_CODES[plant.economizer_control]
+        p[PARAM.economizer_tower] = ECONOMIZER_TOWER_CODES[plant.economizer_tower]
     elif plant.economizer:
         raise InputError("a water-side economizer needs plant.type = 'water_cooled_chiller'",
                          file=file, key="plant.economizer")
@@ -191,13 +198,16 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.pre_design_w] = plant.chillers * cap_rated
     p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
     p[PARAM.pre_power_w_per_w] = plant.pumped_refrigerant_w_per_kw / 1e3
+    # every evaporative device (towers, IEC spray, the liquid loop's tower) blows down at these
+    p[PARAM.cycles_of_concentration] = plant.cycles_of_concentration
+    p[PARAM.drift_fraction] = plant.drift_fraction
     p[PARAM.timestep_s] = ts
     p[PARAM.hotspot_factor] = air.hotspot_factor
     p[PARAM.coil_approach_k] = crah.coil_approach_k
     p[PARAM.cw_reset] = plant.cw_setpoint_mode == "wet_bulb_reset"
     p[PARAM.cw_reset_approach_k] = plant.cw_reset_approach_k
     p[PARAM.cw_reset_min_c], p[PARAM.cw_reset_max_c] = plant.cw_reset_range_c
-    _liquid_params(p, scn, file)
+    _liquid_params(p, scn, p_site, file)
     _iec_params(p, scn, rho_air)
     _air_economizer_params(p, scn, rho_air)
     _storage_params(p, scn, file)
@@ -258,16 +268,30 @@ def tou_periods(weather: Weather) -> np.ndarray:
     return np.array([TOU_CODES[n] for n in names], dtype=float)
 
 
-def _liquid_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
+def _liquid_params(p: np.ndarray, scn: Scenario, p_site: float, file: str | None) -> None:
     liq = scn.liquid
     p[PARAM.liquid_fraction] = liq.fraction
     p[PARAM.liquid_supply_c] = WATER_CLASS_SUPPLY_C[liq.water_class]
     p[PARAM.liquid_range_k] = liq.range_k
-    p[PARAM.liquid_rejection] = LIQUID_DRY_COOLER if liq.rejection == "dry_cooler" else LIQUID_CHILLERS
+    p[PARAM.liquid_rejection] = LIQUID_REJECTION_CODES[liq.rejection]
     p[PARAM.liquid_pump_fraction] = liq.pump_fraction
     q_design = liq.fraction * p[PARAM.it_peak_w] * (1.0 + liq.pump_fraction)
     p[PARAM.dry_cooler_ua_w_per_k] = q_design / liq.dry_cooler_approach_k
     p[PARAM.dry_cooler_fan_w] = liq.dry_cooler_fan_w_per_kw * q_design / 1e3
+    if liq.fraction > 0 and liq.rejection == "tower":
+        # tower cells sized like the plant's: design wet bulb, approach, L/G and fan power per MW
+        plant = scn.plant
+        ntu = design_ntu(plant.tower_design_wet_bulb_c, liq.tower_approach_k, liq.range_k,
+                         plant.tower_water_to_air, p_site)
+        if not np.isfinite(ntu):
+            raise InputError(f"a liquid-loop tower with approach {liq.tower_approach_k} K and L/G "
+                             f"{plant.tower_water_to_air} cannot reach its design point; raise the approach",
+                             file=file, key="liquid.tower_approach_k")
+        water = q_design / (CP_WATER * liq.range_k)
+        p[PARAM.liquid_tower_water_kgs] = water
+        p[PARAM.liquid_tower_air_kgs] = water / plant.tower_water_to_air
+        p[PARAM.liquid_tower_ntu] = ntu
+        p[PARAM.liquid_tower_fan_w] = plant.tower_fan_kw_per_mw * q_design / 1e3
     if liq.fraction > 0 and liq.rejection == "dry_cooler" and scn.plant.type == "district":
         raise InputError("liquid cooling with dry coolers needs a chiller plant for trim; use "
                          "rejection = 'chillers' with district cooling", file=file, key="liquid.rejection")

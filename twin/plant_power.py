@@ -111,10 +111,18 @@ def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, 
     """Size the transformers, fill ``PARAM.tx_*`` and the switchgear rating; return design extras."""
     pw = scn.power
     topology = pw.ups_topology if pw.transformer_topology == "auto" else pw.transformer_topology
-    p_design = design_lv_load_w(p, boundary, curves, state, scn.it.design_kw * 1e3,
-                                scn.power_chain.psu_capacity_ratio)
-    s_design = p_design / pw.power_factor
-    extras = {"transformer_design_load_kva": s_design / 1e3, "transformer_topology": topology}
+    series, rating = _series_and_rating(pw.transformer_model, file) if pw.transformers not in ("none", 0) \
+        else (None, None)
+    n_given = None if pw.transformers in ("auto", "none", 0) else int(pw.transformers)
+    given = n_given is not None and rating is not None
+    extras = {"transformer_topology": topology}
+    if given:  # count and rating both given: nothing to size, no design run (an annual kernel run)
+        s_design = float("nan")
+    else:
+        p_design = design_lv_load_w(p, boundary, curves, state, scn.it.design_kw * 1e3,
+                                    scn.power_chain.psu_capacity_ratio)
+        s_design = p_design / pw.power_factor
+        extras["transformer_design_load_kva"] = s_design / 1e3
     if pw.transformers in ("none", 0):
         p[PARAM.tx_units] = 0.0
         p[PARAM.tx_rating_va] = p[PARAM.tx_no_load_w] = p[PARAM.tx_load_loss_w] = 0.0
@@ -122,10 +130,7 @@ def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, 
         p[PARAM.switchgear_rating_w] = p_design / pw.transformer_max_loading
         return extras | {"transformer_sizing": "none", "transformer_units": 0, "transformer_kva": 0.0,
                          "transformer_capacity_kva": 0.0}
-    series, rating = _series_and_rating(pw.transformer_model, file)
     table = transformer_series(series)
-    n_given = None if pw.transformers == "auto" else int(pw.transformers)
-    given = n_given is not None and rating is not None
     if given:
         units = n_given
     else:

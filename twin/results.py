@@ -62,7 +62,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "t_rack_inlet_max": ("degC", "hottest rack inlet (hot-spot factor applied to the mean recirculation rise)"),
     "p_iec_secondary": ("W", "IEC secondary fans and spray pumps"),
     "p_liquid_pumps": ("W", "liquid-cooling CDU and facility-water pumps"),
-    "p_dry_cooler_fans": ("W", "liquid-cooling dry-cooler fans"),
+    "p_dry_cooler_fans": ("W", "liquid-loop heat-rejection fans: dry coolers or the liquid loop's cooling tower"),
     "q_liquid": ("W", "heat captured by liquid cooling, pump heat included"),
     "q_liquid_to_plant": ("W", "liquid heat the dry cooler could not take, sent to the chillers"),
     "q_iec": ("W", "heat removed by indirect evaporative coolers"),
@@ -96,6 +96,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "outdoor_air_fraction": ("1", "outdoor-air share of the supply air"),
     "p_evaporative_pumps": ("W", "direct evaporative pad recirculation pumps"),
     "water_direct_evaporative": ("kg s-1", "water evaporated by the direct evaporative pad"),
+    "water_liquid_tower": ("kg s-1", "make-up water of the liquid loop's cooling tower (evaporation, drift, blowdown)"),
 }
 assert list(CHANNELS) == [m.name for m in OUTPUT], "CHANNELS must describe every OUTPUT"
 

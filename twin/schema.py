@@ -178,6 +178,13 @@ class Plant(_Model):
     economizer: bool = Field(False, description="water-side economizer (plate HX)")
     economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
+    economizer_control: Literal["cheapest", "temperature"] = Field("cheapest", description=(
+        "'cheapest': economize only in the hours and the tower mode where it costs less than mechanical cooling "
+        "(a controller with an economizer lockout); 'temperature': whenever the tower water is economizer_margin_k "
+        "colder than the chilled-water return, whatever it costs (EnergyPlus's plate-HX availability)"))
+    economizer_tower: Literal["flat_out", "setpoint", "cheapest"] = Field("cheapest", description=(
+        "towers while economizing: 'flat_out' for the coldest water, 'setpoint' at their mechanical set point "
+        "(or wet-bulb reset), 'cheapest' whichever costs less at each step (needs economizer_control = 'cheapest')"))
     condenser_fan_w_per_kw: float = Field(0.0, ge=0.0, le=100.0, description=(
         "air-cooled chiller condenser fans per kW of available capacity, when not inside the rated COP [W/kW]. "
         "0: the EnergyPlus air-cooled data sets rate their chillers with the fans included"))
@@ -228,8 +235,12 @@ class Liquid(_Model):
     cdu_approach_k: float = Field(3.0, ge=0.5, le=10.0, description="CDU approach, facility to secondary coolant [K] (assumption; reported only)")
     pump_fraction: float = Field(0.015, ge=0.0, le=0.1, description=(
         "CDU plus facility-water pump power per unit of liquid heat [-] (assumption: ~1-2 % in vendor CDU data)"))
-    rejection: Literal["dry_cooler", "chillers"] = Field("dry_cooler", description=(
-        "where liquid heat goes: dry coolers with chiller trim for what they cannot take, or the chillers"))
+    rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
+        "where liquid heat goes: dry coolers or a cooling tower (open with a plate HX, or closed circuit), "
+        "each with chiller trim for what it cannot take, or the chillers"))
+    tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description=(
+        "liquid-loop tower approach to the design wet bulb (plant.tower_design_wet_bulb_c), plate HX included [K]. "
+        "Source: 2.8-6.7 K tower approaches (Lei & Masanet, figures.md 2.2, S)"))
     dry_cooler_approach_k: float = Field(8.0, ge=2.0, le=30.0, description=(
         "mean water minus outdoor air at design load and full fan [K] (assumption: typical dry-cooler selection)"))
     dry_cooler_fan_w_per_kw: float = Field(15.0, ge=0.0, le=100.0, description="dry-cooler fan power per kW of design heat [W/kW] (assumption)")

@@ -19,12 +19,19 @@ Facility-water supply classes (ASHRAE TC 9.9 liquid cooling white paper 2021; fi
 S): W32, W40, W45 give the warmest allowed supply, used here as the supply set point.  Cold
 plates capture typically 70-80 % of IT heat (figures.md 2.5, M/V); immersion ~95-100 %.
 
+Cooling tower (open tower with a plate HX, or a closed-circuit cooler) on the facility water: the
+tower cells cool the water from its return ``T_s + range`` to the supply set point ``T_s``, by
+the effectiveness-NTU (Merkel) model of :mod:`components.cooling.cooling_tower`.  If the tower
+cannot reach the set point at full fan (a warm wet bulb), it takes what it can between those two
+temperatures and the rest goes to the chillers, as with the dry cooler.
+
 Simplifications: steady state; the CDU approach only shifts the secondary (chip-side) coolant
-temperature and is reported, not simulated; no adiabatic pre-cooling on the dry cooler; towers
-are not used for the liquid loop (their duty is the chillers').
+temperature and is reported, not simulated; no adiabatic pre-cooling on the dry cooler; the
+tower's plate-HX approach is folded into its design approach.
 """
 
 from components._jit import jit
+from components.cooling.cooling_tower import heat_rejected_w, operate
 
 UA_AIRFLOW_EXPONENT = 0.6
 
@@ -62,3 +69,39 @@ def dry_cooler(q_w, temp_water_mean, temp_air, ua_design_w_per_k, fan_design_w):
         return q_full, fan_design_w, 1.0
     speed = (q_w / q_full) ** (1.0 / UA_AIRFLOW_EXPONENT)
     return q_w, fan_design_w * speed * speed * speed, speed
+
+
+@jit
+def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_flow, ntu_design, fan_design_w):
+    """Heat the liquid loop's cooling tower rejects, and its fan power.
+
+    Parameters
+    ----------
+    q_w : float
+        Heat the liquid loop must reject. [W]
+    temp_supply, range_k : float
+        Facility-water supply set point [degC] and design temperature rise [K].
+    h_air_in, pressure : float
+        Outdoor air enthalpy [J/kg dry air] and pressure [Pa].
+    water_flow, air_flow, ntu_design : float
+        Tower water flow [kg/s], design air flow [kg/s] and design NTU [-].
+    fan_design_w : float
+        Tower fan power at full speed. [W]
+
+    Returns
+    -------
+    tuple
+        ``(q_rejected [W], fan_power [W])``; ``q_rejected < q_w`` when the wet bulb is too warm
+        for the tower to bring the water down to its set point.
+    """
+    if q_w <= 0.0:
+        return 0.0, 0.0
+    q_full = heat_rejected_w(1.0, temp_supply + range_k, temp_supply, h_air_in, pressure, water_flow,
+                             air_flow, ntu_design)
+    if q_full <= 0.0:
+        return 0.0, 0.0
+    if q_full < q_w:
+        return q_full, fan_design_w
+    _, fan_fraction, _ = operate(q_w, temp_supply, h_air_in, pressure, water_flow, air_flow, ntu_design,
+                                 True, temp_supply)
+    return q_w, fan_fraction * fan_design_w

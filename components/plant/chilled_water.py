@@ -19,6 +19,16 @@ from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_AIR_COOLED
 from components.plant.channels import write_compressors, write_water
 
 CP_WATER = tower.CP_WATER
+# economizer operation of one solve, and the controls that choose it (PARAM.economizer_control,
+# PARAM.economizer_tower)
+ECONOMIZE_OFF = 0          # mechanical cooling only
+ECONOMIZE_FLAT_OUT = 1     # economizer on, towers flat out for the coldest water
+ECONOMIZE_SETPOINT = 2     # economizer on, towers at their mechanical-cooling set point
+CONTROL_CHEAPEST = 0       # economize in whichever allowed mode costs least, or not at all
+CONTROL_TEMPERATURE = 1    # economize whenever the tower water is cold enough
+TOWER_FLAT_OUT = 0
+TOWER_SETPOINT = 1
+TOWER_EITHER = 2
 # condenser-water temperature <-> chiller power <-> tower load; stops when the condenser water
 # temperature changes by less than 5 mK (a chiller power change of ~1e-4), or when the geometric
 # (Aitken) estimate of the error left, change**2 / (previous change - change), is below 5 mK: the
@@ -53,8 +63,9 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
     condenser heat.
 
-    With ``economize`` the economizer takes its share of the chilled-water load first (towers
-    run flat out for the coldest water); thermal storage discharges into the rest during peak
+    With ``economize`` (:data:`ECONOMIZE_FLAT_OUT`: towers run flat out for the coldest water;
+    :data:`ECONOMIZE_SETPOINT`: towers keep their mechanical-cooling set point) the economizer
+    takes its share of the chilled-water load first; thermal storage discharges into the rest during peak
     hours (or is charged by the chillers in valley hours, see
     :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
     Returns the unmet evaporator load [W].
@@ -106,7 +117,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
     mechanical_setpoint = setpoint
     t_cw = setpoint
-    if economize and q_chw > 0.0:
+    if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
         t_cw = t_wb + 4.0
@@ -185,26 +196,45 @@ def _plant_power(o, i):
 
 
 @jit
-def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
-    """The chilled-water plant in the cheaper of its economizer and mechanical modes; writes ``o[:, i]``.
+def _better(unmet, power, best_unmet, best_power):
+    """Less unmet load first, then less electric power."""
+    return unmet < best_unmet - 1e-9 or (unmet <= best_unmet + 1e-9 and power < best_power)
 
-    A plant with an economizer solves the step both ways and keeps the one with less unmet load,
-    then less electric power, as a plant controller that locks the economizer out when it does
-    not pay would.  So economizing never costs more than not economizing.  Returns the unmet
-    evaporator load [W].
+
+@jit
+def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
+    """The chilled-water plant in the mode its economizer control picks; writes ``o[:, i]``.
+
+    ``economizer_control``: :data:`CONTROL_CHEAPEST` solves the step mechanically and in each
+    allowed economizer mode (``economizer_tower``: towers flat out, at their set point, or both)
+    and keeps the one with less unmet load, then less electric power, as a plant controller that
+    locks the economizer out when it does not pay would; so economizing never costs more than
+    not economizing.  :data:`CONTROL_TEMPERATURE` economizes whenever the tower water is the
+    changeover margin colder than the chilled-water return, whatever it costs (EnergyPlus's
+    ``HeatExchanger:FluidToFluid`` availability; used for like-for-like comparisons).
+    Returns the unmet evaporator load [W].
     """
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
     if p[PARAM.economizer] < 0.5:
-        return _water_cooled_plant(*args, False, o, i)
-    unmet_eco = _water_cooled_plant(*args, True, o, i)
-    if o[OUTPUT.q_economizer, i] <= 0.0:  # the tower water is too warm: the economizer is off
-        return _water_cooled_plant(*args, False, o, i)
-    power_eco = _plant_power(o, i)
-    unmet_mech = _water_cooled_plant(*args, False, o, i)
-    if unmet_mech < unmet_eco - 1e-9 or (unmet_mech <= unmet_eco + 1e-9 and _plant_power(o, i) < power_eco):
-        return unmet_mech
-    return _water_cooled_plant(*args, True, o, i)
+        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+    tower = int(p[PARAM.economizer_tower])
+    first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
+    last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
+    best, best_unmet, best_power = ECONOMIZE_OFF, np.inf, np.inf
+    for mode in range(first, last + 1):
+        unmet = _water_cooled_plant(*args, mode, o, i)
+        if o[OUTPUT.q_economizer, i] <= 0.0:
+            continue  # the tower water is too warm to economize in this mode
+        if p[PARAM.economizer_control] == CONTROL_TEMPERATURE:
+            return unmet
+        power = _plant_power(o, i)
+        if _better(unmet, power, best_unmet, best_power):
+            best, best_unmet, best_power = mode, unmet, power
+    unmet = _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+    if best == ECONOMIZE_OFF or _better(unmet, _plant_power(o, i), best_unmet, best_power):
+        return unmet
+    return _water_cooled_plant(*args, best, o, i)
 
 
 @jit

@@ -73,7 +73,7 @@ def energy_summary(result: Result) -> dict:
     dt_h = result.dt_h
     not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
     water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]
-                      + result["water_direct_evaporative"]).sum()
+                      + result["water_direct_evaporative"] + result["water_liquid_tower"]).sum()
                      * result.plant.timestep_s)
     breakdown = [
         {"component": c, "label": CHANNELS[c][1], "kwh": parts[c], "share": parts[c] / fac}

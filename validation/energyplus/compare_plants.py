@@ -51,6 +51,10 @@ def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
         notes["economizer_approach_k"] = (f"EnergyPlus plate HX effectiveness {eps} (UA {eco['ua_w_per_k']:.0f} W/K at the "
                                           f"design flows) = dctwin's chw_design_dt / (chw_design_dt + approach)")
         notes["economizer_margin_k"] = "EnergyPlus: HX on when tower water is this much colder than the CHW return"
+        plant["economizer_control"] = "temperature"
+        plant["economizer_tower"] = "setpoint"
+        notes["economizer_control"] = ("EnergyPlus's EMS makes the HX available whenever the tower water is the margin "
+                                       "colder than the return, whatever it costs; its towers keep the wet-bulb reset")
     return scenario, notes
 
 
