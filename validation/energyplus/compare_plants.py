@@ -11,7 +11,6 @@ derives the same plant in dctwin's terms from the reference's parameters only (n
 to EnergyPlus's results), writes it as ``scenario_<stem>.toml``, runs dctwin on it and compares
 the annual PUE on EnergyPlus's boundary ((IT + cooling) / IT, as ``compare.py``).  Per model it
 reports the difference in each climate and the spread (max - min over the climates) of both.
-Where dctwin has no way to describe a plant, the model is listed with the missing feature instead.
 Results go to ``comparison_plants.json``.  ``compare.py`` stays the detailed (timed, hourly)
 comparison of the original water-cooled reference.
 """
@@ -32,9 +31,6 @@ import compare  # noqa: E402  (also puts the repository root on sys.path)
 import run_energyplus  # noqa: E402
 
 CITIES = tuple(run_energyplus.CITIES)
-
-#: plants dctwin cannot describe yet: model -> what is missing (checked against twin/schema.py)
-NOT_REPRESENTABLE: dict[str, str] = {}
 
 
 def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
@@ -267,13 +263,11 @@ def compare_one(model: str, city: str) -> dict:
 
 
 def compare_model(model: str, cities=CITIES) -> dict:
-    if model in NOT_REPRESENTABLE:
-        return {"model": model, "representable": False, "missing": NOT_REPRESENTABLE[model]}
     rows = [compare_one(model, c) for c in cities]
     ep = [r["pue_energyplus"] for r in rows]
     tw = [r["pue_dctwin"] for r in rows]
     spread_ep, spread_tw = max(ep) - min(ep), max(tw) - min(tw)
-    return {"model": model, "representable": True, "cities": rows,
+    return {"model": model, "cities": rows,
             "max_abs_delta": max(abs(r["delta"]) for r in rows),
             "spread_energyplus": spread_ep, "spread_dctwin": spread_tw,
             "spread_ratio_dctwin_over_energyplus": spread_tw / spread_ep if spread_ep > 0 else None}
@@ -327,8 +321,6 @@ def validation_rows(case) -> list:
     tol, rel = float(case.tolerance["pue_abs"]), float(case.tolerance["spread_rel"])
     for model in case.inputs.get("models", []):
         m = compare_model(model, tuple(case.inputs.get("cities", CITIES)))
-        if not m["representable"]:
-            continue
         for r in m["cities"]:
             rows.append(Row(f"{model}, {r['city']}: annual PUE (IT + cooling)", r["pue_energyplus"], r["pue_dctwin"],
                             "-", tol))
@@ -349,9 +341,6 @@ def main(argv=None) -> int:
         ap.error(f"unknown city {unknown}; expected some of {CITIES}")
     out = [compare_model(m, tuple(args.cities)) for m in (args.model or plant_models.MODELS)]
     for m in out:
-        if not m["representable"]:
-            print(f"{m['model']:20s} not representable in dctwin: {m['missing']}")
-            continue
         for r in m["cities"]:
             print(f"{m['model']:20s} {r['city']:14s} E+ {r['pue_energyplus']:.4f}  dctwin {r['pue_dctwin']:.4f}  "
                   f"dPUE {r['delta']:+.4f}")

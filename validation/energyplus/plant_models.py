@@ -13,6 +13,13 @@ Models (``MODELS``):
 * ``dx``             DX computer-room units: constant-volume fan + ``Coil:Cooling:DX:SingleSpeed``
                      (``CoilSystem:Cooling:DX``, outlet set point, compressor cycling), air-cooled
                      condensing at outdoor dry bulb; curves of EnergyPlus's DXCoolingCoil DataSet.
+* ``dx_pre``         the DX model with the coil of EnergyPlus's Liebert DSE example, whose EIR table
+                     holds a pumped-refrigerant economizer (``compressor_mode_fit`` gives dctwin's
+                     biquadratic compressor-mode set from it).
+* ``air_econ_evap_dx``  the DX model behind an outdoor-air system: differential dry-bulb economizer
+                     with a dew-point band and a direct evaporative pad (``outdoor_air_stage``).
+* ``iec_dx``         the DX model as trim behind an indirect evaporative cooler on the return air
+                     (``iec_stage``).
 * ``air_cooled_chiller``  chilled-water CRAH + ``Chiller:Electric:EIR`` AirCooled (curves of the
                      AirCooledChiller DataSet whose outdoor range goes down to 4.44 degC).
 * ``wse_7``, ``wse_14``   the water-cooled reference with a water-side economizer
