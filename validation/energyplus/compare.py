@@ -370,7 +370,10 @@ def time_energyplus(ref: dict, timesteps_per_hour: int = 4) -> float | None:
 # Comparison
 # ---------------------------------------------------------------------------------------------
 
-COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
+#: dctwin's cooling electricity channels (the facility's power components without IT, power chain,
+#: lighting and auxiliaries); those a plant does not have are zero
+COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
+           "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps", "p_evaporative_pumps")
 
 
 def energyplus_boundary_pue(result) -> float:
@@ -456,7 +459,7 @@ def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool 
                                 "relative_difference": (monthly_cool / ep_monthly - 1.0).tolist()},
         "peak_facility_kw": {"energyplus": ref["peak_facility_kw"],
                              "dctwin": float(facility_ep_boundary.max() / 1e3)},
-        "by_component_kwh": {c: {"energyplus": ep_parts[c], "dctwin": parts[c]} for c in COOLING},
+        "by_component_kwh": {c: {"energyplus": ep_parts[c], "dctwin": parts[c]} for c in ep_parts},
         "mean_condenser_entering_c": {"energyplus": ref["mean_condenser_entering_c"], "dctwin": float(t_cond.mean())},
         "hourly_condenser_entering_c_mean_abs_difference": float(np.mean(np.abs(t_cond - hourly["t_condenser_entering_c"]))),
         "mean_chiller_plr": {"energyplus": ref["mean_chiller_plr"], "dctwin": float(result["chiller_plr"].mean())},

@@ -11,7 +11,6 @@ derives the same plant in dctwin's terms from the reference's parameters only (n
 to EnergyPlus's results), writes it as ``scenario_<stem>.toml``, runs dctwin on it and compares
 the annual PUE on EnergyPlus's boundary ((IT + cooling) / IT, as ``compare.py``).  Per model it
 reports the difference in each climate and the spread (max - min over the climates) of both.
-Where dctwin has no way to describe a plant, the model is listed with the missing feature instead.
 Results go to ``comparison_plants.json``.  ``compare.py`` stays the detailed (timed, hourly)
 comparison of the original water-cooled reference.
 """
@@ -23,6 +22,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -30,16 +31,6 @@ import compare  # noqa: E402  (also puts the repository root on sys.path)
 import run_energyplus  # noqa: E402
 
 CITIES = tuple(run_energyplus.CITIES)
-
-#: plants dctwin cannot describe yet: model -> what is missing (checked against twin/schema.py)
-NOT_REPRESENTABLE = {
-    "dx_pre": ("plant.chiller_curves takes biquadratic curve sets only, and this reference (EnergyPlus's own "
-               "Liebert DSE example) gives CapFT and EIRFT as Table:Lookup grids with the pumped-refrigerant mode "
-               "inside the EIR table; dctwin's pumped_refrigerant model needs the unit's compressor-mode curves "
-               "(a biquadratic set for the same unit, or tabular curve input) besides pumped_refrigerant_design_dt_k "
-               "and pumped_refrigerant_w_per_kw, for which the table implies about 36 K (full pump mode at -4 degC "
-               "outdoor with ~31.7 degC coil inlet air) and 0.042 / 4.5669 = 9.2 W/kW (dctwin defaults 25 K, 33 W/kW)"),
-}
 
 
 def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
@@ -63,23 +54,96 @@ def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-def derive_dx(ref: dict) -> tuple[dict, dict]:
-    """The DX computer room in dctwin terms."""
-    import numpy as np
+#: dctwin curve set of each DX reference model
+DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus",
+                 "air_econ_evap_dx": "dx_carrier_50pg24_eplus", "iec_dx": "dx_carrier_50pg24_eplus"}
 
-    from components.cooling.chiller import quadratic
-    from components.psychrometrics import dew_point_from_humidity_ratio
+
+def _dx_curve_set(ref: dict) -> tuple[str, dict]:
+    """dctwin's curve set for the DX reference ``ref``, checked against the reference: the same
+    coefficients (``dx``), or the compressor-mode fit of the reference's tables (``dx_pre``)."""
+
+    import plant_models
     from twin.component_data import data_table
-    from twin.schema import Plant
 
     dx = ref["plant"]["parameters"]["dx_coil"]
-    name = "dx_carrier_50pg24_eplus"
+    name = DX_CURVE_SETS[ref["model"]]
     curves = data_table("chillers")[name]
-    for key in ("capft", "eirft"):  # the same curve set must be in both models
-        assert np.allclose(curves[key], dx[key]["coefficients"], rtol=1e-12, atol=0), key
-    # EnergyPlus multiplies by the flow-fraction curves at the (rated) flow fraction 1
-    capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), 1.0)
-    eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), 1.0)
+    if dx["capft"]["type"] == "Table:Lookup":
+        fit = plant_models.compressor_mode_fit(ref["plant"]["parameters"])
+        expected = {k: fit[k]["coefficients"] for k in ("capft", "eirft")}
+    else:
+        expected = {k: dx[k]["coefficients"] for k in ("capft", "eirft")}
+    for key, coef in expected.items():  # the same curve set must be in both models
+        assert np.allclose(curves[key], coef, rtol=1e-9, atol=1e-12), key
+    return name, curves
+
+
+def pumped_refrigerant_keys(ref: dict, capacity_kw: float) -> tuple[dict, dict]:
+    """dctwin's pumped-refrigerant keys from the reference's EIR table, and their notes.
+
+    * w_per_kw: in full pump mode EnergyPlus draws P = Q_full EIR_min EIRFFF(ff) / COP RTF with
+      RTF = PLR / PLF(PLR), i.e. P / Q_coil = EIR_min EIRFFF(ff) / (COP PLF(PLR)) at the hall's
+      load (PLR = Q_hall / (Q_rated CapFFF(ff) CapFT), CapFT = 1 in the table's cold column). [W/kW]
+    * design_dt_k: the EIR table reaches its floor EIR_min (pumps and fans only) at T_floor; dctwin's
+      free capacity Q_design (T_return - T_out) / dT_design carries the whole hall load there, with
+      Q_design = the installed rated capacity and T_return = the hall's design return air, so
+      dT_design = (T_return - T_floor) Q_design / Q_hall. [K]  Held at the schema's upper bound if
+      above it (said in the note).
+    """
+    import plant_models
+    from components.cooling.chiller import quadratic
+    from twin.schema import Plant
+
+    par = ref["plant"]["parameters"]
+    dx = par["dx_coil"]
+    d = plant_models.dc.derived(par)
+    q_hall = d["ite_total_w"] + d["crah_fan_w"]
+    eir = dx["eirft"]
+    n_y = len(eir["y_grid"])
+    row = eir["values"][:n_y]
+    eir_min = min(row)
+    t_floor = max(y for y, v in zip(eir["y_grid"], row) if v == eir_min)
+    cap = dx["capft"]
+    cold = [cap["values"][k * len(cap["y_grid"])] for k in range(len(cap["x_grid"]))]
+    assert max(cold) == min(cold), "CapFT varies with wet bulb in the cold column"
+    ff = par["crah"]["air_flow_m3s"] / dx["rated_air_flow_m3s"]
+    capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff)
+    eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), ff)
+    plr = q_hall / (dx["rated_capacity_w"] * capfff * cold[0])
+    plf = quadratic(np.asarray(dx["plffplr"]["coefficients"], float), plr)
+    w_per_kw = eir_min * eirfff / (dx["rated_cop"] * plf) * 1e3
+    t_return = plant_models.hall_return_air_c(par)
+    dt = (t_return - t_floor) * capacity_kw * 1e3 / q_hall
+    dt_max = Plant.model_fields["pumped_refrigerant_design_dt_k"].metadata[1].le
+    keys = {"pumped_refrigerant": True, "pumped_refrigerant_design_dt_k": min(dt, dt_max),
+            "pumped_refrigerant_w_per_kw": w_per_kw}
+    notes = {
+        "pumped_refrigerant_w_per_kw": (f"EIR table floor {eir_min} x EIRFFF({ff:.3f}) {eirfff:.4f} / (COP {dx['rated_cop']} x "
+                                        f"PLF(PLR {plr:.3f}) {plf:.4f}) = {w_per_kw:.2f} W per kW of coil load"),
+        "pumped_refrigerant_design_dt_k": (
+            f"EIR table at its floor (pumps only) from {t_floor} degC outdoor down; hall return air {t_return:.2f} degC; "
+            f"({t_return:.2f} - {t_floor}) x {capacity_kw:.1f} kW installed / {q_hall / 1e3:.1f} kW load = {dt:.1f} K"
+            + (f", above dctwin's upper bound {dt_max} K, so {dt_max} K is used (full pump mode "
+               f"{t_return - dt_max * q_hall / (capacity_kw * 1e3):.1f} degC outdoor instead of {t_floor})"
+               if dt > dt_max else "")),
+    }
+    return keys, notes
+
+
+def derive_dx(ref: dict) -> tuple[dict, dict]:
+    """The DX computer room (``dx``, ``dx_pre``) in dctwin terms."""
+    from components.cooling.chiller import quadratic
+    from components.psychrometrics import dew_point_from_humidity_ratio
+    from twin.schema import Plant
+
+    par = ref["plant"]["parameters"]
+    dx = par["dx_coil"]
+    name, curves = _dx_curve_set(ref)
+    # EnergyPlus multiplies by the flow-fraction curves at the hall's flow over the rated flow
+    ff = par["crah"]["air_flow_m3s"] / dx["rated_air_flow_m3s"]
+    capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff)
+    eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), ff)
     cap_kw, cop = compare.rated_point(curves, dx["rated_capacity_w"] * capfff, dx["rated_cop"] / eirfff)
     # the sealed hall keeps one humidity ratio all year (see the reference); dctwin takes a dew point
     dew = float(dew_point_from_humidity_ratio(ref["mean_zone_humidity_ratio"], ref["site"]["standard_pressure_pa"]))
@@ -92,9 +156,10 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
                          "dx_rated_air_flow_m3s_per_kw": dx["rated_air_flow_m3s"] / (dx["rated_capacity_w"] / 1e3),
                          "indoor_dew_point_c": max(dew, low)}
     notes = {
-        "chiller_capacity_kw": (f"{dx['rated_capacity_w'] / 1e3:.0f} kW x CapFFF(1) {capfff:.5f} x CapFT"
+        "chiller_capacity_kw": (f"{dx['rated_capacity_w'] / 1e3:.0f} kW x CapFFF({ff:.3f}) {capfff:.5f} x CapFT"
                                 f"({curves['rated_first_c']}, {curves['rated_second_c']}) = {cap_kw:.2f} kW"),
-        "chiller_rated_cop": f"{dx['rated_cop']} / EIRFFF(1) {eirfff:.5f} / (EIRFT x EIRFPLR(1) at rating) = {cop:.4f}",
+        "chiller_rated_cop": (f"{dx['rated_cop']} / EIRFFF({ff:.3f}) {eirfff:.5f} / (EIRFT x EIRFPLR(1) at rating) "
+                              f"= {cop:.4f}"),
         "indoor_dew_point_c": (f"EnergyPlus zone humidity ratio {ref['mean_zone_humidity_ratio']:.5f} -> dew point "
                                f"{dew:.2f} degC" + (f"; below dctwin's lower limit {low} degC, so {low} degC is used "
                                                     "(entering wet bulb about 0.3 K higher than EnergyPlus's)"
@@ -103,13 +168,55 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
         "dx_rated_shr": "EnergyPlus Gross Rated Sensible Heat Ratio and Rated Air Flow Rate: the coil bypass factor "
                         "of the dry-coil adjustment (components/cooling/dx_coil.py)",
     }
+    if dx["eirft"]["type"] == "Table:Lookup":
+        keys, pre_notes = pumped_refrigerant_keys(ref, cap_kw)
+        scenario["plant"].update(keys)
+        notes.update(pre_notes)
+    if "outdoor_air" in par:
+        scenario["air_economizer"], oa_notes = air_economizer_keys(par["outdoor_air"])
+        notes.update(oa_notes)
+    if "iec" in par:
+        scenario["plant"]["type"] = "iec"
+        scenario["iec"], iec_notes = iec_keys(par["iec"])
+        notes.update(iec_notes)
     return scenario, notes
+
+
+def iec_keys(c: dict) -> tuple[dict, dict]:
+    """dctwin's [iec] section for the reference's indirect evaporative cooler, and its notes."""
+    import numpy as np
+
+    from twin.component_data import data_table
+
+    modifier = data_table("iec", "flow_modifier")  # the same curve must be in both models
+    assert np.allclose(modifier["coefficients"], c["effectiveness_modifier"]["coefficients"], rtol=0, atol=0)
+    for key, shape in (("fan_modifier", [0, 0, 0, 1]), ("pump_modifier", [0, 1, 0, 0])):
+        assert list(c[key]["coefficients"]) == shape, f"dctwin's IEC {key} is {shape}"
+    keys = {"effectiveness_wet": c["wetbulb_design_effectiveness"], "effectiveness_dry": c["drybulb_design_effectiveness"],
+            "secondary_flow_ratio": c["secondary_design_flow_m3s"] / c["primary_design_flow_m3s"],
+            "secondary_fan_w_per_m3s": c["secondary_fan_design_power_w"] / c["secondary_design_flow_m3s"],
+            "pump_w_per_m3s": c["pump_design_power_w"] / c["secondary_design_flow_m3s"],
+            "dew_point_factor": c["dewpoint_effectiveness_factor"]}
+    notes = {"iec": ("EnergyPlus EvaporativeCooler:Indirect:ResearchSpecial: design effectiveness wet/dry, flows, fan and "
+                     "pump design power and dew-point factor copied; the flow-modifier curve is dctwin's own "
+                     "(components/data/iec.toml), fan ~ ff^3, pump ~ ff as in dctwin")}
+    return keys, notes
+
+
+def air_economizer_keys(oa: dict) -> tuple[dict, dict]:
+    """dctwin's [air_economizer] section for the reference's outdoor-air stage, and its notes."""
+    pad = oa["evaporative_cooler"]
+    keys = {"enabled": True, "dew_point_range_c": list(oa["dew_point_range_c"]), "evaporative": True,
+            "evaporative_effectiveness": pad["design_effectiveness"],
+            "evaporative_pump_w_per_m3s": pad["pump_design_power_w"] / pad["primary_air_design_flow_m3s"]}
+    notes = {"air_economizer": (f"EnergyPlus {oa['controller']} {oa['economizer_control_type']}, dew point "
+                                f"{oa['dew_point_range_c']} degC; {pad['object']} effectiveness {pad['design_effectiveness']}, "
+                                f"pump {pad['pump_design_power_w']:.0f} W at {pad['primary_air_design_flow_m3s']} m3/s")}
+    return keys, notes
 
 
 def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     """The air-cooled chiller plant in dctwin terms."""
-    import numpy as np
-
     from twin.component_data import data_table
 
     par = ref["plant"]["parameters"]
@@ -135,7 +242,7 @@ def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
+DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "iec_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
           "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 
 
@@ -160,13 +267,11 @@ def compare_one(model: str, city: str) -> dict:
 
 
 def compare_model(model: str, cities=CITIES) -> dict:
-    if model in NOT_REPRESENTABLE:
-        return {"model": model, "representable": False, "missing": NOT_REPRESENTABLE[model]}
     rows = [compare_one(model, c) for c in cities]
     ep = [r["pue_energyplus"] for r in rows]
     tw = [r["pue_dctwin"] for r in rows]
     spread_ep, spread_tw = max(ep) - min(ep), max(tw) - min(tw)
-    return {"model": model, "representable": True, "cities": rows,
+    return {"model": model, "cities": rows,
             "max_abs_delta": max(abs(r["delta"]) for r in rows),
             "spread_energyplus": spread_ep, "spread_dctwin": spread_tw,
             "spread_ratio_dctwin_over_energyplus": spread_tw / spread_ep if spread_ep > 0 else None}
@@ -209,11 +314,17 @@ def validation_rows(case) -> list:
             ours = list(entry[curve.lower()])
             rows.append(Row(f"{set_name}: {curve} coefficients vs DataSets/{dataset} (max |difference|)", 0.0,
                             max(abs(a - b) for a, b in zip(ours, source)), "-", 1e-12))
+    import plant_models
+
+    fit = plant_models.compressor_mode_fit()
+    entry = data_table("chillers")[DX_CURVE_SETS["dx_pre"]]
+    for curve in ("capft", "eirft"):
+        rows.append(Row(f"{DX_CURVE_SETS['dx_pre']}: {curve} coefficients vs the compressor-mode fit of the Liebert DSE "
+                        "tables (max |difference|)", 0.0,
+                        max(abs(a - b) for a, b in zip(entry[curve], fit[curve]["coefficients"])), "-", 1e-9))
     tol, rel = float(case.tolerance["pue_abs"]), float(case.tolerance["spread_rel"])
     for model in case.inputs.get("models", []):
         m = compare_model(model, tuple(case.inputs.get("cities", CITIES)))
-        if not m["representable"]:
-            continue
         for r in m["cities"]:
             rows.append(Row(f"{model}, {r['city']}: annual PUE (IT + cooling)", r["pue_energyplus"], r["pue_dctwin"],
                             "-", tol))
@@ -234,9 +345,6 @@ def main(argv=None) -> int:
         ap.error(f"unknown city {unknown}; expected some of {CITIES}")
     out = [compare_model(m, tuple(args.cities)) for m in (args.model or plant_models.MODELS)]
     for m in out:
-        if not m["representable"]:
-            print(f"{m['model']:20s} not representable in dctwin: {m['missing']}")
-            continue
         for r in m["cities"]:
             print(f"{m['model']:20s} {r['city']:14s} E+ {r['pue_energyplus']:.4f}  dctwin {r['pue_dctwin']:.4f}  "
                   f"dPUE {r['delta']:+.4f}")

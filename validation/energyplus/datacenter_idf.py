@@ -263,8 +263,9 @@ def _biquad(name, c, xr, yr, out=None):
                 (float(yr[0]), "Minimum Value of y"), (float(yr[1]), "Maximum Value of y"), *limits)
 
 
-def _quad(name, c, xr):
-    return _obj("Curve:Quadratic", (name, "Name"), *[(float(v), f"Coefficient{i + 1}") for i, v in enumerate(c)],
+def _quad(name, c, xr, kind="Curve:Quadratic"):
+    """Curve:Quadratic (or, with ``kind``, Curve:Cubic: four coefficients) in one variable."""
+    return _obj(kind, (name, "Name"), *[(float(v), f"Coefficient{i + 1}") for i, v in enumerate(c)],
                 (float(xr[0]), "Minimum Value of x"), (float(xr[1]), "Maximum Value of x"))
 
 
@@ -287,11 +288,11 @@ def _table(name, variables, values, out=None):
 
 
 def curve(c):
-    """IDF text of a curve table of PARAMS: Curve:Biquadratic, Curve:Quadratic or Table:Lookup."""
+    """IDF text of a curve table of PARAMS: Curve:Biquadratic, Curve:Quadratic, Curve:Cubic or Table:Lookup."""
     if c["type"] == "Curve:Biquadratic":
         return _biquad(c["name"], c["coefficients"], c["x_range"], c["y_range"], c.get("output_range"))
-    if c["type"] == "Curve:Quadratic":
-        return _quad(c["name"], c["coefficients"], c["x_range"])
+    if c["type"] in ("Curve:Quadratic", "Curve:Cubic"):
+        return _quad(c["name"], c["coefficients"], c["x_range"], c["type"])
     return _table(c["name"], [(c["x_grid"], "Temperature"), (c["y_grid"], "Temperature")], c["values"],
                   c.get("output_range"))
 
@@ -401,6 +402,22 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Cooling Coil Electricity Rate"),
         ("*", "Cooling Coil Runtime Fraction"),
         ("*", "Cooling Coil Crankcase Heater Electricity Rate"),
+    ],
+    "outdoor_air": [
+        ("Environment", "Site Outdoor Air Dewpoint Temperature"),
+        ("CRAH", "Air System Outdoor Air Flow Fraction"),
+        ("CRAH", "Air System Outdoor Air Economizer Status"),
+        ("CRAH Mixed Air Node", "System Node Temperature"),
+        ("OA Pad Outlet Node", "System Node Temperature"),
+        ("*", "Evaporative Cooler Electricity Rate"),
+    ],
+    "iec": [
+        ("Environment", "Site Outdoor Air Dewpoint Temperature"),
+        ("*", "Evaporative Cooler Electricity Rate"),
+        ("*", "Evaporative Cooler Operating Mode Status"),
+        ("*", "Evaporative Cooler Total Stage Effectiveness"),
+        ("*", "Evaporative Cooler Part Load Ratio"),
+        ("IEC Primary Outlet Node", "System Node Temperature"),
     ],
     "economizer": [
         ("*", "Fluid Heat Exchanger Heat Transfer Rate"),

@@ -13,6 +13,13 @@ Models (``MODELS``):
 * ``dx``             DX computer-room units: constant-volume fan + ``Coil:Cooling:DX:SingleSpeed``
                      (``CoilSystem:Cooling:DX``, outlet set point, compressor cycling), air-cooled
                      condensing at outdoor dry bulb; curves of EnergyPlus's DXCoolingCoil DataSet.
+* ``dx_pre``         the DX model with the coil of EnergyPlus's Liebert DSE example, whose EIR table
+                     holds a pumped-refrigerant economizer (``compressor_mode_fit`` gives dctwin's
+                     biquadratic compressor-mode set from it).
+* ``air_econ_evap_dx``  the DX model behind an outdoor-air system: differential dry-bulb economizer
+                     with a dew-point band and a direct evaporative pad (``outdoor_air_stage``).
+* ``iec_dx``         the DX model as trim behind an indirect evaporative cooler on the return air
+                     (``iec_stage``).
 * ``air_cooled_chiller``  chilled-water CRAH + ``Chiller:Electric:EIR`` AirCooled (curves of the
                      AirCooledChiller DataSet whose outdoor range goes down to 4.44 degC).
 * ``wse_7``, ``wse_14``   the water-cooled reference with a water-side economizer
@@ -122,13 +129,16 @@ DX_NOTES = {
 
 
 def build_dx_idf(p=DX_PARAMS, site=None):
-    """IDF text of the DX computer room."""
+    """IDF text of the DX computer room, with the stage ahead of its fan (``STAGES``) if ``p`` has one."""
     dx, crah = p["dx_coil"], p["crah"]
     o = dc._header(p, site, "DX computer-room reference", WRITER) + dc._zone_and_ite(p)
-    o += dc._air_loop(p, [("Fan:ConstantVolume", "CRAH Fan", "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"),
+    stage = next((k for k in STAGES if k in p), None)
+    oa_objects, oa_branch, fan_inlet = STAGES[stage](p) if stage else ([], [], "CRAH Supply Inlet Node")
+    o += dc._air_loop(p, [*oa_branch, ("Fan:ConstantVolume", "CRAH Fan", fan_inlet, "CRAH Fan Outlet Node"),
                           ("CoilSystem:Cooling:DX", "CRAC DX System", "CRAH Fan Outlet Node",
                            "CRAH Supply Outlet Node")])
-    o.append(_fan(crah, "CRAH Supply Inlet Node", "CRAH Fan Outlet Node"))
+    o += oa_objects
+    o.append(_fan(crah, fan_inlet, "CRAH Fan Outlet Node"))
     o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
                   "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
     o += [dc.curve(dx[key]) for key in ("capft", "eirft", "capfff", "eirfff", "plffplr")]
@@ -144,8 +154,194 @@ def build_dx_idf(p=DX_PARAMS, site=None):
                   (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
                   "", "", "", "", "", "AirCooled", "", "", "",
                   (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
-    o += dc.outputs(dc.output_variables(("air_side", "dx")), _meters("Pumps", "HeatRejection"))
+    parts = ("air_side", stage, "dx") if stage else ("air_side", "dx")
+    o += dc.outputs(dc.output_variables(parts), _meters("Pumps", "HeatRejection"))
     return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
+# Outdoor-air stage: air-side economizer with a direct evaporative pad on the outdoor air
+# ----------------------------------------------------------------------------------------------
+#: the outdoor-air stage ahead of the DX coil (model ``air_econ_evap_dx``)
+OUTDOOR_AIR = {
+    "object": ("AirLoopHVAC:OutdoorAirSystem ahead of the fan: OutdoorAir:Mixer (100 % outdoor air possible, "
+               "relief through the mixer, no return or relief fan) with Controller:OutdoorAir; "
+               "EvaporativeCooler:Direct:ResearchSpecial on the outdoor-air stream ahead of the mixer"),
+    "controller": "Controller:OutdoorAir",
+    "economizer_control_type": "DifferentialDryBulb",
+    "economizer_control_action": "ModulateFlow",
+    "minimum_outdoor_air_m3s": 0.0,
+    "maximum_outdoor_air_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+    "lockout_type": "NoLockout",
+    "dew_point_range_c": [-9.0, 15.0],
+    "dew_point_source": "ASHRAE TC 9.9 (2021) recommended envelope, dew point -9 to 15 degC",
+    "dew_point_control": ("upper limit: the controller's 'Economizer Maximum Limit Dewpoint Temperature' (applied "
+                          "with every control type, on the outdoor air at the actuator node, i.e. before the pad); "
+                          "lower limit: EnergyPlus has none, so an EMS program sets the controller's maximum "
+                          "outdoor-air fraction schedule to 0 while the site outdoor dew point is below it"),
+    "mixed_air_setpoint": ("SetpointManager:MixedAir on the mixed-air node: the 18 degC supply set point minus the "
+                           "fan temperature rise (about 0.67 K), so that the supply leaves the fan at 18 degC"),
+    "evaporative_cooler": {
+        "object": "EvaporativeCooler:Direct:ResearchSpecial",
+        "design_effectiveness": 0.85,
+        "effectiveness_note": "wet-bulb effectiveness, constant (no flow-ratio modifier curve); dctwin's default",
+        "primary_air_design_flow_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+        "pump_w_per_m3s": 60.0,
+        "pump_design_power_w": 60.0 * dc.PARAMS["crah"]["air_flow_m3s"],
+        "pump_note": "dctwin's default 60 W per m3/s of outdoor air through the pad, at the design flow",
+        "sensor_node": ("the mixed-air node: the pad modulates (part-load ratio) so that the mixed air does not go "
+                        "below its set point, and is off when the outdoor air is already colder"),
+        "drift_loss_fraction": 0.0,
+        "water_supply": "mains (no storage tank)",
+    },
+}
+
+
+def outdoor_air_stage(p):
+    """IDF objects of the outdoor-air stage, its supply-branch component and the fan inlet node."""
+    oa, pad = p["outdoor_air"], p["outdoor_air"]["evaporative_cooler"]
+    dew_low, dew_high = oa["dew_point_range_c"]
+    objects = [
+        _obj("AirLoopHVAC:OutdoorAirSystem", "CRAH OA System", "CRAH OA Controllers", "CRAH OA Equipment"),
+        _obj("AirLoopHVAC:ControllerList", "CRAH OA Controllers", "Controller:OutdoorAir", "CRAH OA Controller"),
+        _obj("AirLoopHVAC:OutdoorAirSystem:EquipmentList", "CRAH OA Equipment",
+             "EvaporativeCooler:Direct:ResearchSpecial", "OA Evaporative Cooler", "OutdoorAir:Mixer", "CRAH OA Mixer"),
+        _obj("OutdoorAir:NodeList", "OA Inlet Node"),
+        _obj("OutdoorAir:Mixer", "CRAH OA Mixer", "CRAH Mixed Air Node", "OA Pad Outlet Node", "CRAH Relief Node",
+             "CRAH Supply Inlet Node"),
+        _obj("Schedule:Constant", "OA Max Fraction", "Fraction", 1.0),
+        _obj("Controller:OutdoorAir", ("CRAH OA Controller", "Name"), ("CRAH Relief Node", "Relief Air Outlet Node"),
+             ("CRAH Supply Inlet Node", "Return Air Node"), ("CRAH Mixed Air Node", "Mixed Air Node"),
+             ("OA Inlet Node", "Actuator Node"), (float(oa["minimum_outdoor_air_m3s"]), "Minimum Outdoor Air Flow Rate"),
+             (float(oa["maximum_outdoor_air_m3s"]), "Maximum Outdoor Air Flow Rate"),
+             (oa["economizer_control_type"], "Economizer Control Type"),
+             (oa["economizer_control_action"], "Economizer Control Action Type"), "", "",
+             (float(dew_high), "Economizer Maximum Limit Dewpoint Temperature"), "", "",
+             (oa["lockout_type"], "Lockout Type"), ("FixedMinimum", "Minimum Limit Type"), "", "",
+             ("OA Max Fraction", "Maximum Fraction of Outdoor Air Schedule Name")),
+        _obj("SetpointManager:MixedAir", "CRAH Mixed Air Manager", "Temperature", "CRAH Supply Outlet Node",
+             "CRAH Mixed Air Node", "CRAH Fan Outlet Node", "CRAH Mixed Air Node"),
+        _obj("EvaporativeCooler:Direct:ResearchSpecial", ("OA Evaporative Cooler", "Name"), ("AlwaysOn", "Availability"),
+             (float(pad["design_effectiveness"]), "Cooler Design Effectiveness"), "",
+             (float(pad["primary_air_design_flow_m3s"]), "Primary Air Design Flow Rate"),
+             (float(pad["pump_design_power_w"]), "Recirculating Water Pump Design Power"), "", "",
+             "OA Inlet Node", "OA Pad Outlet Node", ("CRAH Mixed Air Node", "Sensor Node Name"), "",
+             (float(pad["drift_loss_fraction"]), "Drift Loss Fraction")),
+        # the economizer's lower dew-point limit (EnergyPlus has none): no outdoor air below it
+        _obj("EnergyManagementSystem:Sensor", "OutdoorDew", "Environment", "Site Outdoor Air Dewpoint Temperature"),
+        _obj("EnergyManagementSystem:Actuator", "OAMaxFraction", "OA Max Fraction", "Schedule:Constant", "Schedule Value"),
+        _obj("EnergyManagementSystem:ProgramCallingManager", "OA Dew Lockout Manager", "BeginTimestepBeforePredictor",
+             "OADewLockout"),
+        _obj("EnergyManagementSystem:Program", "OADewLockout", f"IF OutdoorDew < {dew_low}", "SET OAMaxFraction = 0",
+             "ELSE", "SET OAMaxFraction = 1", "ENDIF"),
+    ]
+    branch = [("AirLoopHVAC:OutdoorAirSystem", "CRAH OA System", "CRAH Supply Inlet Node", "CRAH Mixed Air Node")]
+    return objects, branch, "CRAH Mixed Air Node"
+
+
+AIR_ECON_PARAMS = _derive(DX_PARAMS, outdoor_air=OUTDOOR_AIR)
+AIR_ECON_NOTES = {
+    **DX_NOTES,
+    "outdoor_air": ("the economizer takes outdoor air while it is colder than the return air (DifferentialDryBulb on "
+                    "the outdoor air before the pad) and its dew point is inside dew_point_range_c, modulating the "
+                    "outdoor-air fraction to the mixed-air set point; the pad cools the outdoor air toward its wet bulb "
+                    "(T = T_oa - eps (T_oa - T_wb)) as far as the mixed-air set point needs; the DX coil trims the mixed "
+                    "air to 18 degC; relief air leaves through the mixer, so the hall takes the outdoor humidity "
+                    "while economizing"),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Indirect evaporative cooler on the return air, DX trim
+# ----------------------------------------------------------------------------------------------
+IEC_SOURCE = ("dctwin's [iec] defaults (twin/schema.py Iec: wet-bulb effectiveness 0.75, dry-bulb 0.6, secondary "
+              "flow ratio 1, secondary fan 600 W per m3/s, spray pump 90 W per m3/s = EnergyPlus's IDD sizing "
+              "factor, dew-point effectiveness factor 0.9) and its flow-modifier curve (components/data/iec.toml), "
+              "written as EnergyPlus inputs so that both models read the same numbers")
+_IEC_MODIFIER = tomllib.loads((HERE.parent.parent / "components" / "data" / "iec.toml").read_text(encoding="utf-8"))["flow_modifier"]
+_SECONDARY_M3S = dc.PARAMS["crah"]["air_flow_m3s"]
+IEC = {
+    "object": ("EvaporativeCooler:Indirect:ResearchSpecial on the return air ahead of the fan (primary = return "
+               "air, secondary = outdoor air from an OutdoorAir:Node, exhausted); sensor = its primary outlet, "
+               "held by SetpointManager:MixedAir at the supply set point minus the fan's temperature rise; "
+               "EnergyPlus chooses dry, wet or mixed operation and modulates the secondary flow; the DX coil trims"),
+    "source": IEC_SOURCE,
+    "wetbulb_design_effectiveness": 0.75,
+    "drybulb_design_effectiveness": 0.6,
+    "effectiveness_modifier": {"name": "IEC Effectiveness Modifier", "type": "Curve:Cubic",
+                               "x": "secondary / primary air flow ratio",
+                               "coefficients": _IEC_MODIFIER["coefficients"], "x_range": _IEC_MODIFIER["x_range"],
+                               "source": _IEC_MODIFIER["source"]},
+    "secondary_design_flow_m3s": _SECONDARY_M3S,
+    "secondary_fan_w_per_m3s": 600.0,
+    "secondary_fan_design_power_w": 600.0 * _SECONDARY_M3S,
+    "fan_modifier": {"name": "IEC Fan Modifier", "type": "Curve:Cubic", "x": "secondary flow fraction",
+                     "coefficients": [0.0, 0.0, 0.0, 1.0], "x_range": [0.0, 1.0], "note": "affinity law, ff^3"},
+    "pump_w_per_m3s": 90.0,
+    "pump_design_power_w": 90.0 * _SECONDARY_M3S,
+    "pump_modifier": {"name": "IEC Pump Modifier", "type": "Curve:Cubic", "x": "secondary flow fraction",
+                      "coefficients": [0.0, 1.0, 0.0, 0.0], "x_range": [0.0, 1.0], "note": "proportional to ff"},
+    "primary_design_flow_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
+    "dewpoint_effectiveness_factor": 0.9,
+    "evaporative_min_secondary_drybulb_c": 5.0,
+    "evaporative_max_outdoor_wetbulb_c": 99.0,
+    "dry_max_outdoor_drybulb_c": 99.0,
+    "operating_limits_note": ("no spray below 5 degC outdoor (freeze margin; with -99 EnergyPlus tried wet mode at -15 "
+                              "degC in Chicago and its secondary-flow iteration failed with a severe error); there dry "
+                              "mode alone reaches the set point (eps_db 0.6 does from 31.5 degC return air at up to "
+                              "7.9 degC outdoor), so the limit does not bind in dctwin's dry-first logic either; no upper "
+                              "limits (99 degC). The three fields are filled, not blank: with them blank EnergyPlus runs "
+                              "its older algorithm (constant effectiveness, no dry/wet choice, no secondary-flow "
+                              "modulation; tested: mode status 0 all year)"),
+    "drift_loss_fraction": 0.0,
+}
+
+
+def iec_stage(p):
+    """IDF objects of the indirect evaporative cooler on the return air, its branch component and the fan inlet."""
+    c = p["iec"]
+    objects = [
+        dc.curve(c["effectiveness_modifier"]), dc.curve(c["fan_modifier"]), dc.curve(c["pump_modifier"]),
+        _obj("OutdoorAir:Node", "IEC Secondary Inlet Node", (-1.0, "Height Above Ground (<0: weather values)")),
+        _obj("SetpointManager:MixedAir", "IEC Outlet Manager", "Temperature", "CRAH Supply Outlet Node",
+             "IEC Primary Outlet Node", "CRAH Fan Outlet Node", "IEC Primary Outlet Node"),
+        _obj("EvaporativeCooler:Indirect:ResearchSpecial", ("CRAH IEC", "Name"), ("AlwaysOn", "Availability"),
+             (float(c["wetbulb_design_effectiveness"]), "Cooler Wetbulb Design Effectiveness"),
+             c["effectiveness_modifier"]["name"],
+             (float(c["drybulb_design_effectiveness"]), "Cooler Drybulb Design Effectiveness"),
+             c["effectiveness_modifier"]["name"],
+             (float(c["pump_design_power_w"]), "Recirculating Water Pump Design Power"), "", c["pump_modifier"]["name"],
+             (float(c["secondary_design_flow_m3s"]), "Secondary Air Design Flow Rate"), "",
+             (float(c["secondary_fan_design_power_w"]), "Secondary Air Fan Design Power"), "", c["fan_modifier"]["name"],
+             "CRAH Supply Inlet Node", "IEC Primary Outlet Node",
+             (float(c["primary_design_flow_m3s"]), "Primary Air Design Flow Rate"),
+             (float(c["dewpoint_effectiveness_factor"]), "Dewpoint Effectiveness Factor"),
+             "IEC Secondary Inlet Node", "IEC Secondary Outlet Node", ("IEC Primary Outlet Node", "Sensor Node Name"),
+             "", "", (float(c["drift_loss_fraction"]), "Drift Loss Fraction"), "",
+             (float(c["evaporative_min_secondary_drybulb_c"]), "Evaporative Operation Minimum Limit Secondary Air Drybulb"),
+             (float(c["evaporative_max_outdoor_wetbulb_c"]), "Evaporative Operation Maximum Limit Outdoor Wetbulb"),
+             (float(c["dry_max_outdoor_drybulb_c"]), "Dry Operation Maximum Limit Outdoor Drybulb")),
+    ]
+    branch = [("EvaporativeCooler:Indirect:ResearchSpecial", "CRAH IEC", "CRAH Supply Inlet Node", "IEC Primary Outlet Node")]
+    return objects, branch, "IEC Primary Outlet Node"
+
+
+IEC_PARAMS = _derive(DX_PARAMS, iec=IEC)
+IEC_NOTES = {
+    **DX_NOTES,
+    "secondary_flow_solver": ("in the coldest hours EnergyPlus's secondary-flow iteration (dry mode, a small secondary "
+                              "flow) can hit its 500-iteration limit: one severe message that says 'Simulation "
+                              "continues' plus a recurring warning (Chicago: ~150 of 35,040 timesteps); the secondary "
+                              "fan then runs at a few percent of its power, so the annual effect is negligible"),
+    "iec": ("EnergyPlus's Indirect ResearchSpecial model: wet T_out = T_in - eps_wb f(FR) (T_in - T_wb,oa) bounded by "
+            "the dew point (factor 0.9), dry T_out = T_in - eps_db f(FR) (T_in - T_db,oa); the secondary flow is "
+            "modulated to the primary outlet set point; fan power P_fan ff^3, pump power P_pump ff in wet mode; the "
+            "primary air keeps its humidity; the DX coil cools what is left to 18 degC"),
+}
+
+
+#: stages ahead of the DX unit's fan: PARAMS section -> writer
+STAGES = {"outdoor_air": outdoor_air_stage, "iec": iec_stage}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -196,6 +392,52 @@ DX_PRE_PARAMS = _derive(DX_PARAMS, dx_coil={
     "plffplr": {"name": "Liebert DSE PLFFPLR", "type": "Curve:Quadratic", "x": "part-load ratio",
                 "coefficients": [0.85, 0.15, 0.0], "x_range": [0.0, 1.0]},
 })
+
+
+def hall_return_air_c(p):
+    """Design return (coil entering) air of the hall [degC]: supply set point + (ITE + fan heat) /
+    (rho V c_p), with rho = 1.2 kg/m3 and c_p = 1006 J/(kg K) (sea-level standard air)."""
+    d = dc.derived(p)
+    crah = p["crah"]
+    return crah["supply_air_temperature_c"] + (d["ite_total_w"] + d["crah_fan_w"]) / (1.2 * crah["air_flow_m3s"] * 1006.0)
+
+
+def _biquadratic_lstsq(table, y_min):
+    """Least-squares Curve:Biquadratic c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y through the
+    points of a two-input ``Table:Lookup`` of PARAMS with y >= ``y_min``.  When every x row of
+    the table holds the same values (no x dependence), only c1, c4, c5 are fitted and the x
+    terms are 0 (with two x values the x and x^2 columns are not separable).
+    Returns (coefficients, x range, y range, max |error|, rms error) over the points used."""
+    import numpy as np
+    xs, ys = np.asarray(table["x_grid"], float), np.asarray(table["y_grid"], float)
+    v = np.asarray(table["values"], float).reshape(len(xs), len(ys))
+    keep = ys >= y_min
+    x, y = (a.ravel() for a in np.meshgrid(xs, ys[keep], indexing="ij"))
+    z = v[:, keep].ravel()
+    columns = [np.ones_like(x), x, x * x, y, y * y, x * y]
+    used = [0, 3, 4] if np.allclose(v, v[0]) else list(range(6))
+    coef = np.zeros(6)
+    coef[used] = np.linalg.lstsq(np.column_stack([columns[k] for k in used]), z, rcond=None)[0]
+    err = np.column_stack(columns) @ coef - z
+    return ([float(c) for c in coef], [float(xs[0]), float(xs[-1])], [float(ys[keep][0]), float(ys[keep][-1])],
+            float(np.max(np.abs(err))), float(np.sqrt(np.mean(err ** 2))))
+
+
+def compressor_mode_fit(p=None):
+    """Biquadratic CapFT and EIRFT of the Liebert DSE tables in compressor mode.
+
+    The pumped refrigerant can only move heat while the outdoor air is colder than the return
+    air, so the table points with the outdoor dry bulb at or above the hall's design return air
+    (``hall_return_air_c``, 31.5 degC) are compressor-only; each table is fitted by least
+    squares over those points (``_biquadratic_lstsq``).  Returns {curve: {coefficients,
+    x_range, y_range, max_abs_error, rms_error, points}} and the threshold."""
+    p = DX_PRE_PARAMS if p is None else p
+    t_return = hall_return_air_c(p)
+    out = {"outdoor_threshold_c": t_return}
+    for key in ("capft", "eirft"):
+        coef, xr, yr, emax, erms = _biquadratic_lstsq(p["dx_coil"][key], t_return)
+        out[key] = {"coefficients": coef, "x_range": xr, "y_range": yr, "max_abs_error": emax, "rms_error": erms}
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -400,6 +642,9 @@ class Model:
     cooling: tuple
     #: how EnergyPlus treats this plant (copied into the reference JSON's plant.notes)
     notes: dict = field(default_factory=dict)
+    #: beginnings of severe EnergyPlus messages that say "Simulation continues" and are accepted for
+    #: this model (they stay in the reference JSON's energyplus_messages); any other severe error fails the run
+    tolerated_severe: tuple = ()
 
     def reference_stem(self, city):
         """File stem of this model's outputs for ``city`` (the original model keeps its names)."""
@@ -418,6 +663,12 @@ MODELS = {m.name: m for m in (
           DX_PRE_PARAMS, build_dx_idf, ("air_side", "dx"), ("dx", "crah_fan"), notes={
               **DX_NOTES, "dx_equation": ("as the DX model, with CapFT and EIRFT as linear Table:Lookup "
                                           "interpolations; the EIR table carries the pumped-refrigerant mode")}),
+    Model("air_econ_evap_dx", "DX computer-room units behind an air-side economizer with a direct evaporative pad",
+          AIR_ECON_PARAMS, build_dx_idf, ("air_side", "outdoor_air", "dx"), ("dx", "crah_fan", "evap_pump"),
+          notes=AIR_ECON_NOTES),
+    Model("iec_dx", "indirect evaporative cooler on the return air with DX trim", IEC_PARAMS, build_dx_idf,
+          ("air_side", "iec", "dx"), ("dx", "crah_fan", "iec_fan_pump"), notes=IEC_NOTES,
+          tolerated_severe=("CalcIndirectResearchSpecialEvapCooler: calculate secondary air mass flow failed",)),
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
