@@ -195,7 +195,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         raise InputError(f"a pumped-refrigerant economizer needs plant.type = 'dx', not '{plant.type}'",
                          file=file, key="plant.pumped_refrigerant")
     p[PARAM.condenser_fan_w_per_w] = plant.condenser_fan_w_per_kw / 1e3
-    p[PARAM.dx_coil_a0_kgs] = _dx_coil_a0(plant, curve_row, rho_air, p_site, file)
+    p[PARAM.dx_coil_a0_kgs] = _dx_coil_a0(plant, curve_row, file)
     p[PARAM.pre_economizer] = plant.pumped_refrigerant
     p[PARAM.pre_design_w] = plant.chillers * cap_rated
     p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
@@ -270,7 +270,7 @@ def tou_periods(weather: Weather) -> np.ndarray:
     return np.array([TOU_CODES[n] for n in names], dtype=float)
 
 
-def _dx_coil_a0(plant, curve_row: dict, rho_air: float, p_site: float, file: str | None) -> float:
+def _dx_coil_a0(plant, curve_row: dict, file: str | None) -> float:
     """``-ln(CBF_rated) m_rated`` of one DX coil (:mod:`components.cooling.dx_coil`); 0 when not used. [kg/s]"""
     if plant.type not in ("dx", "iec") or not plant.dx_dry_coil:
         return 0.0
@@ -280,8 +280,9 @@ def _dx_coil_a0(plant, curve_row: dict, rho_air: float, p_site: float, file: str
         raise InputError("the DX curve set gives no rated_shr / rated_air_flow_m3s_per_kw; give "
                          "plant.dx_rated_shr and plant.dx_rated_air_flow_m3s_per_kw, or set plant.dx_dry_coil = false",
                          file=file, key="plant.dx_dry_coil")
-    m_rated = flow * plant.chiller_capacity_kw * rho_air
-    cbf = dx_coil.rated_bypass_factor(plant.chiller_capacity_kw * 1e3, m_rated, shr, p_site)
+    # rating conditions are at standard pressure (AHRI 210/240), whatever the site's altitude
+    m_rated = flow * plant.chiller_capacity_kw * RHO_AIR
+    cbf = dx_coil.rated_bypass_factor(plant.chiller_capacity_kw * 1e3, m_rated, shr, P_STANDARD)
     if not 0.0 < cbf < 1.0:
         raise InputError(f"a DX coil with rated SHR {shr} and {flow} m3/s per kW has no apparatus dew point "
                          f"(bypass factor {cbf:.3g}); check plant.dx_rated_shr", file=file, key="plant.dx_rated_shr")

@@ -63,6 +63,7 @@ STATUS_IN_DATA = 0       # both inputs inside the curve data
 STATUS_EXTRAPOLATED = 1  # an input outside the data: tangent extrapolation (or held at the data edge)
 STATUS_AT_BOUND = 2      # an input beyond the set's physical bounds: held there
 
+ZERO_LOAD = 1e-9  # a load below this share of one chiller's capacity is no load (no compressor starts)
 CYCLING_CD_INTERCEPT = 1.13  # AHRI 550/590 cycling degradation C_D = 1.13 - 0.13 LF (evidence M)
 CYCLING_CD_SLOPE = 0.13
 
@@ -177,8 +178,10 @@ def stage_chillers(q_evap_w, capacity_w, n_available, stage_up_plr):
     (at least 1 when ``q > 0``), capped at ``n_available``; the part-load ratio of each running
     chiller; and the load beyond the capacity of all available chillers.
     """
-    if q_evap_w <= 0.0 or n_available <= 0 or capacity_w <= 0.0:
+    if n_available <= 0 or capacity_w <= 0.0:
         return 0, 0.0, q_evap_w if q_evap_w > 0.0 else 0.0
+    if q_evap_w <= ZERO_LOAD * capacity_w:
+        return 0, 0.0, 0.0  # rounding left over by a stage upstream (an economizer that took the load)
     n = int(math.ceil(q_evap_w / (capacity_w * stage_up_plr)))
     if n < 1:
         n = 1
