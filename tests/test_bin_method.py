@@ -148,3 +148,38 @@ def test_bins_with_outage_events_close_and_agree(legacy_dict):
     assert rec_b["dropped"] and rec_s["dropped"]
     assert rec_b["unserved_it_kwh"] == pytest.approx(rec_s["unserved_it_kwh"], rel=0.02)
     assert abs(energy_summary(bins)["pue"]["value"] - energy_summary(steps)["pue"]["value"]) <= 1e-3
+
+
+# the bin method's error per plant type (README, "The bin method"); measured in Guangzhou and Beijing
+PLANT_TYPES = {
+    "dx_room": ("guangzhou_dx_room.toml", None, []),
+    "dx_pumped_refrigerant_air_economizer": ("guangzhou_dx_room.toml", None, [
+        {"name": "pumped_refrigerant_economizer"}, {"name": "air_side_economizer", "evaporative": True}]),
+    "air_cooled_chiller": ("guangzhou_legacy.toml", {"type": "air_cooled_chiller", "chillers": 4,
+                                                     "chiller_capacity_kw": 450.0, "chiller_rated_cop": 3.08,
+                                                     "chiller_curves": "trane_cgam130_air_cooled"}, []),
+    "liquid_loop_tower": ("guangzhou_legacy.toml", None, [
+        {"name": "liquid_cooling", "water_class": "W27", "rejection": "tower"}]),
+}
+
+
+@pytest.mark.parametrize("site", ["guangzhou", "beijing"])
+@pytest.mark.parametrize("name", sorted(PLANT_TYPES))
+def test_bin_method_error_per_plant_type(name, site):
+    """Measured: annual |dPUE| <= 1.5e-3 (DX with pumped refrigerant and outdoor air, Beijing: mode
+    switches), <= 2.2e-4 elsewhere; monthly <= 7.1e-3."""
+    import tomllib
+    from conftest import SCENARIOS
+    file, plant, measures = PLANT_TYPES[name]
+    with open(SCENARIOS / file, "rb") as fh:
+        data = tomllib.load(fh)
+    if plant:
+        data["plant"] = plant
+    data["measures"] = measures
+    data["scenario"]["site"] = site
+    steps, bins = run_dict(data), run_dict(_with(data, measures, method="bins"))
+    assert_energy_closes(bins)
+    assert_heat_closes(bins)
+    e_steps, e_bins = energy_summary(steps), energy_summary(bins)
+    assert abs(e_bins["pue"]["value"] - e_steps["pue"]["value"]) <= 2e-3
+    np.testing.assert_allclose(e_bins["pue_monthly"]["value"], e_steps["pue_monthly"]["value"], atol=1e-2)

@@ -8,8 +8,8 @@ evaluates them at the *dry-out point* instead: the entering humidity ratio at wh
 would just begin to dehumidify.  Per coil, at full capacity ``Q(T_wb)`` and air flow ``m``::
 
     h_ADP = h_in - Q / m / (1 - CBF),   T_ADP = T_sat(h_ADP),   W_ADP = W_sat(T_ADP)
-    coil dry  <=>  W_ADP > W_in:  W <- 0.4 W_ADP + 0.6 W  (at the entering dry bulb) until
-    |W - W_ADP| <= 0.01 W,  and the curves take  T_wb(T_in, W)
+    coil dry  <=>  W_ADP > W_in:  find W = W_ADP(W) at the entering dry bulb (EnergyPlus relaxes
+    W <- 0.4 W_ADP + 0.6 W until |W - W_ADP| <= 0.01 W),  and the curves take  T_wb(T_in, W)
 
 The coil bypass factor follows the coil's NTU, ``CBF = exp(-A0 / m)``, with ``A0 = -ln(CBF_rated)
 m_rated`` from the rated point: 26.67 degC dry bulb, 19.44 degC wet bulb entering (AHRI 210/240),
@@ -31,8 +31,7 @@ from components.psychrometrics import (dry_bulb_from_enthalpy, enthalpy_moist_ai
 
 RATED_INLET_DRY_BULB_C = 26.67   # AHRI 210/240 entering air, 80 degF dry bulb
 RATED_INLET_WET_BULB_C = 19.44   # 67 degF wet bulb
-DRY_COIL_RELAXATION = 0.4        # EnergyPlus CalcDoe2DXCoil
-DRY_COIL_TOLERANCE = 0.01        # relative humidity-ratio error
+DRY_COIL_RELAXATION = 0.4        # EnergyPlus CalcDoe2DXCoil's relaxation (our first step)
 DRY_COIL_ITERATIONS = 30
 
 
@@ -97,25 +96,32 @@ def bypass_factor(a0_kgs, air_flow_kgs):
 
 
 @jit
+def _dry_out_residual(curves, cap_ref_w, t_in, h_in, w, t_outdoor, air_flow_kgs, cbf, pressure):
+    """``W - W_ADP(W)`` at entering humidity ratio ``W``, and the wet bulb there. [kg/kg], [degC]"""
+    t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
+    cap, _ = chiller_capacity_w(curves, cap_ref_w, t_wb, t_outdoor)
+    h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
+    return w - saturation_humidity_ratio(saturation_temperature_from_enthalpy(h_adp, pressure), pressure), t_wb
+
+
+@jit
 def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure):
     """The entering wet bulb at which a DX coil's curves are evaluated. [degC]
 
-    The actual entering wet bulb on a wet coil; on a dry coil the wet bulb at the dry-out point
-    (module docstring).  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
+    The actual entering wet bulb on a wet coil; on a dry coil the wet bulb at the dry-out point,
+    the fixed point ``W = W_ADP(W)`` of the module docstring.  EnergyPlus reaches it by relaxation
+    to 1 % in ``W``; here secant steps from EnergyPlus's first relaxed step reach 1e-6 relative
+    in a few evaluations.  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
     """
     h_in = enthalpy_moist_air(t_in, w_in)
-    w = w_in
-    t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
-    for k in range(DRY_COIL_ITERATIONS):
-        cap, _ = chiller_capacity_w(curves, cap_ref_w, t_wb, t_outdoor)
-        h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
-        t_adp = saturation_temperature_from_enthalpy(h_adp, pressure)
-        w_adp = saturation_humidity_ratio(t_adp, pressure)
-        if k == 0 and w_adp <= w_in:
-            return t_wb  # wet coil
-        error = (w - w_adp) / w
-        w = DRY_COIL_RELAXATION * w_adp + (1.0 - DRY_COIL_RELAXATION) * w
-        t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
-        if abs(error) <= DRY_COIL_TOLERANCE:
+    f0, t_wb = _dry_out_residual(curves, cap_ref_w, t_in, h_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure)
+    if f0 >= 0.0:
+        return t_wb  # wet coil: the ADP humidity ratio is below the entering one
+    w0 = w_in
+    w1 = w_in - DRY_COIL_RELAXATION * f0
+    for _ in range(DRY_COIL_ITERATIONS):
+        f1, t_wb = _dry_out_residual(curves, cap_ref_w, t_in, h_in, w1, t_outdoor, air_flow_kgs, cbf, pressure)
+        if abs(f1) <= 1e-6 * w1 or f1 == f0:
             break
+        w0, w1, f0 = w1, w1 - f1 * (w1 - w0) / (f1 - f0), f1
     return t_wb

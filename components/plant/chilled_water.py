@@ -53,6 +53,40 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
 
 
 @jit
+def _chilled_water_loop(p, q_coil):
+    """Chilled-water pumps and return temperature for a coil load. Returns ``(p_pumps, q_chw, m_chw, t_chwr)``.
+
+    The pumps follow the chillers a load of this size needs (constant primary flow per chiller,
+    or variable flow above the chillers' minimum evaporator flow); their power ends up in the
+    water.  Units: W, W, kg/s, degC.
+    """
+    n_avail = int(p[PARAM.chillers_available])
+    cap_ref = p[PARAM.chiller_cap_ref_w]
+    m_chw_unit = cap_ref / (CP_WATER * p[PARAM.chw_design_dt_k])
+    n_pumps = int(np.ceil(q_coil / (cap_ref * p[PARAM.stage_up_plr]))) if q_coil > 0.0 else 0
+    if n_pumps > n_avail:
+        n_pumps = n_avail
+    if n_pumps < 1 and q_coil > 0.0:
+        n_pumps = 1
+    flow_ratio = 0.0
+    if n_pumps > 0:
+        flow_ratio = q_coil / (n_pumps * cap_ref * p[PARAM.stage_up_plr])
+        if p[PARAM.chw_pump_variable] < 0.5:
+            flow_ratio = 1.0
+        elif flow_ratio < p[PARAM.chw_pump_min_flow]:
+            flow_ratio = p[PARAM.chw_pump_min_flow]
+        elif flow_ratio > 1.0:
+            flow_ratio = 1.0
+    p_chwp = n_pumps * pumps.pump_power_w(p[PARAM.chw_pump_w], flow_ratio,
+                                          p[PARAM.chw_pump_variable] > 0.5,
+                                          p[PARAM.chw_pump_exponent])
+    q_chw = q_coil + p_chwp
+    m_chw = n_pumps * m_chw_unit * flow_ratio
+    t_chwr = p[PARAM.chw_supply_c] + (q_chw / (m_chw * CP_WATER) if m_chw > 0.0 else 0.0)
+    return p_chwp, q_chw, m_chw, t_chwr
+
+
+@jit
 def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize, o, i):
     """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage; writes ``o[:, i]``.
 
@@ -73,28 +107,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     n_avail = int(p[PARAM.chillers_available])
     t_chws = p[PARAM.chw_supply_c]
     cap_ref = p[PARAM.chiller_cap_ref_w]
-    m_chw_unit = cap_ref / (CP_WATER * p[PARAM.chw_design_dt_k])
-    # pumps follow the chillers a load of this size needs (constant primary flow per chiller)
-    n_pumps = int(np.ceil(q_coil / (cap_ref * p[PARAM.stage_up_plr]))) if q_coil > 0.0 else 0
-    if n_pumps > n_avail:
-        n_pumps = n_avail
-    if n_pumps < 1 and q_coil > 0.0:
-        n_pumps = 1
-    flow_ratio = 0.0
-    if n_pumps > 0:
-        flow_ratio = q_coil / (n_pumps * cap_ref * p[PARAM.stage_up_plr])
-        if p[PARAM.chw_pump_variable] < 0.5:
-            flow_ratio = 1.0
-        elif flow_ratio < p[PARAM.chw_pump_min_flow]:
-            flow_ratio = p[PARAM.chw_pump_min_flow]
-        elif flow_ratio > 1.0:
-            flow_ratio = 1.0
-    p_chwp = n_pumps * pumps.pump_power_w(p[PARAM.chw_pump_w], flow_ratio,
-                                          p[PARAM.chw_pump_variable] > 0.5,
-                                          p[PARAM.chw_pump_exponent])
-    q_chw = q_coil + p_chwp
-    m_chw = n_pumps * m_chw_unit * flow_ratio
-    t_chwr = t_chws + (q_chw / (m_chw * CP_WATER) if m_chw > 0.0 else 0.0)
+    p_chwp, q_chw, m_chw, t_chwr = _chilled_water_loop(p, q_coil)
 
     q_hx = 0.0
     mode = eco.MODE_MECHANICAL
@@ -217,6 +230,10 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
     if p[PARAM.economizer] < 0.5:
+        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+    _, _, _, t_chwr = _chilled_water_loop(p, q_coil)
+    if b[BOUNDARY.temp_wet_bulb, i] >= t_chwr - p[PARAM.economizer_margin_k]:
+        # no tower can make water colder than the wet bulb: the economizer cannot run this step
         return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
     tower = int(p[PARAM.economizer_tower])
     first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
