@@ -31,7 +31,6 @@ from components.psychrometrics import (dry_bulb_from_enthalpy, enthalpy_moist_ai
 
 RATED_INLET_DRY_BULB_C = 26.67   # AHRI 210/240 entering air, 80 degF dry bulb
 RATED_INLET_WET_BULB_C = 19.44   # 67 degF wet bulb
-DRY_COIL_RELAXATION = 0.4        # EnergyPlus CalcDoe2DXCoil's relaxation (our first step)
 DRY_COIL_ITERATIONS = 30
 
 
@@ -96,12 +95,12 @@ def bypass_factor(a0_kgs, air_flow_kgs):
 
 
 @jit
-def _dry_out_residual(curves, cap_ref_w, t_in, h_in, w, t_outdoor, air_flow_kgs, cbf, pressure):
-    """``W - W_ADP(W)`` at entering humidity ratio ``W``, and the wet bulb there. [kg/kg], [degC]"""
-    t_wb = wet_bulb_from_humidity_ratio(t_in, w, pressure)
+def _dry_out_residual(curves, cap_ref_w, t_in, h_in, t_wb, t_outdoor, air_flow_kgs, cbf, pressure):
+    """``W(T_in, T_wb) - W_ADP(T_wb)``: how far an entering wet bulb is from the coil's dry-out point. [kg/kg]"""
     cap, _ = chiller_capacity_w(curves, cap_ref_w, t_wb, t_outdoor)
     h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
-    return w - saturation_humidity_ratio(saturation_temperature_from_enthalpy(h_adp, pressure), pressure), t_wb
+    w_adp = saturation_humidity_ratio(saturation_temperature_from_enthalpy(h_adp, pressure), pressure)
+    return humidity_ratio_from_wet_bulb(t_in, t_wb, pressure) - w_adp
 
 
 @jit
@@ -110,18 +109,21 @@ def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, 
 
     The actual entering wet bulb on a wet coil; on a dry coil the wet bulb at the dry-out point,
     the fixed point ``W = W_ADP(W)`` of the module docstring.  EnergyPlus reaches it by relaxation
-    to 1 % in ``W``; here secant steps from EnergyPlus's first relaxed step reach 1e-6 relative
-    in a few evaluations.  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
+    to 1 % in ``W``; here secant steps on the wet bulb (``W`` from it in closed form) reach 1e-5
+    relative in ``W`` in a few evaluations.  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
+    ``h_in`` stays the actual entering enthalpy, as in EnergyPlus.
     """
     h_in = enthalpy_moist_air(t_in, w_in)
-    f0, t_wb = _dry_out_residual(curves, cap_ref_w, t_in, h_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure)
-    if f0 >= 0.0:
-        return t_wb  # wet coil: the ADP humidity ratio is below the entering one
-    w0 = w_in
-    w1 = w_in - DRY_COIL_RELAXATION * f0
+    x0 = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    g0 = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x0, t_outdoor, air_flow_kgs, cbf, pressure)
+    if g0 >= 0.0:
+        return x0  # wet coil: the ADP humidity ratio is below the entering one
+    x1 = x0 + 1.0
     for _ in range(DRY_COIL_ITERATIONS):
-        f1, t_wb = _dry_out_residual(curves, cap_ref_w, t_in, h_in, w1, t_outdoor, air_flow_kgs, cbf, pressure)
-        if abs(f1) <= 1e-6 * w1 or f1 == f0:
+        g1 = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x1, t_outdoor, air_flow_kgs, cbf, pressure)
+        if abs(g1) <= 1e-5 * w_in or g1 == g0:
             break
-        w0, w1, f0 = w1, w1 - f1 * (w1 - w0) / (f1 - f0), f1
-    return t_wb
+        x0, x1, g0 = x1, x1 - g1 * (x1 - x0) / (g1 - g0), g1
+        if x1 > t_in:
+            x1 = t_in  # the dry-out point is never above saturation at the entering dry bulb
+    return x1

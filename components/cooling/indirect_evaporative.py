@@ -235,9 +235,10 @@ def iec_secondary_fraction_for_setpoint(mode, t_setpoint, t_primary_in, w_primar
                                         dew_point_factor):
     """Secondary flow fraction that just meets a primary outlet set point (modulated mode).
 
-    Bisection (32 halvings, ``ff`` to 2e-10) on ``ff`` in [0, 1] of ``T_out(ff) - T_setpoint``;
-    EnergyPlus uses regula falsi on the same residual.  Returns ``(ff, t_out)``; ``ff = 1`` when even full flow
-    cannot reach the set point, ``ff = 0`` when no cooling is needed.
+    Regula falsi with the Illinois modification, as EnergyPlus solves the same residual
+    ``T_out(ff) - T_setpoint`` on ``ff`` in [0, 1], to 1e-9 K or a bracket of 2e-10; the
+    returned ``ff`` is the bracket end that meets the set point.  Returns ``(ff, t_out)``;
+    ``ff = 1`` when even full flow cannot reach the set point, ``ff = 0`` when no cooling is needed.
     """
     if m_primary <= 0.0 or t_setpoint >= t_primary_in:
         return 0.0, t_primary_in
@@ -248,21 +249,30 @@ def iec_secondary_fraction_for_setpoint(mode, t_setpoint, t_primary_in, w_primar
                                           dew_point_factor)
     if t_full >= t_setpoint:
         return 1.0, t_full
-    lo = 0.0
-    hi = 1.0
+    lo, g_lo = 0.0, t_primary_in - t_setpoint      # no secondary air: no cooling (> 0)
+    hi, g_hi = 1.0, t_full - t_setpoint             # full flow meets the set point (<= 0)
     t_hi = t_full
-    for _ in range(32):
-        mid = 0.5 * (lo + hi)
+    side = 0
+    for _ in range(60):
+        mid = hi - g_hi * (hi - lo) / (g_hi - g_lo)
         t_mid, _, _ = iec_outlet_temperature(mode, t_primary_in, w_primary, t_secondary_db,
                                              t_secondary_wb, t_secondary_dew, w_secondary,
                                              mid * m_secondary_design / m_primary, eff_wb_design,
                                              eff_db_design, wb_modifier, db_modifier,
                                              dew_point_factor)
-        if t_mid <= t_setpoint:
-            hi = mid
-            t_hi = t_mid
+        g_mid = t_mid - t_setpoint
+        if g_mid <= 0.0:
+            hi, g_hi, t_hi = mid, g_mid, t_mid
+            if side == 1:
+                g_lo *= 0.5  # Illinois: halve the residual of the end that stayed
+            side = 1
         else:
-            lo = mid
+            lo, g_lo = mid, g_mid
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        if t_setpoint - t_hi < 1e-9 or hi - lo < 2e-10:
+            break
     return hi, t_hi
 
 

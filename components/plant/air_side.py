@@ -77,12 +77,13 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i)
 
 
 @jit
-def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i):
-    """Heat split, DX trim, fans, pumps and water of the IEC air handlers in ``mode``; writes ``o[:, i]``.
+def _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i):
+    """Heat split, DX trim and IEC fans and pumps in one mode, without writing anything.
 
     ``t_out``: primary air leaving the IEC at secondary flow fraction ``ff``.  The IEC and trim
     shares of the room load are split in proportion to the primary-air temperature drops so that
-    the heat balance closes exactly.  Returns the unmet load [W].
+    the heat balance closes exactly.  Returns ``(q_unmet, p_ch, n_on, plr, curve_state, q_iec,
+    q_trim)`` [W, W, -, -, -, W, W].
     """
     t_sa = p[PARAM.supply_air_c]
     t_db = b[BOUNDARY.temp_air, i]
@@ -99,17 +100,29 @@ def _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i):
         n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
                                                 p[PARAM.stage_up_plr])
         p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
-    fan_pump = iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w],
-                                        _CUBE_LAW, _LINEAR)
+    return q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim
+
+
+@jit
+def _iec_write(p, mode, ff, option, b, o, i):
+    """Write the channels of one IEC option (:func:`_iec_option`) in ``mode``. Returns the unmet load [W]."""
+    q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim = option
+    t_db = b[BOUNDARY.temp_air, i]
     evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
                                                p[PARAM.drift_fraction])
     write_compressors(o, i, p_ch, q_trim - q_unmet, t_db, n_on, plr, curve_state)
     write_water(o, i, evap, drift, blow)
-    o[OUTPUT.p_iec_secondary, i] = fan_pump
+    o[OUTPUT.p_iec_secondary, i] = _iec_fans_pumps(p, mode, ff)
     o[OUTPUT.q_iec, i] = q_iec
     o[OUTPUT.iec_mode, i] = mode + (1 if q_trim > 0.0 and mode != iec.MODE_OFF else 0)
     o[OUTPUT.q_rejected_wet, i] = q_iec if mode == iec.MODE_WET else 0.0
     return q_unmet
+
+
+@jit
+def _iec_fans_pumps(p, mode, ff):
+    """IEC secondary fans and spray pumps at secondary flow fraction ``ff``. [W]"""
+    return iec.iec_fan_pump_power_w(mode, ff, p[PARAM.iec_fan_w], p[PARAM.iec_pump_w], _CUBE_LAW, _LINEAR)
 
 
 @jit
@@ -139,12 +152,13 @@ def iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
         if t_out <= t_sa + 1e-6:
             break
     if t_out >= t_return:
-        return _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, m_crah, b, o, i)
-    unmet_iec = _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i)
-    power_iec = o[OUTPUT.p_chillers, i] + o[OUTPUT.p_iec_secondary, i]
-    if unmet_iec <= 0.0 and power_iec <= IEC_SURELY_PAYS * q_room:
-        return unmet_iec  # DX alone would need a COP above 1 / IEC_SURELY_PAYS to cost less
-    unmet_dx = _iec_write(p, curves, q_room, t_return, iec.MODE_OFF, 0.0, t_return, m_crah, b, o, i)
-    if unmet_dx <= unmet_iec + 1e-9 and o[OUTPUT.p_chillers, i] < power_iec:
-        return unmet_dx
-    return _iec_write(p, curves, q_room, t_return, mode, ff, t_out, m_crah, b, o, i)
+        return _iec_write(p, iec.MODE_OFF, 0.0, _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i),
+                          b, o, i)
+    option = _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i)
+    power = option[1] + _iec_fans_pumps(p, mode, ff)
+    if option[0] <= 0.0 and power <= IEC_SURELY_PAYS * q_room:
+        return _iec_write(p, mode, ff, option, b, o, i)  # DX alone would need a COP above 50 to cost less
+    bypass = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i)
+    if bypass[0] <= option[0] + 1e-9 and bypass[1] < power:
+        return _iec_write(p, iec.MODE_OFF, 0.0, bypass, b, o, i)
+    return _iec_write(p, mode, ff, option, b, o, i)
