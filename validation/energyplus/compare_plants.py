@@ -54,6 +54,33 @@ def derive_water_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
+def derive_cold_plate(ref: dict) -> tuple[dict, dict]:
+    """The cold-plate hall (liquid heat to the chilled water) in dctwin terms.
+
+    dctwin's ``liquid.fraction`` phi is both the cold-plated share of the servers (their fans go:
+    fan fraction x (1 - phi)) and the share of IT heat in the liquid; EnergyPlus's IT is the
+    air-cooled ITE at schedule 1 - phi plus the fan-less cold-plated servers, which is dctwin's
+    IT power exactly when phi = the share of servers.  dctwin's pump_fraction is per W of
+    liquid heat phi x IT, so it is EnergyPlus's pump power over that. [-]
+    """
+    import plant_models
+
+    scenario, notes = derive_water_cooled(ref)
+    par = ref["plant"]["parameters"]
+    liq = par["liquid"]
+    phi = liq["fraction_of_it"]
+    it_w = plant_models.dc.derived(par)["ite_total_w"] + liq["it_power_w"]
+    scenario["liquid"] = {"kind": "cold_plate", "fraction": phi, "rejection": "chillers",
+                          "pump_fraction": liq["pump_power_w"] / (phi * it_w)}
+    notes["liquid"] = (f"EnergyPlus: {1 - phi:.0%} of the servers as ITE with fans, {phi:.0%} fan-less on cold plates "
+                       f"({liq['it_power_w'] / 1e3:.1f} kW); IT {it_w / 1e3:.2f} kW; the liquid heat and the "
+                       f"{liq['pump_power_w'] / 1e3:.2f} kW of facility pumps go into the chilled water: rejection "
+                       f"'chillers', pump_fraction = {liq['pump_power_w']:.1f} W / ({phi} x {it_w:.0f} W). dctwin puts "
+                       f"phi of every server's heat (fans included) in the liquid, {phi * it_w / 1e3 - liq['it_power_w'] / 1e3:.1f} "
+                       "kW more than EnergyPlus; both go to the same chiller")
+    return scenario, notes
+
+
 #: dctwin curve set of each DX reference model
 DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus",
                  "air_econ_evap_dx": "dx_carrier_50pg24_eplus", "iec_dx": "dx_carrier_50pg24_eplus"}
@@ -243,6 +270,7 @@ def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
 
 
 DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "iec_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
+          "cold_plate": derive_cold_plate,
           "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 
 

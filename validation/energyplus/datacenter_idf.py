@@ -419,6 +419,14 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Evaporative Cooler Part Load Ratio"),
         ("IEC Primary Outlet Node", "System Node Temperature"),
     ],
+    "liquid": [
+        ("Liquid-Cooled IT", "Electric Equipment Electricity Rate"),
+        ("Liquid Pump", "Electric Equipment Electricity Rate"),
+        ("Cold Plates", "Plant Load Profile Heat Transfer Rate"),
+        ("Cold Plates", "Plant Load Profile Mass Flow Rate"),
+        ("Cold Plates Inlet Node", "System Node Temperature"),
+        ("Cold Plates Outlet Node", "System Node Temperature"),
+    ],
     "economizer": [
         ("*", "Fluid Heat Exchanger Heat Transfer Rate"),
         ("*", "Fluid Heat Exchanger Operation Status"),
@@ -603,13 +611,14 @@ def chw_air_side(p):
     return o + _water_coil(crah)
 
 
-def chw_loop(p, supply_components, upstream=()):
+def chw_loop(p, supply_components, upstream=(), demand=()):
     """Chilled-water loop: constant-speed pump, one supply branch, the CRAH coil on demand.
 
     ``supply_components`` are (object type, name, inlet node, outlet node) on the one supply
     branch, dispatched by the load-range scheme; ``upstream`` components (the economizer heat
     exchanger, inlet "CHW Pump Outlet Node") follow the pump on the supply inlet branch, in series
-    before the splitter, in an uncontrolled scheme (the pump sets that branch's flow).
+    before the splitter, in an uncontrolled scheme (the pump sets that branch's flow); ``demand``
+    branches (branch name, then components as for ``_loop_side``) sit beside the coil's.
     """
     chw = p["chw_loop"]
     supply_branch = ("CHW Chiller Branch", *(f for comp in supply_components for f in comp))
@@ -632,7 +641,7 @@ def chw_loop(p, supply_components, upstream=()):
     o.append(_obj("PlantEquipmentList", "CHW Equipment", *(f for comp in supply_components for f in comp[:2])))
     o += _loop_side("CHW Supply", [supply_branch], pump=chw, after_pump=upstream)
     o += _loop_side("CHW Demand", [("CHW Coil Branch", "Coil:Cooling:Water", "CRAH Coil",
-                                   "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node")])
+                                   "CRAH Coil Water Inlet Node", "CRAH Coil Water Outlet Node"), *demand])
 
     return o
 

@@ -22,6 +22,8 @@ Models (``MODELS``):
                      (``iec_stage``).
 * ``air_cooled_chiller``  chilled-water CRAH + ``Chiller:Electric:EIR`` AirCooled (curves of the
                      AirCooledChiller DataSet whose outdoor range goes down to 4.44 degC).
+* ``cold_plate``     the water-cooled reference with 75 % of the servers on cold plates whose heat (and
+                     the facility pumps') goes to the chilled water (``LoadProfile:Plant``).
 * ``wse_7``, ``wse_14``   the water-cooled reference with a water-side economizer
                      (``HeatExchanger:FluidToFluid`` between the condenser loop and the chilled-water
                      supply, upstream of the chiller) at 7 and 14 degC chilled water.
@@ -522,6 +524,78 @@ def build_air_cooled_chiller_idf(p=AIR_CHILLER_PARAMS, site=None):
 
 
 # ----------------------------------------------------------------------------------------------
+# Cold plates whose facility water goes to the chilled-water plant; the residual air side as water_cooled
+# ----------------------------------------------------------------------------------------------
+#: share of the hall's servers on cold plates (figures.md 2.5: cold plates take 70-80 % of IT heat)
+LIQUID_FRACTION = 0.75
+#: facility-water (CDU) pump power per W of liquid heat: dctwin's [liquid] pump_fraction default
+LIQUID_PUMP_FRACTION = 0.015
+
+
+def _cold_plate_params():
+    """The water-cooled hall with LIQUID_FRACTION of its servers on cold plates.
+
+    The air-cooled servers keep the ITE object (design power schedule 1 - phi, their fans); the
+    cold-plated servers have no fans, so their power is phi * design * CPU fraction(u). [W]
+    """
+    base = dc.PARAMS
+    ite = {**base["ite"], "design_power_schedule": 1.0 - LIQUID_FRACTION,
+           "design_power_note": "the air-cooled servers' share of the hall; the cold-plated share is liquid.it_power_w"}
+    c, u = ite["cpu_power_curve"], ite["cpu_loading"]
+    liquid_it_w = LIQUID_FRACTION * ite["design_power_w"] * (c[0] + c[1] * u + c[2] * u * u)
+    pump_w = LIQUID_PUMP_FRACTION * liquid_it_w
+    chw, ch = base["chw_loop"], base["chiller"]
+    return _derive(base, ite=ite, liquid={
+        "object": ("ElectricEquipment 'Liquid-Cooled IT' (and 'Liquid Pump') in the hall with all their heat lost "
+                   "from the zone (Fraction Lost 1); the same heat put into the chilled-water loop by a "
+                   "LoadProfile:Plant on a demand branch beside the CRAH coil (rejection to the chillers)"),
+        "fraction_of_it": LIQUID_FRACTION,
+        "fraction_source": "cold plates capture typically 70-80 % of IT heat (figures.md 2.5, M/V)",
+        "it_power_w": liquid_it_w,
+        "it_power_note": "fan-less servers at the hall's CPU loading: phi x design x (0.5 + 0.5 u)",
+        "pump_power_w": pump_w,
+        "pump_note": ("facility-water/CDU pumps, not simulated by EnergyPlus: a constant 1.5 % of the liquid IT heat "
+                      "(dctwin's pump_fraction definition), all of it into the water"),
+        "heat_to_chw_w": liquid_it_w + pump_w,
+        "peak_flow_m3s": chw["max_flow_m3s"] * (liquid_it_w + pump_w) / ch["reference_capacity_w"],
+        "peak_flow_note": "the CHW loop's design flow per W of chiller capacity (its design range, 5.7 K)",
+    })
+
+
+COLD_PLATE_PARAMS = _cold_plate_params()
+COLD_PLATE_NOTES = {
+    "liquid": ("IT = air-cooled ITE (25 % of the servers, with fans) + cold-plated IT (75 %, no fans); the cold-plate "
+               "heat and the facility pump heat go straight into the chilled water (LoadProfile:Plant, constant), so "
+               "the chiller carries the CRAH coil, the CHW pump heat and the liquid heat"),
+}
+
+
+def build_cold_plate_idf(p=COLD_PLATE_PARAMS, site=None):
+    """IDF text of the cold-plate hall: the water-cooled plant with the liquid heat on the CHW loop."""
+    liq, z = p["liquid"], p["zone"]
+    cold_plates = ("CHW Cold Plate Branch", "LoadProfile:Plant", "Cold Plates", "Cold Plates Inlet Node",
+                   "Cold Plates Outlet Node")
+    o = dc._header(p, site, "Cold-plate reference", WRITER) + dc._zone_and_ite(p) + dc.chw_air_side(p)
+    o += dc.chw_loop(p, [dc.CHILLER_EVAPORATOR], demand=[cold_plates])
+    o += dc.chiller(p["chiller"], "WaterCooled", "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")
+    o += dc.cw_loop(p, [("CW Chiller Branch", "Chiller:Electric:EIR", "Chiller 1",
+                         "Chiller 1 CW Inlet Node", "Chiller 1 CW Outlet Node")])
+    o += [
+        # a negative load puts heat into the loop (PlantLoadProfile: T_out = T_in - Q / (m c_p))
+        _obj("ScheduleTypeLimits", "Heat Rate", "", "", "Continuous", "Power"),
+        _obj("Schedule:Constant", "Liquid Heat", "Heat Rate", -float(liq["heat_to_chw_w"])),
+        *(_obj("ElectricEquipment", (name, "Name"), z["name"], "AlwaysOn", "EquipmentLevel", (float(w), "Design Level"),
+               "", "", 0.0, 0.0, (1.0, "Fraction Lost"), sub)
+          for name, w, sub in (("Liquid-Cooled IT", liq["it_power_w"], "ITE-Liquid"),
+                               ("Liquid Pump", liq["pump_power_w"], "Liquid Pump"))),
+        _obj("LoadProfile:Plant", "Cold Plates", "Cold Plates Inlet Node", "Cold Plates Outlet Node", "Liquid Heat",
+             float(liq["peak_flow_m3s"]), "AlwaysOn", "Water"),
+    ]
+    o += dc.outputs(dc.output_variables(dc.WATER_COOLED_PARTS + ("liquid",)), dc.OUTPUT_METERS)
+    return "\n".join(o)
+
+
+# ----------------------------------------------------------------------------------------------
 # Water-cooled chiller with a water-side economizer
 # ----------------------------------------------------------------------------------------------
 #: counterflow plate HX effectiveness at the design flows (constant flows, so every hour):
@@ -672,6 +746,9 @@ MODELS = {m.name: m for m in (
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
+    Model("cold_plate", "cold plates (75 % of the servers) rejecting to the chilled water, the rest by the water-cooled "
+          "plant's CRAH", COLD_PLATE_PARAMS, build_cold_plate_idf, dc.WATER_COOLED_PARTS + ("liquid",),
+          ("chiller", "pumps", "tower", "crah_fan", "liquid_pump"), notes=COLD_PLATE_NOTES),
     *(Model(f"wse_{t}", f"water-cooled chiller + tower with integrated water-side economizer, {t} degC CHW",
             p, build_wse_idf, ("air_side", "chiller", "tower", "economizer"), ("chiller", "pumps", "tower", "crah_fan"),
             notes=WSE_NOTES) for t, p in ((7, WSE_7_PARAMS), (14, WSE_14_PARAMS))),

@@ -125,6 +125,14 @@ SERIES_BY_PART = {
         ("CRAH IEC", "Evaporative Cooler Part Load Ratio"): "iec_plr",
         ("IEC PRIMARY OUTLET NODE", "System Node Temperature"): "t_iec_out",
     },
+    "liquid": {
+        ("LIQUID-COOLED IT", "Electric Equipment Electricity Rate"): "it_liquid",
+        ("LIQUID PUMP", "Electric Equipment Electricity Rate"): "liquid_pump",
+        ("COLD PLATES", "Plant Load Profile Heat Transfer Rate"): "q_liquid",
+        ("COLD PLATES", "Plant Load Profile Mass Flow Rate"): "m_liquid",
+        ("COLD PLATES INLET NODE", "System Node Temperature"): "t_liquid_in",
+        ("COLD PLATES OUTLET NODE", "System Node Temperature"): "t_liquid_out",
+    },
     "economizer": {
         ("WSE HX", "Fluid Heat Exchanger Heat Transfer Rate"): "q_wse",
         ("WSE HX", "Fluid Heat Exchanger Operation Status"): "wse_on",
@@ -195,6 +203,11 @@ COLUMNS = {
     "t_pad_outlet_c": lambda r: f"{r['t_pad_out']:.3f}",
     "evaporative_pump_w": lambda r: f"{r['evap_pump']:.1f}",
     "iec_fan_pump_w": lambda r: f"{r['iec_fan_pump']:.1f}",
+    "liquid_it_w": lambda r: f"{r['it_liquid']:.1f}",
+    "liquid_pump_w": lambda r: f"{r['liquid_pump']:.1f}",
+    "liquid_heat_w": lambda r: f"{-r['q_liquid']:.1f}",  # EnergyPlus: negative = heat into the loop
+    "t_cold_plate_chw_in_c": lambda r: f"{r['t_liquid_in']:.3f}",
+    "t_cold_plate_chw_out_c": lambda r: f"{r['t_liquid_out']:.3f}",
     "iec_mode": lambda r: f"{r['iec_mode']:.3f}",
     "iec_effectiveness": lambda r: f"{r['iec_effectiveness']:.4f}",
     "iec_secondary_flow_fraction": lambda r: f"{r['iec_plr']:.4f}",
@@ -214,6 +227,7 @@ CSV_BY_PART = {
     "dx": ["dx_w", "dx_runtime_fraction"],
     "outdoor_air": ["outdoor_dew_point_c", "outdoor_air_fraction", "economizer_on", "t_mixed_air_c", "t_pad_outlet_c",
                     "evaporative_pump_w"],
+    "liquid": ["liquid_it_w", "liquid_pump_w", "liquid_heat_w", "t_cold_plate_chw_in_c", "t_cold_plate_chw_out_c"],
     "iec": ["outdoor_dew_point_c", "iec_fan_pump_w", "iec_mode", "iec_effectiveness", "iec_secondary_flow_fraction",
             "t_iec_outlet_c"],
     "economizer": ["wse_heat_w", "wse_on", "t_wse_chw_out_c", "wse_cw_flow_kg_s", "chiller_cw_flow_kg_s"],
@@ -398,6 +412,13 @@ def _part_results(part, rows, kwh, p):
             "annual_outdoor_air_cooling_kwh": sum(
                 r["m_supply_air"] * 1006.0 * max(r["t_zone"] - r["t_mixed_air"], 0.0) for r in rows) / 1000.0,
         }
+    if part == "liquid":
+        return {
+            "annual_liquid_it_kwh": kwh("it_liquid"),
+            "annual_liquid_pump_kwh": kwh("liquid_pump"),
+            "annual_liquid_heat_to_chw_kwh": -kwh("q_liquid"),
+            "mean_cold_plate_chw_rise_k": mean("t_liquid_out") - mean("t_liquid_in"),
+        }
     if part == "iec":
         return {
             "annual_iec_fan_pump_kwh": kwh("iec_fan_pump"),
@@ -424,7 +445,7 @@ def summarise(data, stamps, model):
         r = {k: v[i] for k, v in data.items()}
         r["month"], r["day"], r["hour"] = stamps[i]
         r["hour_of_year"] = i + 1
-        r["it"] = r["ite_cpu"] + r["ite_fan"] + r["ite_ups"]
+        r["it"] = r["ite_cpu"] + r["ite_fan"] + r["ite_ups"] + r.get("it_liquid", 0.0)
         r["pumps"] = r.get("chw_pump", 0.0) + r.get("cw_pump", 0.0)
         r["facility"] = r["facility_j"] / 3600.0
         r["cooling"] = sum(r[c] for c in model.cooling)
@@ -456,7 +477,7 @@ def summarise(data, stamps, model):
     for part in model.parts:
         results.update(_part_results(part, rows, kwh, model.params))
     results["max_hourly_energy_balance_error_w"] = balance
-    results["energy_balance_note"] = "facility = ITE (CPU+fans+UPS) + " + " + ".join(model.cooling)
+    results["energy_balance_note"] = "facility = ITE (CPU+fans+UPS, + liquid-cooled IT) + " + " + ".join(model.cooling)
     return rows, results
 
 
