@@ -56,6 +56,7 @@ PARAM = IntEnum("PARAM", [
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
     "dx_coil_a0_kgs",              # DX coil NTU x rated air flow, -ln(CBF_rated) m_rated, per unit (0: off) [kg/s]
+    "dx_cop_upper",                # highest COP the DX curve set reaches anywhere (chiller.cop_upper_bound) [-]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
     "pre_table_points",            # points of a vendor's free-capacity table (0: the linear law) [-]

@@ -46,6 +46,8 @@ condenser water for water-cooled sets; see the data file).  Units: degC, W, rati
 
 import math
 
+import numpy as np
+
 from components._jit import jit
 
 CURVE_LAYOUT = ("capft0", "capft1", "capft2", "capft3", "capft4", "capft5",
@@ -193,3 +195,30 @@ def stage_chillers(q_evap_w, capacity_w, n_available, stage_up_plr):
         q_met = n * capacity_w
         q_unmet = q_evap_w - q_met
     return n, q_met / (n * capacity_w), q_unmet
+
+
+@jit
+def cop_upper_bound(curves, cop_ref, points=61, margin=1.05):
+    """An upper bound of the COP (cooling / compressor power) a set can reach anywhere. [-]
+
+    ``COP = PLR COP_ref / (EIRFT(x, y) EIRFPLR(PLR_eval) c(PLR))`` (the capacity cancels, see
+    :func:`chiller_power_w`; ``c`` >= 1 is the cycling loss below the minimum PLR), so its
+    maximum is ``COP_ref / min EIRFT x max PLR / (EIRFPLR c)``, each over a ``points``-point grid:
+    the inputs across the physical bounds (where :func:`curve_value` holds them) and PLR over
+    (0, 1].  ``margin`` covers the curvature between grid points (a biquadratic with 1/60 of the
+    bounds between points moves less than 1 % between them for the bundled sets).  Used to skip
+    a comparison whose outcome the bound already decides.
+    """
+    eir_min = np.inf
+    for a in range(points):
+        x = curves[_FIRST_BOUND] + (curves[_FIRST_BOUND + 1] - curves[_FIRST_BOUND]) * a / (points - 1)
+        for b in range(points):
+            y = curves[_SECOND_BOUND] + (curves[_SECOND_BOUND + 1] - curves[_SECOND_BOUND]) * b / (points - 1)
+            eir_min = min(eir_min, curve_value(curves[6:12], curves, x, y))
+    plr_best = 0.0
+    for k in range(1, points):
+        plr = k / (points - 1)
+        per_cop = chiller_power_w(curves, 1.0, 1.0, plr, curves[_FIRST_DATA], curves[_SECOND_DATA])
+        per_cop /= curve_value(curves[6:12], curves, curves[_FIRST_DATA], curves[_SECOND_DATA])
+        plr_best = max(plr_best, plr / per_cop)
+    return margin * cop_ref * plr_best / eir_min

@@ -16,10 +16,6 @@ from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.plant.channels import write_compressors, write_water
 from components.psychrometrics import wet_bulb_from_humidity_ratio
 
-# an IEC whose whole plant power is below this share of the load it cools beats any DX unit, so the
-# DX-only comparison is skipped: a DX unit would need a COP above 50, while the bundled curve sets
-# reach at most 2.5 times their rated COP over their physical bounds and the rated COP is at most 15
-IEC_SURELY_PAYS = 0.02
 _CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fraction**3 (affinity law)
 _LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
 
@@ -174,8 +170,8 @@ def iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
                           b, o, i)
     option = _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i)
     power = option[1] + _iec_fans_pumps(p, mode, ff)
-    if option[0] <= 0.0 and power <= IEC_SURELY_PAYS * q_room:
-        return _iec_write(p, mode, ff, option, b, o, i)  # DX alone would need a COP above 50 to cost less
+    if option[0] <= 0.0 and power * p[PARAM.dx_cop_upper] <= q_room:
+        return _iec_write(p, mode, ff, option, b, o, i)  # DX alone would need a COP above any its curves reach
     bypass = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i)
     if bypass[0] <= option[0] + 1e-9 and bypass[1] < power:
         return _iec_write(p, iec.MODE_OFF, 0.0, bypass, b, o, i)
