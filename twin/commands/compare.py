@@ -1,8 +1,10 @@
-"""``dctwin compare [STUDY] [--out DIR] [--json] [--hourly]``: rank technology mixes of a study."""
+"""``dctwin compare [STUDY] [--out DIR] [--json] [--hourly] [--rank-by KEY]``: rank technology mixes of a study."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from twin.study.design import RANK_KEYS
 
 DEFAULT_STUDY = "guangzhou_retrofit_study.toml"
 
@@ -18,6 +20,9 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the ranked table as JSON on stdout")
     p.add_argument("--hourly", action="store_true", help="also store every mix's hourly series in results.nc")
     p.add_argument("--no-report", action="store_true", help="write results.nc only (skip report.html)")
+    p.add_argument("--rank-by", choices=RANK_KEYS, default=None,
+                   help="rank by this metric, lower first (default: the study's rank_by, else pue); "
+                        "energy = annual facility energy, cost = annual electricity cost")
     p.set_defaults(func=main)
 
 
@@ -32,6 +37,8 @@ def main(args) -> int:
 
     path = resolve_scenario(args.study, default=DEFAULT_STUDY)
     study = load_study(path)
+    if args.rank_by is not None:
+        study.rank_by = args.rank_by
     out = args.out if args.out is not None else Path("dctwin-out") / path.stem
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
