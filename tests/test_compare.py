@@ -77,8 +77,8 @@ def test_report_is_self_contained(compared):
     assert html.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html), "external resource"
     assert "<link" not in html and "<script src" not in html
-    assert html.count('src="data:image/png;base64,') == 4
-    for table_id in ("ranked-table", "compliance-table", "mix-table"):
+    assert html.count('src="data:image/png;base64,') == 5
+    for table_id in ("answers-table", "surcharge-table", "ranked-table", "compliance-table", "mix-table"):
         assert f'id="{table_id}"' in html
     for limit in ("1.25", "1.3", "1.5"):
         assert f"PUE ≤ {limit}" in html

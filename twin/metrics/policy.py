@@ -276,7 +276,9 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     applied = rule is not None and rule.name == placeholder.name
     assumptions = cost_assumptions(policy, rule, region, purchased_kwh, district.price_cny_per_kwh)
     if rule is None:
-        sur_rule, sur_source = "no surcharge rule (policy.tariff.surcharge = 'none')", "scenario input"
+        sur_rule = "no surcharge rule (policy.tariff.surcharge = 'none'" + (", the default)" if at_default(t, "surcharge")
+                                                                           else ")")
+        sur_source = "Guangdong has published no PUE surcharge amounts (figures.md 4.3)"
     else:
         fmt = lambda k: (f"band ({rule.bands[k].pue_min}, {rule.bands[k].pue_max}] +{rule.bands[k].cny_per_kwh} CNY/kWh"
                          if k >= 0 else "no data")

@@ -33,7 +33,7 @@ tr.baseline td { color: #666; background: #fafafa; }
 td.pass { color: #176b2c; text-align: center; } td.fail { color: #b0201c; text-align: center; }
 td.text { text-align: center; }
 td.missing { color: #999; text-align: center; }
-#answers-table td:first-child { font-weight: 600; }
+#answers-table td:first-child { font-weight: 600; white-space: nowrap; } h2#answers-title { margin-top: 1em; } #answers-table td:nth-child(2) { min-width: 17em; }
 div.wide { overflow-x: auto; } #ranked-table td:nth-child(2) { min-width: 14em; }
 div.answers-row { display: flex; gap: 1.5em; align-items: flex-start; }
 div.answers-row > div { flex: 1 1 0; } div.answers-row > figure { flex: 0 0 470px; margin: 0; }
@@ -50,6 +50,10 @@ window.addEventListener('load', function () {
     var decoded = el.tagName.toLowerCase() === 'img' ? (el.complete && el.naturalWidth > 0) : true;
     el.setAttribute('data-rendered', decoded && r.width > 0 && r.height > 0 ? 'yes' : 'no');
   });
+  // the answers must be readable without scrolling: mark whether each lies inside the first screen
+  document.querySelectorAll('.first-screen').forEach(function (el) {
+    el.setAttribute('data-first-screen', el.getBoundingClientRect().bottom <= window.innerHeight ? 'yes' : 'no');
+  });
   document.body.setAttribute('data-checked', 'yes');
 });
 """
@@ -59,9 +63,9 @@ def _e(x) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _img(png: bytes, alt: str, fig_id: str) -> str:
+def _img(png: bytes, alt: str, fig_id: str, cls: str = "figure") -> str:
     data = base64.b64encode(png).decode("ascii")
-    return f'<img id="{fig_id}" class="figure" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+    return f'<img id="{fig_id}" class="{cls}" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
 
 
 def _table(header: list[str], rows: list[list[str]], *, table_id: str, num_from: int = 2,
@@ -127,7 +131,7 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
     """The answers table: per policy limit the cheapest feasible compliant mix, then the lowest-PUE and
     lowest-energy feasible mixes, each with PUE and energy side by side and its money figures."""
     base_kwh = comp.baseline.summary["energy_facility_kwh"]["value"]
-    header = ["Question", "Mix", "PUE", "Energy [MWh]", "Energy saving [%]", f"CAPEX [M CNY]{ASSUMED}",
+    header = ["Question (feasible mixes only)", "Mix", "PUE", "Energy [MWh]", "Energy saving [%]", f"CAPEX [M CNY]{ASSUMED}",
               f"Payback [yr]{ASSUMED}", f"Annual electricity cost [M CNY]{ASSUMED}"]
 
     def cells(o) -> list[str]:
@@ -137,9 +141,9 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
                 _money(column_value(COLUMN_BY_KEY["cost"], o.summary))]
 
     rows = []
-    for limit, meaning in figures.POLICY_LIMITS:
+    for limit, _ in figures.POLICY_LIMITS:
         a = answers.cheapest_compliant(comp, limit)
-        question = f"Cheapest feasible mix with PUE ≤ {limit:g} ({meaning.split(' (')[0]})"
+        question = f"Cheapest mix with PUE ≤ {limit:g}"
         if a.best is None:
             why = (f"none: {a.compliant} feasible mixes meet it but none can be priced" if a.compliant else
                    "none: no feasible mix meets it")
@@ -147,7 +151,7 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
         else:
             note = f" ({a.unpriced} unpriced mixes also meet it)" if a.unpriced else ""
             rows.append([question + note] + cells(a.best))
-    for key, question in (("pue", "Lowest PUE (feasible)"), ("energy", "Lowest facility energy (feasible)")):
+    for key, question in (("pue", "Lowest PUE"), ("energy", "Lowest facility energy")):
         o = answers.lowest(comp, key)
         rows.append([question] + (cells(o) if o is not None else ["none"] + [MISSING] * (len(header) - 2)))
     return header, rows
@@ -156,9 +160,11 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
 def _infeasible_list(comp) -> str:
     bad = answers.infeasible(comp)
     if not bad:
-        return "<p><b>Infeasible mixes:</b> none; every mix passes the feasibility checks.</p>"
+        return ('<p id="infeasible" class="first-screen"><b>Infeasible mixes:</b> none; every mix passes the '
+                "feasibility checks.</p>")
     items = "".join(f"<li><b>{_e(o.mix.name)}</b>: {_e(' '.join(reasons))}</li>" for o, reasons in bad)
-    return f'<p><b>Infeasible mixes</b> ({len(bad)}; never an answer):</p><ul id="infeasible-list">{items}</ul>'
+    return (f'<div id="infeasible" class="first-screen"><p><b>Infeasible mixes</b> ({len(bad)}; never an answer):</p>'
+            f"<ul>{items}</ul></div>")
 
 
 def _answer_mixes(comp) -> list:
@@ -189,25 +195,39 @@ def cost_notes(comp) -> str:
               f"(<code>policy.tariff.surcharge = \"{PLACEHOLDER_SURCHARGE}\"</code> applies it).</p>")
 
 
+def _cost_summary(comp) -> str:
+    """Two sentences beside the Pareto figure: how many assumption-grade inputs lie behind the costs
+    shown, and the baseline's annual cost without and with the placeholder surcharge."""
+    found = {a["input"] for o in _answer_mixes(comp) for a in cost_assumptions(o.summary)}
+    base = comp.baseline.summary
+    cost, with_s = (column_value(COLUMN_BY_KEY[k], base) for k in ("cost", "cost_surcharge"))
+    text = (f'<p class="note">{ASSUMED} The costs above rest on {len(found)} assumption-grade inputs '
+            '(<a href="#cost-notes">listed below</a>). ')
+    if cost is not None and with_s is not None:
+        text += (f"No cost includes a PUE surcharge (Guangdong has published none); the placeholder with "
+                 f"Beijing's amounts would raise the baseline's annual cost from {_money(cost)} to "
+                 f"{_money(with_s)} M CNY.")
+    return text + "</p>"
+
+
 def answers_section(comp) -> str:
     """The report's first section: the answers table, the infeasible mixes and the Pareto figure."""
     header, rows = answer_rows(comp)
     region = comp.baseline.summary.get("policy", {}).get("region")
     region_note = "" if region is None else (
-        f'<p class="meta" id="policy-region">Policy region: <b>{_e(region["value"])}</b>'
-        f'{" (ASSUMED)" if region["assumed"] else ""}: {_e(region["rule"])}.</p>')
-    band = ('<p class="note">No PUE band: the uncertainty module is not in this installation, so each PUE is '
-            "a point value.</p>")
+        f'<span id="policy-region">Policy region: <b>{_e(region["value"])}</b>'
+        f'{" (ASSUMED)" if region["assumed"] else ""}: {_e(region["rule"])}.</span> ')
+    band = "No PUE band: the uncertainty module is not in this installation, so each PUE is a point value."
     return "".join([
-        '<h2 id="answers">Answers</h2>', region_note,
+        '<h2 id="answers-title">Answers</h2>', f'<p class="meta">{region_note}{band}</p>',
+        '<div id="answers" class="first-screen">',
         _table(header, rows, table_id="answers-table", num_from=2, baseline_col=None, rank_col=False,
-               text_cols=(0,)),
-        band,
+               text_cols=(0,)), "</div>",
         '<div class="answers-row"><div>', _infeasible_list(comp),
         '<p class="note">Cheapest = lowest capital cost against the baseline (the baseline itself costs 0); ties go '
         "to the lower annual cost. A mix with a measure that has no cost row cannot be priced and is not a "
-        "candidate.</p></div>",
-        f"<figure>{_img(figures.pareto(comp), 'Annual PUE against capital cost with the Pareto front', 'fig-pareto')}"
+        "candidate.</p>", _cost_summary(comp), "</div>",
+        f"<figure>{_img(figures.pareto(comp), 'Annual PUE against capital cost with the Pareto front', 'fig-pareto', 'figure first-screen')}"
         "<figcaption>Each dot a priced feasible mix; the line joins those no other mix beats on both PUE and "
         "CAPEX.</figcaption></figure></div>",
         cost_notes(comp),

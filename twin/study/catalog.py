@@ -63,6 +63,20 @@ TABLE = (
     ("unmet_hours", "unmet cooling [h]", "{:,.0f}"),
     ("feasibility", "feasibility", "{}"),
 )
+#: Further metrics of the run with the measure, in the CSV and the JSON rows (not in the Markdown table):
+#: (row key, column key of twin.study.columns, header, format).
+METRICS = (
+    ("ppue_cooling", "ppue_cooling", "pPUE cooling", "{:.3f}"),
+    ("ppue_power", "ppue_power", "pPUE power", "{:.3f}"),
+    ("itue", "itue", "ITUE", "{:.3f}"),
+    ("tue", "tue", "TUE", "{:.3f}"),
+    ("cue", "cue", "CUE [kgCO2/kWh]", "{:.3f}"),
+    ("wue", "wue", "WUE [L/kWh]", "{:.2f}"),
+    ("unserved_it_kwh", "unserved", "unserved IT energy [kWh]", "{:,.0f}"),
+    ("degree_hours_outside_recommended", "degree_hours", "K h outside A1 recommended", "{:,.0f}"),
+    ("degree_hours_outside_allowable", "degree_hours_allowable", "K h outside A1 allowable", "{:,.0f}"),
+)
+
 #: Columns shown as "infeasible" (Markdown, terminal) or left empty (CSV) when either run is infeasible:
 #: a change against or towards an infeasible plant is not a saving.
 WITHHELD = ("delta_pue", "energy_saving_mwh", "energy_saving_pct", "water_saving_m3", "co2_saving_t",
@@ -126,7 +140,8 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                      loads: tuple[float, ...] = LOAD_LEVELS,
                      progress: Callable[[int], None] | None = None) -> CatalogResult:
     """Run the measure's standard evaluation (see the module docstring)."""
-    from twin.measures import MEASURES, apply_measures, build_measure
+    from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
+    from twin.study.columns import COLUMN_BY_KEY, column_value
     from twin.simulate import run_scenario
     from twin.summary import build_summary
     from twin.weather import list_sites, resolve_site
@@ -144,6 +159,7 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
         resolve_site(s, base_dir, key_for_errors="--sites")
     if not loads:
         raise InputError("no load level to evaluate", key="--loads")
+    resolved = measure_parameters(measure)
     out = CatalogResult(measure=dict(measure), title=MEASURES[built.name].title,
                         baseline_name=baseline.scenario.name, baseline_file=baseline_file)
     for site in sites:
@@ -172,7 +188,11 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "max_inlet_c": thermal["inlet"]["max_rack_inlet_c"]["value"],
                 "hours_outside_allowable": thermal["inlet"]["hours_outside_allowable"]["value"],
                 "unmet_hours": thermal["cooling"]["unmet_hours"]["value"],
+                **{key: column_value(COLUMN_BY_KEY[col], with_m) for key, col, _, _ in METRICS},
                 **_feasibility(base, with_m),
+                "feasibility_reasons": {"baseline": base["feasibility"]["reasons"],
+                                        "with_measure": with_m["feasibility"]["reasons"]},
+                "measure": resolved,
             })
     return out
 
@@ -186,19 +206,24 @@ def _cell(row: dict, key: str, fmt: str) -> str:
     return fmt.format(v)
 
 
-def present_columns(res: CatalogResult) -> list[tuple[str, str, str]]:
+def present_columns(res: CatalogResult, columns=TABLE) -> list[tuple[str, str, str]]:
     """The table columns, without those no row has a value for."""
-    return [c for c in TABLE if any(r.get(c[0]) is not None for r in res.rows)]
+    return [c for c in columns if any(r.get(c[0]) is not None for r in res.rows)]
 
 
 def to_csv(res: CatalogResult) -> str:
-    cols = present_columns(res)
+    """The rows as CSV: the table columns, the further metrics of :data:`METRICS` and the measure's
+    parameters (every one, defaults filled in, as ``key=value`` pairs)."""
+    from twin.measures import measure_parameters
+
+    cols = present_columns(res, TABLE + tuple((k, h, f) for k, _, h, f in METRICS))
+    params = "; ".join(f"{k}={v}" for k, v in measure_parameters(res.measure)["parameters"].items())
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([k for k, _, _ in cols])
+    w.writerow([k for k, _, _ in cols] + ["parameters"])
     for r in res.rows:
         w.writerow(["" if r.get(k) is None or (k in WITHHELD and not r.get("feasible", True)) else
-                    (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols])
+                    (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols] + [params])
     return buf.getvalue()
 
 

@@ -83,9 +83,10 @@ def ranked_rows(comp: Comparison) -> tuple[list[str], list[str], list[list[str]]
 
 
 def column_width(header: str, cells: list[str], *, cap: int | None = None) -> int:
-    """Terminal cells a column needs: its widest header line or cell, plus one space each side."""
+    """Terminal cells a column needs: its widest header line or cell, one space of padding each side and
+    its left divider (the table's right edge adds one more cell, see :func:`fit_columns`)."""
     widest = max([cell_len(line) for line in header.split("\n")] + [cell_len(c) for c in cells])
-    return (min(widest, cap) if cap else widest) + 2
+    return (min(widest, cap) if cap else widest) + 3
 
 
 def fit_columns(keys: list[str], header: list[str], rows: list[list[str]], width: int) -> tuple[list[int], list[str]]:
@@ -98,7 +99,7 @@ def fit_columns(keys: list[str], header: list[str], rows: list[list[str]], width
             for i in range(len(keys))}
     kept = set(range(len(keys)))
     for key in reversed(PRIORITY[1:]):
-        if sum(need[i] for i in kept) <= width:
+        if sum(need[i] for i in kept) + 1 <= width:
             break
         kept.discard(keys.index(key))
     dropped = [header[i].split("\n")[0] for i in range(len(keys)) if i not in kept]
@@ -125,7 +126,8 @@ def print_ranked_table(comp: Comparison, console: Console | None = None) -> None
                   caption=caption, header_style="bold", box=box.SIMPLE_HEAD)
     for i in kept:
         if keys[i] == "mix":
-            table.add_column(escape(header[i]), justify="left", overflow="fold", min_width=12, ratio=1)
+            widest = max(cell_len(r[i]) for r in rows)
+            table.add_column(escape(header[i]), justify="left", overflow="fold", min_width=min(widest, MIX_WIDTH))
         else:
             table.add_column(escape(header[i]), justify="right", no_wrap=True)
     for row in rows:
