@@ -125,3 +125,61 @@ def test_second_typical_years_match_their_provenance():
     assert set(sha) == listed == {p.name for p in unc.YEARS_DIR.glob("*.epw.gz")}
     for name, digest in sha.items():
         assert hashlib.sha256(gzip.decompress((unc.YEARS_DIR / name).read_bytes())).hexdigest() == digest
+
+
+def _cli_json(args: list[str]):
+    import contextlib
+    import io
+    import json
+
+    from twin.cli import main
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(args) == 0
+    return json.loads(buf.getvalue())
+
+
+def _has_band(block: dict, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        b = block[key]
+        assert b["low"] <= b["high"], key
+        assert len(b["drivers"]) == unc.N_DRIVERS and all(d["input"] for d in b["drivers"]), key
+
+
+def test_run_json_carries_the_band(legacy):
+    _, path = legacy
+    summary = _cli_json(["run", str(path), "--json", "--band", "8", "--band-seed", "2"])
+    _has_band(summary["band"], ("pue", "energy_facility_kwh", "cost_total_cny"))
+    assert summary["band"]["pue"]["value"] == summary["pue"]["value"]
+    assert summary["band"]["seed"] == 2 and summary["band"]["samples"] == 8
+    assert "band" not in _cli_json(["run", str(path), "--json", "--band", "0"])
+
+
+def test_compare_rows_results_and_report_carry_bands(tmp_path, legacy):
+    import xarray as xr
+
+    _, path = legacy
+    study = tmp_path / "study.toml"
+    study.write_text(f'[study]\nname = "s"\nbaseline = "{path.as_posix()}"\n\n[[mixes]]\nname = "c"\n'
+                     'measures = ["containment"]\n', encoding="utf-8")
+    rows = _cli_json(["compare", str(study), "--out", str(tmp_path / "out"), "--json", "--band", "8"])
+    mix = next(r for r in rows if r["mix"] == "c")
+    _has_band(mix["band"], ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years"))
+    base = next(r for r in rows if r["mix"] == "baseline")
+    _has_band(base["band"], ("pue",))
+    assert mix["band"]["pue"]["value"] == pytest.approx(mix["pue"]["value"], rel=1e-12)
+    with xr.open_dataset(tmp_path / "out" / "results.nc", engine="h5netcdf") as ds:
+        i = list(ds["mix"].values).index("c")
+        assert float(ds["band_pue_low"][i]) == mix["band"]["pue"]["low"]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="band-table"' in html and mix["band"]["pue"]["drivers"][0]["input"] in html
+
+
+def test_catalog_rows_carry_bands_on_the_savings(tmp_path):
+    rows = _cli_json(["catalog", "containment", "--sites", "guangzhou", "--loads", "50", "--band", "8",
+                      "--out", str(tmp_path), "--json"])
+    _has_band(rows[0]["band"], ("delta_pue", "energy_saving_kwh", "cost_saving_cny"))
+    assert "it.utilisation" not in [i["name"] for i in rows[0]["band"]["inputs"]]  # the load is the row's
+    assert rows[0]["band"]["delta_pue"]["value"] == pytest.approx(rows[0]["delta_pue"], rel=1e-9)
+    header = (tmp_path / "catalog_containment.csv").read_text().splitlines()[0].split(",")
+    assert {"delta_pue_low", "delta_pue_high", "energy_saving_mwh_low", "cost_saving_cny_high"} <= set(header)

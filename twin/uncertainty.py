@@ -36,6 +36,7 @@ import re
 import time as _time
 import tomllib
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -209,29 +210,24 @@ def design(n_inputs: int, samples: int, seed: int) -> np.ndarray:
 
 @dataclasses.dataclass
 class Draw:
-    """One sample: ``z`` in [-1, 1) per scenario key and kernel group (the value is
-    ``x0 (1 + r z)`` or ``x0 + h z`` of each scenario it is applied to), the utilisation and cost
-    factors, and the weather index."""
+    """One sample: ``z`` in [-1, 1) per input (a scenario key becomes ``x0 (1 + r z)`` or
+    ``x0 + h z`` in each scenario it is applied to; a factor is ``1 + r z``) and the weather index."""
 
     z: dict[str, float]
-    utilisation: float = 1.0
-    costs: float = 1.0
     weather: int = 0
+
+    def factor(self, inp: Input) -> float:
+        return 1.0 + inp.half_width * self.z.get(inp.name, 0.0)
 
 
 def draw(inputs: list[Input], u: np.ndarray, n_weather: int) -> Draw:
     """Map one point ``u`` of the unit cube to a :class:`Draw` (uniform on each input's interval)."""
     d = Draw({})
     for inp, x in zip(inputs, u):
-        z = 2.0 * float(x) - 1.0
         if inp.kind == "weather":
             d.weather = min(int(x * n_weather), n_weather - 1)
-        elif inp.kind == "utilisation":
-            d.utilisation = 1.0 + inp.half_width * z
-        elif inp.kind == "costs":
-            d.costs = 1.0 + inp.half_width * z
         else:
-            d.z[inp.name] = z
+            d.z[inp.name] = 2.0 * float(x) - 1.0
     return d
 
 
@@ -263,13 +259,13 @@ def run_draw(applied: Scenario, inputs: list[Input], d: Draw, weathers: list[Wea
     scn, clipped = perturbed(applied, inputs, d)
     plant = prepare(scn, file=file, base_dir=base_dir, weather=weathers[d.weather])
     for inp in inputs:
-        if inp.kind == "group" and inp.name in d.z:
+        if inp.kind == "group":
             for p in inp.params:
-                plant.params[getattr(PARAM, p)] *= 1.0 + inp.half_width * d.z[inp.name]
-    if d.utilisation != 1.0:
-        row = plant.boundary[BOUNDARY.utilisation] * d.utilisation
-        clipped += ["it.utilisation"] * int(np.count_nonzero((row < 0.0) | (row > 1.0)))
-        plant.boundary[BOUNDARY.utilisation] = np.clip(row, 0.0, 1.0)
+                plant.params[getattr(PARAM, p)] *= d.factor(inp)
+        elif inp.kind == "utilisation" and d.factor(inp) != 1.0:
+            row = plant.boundary[BOUNDARY.utilisation] * d.factor(inp)
+            clipped += ["it.utilisation"] * int(np.count_nonzero((row < 0.0) | (row > 1.0)))
+            plant.boundary[BOUNDARY.utilisation] = np.clip(row, 0.0, 1.0)
     return run_plant(plant, file=file), clipped
 
 
@@ -290,13 +286,15 @@ def _path_value(summary: dict, path: str) -> float:
 
 
 def _interval(values: np.ndarray) -> tuple[float | None, float | None]:
-    """5th and 95th percentiles; an infinite end (a payback never reached) becomes None."""
+    """5th and 95th percentiles (linear interpolation); an infinite end (a payback never reached in
+    at least 5 % of the samples) becomes None."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if v.size == 0:
         return None, None
-    lo, hi = (float(x) for x in np.percentile(v, PERCENTILES))
-    return (lo if math.isfinite(lo) else None), (hi if math.isfinite(hi) else None)
+    big = np.finfo(float).max / 4  # stands for +-inf, so that interpolation never subtracts infinities
+    lo, hi = np.percentile(np.clip(v, -big, big), PERCENTILES)
+    return (float(lo) if abs(lo) < big / 2 else None), (float(hi) if abs(hi) < big / 2 else None)
 
 
 def drivers(names: list[str], u: np.ndarray, y: np.ndarray, n: int = N_DRIVERS) -> list[dict]:
@@ -347,65 +345,152 @@ def _run_metrics(summary: dict) -> dict[str, float]:
 
 
 def _mix_metrics(base: dict, mix: dict, economics: dict | None, cost_factor: float) -> dict[str, float]:
-    """Mix quantities against the baseline; CAPEX and O&M scaled by ``cost_factor``."""
+    """Mix quantities against the baseline (see :data:`MIX_METRICS`).
+
+    ``cost_saving_cny`` is the baseline's annual cost minus the mix's (``policy.cost.total_cny``:
+    energy, demand, surcharge, purchased cooling), as the catalog's cost saving.  The payback is
+    :func:`twin.metrics.economics.simple_payback` of the CAPEX over the first-year net saving of
+    :func:`twin.study.economics.mix_economics`, with CAPEX and O&M scaled by ``cost_factor``.
+    """
     from twin.metrics.economics import simple_payback
 
     out = {"delta_pue": _path_value(mix, "pue") - _path_value(base, "pue"),
-           "energy_saving_kwh": _path_value(base, "energy_facility_kwh") - _path_value(mix, "energy_facility_kwh")}
+           "energy_saving_kwh": _path_value(base, "energy_facility_kwh") - _path_value(mix, "energy_facility_kwh"),
+           "cost_saving_cny": _path_value(base, "policy.cost.total_cny") - _path_value(mix, "policy.cost.total_cny")}
     if economics is not None:
         om = economics["om_cny_per_year"]["value"]
         net = economics["net_saving_year1_cny"]["value"] - om * (cost_factor - 1.0)
-        out["cost_saving_cny"] = net
         out["simple_payback_years"] = simple_payback(economics["capex_cny"]["value"] * cost_factor, net)
     return out
 
 
-class Evaluator:
-    """Runs draws of one scenario (and optionally one mix of it) and returns their headline numbers.
+class Sampler:
+    """One Latin-hypercube design over a baseline and any number of its mixes.
 
-    Build once per scenario or mix: it loads the typical years, applies the measures and fixes the
-    inputs; :meth:`evaluate` then costs one annual run per draw (two with a mix).
+    The inputs are those that act on the baseline or on any of ``mixes`` (lists of measure
+    entries), plus the weather, the utilisation and (when some mix has cost rows) the costs.  The
+    baseline runs once per sample, whatever the number of mixes, and every mix runs the same draws
+    (common random numbers), so bands of different mixes can be compared.  :meth:`band` gives the
+    band of the baseline (``measures=None``) or of one mix; a mix's drivers are chosen among the
+    inputs that act on it or on the baseline.
     """
 
-    def __init__(self, scn: Scenario, *, measures: list[dict] | None = None, spreads: dict[str, float] | None = None,
-                 file: str | None = None, base_dir: Path | None = None, utilisation: bool = True,
-                 weather: bool = True):
-        from twin.study.design import Mix
-
-        self.file, self.base_dir = file, base_dir
+    def __init__(self, scn: Scenario, mixes: list[list[dict]] = (), *, samples: int = DEFAULT_SAMPLES,
+                 seed: int | None = None, spreads: dict[str, float] | None = None, file: str | None = None,
+                 base_dir: Path | None = None, utilisation: bool = True, weather: bool = True):
+        if samples < 8:
+            raise InputError(f"the band needs at least 8 samples (got {samples})", key="--band")
+        self.seed = scn.scenario.seed if seed is None else int(seed)
+        if self.seed < 0:
+            raise InputError(f"the seed must be >= 0 (got {self.seed})", key="--seed")
+        self.samples, self.scn, self.file, self.base_dir = samples, scn, file, base_dir
         self.weathers, self.nominal_weather = typical_years(scn, file=file, base_dir=base_dir, alternatives=weather)
         self.base = applied(scn, file=file)
-        self.measures = [dict(m) for m in measures or []]
-        self.mix = applied(scn.model_copy(update={"measures": list(scn.measures) + self.measures}), file=file) \
-            if self.measures else None
-        self.mix_spec = Mix("band", tuple(self.measures))
-        rows = _cost_rows(scn, self.measures, file) if self.measures else None
-        self.inputs = _inputs([self.base] + ([self.mix] if self.mix else []), spreads, utilisation=utilisation,
-                              weather=len(self.weathers) > 1, costs=cost_grade(rows) if rows else None)
+        self._mixes: dict[str, tuple[Scenario, str | None]] = {}
+        scns = [self.base] + [self._mix(m)[0] for m in mixes]
+        grades = [g for _, g in self._mixes.values() if g is not None]
+        order = list(_data()["grades"])
+        self.inputs = _inputs(scns, spreads, utilisation=utilisation, weather=len(self.weathers) > 1,
+                              costs=max(grades, key=order.index) if grades else None)
+        self.spreads = dict(spreads or {})
+        self.u = design(len(self.inputs), samples, self.seed)
+        self._base_runs: dict[int, tuple[dict, list[str]]] = {}
 
-    @property
-    def names(self) -> list[str]:
-        return [i.name for i in self.inputs]
+    def _key(self, measures: list[dict]) -> str:
+        import json
 
-    def nominal(self) -> Draw:
-        return Draw({}, weather=self.nominal_weather)
+        return json.dumps(measures, sort_keys=True)
 
-    def evaluate(self, d: Draw) -> tuple[dict[str, float], list[str]]:
-        """Headline numbers of one draw (see :data:`RUN_METRICS`, :data:`MIX_METRICS`) and the
-        clipped inputs."""
+    def _mix(self, measures: list[dict]) -> tuple[Scenario, str | None]:
+        """The applied scenario of a mix and the evidence grade of its costs (None: not priced)."""
+        key = self._key(measures)
+        if key not in self._mixes:
+            scn = self.scn.model_copy(update={"measures": list(self.scn.measures) + [dict(m) for m in measures]})
+            rows = _cost_rows(self.scn, measures, self.file)
+            self._mixes[key] = (applied(scn, file=self.file), cost_grade(rows) if rows else None)
+        return self._mixes[key]
+
+    def _draw(self, k: int | None) -> Draw:
+        return Draw({}, weather=self.nominal_weather) if k is None else draw(self.inputs, self.u[k], len(self.weathers))
+
+    def _baseline(self, k: int | None) -> tuple[dict, list[str]]:
+        """Summary of the baseline in sample ``k`` (None: nominal) and its clipped inputs, cached."""
+        from twin.summary import build_summary
+
+        key = -1 if k is None else k
+        if key not in self._base_runs:
+            res, clipped = run_draw(self.base, self.inputs, self._draw(k), self.weathers, file=self.file,
+                                    base_dir=self.base_dir)
+            self._base_runs[key] = (build_summary(res), clipped)
+        return self._base_runs[key]
+
+    def _evaluate(self, measures: list[dict] | None, k: int | None) -> tuple[dict[str, float], list[str]]:
+        from twin.study.design import Mix
         from twin.study.economics import mix_economics
         from twin.summary import build_summary
 
-        res, clipped = run_draw(self.base, self.inputs, d, self.weathers, file=self.file, base_dir=self.base_dir)
-        base = build_summary(res)
-        if self.mix is None:
+        base, clipped = self._baseline(k)
+        if not measures:
             return _run_metrics(base), clipped
-        res_mix, clipped_mix = run_draw(self.mix, self.inputs, d, self.weathers, file=self.file,
-                                        base_dir=self.base_dir)
-        mix = build_summary(res_mix)
+        scn, grade = self._mix(measures)
+        d = self._draw(k)
+        res, clipped_mix = run_draw(scn, self.inputs, d, self.weathers, file=self.file, base_dir=self.base_dir)
+        mix = build_summary(res)
         out = _run_metrics(mix)
-        out.update(_mix_metrics(base, mix, mix_economics(self.mix_spec, res_mix.plant, base, mix), d.costs))
+        economics = mix_economics(Mix("band", tuple(measures)), res.plant, base, mix) if grade else None
+        cost = next((i for i in self.inputs if i.kind == "costs"), None)
+        factor = 1.0
+        if cost is not None and grade is not None:
+            factor = 1.0 + float(self.spreads.get("costs", _data()["grades"][grade])) * d.z.get("costs", 0.0)
+        out.update(_mix_metrics(base, mix, economics, factor))
         return out, clipped + clipped_mix
+
+    def _acting(self, measures: list[dict] | None) -> list[int]:
+        """Columns of the inputs that act on the baseline or on the mix (driver candidates)."""
+        scns = [self.base] + ([self._mix(measures)[0]] if measures else [])
+        entries = {e["key"]: e for e in _data()["input"]}
+        has_costs = bool(measures) and self._mix(measures)[1] is not None
+        return [j for j, i in enumerate(self.inputs)
+                if (i.kind != "key" or any(_active(entries[i.name], s) for s in scns))
+                and (i.kind != "costs" or has_costs)]
+
+    def band(self, measures: list[dict] | None = None, progress: Callable[[int], None] | None = None) -> dict:
+        """The band of the baseline (``measures=None``) or of one mix (see :func:`band`);
+        ``progress(1)`` after each sample."""
+        t0 = _time.perf_counter()
+        measures = [dict(m) for m in measures or []]
+        value, _ = self._evaluate(measures, None)
+        rows, clipped = [], {}
+        for k in range(self.samples):
+            row, clip = self._evaluate(measures, k)
+            if progress is not None:
+                progress(1)
+            rows.append(row)
+            for c in clip:
+                clipped[c] = clipped.get(c, 0) + 1
+        cols = self._acting(measures)
+        names = [self.inputs[j].name for j in cols]
+        out: dict = {}
+        for key, v in value.items():
+            unit = MIX_METRICS.get(key) or next(unit for name, unit in RUN_METRICS.values() if name == key)
+            y = np.array([r[key] for r in rows], dtype=float)
+            lo, hi = _interval(y)
+            out[key] = {"value": v if math.isfinite(v) else None, "low": lo, "high": hi, "unit": unit,
+                        "level": LEVEL, "drivers": drivers(names, self.u[:, cols], y)}
+        out.update({
+            "drivers": out["pue"]["drivers"],
+            "samples": self.samples,
+            "seed": self.seed,
+            "inputs": [{"name": self.inputs[j].name, "grade": self.inputs[j].grade,
+                        "half_width": self.inputs[j].half_width, "relative": self.inputs[j].relative} for j in cols],
+            "weather_files": [Path(w.source_file).name for w in self.weathers],
+            "clipped": clipped,
+            "method": "Latin hypercube (scipy.stats.qmc) of uniform draws, half-width per evidence grade "
+                      "(twin/data/uncertainty.toml); 5th-95th percentile; drivers by Spearman rank correlation "
+                      "(docs/uncertainty.md)",
+            "runtime_s": _time.perf_counter() - t0,
+        })
+        return out
 
 
 def band(scn: Scenario, *, measures: list[dict] | None = None, samples: int = DEFAULT_SAMPLES,
@@ -419,10 +504,11 @@ def band(scn: Scenario, *, measures: list[dict] | None = None, samples: int = DE
         The validated scenario (its own measures are part of it).
     measures : list of dict, optional
         Measures of a mix (``{"name": ..., **parameters}``) appended to ``scn``'s; the band then
-        also covers ``delta_pue``, ``energy_saving_kwh`` [kWh/yr], ``cost_saving_cny`` (first-year net
-        saving, CNY/yr) and ``simple_payback_years`` of the mix against ``scn``.
+        also covers ``delta_pue``, ``energy_saving_kwh`` [kWh/yr], ``cost_saving_cny`` (annual cost
+        saving, CNY/yr) and, for a priced mix, ``simple_payback_years`` of the mix against ``scn``.
     samples : int
-        Latin-hypercube points (>= 8); each is one annual run (two with ``measures``).
+        Latin-hypercube points (>= 8); each is one annual run (two with ``measures``).  To band many
+        mixes of one baseline, use one :class:`Sampler` (the baseline then runs once per sample).
     seed : int, optional
         Seed of the design (default ``scn.scenario.seed``).
     spreads : dict, optional
@@ -441,40 +527,6 @@ def band(scn: Scenario, *, measures: list[dict] | None = None, samples: int = DE
         ``weather_files``, ``clipped`` (per input, draws moved into the key's range; for
         ``it.utilisation``, steps kept within 0-1), ``method`` and ``runtime_s``.
     """
-    if samples < 8:
-        raise InputError(f"the band needs at least 8 samples (got {samples})", key="--band")
-    seed = scn.scenario.seed if seed is None else int(seed)
-    if seed < 0:
-        raise InputError(f"the seed must be >= 0 (got {seed})", key="--seed")
-    t0 = _time.perf_counter()
-    ev = Evaluator(scn, measures=measures, spreads=spreads, file=file, base_dir=base_dir,
-                   utilisation=utilisation, weather=weather)
-    u = design(len(ev.inputs), samples, seed)
-    value, _ = ev.evaluate(ev.nominal())
-    rows, clipped = [], {}
-    for k in range(samples):
-        row, clip = ev.evaluate(draw(ev.inputs, u[k], len(ev.weathers)))
-        rows.append(row)
-        for c in clip:
-            clipped[c] = clipped.get(c, 0) + 1
-    out: dict = {}
-    for key, v in value.items():
-        unit = MIX_METRICS.get(key) or next(unit for name, unit in RUN_METRICS.values() if name == key)
-        y = np.array([r[key] for r in rows], dtype=float)
-        lo, hi = _interval(y)
-        out[key] = {"value": v if math.isfinite(v) else None, "low": lo, "high": hi, "unit": unit,
-                    "level": LEVEL, "drivers": drivers(ev.names, u, y)}
-    out.update({
-        "drivers": out["pue"]["drivers"],
-        "samples": samples,
-        "seed": seed,
-        "inputs": [{"name": i.name, "grade": i.grade, "half_width": i.half_width, "relative": i.relative}
-                   for i in ev.inputs],
-        "weather_files": [Path(w.source_file).name for w in ev.weathers],
-        "clipped": clipped,
-        "method": "Latin hypercube (scipy.stats.qmc) of uniform draws, half-width per evidence grade "
-                  "(twin/data/uncertainty.toml); 5th-95th percentile; drivers by Spearman rank correlation "
-                  "(docs/uncertainty.md)",
-        "runtime_s": _time.perf_counter() - t0,
-    })
-    return out
+    mixes = [list(measures)] if measures else []
+    return Sampler(scn, mixes, samples=samples, seed=seed, spreads=spreads, file=file, base_dir=base_dir,
+                   utilisation=utilisation, weather=weather).band(measures)

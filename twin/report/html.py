@@ -139,6 +139,7 @@ def _baseline_label(study) -> str:
 
 def render_report(comp) -> str:
     """The report of a :class:`twin.study.compare.Comparison` as one HTML string."""
+    from twin.report.band import band_note, band_rows
     from twin.study.table import ranked_rows
 
     try:
@@ -152,6 +153,7 @@ def render_report(comp) -> str:
     limits = "".join(f"<li>PUE ≤ {limit:g}: {_e(meaning)}</li>" for limit, meaning in figures.POLICY_LIMITS)
     by = {"pue": "annual PUE"}.get(comp.rank_by, comp.rank_by)
     f_header, f_rows = feasibility_rows(comp)
+    b_header, b_rows = band_rows(comp)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -171,6 +173,8 @@ def render_report(comp) -> str:
         'feasible one (see <a href="#feasibility">Feasibility</a>). "—": the metric is not computed by this '
         "installation (cost, CO2, CAPEX, payback, compliance and grade come from the policy and economics "
         "modules when they are installed).</p>",
+        ('<h2 id="bands">Uncertainty bands</h2>' + _table(b_header, b_rows, table_id="band-table", text_cols=(7,))
+         + f'<p class="note">{_e(band_note(comp))}</p>') if b_rows else "",
         '<h2 id="feasibility">Feasibility</h2>',
         _table(f_header, f_rows, table_id="feasibility-table", text_cols=(3, 4)),
         '<p class="note">A mix is infeasible when its plant leaves cooling unmet, overloads CRAH coils, chillers, '
