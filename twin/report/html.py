@@ -15,6 +15,7 @@ from pathlib import Path
 from twin.metrics.feasibility import is_infeasible
 from twin.metrics.tariff import PLACEHOLDER_SURCHARGE
 from twin.report import answers, figures
+from twin.report.band import band_note, band_rows, range_cell
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell, column_value
 from twin.study.compare import cost_assumptions
 from twin.study.table import ASSUMED, ranked_rows
@@ -131,14 +132,19 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
     """The answers table: per policy limit the cheapest feasible compliant mix, then the lowest-PUE and
     lowest-energy feasible mixes, each with PUE and energy side by side and its money figures."""
     base_kwh = comp.baseline.summary["energy_facility_kwh"]["value"]
-    header = ["Question (feasible mixes only)", "Mix", "PUE", "Energy [MWh]", "Energy saving [%]", f"CAPEX [M CNY]{ASSUMED}",
-              f"Payback [yr]{ASSUMED}", f"Annual electricity cost [M CNY]{ASSUMED}"]
+    bands = getattr(comp, "bands", None) or {}
+    header = ["Question (feasible mixes only)", "Mix", "PUE"] + (["PUE 90 % band"] if bands else []) + \
+        ["Energy [MWh]", "Energy saving [%]", f"CAPEX [M CNY]{ASSUMED}", f"Payback [yr]{ASSUMED}"] + \
+        (["Payback 90 % band [yr]"] if bands else []) + [f"Annual electricity cost [M CNY]{ASSUMED}"]
 
     def cells(o) -> list[str]:
         kwh = o.summary["energy_facility_kwh"]["value"]
-        return [o.mix.name, f"{o.pue:.3f}", f"{kwh / 1e3:,.0f}", f"{100 * (base_kwh - kwh) / base_kwh:+.1f}",
-                _money(answers.capex_cny(o, comp.baseline)), _payback(o),
-                _money(column_value(COLUMN_BY_KEY["cost"], o.summary))]
+        band = bands.get(o.mix.name)
+        return ([o.mix.name, f"{o.pue:.3f}"] + ([range_cell(band, "pue")] if bands else [])
+                + [f"{kwh / 1e3:,.0f}", f"{100 * (base_kwh - kwh) / base_kwh:+.1f}",
+                   _money(answers.capex_cny(o, comp.baseline)), _payback(o)]
+                + ([range_cell(band, "simple_payback_years")] if bands else [])
+                + [_money(column_value(COLUMN_BY_KEY["cost"], o.summary))])
 
     rows = []
     for limit, _ in figures.POLICY_LIMITS:
@@ -217,7 +223,11 @@ def answers_section(comp) -> str:
     region_note = "" if region is None else (
         f'<span id="policy-region">Policy region: <b>{_e(region["value"])}</b>'
         f'{" (ASSUMED)" if region["assumed"] else ""}: {_e(region["rule"])}.</span> ')
-    band = "No PUE band: the uncertainty module is not in this installation, so each PUE is a point value."
+    first = next(iter(comp.bands.values())) if getattr(comp, "bands", None) else None
+    band = (f"Bands: 5th–95th percentile over {first['samples']} Latin-hypercube samples of the uncertain inputs "
+            '(<a href="#bands">drivers and method</a>).' if first else
+            "No PUE band: this comparison was run without uncertainty samples (--band 0), so each PUE is a "
+            "point value.")
     return "".join([
         '<h2 id="answers-title">Answers</h2>', f'<p class="meta">{region_note}{band}</p>',
         '<div id="answers" class="first-screen">',
@@ -267,6 +277,7 @@ def render_report(comp) -> str:
     limits = "".join(f"<li>PUE ≤ {limit:g}: {_e(meaning)}</li>" for limit, meaning in figures.POLICY_LIMITS)
     by = {"pue": "annual PUE"}.get(comp.rank_by, comp.rank_by)
     f_header, f_rows = feasibility_rows(comp)
+    b_header, b_rows = band_rows(comp)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -287,6 +298,8 @@ def render_report(comp) -> str:
         f'{ASSUMED}: the cost rests on assumption-grade inputs (see <a href="#cost-notes">the cost notes</a>). '
         '"Cost + surch.": the annual cost with the placeholder PUE surcharge (not applied by default). '
         '"—": the metric is not computed by this installation.</p>',
+        ('<h2 id="bands">Uncertainty bands</h2>' + _table(b_header, b_rows, table_id="band-table", text_cols=(7,))
+         + f'<p class="note">{_e(band_note(comp))}</p>') if b_rows else "",
         '<h2 id="feasibility">Feasibility</h2>',
         _table(f_header, f_rows, table_id="feasibility-table", text_cols=(3, 4)),
         '<p class="note">A mix is infeasible when its plant leaves cooling unmet, overloads CRAH coils, chillers, '

@@ -65,6 +65,7 @@ class Comparison:
     temp_wet_bulb: np.ndarray | None = None
     runtime_s: float = 0.0
     created: str = ""
+    bands: dict = field(default_factory=dict)       # mix name -> twin.uncertainty band (twin/study/bands.py)
 
     def ranked(self) -> list[MixOutcome]:
         return [self.outcomes[i] for i in self.order]
@@ -203,6 +204,8 @@ def ranked_json(comp: Comparison) -> list[dict]:
         row["pue_monthly"] = o.summary["pue_monthly"]
         row["feasibility"] = o.summary["feasibility"]
         row["assumptions"] = cost_assumptions(o.summary)
+        if o.mix.name in comp.bands:
+            row["band"] = comp.bands[o.mix.name]
         rows.append(row)
     return rows
 
@@ -223,6 +226,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
     import xarray as xr
 
     from twin.results import CHANNELS
+    from twin.study.bands import band_variables
 
     ranked = comp.ranked()
     names = [o.mix.name for o in ranked]
@@ -253,6 +257,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
                          {"units": "1", "long_name": "PUE of the mix minus PUE of the baseline"})
     data["energy_saving_kwh"] = ("mix", np.array([energy_saving_kwh(o, comp.baseline) for o in ranked]),
                                  {"units": "kWh", "long_name": "baseline facility energy minus the mix's"})
+    data.update(band_variables(comp))
     data["pue_monthly"] = (("mix", "month"), np.array([o.summary["pue_monthly"]["value"] for o in ranked]),
                            {"units": "1", "long_name": "monthly PUE"})
     components = [r["component"] for r in ranked[0].summary["breakdown"]]
