@@ -201,7 +201,7 @@ def pareto(comp, limits=POLICY_LIMITS) -> bytes:
 
     points = capex_points(comp)
     front = pareto_front(points)
-    fig = _new_figure(6.4, 3.7)
+    fig = _new_figure(6.4, 3.5)
     ax = fig.add_subplot()
     if points:
         cost = np.array([c for c, _, _ in points]) / 1e6

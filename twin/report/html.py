@@ -34,7 +34,8 @@ tr.baseline td { color: #666; background: #fafafa; }
 td.pass { color: #176b2c; text-align: center; } td.fail { color: #b0201c; text-align: center; }
 td.text { text-align: center; }
 td.missing { color: #999; text-align: center; }
-#answers-table td:first-child { font-weight: 600; white-space: nowrap; } h2#answers-title { margin-top: 1em; } #answers-table td:nth-child(2) { min-width: 17em; }
+#answers-table td { white-space: nowrap; } #answers-table td:nth-child(2) { white-space: normal; }
+#answers-table td:first-child { font-weight: 600; } h2#answers-title { margin-top: 1em; } #answers-table td:nth-child(2) { min-width: 17em; }
 div.wide { overflow-x: auto; } #ranked-table td:nth-child(2) { min-width: 14em; }
 div.answers-row { display: flex; gap: 1.5em; align-items: flex-start; }
 div.answers-row > div { flex: 1 1 0; } div.answers-row > figure { flex: 0 0 470px; margin: 0; }
@@ -133,9 +134,9 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
     lowest-energy feasible mixes, each with PUE and energy side by side and its money figures."""
     base_kwh = comp.baseline.summary["energy_facility_kwh"]["value"]
     bands = getattr(comp, "bands", None) or {}
-    header = ["Question (feasible mixes only)", "Mix", "PUE"] + (["PUE 90 % band"] if bands else []) + \
-        ["Energy [MWh]", "Energy saving [%]", f"CAPEX [M CNY]{ASSUMED}", f"Payback [yr]{ASSUMED}"] + \
-        (["Payback 90 % band [yr]"] if bands else []) + [f"Annual electricity cost [M CNY]{ASSUMED}"]
+    header = ["Question (feasible mixes only)", "Mix", "PUE"] + (["PUE band"] if bands else []) + \
+        ["Energy [MWh]", "Saving [%]", f"CAPEX [M CNY]{ASSUMED}", f"Payback [yr]{ASSUMED}"] + \
+        (["Payback band [yr]"] if bands else []) + [f"Cost [M CNY/yr]{ASSUMED}"]
 
     def cells(o) -> list[str]:
         kwh = o.summary["energy_facility_kwh"]["value"]
@@ -157,10 +158,25 @@ def answer_rows(comp) -> tuple[list[str], list[list[str]]]:
         else:
             note = f" ({a.unpriced} unpriced mixes also meet it)" if a.unpriced else ""
             rows.append([question + note] + cells(a.best))
-    for key, question in (("pue", "Lowest PUE"), ("energy", "Lowest facility energy")):
-        o = answers.lowest(comp, key)
+    by_pue, by_energy = answers.lowest(comp, "pue"), answers.lowest(comp, "energy")
+    pairs = ([("Lowest PUE and energy", by_pue)] if by_pue is by_energy else
+             [("Lowest PUE", by_pue), ("Lowest facility energy", by_energy)])
+    for question, o in pairs:
         rows.append([question] + (cells(o) if o is not None else ["none"] + [MISSING] * (len(header) - 2)))
     return header, rows
+
+
+def band_warnings(comp) -> str:
+    """One sentence per limit whose answer meets it at its nominal PUE but not at the top of its band."""
+    bands = getattr(comp, "bands", None) or {}
+    out = []
+    for limit, _ in figures.POLICY_LIMITS:
+        best = answers.cheapest_compliant(comp, limit).best
+        block = (bands.get(best.mix.name) or {}).get("pue") if best is not None else None
+        if block and block["high"] is not None and block["high"] > limit:
+            out.append(f"{best.mix.name} meets {limit:g} at its nominal PUE {best.pue:.3f}, but its 95th "
+                       f"percentile is {block['high']:.3f}.")
+    return f'<p class="note" id="band-warnings">Uncertain compliance: {_e(" ".join(out))}</p>' if out else ""
 
 
 def _infeasible_list(comp) -> str:
@@ -224,8 +240,8 @@ def answers_section(comp) -> str:
         f'<span id="policy-region">Policy region: <b>{_e(region["value"])}</b>'
         f'{" (ASSUMED)" if region["assumed"] else ""}: {_e(region["rule"])}.</span> ')
     first = next(iter(comp.bands.values())) if getattr(comp, "bands", None) else None
-    band = (f"Bands: 5th–95th percentile over {first['samples']} Latin-hypercube samples of the uncertain inputs "
-            '(<a href="#bands">drivers and method</a>).' if first else
+    band = (f"Bands: 5th–95th percentile, {first['samples']} Latin-hypercube samples "
+            '(<a href="#bands">drivers, method</a>). Cost: annual electricity bill.' if first else
             "No PUE band: this comparison was run without uncertainty samples (--band 0), so each PUE is a "
             "point value.")
     return "".join([
@@ -233,7 +249,7 @@ def answers_section(comp) -> str:
         '<div id="answers" class="first-screen">',
         _table(header, rows, table_id="answers-table", num_from=2, baseline_col=None, rank_col=False,
                text_cols=(0,)), "</div>",
-        '<div class="answers-row"><div>', _infeasible_list(comp),
+        '<div class="answers-row"><div>', band_warnings(comp), _infeasible_list(comp),
         '<p class="note">Cheapest = lowest capital cost against the baseline (the baseline itself costs 0); ties go '
         "to the lower annual cost. A mix with a measure that has no cost row cannot be priced and is not a "
         "candidate.</p>", _cost_summary(comp), "</div>",
