@@ -52,8 +52,12 @@ def test_catalog_writes_csv_markdown_and_figure(tmp_path, capsys):
             assert r[key] != "", key
         assert float(r["tue"]) == pytest.approx(float(r["itue"]) * float(r["pue_measure"]), rel=1e-5)
         assert "supply_air_c=25.0" in r["parameters"] and "kind=cold_aisle" in r["parameters"]
+    # Hohhot is not in Guangdong: its Guangdong tariff and CNY are said to be assumed
+    assert {(r["site"], r["policy_region"]) for r in rows} == {("guangzhou", "guangdong"),
+                                                               ("hohhot", "guangdong (assumed)")}
     md = (out / "catalog_containment.md").read_text(encoding="utf-8")
     assert "supply_air_c = 25" in md and "it.occupancy = L" in md and "catalog_containment.png" in md
+    assert "Cost saving rests on assumption-grade inputs" in md and "policy.region" in md
     assert md.count("\n| ") == 5  # header + 4 rows
     assert (out / "catalog_containment.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -58,6 +58,7 @@ TABLE = (
     ("water_saving_m3", "water saving [m³]", "{:,.0f}"),
     ("co2_saving_t", "CO2 saving [t]", "{:,.0f}"),
     ("cost_saving_cny", "cost saving [CNY]", "{:,.0f}"),
+    ("policy_region", "policy region", "{}"),
     ("max_inlet_c", "max rack inlet [°C]", "{:.1f}"),
     ("hours_outside_allowable", "h outside A1 allowable", "{:,.0f}"),
     ("unmet_hours", "unmet cooling [h]", "{:,.0f}"),
@@ -112,6 +113,13 @@ def _site_region(site: str) -> tuple[str, str]:
         return Path(site).name.removesuffix(".gz").removesuffix(".epw"), ""
     region = row.get("hub") or ("Guangdong" if row.get("in_guangdong") else row.get("province", ""))
     return row["name"], region
+
+
+def _policy_region(summary: dict) -> str | None:
+    """``guangdong``, ``guangdong (assumed)`` or ``none``: whose limit, tariff and CNY price the run
+    (docs/policy.md, policy.region); None without a policy block."""
+    region = summary.get("policy", {}).get("region")
+    return None if region is None else region["value"] + (" (assumed)" if region["assumed"] else "")
 
 
 def _saving(col_key: str, base: dict, with_m: dict) -> float | None:
@@ -202,6 +210,8 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "feasibility_reasons": {"baseline": base["feasibility"]["reasons"],
                                         "with_measure": with_m["feasibility"]["reasons"]},
                 "measure": resolved,
+                "policy_region": _policy_region(with_m),
+                "cost_assumptions": (with_m.get("policy", {}).get("cost") or {}).get("assumptions", []),
             })
             if band:
                 from twin.uncertainty import Sampler
@@ -278,9 +288,15 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
                  "Columns the installation does not compute are left out.")
     lines.append("")
     lines.append("| " + " | ".join(h for _, h, _ in cols) + " |")
-    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region") else "---:" for k, _, _ in cols) + "|")
+    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region", "policy_region") else "---:"
+                                for k, _, _ in cols) + "|")
     for r in res.rows:
         lines.append("| " + " | ".join(_cell(r, k, f) for k, _, f in cols) + " |")
+    assumed = {a["input"]: a for r in res.rows for a in r.get("cost_assumptions", [])}
+    if assumed:
+        lines += ["", "**Cost saving rests on assumption-grade inputs** (docs/policy.md): " + "; ".join(
+            f"`{k}` = {a['value']} {a['unit']}" for k, a in assumed.items()) + ". No PUE surcharge is included "
+            "unless the baseline scenario sets one."]
     reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
                if r.get("infeasible_reason")]
     if reasons:
