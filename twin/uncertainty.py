@@ -24,7 +24,9 @@ interpolation); ``value`` is the nominal run (no input moved).  Drivers: the Spe
 correlation ``rho`` of the output with each sampled input over the samples; the three largest
 ``|rho|`` are the drivers, each with ``share = rho^2 / sum(rho^2)`` (for a monotone, nearly
 additive model the share of the output's variance it explains; Saltelli et al., Global Sensitivity
-Analysis: The Primer, Wiley 2008, ch. 1.2.5).
+Analysis: The Primer, Wiley 2008, ch. 1.2.5) and ``rho_se``, the approximate standard error of rho
+``1.03 (1 - rho^2) / sqrt(n - 3)`` (Fieller, Hartley & Pearson 1957): drivers whose rho differ by
+less than about two standard errors may swap places between seeds.
 """
 
 from __future__ import annotations
@@ -316,8 +318,11 @@ def drivers(names: list[str], u: np.ndarray, y: np.ndarray, n: int = N_DRIVERS) 
         if math.isfinite(rho):
             rows.append({"input": name, "rho": rho})
     total = sum(r["rho"] ** 2 for r in rows)
+    m = int(ok.sum())
     for r in rows:
         r["share"] = r["rho"] ** 2 / total if total > 0 else 0.0
+        # approximate standard error of a Spearman rho (Fieller, Hartley & Pearson 1957, Biometrika 44:470)
+        r["rho_se"] = 1.03 * (1.0 - r["rho"] ** 2) / math.sqrt(m - 3) if m > 3 else math.nan
     return sorted(rows, key=lambda r: -abs(r["rho"]))[:n]
 
 
