@@ -45,19 +45,20 @@ def drivers_text(block: dict, n: int = 3, *, short: bool = False) -> str:
     return ", ".join(f"{d['input']} ({d['rho']:+.2f})" for d in ds) or "—"
 
 
-def print_band(band: dict, console: Console | None = None, title: str | None = None) -> None:
-    """The band of one run or mix as a table: quantity, value with its 90 % band, top drivers."""
+def print_band(band: dict, console: Console | None = None) -> None:
+    """The band of one run or mix as a table: quantity [unit], value with its 90 % band, top
+    drivers (short names, rho)."""
     console = console or Console()
     w = ", ".join(band["weather_files"]) if len(band["weather_files"]) > 1 else "one typical year"
-    table = Table(title=title or f"{100 * next(iter(_blocks(band).values()))['level']:.0f} % band: {band['samples']} "
-                                 f"samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
-                  caption=f"sources: {len(band['inputs'])} inputs (docs/uncertainty.md); weather: {w}")
+    level = 100 * next(iter(_blocks(band).values()))["level"]
+    table = Table(title=f"{level:.0f} % band: {band['samples']} samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
+                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w} (docs/uncertainty.md)")
     table.add_column("quantity")
-    table.add_column("unit")
-    table.add_column("value [5th–95th percentile]", justify="right")
+    table.add_column("value [5th, 95th percentile]", justify="right")
     table.add_column("top drivers (Spearman rho)")
     for key, block in _blocks(band).items():
-        table.add_row(QUANTITIES[key][0], QUANTITIES[key][1], band_cell(band, key), drivers_text(block))
+        table.add_row(_header(key), band_cell(band, key),
+                      "\n".join(f"{d['input'].rsplit('.', 1)[-1]} {d['rho']:+.2f}" for d in block["drivers"]))
     console.print(table)
     if band["clipped"]:
         console.print("moved into range: " + ", ".join(f"{k} x{v}" for k, v in band["clipped"].items()))
