@@ -210,3 +210,16 @@ def test_band_ends_match_direct_runs_at_the_input_quantiles(legacy):
     tol = slope * 2 * r * x0 / n
     assert res["pue"]["low"] == pytest.approx(lo_ref, abs=tol)
     assert res["pue"]["high"] == pytest.approx(hi_ref, abs=2 * tol)  # steeper at low COP
+
+
+def test_noise_floor_flags_chance_drivers():
+    """Inputs without any effect stay under the noise floor (here in all 20 seeds), a real one clears it."""
+    assert unc.noise_floor(25, 64) == pytest.approx(0.39, abs=0.005)
+    assert unc.noise_floor(25, 256) < unc.noise_floor(25, 64) < unc.noise_floor(25, 16)
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        u = rng.random((64, 25))
+        d = unc.drivers([f"x{j}" for j in range(25)], u, rng.random(64))
+        assert not any(r["clear"] for r in d), seed
+        d = unc.drivers([f"x{j}" for j in range(25)], u, u[:, 3] + 0.3 * rng.random(64))
+        assert d[0]["input"] == "x3" and d[0]["clear"]
