@@ -183,3 +183,43 @@ def test_catalog_rows_carry_bands_on_the_savings(tmp_path):
     assert rows[0]["band"]["delta_pue"]["value"] == pytest.approx(rows[0]["delta_pue"], rel=1e-9)
     header = (tmp_path / "catalog_containment.csv").read_text().splitlines()[0].split(",")
     assert {"delta_pue_low", "delta_pue_high", "energy_saving_mwh_low", "cost_saving_cny_high"} <= set(header)
+
+
+def test_band_ends_match_direct_runs_at_the_input_quantiles(legacy):
+    """Independent check of the sampling and the percentiles: with only the chiller COP moving, PUE
+    falls monotonically with the COP, so PUE's 5th/95th percentiles are the plain runs at the COP's
+    95th/5th percentiles, x0 (1 +- 0.9 r).  A 1-D Latin hypercube of n points has one point in each
+    1/n stratum, so the empirical percentiles sit within 1/n of the exact ones in u."""
+    from twin.simulate import run_scenario
+    from twin.summary import build_summary
+
+    scn, path = legacy
+    only = {i["key"]: 0.0 for i in unc.spread_table()["input"]}
+    only.update({g["name"]: 0.0 for g in unc.spread_table()["group"]})
+    r, n = 0.2, 64
+    res = _band(legacy, samples=n, spreads={**only, "plant.chiller_rated_cop": r}, utilisation=False, weather=False)
+
+    def pue_at(cop):
+        s = scn.model_copy(update={"plant": scn.plant.model_copy(update={"chiller_rated_cop": cop})})
+        return build_summary(run_scenario(s, file=str(path), base_dir=path.parent))["pue"]["value"]
+
+    x0 = scn.plant.chiller_rated_cop
+    hi_ref, lo_ref = pue_at(x0 * (1 - 0.9 * r)), pue_at(x0 * (1 + 0.9 * r))
+    # tolerance: one stratum of u (2 r x0 / n in COP) times the local slope of PUE in COP
+    slope = abs(pue_at(x0 * 1.01) - pue_at(x0 * 0.99)) / (0.02 * x0)
+    tol = slope * 2 * r * x0 / n
+    assert res["pue"]["low"] == pytest.approx(lo_ref, abs=tol)
+    assert res["pue"]["high"] == pytest.approx(hi_ref, abs=2 * tol)  # steeper at low COP
+
+
+def test_noise_floor_flags_chance_drivers():
+    """Inputs without any effect stay under the noise floor (here in all 20 seeds), a real one clears it."""
+    assert unc.noise_floor(25, 64) == pytest.approx(0.39, abs=0.005)
+    assert unc.noise_floor(25, 256) < unc.noise_floor(25, 64) < unc.noise_floor(25, 16)
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        u = rng.random((64, 25))
+        d = unc.drivers([f"x{j}" for j in range(25)], u, rng.random(64))
+        assert not any(r["clear"] for r in d), seed
+        d = unc.drivers([f"x{j}" for j in range(25)], u, u[:, 3] + 0.3 * rng.random(64))
+        assert d[0]["input"] == "x3" and d[0]["clear"]

@@ -96,5 +96,8 @@ def main(args) -> int:
                  f"{r['feasibility']}, {r['max_inlet_c']:.0f} °C, {r['unmet_hours']:,.0f} h unmet" for r in rows]
         table.add_row(rows[0]["site_name"], rows[0]["region"].split(" (")[0], *cells)
     console.print(table)
+    if opts["samples"]:
+        print(f"90 % bands ({opts['samples']} samples) of the PUE change, energy and cost saving, with their top "
+              "drivers: in the CSV (_low/_high), the Markdown ([a, b]) and --json (docs/uncertainty.md)")
     print("wrote " + ", ".join(str(f) for f in files))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands import name_values
 from twin.errors import InputError
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
@@ -24,15 +25,7 @@ def add_band_arguments(p, *, default: int) -> None:
 
 def band_options(args) -> dict:
     """``samples``, ``seed`` and ``spreads`` of the band from the command line (InputError when malformed)."""
-    spreads = {}
-    for item in args.spread:
-        name, sep, value = item.partition("=")
-        try:
-            spreads[name.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"expected NAME=R with R a number, got {item!r}", key="--spread") from None
-        if not sep:
-            raise InputError(f"expected NAME=R, got {item!r}", key="--spread")
+    spreads = name_values(args.spread, "--spread")
     if args.band < 0:
         raise InputError(f"--band must be 0 (off) or >= 8 samples (got {args.band})", key="--band")
     return {"samples": args.band, "seed": args.band_seed, "spreads": spreads}

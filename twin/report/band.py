@@ -38,26 +38,37 @@ def band_cell(band: dict | None, key: str) -> str:
 
 def drivers_text(block: dict, n: int = 3, *, short: bool = False) -> str:
     """``input (rho +0.58), ...`` of a block's top drivers; ``short``: ``input+, ...`` without the
-    section of the key (``chiller_rated_cop-``)."""
+    section of the key (``chiller_rated_cop-``); "?" marks a driver that is not clear of chance."""
     ds = block.get("drivers", [])[:n]
     if short:
-        return ", ".join(f"{d['input'].rsplit('.', 1)[-1]}{'+' if d['rho'] > 0 else '-'}" for d in ds) or "—"
-    return ", ".join(f"{d['input']} ({d['rho']:+.2f})" for d in ds) or "—"
+        return ", ".join(f"{_name(d)}{'+' if d['rho'] > 0 else '-'}{_doubt(d)}" for d in ds) or "—"
+    return ", ".join(f"{d['input']} ({d['rho']:+.2f}{_doubt(d)})" for d in ds) or "—"
 
 
-def print_band(band: dict, console: Console | None = None, title: str | None = None) -> None:
-    """The band of one run or mix as a table: quantity, value with its 90 % band, top drivers."""
+def _name(driver: dict) -> str:
+    return driver["input"].rsplit(".", 1)[-1]
+
+
+def _doubt(driver: dict) -> str:
+    """"?" after a driver chance alone could have ranked there (``clear`` false)."""
+    return "" if driver.get("clear", True) else "?"
+
+
+def print_band(band: dict, console: Console | None = None) -> None:
+    """The band of one run or mix as a table: quantity [unit], value with its 90 % band, top
+    drivers (short names, rho)."""
     console = console or Console()
     w = ", ".join(band["weather_files"]) if len(band["weather_files"]) > 1 else "one typical year"
-    table = Table(title=title or f"{100 * next(iter(_blocks(band).values()))['level']:.0f} % band: {band['samples']} "
-                                 f"samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
-                  caption=f"sources: {len(band['inputs'])} inputs (docs/uncertainty.md); weather: {w}")
+    level = 100 * next(iter(_blocks(band).values()))["level"]
+    table = Table(title=f"{level:.0f} % band: {band['samples']} samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
+                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance "
+                          "(docs/uncertainty.md)")
     table.add_column("quantity")
-    table.add_column("unit")
-    table.add_column("value [5th–95th percentile]", justify="right")
+    table.add_column("value [5th, 95th percentile]", justify="right")
     table.add_column("top drivers (Spearman rho)")
     for key, block in _blocks(band).items():
-        table.add_row(QUANTITIES[key][0], QUANTITIES[key][1], band_cell(band, key), drivers_text(block))
+        table.add_row(_header(key), band_cell(band, key),
+                      "\n".join(f"{_name(d)} {d['rho']:+.2f}{_doubt(d)}" for d in block["drivers"]))
     console.print(table)
     if band["clipped"]:
         console.print("moved into range: " + ", ".join(f"{k} x{v}" for k, v in band["clipped"].items()))
@@ -91,7 +102,7 @@ def print_band_rows(comp, console: Console | None = None) -> None:
     keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
     b = next(iter(bands.values()))
     table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
-                  caption="first driver: + raises PUE, - lowers it; all drivers: --json or report.html")
+                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html")
     for h in ["#", "Mix"] + [_header(k) for k in keys] + ["PUE driver"]:
         table.add_column(h, overflow="fold")
     for i, o in enumerate(comp.ranked(), start=1):
@@ -122,4 +133,5 @@ def band_note(comp) -> str:
             f"{b['seed']}) of {len(b['inputs'])} uncertain inputs: sourced defaults with a spread per evidence grade, "
             f"the site's typical years ({', '.join(b['weather_files'])}), IT utilisation and, for priced mixes, "
             "costs. Every mix runs the same draws as the baseline. Drivers: Spearman rank correlation of PUE "
-            "with each input (docs/uncertainty.md).")
+            "with each input; \"?\" marks a driver that chance alone could rank there, which more samples "
+            "(--band) resolve (docs/uncertainty.md).")
