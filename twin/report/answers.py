@@ -59,9 +59,10 @@ def cheapest_compliant(comp, limit: float) -> LimitAnswer:
 
 def lowest(comp, key: str):
     """The feasible mix with the lowest value of column ``key`` ("pue" or "energy"), or None."""
-    scored = [(column_value(COLUMN_BY_KEY[key], o.summary), o.mix.name, i) for i, o in enumerate(feasible(comp))]
-    scored = [s for s in scored if s[0] is not None]
-    return feasible(comp)[min(scored)[2]] if scored else None
+    candidates = feasible(comp)
+    scored = [(v, o.mix.name, i) for i, o in enumerate(candidates)
+              if (v := column_value(COLUMN_BY_KEY[key], o.summary)) is not None]
+    return candidates[min(scored)[2]] if scored else None
 
 
 def infeasible(comp) -> list[tuple[object, list[str]]]:

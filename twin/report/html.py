@@ -17,7 +17,7 @@ from twin.metrics.tariff import PLACEHOLDER_SURCHARGE
 from twin.report import answers, figures
 from twin.report.band import band_note, band_rows, range_cell
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell, column_value
-from twin.study.compare import cost_assumptions
+from twin.study.compare import mix_assumptions
 from twin.study.table import ASSUMED, ranked_rows
 
 _CSS = """
@@ -200,7 +200,7 @@ def cost_notes(comp) -> str:
     """The cost footnote: the assumption-grade inputs behind the costs shown, and the annual cost with
     the placeholder PUE surcharge applied next to the cost without it."""
     shown = _answer_mixes(comp)
-    found = {a["input"]: a for o in shown for a in cost_assumptions(o.summary)}
+    found = {a["input"]: a for o in shown for a in mix_assumptions(o.summary)}
     items = "".join(f"<li><code>{_e(k)}</code> = {_e(a['value'])} {_e(a['unit'])} ({_e(a['evidence'])}): "
                     f"{_e(a['why'])}</li>" for k, a in found.items())
     header = ["Annual electricity cost [M CNY]"] + [o.mix.name for o in shown]
@@ -220,7 +220,7 @@ def cost_notes(comp) -> str:
 def _cost_summary(comp) -> str:
     """Two sentences beside the Pareto figure: how many assumption-grade inputs lie behind the costs
     shown, and the baseline's annual cost without and with the placeholder surcharge."""
-    found = {a["input"] for o in _answer_mixes(comp) for a in cost_assumptions(o.summary)}
+    found = {a["input"] for o in _answer_mixes(comp) for a in mix_assumptions(o.summary)}
     base = comp.baseline.summary
     cost, with_s = (column_value(COLUMN_BY_KEY[k], base) for k in ("cost", "cost_surcharge"))
     text = (f'<p class="note">{ASSUMED} The costs above rest on {len(found)} assumption-grade inputs '

@@ -174,7 +174,7 @@ def pue_by_wet_bulb(outcome: MixOutcome) -> np.ndarray:
         return np.where(outcome.wet_bulb_it_kwh > 0, outcome.wet_bulb_facility_kwh / outcome.wet_bulb_it_kwh, np.nan)
 
 
-def cost_assumptions(summary: dict) -> list[dict]:
+def mix_assumptions(summary: dict) -> list[dict]:
     """Every assumption-grade input behind a mix's costs: the bill's (``policy.cost.assumptions``) and,
     for a priced mix, the CAPEX and finance ones (``economics.assumptions``), without repeats."""
     found = (get_path(summary, "economics.assumptions") or []) + (get_path(summary, "policy.cost.assumptions") or [])
@@ -189,7 +189,7 @@ def ranked_json(comp: Comparison) -> list[dict]:
     ``delta_pue`` and ``energy_saving_kwh`` are against the baseline; ``feasibility`` is the run's
     verdict block (verdict, reasons, warnings, checks); ``measures`` lists each measure with every
     parameter (:func:`twin.measures.measure_parameters`); ``assumptions`` the assumption-grade inputs
-    behind the mix's costs (:func:`cost_assumptions`).
+    behind the mix's costs (:func:`mix_assumptions`).
     """
     rows = []
     for rank, o in enumerate(comp.ranked(), start=1):
@@ -203,7 +203,7 @@ def ranked_json(comp: Comparison) -> list[dict]:
                 row[found[0]] = found[1]
         row["pue_monthly"] = o.summary["pue_monthly"]
         row["feasibility"] = o.summary["feasibility"]
-        row["assumptions"] = cost_assumptions(o.summary)
+        row["assumptions"] = mix_assumptions(o.summary)
         if o.mix.name in comp.bands:
             row["band"] = comp.bands[o.mix.name]
         rows.append(row)
@@ -250,7 +250,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
         data[_var_name(p)] = ("mix", np.array(values, dtype=object), {"summary_path": p})
     data["feasibility_reasons"] = ("mix", np.array([" ".join(o.summary["feasibility"]["reasons"]) for o in ranked],
                                                    dtype=object), {"long_name": "why the mix is infeasible ('' if feasible)"})
-    data["cost_assumptions"] = ("mix", np.array([json.dumps(cost_assumptions(o.summary), ensure_ascii=False)
+    data["cost_assumptions"] = ("mix", np.array([json.dumps(mix_assumptions(o.summary), ensure_ascii=False)
                                                  for o in ranked], dtype=object),
                                 {"long_name": "assumption-grade inputs behind the mix's costs, JSON"})
     data["delta_pue"] = ("mix", np.array([delta_pue(o, comp.baseline) for o in ranked]),

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from twin.study.columns import COLUMNS, MISSING, column_cell, get_path
-from twin.study.compare import Comparison, cost_assumptions, delta_pue, energy_saving_kwh
+from twin.study.compare import Comparison, delta_pue, energy_saving_kwh
 
 #: Columns after "#" and "Mix", left to right.
 ORDER = ("pue", "delta_pue", "energy", "saving", "cost", "cost_surcharge", "capex", "payback", "npv", "co2", "cue",
@@ -58,7 +58,7 @@ def ranked_rows(comp: Comparison) -> tuple[list[str], list[str], list[list[str]]
             if unit and text != MISSING:
                 units.setdefault(col.key, unit)
         bill = bool(get_path(o.summary, "policy.cost.assumptions"))
-        investment = bool(cost_assumptions(o.summary)) and get_path(o.summary, "economics") is not None
+        investment = bool(get_path(o.summary, "economics.assumptions"))
         for k in BILL_KEYS:
             row[k] = _marked(row[k], bill)
         for k in INVESTMENT_KEYS:
