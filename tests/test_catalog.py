@@ -46,8 +46,18 @@ def test_catalog_writes_csv_markdown_and_figure(tmp_path, capsys):
         else:  # no PUE change against or towards an infeasible plant (docs/feasibility.md)
             assert r["delta_pue"] == "" and r["feasibility"].startswith("infeasible")
     assert all(r["feasibility"] == "feasible" for r in rows if r["load"] == "30")
+    for r in rows:  # issue 15: the complete metrics and every parameter of the measure
+        for key in ("ppue_cooling", "ppue_power", "itue", "tue", "cue", "wue", "unserved_it_kwh",
+                    "degree_hours_outside_recommended", "degree_hours_outside_allowable", "max_inlet_c"):
+            assert r[key] != "", key
+        assert float(r["tue"]) == pytest.approx(float(r["itue"]) * float(r["pue_measure"]), rel=1e-5)
+        assert "supply_air_c=25.0" in r["parameters"] and "kind=cold_aisle" in r["parameters"]
+    # Hohhot is not in Guangdong: its Guangdong tariff and CNY are said to be assumed
+    assert {(r["site"], r["policy_region"]) for r in rows} == {("guangzhou", "guangdong"),
+                                                               ("hohhot", "guangdong (assumed)")}
     md = (out / "catalog_containment.md").read_text(encoding="utf-8")
     assert "supply_air_c = 25" in md and "it.occupancy = L" in md and "catalog_containment.png" in md
+    assert "Cost saving rests on assumption-grade inputs" in md and "policy.region" in md
     assert md.count("\n| ") == 5  # header + 4 rows
     assert (out / "catalog_containment.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -77,8 +77,8 @@ def test_report_is_self_contained(compared):
     assert html.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html), "external resource"
     assert "<link" not in html and "<script src" not in html
-    assert html.count('src="data:image/png;base64,') == 4
-    for table_id in ("ranked-table", "compliance-table", "mix-table"):
+    assert html.count('src="data:image/png;base64,') == 5
+    for table_id in ("answers-table", "surcharge-table", "ranked-table", "compliance-table", "mix-table"):
         assert f'id="{table_id}"' in html
     for limit in ("1.25", "1.3", "1.5"):
         assert f"PUE ≤ {limit}" in html
@@ -109,3 +109,80 @@ def test_default_study_runs_from_the_cli(tmp_path, monkeypatch, capsys):
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "results.nc").exists()
     assert not list(out.glob(".*.tmp")), "atomic writes leave no temporary files"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 15: complete metrics in every row, honest costs, ranking one flag away
+# ---------------------------------------------------------------------------------------------
+
+POINT_3 = ("ppue_cooling", "ppue_power", "itue", "tue", "policy.carbon.cue", "wue", "power.unserved_it_kwh",
+           "feasibility.checks.inlet.max_rack_inlet_c", "feasibility.checks.inlet.degree_hours_outside_recommended",
+           "feasibility.checks.inlet.degree_hours_outside_allowable")
+
+
+def test_json_rows_carry_every_metric(compared):
+    from twin.measures import MEASURES
+
+    rows, out = compared
+    for r in rows:
+        for key in POINT_3:
+            assert isinstance(r[key]["value"], float) and r[key]["unit"], (r["mix"], key)
+        assert r["feasibility"]["verdict"]["value"] in ("feasible", "infeasible")
+        assert isinstance(r["feasibility"]["reasons"], list)
+        # independent identities: TUE = ITUE x PUE; CUE = grid factor x PUE (no PV; Guangdong 0.4419)
+        assert r["tue"]["value"] == pytest.approx(r["itue"]["value"] * r["pue"]["value"], rel=1e-12)
+        assert r["policy.carbon.cue"]["value"] == pytest.approx(0.4419 * r["pue"]["value"], rel=1e-9)
+        assert r["power.unserved_it_kwh"]["value"] == 0.0  # no outage is simulated
+        # 15-32 degC contains 18-27 degC: an excursion beyond the first is larger beyond the second
+        assert r["feasibility.checks.inlet.degree_hours_outside_allowable"]["value"] <= \
+            r["feasibility.checks.inlet.degree_hours_outside_recommended"]["value"]
+    econ = next(r for r in rows if r["mix"] == "drives + economizer")
+    by_name = {m["name"]: m["parameters"] for m in econ["measures"]}
+    assert by_name["waterside_economizer"]["chw_supply_c"] == 12.0                      # given
+    defaults = MEASURES["variable_speed_drives"]().model_dump(mode="json")
+    assert by_name["variable_speed_drives"] == defaults                                  # filled in
+    ds = xr.open_dataset(out / "results.nc", engine="h5netcdf")
+    for key in POINT_3:
+        assert key.replace(".", "__") in ds
+    assert "chw_supply_c" in str(ds["measures"].sel(mix="drives + economizer").values)
+    assert "feasibility_reasons" in ds and "cost_assumptions" in ds
+    ds.close()
+
+
+def test_no_default_cost_contains_the_placeholder_surcharge(compared):
+    from twin.metrics import tariff as tou
+
+    rows, _ = compared
+    rule = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)
+    for r in rows:
+        assert all("surcharge" not in a["input"] for a in r["assumptions"]), r["mix"]
+        assert {"policy.tariff.flat_price_cny_per_kwh", "policy.tariff.demand_charge_cny_per_kw_month"} <= \
+            {a["input"] for a in r["assumptions"]}
+        # the what-if is the rule's band price on every grid kWh (no PV here: grid = facility energy)
+        pue = r["pue"]["value"]
+        price = next(b.cny_per_kwh for b in rule.bands if b.pue_min < pue <= b.pue_max)
+        extra = r["policy.cost.total_with_placeholder_surcharge_cny"]["value"] - r["policy.cost.total_cny"]["value"]
+        assert extra == pytest.approx(price * r["energy_facility_kwh"]["value"], rel=1e-9)
+    base = next(r for r in rows if r["mix"] == "baseline")
+    assert base["policy.cost.total_with_placeholder_surcharge_cny"]["value"] > base["policy.cost.total_cny"]["value"]
+    priced = [r for r in rows if "economics.capex_cny" in r]
+    assert priced and all(any(a["input"].startswith("costs.toml") for a in r["assumptions"]) for r in priced)
+
+
+def test_rank_by_energy_is_one_flag_away(tmp_path):
+    import contextlib
+    import io
+    import json
+
+    study = tmp_path / "study.toml"
+    study.write_text(SMALL_STUDY, encoding="utf-8")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cli_main(["compare", str(study), "--out", str(tmp_path / "out"), "--json", "--no-report",
+                         "--rank-by", "energy"]) == 0
+    rows = json.loads(buf.getvalue())
+    energy = [r["energy_facility_kwh"]["value"] for r in rows]
+    assert energy == sorted(energy)
+    ds = xr.open_dataset(tmp_path / "out" / "results.nc", engine="h5netcdf")
+    assert ds.attrs["ranked_by"] == "energy"
+    ds.close()

@@ -243,7 +243,16 @@ def test_compare_ranks_infeasible_mixes_last(infeasible_study):
     good = [r for r in rows if r["feasibility"]["verdict"]["value"] == "feasible"]
     assert bad["pue"]["value"] < min(r["pue"]["value"] for r in good)  # the lowest PUE is not ranked best
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert f"Best feasible mix: <b>{rows[0]['mix']}</b>" in html and 'id="feasibility-table"' in html
+    assert 'id="feasibility-table"' in html
+    # the report's answers (issue 15): the lowest-PUE answer is the best feasible mix, the infeasible
+    # mix is never an answer and is listed with its reasons
+    import html as html_lib
+    import re
+    answers = re.search(r'<table id="answers-table">(.*?)</table>', html, re.S).group(1)
+    assert re.search(rf"Lowest PUE[^<]*</td><td>{re.escape(html_lib.escape(rows[0]['mix']))}</td>", answers)
+    assert html_lib.escape(bad["mix"]) not in answers
+    listed = re.search(r'<div id="infeasible"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert html_lib.escape(bad["mix"]) in listed and html_lib.escape(bad["feasibility"]["reasons"][0]) in listed
 
 
 def test_rank_key_puts_infeasible_last():

@@ -11,7 +11,8 @@ import pytest
 from rich.console import Console
 
 from twin.errors import InputError
-from twin.metrics.policy import (compliance, density_headroom, gb40879_grade, layout_tier, load_rules,
+from twin.metrics import tariff as tou
+from twin.metrics.policy import (compliance, policy_region, policy_summary, density_headroom, gb40879_grade, layout_tier, load_rules,
                                  policy_attrs, rack_density)
 from twin.report.terminal import print_policy_summary
 from twin.schema import validate_scenario
@@ -119,7 +120,18 @@ def test_run_json_answers_every_policy_question(run_json):
         parts["energy_cny"]["value"] + parts["demand_cny"]["value"] + parts["surcharge_cny"]["value"])
     assert sum(r["cny"] for r in parts["by_component"]) == pytest.approx(parts["total_cny"]["value"])
     assert sum(r["cny"] for r in parts["by_period"]) == pytest.approx(parts["energy_cny"]["value"])
-    assert "ASSUMPTION" in parts["surcharge_cny"]["source"]
+    # issue 15: no cost contains the placeholder surcharge by default; it is reported as a what-if
+    assert parts["surcharge_cny"]["value"] == 0.0
+    placeholder = parts["placeholder_surcharge_cny"]
+    assert "ASSUMPTION" in placeholder["source"] and placeholder["applied"] is False
+    rule = tou.load_surcharge("guangdong_assumption")
+    band_price = next(b.cny_per_kwh for b in rule.bands if b.pue_min < pue <= b.pue_max)  # (pue_min, pue_max]
+    assert placeholder["value"] == pytest.approx(band_price * p["carbon"]["grid_kwh"]["value"], rel=1e-9)
+    assert parts["total_with_placeholder_surcharge_cny"]["value"] == pytest.approx(
+        parts["total_cny"]["value"] + placeholder["value"])
+    assert {a["input"] for a in parts["assumptions"]} == {"policy.tariff.flat_price_cny_per_kwh",
+                                                          "policy.tariff.demand_charge_cny_per_kw_month"}
+    assert p["region"]["value"] == "guangdong" and p["region"]["assumed"] is False
 
 
 def test_terminal_table_and_attrs(run_json):
@@ -131,3 +143,58 @@ def test_terminal_table_and_attrs(run_json):
         assert needle in text
     attrs = policy_attrs(run_json)
     assert all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in attrs.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 15: which region's rules apply, and the placeholder surcharge as a named option
+# ---------------------------------------------------------------------------------------------
+
+def test_policy_region_is_said_and_flagged_when_assumed():
+    gz, gy = {"province": "Guangdong", "in_guangdong": True}, {"province": "Guizhou", "in_guangdong": False}
+    assert policy_region("auto", gz) == {"region": "guangdong", "assumed": False, "why": policy_region("auto", gz)["why"]}
+    for site in (gy, {}):  # another province, or an EPW path (no sites.toml row)
+        r = policy_region("auto", site)
+        assert r["region"] == "guangdong" and r["assumed"] and "ASSUMPTION" in r["why"]
+    assert "Guizhou" in policy_region("auto", gy)["why"] and "unknown" in policy_region("auto", {})["why"]
+    assert policy_region("guangdong", gy)["assumed"] is False  # the scenario chose it
+    assert policy_region("none", gz)["region"] == "none"
+    with pytest.raises(InputError) as err:
+        validate_scenario({"it": {"design_kw": 100.0, "racks": 20}, "policy": {"region": "beijing"}}, file="s.toml")
+    assert err.value.key == "policy.region"
+
+
+def _policy(**changes):
+    return validate_scenario({"it": {"design_kw": 100.0, "racks": 20}, "policy": changes}).policy
+
+
+def test_region_none_drops_guangdong_rules_and_costs(legacy_result):
+    from twin.metrics.energy import energy_summary
+
+    energy = energy_summary(legacy_result)
+    p = policy_summary(legacy_result, energy, policy=_policy(region="none"))["policy"]
+    assert p["region"]["value"] == "none"
+    for gone in ("site_class", "compliance", "guangdong_tier", "rack_density", "cost"):
+        assert gone not in p
+    assert p["gb40879_grade"]["value"] == gb40879_grade(energy["pue"]["value"], GRADES)  # national rule stays
+    assert p["carbon"]["cue"]["value"] > 0 and "monitoring_required" not in p["coal"]
+    console = Console(record=True, width=200)
+    print_policy_summary({"policy": p}, console)
+    assert "Policy region" in console.export_text() and "Electricity cost" not in console.export_text()
+
+
+def test_placeholder_surcharge_is_a_named_option(legacy_result):
+    """Applying 'guangdong_assumption' charges exactly what the default run reports as its what-if."""
+    from twin.metrics.energy import energy_summary
+
+    energy = energy_summary(legacy_result)
+    off = policy_summary(legacy_result, energy, policy=_policy())["policy"]["cost"]
+    on = policy_summary(legacy_result, energy, policy=_policy(tariff={"surcharge": "guangdong_assumption"}))["policy"]["cost"]
+    assert off["surcharge_cny"]["value"] == 0.0
+    assert on["surcharge_cny"]["value"] == pytest.approx(off["placeholder_surcharge_cny"]["value"], rel=1e-12)
+    assert on["total_cny"]["value"] == pytest.approx(off["total_with_placeholder_surcharge_cny"]["value"], rel=1e-12)
+    assert on["placeholder_surcharge_cny"]["applied"] is True
+    assert "policy.tariff.surcharge" in {a["input"] for a in on["assumptions"]}
+    assert "policy.tariff.surcharge" not in {a["input"] for a in off["assumptions"]}
+    given = policy_summary(legacy_result, energy, policy=_policy(tariff={"flat_price_cny_per_kwh": 0.7,
+                                                                        "demand_charge_cny_per_kw_month": 30.0}))
+    assert given["policy"]["cost"]["assumptions"] == []  # the site's own bill: nothing assumed

@@ -51,14 +51,22 @@ measures = ["containment", "variable_speed_drives"]
 
 
 def test_dom_after_load_has_tables_and_rendered_figures(report, tmp_path):
-    run = _chromium(["--virtual-time-budget=5000", "--dump-dom", report.as_uri()], tmp_path / "profile")
+    run = _chromium(["--window-size=1280,1000", "--virtual-time-budget=5000", "--dump-dom", report.as_uri()],
+                    tmp_path / "profile")
     dom = run.stdout
     assert run.returncode == 0, run.stderr[-2000:]
     assert 'data-checked="yes"' in dom, "the page's load handler did not run"
+    # issue 15: the answers table, the infeasible mixes and the Pareto figure fit the first screen
+    for element in ("answers", "infeasible", "fig-pareto"):
+        tag = re.search(rf'<[^>]*id="{element}"[^>]*>', dom).group(0)
+        assert 'data-first-screen="yes"' in tag, f"{element} is below the first 1280 x 1000 screen"
     images = re.findall(r"<img[^>]*>", dom)
-    assert len(images) == 4
+    assert len(images) == 5
     for img in images:
         assert 'data-rendered="yes"' in img, f"figure not decoded or not visible: {img[:120]}"
+    answers = re.search(r'<table id="answers-table">(.*?)</table>', dom, re.S).group(1)
+    # header + three limits + lowest PUE and lowest energy (one row when the same mix)
+    assert answers.count("<tr") in (5, 6)
     for table_id in ("ranked-table", "compliance-table", "mix-table"):
         table = re.search(rf'<table id="{table_id}">(.*?)</table>', dom, re.S)
         assert table, table_id

@@ -210,3 +210,20 @@ def test_damaged_axis_index_is_a_clear_error(serial_store, tmp_path):
     zarr.open_group(str(store))["mix_index"][0] = 99
     with pytest.raises(InputError, match="'mix_index' holds values outside"):
         open_sweep(store)
+
+
+def test_every_case_carries_the_complete_metrics(serial, serial_store):
+    """Issue 15: pPUE, ITUE, TUE, CUE, WUE, unserved IT energy, feasibility, hottest inlet and
+    degree-hours outside A1 in every row; each mix's measures with every parameter in the attributes."""
+    import zarr
+
+    for name in ("ppue_cooling", "ppue_power", "itue", "tue", "policy.carbon.cue", "wue", "power.unserved_it_kwh",
+                 "feasibility.checks.inlet.max_rack_inlet_c", "feasibility.checks.inlet.degree_hours_outside_recommended",
+                 "feasibility.verdict"):
+        assert name in serial, name
+        assert serial[name].notnull().all(), name
+    np.testing.assert_allclose(serial["tue"].values, serial["itue"].values * serial["pue"].values, rtol=1e-6)
+    mixes = zarr.open_group(str(serial_store), mode="r").attrs["dctwin_sweep"]["mixes"]
+    drives = next(m for m in mixes if m["name"] == "drives")
+    assert drives["parameters"][0]["name"] == "variable_speed_drives"
+    assert "inverter_rated_cop" in drives["parameters"][0]["parameters"]  # a default, filled in

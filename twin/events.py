@@ -886,6 +886,9 @@ def power_summary(result, energy: dict) -> dict:
         "grid_kwh": metric(total("p_grid"), "kWh", "bought from the grid: facility + net storage charging - PV - backup"),
         "backup_generation_kwh": metric(total("p_backup_generation"), "kWh"),
         "not_supplied_kwh": metric(total("p_not_supplied"), "kWh", "facility demand during blackouts"),
+        "unserved_it_kwh": metric(float(rep.get("unserved_it_kwh", 0.0)), "kWh",
+                                  "IT energy not delivered while the IT load was unpowered (outage ride-through "
+                                  "failures and reboots; 0 when the run simulates no outage)"),
         "redundancy": redundancy(result, setup),
         "hours_above_allowable": metric(rep.get("hours_above_allowable", kernel_hours), "h",
                                         f"hottest rack inlet above {allowable:g} degC (ASHRAE A1 allowable): hourly "

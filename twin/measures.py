@@ -79,6 +79,17 @@ def build_measure(spec: dict, *, file: str | None = None, key: str = "measures.0
         raise InputError(msg, file=file, key=f"{key}.{sub}") from None
 
 
+def measure_parameters(spec: dict) -> dict:
+    """A measure entry with every parameter: ``{"name", "parameters": {...}}``, registry defaults filled in.
+
+    ``spec`` is a ``{"name": ..., **params}`` entry (as in a scenario's or mix's ``measures``);
+    parameters it does not set take their defaults from the measure's schema, so a reader sees
+    e.g. the supply-air set point a bare ``"containment"`` implies.
+    """
+    built = build_measure(spec)
+    return {"name": built.name, "parameters": built.model_dump(mode="json")}
+
+
 def check_exclusive(measures: list[Measure], *, file: str | None = None, key: str = "measures") -> None:
     """Reject a mix in which two measures occupy the same slot."""
     seen: dict[str, str] = {}

@@ -161,10 +161,12 @@ class Tariff(_Model):
     critical_peak: bool = Field(True, description=(
         "apply the tariff's critical-peak (尖峰) rule; the site weather's daily maximum dry bulb stands in for "
         "Guangzhou's (figures.md 4.4; proxy documented in docs/policy.md)"))
-    surcharge: str = Field("guangdong_assumption", description=(
+    surcharge: str = Field("none", description=(
         "PUE-tiered surcharge rule: a file in twin/data/surcharges/ (name without .toml), a path relative to the "
-        "scenario, or 'none'. Default 'guangdong_assumption' is an ASSUMPTION (no Guangdong rule is published, "
-        "figures.md 4.3); 'beijing_2021' is the Beijing example"))
+        "scenario, or 'none'. Default 'none': Guangdong has published no surcharge amounts (figures.md 4.3). "
+        "'guangdong_assumption' is the named placeholder (Beijing's 2021 amounts, themselves from memory, above "
+        "Guangdong's limit 1.5; evidence: assumption); 'beijing_2021' is the Beijing example. Every cost block "
+        "also reports what the placeholder would add (policy.cost.placeholder_surcharge_cny) without charging it"))
     surcharge_rule: SurchargeRule | None = Field(None, description="inline surcharge rule table; replaces `surcharge` when given")
 
 
@@ -224,6 +226,12 @@ class Finance(_Model):
 class Policy(_Model):
     """The ``[policy]`` section."""
 
+    region: Literal["auto", "guangdong", "none"] = Field("auto", description=(
+        "policy region whose rules apply (PUE limit, tariff, surcharge, CNY costs, measures 13 and 21): "
+        "'guangdong' (the only region bundled), 'none' (no regional rules: no limit, compliance, tariff or cost; "
+        "national GB 40879 grade, carbon and coal figures stay), or 'auto' (default): Guangdong for a bundled "
+        "Guangdong site; for any other site (another province, or an EPW path) Guangdong's rules are applied as a "
+        "flagged ASSUMPTION (policy.region.assumed = true) so that costs stay comparable; choose 'none' to drop them"))
     site_class: Literal["shaoguan_new", "guangdong_new", "existing_retrofit", "national_hub"] = Field(
         "existing_retrofit", description=(
             "which PUE limit applies: shaoguan_new 1.25 and guangdong_new 1.3 (measure 5), existing_retrofit 1.5 "

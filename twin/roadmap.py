@@ -92,14 +92,14 @@ def run_roadmap(scn: Scenario, *, years: int | None = None, file: str | None = N
             "energy_it_mwh": energy["energy_it_kwh"]["value"] / 1e3,
             "energy_facility_mwh": fac_kwh / 1e3,
             "pue": energy["pue"]["value"],
-            "compliance": block["compliance"]["value"],
+            "compliance": block["compliance"]["value"] if "compliance" in block else "none (policy.region)",
             "grid_factor": c["grid_factor"]["value"] * f,
             "renewable_share": c["renewable_share"]["value"],
             "co2_location_t": c["co2_location_t"]["value"] * f,
             "co2_net_t": c["co2_net_t"]["value"] * f,
             "cue": c["cue"]["value"] * f,
             "cue_net": c["cue_net"]["value"] * f,
-            "cost_cny": block["cost"]["total_cny"]["value"],
+            "cost_cny": block["cost"]["total_cny"]["value"] if "cost" in block else float("nan"),
             "tce_equivalent": block["coal"]["tce_equivalent"]["value"],
         })
     return rows

@@ -15,19 +15,21 @@ from twin.measures import apply_measures
 from twin.plant import PlantArrays, assemble
 from twin.results import Result
 from twin.schema import Scenario, load_scenario
-from twin.weather import load_weather
+from twin.weather import Weather, load_weather
 
 
-def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None) -> PlantArrays:
-    """Apply the scenario's measures, load its weather and assemble its plant arrays.
+def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None,
+            weather: Weather | None = None) -> PlantArrays:
+    """Apply the scenario's measures, load its weather (unless ``weather`` is given: another
+    typical year of the site, :mod:`twin.uncertainty`) and assemble its plant arrays.
 
     A calibrated scenario's ``[calibration.overrides]`` (fitted kernel parameters without a
     scenario key, such as UPS loss coefficients) are written into the parameters last.
     """
     scn = apply_measures(scn, file=file)
     s = scn.scenario
-    weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
-                           file_for_errors=file, key_for_errors="scenario.site")
+    weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
+                                      file_for_errors=file, key_for_errors="scenario.site")
     return apply_calibration(assemble(scn, weather, file=file, base_dir=base_dir))
 
 

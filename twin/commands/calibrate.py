@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands import name_values
 from twin.errors import InputError
 
 
@@ -37,19 +38,6 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
     p.add_argument("--list-params", action="store_true", help="list the parameters that can be estimated and exit")
     p.set_defaults(func=main)
-
-
-def _parse_start(items: list[str]) -> dict[str, float]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"expected NAME=VALUE with a number, got {item!r}", key="--start") from None
-        if not sep:
-            raise InputError(f"expected NAME=VALUE, got {item!r}", key="--start")
-    return out
 
 
 def _list_params() -> int:
@@ -93,7 +81,7 @@ def main(args) -> int:
     err = Console(stderr=True)
     with err.status("calibrating...") as status:
         fit = calibrate(read_toml(path), meters, file=str(path), base_dir=path.parent, tz=args.tz,
-                        parameters=params, start=_parse_start(args.start), min_coverage=args.min_coverage,
+                        parameters=params, start=name_values(args.start, "--start"), min_coverage=args.min_coverage,
                         time_budget_s=args.time_budget, out_path=args.out, holdout_months=holdout,
                         progress=lambda msg: status.update(msg))
     write_calibrated(fit, args.out, base_file=str(path))

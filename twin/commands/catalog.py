@@ -5,6 +5,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from twin.commands.run import add_band_arguments
+
+#: samples of each row's band: 2 x (16 + 1) extra annual runs per site and load
+DEFAULT_CATALOG_SAMPLES = 16
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("catalog", help="standard evaluation of one measure at every bundled site and 30/50/80/100 %% IT load",
@@ -22,6 +27,7 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="folder for catalog_<measure>.csv/.md/.png (default ./dctwin-out/catalog_<measure>)")
     p.add_argument("--json", action="store_true", help="print the rows as JSON on stdout")
+    add_band_arguments(p, default=DEFAULT_CATALOG_SAMPLES)
     p.set_defaults(func=main)
 
 
@@ -45,6 +51,7 @@ def main(args) -> int:
     from rich.table import Table
 
     from twin.bundled import resolve_scenario
+    from twin.commands.run import band_options
     from twin.errors import InputError
     from twin.results import print_json
     from twin.schema import load_scenario
@@ -64,9 +71,11 @@ def main(args) -> int:
     sites = args.sites if args.sites is not None else list(list_sites())
     out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
     err = Console(stderr=True)
-    with progress_bar(err, total=2 * len(sites) * len(loads), description=f"catalog {args.measure}", unit="runs") as adv:
+    opts = band_options(args)
+    runs = 2 + opts["samples"]  # per site and load: the two runs, then one progress step per band sample
+    with progress_bar(err, total=runs * len(sites) * len(loads), description=f"catalog {args.measure}", unit="runs") as adv:
         res = evaluate_measure(measure, baseline=baseline, baseline_file=str(path), base_dir=path.parent,
-                               sites=sites, loads=loads, progress=adv)
+                               sites=sites, loads=loads, progress=adv, band=opts if opts["samples"] else None)
     files = write_outputs(res, out)
     if args.json:
         print_json(res.rows)
@@ -87,5 +96,8 @@ def main(args) -> int:
                  f"{r['feasibility']}, {r['max_inlet_c']:.0f} °C, {r['unmet_hours']:,.0f} h unmet" for r in rows]
         table.add_row(rows[0]["site_name"], rows[0]["region"].split(" (")[0], *cells)
     console.print(table)
+    if opts["samples"]:
+        print(f"90 % bands ({opts['samples']} samples) of the PUE change, energy and cost saving, with their top "
+              "drivers: in the CSV (_low/_high), the Markdown ([a, b]) and --json (docs/uncertainty.md)")
     print("wrote " + ", ".join(str(f) for f in files))
     return 0

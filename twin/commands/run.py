@@ -5,7 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands import name_values
 from twin.errors import InputError
+
+#: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
+DEFAULT_RUN_SAMPLES = 64
+
+
+def add_band_arguments(p, *, default: int) -> None:
+    """``--band N``, ``--band-seed S`` and ``--spread NAME=R`` (run, compare, catalog)."""
+    p.add_argument("--band", type=int, default=default, metavar="N",
+                   help=f"samples of the 90 %% uncertainty band and its top drivers (default {default}; 0: no band; "
+                        "docs/uncertainty.md)")
+    p.add_argument("--band-seed", type=int, default=None, help="seed of the band's design (default: scenario.seed)")
+    p.add_argument("--spread", action="append", default=[], metavar="NAME=R",
+                   help="relative half-width R of a sampled input, replacing its evidence grade's (0 fixes it); "
+                        "repeatable, e.g. --spread plant.chiller_rated_cop=0.1")
+
+
+def band_options(args) -> dict:
+    """``samples``, ``seed`` and ``spreads`` of the band from the command line (InputError when malformed)."""
+    spreads = name_values(args.spread, "--spread")
+    if args.band < 0:
+        raise InputError(f"--band must be 0 (off) or >= 8 samples (got {args.band})", key="--band")
+    return {"samples": args.band, "seed": args.band_seed, "spreads": spreads}
 
 
 def add_parser(sub) -> None:
@@ -24,6 +47,7 @@ def add_parser(sub) -> None:
                         "distribution of unserved IT energy and thermal excursions (montecarlo.json with --out)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the Monte Carlo years (default: scenario.seed); needs --years")
+    add_band_arguments(p, default=DEFAULT_RUN_SAMPLES)
     p.set_defaults(func=main)
 
 
@@ -48,6 +72,12 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
+    opts = band_options(args)
+    if opts["samples"]:
+        from twin.schema import load_scenario
+        from twin.uncertainty import band
+
+        summary["band"] = band(load_scenario(path), file=str(path), base_dir=path.parent, **opts)
     if args.out is not None:
         write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
         write_json(summary, args.out / "summary.json")
@@ -55,6 +85,9 @@ def main(args) -> int:
         print_json(summary)
     else:
         print_run_summary(summary)
+        if "band" in summary:
+            from twin.report.band import print_band
+            print_band(summary["band"])
         if "calibration" in summary:
             from twin.replay import print_calibration_block
             print_calibration_block(summary["calibration"])

@@ -31,6 +31,8 @@ from twin.schema import read_toml
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
 HOURS_PER_YEAR = 8760.0
 NO_VERDICT = "no compliance verdict: the run is infeasible (docs/feasibility.md). "
+#: Entries of the compliance block that rest on national rules (kept with ``policy.region = 'none'``).
+NATIONAL_KEYS = ("gb40879_grade", "gb40879_method_a")
 
 # Why GB 40879 method A (operating-point method) is not computed; see docs/policy.md.
 METHOD_A_NOTE = (
@@ -118,6 +120,37 @@ def density_headroom(racks: int, installed_kw: dict[str, float], target_kw_per_r
     return {"required_kw": float(need), "systems": systems, "ok": all(s["ok"] for s in systems.values())}
 
 
+def policy_region(choice: str, site: dict) -> dict:
+    """Which policy region's rules a run is judged and priced by.
+
+    Parameters
+    ----------
+    choice : str
+        ``policy.region``: ``"guangdong"``, ``"none"`` or ``"auto"``.
+    site : dict
+        The ``twin/data/sites.toml`` row of the weather site (``{}`` for an EPW path).
+
+    Returns
+    -------
+    dict
+        ``region`` (``"guangdong"`` or ``"none"``), ``assumed`` (True when ``auto`` applied
+        Guangdong's rules to a site not known to be in Guangdong) and ``why`` (one sentence).
+        Guangdong is the only region whose rules are bundled (``twin/data/policy.toml``).
+    """
+    where = (f"a site in {site['province']}" if site.get("province") else
+             "a weather file outside the bundled sites (province unknown)")
+    if choice == "none":
+        return {"region": "none", "assumed": False,
+                "why": "policy.region = 'none': no regional limit, tariff or cost is applied"}
+    if choice == "guangdong":
+        return {"region": "guangdong", "assumed": False, "why": f"policy.region = 'guangdong' (scenario input), {where}"}
+    if site.get("in_guangdong"):
+        return {"region": "guangdong", "assumed": False, "why": f"{where} (twin/data/sites.toml)"}
+    return {"region": "guangdong", "assumed": True,
+            "why": f"ASSUMPTION: Guangdong's limit, tariff and CNY prices are applied to {where} because no other "
+                   "region's rules are bundled; set policy.region = 'none' to drop them"}
+
+
 # ---------------------------------------------------------------------------------------------
 # The summary block
 # ---------------------------------------------------------------------------------------------
@@ -177,11 +210,48 @@ def _compliance_block(pue: float, policy: Policy, site: dict, design: dict, rack
     return block
 
 
-def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict, *, file: str | None,
-                base_dir: Path | None) -> dict:
+def _assumption(key: str, value, unit: str, why: str) -> dict:
+    return {"input": key, "value": value, "unit": unit, "evidence": "assumption", "why": why}
+
+
+def at_default(model, name: str) -> bool:
+    """Whether a schema field holds its default value.  Measures rebuild the scenario with every field
+    set, so ``model_fields_set`` cannot tell a user's input from a default; the value can."""
+    return getattr(model, name) == type(model).model_fields[name].default
+
+
+def cost_assumptions(policy: Policy, rule, region: dict, purchased_kwh: float, purchased_price: float) -> list[dict]:
+    """The assumption-grade inputs behind an electricity bill (each ``{input, value, unit, evidence, why}``).
+
+    An input counts when it holds a schema default that carries no published source (``twin/policy_schema.py``), when the surcharge rule's source says ASSUMPTION, when the
+    policy region was assumed (:func:`policy_region`), and whenever chilled water is bought (no
+    public tariff for it exists; ``district_cooling.price_cny_per_kwh``).
+    """
+    t = policy.tariff
+    out = []
+    if region["assumed"]:
+        out.append(_assumption("policy.region", region["region"], "-", region["why"]))
+    if at_default(t, "flat_price_cny_per_kwh"):
+        out.append(_assumption("policy.tariff.flat_price_cny_per_kwh", t.flat_price_cny_per_kwh, "CNY/kWh",
+                               "the notice fixes only the peak : flat : valley ratios; 0.65 stands for a 1-10 kV "
+                               "commercial price with funds and surcharges (put the site's bill)"))
+    if at_default(t, "demand_charge_cny_per_kw_month"):
+        out.append(_assumption("policy.tariff.demand_charge_cny_per_kw_month", t.demand_charge_cny_per_kw_month,
+                               "CNY/(kW month)", "no sourced demand charge; 0 leaves it out"))
+    if rule is not None and "ASSUMPTION" in rule.source:
+        out.append(_assumption("policy.tariff.surcharge", rule.name, "-", rule.source))
+    if purchased_kwh > 0.0:
+        out.append(_assumption("district_cooling.price_cny_per_kwh", purchased_price, "CNY/kWh",
+                               "no public tariff for purchased chilled water"))
+    return out
+
+
+def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict, region: dict, *,
+                file: str | None, base_dir: Path | None) -> dict:
     t = policy.tariff
     tariff = tou.load_tou(t.tou, base_dir=base_dir, file=file)
     rule = tou.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
+    placeholder = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)
     time = result.time
     periods, mult = tou.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
     surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
@@ -191,7 +261,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
                                 surcharge_cny_per_kwh=surcharge_price)
 
     def given(field: str) -> str:
-        return "scenario input" if field in t.model_fields_set else "ASSUMPTION (schema default; see twin/policy_schema.py)"
+        return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/policy_schema.py)"
 
     day_index = time.asi8 // (86400 * 10**9)
     crit_days = int(np.unique(day_index[periods == "critical"]).size)
@@ -199,8 +269,16 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     purchased_kwh = energy["purchased_cooling_kwh"]["value"]
     purchased_cny = purchased_kwh * district.price_cny_per_kwh
     total = bill["total_cny"] + purchased_cny
+    # what the named placeholder rule would charge on the same grid energy (reported, never added)
+    placeholder_price, _ = tou.monthly_surcharge(result.month_index, placeholder, energy["pue"]["value"],
+                                                 energy["pue_monthly"]["value"])
+    placeholder_cny = float(np.sum(grid_w * placeholder_price) * result.plant.timestep_s / J_PER_KWH)
+    applied = rule is not None and rule.name == placeholder.name
+    assumptions = cost_assumptions(policy, rule, region, purchased_kwh, district.price_cny_per_kwh)
     if rule is None:
-        sur_rule, sur_source = "no surcharge rule (policy.tariff.surcharge = 'none')", "scenario input"
+        sur_rule = "no surcharge rule (policy.tariff.surcharge = 'none'" + (", the default)" if at_default(t, "surcharge")
+                                                                           else ")")
+        sur_source = "Guangdong has published no PUE surcharge amounts (figures.md 4.3)"
     else:
         fmt = lambda k: (f"band ({rule.bands[k].pue_min}, {rule.bands[k].pue_max}] +{rule.bands[k].cny_per_kwh} CNY/kWh"
                          if k >= 0 else "no data")
@@ -222,6 +300,15 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         "surcharge_cny": entry(bill["surcharge_cny"], "CNY", sur_rule, sur_source),
         "surcharge_cny_per_kwh": entry(float(surcharge_price.mean()) if len(surcharge_price) else 0.0, "CNY/kWh",
                                        "mean surcharge per grid kWh", sur_source),
+        "placeholder_surcharge_cny": entry(
+            placeholder_cny, "CNY", f"what the placeholder rule '{tou.PLACEHOLDER_SURCHARGE}' charges on this run's grid "
+            "energy; " + ("applied: it is in total_cny" if applied else
+                          f"NOT in total_cny (set policy.tariff.surcharge = '{tou.PLACEHOLDER_SURCHARGE}' to apply it)"),
+            placeholder.source, applied=applied),
+        "total_with_placeholder_surcharge_cny": entry(
+            total + (0.0 if applied else placeholder_cny), "CNY",
+            "total_cny with the placeholder surcharge applied (what-if; evidence: assumption)", placeholder.source),
+        "assumptions": assumptions,
         "average_price_cny_per_kwh": entry(bill["total_cny"] / bill["grid_kwh"], "CNY/kWh",
                                            "electricity cost / grid kWh", tariff.source),
         "flat_price_cny_per_kwh": entry(t.flat_price_cny_per_kwh, "CNY/kWh", "flat-period price",
@@ -293,7 +380,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
     ev = co2.tce_equal_value(grid_kwh, policy.coal.coal_rate_gce_per_kwh) / years
     threshold = rules["monitoring_threshold_tce"]
     basis_value = eq if policy.coal.monitoring_basis == "equivalent" else ev
-    coal_src = ("scenario input" if "coal_rate_gce_per_kwh" in policy.coal.model_fields_set
+    coal_src = ("scenario input" if not at_default(policy.coal, "coal_rate_gce_per_kwh")
                 else "CEC 中国电力行业年度发展报告2025: 302.4 gce/kWh for 2024 (figures.md 4.6, S)")
     coal = {
         "tce_equivalent": entry(eq, "tce/yr", f"grid kWh x {rules['equivalent_kgce_per_kwh']} kgce/kWh (当量值), per year",
@@ -342,10 +429,21 @@ def policy_summary(result: Result, energy: dict, *, scenario_file: str | None = 
     grid_w = co2.grid_import_w(result["p_grid"], policy.renewables.onsite_pv_kwh, plant.timestep_s)
     if feasibility is None:
         feasibility = feasibility_summary(result)["feasibility"]
-    block = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks,
+    region = policy_region(policy.region, plant.weather.site)
+    block = {"region": entry(region["region"], "-", region["why"],
+                             "scenario input policy.region" if not at_default(policy, "region") else
+                             "policy.region = 'auto' (schema default) and twin/data/sites.toml",
+                             assumed=region["assumed"])}
+    rules = _compliance_block(energy["pue"]["value"], policy, plant.weather.site, plant.design, plant.scenario.it.racks,
                               feasibility)
-    block["cost"] = _cost_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
-    block["carbon"], block["coal"] = _carbon_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
+    carbon, coal = _carbon_block(result, policy, grid_w, energy, file=scenario_file, base_dir=base_dir)
+    if region["region"] == "none":  # national figures only: GB 40879 grade, carbon, standard coal
+        block |= {k: rules[k] for k in NATIONAL_KEYS}
+        block |= {"carbon": carbon, "coal": {k: coal[k] for k in ("tce_equivalent", "tce_equal_value")}}
+        return {"policy": block}
+    block |= rules
+    block["cost"] = _cost_block(result, policy, grid_w, energy, region, file=scenario_file, base_dir=base_dir)
+    block["carbon"], block["coal"] = carbon, coal
     return {"policy": block}
 
 
@@ -354,18 +452,20 @@ def policy_attrs(summary: dict) -> dict[str, str | float | int]:
     file's ``attrs`` (netCDF allows no nesting or bools)."""
     p = summary["policy"]
     f = summary["feasibility"]
-    return {
-        "feasibility_verdict": f["verdict"]["value"],
-        "feasibility_reasons": " ".join(f["reasons"]),
+    head = {"feasibility_verdict": f["verdict"]["value"], "feasibility_reasons": " ".join(f["reasons"]),
+            "policy_region": p["region"]["value"], "policy_region_assumed": int(p["region"]["assumed"]),
+            "policy_gb40879_grade": p["gb40879_grade"]["value"],
+            "policy_cue_kgco2_per_kwh": p["carbon"]["cue"]["value"],
+            "policy_renewable_share": p["carbon"]["renewable_share"]["value"],
+            "policy_tce_equivalent_per_year": p["coal"]["tce_equivalent"]["value"]}
+    if p["region"]["value"] == "none":
+        return head
+    return head | {
         "policy_site_class": p["site_class"]["value"],
         "policy_pue_limit": p["site_class"]["limit"],
         "policy_compliance": p["compliance"]["value"],
         "policy_pue_margin": p["pue_margin"]["value"],
-        "policy_gb40879_grade": p["gb40879_grade"]["value"],
         "policy_guangdong_tier": p["guangdong_tier"]["value"],
         "policy_cost_total_cny": p["cost"]["total_cny"]["value"],
-        "policy_cue_kgco2_per_kwh": p["carbon"]["cue"]["value"],
-        "policy_renewable_share": p["carbon"]["renewable_share"]["value"],
-        "policy_tce_equivalent_per_year": p["coal"]["tce_equivalent"]["value"],
         "policy_monitoring_required": int(p["coal"]["monitoring_required"]["value"]),
     }

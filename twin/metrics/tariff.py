@@ -36,6 +36,9 @@ TARIFF_DIR = DATA_DIR / "tariffs"
 SURCHARGE_DIR = DATA_DIR / "surcharges"
 PERIODS = ("valley", "flat", "peak", "critical")  # reporting order; "critical" = critical-peak hours
 J_PER_KWH = 3.6e6
+#: The named placeholder surcharge rule (ASSUMPTION: Beijing's 2021 amounts above Guangdong's limit 1.5;
+#: twin/data/surcharges/guangdong_assumption.toml).  Off by default; every cost block reports what it would add.
+PLACEHOLDER_SURCHARGE = "guangdong_assumption"
 
 
 # ---------------------------------------------------------------------------------------------

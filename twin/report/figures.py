@@ -34,6 +34,15 @@ BREAKDOWN_GROUPS = {
     "p_lighting": "lighting and auxiliary",
     "p_auxiliary": "lighting and auxiliary",
     "p_generator_heaters": "lighting and auxiliary",
+    "p_distribution_loss": "power-chain losses",
+    "p_battery_loss": "battery and flywheel losses",
+    "p_flywheel_loss": "battery and flywheel losses",
+    "p_iec_secondary": "IEC fans and sprays",
+    "p_liquid_pumps": "liquid cooling (CDU, fans)",
+    "p_dry_cooler_fans": "liquid cooling (CDU, fans)",
+    "p_condenser_fans": "condenser fans",
+    "p_refrigerant_pumps": "refrigerant pumps",
+    "p_evaporative_pumps": "evaporative pumps",
 }
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
@@ -139,29 +148,80 @@ def _grouped_breakdown(o) -> dict[str, float]:
     return groups
 
 
+def distinct_colours(n: int) -> list:
+    """``n`` colours no two of which are the same: matplotlib's tab20, then tab20b and tab20c (60 in all)."""
+    from matplotlib import colormaps
+
+    pool = [c for name in ("tab20", "tab20b", "tab20c") for c in colormaps[name].colors]
+    if n > len(pool):
+        raise ValueError(f"{n} series but only {len(pool)} distinct colours")
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2)) + list(range(20, len(pool)))  # strong hues first
+    return [pool[i] for i in order[:n]]
+
+
 def energy_breakdown(comp) -> bytes:
-    """Stacked bars of the non-IT (overhead) energy of each mix by component group [MWh]."""
+    """Stacked bars of the non-IT (overhead) energy of each mix by component group [MWh].
+
+    Groups are stacked largest first, each in its own colour (:func:`distinct_colours`), with the
+    legend in one column to the right of the bars so that no label is clipped.
+    """
     shown = _shown(comp)
     grouped = [_grouped_breakdown(o) for o in shown]
     totals: dict[str, float] = {}
     for g in grouped:
         for k, v in g.items():
             totals[k] = totals.get(k, 0.0) + v
-    labels = [k for k, v in totals.items() if v > 0.0]
-    fig = _new_figure(9.0, 2.2 + 0.32 * len(shown))
+    labels = sorted((k for k, v in totals.items() if v > 0.0), key=lambda k: -totals[k])
+    colours = distinct_colours(len(labels))
+    fig = _new_figure(10.0, max(3.2, 1.6 + 0.32 * len(shown), 0.9 + 0.2 * len(labels)))
     ax = fig.add_subplot()
     y = np.arange(len(shown))[::-1]
     left = np.zeros(len(shown))
-    for k, label in enumerate(labels):
+    for label, colour in zip(labels, colours):
         mwh = np.array([g.get(label, 0.0) for g in grouped]) / 1e3
-        ax.barh(y, mwh, left=left, color=PALETTE[k % len(PALETTE)], height=0.7, label=label)
+        ax.barh(y, mwh, left=left, color=colour, height=0.7, label=label)
         left += mwh
     it_mwh = shown[0].summary["energy_it_kwh"]["value"] / 1e3
     ax.set_yticks(y, [o.mix.name for o in shown], fontsize=8)
     ax.set_xlabel(f"annual energy besides IT [MWh]  (IT energy: {it_mwh:,.0f} MWh)")
-    fig.legend(loc="outside lower center", fontsize=8, ncol=min(len(labels), 4), frameon=False)
+    fig.legend(loc="outside right upper", fontsize=8, ncol=1, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Where the overhead energy goes", fontsize=10)
+    return to_png(fig)
+
+
+def pareto(comp, limits=POLICY_LIMITS) -> bytes:
+    """Annual PUE against capital cost of every priced feasible mix, with the Pareto front and the limits.
+
+    The baseline sits at 0 CNY.  Front points (no other mix is both cheaper and lower in PUE)
+    are joined by a step line and named; infeasible mixes are not drawn (they are listed in the
+    report's answers).
+    """
+    from twin.report.answers import capex_points, pareto_front
+
+    points = capex_points(comp)
+    front = pareto_front(points)
+    fig = _new_figure(6.4, 3.5)
+    ax = fig.add_subplot()
+    if points:
+        cost = np.array([c for c, _, _ in points]) / 1e6
+        pue = np.array([p for _, p, _ in points])
+        ax.scatter(cost, pue, s=22, color="#9ecae1", edgecolor="#3182bd", lw=0.6, zorder=2, label="feasible mix")
+        fc = [c / 1e6 for c, _, _ in front]
+        fp = [p for _, p, _ in front]
+        ax.step(fc, fp, where="post", color="#08519c", lw=1.6, zorder=3, label="Pareto front")
+        ax.scatter(fc, fp, s=30, color="#08519c", zorder=4)
+        for c, p, o in front:
+            ax.annotate(o.mix.name, (c / 1e6, p), xytext=(5, 3), textcoords="offset points", fontsize=7)
+        ax.set_xlim(-0.03 * max(cost.max(), 1e-9), 1.45 * max(cost.max(), 1e-9))
+    for (limit, _), ls in zip(limits, ("--", "-.", ":")):
+        ax.axhline(limit, color="#d62728", ls=ls, lw=1.1, label=f"PUE {limit:g}")
+    ax.set_xlabel("capital cost against the baseline [M CNY]")
+    ax.set_ylabel("annual PUE [-]")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title(f"PUE against cost: {len(front)} of {len(points)} priced feasible mixes on the front"
+                 if points else "PUE against cost: no priced feasible mix", fontsize=9)
     return to_png(fig)
 
 

@@ -108,16 +108,36 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
         return
     console = console or Console()
     p = summary["policy"]
-    cost, carbon, coal = p["cost"], p["carbon"], p["coal"]
+    carbon, coal = p["carbon"], p["coal"]
     table = Table(title="Policy and money", show_header=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("rule")
+    region = p["region"]
+    table.add_row("Policy region", region["value"] + (" (ASSUMED)" if region["assumed"] else ""), escape(region["rule"]))
+    national = [
+        ("Grid emission factor", _v(carbon["grid_factor"], ".4f"), carbon["grid_factor"]["rule"].split(" location-based")[0]),
+        ("CUE location / net", f"{carbon['cue']['value']:.3f} / {carbon['cue_net']['value']:.3f}", "kgCO2/kWh IT"),
+        ("CO2 location / net", f"{carbon['co2_location_t']['value']:,.0f} / {carbon['co2_net_t']['value']:,.0f} t",
+         "net: after green power, certificates"),
+        ("Renewable share", f"{100 * carbon['renewable_share']['value']:.1f} %", "PV + green power + certificates"),
+        ("Site WUE", _v(carbon["wue"], ".2f"), "The Green Grid WP#35"),
+        ("Standard coal", f"{coal['tce_equivalent']['value']:,.0f} / {coal['tce_equal_value']['value']:,.0f}",
+         "tce/yr, equivalent / equal value"),
+    ]
+    if region["value"] == "none":
+        for row in [("GB 40879-2021 grade", p["gb40879_grade"]["value"], "1 <= 1.20, 2 <= 1.30, 3 <= 1.50; method B")] \
+                + national:
+            table.add_row(*row)
+        console.print(table)
+        return
+    cost = p["cost"]
     comp, head, dens = p["compliance"], p["rack_headroom"], p["rack_density"]
     short = [k for k, v in head["systems"].items() if not v["ok"]]
     yes_no = {True: "yes", False: "no"}
     assumed = lambda e: " (ASSUMPTION)" if "ASSUMPTION" in e["source"] else ""
     flag = coal["monitoring_required"]
+    placeholder = cost["placeholder_surcharge_cny"]
     rows = [
         ("PUE limit", f"{comp['limit']:.2f}", p["site_class"]["value"]),
         ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})",
@@ -129,24 +149,22 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
          f">= 6 {'met' if dens['pass'] else 'not met'}{'' if dens['required'] else ' (not required)'}"),
         (f"Headroom {head['target_kw_per_rack']:g} kW/rack", yes_no[head["value"]],
          "short: " + ", ".join(short) if short else "CRAH, chillers, UPS"),
-        ("Electricity cost", _v(cost["total_cny"], ",.0f"), "energy + demand + surcharge"),
+        ("Electricity cost" + ("*" if cost["assumptions"] else ""), _v(cost["total_cny"], ",.0f"),
+         "energy + demand + surcharge" + ("; * rests on assumptions: " + ", ".join(
+             a["input"].rsplit(".", 1)[-1] for a in cost["assumptions"]) if cost["assumptions"] else "")),
         ("  energy (TOU)", _v(cost["energy_cny"], ",.0f"),
          ", ".join(f"{r['period']} {100 * r['share']:.0f}%" for r in cost["by_period"])),
         ("  demand charge", _v(cost["demand_cny"], ",.0f"), f"monthly peak kW{assumed(cost['demand_cny'])}"),
         ("  PUE surcharge", _v(cost["surcharge_cny"], ",.0f"),
          f"{cost['surcharge_cny_per_kwh']['value']:.2f} CNY/kWh{assumed(cost['surcharge_cny'])}"),
+        ("  with placeholder surcharge", _v(cost["total_with_placeholder_surcharge_cny"], ",.0f"),
+         "what-if (ASSUMPTION, " + ("applied)" if placeholder["applied"] else
+                                    f"not applied; it would add {placeholder['value']:,.0f} CNY)")),
         ("  largest components", "", ", ".join(f"{r['component'].removeprefix('p_')} {100 * r['share']:.0f}%"
                                               for r in cost["by_component"][:3])),
         ("Average price", _v(cost["average_price_cny_per_kwh"], ".3f"),
          f"flat {cost['flat_price_cny_per_kwh']['value']:g} CNY/kWh{assumed(cost['flat_price_cny_per_kwh'])}"),
-        ("Grid emission factor", _v(carbon["grid_factor"], ".4f"), carbon["grid_factor"]["rule"].split(" location-based")[0]),
-        ("CUE location / net", f"{carbon['cue']['value']:.3f} / {carbon['cue_net']['value']:.3f}", "kgCO2/kWh IT"),
-        ("CO2 location / net", f"{carbon['co2_location_t']['value']:,.0f} / {carbon['co2_net_t']['value']:,.0f} t",
-         "net: after green power, certificates"),
-        ("Renewable share", f"{100 * carbon['renewable_share']['value']:.1f} %", "PV + green power + certificates"),
-        ("Site WUE", _v(carbon["wue"], ".2f"), "The Green Grid WP#35"),
-        ("Standard coal", f"{coal['tce_equivalent']['value']:,.0f} / {coal['tce_equal_value']['value']:,.0f}",
-         "tce/yr, equivalent / equal value"),
+    ] + national + [
         ("Online monitoring", yes_no[flag["value"]],
          f"> {flag['threshold_tce']:,.0f} tce/yr ({flag['basis']}); equal value: "
          f"{yes_no[coal['monitoring_required_equal_value']['value']]}"),

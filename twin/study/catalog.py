@@ -58,11 +58,29 @@ TABLE = (
     ("water_saving_m3", "water saving [m³]", "{:,.0f}"),
     ("co2_saving_t", "CO2 saving [t]", "{:,.0f}"),
     ("cost_saving_cny", "cost saving [CNY]", "{:,.0f}"),
+    ("policy_region", "policy region", "{}"),
     ("max_inlet_c", "max rack inlet [°C]", "{:.1f}"),
     ("hours_outside_allowable", "h outside A1 allowable", "{:,.0f}"),
     ("unmet_hours", "unmet cooling [h]", "{:,.0f}"),
     ("feasibility", "feasibility", "{}"),
 )
+#: Further metrics of the run with the measure, in the CSV and the JSON rows (not in the Markdown table):
+#: (row key, column key of twin.study.columns, header, format).
+METRICS = (
+    ("ppue_cooling", "ppue_cooling", "pPUE cooling", "{:.3f}"),
+    ("ppue_power", "ppue_power", "pPUE power", "{:.3f}"),
+    ("itue", "itue", "ITUE", "{:.3f}"),
+    ("tue", "tue", "TUE", "{:.3f}"),
+    ("cue", "cue", "CUE [kgCO2/kWh]", "{:.3f}"),
+    ("wue", "wue", "WUE [L/kWh]", "{:.2f}"),
+    ("unserved_it_kwh", "unserved", "unserved IT energy [kWh]", "{:,.0f}"),
+    ("degree_hours_outside_recommended", "degree_hours", "K h outside A1 recommended", "{:,.0f}"),
+    ("degree_hours_outside_allowable", "degree_hours_allowable", "K h outside A1 allowable", "{:,.0f}"),
+)
+
+#: Catalog columns with an uncertainty band (twin/uncertainty.py): column -> (band key, factor to the column's unit)
+BANDED = {"delta_pue": ("delta_pue", 1.0), "energy_saving_mwh": ("energy_saving_kwh", 1e-3),
+          "cost_saving_cny": ("cost_saving_cny", 1.0)}
 #: Columns shown as "infeasible" (Markdown, terminal) or left empty (CSV) when either run is infeasible:
 #: a change against or towards an infeasible plant is not a saving.
 WITHHELD = ("delta_pue", "energy_saving_mwh", "energy_saving_pct", "water_saving_m3", "co2_saving_t",
@@ -97,6 +115,13 @@ def _site_region(site: str) -> tuple[str, str]:
     return row["name"], region
 
 
+def _policy_region(summary: dict) -> str | None:
+    """``guangdong``, ``guangdong (assumed)`` or ``none``: whose limit, tariff and CNY price the run
+    (docs/policy.md, policy.region); None without a policy block."""
+    region = summary.get("policy", {}).get("region")
+    return None if region is None else region["value"] + (" (assumed)" if region["assumed"] else "")
+
+
 def _saving(col_key: str, base: dict, with_m: dict) -> float | None:
     """Baseline minus with-measure of a summary column (CO2 in t, cost in CNY), or None."""
     from twin.study.columns import COLUMN_BY_KEY, column_value
@@ -124,9 +149,16 @@ def _feasibility(base: dict, with_m: dict) -> dict:
 def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | None = None,
                      base_dir: Path | None = None, sites: list[str] | None = None,
                      loads: tuple[float, ...] = LOAD_LEVELS,
-                     progress: Callable[[int], None] | None = None) -> CatalogResult:
-    """Run the measure's standard evaluation (see the module docstring)."""
-    from twin.measures import MEASURES, apply_measures, build_measure
+                     progress: Callable[[int], None] | None = None, band: dict | None = None) -> CatalogResult:
+    """Run the measure's standard evaluation (see the module docstring).
+
+    ``band``: options of :class:`twin.uncertainty.Sampler` (``samples``, ``seed``, ``spreads``);
+    each row then gets a ``band`` (:func:`twin.uncertainty.band` of the measure at that site and
+    load, without the utilisation spread: the load level is the row's condition) and its banded
+    columns (:data:`BANDED`) show ``[5th–95th percentile]``.  ``progress(1)`` per run.
+    """
+    from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
+    from twin.study.columns import COLUMN_BY_KEY, column_value
     from twin.simulate import run_scenario
     from twin.summary import build_summary
     from twin.weather import list_sites, resolve_site
@@ -144,6 +176,7 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
         resolve_site(s, base_dir, key_for_errors="--sites")
     if not loads:
         raise InputError("no load level to evaluate", key="--loads")
+    resolved = measure_parameters(measure)
     out = CatalogResult(measure=dict(measure), title=MEASURES[built.name].title,
                         baseline_name=baseline.scenario.name, baseline_file=baseline_file)
     for site in sites:
@@ -172,9 +205,32 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "max_inlet_c": thermal["inlet"]["max_rack_inlet_c"]["value"],
                 "hours_outside_allowable": thermal["inlet"]["hours_outside_allowable"]["value"],
                 "unmet_hours": thermal["cooling"]["unmet_hours"]["value"],
+                **{key: column_value(COLUMN_BY_KEY[col], with_m) for key, col, _, _ in METRICS},
                 **_feasibility(base, with_m),
+                "feasibility_reasons": {"baseline": base["feasibility"]["reasons"],
+                                        "with_measure": with_m["feasibility"]["reasons"]},
+                "measure": resolved,
+                "policy_region": _policy_region(with_m),
+                "cost_assumptions": (with_m.get("policy", {}).get("cost") or {}).get("assumptions", []),
             })
+            if band:
+                from twin.uncertainty import Sampler
+
+                sampler = Sampler(reference_scenario(baseline, site, load), [[measure]], utilisation=False,
+                                  file=baseline_file, base_dir=base_dir, **band)
+                out.rows[-1]["band"] = sampler.band([measure], progress=progress)
     return out
+
+
+def band_range(row: dict, key: str) -> tuple[float, float] | None:
+    """The 5th and 95th percentiles of a banded column in the column's unit, or None."""
+    if key not in BANDED or "band" not in row:
+        return None
+    bkey, factor = BANDED[key]
+    block = row["band"].get(bkey)
+    if not block or block["low"] is None or block["high"] is None:
+        return None
+    return block["low"] * factor, block["high"] * factor
 
 
 def _cell(row: dict, key: str, fmt: str) -> str:
@@ -183,22 +239,35 @@ def _cell(row: dict, key: str, fmt: str) -> str:
     v = row.get(key)
     if v is None:
         return "—"
-    return fmt.format(v)
+    rng = band_range(row, key)
+    return fmt.format(v) + ("" if rng is None else f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]")
 
 
-def present_columns(res: CatalogResult) -> list[tuple[str, str, str]]:
+def present_columns(res: CatalogResult, columns=TABLE) -> list[tuple[str, str, str]]:
     """The table columns, without those no row has a value for."""
-    return [c for c in TABLE if any(r.get(c[0]) is not None for r in res.rows)]
+    return [c for c in columns if any(r.get(c[0]) is not None for r in res.rows)]
 
 
 def to_csv(res: CatalogResult) -> str:
-    cols = present_columns(res)
+    """The rows as CSV: the table columns (with bands, ``<column>_low`` / ``<column>_high`` follow each
+    banded column), the further metrics of :data:`METRICS` and the measure's parameters (every one,
+    defaults filled in, as ``key=value`` pairs)."""
+    from twin.measures import measure_parameters
+
+    cols = present_columns(res, TABLE + tuple((k, h, f) for k, _, h, f in METRICS))
+    params = "; ".join(f"{k}={v}" for k, v in measure_parameters(res.measure)["parameters"].items())
+    banded = any("band" in r for r in res.rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([k for k, _, _ in cols])
+    w.writerow([h for k, _, _ in cols for h in ([k, f"{k}_low", f"{k}_high"] if banded and k in BANDED else [k])]
+               + ["parameters"])
     for r in res.rows:
-        w.writerow(["" if r.get(k) is None or (k in WITHHELD and not r.get("feasible", True)) else
-                    (f"{r[k]:.6g}" if isinstance(r[k], float) else r[k]) for k, _, _ in cols])
+        cells = []
+        for k, _, _ in cols:
+            withheld = k in WITHHELD and not r.get("feasible", True)
+            values = [r.get(k)] + (list(band_range(r, k) or (None, None)) if banded and k in BANDED else [])
+            cells += ["" if v is None or withheld else (f"{v:.6g}" if isinstance(v, float) else v) for v in values]
+        w.writerow(cells + [params])
     return buf.getvalue()
 
 
@@ -214,14 +283,20 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
     lines.append("**IT load level.** " + " ".join(definition.split()))
     lines.append("")
     lines.append("Savings are baseline minus with-measure (positive = saves); ΔPUE is with-measure minus baseline. "
-                 "Thermal columns are those of the run with the measure. Where the baseline or the run with the "
+                 "Thermal columns are those of the run with the measure. " + _band_sentence(res) + "Where the baseline or the run with the "
                  "measure is infeasible (docs/feasibility.md), no PUE change or saving is shown. "
                  "Columns the installation does not compute are left out.")
     lines.append("")
     lines.append("| " + " | ".join(h for _, h, _ in cols) + " |")
-    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region") else "---:" for k, _, _ in cols) + "|")
+    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region", "policy_region") else "---:"
+                                for k, _, _ in cols) + "|")
     for r in res.rows:
         lines.append("| " + " | ".join(_cell(r, k, f) for k, _, f in cols) + " |")
+    assumed = {a["input"]: a for r in res.rows for a in r.get("cost_assumptions", [])}
+    if assumed:
+        lines += ["", "**Cost saving rests on assumption-grade inputs** (docs/policy.md): " + "; ".join(
+            f"`{k}` = {a['value']} {a['unit']}" for k, a in assumed.items()) + ". No PUE surcharge is included "
+            "unless the baseline scenario sets one."]
     reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
                if r.get("infeasible_reason")]
     if reasons:
@@ -229,6 +304,15 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
     if figure_name:
         lines += ["", f"![PUE change by site and IT load]({figure_name})"]
     return "\n".join(lines) + "\n"
+
+
+def _band_sentence(res: CatalogResult) -> str:
+    b = next((r["band"] for r in res.rows if "band" in r), None)
+    if b is None:
+        return ""
+    return (f"[a, b]: the 90 % uncertainty band (5th–95th percentile of {b['samples']} Latin-hypercube samples, seed "
+            f"{b['seed']}, of the sourced defaults by evidence grade and the site's typical years; docs/uncertainty.md); "
+            "each row's JSON names its top three drivers. ")
 
 
 def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from twin.metrics.energy import J_PER_KWH, metric
+from twin.measures import measure_parameters
 from twin.metrics.feasibility import is_infeasible
 from twin.study.columns import COLUMN_BY_KEY, COLUMNS, column_value, get_path, scalar_metrics, walk_metrics
 from twin.study.design import BASELINE_MIX, Mix, Study
@@ -64,6 +65,7 @@ class Comparison:
     temp_wet_bulb: np.ndarray | None = None
     runtime_s: float = 0.0
     created: str = ""
+    bands: dict = field(default_factory=dict)       # mix name -> twin.uncertainty band (twin/study/bands.py)
 
     def ranked(self) -> list[MixOutcome]:
         return [self.outcomes[i] for i in self.order]
@@ -172,17 +174,26 @@ def pue_by_wet_bulb(outcome: MixOutcome) -> np.ndarray:
         return np.where(outcome.wet_bulb_it_kwh > 0, outcome.wet_bulb_facility_kwh / outcome.wet_bulb_it_kwh, np.nan)
 
 
+def mix_assumptions(summary: dict) -> list[dict]:
+    """Every assumption-grade input behind a mix's costs: the bill's (``policy.cost.assumptions``) and,
+    for a priced mix, the CAPEX and finance ones (``economics.assumptions``), without repeats."""
+    found = (get_path(summary, "economics.assumptions") or []) + (get_path(summary, "policy.cost.assumptions") or [])
+    return list({a["input"]: a for a in found}.values())
+
+
 def ranked_json(comp: Comparison) -> list[dict]:
     """One object per mix, best first, with the metric names of ``dctwin run --json``.
 
     Each headline metric that exists in this installation appears under its summary key
     (e.g. ``"pue"``, ``"energy_facility_kwh"``, ``"water_site_l"``) with its unit and note;
     ``delta_pue`` and ``energy_saving_kwh`` are against the baseline; ``feasibility`` is the run's
-    verdict block (verdict, reasons, warnings, checks).
+    verdict block (verdict, reasons, warnings, checks); ``measures`` lists each measure with every
+    parameter (:func:`twin.measures.measure_parameters`); ``assumptions`` the assumption-grade inputs
+    behind the mix's costs (:func:`mix_assumptions`).
     """
     rows = []
     for rank, o in enumerate(comp.ranked(), start=1):
-        row = {"rank": rank, "mix": o.mix.name, "measures": [dict(m) for m in o.mix.measures],
+        row = {"rank": rank, "mix": o.mix.name, "measures": [measure_parameters(m) for m in o.mix.measures],
                "delta_pue": metric(delta_pue(o, comp.baseline), "-", "PUE of the mix minus PUE of the baseline"),
                "energy_saving_kwh": metric(energy_saving_kwh(o, comp.baseline), "kWh",
                                            "baseline facility energy minus the mix's")}
@@ -192,6 +203,9 @@ def ranked_json(comp: Comparison) -> list[dict]:
                 row[found[0]] = found[1]
         row["pue_monthly"] = o.summary["pue_monthly"]
         row["feasibility"] = o.summary["feasibility"]
+        row["assumptions"] = mix_assumptions(o.summary)
+        if o.mix.name in comp.bands:
+            row["band"] = comp.bands[o.mix.name]
         rows.append(row)
     return rows
 
@@ -212,6 +226,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
     import xarray as xr
 
     from twin.results import CHANNELS
+    from twin.study.bands import band_variables
 
     ranked = comp.ranked()
     names = [o.mix.name for o in ranked]
@@ -233,10 +248,16 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
             e = get_path(o.summary, p)
             values.append(e["value"] if isinstance(e, dict) and isinstance(e.get("value"), str) else "")
         data[_var_name(p)] = ("mix", np.array(values, dtype=object), {"summary_path": p})
+    data["feasibility_reasons"] = ("mix", np.array([" ".join(o.summary["feasibility"]["reasons"]) for o in ranked],
+                                                   dtype=object), {"long_name": "why the mix is infeasible ('' if feasible)"})
+    data["cost_assumptions"] = ("mix", np.array([json.dumps(mix_assumptions(o.summary), ensure_ascii=False)
+                                                 for o in ranked], dtype=object),
+                                {"long_name": "assumption-grade inputs behind the mix's costs, JSON"})
     data["delta_pue"] = ("mix", np.array([delta_pue(o, comp.baseline) for o in ranked]),
                          {"units": "1", "long_name": "PUE of the mix minus PUE of the baseline"})
     data["energy_saving_kwh"] = ("mix", np.array([energy_saving_kwh(o, comp.baseline) for o in ranked]),
                                  {"units": "kWh", "long_name": "baseline facility energy minus the mix's"})
+    data.update(band_variables(comp))
     data["pue_monthly"] = (("mix", "month"), np.array([o.summary["pue_monthly"]["value"] for o in ranked]),
                            {"units": "1", "long_name": "monthly PUE"})
     components = [r["component"] for r in ranked[0].summary["breakdown"]]
@@ -252,8 +273,9 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
     coords = {
         "mix": ("mix", np.array(names, dtype=object)),
         "rank": ("mix", np.arange(1, len(names) + 1)),
-        "measures": ("mix", np.array([json.dumps([dict(m) for m in o.mix.measures]) for o in ranked], dtype=object),
-                     {"long_name": "measures of the mix, JSON"}),
+        "measures": ("mix", np.array([json.dumps([measure_parameters(m) for m in o.mix.measures]) for o in ranked],
+                                     dtype=object),
+                     {"long_name": "measures of the mix with every parameter, JSON"}),
         "month": ("month", np.arange(1, 13)),
         "component": ("component", np.array(components, dtype=object)),
         "wet_bulb": ("wet_bulb", 0.5 * (WET_BULB_EDGES_C[1:] + WET_BULB_EDGES_C[:-1]),

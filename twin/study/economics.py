@@ -5,7 +5,9 @@
 summaries.  This module supplies what it needs from a study: the rows of the mix's measures,
 the plant capacities they scale with, and the baseline and mix summaries.  It adds an
 ``economics`` block to the mix's summary (``capex_cny``, ``simple_payback_years``, ``npv_cny``,
-``irr``, ``net_saving_year1_cny``) so that tables and ``--json`` read it like any other metric.
+``irr``, ``net_saving_year1_cny``) so that tables and ``--json`` read it like any other metric,
+and ``assumptions``: every assumption-grade input behind these figures (cost rows without a
+sourced price, finance defaults graded "assumption" or "M", and the bill's own assumptions).
 
 Capacities (unit of each cost row's ``capacity``), from the scenario the mix runs:
 
@@ -58,6 +60,32 @@ def capacities(plant) -> dict[str, float]:
     return caps
 
 
+def finance_assumptions(finance) -> list[dict]:
+    """Finance inputs at a schema default whose description grades it "assumption" or "M" (from
+    memory), each ``{input, value, unit, evidence, why}`` (``twin/policy_schema.py`` ``Finance``)."""
+    out = []
+    from twin.metrics.policy import at_default
+
+    for name, f in type(finance).model_fields.items():
+        desc = f.description or ""
+        if name == "cost_overrides" or not at_default(finance, name):
+            continue
+        grade = "M" if "(M" in desc else "assumption" if "assumption" in desc.lower() else None
+        if grade is not None:
+            unit = desc[desc.find("[") + 1:desc.find("]")] if "[" in desc else "-"
+            out.append({"input": f"policy.finance.{name}", "value": getattr(finance, name), "unit": unit,
+                        "evidence": grade, "why": desc})
+    return out
+
+
+def cost_row_assumptions(items: list[dict], table: dict) -> list[dict]:
+    """Cost rows (``twin/data/costs.toml``) priced for a mix whose evidence is not sourced (S or P)."""
+    return [{"input": f"costs.toml [{i['id']}] capex_cny_per_unit", "value": table[i["id"]]["capex_cny_per_unit"],
+             "unit": f"CNY/{table[i['id']]['unit']}", "evidence": table[i["id"]]["evidence"],
+             "why": table[i["id"]]["source"]}
+            for i in items if table[i["id"]]["evidence"] not in ("S", "P")]
+
+
 def _finite(x):
     return x if isinstance(x, (int, float)) and math.isfinite(x) else None
 
@@ -103,4 +131,6 @@ def mix_economics(mix, plant, baseline_summary: dict, mix_summary: dict) -> dict
         "npv_cny": {"value": out["npv_cny"], "unit": "CNY",
                     "note": f"{finance.horizon_years} yr at {100 * finance.discount_rate:g} % real"},
         "irr": {"value": _finite(out["irr"]) if out["irr"] is not None else None, "unit": "1/yr"},
+        "assumptions": (cost_row_assumptions(out["items"], table) + finance_assumptions(finance)
+                        + mix_summary["policy"]["cost"]["assumptions"]),
     }

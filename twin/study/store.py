@@ -35,6 +35,7 @@ from typing import Iterator
 import numpy as np
 
 from twin.errors import InputError
+from twin.measures import measure_parameters
 from twin.study.design import SweepDesign
 
 LAYOUT_VERSION = 1
@@ -128,7 +129,8 @@ class SweepStore:
                  "values": [_json_value(v) for v in a.values]} for a in d.axes]
         meta = {"layout_version": LAYOUT_VERSION, "digest": d.digest, "name": d.name, "description": d.description,
                 "sweep_file": d.file, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
-                "axes": axes, "mixes": [m.to_json() for m in d.mixes], "hourly": list(d.hourly),
+                "axes": axes, "hourly": list(d.hourly),
+                "mixes": [dict(m.to_json(), parameters=[measure_parameters(x) for x in m.measures]) for m in d.mixes],
                 "n_steps": n_steps, "timestep_min": timestep_min, "baseline": d.baseline_data,
                 "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 "case_order": "C order over the axes (site, mix, utilisation, parameters...)"}

@@ -67,11 +67,14 @@ def split_tasks(chunks, n_pending: int, threads: int):
 
 
 def _summary_of(result, mode: str) -> dict:
-    """The case's summary: the full run summary, or (``metrics = "energy"``) energy and feasibility only."""
+    """The case's summary: the full run summary, or (``metrics = "energy"``) energy, ITUE/TUE and the power
+    block (unserved IT energy), and feasibility: no policy, cost or carbon."""
     if mode == "energy":
+        from twin.events import power_summary
         from twin.metrics.energy import energy_summary
         from twin.metrics.feasibility import feasibility_summary
-        return {**energy_summary(result), **feasibility_summary(result)}
+        energy = energy_summary(result)
+        return {**energy, **power_summary(result, energy), **feasibility_summary(result)}
     from twin.summary import build_summary
     return build_summary(result)
 

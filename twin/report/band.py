@@ -1,0 +1,137 @@
+"""Text of the uncertainty band (:mod:`twin.uncertainty`): table cells and the terminal table.
+
+A band block is ``{"value", "low", "high", "unit", "level", "drivers"}``; its cell reads
+``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+#: band key -> (label, display unit, factor from the band's unit, format)
+QUANTITIES = {
+    "pue": ("PUE", "-", 1.0, ".3f"),
+    "delta_pue": ("ΔPUE", "-", 1.0, "+.3f"),
+    "energy_facility_kwh": ("Facility energy", "MWh", 1e-3, ",.0f"),
+    "energy_saving_kwh": ("Energy saving", "MWh/yr", 1e-3, ",.0f"),
+    "cost_total_cny": ("Annual cost", "10k CNY/yr", 1e-4, ",.0f"),
+    "cost_saving_cny": ("Cost saving", "10k CNY/yr", 1e-4, ",.0f"),
+    "simple_payback_years": ("Payback", "yr", 1.0, ",.1f"),
+}
+
+
+def _num(x: float | None, key: str) -> str:
+    _, _, factor, fmt = QUANTITIES[key]
+    if x is None:
+        return "never" if key == "simple_payback_years" else "—"
+    return f"{x * factor:{fmt}}"
+
+
+def band_cell(band: dict | None, key: str) -> str:
+    """``value [low–high]`` of one quantity, or "—" without a band."""
+    block = (band or {}).get(key)
+    if not block:
+        return "—"
+    return f"{_num(block['value'], key)} [{_num(block['low'], key)}, {_num(block['high'], key)}]"
+
+
+def drivers_text(block: dict, n: int = 3, *, short: bool = False) -> str:
+    """``input (rho +0.58), ...`` of a block's top drivers; ``short``: ``input+, ...`` without the
+    section of the key (``chiller_rated_cop-``); "?" marks a driver that is not clear of chance."""
+    ds = block.get("drivers", [])[:n]
+    if short:
+        return ", ".join(f"{_name(d)}{'+' if d['rho'] > 0 else '-'}{_doubt(d)}" for d in ds) or "—"
+    return ", ".join(f"{d['input']} ({d['rho']:+.2f}{_doubt(d)})" for d in ds) or "—"
+
+
+def _name(driver: dict) -> str:
+    return driver["input"].rsplit(".", 1)[-1]
+
+
+def _doubt(driver: dict) -> str:
+    """"?" after a driver chance alone could have ranked there (``clear`` false)."""
+    return "" if driver.get("clear", True) else "?"
+
+
+def print_band(band: dict, console: Console | None = None) -> None:
+    """The band of one run or mix as a table: quantity [unit], value with its 90 % band, top
+    drivers (short names, rho)."""
+    console = console or Console()
+    w = ", ".join(band["weather_files"]) if len(band["weather_files"]) > 1 else "one typical year"
+    level = 100 * next(iter(_blocks(band).values()))["level"]
+    table = Table(title=f"{level:.0f} % band: {band['samples']} samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
+                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance "
+                          "(docs/uncertainty.md)")
+    table.add_column("quantity")
+    table.add_column("value [5th, 95th percentile]", justify="right")
+    table.add_column("top drivers (Spearman rho)")
+    for key, block in _blocks(band).items():
+        table.add_row(_header(key), band_cell(band, key),
+                      "\n".join(f"{_name(d)} {d['rho']:+.2f}{_doubt(d)}" for d in block["drivers"]))
+    console.print(table)
+    if band["clipped"]:
+        console.print("moved into range: " + ", ".join(f"{k} x{v}" for k, v in band["clipped"].items()))
+
+
+def _blocks(band: dict) -> dict[str, dict]:
+    return {k: band[k] for k in QUANTITIES if k in band}
+
+
+def _header(key: str) -> str:
+    label, unit = QUANTITIES[key][:2]
+    return label if unit == "-" else f"{label} [{unit}]"
+
+
+def range_cell(band: dict | None, key: str) -> str:
+    """``low–high`` of one quantity (the terminal's compact cell), or "—"."""
+    block = (band or {}).get(key)
+    return f"{_num(block['low'], key)}, {_num(block['high'], key)}" if block else "—"
+
+
+def print_band_rows(comp, console: Console | None = None) -> None:
+    """The band table of a comparison in the terminal: the 5th–95th percentile range of each
+    quantity (the ranked table above holds the values) and the first driver of PUE; nothing
+    without bands."""
+    bands = getattr(comp, "bands", None) or {}
+    if not bands:
+        return
+    console = console or Console()
+    if not console.is_terminal:  # a pipe or file: no need to fold
+        console = Console(width=max(console.width, 120))
+    keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
+    b = next(iter(bands.values()))
+    table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
+                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html")
+    for h in ["#", "Mix"] + [_header(k) for k in keys] + ["PUE driver"]:
+        table.add_column(h, overflow="fold")
+    for i, o in enumerate(comp.ranked(), start=1):
+        if o.mix.name in bands:
+            band = bands[o.mix.name]
+            table.add_row(str(i), o.mix.name, *[range_cell(band, k) for k in keys],
+                          drivers_text(band["pue"], 1, short=True))
+    console.print(table)
+
+
+def band_rows(comp) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the band table of a comparison (ranked order); no rows without bands."""
+    bands = getattr(comp, "bands", None) or {}
+    keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
+    header = ["#", "Mix"] + [_header(k) for k in keys] + ["Top drivers of PUE"]
+    rows = []
+    for i, o in enumerate(comp.ranked(), start=1):
+        b = bands.get(o.mix.name)
+        if b is not None:
+            rows.append([str(i), o.mix.name] + [band_cell(b, k) for k in keys] + [drivers_text(b["pue"])])
+    return header, rows
+
+
+def band_note(comp) -> str:
+    """What the band table of a comparison shows and how it was drawn."""
+    b = next(iter(comp.bands.values()))
+    return (f"Each cell: nominal value [5th–95th percentile] over {b['samples']} Latin-hypercube samples (seed "
+            f"{b['seed']}) of {len(b['inputs'])} uncertain inputs: sourced defaults with a spread per evidence grade, "
+            f"the site's typical years ({', '.join(b['weather_files'])}), IT utilisation and, for priced mixes, "
+            "costs. Every mix runs the same draws as the baseline. Drivers: Spearman rank correlation of PUE "
+            "with each input; \"?\" marks a driver that chance alone could rank there, which more samples "
+            "(--band) resolve (docs/uncertainty.md).")

@@ -1,0 +1,54 @@
+"""Uncertainty bands of every mix of a comparison (:mod:`twin.uncertainty`), and their
+``results.nc`` variables.
+
+All mixes share one Latin-hypercube design over the baseline and the inputs of every mix
+(:class:`twin.uncertainty.Sampler`): the baseline runs once per sample and each mix once per
+sample, so ``samples x (mixes + 1)`` annual runs in all, and two mixes' bands come from the same
+draws (their difference is not blurred by independent sampling noise).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from twin.report.band import QUANTITIES
+
+
+def study_bands(comp, *, samples: int, seed: int | None = None, spreads: dict[str, float] | None = None,
+                progress: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """``{mix name: band}`` of every outcome and the baseline of a :class:`twin.study.compare.Comparison`."""
+    from twin.uncertainty import Sampler
+
+    study = comp.study
+    outcomes = [comp.baseline] + [o for o in comp.outcomes if o is not comp.baseline]
+    sampler = Sampler(study.baseline, [list(o.mix.measures) for o in outcomes if o.mix.measures],
+                      samples=samples, seed=seed, spreads=spreads, file=study.file, base_dir=study.base_dir)
+    bands = {}
+    for o in outcomes:
+        bands[o.mix.name] = sampler.band(list(o.mix.measures) or None)
+        if progress is not None:
+            progress(o.mix.name)
+    return bands
+
+
+def band_variables(comp) -> dict[str, tuple]:
+    """``band_<quantity>_low`` / ``_high`` along ``mix`` (best first; NaN where a mix has no such
+    band) for :func:`twin.study.compare.to_dataset`; empty without bands."""
+    bands = getattr(comp, "bands", None) or {}
+    if not bands:
+        return {}
+    ranked = comp.ranked()
+    out = {}
+    for key, (label, _, _, _) in QUANTITIES.items():
+        blocks = [bands.get(o.mix.name, {}).get(key) for o in ranked]
+        if not any(blocks):
+            continue
+        unit = next(b["unit"] for b in blocks if b)
+        for end, pct in (("low", "5th"), ("high", "95th")):
+            values = np.array([np.nan if not b or b[end] is None else b[end] for b in blocks], dtype=float)
+            out[f"band_{key}_{end}"] = ("mix", values, {"units": "1" if unit == "-" else unit,
+                                                         "long_name": f"{label}: {pct} percentile of the "
+                                                                      "uncertainty band (docs/uncertainty.md)"})
+    return out
