@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands.writable import check_out_file
 from twin.errors import InputError
 
 
@@ -88,6 +89,7 @@ def main(args) -> int:
     meters = resolve_meters(args.meters)
     if args.out.resolve() == path.resolve():
         raise InputError("--out would overwrite the base scenario; choose another file", key="--out")
+    check_out_file(args.out)
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     holdout = parse_holdout(args.holdout)
     err = Console(stderr=True)

@@ -45,6 +45,7 @@ def main(args) -> int:
     from rich.table import Table
 
     from twin.bundled import resolve_scenario
+    from twin.commands.writable import check_out_dir
     from twin.errors import InputError
     from twin.results import print_json
     from twin.schema import load_scenario
@@ -59,10 +60,11 @@ def main(args) -> int:
             raise InputError(f"a load level is a percentage of design IT in (0, 100], got {100 * x:g}", key="--loads")
     if len(set(loads)) < len(loads):
         raise InputError("a load level is listed twice", key="--loads")
+    out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
+    check_out_dir(out)
     path = resolve_scenario(args.baseline)
     baseline = load_scenario(path)
     sites = args.sites if args.sites is not None else list(list_sites())
-    out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
     err = Console(stderr=True)
     with progress_bar(err, total=2 * len(sites) * len(loads), description=f"catalog {args.measure}", unit="runs") as adv:
         res = evaluate_measure(measure, baseline=baseline, baseline_file=str(path), base_dir=path.parent,

@@ -25,14 +25,16 @@ def main(args) -> int:
     from rich.console import Console
 
     from twin.bundled import resolve_scenario
+    from twin.commands.writable import check_out_dir
     from twin.results import print_json
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
     from twin.study.progress import progress_bar
 
     path = resolve_scenario(args.study, default=DEFAULT_STUDY)
-    study = load_study(path)
     out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    check_out_dir(out)
+    study = load_study(path)
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands.writable import check_out_dir
 from twin.errors import InputError
 
 
@@ -36,6 +37,8 @@ def main(args) -> int:
     from twin.summary import build_summary
 
     path = resolve_scenario(args.scenario)
+    if args.out is not None:
+        check_out_dir(args.out)
     if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
         from twin.montecarlo import main_montecarlo
         return main_montecarlo(args, path)

@@ -42,6 +42,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from twin.bundled import resolve_scenario
+    from twin.commands.writable import check_out_dir
     from twin.study.design import load_sweep
     from twin.study.progress import progress_bar
     from twin.study.store import SweepStore
@@ -49,10 +50,11 @@ def main(args: argparse.Namespace) -> int:
 
     _check_args(args)
     path = resolve_scenario(args.sweep)
+    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    check_out_dir(out)
     design = load_sweep(path)
     if args.batch_size is not None:
         design.batch_size = args.batch_size
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
     store_path = out / "results.zarr"
     done, total = 0, design.n_cases
     if SweepStore.exists(store_path):  # a resumed store: check it holds this design before anything starts
