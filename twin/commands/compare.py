@@ -18,6 +18,7 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the ranked table as JSON on stdout")
     p.add_argument("--hourly", action="store_true", help="also store every mix's hourly series in results.nc")
     p.add_argument("--no-report", action="store_true", help="write results.nc only (skip report.html)")
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.set_defaults(func=main)
 
 
@@ -35,6 +36,12 @@ def main(args) -> int:
     out = args.out if args.out is not None else Path("dctwin-out") / path.stem
     check_out_dir(out)
     study = load_study(path)
+    if args.check:
+        from twin.simulate import prepare
+        for mix in study.mixes:
+            prepare(study.scenario(mix), file=study.file, base_dir=study.base_dir)
+        print(f"{path}: valid ({len(study.mixes)} mixes)")
+        return 0
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:

@@ -16,6 +16,7 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="folder for results.nc (full time series) and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.add_argument("--meters", type=Path, default=None,
                    help="meter file (CSV/Parquet): drive the twin with the measured IT power and outdoor air "
                         "and compare simulated with measured power (also meters.png with --out)")
@@ -39,6 +40,11 @@ def main(args) -> int:
     path = resolve_scenario(args.scenario)
     if args.out is not None:
         check_out_dir(args.out)
+    if args.check:
+        from twin.simulate import check_file
+        check_file(path)
+        print(f"{path}: valid")
+        return 0
     if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
         from twin.montecarlo import main_montecarlo
         return main_montecarlo(args, path)

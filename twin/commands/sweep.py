@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
                    help="folder of the results (results.zarr); default ./dctwin-out/<sweep name>")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="cases per task and per Zarr chunk (overrides sweep.batch_size for a new store)")
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.add_argument("--max-batches", type=int, default=None, metavar="K",
                    help="stop after K batches (the rest stays pending; rerun the command to resume)")
     p.set_defaults(func=main)
@@ -53,6 +54,13 @@ def main(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("dctwin-out") / path.stem
     check_out_dir(out)
     design = load_sweep(path)
+    if args.check:
+        from twin.schema import validate_scenario
+        from twin.simulate import prepare
+        prepare(validate_scenario(design.scenario_data(0), file=design.file), file=design.file,
+                base_dir=Path(design.base_dir))
+        print(f"{path}: valid ({design.n_cases:,} cases)")
+        return 0
     if args.batch_size is not None:
         design.batch_size = args.batch_size
     store_path = out / "results.zarr"
