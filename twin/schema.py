@@ -467,11 +467,10 @@ def validate_scenario(data: dict, file: str | None = None, prefix: str = "") -> 
 
 
 def read_toml(path: str | Path) -> dict:
-    """Read a TOML file; a missing or malformed file is an :class:`InputError`."""
+    """Read a TOML file; a missing, unreadable, non-UTF-8 or malformed file is an :class:`InputError`."""
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark (Notepad) is UTF-8 too
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
     except IsADirectoryError:
