@@ -9,6 +9,7 @@ with status 2 before any output file is written.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
 
@@ -17,6 +18,7 @@ from twin.errors import InputError
 COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
 
 
+@functools.cache  # built once per process: the parser is reused, parse_args returns a new namespace
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dctwin",

@@ -68,7 +68,7 @@ def build_measure(spec: dict, *, file: str | None = None, key: str = "measures.0
     """Validate one ``{name = ..., **params}`` entry into a measure object."""
     params = dict(spec)
     name = params.pop("name", None)
-    if name not in MEASURES:
+    if not isinstance(name, str) or name not in MEASURES:
         raise InputError(f"unknown measure {name!r}; known measures are {sorted(MEASURES)}",
                          file=file, key=f"{key}.name")
     try:

@@ -24,6 +24,9 @@ from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, P
 
 
 MonthlyC = Union[float, Annotated[list[float], Field(min_length=12, max_length=12)]]
+#: Upper bound of every power or capacity rating [kW]: 1 GW, beyond any single data centre (a bound
+#: against typos such as a rating in W, not a judgement of the design).
+MAX_RATING_KW = 1e6
 #: Plants with a chilled-water loop (their chw_supply_c is a set point the plant holds).
 CHILLED_WATER_PLANTS = ("water_cooled_chiller", "air_cooled_chiller", "district")
 
@@ -79,7 +82,7 @@ class Scenario_(_Model):
 
 
 class It(_Model):
-    design_kw: float = Field(gt=0.0, le=1e6, description="design IT capacity: power of a full room at 100 % utilisation and nominal fan speed [kW]")
+    design_kw: float = Field(gt=0.0, le=MAX_RATING_KW, description="design IT capacity: power of a full room at 100 % utilisation and nominal fan speed [kW]")
     racks: int = Field(gt=0, le=1_000_000, description="number of IT racks; design_kw/racks gives kW per rack")
     occupancy: UnitFraction = Field(1.0, description=(
         "fraction of the design IT capacity actually installed (rack fill, 上架率), above 0: a room without IT "
@@ -128,9 +131,9 @@ class Air(_Model):
 
 class Crah(_Model):
     units: int = Field(22, ge=1, le=10000, description="CRAH units installed and running [-]")
-    unit_capacity_kw: float = Field(110.0, gt=0.0, description="sensible cooling capacity per unit [kW]")
-    unit_airflow_m3s: float = Field(8.0, gt=0.0, description="design airflow per unit [m3/s]")
-    unit_fan_kw: float = Field(5.5, gt=0.0, description=(
+    unit_capacity_kw: float = Field(110.0, gt=0.0, le=MAX_RATING_KW, description="sensible cooling capacity per unit [kW]")
+    unit_airflow_m3s: float = Field(8.0, gt=0.0, le=1e4, description="design airflow per unit [m3/s]")
+    unit_fan_kw: float = Field(5.5, gt=0.0, le=MAX_RATING_KW, description=(
         "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (figures.md 2.3, S); 5.5/110 = 5 %"))
     fan_control: Literal["fixed", "variable"] = Field("fixed", description="fixed-speed or variable-speed (EC/VFD) fans")
     min_speed: Fraction = Field(0.3, description="minimum fan speed of variable-speed fans [-] (assumption: typical EC fan turndown)")
@@ -149,7 +152,7 @@ class Plant(_Model):
             "air-cooled condensers; indirect evaporative air handlers with DX trim (the chiller_* keys then "
             "describe the trim compressors); or chilled water bought from a nearby plant"))
     chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
-    chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
+    chiller_capacity_kw: float = Field(1200.0, gt=0.0, le=MAX_RATING_KW, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
         "COP at AHRI 550/590 full-load conditions [-]. Assumption: a 2010-era centrifugal about 12 % below "
         "ASHRAE 90.1-2019 Path A (6.28, figures.md 2.1, P) for age and fouling"))
@@ -335,7 +338,7 @@ class Power(_Model):
     power_factor: float = Field(0.95, gt=0.5, le=1.0, description="load power factor [-] (assumption)")
     ups_topology: Literal["2n", "n+1", "n"] = "2n"
     ups_units: int = Field(2, ge=1, le=1000, description="UPS units per side (2N) or in total (N+1, N) [-]")
-    ups_unit_kw: float = Field(600.0, gt=0.0, description="rated output per UPS unit [kW]")
+    ups_unit_kw: float = Field(600.0, gt=0.0, le=MAX_RATING_KW, description="rated output per UPS unit [kW]")
     ups_curve: str = Field("wp113_typical", description="entry of components/data/ups_curves.toml")
     ups_efficiency: float | None = Field(None, ge=0.5, le=1.0, description=(
         "flat UPS efficiency at every load instead of ups_curve [-]: P_loss = P (1/eta - 1)"))
@@ -346,14 +349,14 @@ class Power(_Model):
         "WP113 Fig. 8 fit stays within 0.73 pp (ups_curves.toml wp113_fig8_legacy) and a read-off plot carries "
         "+-1 pp"))
     ups_loss_to_room: Fraction = Field(1.0, description="share of UPS loss released in conditioned rooms [-] (assumption: UPS rooms are air conditioned)")
-    pdu_rating_kw: float = Field(2400.0, gt=0.0, description="total PDU rating [kW]")
+    pdu_rating_kw: float = Field(2400.0, gt=0.0, le=MAX_RATING_KW, description="total PDU rating [kW]")
     pdu_no_load: Fraction = Field(0.015, description="PDU no-load loss, fraction of rating. Source: WP113 Table 2 (S)")
     pdu_square_law: Fraction = Field(0.015, description="PDU square-law loss at rating. Source: WP113 Table 2 (S)")
     switchgear_square_law: Fraction = Field(0.015, description="switchgear 0.5 % + wiring 1 % square-law loss at rating. Source: WP113 Table 2 (S)")
     lighting_fraction: Fraction = Field(0.01, description="lighting, fraction of design IT, always on [-]. Source: WP113 Table 2 (S)")
     auxiliary_fraction: Fraction = Field(0.005, description="BMS, security, fire systems, fraction of design IT [-] (assumption; no public figure)")
     auxiliary_to_room: Fraction = Field(0.5, description="share of auxiliary power released in conditioned space [-] (assumption)")
-    generator_kw: float = Field(2500.0, ge=0.0, description="standby generator rating [kW]")
+    generator_kw: float = Field(2500.0, ge=0.0, le=MAX_RATING_KW, description="standby generator rating [kW]")
     generator_heater_fraction: Fraction = Field(0.003, description="block heaters etc., fraction of generator rating [-]. Source: WP113 Table 2 (S)")
 
     @field_validator("transformers", mode="before")
@@ -422,8 +425,14 @@ def _month(values: list[MonthlyC], m: int) -> str:
     return f" in month {m + 1}" if any(isinstance(v, list) for v in values) else ""
 
 
-def check_set_points(scn: Scenario, file: str | None = None, prefix: str = "") -> None:
-    """Refuse set points no plant can hold, naming the relation they break.
+#: Least air flow a DX coil may operate at per W of rated total capacity [m3/s per W] (200 cfm/ton).
+#: Source: EnergyPlus DataHVACGlobals ``MinOperVolFlowPerRatedTotCap1`` (S); below it the coil
+#: model has no physical leaving state (at 1/10 of it the kernel's dry-coil iteration gives NaN).
+DX_MIN_AIR_FLOW_M3S_PER_W = 2.684e-5
+
+
+def check_relations(scn: Scenario, file: str | None = None, prefix: str = "") -> None:
+    """Refuse set points no plant can hold and DX units without the air they need, naming the relation.
 
     * chilled-water plants: the water must be colder than the supply air it cools,
       ``plant.chw_supply_c < air.supply_air_c`` (a coil cannot cool air below its water);
@@ -431,9 +440,22 @@ def check_set_points(scn: Scenario, file: str | None = None, prefix: str = "") -
       chilled water, ``plant.cw_setpoint_c > plant.chw_supply_c`` (a chiller lifts heat from the colder
       loop to the warmer one).
 
-    Both are checked month by month when either side is 12 monthly values.
+    The set points are checked month by month when either side is 12 monthly values.
+
+    * DX and IEC plants: each DX unit's share of the room air at full fan speed,
+      ``crah.units * crah.unit_airflow_m3s / plant.chillers``, must be at least
+      :data:`DX_MIN_AIR_FLOW_M3S_PER_W` times its rated capacity ``plant.chiller_capacity_kw``.
     """
     air, plant = scn.air, scn.plant
+    if plant.type in ("dx", "iec"):
+        share = scn.crah.units * scn.crah.unit_airflow_m3s / plant.chillers
+        need = DX_MIN_AIR_FLOW_M3S_PER_W * plant.chiller_capacity_kw * 1e3
+        if share < need:
+            raise InputError(
+                f"each DX unit gets {share:.3g} m3/s of room air (crah.units x crah.unit_airflow_m3s / plant.chillers), "
+                f"less than the {need:.3g} m3/s a {plant.chiller_capacity_kw:g} kW unit needs (at least 2.684e-5 m3/s "
+                f"per W of rated capacity, EnergyPlus's minimum, 200 cfm/ton): lower plant.chiller_capacity_kw or "
+                f"give more air", file=file, key=f"{prefix}plant.chiller_capacity_kw")
     if plant.type in CHILLED_WATER_PLANTS:
         for m, (chw, sa) in enumerate(zip(months(plant.chw_supply_c), months(air.supply_air_c))):
             if not chw < sa:
@@ -462,7 +484,7 @@ def validate_scenario(data: dict, file: str | None = None, prefix: str = "") -> 
         scn = Scenario.model_validate(data)
     except ValidationError as exc:
         raise input_error(exc, data, file=file, prefix=prefix) from None
-    check_set_points(scn, file=file, prefix=prefix)
+    check_relations(scn, file=file, prefix=prefix)
     return scn
 
 
