@@ -47,7 +47,7 @@ def _edit(old: str, new: str) -> str:
 
 @pytest.mark.parametrize("text, key, words", [
     # tracebacks before
-    (_edit("occupancy = 0.618", "occupancy = 0"), "it.occupancy", ["> 0"]),
+    (_edit("occupancy = 0.618", "occupancy = 0"), "it.occupancy", ["must be > 0.0 and <= 1.0", "got 0"]),
     (_edit('name = "Guangzhou legacy room"', 'name = "room\\u0000one"'), "scenario.name", ["control characters", "\\x00"]),
     # accepted although impossible
     (_edit("chw_supply_c = 7.0", "chw_supply_c = -2.0"), "plant.chw_supply_c", ["above 0 degC", "-2.0"]),
@@ -58,16 +58,20 @@ def _edit(old: str, new: str) -> str:
      ["plant.chw_supply_c < air.supply_air_c", "in month 6"]),
     (_edit("cw_setpoint_c = 30.0", "cw_setpoint_c = 6.0"), "plant.cw_setpoint_c",
      ["plant.cw_setpoint_c > plant.chw_supply_c", "6 degC condenser water for 7 degC chilled water"]),
-    (_edit("racks = 400 ", "racks = true "), "it.racks", ["valid integer", "True"]),
-    (_edit("year = 2025", 'year = "2025"'), "scenario.year", ["valid integer", "'2025'"]),
-    (_edit("economizer = false", "economizer = 0"), "plant.economizer", ["valid boolean"]),
-    (_edit("design_kw = 2000.0", 'design_kw = "2000"'), "it.design_kw", ["valid number"]),
-    (_edit("design_kw = 2000.0", "design_kw = nan"), "it.design_kw", ["finite number"]),
-    (_edit('site = "guangzhou"', "site = 7"), "scenario.site", ["valid string"]),
+    (_edit("racks = 400 ", "racks = true "), "it.racks", ["expected a whole number", "got true"]),
+    (_edit("year = 2025", 'year = "2025"'), "scenario.year", ["expected a whole number", 'got "2025"']),
+    (_edit("economizer = false", "economizer = 0"), "plant.economizer", ["expected true or false", "got 0"]),
+    (_edit("design_kw = 2000.0", 'design_kw = "2000"'), "it.design_kw", ["expected a number", 'got "2000"']),
+    (_edit("design_kw = 2000.0", "design_kw = nan"), "it.design_kw", ["expected a finite number", "got nan"]),
+    (_edit('site = "guangzhou"', "site = 7"), "scenario.site", ["expected a string", "got 7"]),
     # key paths as the user wrote them, never pydantic's union branches
-    (_edit("utilisation = 0.40", 'utilisation = "high"'), "it.utilisation", ["a number or a list or a table", "'high'"]),
+    (_edit("utilisation = 0.40", 'utilisation = "high"'), "it.utilisation", ["expected a number or a list or a table", 'got "high"']),
     (_edit("utilisation = 0.40", "utilisation = [0.4, 0.5]"), "it.utilisation", ["at least 24 items"]),
-    (_edit("utilisation = 0.40", "utilisation = [" + "0.4, " * 23 + '"x"]'), "it.utilisation.23", ["valid number"]),
+    (_edit("utilisation = 0.40", "utilisation = 1.5"), "it.utilisation", ["must be >= 0.0 and <= 1.0", "got 1.5"]),
+    (_edit("utilisation = 0.40", "utilisaton = 0.4"), "it.utilisaton", ["unknown key (did you mean 'utilisation'?)"]),
+    (_edit("ups_unit_kw = 600.0", "ups_unit_kw = 6e8"), "power.ups_unit_kw", ["must be > 0.0 and <= 1000000.0"]),
+    (_edit("[plant]\n", "[plant]\ncw_reset_range_c = [30, 20]\n"), "plant.cw_reset_range_c", ["low < high"]),
+    (_edit("utilisation = 0.40", "utilisation = [" + "0.4, " * 23 + '"x"]'), "it.utilisation.23", ["expected a number", 'got "x"']),
     (_edit("utilisation = 0.40", "utilisation = {column = 'u'}"), "it.utilisation.csv", ["missing"]),
     (_edit("utilisation = 0.40", "utilisation = 0.0\nfan_fraction = 0.0\nidle_fraction = 0.0"), "it.utilisation",
      ["zero at every step"]),

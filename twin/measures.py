@@ -74,7 +74,7 @@ def build_measure(spec: dict, *, file: str | None = None, key: str = "measures.0
     try:
         return MEASURES[name].model_validate(params)
     except ValidationError as exc:
-        raise input_error(exc, params, file=file, prefix=f"{key}.") from None
+        raise input_error(exc, params, file=file, prefix=f"{key}.", model=MEASURES[name]) from None
 
 
 def check_exclusive(measures: list[Measure], *, file: str | None = None, key: str = "measures") -> None:

@@ -483,7 +483,7 @@ def validate_scenario(data: dict, file: str | None = None, prefix: str = "") -> 
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise input_error(exc, data, file=file, prefix=prefix) from None
+        raise input_error(exc, data, file=file, prefix=prefix, model=Scenario) from None
     check_relations(scn, file=file, prefix=prefix)
     return scn
 

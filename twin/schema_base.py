@@ -19,10 +19,14 @@ internal names of union branches (``constrained-float``, ``function-after[...]``
 
 from __future__ import annotations
 
+import difflib
+import json
+import typing
 import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 from twin.errors import InputError
 
@@ -92,12 +96,22 @@ _EXPECTED = {
     "tuple_type": "a list", "dict_type": "a table", "model_type": "a table",
     "model_attributes_type": "a table", "literal_error": None,
 }
-_BOUND_WORDS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+_BOUND_WORDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 _MAX_SHOWN = 80
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
+def as_toml(value: Any) -> str:
+    """``value`` as it would be written in a TOML file (``true``, ``"text"``, ``[1, 2]``), cut to 80 characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(as_toml(v) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k} = {as_toml(v)}" for k, v in value.items()) + "}"
+    else:
+        text = repr(value)
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
 
 
@@ -121,50 +135,106 @@ def user_key_path(loc: tuple, data: Any, missing: bool = False) -> list[str]:
     return path
 
 
-def _message(err: dict) -> str:
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return "unknown key"
-    if err["type"] == "missing":
+def _models_in(annotation) -> list[type[BaseModel]]:
+    """The models an annotation holds (``Foo``, ``list[Foo]``, ``Foo | str | None``...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _fields_at(model: type[BaseModel] | None, path: list[str]) -> dict[str, FieldInfo]:
+    """The fields of the table at ``path`` (list positions skipped); empty when unknown."""
+    models = [model] if model is not None else []
+    for part in path:
+        if part.isdigit():
+            continue
+        models = [m for parent in models if part in parent.model_fields
+                  for m in _models_in(parent.model_fields[part].annotation)]
+    return {k: f for m in models for k, f in m.model_fields.items()}
+
+
+def _bounds_in(metadata) -> dict:
+    """``{"ge": 0.0, "le": 1.0}`` from a field's or an ``Annotated`` type's metadata."""
+    found = {}
+    for meta in metadata:
+        inner = _bounds_in(meta.metadata) if isinstance(meta, FieldInfo) else {}
+        found.update(inner or {k: getattr(meta, k) for k in _BOUND_WORDS if getattr(meta, k, None) is not None})
+    return found
+
+
+def _annotation_bounds(annotation) -> dict:
+    """The bounds of the first constrained number inside an annotation (a union's number form)."""
+    if typing.get_origin(annotation) is Annotated:
+        found = _bounds_in(annotation.__metadata__)
+        if found:
+            return found
+    for arg in typing.get_args(annotation):
+        found = _annotation_bounds(arg)
+        if found:
+            return found
+    return {}
+
+
+def _bounds(field: FieldInfo | None, ctx: dict) -> str:
+    """``"> 0.0 and <= 1.0"``: every bound of the field when known, else the one pydantic reports broken."""
+    broken = {k: ctx[k] for k in _BOUND_WORDS if k in ctx}
+    found = {}
+    if field is not None:
+        found = _bounds_in(field.metadata) or _annotation_bounds(field.annotation)
+    if not set(broken) <= set(found) or any(found[k] != v for k, v in broken.items()):
+        found = broken  # the field's bounds are not those broken (e.g. a list item's): say what was
+    return " and ".join(f"{_BOUND_WORDS[k]} {v}" for k, v in found.items())
+
+
+def _message(err: dict, path: list[str], model: type[BaseModel] | None) -> str:
+    kind, got = err["type"], f"got {as_toml(err.get('input'))}"
+    if kind == "extra_forbidden":
+        names = [k for k in _fields_at(model, path[:-1]) if k != path[-1]]
+        near = difflib.get_close_matches(path[-1], names, n=1, cutoff=0.6) if path else []
+        return "unknown key" + (f" (did you mean '{near[0]}'?)" if near else "")
+    if kind == "missing":
         return "required key is missing"
     ctx = err.get("ctx") or {}
-    bounds = {k: ctx[k] for k in _BOUND_WORDS if k in ctx}
-    if bounds:
-        allowed = " and ".join(f"{_BOUND_WORDS[k]} {v}" for k, v in bounds.items())
-        return f"{msg} (allowed: {allowed}; got {_shown(err.get('input'))})"
-    return f"{msg} (got {_shown(err['input'])})" if "input" in err and "got " not in msg else msg
+    if any(k in ctx for k in _BOUND_WORDS):
+        field = _fields_at(model, path[:-1]).get(path[-1]) if path else None
+        return f"must be {_bounds(field, ctx)} ({got})"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind] or err['msg'].removeprefix('Input should be ')} ({got})"
+    msg = err["msg"].removeprefix("Value error, ")
+    return msg if "got " in msg or "input" not in err else f"{msg} ({got})"
 
 
 def _union_message(group: list[dict]) -> str:
-    """One message for a value that fits no branch of a union (a number, a list or a table...)."""
+    """One message for a value that fits no form of a union (a number, a list or a table...)."""
     wanted = []
     for e in group:
         word = _EXPECTED.get(e["type"]) or e["msg"].removeprefix("Input should be ")
         if word not in wanted:
             wanted.append(word)
-    return f"expected {' or '.join(wanted)} (got {_shown(group[0].get('input'))})"
+    return f"expected {' or '.join(wanted)} (got {as_toml(group[0].get('input'))})"
 
 
-def input_error(exc: ValidationError, data: Any, *, file: str | None = None, prefix: str = "") -> InputError:
-    """The :class:`InputError` for a failed validation of ``data``: the first problem, one line.
+def input_error(exc: ValidationError, data: Any, *, file: str | None = None, prefix: str = "",
+                model: type[BaseModel] | None = None) -> InputError:
+    """The :class:`InputError` for a failed validation of ``data`` by ``model``: the first problem, one line.
 
-    An unknown key is reported first (a typo often explains the rest). Otherwise the deepest
-    problem is: when a value fits none of a union's forms, the form it went furthest into
-    tells what is wrong (``it.utilisation.23``), and when it fits none at all, the message lists
-    the forms allowed.
+    An unknown key is reported first (a typo often explains the rest), with the nearest key of its
+    table when one is close. Otherwise the deepest problem is: when a value fits none of a union's
+    forms, the form it went furthest into tells what is wrong (``it.utilisation.23``), and when it
+    fits none at all, the message lists the forms allowed. A bound names every bound of the key.
     """
-    located = [(tuple(user_key_path(e["loc"], data, missing=e["type"] == "missing")), e) for e in exc.errors()]
+    located = [(user_key_path(e["loc"], data, missing=e["type"] == "missing"), e) for e in exc.errors()]
     extra = [x for x in located if x[1]["type"] == "extra_forbidden"]
     path, err = extra[0] if extra else max(located, key=lambda x: len(x[0]))
     group = [e for p, e in located if p == path]
     specific = [e for e in group if e["type"] not in _EXPECTED]
     if err["type"] == "extra_forbidden" or len(group) == 1:
-        msg = _message(err)
+        msg = _message(err, path, model)
     elif specific:
-        msg = _message(specific[0])
+        msg = _message(specific[0], path, model)
     else:
         msg = _union_message(group)
-    others = len({p for p, _ in located}) - 1
+    others = len({tuple(p) for p, _ in located}) - 1
     if others:
         msg += f" (and {others} more problem{'s' if others > 1 else ''})"
     key = prefix + ".".join(path) if path else (prefix.rstrip(".") or None)

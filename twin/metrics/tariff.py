@@ -62,7 +62,7 @@ def _validate_file(model, path: Path, *, file: str | None, key: str):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise input_error(exc, data, file=str(path)) from None
+        raise input_error(exc, data, file=str(path), model=model) from None
 
 
 @functools.lru_cache(maxsize=16)

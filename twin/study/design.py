@@ -321,7 +321,7 @@ def load_study(path: str | Path) -> Study:
     try:
         spec = StudyFile.model_validate(data)
     except ValidationError as exc:
-        raise input_error(exc, data, file=file) from None
+        raise input_error(exc, data, file=file, model=StudyFile) from None
     baseline, baseline_file, base_dir = _load_baseline(spec.study.baseline, spec.baseline, file=file, section="study")
     mixes = _resolve_mixes(spec.mixes, spec.generate, baseline, spec.study.include_baseline, file=file, require=True)
     name = spec.study.name or Path(file).stem
@@ -508,7 +508,7 @@ def load_sweep(path: str | Path) -> SweepDesign:
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
-        raise input_error(exc, data, file=file) from None
+        raise input_error(exc, data, file=file, model=SweepFile) from None
     h = spec.sweep
     baseline, _, base_dir = _load_baseline(h.baseline, spec.baseline, file=file, section="sweep")
     mixes = _resolve_mixes(spec.mixes, spec.generate, baseline, h.include_baseline, file=file, require=False)
