@@ -33,8 +33,12 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from twin.calibrate import dumps_toml
 from twin.cli import main
+from twin.schema import validate_scenario
 
-SCENARIO_FILES = ("guangzhou_legacy.toml", "guangzhou_dx_room.toml")
+#: "every_key.toml" is the legacy room with every key of the schema written out at its value
+#: (defaults included), so the mutations reach every section: power chain, storage, events,
+#: policy, roadmap, liquid cooling, IEC, thermal storage, control...
+SCENARIO_FILES = ("guangzhou_legacy.toml", "guangzhou_dx_room.toml", "every_key.toml")
 STUDY_FILES = tuple(sorted({p.name for p in SCENARIOS.glob("*study*.toml")} |
                            {p.name for p in SCENARIOS.glob("*measures*.toml")}))
 SWEEP_FILES = ("sweep_example.toml",)
@@ -88,7 +92,8 @@ def _dumps(data: dict) -> bytes:
     return dumps_toml(data).encode("utf-8")
 
 
-BUNDLED = {name: (SCENARIOS / name).read_text(encoding="utf-8") for name in COMMAND}
+BUNDLED = {name: (SCENARIOS / name).read_text(encoding="utf-8") for name in COMMAND if name != "every_key.toml"}
+BUNDLED["every_key.toml"] = dumps_toml(validate_scenario(tomllib.loads(BUNDLED["guangzhou_legacy.toml"])).model_dump())
 PARSED = {name: tomllib.loads(text) for name, text in BUNDLED.items()}
 
 
