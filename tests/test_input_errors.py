@@ -208,3 +208,38 @@ def test_process_exit_code_and_stderr(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "not UTF-8" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["sweep", "sweep_example", "--workers", "abc"], ["argument --workers: invalid int value: 'abc'", "dctwin sweep --help"]),
+    (["run", "--bogus"], ["unrecognized arguments: --bogus"]),
+    (["nosuch"], ["invalid choice: 'nosuch'"]),
+])
+def test_usage_error_is_one_line(capsys, argv, words):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("dctwin: error: ") and err.count("\n") == 1, err
+    for w in words:
+        assert w in err
+
+
+@pytest.mark.parametrize("extra, key, words", [
+    (["--time-budget", "-1"], "--time-budget", ["> 0"]),
+    (["--report", "{blocker}"], "--report", ["is a file"]),
+])
+def test_calibrate_options_checked_first(tmp_path, capsys, extra, key, words):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    out = tmp_path / "cal.toml"
+    argv = ["calibrate", "example_meters.csv.gz", "--scenario", str(LEGACY), "--out", str(out)]
+    _refused(capsys, argv + [e.format(blocker=blocker) for e in extra], out, f"key '{key}'", *words)
+
+
+def test_check_with_meters_checks_the_time_zone(capsys):
+    assert main(["run", "--meters", "example_meters.csv.gz", "--check"]) == 0
+    assert "valid" in capsys.readouterr().out
+    # the example's timestamps carry UTC offsets, so --tz is not needed; a zone that does not exist is still refused
+    code = main(["run", "--meters", "example_meters.csv.gz", "--tz", "Mars/Olympus", "--check"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown time zone 'Mars/Olympus'" in err and err.count("\n") == 1

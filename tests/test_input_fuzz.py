@@ -188,12 +188,12 @@ def workdir(tmp_path_factory):
     return d
 
 
-def _check(workdir: Path, name: str, payload: bytes, counter: Counter, valid: list) -> None:
+def _check(workdir: Path, op: str, name: str, payload: bytes, counter: Counter, valid: list) -> None:
     """Run ``dctwin <command> FILE --check --out OUT`` in process; assert refused-or-valid."""
     k = sum(counter.values())
-    path = workdir / f"mutant_{k}_{name}"
+    path = workdir / f"mutant_{op}_{k}_{name}"
     path.write_bytes(payload)
-    out = workdir / f"out_{k}"
+    out = workdir / f"out_{op}_{k}"
     cmd = COMMAND[name]
     argv = [cmd, str(path), "--check", "--out", str(out)] + (["--workers", "0"] if cmd == "sweep" else [])
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -228,7 +228,7 @@ def _fuzz(workdir, files, op, n) -> tuple[Counter, list]:
     @given(mutation=mutations(files, op))
     def one(mutation):
         name, payload = mutation
-        _check(workdir, name, payload, counter, valid)
+        _check(workdir, op, name, payload, counter, valid)
 
     one()
     return counter, valid

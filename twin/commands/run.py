@@ -29,6 +29,21 @@ def add_parser(sub) -> None:
     p.set_defaults(func=main)
 
 
+def _check(args, path: Path) -> int:
+    """``--check``: everything before the simulation (with ``--meters``, the meter file and ``--tz`` too)."""
+    if args.meters is not None:
+        from twin.meters import resolve_meters
+        from twin.replay import prepare_replay
+        from twin.schema import load_scenario
+        prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
+                       base_dir=path.parent)
+    else:
+        from twin.simulate import check_file
+        check_file(path)
+    print(f"{path}: valid")
+    return 0
+
+
 def main(args) -> int:
     from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
@@ -40,21 +55,18 @@ def main(args) -> int:
     path = resolve_scenario(args.scenario)
     if args.out is not None:
         check_out_dir(args.out)
-    if args.check:
-        from twin.simulate import check_file
-        check_file(path)
-        print(f"{path}: valid")
-        return 0
-    if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
-        from twin.montecarlo import main_montecarlo
-        return main_montecarlo(args, path)
-    if getattr(args, "seed", None) is not None:
+    if args.seed is not None and args.years is None:
         raise InputError("--seed sets the Monte Carlo seed; it needs --years (a single run uses scenario.seed)",
                          key="--seed")
+    if args.tz is not None and args.meters is None:
+        raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
+    if args.check:
+        return _check(args, path)
+    if args.years is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
+        from twin.montecarlo import main_montecarlo
+        return main_montecarlo(args, path)
     if args.meters is not None:
         return main_replay(args, path)
-    if args.tz is not None:
-        raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
     if args.out is not None:
