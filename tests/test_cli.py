@@ -53,7 +53,7 @@ BASE = LEGACY.read_text()
 
 @pytest.mark.parametrize("edit, key, words", [
     (lambda s: s.replace("[it]\n", "[it]\nbogus_key = 1\n"), "it.bogus_key", "unknown key"),
-    (lambda s: s.replace("design_kw = 2000.0", 'design_kw = "lots"'), "it.design_kw", "valid number"),
+    (lambda s: s.replace("design_kw = 2000.0", 'design_kw = "lots"'), "it.design_kw", "expected a number"),
     (lambda s: s.replace("utilisation = 0.40", "utilisation = 1.2"), "it.utilisation", "<= 1"),
     (lambda s: s.replace("supply_air_c = 18.0", "supply_air_c = 40.0"), "air.supply_air_c", "10-32"),
     (lambda s: s.replace('site = "guangzhou"', 'site = "atlantis"'), "scenario.site", "guangzhou"),

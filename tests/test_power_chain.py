@@ -294,7 +294,7 @@ def test_negative_capacities_are_rejected(legacy_dict):
         d[section] = {key: -5.0}
         with pytest.raises(InputError, match=f"{section}.{key}") as exc:
             validate_scenario(d, file="x.toml")
-        assert "allowed" in str(exc.value) and "x.toml" in str(exc.value)
+        assert "must be >" in str(exc.value) and " and <= " in str(exc.value) and "x.toml" in str(exc.value)
 
 
 def test_eco_mode_needs_a_bypass(legacy_dict):

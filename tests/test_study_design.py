@@ -156,7 +156,7 @@ measures = ["variable_speed_drives"]
     ("[study]\nbaseline = '{legacy}'\n[[mixes]]\nname = 'x'\nmeasures = ['waterside_economizer', 'rival_economizer']\n",
      "mixes.0.measures", "mutually exclusive"),
     ("[study]\nbaseline = '{legacy}'\n[[mixes]]\nname = 'x'\nmeasures = [{{name = 'containment', supply_air_c = 40.0}}]\n",
-     "mixes.0.measures.0.supply_air_c", "less than or equal"),
+     "mixes.0.measures.0.supply_air_c", "must be >= 15.0 and <= 27.0"),
     ("[study]\nbaseline = '{legacy}'\nrank = 'pue'\n[[mixes]]\nname = 'x'\nmeasures = ['containment']\n",
      "study.rank", "unknown key"),
     ("[study]\nbaseline = 'nope.toml'\n[[mixes]]\nname = 'x'\nmeasures = ['containment']\n",

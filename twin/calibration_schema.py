@@ -16,16 +16,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from components.layout import PARAM
+from twin.schema_base import InputModel as _Model
 
 #: PARAM entries a calibration may override, with their allowed range (fractions of UPS rating).
 OVERRIDABLE = {"ups_no_load": (0.0, 0.5), "ups_proportional": (0.0, 0.5)}
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class CalibratedParameter(_Model):

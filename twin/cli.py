@@ -3,22 +3,31 @@
 Each sub-command lives in its own module under :mod:`twin.commands` with two functions:
 ``add_parser(subparsers)`` and ``main(args) -> int``.  Every user error is an
 :class:`~twin.errors.InputError`; it is printed as one line on stderr and the process exits
-with status 2 before any output file is written.
+with status 2 before any output file is written; a command-line usage error is one line too.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
 
-from twin.errors import InputError
+from twin.errors import InputError, one_line
 
 COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, exit 2, like every other input error."""
+
+    def error(self, message: str):
+        self.exit(InputError.exit_code, f"dctwin: error: {one_line(message)} (see '{self.prog} --help')\n")
+
+
+@functools.cache  # built once per process: the parser is reused, parse_args returns a new namespace
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dctwin",
         description="Digital twin of data-centre cooling and power chains (annual PUE, pPUE, WUE, cost, compliance).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

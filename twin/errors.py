@@ -2,7 +2,9 @@
 
 Every error a user can cause (a bad scenario, a missing weather file, a bad meter file) is a
 :class:`InputError`.  It names the file, the key path inside it and what was allowed, so the CLI
-can print one clear line and exit with status 2 without writing any output.
+can print one clear line and exit with status 2 without writing any output.  The line is
+always one line: characters a terminal would not print as text (a line break or a NUL inside
+a key or a value the user wrote) are shown as escape sequences.
 """
 
 from __future__ import annotations
@@ -36,4 +38,10 @@ class InputError(Exception):
         if self.key:
             where.append(f"key '{self.key}'")
         prefix = ": ".join([", ".join(where)]) if where else "input"
-        return f"{prefix}: {self.message}"
+        return one_line(f"{prefix}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every non-printable character (line breaks, NUL, escapes) written as its
+    escape sequence, so an error is always one line of plain text on the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -69,7 +69,8 @@ def utilisation_series(it: It, time: pd.DatetimeIndex, timestep_s: int, *,
                        base_dir: Path | None = None, file: str | None = None) -> np.ndarray:
     """Utilisation at every step, growth included. [-]
 
-    Raises :class:`InputError` when growth would take utilisation above 1.
+    Raises :class:`InputError` when growth would take utilisation above 1, or when the servers
+    would draw no power at all (zero utilisation, idle and fan power): PUE divides by IT energy.
     """
     u_spec = it.utilisation
     if isinstance(u_spec, UtilisationCsv):
@@ -85,4 +86,8 @@ def utilisation_series(it: It, time: pd.DatetimeIndex, timestep_s: int, *,
             k = int(np.argmax(u > 1.0))
             raise InputError(f"growth takes utilisation above 1 at {time[k]} ({u[k]:.3f}); raise "
                              f"it.design_kw or lower the growth", file=file, key="it.annual_growth")
+    if it.idle_fraction == 0.0 and it.fan_fraction == 0.0 and not np.any(u > 0.0):
+        raise InputError("the IT load is zero at every step (utilisation 0 with it.idle_fraction = 0 and "
+                         "it.fan_fraction = 0), so PUE is undefined: give some utilisation or idle power",
+                         file=file, key="it.utilisation")
     return u

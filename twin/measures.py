@@ -20,18 +20,17 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from twin.errors import InputError
-from twin.schema import AirEconomizer, Plant, PumpTable, Scenario, _format_error
+from twin.schema import AirEconomizer, Plant, PumpTable, Scenario, validate_scenario
+from twin.schema_base import InputModel, Range, input_error
 
 MEASURES: dict[str, type["Measure"]] = {}
 
 
-class Measure(BaseModel):
+class Measure(InputModel):
     """Base class: a measure's parameters plus how it changes a scenario."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: ClassVar[str]
     title: ClassVar[str]
@@ -48,7 +47,7 @@ class Measure(BaseModel):
         """Copy of ``scn`` with ``changes`` applied to one section, re-validated."""
         data = scn.model_dump()
         data[section].update(changes)
-        return Scenario.model_validate(data)
+        return validate_scenario(data)
 
 
 def register(cls: type[Measure]) -> type[Measure]:
@@ -69,14 +68,13 @@ def build_measure(spec: dict, *, file: str | None = None, key: str = "measures.0
     """Validate one ``{name = ..., **params}`` entry into a measure object."""
     params = dict(spec)
     name = params.pop("name", None)
-    if name not in MEASURES:
+    if not isinstance(name, str) or name not in MEASURES:
         raise InputError(f"unknown measure {name!r}; known measures are {sorted(MEASURES)}",
                          file=file, key=f"{key}.name")
     try:
         return MEASURES[name].model_validate(params)
     except ValidationError as exc:
-        sub, msg = _format_error(exc.errors()[0])
-        raise InputError(msg, file=file, key=f"{key}.{sub}") from None
+        raise input_error(exc, params, file=file, prefix=f"{key}.", model=MEASURES[name]) from None
 
 
 def measure_parameters(spec: dict) -> dict:
@@ -111,7 +109,11 @@ def apply_measures(scn: Scenario, *, file: str | None = None) -> Scenario:
         if m.plant_types is not None and out.plant.type not in m.plant_types:
             raise InputError(f"measure '{m.name}' applies to plant.type {list(m.plant_types)}, "
                              f"not '{out.plant.type}'", file=file, key=f"measures.{k}.name")
-        out = m.apply(out)
+        try:
+            out = m.apply(out)
+        except InputError as exc:
+            raise InputError(f"measure '{m.name}' gives an impossible scenario: {exc.key}: {exc.message}",
+                             file=file, key=f"measures.{k}") from None
     return out
 
 
@@ -243,7 +245,7 @@ class AirSideEconomizer(Measure):
     slot: ClassVar[str] = "outdoor air"
 
     evaporative: bool = AirEconomizer.model_fields["evaporative"]
-    dew_point_range_c: tuple[float, float] = AirEconomizer.model_fields["dew_point_range_c"]
+    dew_point_range_c: Range = AirEconomizer.model_fields["dew_point_range_c"]
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "air_economizer", enabled=True, evaporative=self.evaporative,

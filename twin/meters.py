@@ -238,6 +238,7 @@ def _parse_times(path, raw: pd.Series, lines, word, tcol, tz: str | None):
     if aware:
         note = "UTC offsets in the file"
         if tz is not None:
+            parse_tz(tz)  # not needed here, but a zone that does not exist is still a mistake
             note += f" (--tz {tz} ignored)"
         utc = t.tz_convert("UTC").tz_localize(None)
     elif tz is None:

@@ -17,17 +17,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from twin.errors import InputError
+from twin.schema_base import Fraction, InputModel as _Model
 
 
-class _Model(BaseModel):
-    # same configuration as twin.schema._Model (not imported: twin.schema imports this module)
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
-
-
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -38,7 +33,7 @@ class SurchargeBand(_Model):
     """One band of a PUE-tiered electricity surcharge: applies when ``pue_min < PUE <= pue_max``."""
 
     pue_min: float = Field(ge=0.0, description="exclusive lower PUE edge of the band [-]")
-    pue_max: float = Field(gt=0.0, description="inclusive upper PUE edge of the band [-]; inf for the top band")
+    pue_max: float = Field(gt=0.0, allow_inf_nan=True, description="inclusive upper PUE edge of the band [-]; inf for the top band")
     cny_per_kwh: float = Field(ge=-5.0, le=10.0, description="surcharge on every kWh bought from the grid [CNY/kWh]")
 
 

@@ -13,21 +13,35 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from twin.calibration_schema import Calibration
 from twin.errors import InputError
 from twin.policy_schema import Policy, Roadmap
 from twin.schema_curves import CurveSet
+from twin.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error
 from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
-
-
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 MonthlyC = Union[float, Annotated[list[float], Field(min_length=12, max_length=12)]]
+#: Upper bound of every power or capacity rating [kW]: 1 GW, beyond any single data centre (a bound
+#: against typos such as a rating in W, not a judgement of the design).
+MAX_RATING_KW = 1e6
+#: Plants with a chilled-water loop (their chw_supply_c is a set point the plant holds).
+CHILLED_WATER_PLANTS = ("water_cooled_chiller", "air_cooled_chiller", "district")
+
+
+def months(v: MonthlyC) -> list[float]:
+    """The 12 monthly values of a constant-or-monthly set point."""
+    return list(v) if isinstance(v, list) else [float(v)] * 12
+
+
+def _within(v: MonthlyC, low: float, high: float, what: str, *, low_open: bool = False) -> MonthlyC:
+    """``v`` (every month) within [low, high] (``low_open``: (low, high]); ValueError naming ``what``."""
+    for x in months(v):
+        if not ((low < x) if low_open else (low <= x)) or not x <= high:
+            raise ValueError(f"{what}, got {x}")
+    return v
 
 
 class UtilisationCsv(_Model):
@@ -68,10 +82,11 @@ class Scenario_(_Model):
 
 
 class It(_Model):
-    design_kw: float = Field(gt=0.0, le=1e6, description="design IT capacity: power of a full room at 100 % utilisation and nominal fan speed [kW]")
+    design_kw: float = Field(gt=0.0, le=MAX_RATING_KW, description="design IT capacity: power of a full room at 100 % utilisation and nominal fan speed [kW]")
     racks: int = Field(gt=0, le=1_000_000, description="number of IT racks; design_kw/racks gives kW per rack")
-    occupancy: Fraction = Field(1.0, description=(
-        "fraction of the design IT capacity actually installed (rack fill, 上架率) [-]. Guangdong average "
+    occupancy: UnitFraction = Field(1.0, description=(
+        "fraction of the design IT capacity actually installed (rack fill, 上架率), above 0: a room without IT "
+        "has no PUE [-]. Guangdong average "
         "61.8 % at end-2019 (figures.md 4.2, S)"))
     utilisation: Union[Fraction, Annotated[list[Fraction], Field(min_length=24, max_length=24)], UtilisationCsv] = Field(
         0.4, description="CPU utilisation: a constant, 24 hourly values (local time), or a CSV series [-]")
@@ -111,17 +126,14 @@ class Air(_Model):
     @field_validator("supply_air_c")
     @classmethod
     def _supply_range(cls, v):
-        for x in (v if isinstance(v, list) else [v]):
-            if not 10.0 <= x <= 32.0:
-                raise ValueError(f"supply-air set point must be within 10-32 degC (ASHRAE A1 allowable is 15-32), got {x}")
-        return v
+        return _within(v, 10.0, 32.0, "supply-air set point must be within 10-32 degC (ASHRAE A1 allowable is 15-32)")
 
 
 class Crah(_Model):
     units: int = Field(22, ge=1, le=10000, description="CRAH units installed and running [-]")
-    unit_capacity_kw: float = Field(110.0, gt=0.0, description="sensible cooling capacity per unit [kW]")
-    unit_airflow_m3s: float = Field(8.0, gt=0.0, description="design airflow per unit [m3/s]")
-    unit_fan_kw: float = Field(5.5, gt=0.0, description=(
+    unit_capacity_kw: float = Field(110.0, gt=0.0, le=MAX_RATING_KW, description="sensible cooling capacity per unit [kW]")
+    unit_airflow_m3s: float = Field(8.0, gt=0.0, le=1e4, description="design airflow per unit [m3/s]")
+    unit_fan_kw: float = Field(5.5, gt=0.0, le=MAX_RATING_KW, description=(
         "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (figures.md 2.3, S); 5.5/110 = 5 %"))
     fan_control: Literal["fixed", "variable"] = Field("fixed", description="fixed-speed or variable-speed (EC/VFD) fans")
     min_speed: Fraction = Field(0.3, description="minimum fan speed of variable-speed fans [-] (assumption: typical EC fan turndown)")
@@ -134,7 +146,7 @@ class Crah(_Model):
 
 
 
-def _pump_table(v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def _pump_table(v: list[Pair]) -> list[Pair]:
     """A vendor's pump-mode capacity table: 1-16 points, differences rising, fractions not falling."""
     if not 1 <= len(v) <= 16:
         raise ValueError(f"must have 1-16 [dT, fraction] points, got {len(v)}")
@@ -147,7 +159,7 @@ def _pump_table(v: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 #: [[return-to-outdoor difference [K], free capacity / installed capacity [-]], ...]
-PumpTable = Annotated[list[tuple[float, float]], AfterValidator(_pump_table)]
+PumpTable = Annotated[list[Pair], AfterValidator(_pump_table)]
 
 class Plant(_Model):
     type: Literal["water_cooled_chiller", "air_cooled_chiller", "dx", "iec", "district"] = Field(
@@ -156,7 +168,7 @@ class Plant(_Model):
             "air-cooled condensers; indirect evaporative air handlers with DX trim (the chiller_* keys then "
             "describe the trim compressors); or chilled water bought from a nearby plant"))
     chillers: int = Field(3, ge=1, le=100, description="chillers (or DX compressors) available, including standby [-]")
-    chiller_capacity_kw: float = Field(1200.0, gt=0.0, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
+    chiller_capacity_kw: float = Field(1200.0, gt=0.0, le=MAX_RATING_KW, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
         "COP at AHRI 550/590 full-load conditions [-]. Assumption: a 2010-era centrifugal about 12 % below "
         "ASHRAE 90.1-2019 Path A (6.28, figures.md 2.1, P) for age and fouling"))
@@ -168,19 +180,23 @@ class Plant(_Model):
         "set's physical bounds; 'hold' holds the inputs at the data edge as EnergyPlus's curve limits do "
         "(like-for-like comparisons). Either way the hours are counted"))
     stage_up_plr: float = Field(0.9, gt=0.2, le=1.0, description="start another chiller above this part-load ratio [-] (assumption)")
-    chw_supply_c: MonthlyC = Field(7.0, description="chilled-water supply set point [degC] (legacy 7/12 degC design, GB 50736 practice)")
+    chw_supply_c: MonthlyC = Field(7.0, description=(
+        "chilled-water supply set point, constant or 12 monthly values, above 0 and colder than air.supply_air_c "
+        "[degC] (legacy 7/12 degC design, GB 50736 practice)"))
     chw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="chilled-water design temperature difference [K]")
     chw_pump_head_m: float = Field(32.0, gt=0.0, le=150.0, description="CHW pump head [m] (assumption, typical primary loop)")
     cw_pump_head_m: float = Field(25.0, gt=0.0, le=150.0, description="condenser pump head [m] (assumption)")
     pump_efficiency: float = Field(0.65, gt=0.1, le=0.95, description="wire-to-water pump efficiency [-] (assumption)")
     chw_pump_control: Literal["constant", "variable"] = "constant"
     cw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="condenser water design range [K] (32/37 degC GB practice)")
-    cw_setpoint_c: MonthlyC = Field(30.0, description="tower leaving-water set point [degC] (assumption: fixed legacy set point)")
+    cw_setpoint_c: MonthlyC = Field(30.0, description=(
+        "tower leaving-water set point, constant or 12 monthly values, 0-50 and warmer than chw_supply_c [degC] "
+        "(assumption: fixed legacy set point)"))
     cw_setpoint_mode: Literal["fixed", "wet_bulb_reset"] = Field("fixed", description=(
         "'wet_bulb_reset': the tower set point follows outdoor wet bulb + cw_reset_approach_k within "
         "cw_reset_range_c at every step (the usual condenser-water reset)"))
     cw_reset_approach_k: float = Field(3.9, ge=0.0, le=15.0, description="offset above the wet bulb of the reset [K] (assumption; 2.8-6.7 K tower approaches, figures.md 2.2)")
-    cw_reset_range_c: tuple[float, float] = Field((15.56, 35.0), description="limits of the reset set point [degC] (EnergyPlus example limits)")
+    cw_reset_range_c: Range = Field((15.56, 35.0), description="limits of the reset set point [degC] (EnergyPlus example limits)")
     tower_design_wet_bulb_c: float = Field(28.0, ge=10.0, le=35.0, description=(
         "tower design wet bulb [degC]. Source: the Guangzhou ~0.4 % design wet bulb (M), checked against the "
         "bundled CSWD year: 28.0 degC is its 2 % value (exceeded 175 h/yr; 1 %: 28.6, 0.4 %: 29.2 degC, "
@@ -230,12 +246,24 @@ class Plant(_Model):
         "DX coil air flow at rating per kW of rated capacity [m3/s/kW]; default: the curve set's value"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
+    @field_validator("chw_supply_c")
+    @classmethod
+    def _chw_range(cls, v):
+        return _within(v, 0.0, 32.0, "chilled water must be above 0 degC (plain water freezes; glycol loops are not "
+                       "modelled) and at most 32 degC (the warmest supply air allowed)", low_open=True)
+
+    @field_validator("cw_setpoint_c")
+    @classmethod
+    def _cw_range(cls, v):
+        return _within(v, 0.0, 50.0, "tower leaving water must be above 0 degC (freezing) and at most 50 degC "
+                       "(assumption: beyond any chiller's entering condenser-water limit)", low_open=True)
+
 
 class AirEconomizer(_Model):
     """Direct air-side economizer ahead of the plant, optionally with a direct evaporative pad (any plant type)."""
 
     enabled: bool = Field(False, description="outdoor air cools the room whenever it is colder than the return air")
-    dew_point_range_c: tuple[float, float] = Field((5.5, 15.0), description=(
+    dew_point_range_c: Range = Field((5.5, 15.0), description=(
         "outdoor dew points the economizer accepts [degC] (lockout outside: no humidifier or dehumidification is "
         "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (figures.md 2.3, M); ASHRAE TC 9.9 "
         "2021 recommends -9 to 15 degC"))
@@ -245,13 +273,6 @@ class AirEconomizer(_Model):
         "(EnergyPlus EvaporativeCooler:Direct:CelDekPad correlation spans this range)"))
     evaporative_pump_w_per_m3s: float = Field(60.0, ge=0.0, le=1000.0, description=(
         "pad recirculation pump power per m3/s of outdoor air through the pad [W/(m3/s)] (assumption, evidence M)"))
-
-    @field_validator("dew_point_range_c")
-    @classmethod
-    def _ordered(cls, v):
-        if not v[0] < v[1]:
-            raise ValueError(f"must be [low, high] with low < high, got {list(v)}")
-        return v
 
 
 class Liquid(_Model):
@@ -315,9 +336,6 @@ class DistrictCooling(_Model):
     price_cny_per_kwh: float = Field(0.25, ge=0.0, le=10.0, description="price of purchased cooling [CNY/kWh thermal] (assumption; no public tariff)")
 
 
-UnitFraction = Annotated[float, Field(gt=0.0, le=1.0)]
-
-
 class UpsCurvePoints(_Model):
     """A UPS efficiency curve from a vendor datasheet, fitted onto the WP113 loss form."""
 
@@ -345,7 +363,7 @@ class Power(_Model):
     power_factor: float = Field(0.95, gt=0.5, le=1.0, description="load power factor [-] (assumption)")
     ups_topology: Literal["2n", "n+1", "n"] = "2n"
     ups_units: int = Field(2, ge=1, le=1000, description="UPS units per side (2N) or in total (N+1, N) [-]")
-    ups_unit_kw: float = Field(600.0, gt=0.0, description="rated output per UPS unit [kW]")
+    ups_unit_kw: float = Field(600.0, gt=0.0, le=MAX_RATING_KW, description="rated output per UPS unit [kW]")
     ups_curve: str = Field("wp113_typical", description="entry of components/data/ups_curves.toml")
     ups_efficiency: float | None = Field(None, ge=0.5, le=1.0, description=(
         "flat UPS efficiency at every load instead of ups_curve [-]: P_loss = P (1/eta - 1)"))
@@ -356,14 +374,14 @@ class Power(_Model):
         "WP113 Fig. 8 fit stays within 0.73 pp (ups_curves.toml wp113_fig8_legacy) and a read-off plot carries "
         "+-1 pp"))
     ups_loss_to_room: Fraction = Field(1.0, description="share of UPS loss released in conditioned rooms [-] (assumption: UPS rooms are air conditioned)")
-    pdu_rating_kw: float = Field(2400.0, gt=0.0, description="total PDU rating [kW]")
+    pdu_rating_kw: float = Field(2400.0, gt=0.0, le=MAX_RATING_KW, description="total PDU rating [kW]")
     pdu_no_load: Fraction = Field(0.015, description="PDU no-load loss, fraction of rating. Source: WP113 Table 2 (S)")
     pdu_square_law: Fraction = Field(0.015, description="PDU square-law loss at rating. Source: WP113 Table 2 (S)")
     switchgear_square_law: Fraction = Field(0.015, description="switchgear 0.5 % + wiring 1 % square-law loss at rating. Source: WP113 Table 2 (S)")
     lighting_fraction: Fraction = Field(0.01, description="lighting, fraction of design IT, always on [-]. Source: WP113 Table 2 (S)")
     auxiliary_fraction: Fraction = Field(0.005, description="BMS, security, fire systems, fraction of design IT [-] (assumption; no public figure)")
     auxiliary_to_room: Fraction = Field(0.5, description="share of auxiliary power released in conditioned space [-] (assumption)")
-    generator_kw: float = Field(2500.0, ge=0.0, description="standby generator rating [kW]")
+    generator_kw: float = Field(2500.0, ge=0.0, le=MAX_RATING_KW, description="standby generator rating [kW]")
     generator_heater_fraction: Fraction = Field(0.003, description="block heaters etc., fraction of generator rating [-]. Source: WP113 Table 2 (S)")
 
     @field_validator("transformers", mode="before")
@@ -380,9 +398,9 @@ class Control(_Model):
     interval_h: float = Field(24.0, gt=0.0, le=744.0, description="supervisory control interval [h] (a SimPy event; set points may change here)")
     inlet_limit_c: float = Field(27.0, ge=18.0, le=32.0, description=(
         "hottest rack inlet the optimiser may allow [degC]. Source: ASHRAE A1 recommended 18-27 degC (figures.md 2.3)"))
-    supply_air_range_c: tuple[float, float] = Field((18.0, 27.0), description="supply-air set points the optimiser may choose [degC]")
-    chw_range_c: tuple[float, float] = Field((5.0, 18.0), description="chilled-water set points it may choose, within the chiller curve range [degC]")
-    cw_range_c: tuple[float, float] = Field((18.0, 34.0), description="tower leaving-water set points it may choose [degC]")
+    supply_air_range_c: Range = Field((18.0, 27.0), description="supply-air set points the optimiser may choose [degC]")
+    chw_range_c: Range = Field((5.0, 18.0), description="chilled-water set points it may choose, within the chiller curve range [degC]")
+    cw_range_c: Range = Field((18.0, 34.0), description="tower leaving-water set points it may choose [degC]")
     step_k: float = Field(1.0, gt=0.1, le=5.0, description="grid step of the supply-air and chilled-water set points [K]")
     cw_step_k: float = Field(2.0, gt=0.1, le=5.0, description=(
         "grid step of the tower set point [K] (coarser: tower power changes slowly with it)"))
@@ -428,45 +446,87 @@ class Scenario(_Model):
         return v
 
 
-def _format_error(err: dict) -> tuple[str, str]:
-    key = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "union[", "list[", "float", "int", "UtilisationCsv")))
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    ctx = err.get("ctx") or {}
-    bounds = {k: ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx}
-    if bounds:
-        words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-        allowed = " and ".join(f"{words[k]} {v}" for k, v in bounds.items())
-        msg = f"{msg} (allowed: {allowed}; got {err.get('input')!r})"
-    elif "input" in err and err["type"] != "extra_forbidden" and err["type"] != "missing":
-        msg = f"{msg} (got {err['input']!r})"
-    return key, msg
+def _month(values: list[MonthlyC], m: int) -> str:
+    return f" in month {m + 1}" if any(isinstance(v, list) for v in values) else ""
 
 
-def validate_scenario(data: dict, file: str | None = None) -> Scenario:
-    """Validate a scenario dictionary; raise :class:`InputError` naming the first bad key."""
+#: Least air flow a DX coil may operate at per W of rated total capacity [m3/s per W] (200 cfm/ton).
+#: Source: EnergyPlus DataHVACGlobals ``MinOperVolFlowPerRatedTotCap1`` (S); below it the coil
+#: model has no physical leaving state (at 1/10 of it the kernel's dry-coil iteration gives NaN).
+DX_MIN_AIR_FLOW_M3S_PER_W = 2.684e-5
+
+
+def check_relations(scn: Scenario, file: str | None = None, prefix: str = "") -> None:
+    """Refuse set points no plant can hold and DX units without the air they need, naming the relation.
+
+    * chilled-water plants: the water must be colder than the supply air it cools,
+      ``plant.chw_supply_c < air.supply_air_c`` (a coil cannot cool air below its water);
+    * water-cooled chillers with a fixed tower set point: the condenser water must be warmer than the
+      chilled water, ``plant.cw_setpoint_c > plant.chw_supply_c`` (a chiller lifts heat from the colder
+      loop to the warmer one).
+
+    The set points are checked month by month when either side is 12 monthly values.
+
+    * DX and IEC plants: each DX unit's share of the room air at full fan speed,
+      ``crah.units * crah.unit_airflow_m3s / plant.chillers``, must be at least
+      :data:`DX_MIN_AIR_FLOW_M3S_PER_W` times its rated capacity ``plant.chiller_capacity_kw``.
+    """
+    air, plant = scn.air, scn.plant
+    if plant.type in ("dx", "iec"):
+        share = scn.crah.units * scn.crah.unit_airflow_m3s / plant.chillers
+        need = DX_MIN_AIR_FLOW_M3S_PER_W * plant.chiller_capacity_kw * 1e3
+        if share < need:
+            raise InputError(
+                f"each DX unit gets {share:.3g} m3/s of room air (crah.units x crah.unit_airflow_m3s / plant.chillers), "
+                f"less than the {need:.3g} m3/s a {plant.chiller_capacity_kw:g} kW unit needs (at least 2.684e-5 m3/s "
+                f"per W of rated capacity, EnergyPlus's minimum, 200 cfm/ton): lower plant.chiller_capacity_kw or "
+                f"give more air", file=file, key=f"{prefix}plant.chiller_capacity_kw")
+    if plant.type in CHILLED_WATER_PLANTS:
+        for m, (chw, sa) in enumerate(zip(months(plant.chw_supply_c), months(air.supply_air_c))):
+            if not chw < sa:
+                raise InputError(
+                    f"chilled water must be colder than the supply air it cools (plant.chw_supply_c < "
+                    f"air.supply_air_c; a CRAH coil needs crah.coil_approach_k = {scn.crah.coil_approach_k:g} K "
+                    f"more), got {chw:g} degC water for {sa:g} degC air{_month([plant.chw_supply_c, air.supply_air_c], m)}",
+                    file=file, key=f"{prefix}plant.chw_supply_c")
+    if plant.type == "water_cooled_chiller" and plant.cw_setpoint_mode == "fixed":
+        for m, (cw, chw) in enumerate(zip(months(plant.cw_setpoint_c), months(plant.chw_supply_c))):
+            if not cw > chw:
+                raise InputError(
+                    f"condenser water must be warmer than the chilled water (plant.cw_setpoint_c > "
+                    f"plant.chw_supply_c: a chiller lifts heat from the chilled to the condenser water), got "
+                    f"{cw:g} degC condenser water for {chw:g} degC chilled water"
+                    f"{_month([plant.cw_setpoint_c, plant.chw_supply_c], m)}",
+                    file=file, key=f"{prefix}plant.cw_setpoint_c")
+
+
+def validate_scenario(data: dict, file: str | None = None, prefix: str = "") -> Scenario:
+    """Validate a scenario dictionary; raise :class:`InputError` naming the first bad key.
+
+    ``prefix`` is put before every key path (``"baseline."`` for a study's inline baseline).
+    """
     try:
-        return Scenario.model_validate(data)
+        scn = Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        # Prefer the most specific error (pydantic reports every union branch)
-        err = max(errors, key=lambda e: len(e["loc"]))
-        if any(e["type"] == "extra_forbidden" for e in errors):
-            err = next(e for e in errors if e["type"] == "extra_forbidden")
-        key, msg = _format_error(err)
-        more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise InputError(msg + more, file=file, key=key) from None
+        raise input_error(exc, data, file=file, prefix=prefix, model=Scenario) from None
+    check_relations(scn, file=file, prefix=prefix)
+    return scn
 
 
 def read_toml(path: str | Path) -> dict:
-    """Read a TOML file; a missing or malformed file is an :class:`InputError`."""
+    """Read a TOML file; a missing, unreadable, non-UTF-8 or malformed file is an :class:`InputError`."""
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark (Notepad) is UTF-8 too
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a TOML file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (a TOML file is UTF-8): byte 0x{exc.object[exc.start]:02x} at "
+                         f"position {exc.start}; save it as UTF-8", file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
 

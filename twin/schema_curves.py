@@ -9,14 +9,14 @@ inputs are then held at the data edge and those hours counted).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, Strict, model_validator
 
 from components.cooling.chiller import curve_value
+from twin.schema_base import InputModel, Pair, Range
 
-Pair = tuple[float, float]
 
 
 def curve_array(entry: dict, extrapolate: bool = True) -> np.ndarray:
@@ -31,22 +31,22 @@ def curve_array(entry: dict, extrapolate: bool = True) -> np.ndarray:
                      float(extrapolate)], dtype=float)
 
 
-class CurveSet(BaseModel):
+class CurveSet(InputModel):
     """A chiller or DX curve set with its data range, as a vendor's datasheet gives it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(validate_assignment=False)  # the validator below fills defaults in
 
     condenser: Literal["water", "air"] = Field(description=(
         "'water': second input is the entering condenser water; 'air': outdoor dry bulb"))
     source: str = Field(min_length=3, description="where the coefficients come from (datasheet, report, fit)")
     description: str = ""
-    capft: tuple[float, float, float, float, float, float] = Field(description="capacity ratio biquadratic c1..c6 [-]")
-    eirft: tuple[float, float, float, float, float, float] = Field(description="EIR ratio biquadratic c1..c6 [-]")
-    eirfplr: tuple[float, float, float] = Field(description="EIR ratio against part-load ratio, quadratic p1..p3 [-]")
+    capft: Annotated[tuple[float, float, float, float, float, float], Strict(False)] = Field(description="capacity ratio biquadratic c1..c6 [-]")
+    eirft: Annotated[tuple[float, float, float, float, float, float], Strict(False)] = Field(description="EIR ratio biquadratic c1..c6 [-]")
+    eirfplr: Annotated[tuple[float, float, float], Strict(False)] = Field(description="EIR ratio against part-load ratio, quadratic p1..p3 [-]")
     rated_first_c: float = Field(description="first input at the rating point of chiller_rated_cop / capacity [degC]")
     rated_second_c: float = Field(description="second input at the rating point [degC]")
-    chws_range_c: Pair = Field(description="range of the first input in the curve data [degC]")
-    cwe_range_c: Pair = Field(description="range of the second input in the curve data [degC]")
+    chws_range_c: Range = Field(description="range of the first input in the curve data [degC]")
+    cwe_range_c: Range = Field(description="range of the second input in the curve data [degC]")
     first_bounds_c: Pair | None = Field(None, description=(
         "physical bounds of the first input for tangent extrapolation [degC]; default: the data range"))
     second_bounds_c: Pair | None = Field(None, description=(
@@ -56,10 +56,6 @@ class CurveSet(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "CurveSet":
-        for key in ("chws_range_c", "cwe_range_c"):
-            lo, hi = getattr(self, key)
-            if not lo < hi:
-                raise ValueError(f"{key} must be [low, high] with low < high, got [{lo}, {hi}]")
         for key, data in (("first_bounds_c", self.chws_range_c), ("second_bounds_c", self.cwe_range_c)):
             bounds = getattr(self, key)
             if bounds is None:

@@ -23,21 +23,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from twin.component_data import data_table
 from twin.errors import InputError
+from twin.schema_base import Fraction, InputModel as _Model
 
 
-class _Model(BaseModel):
-    # same configuration as twin.schema._Model (not imported: twin.schema imports this module)
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
-
-
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 ARCHITECTURES = ("legacy_ups", "modular_ups", "hvdc_240", "hvdc_336", "mv_ups_10kv")
 PSU_LEVELS = ("plus", "bronze", "silver", "gold", "platinum", "titanium")
 

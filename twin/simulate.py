@@ -75,6 +75,15 @@ def run_scenario(scn: Scenario, *, file: str | None = None, base_dir: Path | Non
     return run_plant(prepare(scn, file=file, base_dir=base_dir), file=file)
 
 
+def check_file(path: str | Path) -> PlantArrays:
+    """Everything :func:`run_file` does before simulating: read and validate the file, apply its
+    measures, load its weather, assemble its plant and check its load steps (``dctwin run --check``)."""
+    path = Path(path)
+    plant = prepare(load_scenario(path), file=str(path), base_dir=path.parent)
+    _load_steps(plant, str(path))
+    return plant
+
+
 def run_file(path: str | Path) -> Result:
     """Read, validate and simulate a scenario file."""
     path = Path(path)

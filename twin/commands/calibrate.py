@@ -6,6 +6,7 @@ from pathlib import Path
 
 from twin.bundled import resolve_scenario
 from twin.commands import name_values
+from twin.commands.writable import check_out_dir, check_out_file
 from twin.errors import InputError
 
 
@@ -76,6 +77,12 @@ def main(args) -> int:
     meters = resolve_meters(args.meters)
     if args.out.resolve() == path.resolve():
         raise InputError("--out would overwrite the base scenario; choose another file", key="--out")
+    check_out_file(args.out)
+    if args.report is not None:
+        check_out_dir(args.report, "--report")
+    if not args.time_budget > 0.0:
+        raise InputError(f"--time-budget is a wall time in seconds, > 0 (got {args.time_budget:g})",
+                         key="--time-budget")
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     holdout = parse_holdout(args.holdout)
     err = Console(stderr=True)

@@ -52,6 +52,7 @@ def main(args) -> int:
 
     from twin.bundled import resolve_scenario
     from twin.commands.run import band_options
+    from twin.commands.writable import check_out_dir
     from twin.errors import InputError
     from twin.results import print_json
     from twin.schema import load_scenario
@@ -66,10 +67,11 @@ def main(args) -> int:
             raise InputError(f"a load level is a percentage of design IT in (0, 100], got {100 * x:g}", key="--loads")
     if len(set(loads)) < len(loads):
         raise InputError("a load level is listed twice", key="--loads")
+    out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
+    check_out_dir(out)
     path = resolve_scenario(args.baseline)
     baseline = load_scenario(path)
     sites = args.sites if args.sites is not None else list(list_sites())
-    out = args.out if args.out is not None else Path("dctwin-out") / f"catalog_{args.measure}"
     err = Console(stderr=True)
     opts = band_options(args)
     runs = 2 + opts["samples"]  # per site and load: the two runs, then one progress step per band sample

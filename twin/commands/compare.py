@@ -28,6 +28,7 @@ def add_parser(sub) -> None:
                    help="rank by this metric, lower first (default: the study's rank_by, else pue); "
                         "energy = annual facility energy, cost = annual electricity cost")
     add_band_arguments(p, default=DEFAULT_COMPARE_SAMPLES)
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.set_defaults(func=main)
 
 
@@ -36,21 +37,29 @@ def main(args) -> int:
 
     from twin.bundled import resolve_scenario
     from twin.commands.run import band_options
+    from twin.commands.writable import check_out_dir
     from twin.results import print_json
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
     from twin.study.progress import progress_bar
 
     path = resolve_scenario(args.study, default=DEFAULT_STUDY)
+    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    check_out_dir(out)
+    opts = band_options(args)
     study = load_study(path)
     if args.rank_by is not None:
         study.rank_by = args.rank_by
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    if args.check:
+        from twin.simulate import prepare
+        for mix in study.mixes:
+            prepare(study.scenario(mix), file=study.file, base_dir=study.base_dir)
+        print(f"{path}: valid ({len(study.mixes)} mixes)")
+        return 0
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:
         comp = run_study(study, hourly=args.hourly, progress=lambda name: advance(1))
-    opts = band_options(args)
     if opts["samples"]:
         from twin.study.bands import study_bands
         with progress_bar(err, total=n, description="uncertainty bands", unit="mixes") as advance:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.bundled import resolve_scenario
+from twin.commands.writable import check_out_dir
 
 
 def add_parser(sub) -> None:
@@ -26,6 +27,8 @@ def main(args) -> int:
     from twin.schema import load_scenario
 
     path = resolve_scenario(args.scenario)
+    if args.out is not None:
+        check_out_dir(args.out)
     scn = load_scenario(path)
     rows = run_roadmap(scn, years=args.years, file=str(path), base_dir=path.parent)
     limit = load_rules()["site_classes"][scn.policy.site_class]["limit"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from twin.bundled import resolve_scenario
 from twin.commands import name_values
+from twin.commands.writable import check_out_dir
 from twin.errors import InputError
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
@@ -38,6 +39,7 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="folder for results.nc (full time series) and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.add_argument("--meters", type=Path, default=None,
                    help="meter file (CSV/Parquet): drive the twin with the measured IT power and outdoor air "
                         "and compare simulated with measured power (also meters.png with --out)")
@@ -51,6 +53,21 @@ def add_parser(sub) -> None:
     p.set_defaults(func=main)
 
 
+def _check(args, path: Path) -> int:
+    """``--check``: everything before the simulation (with ``--meters``, the meter file and ``--tz`` too)."""
+    if args.meters is not None:
+        from twin.meters import resolve_meters
+        from twin.replay import prepare_replay
+        from twin.schema import load_scenario
+        prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
+                       base_dir=path.parent)
+    else:
+        from twin.simulate import check_file
+        check_file(path)
+    print(f"{path}: valid")
+    return 0
+
+
 def main(args) -> int:
     from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
@@ -60,19 +77,23 @@ def main(args) -> int:
     from twin.summary import build_summary
 
     path = resolve_scenario(args.scenario)
-    if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
-        from twin.montecarlo import main_montecarlo
-        return main_montecarlo(args, path)
-    if getattr(args, "seed", None) is not None:
+    if args.out is not None:
+        check_out_dir(args.out)
+    opts = band_options(args)
+    if args.seed is not None and args.years is None:
         raise InputError("--seed sets the Monte Carlo seed; it needs --years (a single run uses scenario.seed)",
                          key="--seed")
+    if args.tz is not None and args.meters is None:
+        raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
+    if args.check:
+        return _check(args, path)
+    if args.years is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
+        from twin.montecarlo import main_montecarlo
+        return main_montecarlo(args, path)
     if args.meters is not None:
         return main_replay(args, path)
-    if args.tz is not None:
-        raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
-    opts = band_options(args)
     if opts["samples"]:
         from twin.schema import load_scenario
         from twin.uncertainty import band

@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
                    help="folder of the results (results.zarr); default ./dctwin-out/<sweep name>")
     p.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="cases per task and per Zarr chunk (overrides sweep.batch_size for a new store)")
+    p.add_argument("--check", action="store_true", help="validate the inputs and --out, then stop before simulating (exit 0: valid; 2: one line naming the problem)")
     p.add_argument("--max-batches", type=int, default=None, metavar="K",
                    help="stop after K batches (the rest stays pending; rerun the command to resume)")
     p.set_defaults(func=main)
@@ -42,6 +43,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from twin.bundled import resolve_scenario
+    from twin.commands.writable import check_out_dir
     from twin.study.design import load_sweep
     from twin.study.progress import progress_bar
     from twin.study.store import SweepStore
@@ -49,10 +51,18 @@ def main(args: argparse.Namespace) -> int:
 
     _check_args(args)
     path = resolve_scenario(args.sweep)
+    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    check_out_dir(out)
     design = load_sweep(path)
+    if args.check:
+        from twin.schema import validate_scenario
+        from twin.simulate import prepare
+        prepare(validate_scenario(design.scenario_data(0), file=design.file), file=design.file,
+                base_dir=Path(design.base_dir))
+        print(f"{path}: valid ({design.n_cases:,} cases)")
+        return 0
     if args.batch_size is not None:
         design.batch_size = args.batch_size
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
     store_path = out / "results.zarr"
     done, total = 0, design.n_cases
     if SweepStore.exists(store_path):  # a resumed store: check it holds this design before anything starts

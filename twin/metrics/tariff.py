@@ -29,7 +29,8 @@ from pydantic import ValidationError
 
 from twin.errors import InputError
 from twin.policy_schema import SurchargeBand, SurchargeRule, TouTariff, check_bands, check_tou_periods
-from twin.schema import _format_error, read_toml
+from twin.schema import read_toml
+from twin.schema_base import input_error
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TARIFF_DIR = DATA_DIR / "tariffs"
@@ -60,11 +61,11 @@ def _validate_file(model, path: Path, *, file: str | None, key: str):
     if not path.exists():
         known = sorted(p.stem for p in path.parent.glob("*.toml")) if path.parent.exists() else []
         raise InputError(f"no rule file {path}" + (f"; files there: {known}" if known else ""), file=file, key=key)
+    data = read_toml(path)
     try:
-        return model.model_validate(read_toml(path))
+        return model.model_validate(data)
     except ValidationError as exc:
-        sub, msg = _format_error(exc.errors()[0])
-        raise InputError(msg, file=str(path), key=sub) from None
+        raise input_error(exc, data, file=str(path), model=model) from None
 
 
 @functools.lru_cache(maxsize=16)

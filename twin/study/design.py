@@ -60,7 +60,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
 from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
-from twin.schema import Scenario, _format_error, load_scenario, read_toml, validate_scenario
+from twin.schema import Scenario, load_scenario, read_toml, validate_scenario
+from twin.schema_base import InputModel, input_error
 
 #: Name of the mix without any measure (the baseline itself).
 BASELINE_MIX = "baseline"
@@ -70,8 +71,8 @@ RANK_KEYS = ("pue", "energy", "cost", "co2", "water", "capex", "payback")
 MeasureEntry = Union[str, dict[str, Any]]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Strict(InputModel):
+    model_config = ConfigDict(validate_assignment=False)
 
 
 class MixSpec(_Strict):
@@ -163,16 +164,6 @@ class Study:
 # Helpers
 # ------------------------------------------------------------------------------------------------
 
-def _raise_validation(exc: ValidationError, file: str | None, prefix: str = "") -> None:
-    errors = exc.errors()
-    extra = [e for e in errors if e["type"] == "extra_forbidden"]
-    err = extra[0] if extra else max(errors, key=lambda e: len(e["loc"]))
-    key, msg = _format_error(err)
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    raise InputError(msg, file=file, key=f"{prefix}{key}" if key else prefix.rstrip(".") or None) from None
-
-
 def _normalise_measure(entry: MeasureEntry, *, file: str | None, key: str, allow_label: bool = False) -> tuple[dict, str | None]:
     """``"name"`` or ``{name=..., ...}`` -> a validated ``{"name": ..., **params}`` and its label."""
     if isinstance(entry, str):
@@ -214,10 +205,7 @@ def _load_baseline(header_baseline: str | None, inline: str | dict | None, *, fi
     if isinstance(inline, str):  # top-level `baseline = "file.toml"`
         header_baseline, inline, section = inline, None, ""
     if inline is not None:
-        try:
-            return Scenario.model_validate(inline), None, base_dir
-        except ValidationError as exc:
-            _raise_validation(exc, file, prefix="baseline.")
+        return validate_scenario(inline, file=file, prefix="baseline."), None, base_dir
     if header_baseline is None:
         raise InputError(f"no baseline: set {section}.baseline to a scenario file or add a [baseline] table",
                          file=file, key=f"{section}.baseline")
@@ -333,7 +321,7 @@ def load_study(path: str | Path) -> Study:
     try:
         spec = StudyFile.model_validate(data)
     except ValidationError as exc:
-        _raise_validation(exc, file)
+        raise input_error(exc, data, file=file, model=StudyFile) from None
     baseline, baseline_file, base_dir = _load_baseline(spec.study.baseline, spec.baseline, file=file, section="study")
     mixes = _resolve_mixes(spec.mixes, spec.generate, baseline, spec.study.include_baseline, file=file, require=True)
     name = spec.study.name or Path(file).stem
@@ -520,7 +508,7 @@ def load_sweep(path: str | Path) -> SweepDesign:
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
-        _raise_validation(exc, file)
+        raise input_error(exc, data, file=file, model=SweepFile) from None
     h = spec.sweep
     baseline, _, base_dir = _load_baseline(h.baseline, spec.baseline, file=file, section="sweep")
     mixes = _resolve_mixes(spec.mixes, spec.generate, baseline, h.include_baseline, file=file, require=False)
