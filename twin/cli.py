@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 
+from twin import __version__
 from twin.errors import InputError
 
 COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dctwin",
         description="Digital twin of data-centre cooling and power chains (annual PUE, pPUE, WUE, cost, compliance).")
+    parser.add_argument("--version", action="version", version=f"dctwin {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
