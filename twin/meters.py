@@ -656,7 +656,8 @@ def measured_weather(weather: Weather, meters: SteppedMeters) -> tuple[Weather, 
     for a in arrays.values():
         a.setflags(write=False)
     out = dataclasses.replace(weather, name=f"{weather.name} (measured outdoor air)",
-                              source_file=f"{weather.source_file} + {meters.source.path}", **arrays)
+                              source_file=f"{weather.source_file} + {meters.source.path}",
+                              source_name=f"{weather.source_name} + {Path(meters.source.path).name}", **arrays)
     return out, int(use.sum())
 
 

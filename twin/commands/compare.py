@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from rich.console import Console
 
-    from twin.bundled import resolve_scenario
+    from twin.bundled import default_out_dir, resolve_scenario
     from twin.results import print_json
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
@@ -32,7 +32,7 @@ def main(args) -> int:
 
     path = resolve_scenario(args.study, default=DEFAULT_STUDY)
     study = load_study(path)
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    out = args.out if args.out is not None else default_out_dir(path)
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:

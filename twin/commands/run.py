@@ -28,12 +28,11 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
-    from twin.results import print_json, write_json, write_netcdf
+    from twin.results import print_json
     from twin.replay import main_replay
     from twin.simulate import run_file
-    from twin.summary import build_summary
+    from twin.summary import build_summary, save_run
 
     path = resolve_scenario(args.scenario)
     if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
@@ -49,8 +48,7 @@ def main(args) -> int:
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
     if args.out is not None:
-        write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
-        write_json(summary, args.out / "summary.json")
+        save_run(result, summary, args.out)
     if args.json:
         print_json(summary)
     else:

@@ -41,7 +41,7 @@ def _check_args(args) -> None:
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from twin.bundled import resolve_scenario
+    from twin.bundled import default_out_dir, resolve_scenario
     from twin.study.design import load_sweep
     from twin.study.progress import progress_bar
     from twin.study.store import SweepStore
@@ -52,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     design = load_sweep(path)
     if args.batch_size is not None:
         design.batch_size = args.batch_size
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    out = args.out if args.out is not None else default_out_dir(path)
     store_path = out / "results.zarr"
     done, total = 0, design.n_cases
     if SweepStore.exists(store_path):  # a resumed store: check it holds this design before anything starts
