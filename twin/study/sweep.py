@@ -251,6 +251,8 @@ def run_sweep(design: SweepDesign, store_path: str | Path, *, scheduler=None, wo
         store = SweepStore(store_path, design)
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
+    from twin.simulate import notify_if_compiling
+    notify_if_compiling()  # the workers compile too: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):
         connected = _connect(scheduler)  # before anything is written
