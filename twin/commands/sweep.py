@@ -59,7 +59,7 @@ def main(args: argparse.Namespace) -> int:
         store = SweepStore(store_path, design)
         done = store.n_finished()
         del store
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     where = args.scheduler or ("this process" if args.workers == 0 else
                                f"a local cluster of {args.workers or 'one worker per CPU'}"
                                f"{' workers' if args.workers else ''}")
