@@ -1,7 +1,7 @@
 """Validation: every claim the twin makes, checked against its published source.
 
 A *case* is one claim.  Its data live in ``validation/cases/<name>/case.toml``: the inputs, the
-reference values (or range), the source with its evidence label (figures.md: P primary, S
+reference values (or range), the source with its evidence label (docs/sources.md: P primary, S
 secondary, V vendor, C computed, M memory), the tolerance and why the evidence supports it.
 The comparison is a Python function registered here under the case's ``check`` name (default:
 the folder name), in :mod:`twin.validation.cases` or, for the EnergyPlus side-by-side run,
