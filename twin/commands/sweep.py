@@ -39,13 +39,9 @@ def _check_args(args) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from twin.bundled import default_out_dir, resolve_scenario
     from twin.study.design import load_sweep
-    from twin.study.progress import progress_bar
-    from twin.study.store import SweepStore
-    from twin.study.sweep import run_sweep
+    from twin.study.store import store_lock
 
     _check_args(args)
     path = resolve_scenario(args.sweep)
@@ -54,6 +50,17 @@ def main(args: argparse.Namespace) -> int:
         design.batch_size = args.batch_size
     out = args.out if args.out is not None else default_out_dir(path)
     store_path = out / "results.zarr"
+    with store_lock(store_path):  # refused here, before any output, when another sweep writes the store
+        return _sweep(args, design, store_path)
+
+
+def _sweep(args: argparse.Namespace, design, store_path: Path) -> int:
+    from rich.console import Console
+
+    from twin.study.progress import progress_bar
+    from twin.study.store import SweepStore
+    from twin.study.sweep import run_sweep
+
     done, total = 0, design.n_cases
     if SweepStore.exists(store_path):  # a resumed store: check it holds this design before anything starts
         store = SweepStore(store_path, design)

@@ -47,7 +47,7 @@ import socket
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterator
 
 import numpy as np
 
@@ -385,25 +385,42 @@ def _is_consolidated(path: Path) -> bool:
         return json.load(fh).get("consolidated_metadata") is not None
 
 
+#: Stores whose lock this process holds, with the depth of nested :func:`store_lock` calls.
+_HELD: dict[str, int] = {}
+
+
 @contextlib.contextmanager
-def store_lock(store_path: str | Path) -> Iterator[IO]:
+def store_lock(store_path: str | Path) -> Iterator[None]:
     """Hold an exclusive lock on ``<store>.lock`` while a sweep writes the store.
 
     A second sweep (another process, on this machine or, where the file system supports
     ``flock``, another node) on the same store is refused with an :class:`InputError` naming the
     holder.  The operating system drops the lock when the holding process ends, even when it is
-    killed, so a crashed sweep never leaves the store locked.
+    killed, so a crashed sweep never leaves the store locked.  Nested calls in the process that
+    holds the lock (the CLI around :func:`twin.study.sweep.run_sweep`) pass through.
     """
     store_path = Path(store_path)
     lock_path = store_path.with_name(store_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+", encoding="utf-8")
+    key = str(lock_path.absolute())
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the sweep's lock file here ({exc.strerror})", file=str(lock_path)) from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
+                raise InputError(f"cannot lock {lock_path.name} ({exc.strerror}): put --out on a file system "
+                                 "that supports flock", file=str(store_path)) from None
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             raise InputError(f"is being written by another sweep ({holder}); wait for it to finish, "
@@ -413,9 +430,11 @@ def store_lock(store_path: str | Path) -> Iterator[IO]:
         fh.write(f"pid {os.getpid()} on {socket.gethostname()} since "
                  f"{_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')}\n")
         fh.flush()
-        yield fh
-    finally:
-        fh.close()
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
 
 
 def json_meta(path: str | Path) -> dict:
