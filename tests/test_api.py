@@ -4,7 +4,6 @@ the worked example, the first-run notice, and the sources every citation points 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import json
 import re
@@ -19,7 +18,7 @@ import pytest
 import xarray as xr
 
 import dctwin
-from conftest import LEGACY, ROOT, SCENARIOS, run_dict
+from conftest import LEGACY, ROOT, run_dict
 from twin.cli import main as cli_main
 from twin.errors import InputError
 
@@ -211,7 +210,7 @@ def test_quickstart_example_runs_and_prints_the_api_figures(tmp_path):
 
 def test_every_sources_citation_resolves():
     """Every ``docs/sources.md <section>`` citation names a section that exists, and no file
-    cites the old, unshipped ``figures.md`` (README.md: the lead's edit, see the report)."""
+    cites the old, unshipped table by its old file name (README.md excepted until the lead edits it)."""
     text = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     sections = set(re.findall(r"(?m)^#{2,3} (\d+(?:\.\d+)?)[. ]", text))
     assert {"1.1", "2.4", "4.6", "3"} <= sections
@@ -325,3 +324,21 @@ def test_a_foreign_components_already_imported_is_refused(tmp_path):
                           env=_env(ROOT), timeout=120)
     assert proc.returncode != 0
     assert "another package named 'components' is already imported" in proc.stderr
+
+
+def test_compare_outputs_name_files_without_machine_paths(tmp_path):
+    """A study next to its baseline: results.nc, report.html and --json name both relative to the study."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(LEGACY, folder / "base.toml")
+    (folder / "study.toml").write_text('[study]\nname = "one"\nbaseline = "base.toml"\n'
+                                       '[[mixes]]\nname = "contained"\nmeasures = ["containment"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    rows = _cli_json(["compare", str(folder / "study.toml"), "--json", "--out", str(out)])
+    assert _machine_paths(_strings(rows), tmp_path, ROOT) == []
+    with xr.open_dataset(out / "results.nc", engine="h5netcdf") as nc:
+        assert nc.attrs["study_file"] == "study.toml" and nc.attrs["baseline_file"] == "base.toml"
+        assert _machine_paths([str(v) for v in nc.attrs.values()], tmp_path, ROOT) == []
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert str(tmp_path) not in html and str(ROOT) not in html
+    assert "<code>base.toml</code>" in html

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 import html
-from importlib import metadata
-from pathlib import Path
 
+from twin import __version__
 from twin.metrics.feasibility import is_infeasible
+from twin.study.compare import baseline_label
 from twin.report import figures
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell
 
@@ -127,24 +127,11 @@ def _measures_text(mix) -> str:
     return "; ".join(parts)
 
 
-def _baseline_label(study) -> str:
-    """The baseline file as the study names it (relative to the study file when next to it)."""
-    if not study.baseline_file:
-        return "inline [baseline]"
-    base, study_dir = Path(study.baseline_file).resolve(), Path(study.file).resolve().parent if study.file else None
-    if study_dir is not None and base.is_relative_to(study_dir):
-        return base.relative_to(study_dir).as_posix()
-    return str(base)
-
-
 def render_report(comp) -> str:
     """The report of a :class:`twin.study.compare.Comparison` as one HTML string."""
     from twin.study.table import ranked_rows
 
-    try:
-        version = metadata.version("dctwin")
-    except metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
-        version = "unknown"
+    version = __version__
     s = comp.baseline.summary["scenario"]
     study = comp.study
     header, rows = ranked_rows(comp)
@@ -160,7 +147,7 @@ def render_report(comp) -> str:
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(study.name)}</h1>",
         f"<p>{_e(study.description)}</p>" if study.description else "",
-        f'<p class="meta">Baseline <code>{_e(_baseline_label(study))}</code> · site '
+        f'<p class="meta">Baseline <code>{_e(baseline_label(study))}</code> · site '
         f"{_e(s['site_name'])} ({_e(s['site'])}), typical year as {_e(s['year'])}, {_e(s['timestep_min'])}-min steps · "
         f"{len(comp.outcomes)} mixes ranked by {_e(by)} · generated {_e(comp.created)} by dctwin {_e(version)} "
         f"in {comp.runtime_s:.1f} s</p>",

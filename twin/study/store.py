@@ -51,6 +51,7 @@ from typing import Iterator
 
 import numpy as np
 
+from twin.bundled import portable_path
 from twin.errors import InputError
 from twin.study.design import SweepDesign
 
@@ -152,7 +153,7 @@ class SweepStore:
         axes = [{"name": a.name, "kind": a.kind, "labels": list(a.labels),
                  "values": [_json_value(v) for v in a.values]} for a in d.axes]
         meta = {"layout_version": LAYOUT_VERSION, "digest": d.digest, "name": d.name, "description": d.description,
-                "sweep_file": d.file, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
+                "sweep_file": portable_path(d.file) if d.file else None, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
                 "axes": axes, "mixes": [m.to_json() for m in d.mixes], "hourly": list(d.hourly),
                 "n_steps": n_steps, "timestep_min": timestep_min, "baseline": d.baseline_data,
                 "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
