@@ -342,3 +342,15 @@ def test_compare_outputs_name_files_without_machine_paths(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert str(tmp_path) not in html and str(ROOT) not in html
     assert "<code>base.toml</code>" in html
+
+
+def test_meter_replay_outputs_name_the_meter_file_by_its_name(tmp_path):
+    meters = tmp_path / "site" / "meters.csv.gz"
+    meters.parent.mkdir()
+    shutil.copy(ROOT / "scenarios" / "meters" / "example_meters.csv.gz", meters)
+    out = tmp_path / "out"
+    summary = _cli_json(["run", "guangzhou_legacy", "--meters", str(meters), "--json", "--out", str(out)])
+    assert _machine_paths(_strings(summary), tmp_path, ROOT) == []
+    with xr.open_dataset(out / "results.nc", engine="h5netcdf") as nc:
+        assert nc.attrs["meter_file"] == "meters.csv.gz"
+        assert _machine_paths([str(v) for v in nc.attrs.values()], tmp_path, ROOT) == []

@@ -534,7 +534,7 @@ class SteppedMeters:
                 "gaps_not_listed": max(0, len(runs) - max_ranges),
             }
         return {
-            "file": f.path,
+            "file": Path(f.path).name,  # outputs carry no machine paths (twin.bundled.portable_path)
             "samples": f.n_samples,
             "resolution_min": f.resolution_s / 60.0,
             "timezone": f.timezone,
