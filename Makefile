@@ -5,6 +5,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# the versions the test suite passed with (constraints.txt); CONSTRAINTS= installs the newest allowed
+CONSTRAINTS ?= constraints.txt
+PIN    := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
 .PHONY: demo test install install-test bench clean-cache
 
@@ -13,10 +16,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install -e .
+	$(BIN)/pip install $(PIN) -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -e ".[test]"
+	$(BIN)/pip install $(PIN) -e ".[test]"
 
 demo: install
 	$(BIN)/dctwin compare --out results/demo

@@ -11,7 +11,7 @@ from twin.weather import list_sites
 
 COAL = load_rules()["coal"]
 
-# figures.md 4.5, 2023 factors [kgCO2/kWh]
+# docs/sources.md 4.5, 2023 factors [kgCO2/kWh]
 FACTORS_2023 = {"guangdong": 0.4419, "southern": 0.4042, "north": 0.6361, "northeast": 0.5122, "east": 0.5500,
                 "central": 0.5271, "northwest": 0.5543, "southwest": 0.2472, "national": 0.5306}
 

@@ -48,7 +48,7 @@ def test_cost_table_rows_are_sourced_and_overridable():
     assert {"containment", "vrla_battery", "lithium_battery", "pv"} <= set(rows)
     for row in rows.values():
         assert row["source"] and row["evidence"]
-        assert row["evidence"] == "assumption" or "figures.md" in row["source"]
+        assert row["evidence"] == "assumption" or "docs/sources.md" in row["source"]
     over = eco.cost_table({"containment": {"capex_cny_per_unit": 2500.0}})
     assert over["containment"]["capex_cny_per_unit"] == 2500.0
     assert "scenario override" in over["containment"]["source"]

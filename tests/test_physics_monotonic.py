@@ -57,7 +57,7 @@ def test_higher_load_means_lower_ups_loss_fraction(x, dx, curve):
 
 
 def test_ups_curve_reproduces_wp113_computed_points():
-    """figures.md 1.1 (C): WP113 coefficients give 69.0/82.6/88.5/90.6/91.7 % at 10/25/50/75/100 %."""
+    """docs/sources.md 1.1 (C): WP113 coefficients give 69.0/82.6/88.5/90.6/91.7 % at 10/25/50/75/100 %."""
     c = data_table("ups_curves")["wp113_typical"]
     got = [efficiency(x, c["no_load"], c["proportional"], c["square_law"]) for x in (0.1, 0.25, 0.5, 0.75, 1.0)]
     np.testing.assert_allclose(got, [0.690, 0.826, 0.885, 0.906, 0.917], atol=0.0006)
@@ -171,7 +171,7 @@ def test_staging_is_minimal_and_reports_unmet():
 @settings(max_examples=40, deadline=None)
 @given(coc=st.floats(2.0, 10.0), q=st.floats(1e5, 5e6))
 def test_tower_blowdown_follows_cycles_of_concentration(coc, q):
-    """Lei & Masanet Eq. 5-7 (figures.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
+    """Lei & Masanet Eq. 5-7 (docs/sources.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
     evap, drift, blow = tower.water_use_kg_s(q, 100.0, coc, 0.0)
     assert evap == q / tower.H_FG and drift == 0.0
     assert blow == evap / (coc - 1.0)

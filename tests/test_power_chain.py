@@ -1,4 +1,4 @@
-"""Power-chain physics against figures.md (sections 1), the kernel integration, and bad input.
+"""Power-chain physics against docs/sources.md (sections 1), the kernel integration, and bad input.
 
 Tolerances follow the evidence label: C values (computed from a sourced model) to 0.1 point,
 P values exactly, S/V/M figures as ranges the model must stay inside.
@@ -41,14 +41,14 @@ def _module(name):
 # ---------------------------------------------------------------------------------------------
 
 def test_wp113_ups_formula_matches_computed_values():
-    # figures.md 1.1: the WP113 coefficients give 69.0 / 82.6 / 88.5 / 90.6 / 91.7 % (C)
+    # docs/sources.md 1.1: the WP113 coefficients give 69.0 / 82.6 / 88.5 / 90.6 / 91.7 % (C)
     a, b, c = _curve("wp113_typical")
     got = [100 * losses.efficiency(x, a, b, c) for x in LOADS]
     np.testing.assert_allclose(got, [69.0, 82.6, 88.5, 90.6, 91.7], atol=0.1)
 
 
 def test_legacy_figure_curve_is_below_the_formula_at_light_load():
-    # WP113 Fig. 8 (S): 60 % at 10 %, 86 % at 50 %, 91 % at 100 %; figures.md: the figure is lower than
+    # WP113 Fig. 8 (S): 60 % at 10 %, 86 % at 50 %, 91 % at 100 %; docs/sources.md: the figure is lower than
     # the formula at 10 % (use the figure for 'legacy' curves, the formula for the model)
     a, b, c = _curve("wp113_typical")
     assert 100 * losses.efficiency(0.1, a, b, c) > 60.0
@@ -57,14 +57,14 @@ def test_legacy_figure_curve_is_below_the_formula_at_light_load():
 
 
 def test_delta_conversion_curve():
-    # figures.md 1.2: WP108 quadratic fit gives 87.7 / 94.1 / 96.3 / 96.9 / 97.0 % (C)
+    # docs/sources.md 1.2: WP108 quadratic fit gives 87.7 / 94.1 / 96.3 / 96.9 / 97.0 % (C)
     a, b, c = _curve("delta_conversion")
     got = [100 * losses.efficiency(x, a, b, c) for x in LOADS]
     np.testing.assert_allclose(got, [87.7, 94.1, 96.3, 96.9, 97.0], atol=0.1)
 
 
 def test_modular_ups_module_inside_vendor_ranges():
-    # figures.md 1.2 (M/V): ~93-95 % at 10 %, ~96 % at 25 %, 96.5-97 % at 50-100 %
+    # docs/sources.md 1.2 (M/V): ~93-95 % at 10 %, ~96 % at 25 %, 96.5-97 % at 50-100 %
     a, b, c = _module("modular_ups")
     eff = {x: 100 * losses.efficiency(x, a, b, c) for x in LOADS}
     assert 92.5 <= eff[0.10] <= 95.5
@@ -74,7 +74,7 @@ def test_modular_ups_module_inside_vendor_ranges():
 
 
 def test_hibernation_keeps_efficiency_at_light_load():
-    # figures.md 1.2 (M): hibernation keeps ~95-96 % down to 10-20 % system load
+    # docs/sources.md 1.2 (M): hibernation keeps ~95-96 % down to 10-20 % system load
     a, b, c = _module("modular_ups")
     kw = dict(module_kw=50.0, modules=25, redundant=1, target_load=0.5, no_load=a, proportional=b, square_law=c)
     for x in (0.1, 0.2, 0.5, 1.0):
@@ -92,14 +92,14 @@ def test_active_module_count():
 
 
 def test_eco_mode_efficiency():
-    # figures.md 1.2 (S/V): ECO / bypass mode 98-99 %
+    # docs/sources.md 1.2 (S/V): ECO / bypass mode 98-99 %
     a, b, _ = _module("eco_mode")
     for x in (0.25, 0.5, 0.75, 1.0):
         assert 98.0 <= 100 * losses.efficiency(x, a, b, 0.0) <= 99.1
 
 
 def test_hvdc_rectifier_and_system_efficiency():
-    # figures.md 1.3 (M): rectifier modules 96-97.5 % peak; system with module sleep ~94-96 % at 20-100 %
+    # docs/sources.md 1.3 (M): rectifier modules 96-97.5 % peak; system with module sleep ~94-96 % at 20-100 %
     a, b, c = _module("hvdc_rectifier")
     peak = max(losses.efficiency(x, a, b, c) for x in np.linspace(0.05, 1.2, 231))
     assert 0.96 <= peak <= 0.975
@@ -109,7 +109,7 @@ def test_hvdc_rectifier_and_system_efficiency():
 
 
 def test_mv_module_end_to_end_efficiency():
-    # figures.md 1.3 (M/V): 10 kV module 97.5-98.5 % end to end, against 94-95 % for transformer + UPS
+    # docs/sources.md 1.3 (M/V): 10 kV module 97.5-98.5 % end to end, against 94-95 % for transformer + UPS
     row = power_chain_data("modules")["mv_module_10kv"]
     rating = 1200e3
     for y in (0.3, 0.5, 0.75, 1.0):
@@ -120,7 +120,7 @@ def test_mv_module_end_to_end_efficiency():
 
 
 def test_transformer_scb13_efficiency():
-    # figures.md 1.4 (C): SCB13-2000 at pf 0.95: 98.76 / 99.33 / 99.37 / 99.25 / 99.09 %
+    # docs/sources.md 1.4 (C): SCB13-2000 at pf 0.95: 98.76 / 99.33 / 99.37 / 99.25 / 99.09 %
     s_n, pf = 2000e3, 0.95
     got = []
     for x in LOADS:
@@ -138,13 +138,13 @@ def test_transformer_scb13_efficiency():
                                            ("platinum", ((0.2, 0.90), (0.5, 0.94), (1.0, 0.91))),
                                            ("titanium", ((0.1, 0.90), (0.2, 0.94), (0.5, 0.96), (1.0, 0.91)))])
 def test_80plus_points(level, points):
-    # figures.md 1.6 (P), 230 V internal redundant
+    # docs/sources.md 1.6 (P), 230 V internal redundant
     for x, e in points:
         assert psu.psu_efficiency(x, *psu_curve(level)) == pytest.approx(e, abs=1e-12)
 
 
 def test_dc_input_gain_wp127():
-    # figures.md 1.3 (P excerpt): best-case AC PSU 91.5 %, 20 % loss reduction -> ~1.6 points
+    # docs/sources.md 1.3 (P excerpt): best-case AC PSU 91.5 %, 20 % loss reduction -> ~1.6 points
     assert psu.dc_input_efficiency(0.915, 0.20) - 0.915 == pytest.approx(0.016, abs=0.001)
 
 
@@ -172,7 +172,7 @@ def test_psu_output_closed_form_on_every_segment(level):
 # ---------------------------------------------------------------------------------------------
 
 def test_cable_and_busway_losses_at_rated_load():
-    # figures.md 1.5 (M): busway 0.3-0.8 % at rated current, cable ~1-2 %; WP113 wiring 1 % (S)
+    # docs/sources.md 1.5 (M): busway 0.3-0.8 % at rated current, cable ~1-2 %; WP113 wiring 1 % (S)
     d = power_chain_data("distribution")
     args = ("copper", d["conductor_temp_c"], d["feeder_length_m"])
     cable = run_coefficient("cable", *args[:2], args[2], 2.5, d["row_length_m"], 2.5, 400.0, False, 0.95)

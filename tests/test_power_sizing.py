@@ -1,6 +1,6 @@
 """Power chain sized to the site (issue 14 point 7): transformers and UPS curves.
 
-Transformers: the sizing rule against hand-worked cases, the series data against figures.md 1.4,
+Transformers: the sizing rule against hand-worked cases, the series data against docs/sources.md 1.4,
 the kernel's design load against a plain full-load run, and small rooms against 2 MVA units.
 UPS: a flat efficiency against P_loss = P (1/eta - 1), a user curve against its own points and
 the fitted rows of ups_curves.toml, and bad input.
@@ -61,7 +61,7 @@ def test_transformer_loss_is_zero_without_units():
 
 
 def test_series_rows_match_figures_md():
-    # figures.md 1.4 (S): SCB13-2000 P0 2.24 kW, vkr 0.76 % -> Pk 15.2 kW; SCB10 / SCBH15-2000 P0 3.20 / 1.12 kW
+    # docs/sources.md 1.4 (S): SCB13-2000 P0 2.24 kW, vkr 0.76 % -> Pk 15.2 kW; SCB10 / SCBH15-2000 P0 3.20 / 1.12 kW
     assert transformer_row("scb13_2000") == pytest.approx({"rating_kva": 2000.0, "no_load_kw": 2.24, "load_loss_kw": 15.2})
     assert transformer_row("scb10_2000")["no_load_kw"] == pytest.approx(3.20)
     assert transformer_row("scbh15_2000")["no_load_kw"] == pytest.approx(1.12)
@@ -198,7 +198,7 @@ def test_fit_reproduces_the_fitted_rows_of_ups_curves_toml():
 
 def test_user_curve_reproduces_its_points_within_the_tolerance(scenario_dict):
     x = [0.25, 0.50, 0.75, 1.00]
-    eta = [0.905, 0.936, 0.940, 0.939]           # GE SG 500 kVA datasheet (figures.md 1.2, S)
+    eta = [0.905, 0.936, 0.940, 0.939]           # GE SG 500 kVA datasheet (docs/sources.md 1.2, S)
     d = copy.deepcopy(scenario_dict)
     del d["power"]["ups_curve"]
     d["power"]["ups_curve_points"] = {"load_fraction": x, "efficiency": eta}

@@ -16,7 +16,7 @@ def test_curve_passes_through_certification_points(level, input_kind):
 
 
 def test_titanium_230v_redundant_values():
-    # figures.md 1.6: 90 / 94 / 96 / 91 % at 10 / 20 / 50 / 100 %
+    # docs/sources.md 1.6: 90 / 94 / 96 / 91 % at 10 / 20 / 50 / 100 %
     for x, e in ((0.1, 0.90), (0.2, 0.94), (0.5, 0.96), (1.0, 0.91)):
         assert psu.psu_efficiency(x, *psu_curve("titanium")) == pytest.approx(e, abs=1e-12)
 
@@ -49,7 +49,7 @@ def test_above_rating_holds_the_full_load_value():
 
 
 def test_dc_input_reproduces_wp127_gain():
-    # WP127: best-case AC PSU 91.5 %, 20 % PSU-loss reduction -> ~1.6 points (figures.md 1.3)
+    # WP127: best-case AC PSU 91.5 %, 20 % PSU-loss reduction -> ~1.6 points (docs/sources.md 1.3)
     eta_dc = psu.dc_input_efficiency(0.915, psu.DC_LOSS_REDUCTION)
     assert 100 * (eta_dc - 0.915) == pytest.approx(1.6, abs=0.05)
     assert psu.dc_input_efficiency(0.0, 0.2) == 0.0

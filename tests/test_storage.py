@@ -1,4 +1,4 @@
-"""Storage, backup and PV figures against figures.md section 3, sizing checks and peak shaving."""
+"""Storage, backup and PV figures against docs/sources.md section 3, sizing checks and peak shaving."""
 
 import copy
 import math
@@ -21,19 +21,19 @@ from twin.schema_power import storage_data
 # ---------------------------------------------------------------------------------------------
 
 def test_round_trip_efficiencies():
-    # figures.md 3 (M): VRLA 75-85 %, LFP 92-96 % (battery only)
+    # docs/sources.md 3 (M): VRLA 75-85 %, LFP 92-96 % (battery only)
     assert 0.75 <= battery_chemistry("vrla").round_trip <= 0.85
     assert 0.92 <= battery_chemistry("lithium").round_trip <= 0.96
 
 
 def test_vrla_life_halves_per_8_3_kelvin():
-    # figures.md 3 (P, DOE/FEMP): each 15 degF (8.3 K) above 25 degC halves the life
+    # docs/sources.md 3 (P, DOE/FEMP): each 15 degF (8.3 K) above 25 degC halves the life
     v = battery_chemistry("vrla")
     assert bat.calendar_fade_per_year(v, 33.3) == pytest.approx(2 * bat.calendar_fade_per_year(v, 25.0))
 
 
 def test_replacements_over_15_years():
-    # figures.md 3 (P): VRLA 2-3 replacements over 15 yr, Li-ion 0-1
+    # docs/sources.md 3 (P): VRLA 2-3 replacements over 15 yr, Li-ion 0-1
     v, li = battery_chemistry("vrla"), battery_chemistry("lithium")
     assert 2 <= math.floor(15.0 / bat.years_to_end_of_life(v, 25.0)) <= 3
     assert 0 <= math.floor(15.0 / bat.years_to_end_of_life(li, 25.0)) <= 1
@@ -48,7 +48,7 @@ def test_cycle_life_ratio_and_self_discharge():
 
 
 def test_lithium_tolerates_warmer_rooms():
-    # figures.md 3 (P): VRLA rated at 20-25 degC, Li-ion life sometimes specified at 40 degC
+    # docs/sources.md 3 (P): VRLA rated at 20-25 degC, Li-ion life sometimes specified at 40 degC
     v, li = battery_chemistry("vrla"), battery_chemistry("lithium")
     assert li.room_max_c >= 40.0 > v.room_max_c
     assert bat.calendar_fade_per_year(li, 35.0) / bat.calendar_fade_per_year(li, 25.0) < \
@@ -68,7 +68,7 @@ def test_sizing_carries_the_autonomy_at_end_of_life():
 
 
 def test_second_life_starts_lower_and_fades_faster():
-    # figures.md 3 (M): retired at ~70-80 % SOH, further fade ~2-3 % per year
+    # docs/sources.md 3 (M): retired at ~70-80 % SOH, further fade ~2-3 % per year
     s, li = battery_chemistry("second_life"), battery_chemistry("lithium")
     assert 0.70 <= s.start_soh <= 0.80
     assert 0.02 <= bat.calendar_fade_per_year(s, 25.0) <= 0.03
@@ -86,7 +86,7 @@ def test_degradation_cost():
 # ---------------------------------------------------------------------------------------------
 
 def test_flywheel_ride_through_and_standby():
-    # figures.md 3 (P): ~15 s at full UPS load; standby ~0.5-2 % of rating (M)
+    # docs/sources.md 3 (P): ~15 s at full UPS load; standby ~0.5-2 % of rating (M)
     d = storage_data("flywheel")
     e = fw.usable_energy_j(1e6, d["ride_through_s"], d["discharge_efficiency"])
     assert fw.ride_through_s(e, 1e6, d["discharge_efficiency"]) == pytest.approx(15.0)

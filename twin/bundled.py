@@ -6,6 +6,7 @@ in a source checkout or editable install they are the repository's ``scenarios/`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from twin.errors import InputError
@@ -35,3 +36,27 @@ def resolve_scenario(name: str | None, default: str = DEFAULT_SCENARIO) -> Path:
         return bundled
     known = sorted(p.stem for p in scenarios_dir().glob("*.toml"))
     raise InputError(f"no such file; bundled scenarios are {known}", file=str(name))
+
+
+def default_out_dir(path: Path) -> Path:
+    """The output folder of a study or sweep run without ``--out``: ``./dctwin-out/<file stem>``."""
+    return Path("dctwin-out") / Path(path).stem
+
+
+def portable_path(path: str | Path, base_dir: str | Path | None = None) -> str:
+    """How an input file is named in outputs, without the user's machine paths.
+
+    A file shipped with dctwin (a bundled scenario, a bundled weather file) is named by its bare
+    file name; any other file by its path relative to ``base_dir`` (the scenario's folder), or
+    by its bare name when there is no ``base_dir``.  So ``--json``, ``summary.json`` and
+    ``results.nc`` read the same on every machine.
+    """
+    path = Path(path).absolute()
+    package = Path(__file__).resolve().parent
+    shipped = (package, package.parent / "components", scenarios_dir())
+    if base_dir is None or any(path.resolve().is_relative_to(root) for root in shipped):
+        return path.name
+    try:
+        return os.path.relpath(path, Path(base_dir).absolute())
+    except ValueError:  # pragma: no cover - another drive (Windows)
+        return path.name

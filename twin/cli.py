@@ -13,6 +13,7 @@ import functools
 import importlib
 import sys
 
+from twin import __version__
 from twin.errors import InputError, one_line
 
 COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dctwin",
         description="Digital twin of data-centre cooling and power chains (annual PUE, pPUE, WUE, cost, compliance).")
+    parser.add_argument("--version", action="version", version=f"dctwin {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:

@@ -140,7 +140,7 @@ class Containment(Measure):
         "hottest rack's recirculation rise relative to the mean [-] (assumption: containment evens out racks)"))
     supply_air_c: float = Field(23.0, ge=15.0, le=27.0, description=(
         "supply-air set point made possible by containment [degC]. Source: containment lets the set point "
-        "rise ~5.5 K (Schneider WP135 via figures.md 2.3, S weak); kept inside the ASHRAE/GB 50174 "
+        "rise ~5.5 K (Schneider WP135 via docs/sources.md 2.3, S weak); kept inside the ASHRAE/GB 50174 "
         "recommended 18-27 degC"))
     chw_supply_c: float | None = Field(10.0, ge=5.0, le=18.0, description=(
         "chilled-water supply raised with the warmer supply air [degC] (assumption: 23 degC air over the existing "
@@ -173,10 +173,10 @@ class VariableSpeedDrives(Measure):
         "magnetic-bearing machines (same temperature curves, part-load curve fitted to the vendor IPLV claim)"))
     inverter_rated_cop: float = Field(6.28, gt=3.0, le=12.0, description=(
         "full-load COP of the inverter chillers at AHRI conditions [-]. Source: ASHRAE 90.1-2019 Path A, "
-        "water-cooled centrifugal >= 150 tons, 0.56 kW/ton (figures.md 2.1, P)"))
+        "water-cooled centrifugal >= 150 tons, 0.56 kW/ton (docs/sources.md 2.1, P)"))
     magnetic_bearing_rated_cop: float = Field(6.2, gt=3.0, le=12.0, description=(
         "full-load COP of magnetic-bearing chillers at AHRI conditions [-]. Source: vendor data 5.8-6.5 "
-        "(Turbocor-based units, figures.md 2.1, M/V); mid-range value"))
+        "(Turbocor-based units, docs/sources.md 2.1, M/V); mid-range value"))
 
     def apply(self, scn: Scenario) -> Scenario:
         if self.fans:
@@ -202,7 +202,7 @@ class WatersideEconomizer(Measure):
     policy_measure: ClassVar[int] = 10
     slot: ClassVar[str] = "economizer"
 
-    approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
+    approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (docs/sources.md 2.2, S)")
     chw_supply_c: float = Field(10.0, ge=5.0, le=18.0, description=(
         "chilled-water supply raised to widen free-cooling hours [degC] (assumption: the top of the DOE-2 "
         "centrifugal curve data, 5-10 degC; warmer water extrapolates the chiller curves along their slope "
@@ -263,12 +263,12 @@ class IndirectEvaporativeCooling(Measure):
 
     supply_air_c: float = Field(24.0, ge=15.0, le=27.0, description=(
         "supply-air set point [degC] (assumption: IEC sites run warm supply inside the 18-27 degC range)"))
-    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness [-] (figures.md 2.4: 0.6-0.8, M)")
-    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness [-] (figures.md 2.4: 0.5-0.65, M)")
+    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness [-] (docs/sources.md 2.4: 0.6-0.8, M)")
+    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness [-] (docs/sources.md 2.4: 0.5-0.65, M)")
     trim_fraction: float = Field(1.0, gt=0.0, le=1.5, description=(
         "DX trim capacity as a fraction of design IT [-] (assumption: sized as a vendor would for a hot-humid "
         "site, the trim carries the design IT load on its own, because in the hottest humid hours the wet mode "
-        "adds little or nothing (figures.md 2.4 south-China practice). Measured: with 0.6 the trim ran at "
+        "adds little or nothing (docs/sources.md 2.4 south-China practice). Measured: with 0.6 the trim ran at "
         "104 % in Beijing's peak hour at half load, an infeasible plant)"))
     trim_rated_cop: float = Field(3.5, gt=1.0, le=8.0, description=(
         "DX trim COP at AHRI 210/240 conditions [-] (assumption: inverter scroll compressors in the unit)"))
@@ -296,7 +296,7 @@ class LiquidCooling(Measure):
 
     kind: Literal["cold_plate", "immersion"] = Field("cold_plate", description="cold plate or single-phase immersion")
     fraction: float | None = Field(None, gt=0.0, le=1.0, description=(
-        "share of IT heat to liquid [-]; default cold plate 0.75, immersion 0.95 (figures.md 2.5, M/V)"))
+        "share of IT heat to liquid [-]; default cold plate 0.75, immersion 0.95 (docs/sources.md 2.5, M/V)"))
     water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description="facility-water class (ASHRAE TC 9.9)")
     rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
         "dry coolers or a cooling tower, each with chiller trim, or the chillers"))
@@ -319,7 +319,7 @@ class ThermalStorageMeasure(Measure):
     kind: Literal["ice", "chilled_water"] = Field("chilled_water", description="storage medium")
     hours_of_design_load: float = Field(4.0, gt=0.0, le=24.0, description=(
         "usable capacity in hours of design IT heat [h] (assumption: covers a good part of the 7 peak hours)"))
-    loss_per_day: float = Field(0.02, ge=0.0, le=0.2, description="standing loss per day [-] (figures.md 2.6: 1-5 %, M)")
+    loss_per_day: float = Field(0.02, ge=0.0, le=0.2, description="standing loss per day [-] (docs/sources.md 2.6: 1-5 %, M)")
 
     def apply(self, scn: Scenario) -> Scenario:
         design = scn.it.design_kw

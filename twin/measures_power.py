@@ -50,9 +50,9 @@ class ModularUps(Measure):
     module_kw: float = Field(50.0, gt=0.0, le=1000.0, description="power-module rating [kW] (assumption: 50 kW modules)")
     redundant_modules: int = Field(1, ge=0, le=20, description="modules beyond the rating per system (N+1 in the frame) [-]")
     hibernation: bool = Field(True, description="modules sleep to follow the load")
-    target_load: float = Field(0.5, ge=0.2, le=1.0, description="load per active module hibernation aims for [-] (40-60 %, figures.md 1.2, M)")
+    target_load: float = Field(0.5, ge=0.2, le=1.0, description="load per active module hibernation aims for [-] (40-60 %, docs/sources.md 1.2, M)")
     eco_mode: bool = Field(False, description=(
-        "run on the static bypass (98-99 %, figures.md 1.2, S/V); every grid outage then needs a transfer to the "
+        "run on the static bypass (98-99 %, docs/sources.md 1.2, S/V); every grid outage then needs a transfer to the "
         "inverter, which may drop sensitive loads (power_chain.eco_transfer_failure_probability)"))
 
     def apply(self, scn: Scenario) -> Scenario:
@@ -73,7 +73,7 @@ class _Hvdc(Measure):
     pdu_no_load: float = Field(0.0, ge=0.0, le=0.05, description=(
         "no-load loss of the DC distribution cabinets replacing transformer PDUs [-] (no transformer: 0)"))
     pdu_square_law: float = Field(0.005, ge=0.0, le=0.05, description=(
-        "square-law loss of the DC distribution cabinets [-]. Source: WP113 switchgear 0.5 % (figures.md 1.1, S) as a proxy "
+        "square-law loss of the DC distribution cabinets [-]. Source: WP113 switchgear 0.5 % (docs/sources.md 1.1, S) as a proxy "
         "for breakers and short bars"))
 
     def apply(self, scn: Scenario) -> Scenario:
@@ -157,7 +157,7 @@ class PsuTitanium(Measure):
     policy_measure: ClassVar[int] = 11
     slot: ClassVar[str] = "server psu"
 
-    level: Literal["platinum", "titanium"] = Field("titanium", description="80 PLUS level of the new PSUs (figures.md 1.6, P)")
+    level: Literal["platinum", "titanium"] = Field("titanium", description="80 PLUS level of the new PSUs (docs/sources.md 1.6, P)")
 
     def apply(self, scn: Scenario) -> Scenario:
         return _chain(scn, psu_level=self.level)
@@ -172,7 +172,7 @@ class _BatteryMeasure(Measure):
     slot: ClassVar[str] = "battery"
     kind: ClassVar[str] = "vrla"
 
-    autonomy_min: float = Field(15.0, gt=0.0, le=480.0, description="autonomy at the design load of one system [min] (figures.md 3)")
+    autonomy_min: float = Field(15.0, gt=0.0, le=480.0, description="autonomy at the design load of one system [min] (docs/sources.md 3)")
 
     def _battery(self, scn: Scenario, **changes) -> Scenario:
         return self.updated(scn, "battery", kind=self.kind, losses="explicit", autonomy_min=self.autonomy_min, **changes)
@@ -186,7 +186,7 @@ class VrlaBattery(_BatteryMeasure):
     title: ClassVar[str] = "VRLA UPS battery (explicit float losses, 25 degC room)"
     kind: ClassVar[str] = "vrla"
 
-    room_temp_c: float = Field(25.0, ge=15.0, le=30.0, description="battery room set point [degC] (rated 20-25, figures.md 3, P)")
+    room_temp_c: float = Field(25.0, ge=15.0, le=30.0, description="battery room set point [degC] (rated 20-25, docs/sources.md 3, P)")
 
     def apply(self, scn: Scenario) -> Scenario:
         return self._battery(scn, room_temp_c=self.room_temp_c, peak_shaving=False, shaving_capacity_kwh=0.0)
@@ -201,7 +201,7 @@ class LithiumBattery(_BatteryMeasure):
     kind: ClassVar[str] = "lithium"
 
     room_temp_c: float = Field(30.0, ge=15.0, le=40.0, description=(
-        "battery room set point [degC] (LFP life is specified up to 40 degC, figures.md 3, P; 30 is an assumption)"))
+        "battery room set point [degC] (LFP life is specified up to 40 degC, docs/sources.md 3, P; 30 is an assumption)"))
     peak_shaving: bool = Field(False, description="TOU peak shaving with the energy above the autonomy reserve")
     shaving_capacity_kwh: float = Field(0.0, ge=0.0, le=1e6, description="capacity added for peak shaving [kWh]")
     shaving_power_kw: float | None = Field(None, gt=0.0, le=1e5, description="peak-shaving power limit [kW]; default C/4")
@@ -242,7 +242,7 @@ class FlywheelMeasure(Measure):
     policy_measure: ClassVar[int] = 12
     slot: ClassVar[str] = "ride-through"
 
-    ride_through_s: float = Field(15.0, gt=0.0, le=300.0, description="ride-through at rated power [s] (figures.md 3, P)")
+    ride_through_s: float = Field(15.0, gt=0.0, le=300.0, description="ride-through at rated power [s] (docs/sources.md 3, P)")
     replace_battery: bool = Field(True, description="remove the UPS batteries (else the flywheel sits in front of them)")
 
     def apply(self, scn: Scenario) -> Scenario:

@@ -535,7 +535,7 @@ class SteppedMeters:
                 "gaps_not_listed": max(0, len(runs) - max_ranges),
             }
         return {
-            "file": f.path,
+            "file": Path(f.path).name,  # outputs carry no machine paths (twin.bundled.portable_path)
             "samples": f.n_samples,
             "resolution_min": f.resolution_s / 60.0,
             "timezone": f.timezone,
@@ -657,7 +657,8 @@ def measured_weather(weather: Weather, meters: SteppedMeters) -> tuple[Weather, 
     for a in arrays.values():
         a.setflags(write=False)
     out = dataclasses.replace(weather, name=f"{weather.name} (measured outdoor air)",
-                              source_file=f"{weather.source_file} + {meters.source.path}", **arrays)
+                              source_file=f"{weather.source_file} + {meters.source.path}",
+                              source_name=f"{weather.source_name} + {Path(meters.source.path).name}", **arrays)
     return out, int(use.sum())
 
 

@@ -43,7 +43,7 @@ ECONOMIZER_CONTROL_CODES = {"cheapest": cw.CONTROL_CHEAPEST, "temperature": cw.C
 ECONOMIZER_TOWER_CODES = {"flat_out": cw.TOWER_FLAT_OUT, "setpoint": cw.TOWER_SETPOINT, "cheapest": cw.TOWER_EITHER}
 CONDENSER_OF_PLANT = {"water_cooled_chiller": "water", "dx": "air", "iec": "air", "air_cooled_chiller": "air"}
 WATER_CLASS_SUPPLY_C = {"W17": 17.0, "W27": 27.0, "W32": 32.0, "W40": 40.0, "W45": 45.0}  # ASHRAE TC 9.9 (2021)
-TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # figures.md 2.6
+TES_DEFAULT_FACTORS = {"ice": (0.65, 0.75), "chilled_water": (1.0, 1.0), "none": (1.0, 1.0)}  # docs/sources.md 2.6
 TOU_CODES = {"valley": tes.PERIOD_VALLEY, "flat": tes.PERIOD_FLAT, "peak": tes.PERIOD_PEAK,
              "critical": tes.PERIOD_CRITICAL}
 

@@ -144,21 +144,21 @@ def check_tou_periods(tariff: TouTariff, *, file: str | None, key: str = "period
 class Tariff(_Model):
     tou: str = Field("guangdong_tou_2021", description=(
         "time-of-use tariff: a file in twin/data/tariffs/ (name without .toml) or a path relative to the scenario. "
-        "Default: Guangdong 粤发改价格〔2021〕331号 (figures.md 4.4, S)"))
+        "Default: Guangdong 粤发改价格〔2021〕331号 (docs/sources.md 4.4, S)"))
     flat_price_cny_per_kwh: float = Field(0.65, gt=0.0, le=5.0, description=(
         "flat-period (平段) energy price [CNY/kWh]. ASSUMPTION: the notice fixes only the 1.7 : 1 : 0.38 ratios; "
         "0.65 stands for a 1-10 kV commercial agency-purchase price including T&D, government funds and surcharges "
-        "(the 0.4530 example in figures.md 4.4 excludes funds and surcharges); replace it with the site's bill"))
+        "(the 0.4530 example in docs/sources.md 4.4 excludes funds and surcharges); replace it with the site's bill"))
     demand_charge_cny_per_kw_month: float = Field(0.0, ge=0.0, le=200.0, description=(
         "demand (需量) charge on each calendar month's peak grid power [CNY/(kW month)]. ASSUMPTION 0: no sourced "
-        "value in figures.md; set it from the site's two-part tariff. The monthly peak is the highest step-mean "
+        "value in docs/sources.md; set it from the site's two-part tariff. The monthly peak is the highest step-mean "
         "power, so with hourly steps it understates a 15-min metered demand"))
     critical_peak: bool = Field(True, description=(
         "apply the tariff's critical-peak (尖峰) rule; the site weather's daily maximum dry bulb stands in for "
-        "Guangzhou's (figures.md 4.4; proxy documented in docs/policy.md)"))
+        "Guangzhou's (docs/sources.md 4.4; proxy documented in docs/policy.md)"))
     surcharge: str = Field("none", description=(
         "PUE-tiered surcharge rule: a file in twin/data/surcharges/ (name without .toml), a path relative to the "
-        "scenario, or 'none'. Default 'none': Guangdong has published no surcharge amounts (figures.md 4.3). "
+        "scenario, or 'none'. Default 'none': Guangdong has published no surcharge amounts (docs/sources.md 4.3). "
         "'guangdong_assumption' is the named placeholder (Beijing's 2021 amounts, themselves from memory, above "
         "Guangdong's limit 1.5; evidence: assumption); 'beijing_2021' is the Beijing example. Every cost block "
         "also reports what the placeholder would add (policy.cost.placeholder_surcharge_cny) without charging it"))
@@ -168,7 +168,7 @@ class Tariff(_Model):
 class Carbon(_Model):
     grid_factor_kg_per_kwh: float | None = Field(None, gt=0.0, le=2.0, description=(
         "grid emission factor override [kgCO2/kWh]; default: the site's grid region in twin/data/grid_factors.toml "
-        "(Guangdong 0.4419 for 2023, MEE/NBS 公告2025年第47号, figures.md 4.5)"))
+        "(Guangdong 0.4419 for 2023, MEE/NBS 公告2025年第47号, docs/sources.md 4.5)"))
     grid_factor_year: int | None = Field(None, ge=2000, le=2100, description=(
         "data year of the regional factor; default: default_year of twin/data/grid_factors.toml (2023)"))
     grid_factor_csv: str | None = Field(None, description=(
@@ -194,11 +194,11 @@ class Renewables(_Model):
 class Coal(_Model):
     coal_rate_gce_per_kwh: float = Field(302.4, gt=100.0, le=500.0, description=(
         "power-supply coal consumption rate for the equal-value (等价值) conversion [gce/kWh]. Source: 302.4 gce/kWh "
-        "for 2024, CEC 中国电力行业年度发展报告2025 (figures.md 4.6, S)"))
+        "for 2024, CEC 中国电力行业年度发展报告2025 (docs/sources.md 4.6, S)"))
     monitoring_basis: Literal["equivalent", "equal_value"] = Field("equivalent", description=(
         "which standard-coal value the > 5000 tce/yr online-monitoring flag (measure 21) uses. Default "
         "'equivalent' (当量值, 0.1229 kgce/kWh): GB/T 2589-2020 computes comprehensive energy consumption with "
-        "purchased electricity at its calorific equivalent (figures.md 4.6, S); the equal-value flag is reported "
+        "purchased electricity at its calorific equivalent (docs/sources.md 4.6, S); the equal-value flag is reported "
         "alongside because some energy-review rules count 等价值"))
 
 
@@ -207,7 +207,7 @@ class Finance(_Model):
         "real discount rate [-/yr]. Source: 8 % social discount rate of 建设项目经济评价方法与参数 (3rd ed., "
         "NDRC/MOHURD 2006) (M, from memory)"))
     horizon_years: int = Field(15, ge=1, le=50, description=(
-        "appraisal horizon [yr]. Assumption: typical M&E life; matches the 15-yr battery comparison in figures.md 3"))
+        "appraisal horizon [yr]. Assumption: typical M&E life; matches the 15-yr battery comparison in docs/sources.md 3"))
     electricity_escalation: float = Field(0.0, ge=-0.2, le=0.2, description="real electricity price change per year [-/yr] (assumption: constant real prices)")
     water_price_cny_per_m3: float = Field(5.0, ge=0.0, le=100.0, description=(
         "water + sewage price [CNY/m3]. ASSUMPTION: Guangdong non-residential water plus sewage charges are of "
@@ -254,9 +254,9 @@ class Roadmap(_Model):
         "IT utilisation growth per year: utilisation x (1 + it_growth)^k [-/yr] (assumption: 5 %/yr)"))
     grid_factor_decline: float = Field(0.024, ge=-0.5, le=0.5, description=(
         "grid emission factor decline per year: factor x (1 - decline)^k [-/yr]. Source: national average "
-        "0.5568 (2021) -> 0.5306 (2023), (0.5306/0.5568)^(1/2) - 1 = -2.4 %/yr (figures.md 4.5, C)"))
+        "0.5568 (2021) -> 0.5306 (2023), (0.5306/0.5568)^(1/2) - 1 = -2.4 %/yr (docs/sources.md 4.5, C)"))
     renewable_share_start: Fraction | None = Field(None, description=(
         "renewable share of facility electricity in year 0 [-]; default: the share from [policy.renewables]"))
     renewable_share_step: float = Field(0.05, ge=0.0, le=1.0, description=(
         "renewable share added per year, capped at 1 [-/yr] (assumption: 5 points a year; the 2024 action plan "
-        "asks > 80 % green power at hub nodes, figures.md 4.2)"))
+        "asks > 80 % green power at hub nodes, docs/sources.md 4.2)"))

@@ -110,7 +110,7 @@ def meter_dataset(result: Result, replay: Replay):
                 "units": unit, "long_name": f"simulated {spec['label']} ({' + '.join(spec['model'])})"})
     ds["meas_boundary_valid"] = ("time", replay.mask.astype(np.int8), {
         "units": "1", "long_name": "1 where IT power (and outdoor air, if metered) are measured: compared steps"})
-    ds.attrs["meter_file"] = sm.source.path
+    ds.attrs["meter_file"] = Path(sm.source.path).name
     return ds
 
 

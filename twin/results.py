@@ -140,7 +140,7 @@ class Result:
         ds = xr.Dataset(data, coords={"time": ("time", utc, {"long_name": "step start, UTC"})})
         ds.attrs.update({
             "title": f"dctwin results: {self.plant.scenario.scenario.name}",
-            "site": w.site_id, "weather_file": w.source_file,
+            "site": w.site_id, "weather_file": w.source_name,
             "timezone": f"UTC{w.tz_hours:+g}", "timestep_s": self.plant.timestep_s,
             "conventions": "power in W (consumer frame), temperatures in degC, water in kg/s",
         })

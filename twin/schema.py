@@ -87,7 +87,7 @@ class It(_Model):
     occupancy: UnitFraction = Field(1.0, description=(
         "fraction of the design IT capacity actually installed (rack fill, 上架率), above 0: a room without IT "
         "has no PUE [-]. Guangdong average "
-        "61.8 % at end-2019 (figures.md 4.2, S)"))
+        "61.8 % at end-2019 (docs/sources.md 4.2, S)"))
     utilisation: Union[Fraction, Annotated[list[Fraction], Field(min_length=24, max_length=24)], UtilisationCsv] = Field(
         0.4, description="CPU utilisation: a constant, 24 hourly values (local time), or a CSV series [-]")
     annual_growth: float = Field(0.0, ge=-0.5, le=1.0, description="utilisation growth per year, compounded over simulated time [-/yr]")
@@ -112,13 +112,13 @@ class Air(_Model):
     containment: Literal["none", "cold_aisle", "hot_aisle"] = Field("none", description="aisle containment (label; its effect is in recirculation_min and bypass)")
     recirculation_min: float = Field(0.12, ge=0.0, lt=0.9, description=(
         "minimum fraction of server intake that is recirculated exhaust [-]. Assumption for open aisles "
-        "without blanking panels (RTI/SHI practice: SHI 0.2-0.4 in poor rooms, figures.md 2.3)"))
+        "without blanking panels (RTI/SHI practice: SHI 0.2-0.4 in poor rooms, docs/sources.md 2.3)"))
     bypass: float = Field(0.35, ge=0.0, lt=0.95, description=(
         "fraction of CRAH air that bypasses the IT equipment [-]. Assumption for a raised floor with open "
-        "cable cut-outs (RTI well below 100 %, figures.md 2.3)"))
+        "cable cut-outs (RTI well below 100 %, docs/sources.md 2.3)"))
     hotspot_factor: float = Field(2.0, ge=1.0, le=5.0, description=(
         "hottest rack's recirculation rise relative to the mean [-]. Assumption: open aisles show rack-to-rack "
-        "inlet spreads of about twice the mean rise (RTI/SHI practice, figures.md 2.3); containment narrows it"))
+        "inlet spreads of about twice the mean rise (RTI/SHI practice, docs/sources.md 2.3); containment narrows it"))
     supply_air_c: MonthlyC = Field(18.0, description=(
         "supply-air set point, constant or 12 monthly values [degC]. Assumption: conservative legacy practice "
         "at the bottom of the GB 50174-2017 18-27 degC cold-aisle range"))
@@ -134,14 +134,14 @@ class Crah(_Model):
     unit_capacity_kw: float = Field(110.0, gt=0.0, le=MAX_RATING_KW, description="sensible cooling capacity per unit [kW]")
     unit_airflow_m3s: float = Field(8.0, gt=0.0, le=1e4, description="design airflow per unit [m3/s]")
     unit_fan_kw: float = Field(5.5, gt=0.0, le=MAX_RATING_KW, description=(
-        "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (figures.md 2.3, S); 5.5/110 = 5 %"))
+        "fan power per unit at design airflow [kW]. Source: 5-15 % of capacity (docs/sources.md 2.3, S); 5.5/110 = 5 %"))
     fan_control: Literal["fixed", "variable"] = Field("fixed", description="fixed-speed or variable-speed (EC/VFD) fans")
     min_speed: Fraction = Field(0.3, description="minimum fan speed of variable-speed fans [-] (assumption: typical EC fan turndown)")
     coil_approach_k: float = Field(5.0, ge=1.0, le=15.0, description=(
         "lowest supply air minus chilled-water supply a CRAH coil can deliver [K] (assumption: 7 degC water gives "
         "12-13 degC air in typical CRAH selections)"))
     sensible_heat_ratio: float = Field(0.97, ge=0.8, le=1.0, description=(
-        "sensible / total coil load [-]. Source: Lei & Masanet 2020 Table 3, 95-99 % (figures.md 2.3, S)"))
+        "sensible / total coil load [-]. Source: Lei & Masanet 2020 Table 3, 95-99 % (docs/sources.md 2.3, S)"))
     envelope_gain_kw: float = Field(0.0, ge=-1e5, le=1e5, description="net heat gain through the envelope [kW] (assumption: internal loads dominate; 0)")
 
 
@@ -171,7 +171,7 @@ class Plant(_Model):
     chiller_capacity_kw: float = Field(1200.0, gt=0.0, le=MAX_RATING_KW, description="rated capacity per chiller at AHRI 550/590 conditions (6.7 degC CHW, 29.4 degC ECWT) [kW]")
     chiller_rated_cop: float = Field(5.5, gt=1.0, le=15.0, description=(
         "COP at AHRI 550/590 full-load conditions [-]. Assumption: a 2010-era centrifugal about 12 % below "
-        "ASHRAE 90.1-2019 Path A (6.28, figures.md 2.1, P) for age and fouling"))
+        "ASHRAE 90.1-2019 Path A (6.28, docs/sources.md 2.1, P) for age and fouling"))
     chiller_curves: str | CurveSet = Field("doe2_centrifugal_5_50cop", description=(
         "curve set: a name from components/data/chillers.toml, or a table with a vendor's coefficients and "
         "their data range (see twin/schema_curves.py)"))
@@ -195,20 +195,20 @@ class Plant(_Model):
     cw_setpoint_mode: Literal["fixed", "wet_bulb_reset"] = Field("fixed", description=(
         "'wet_bulb_reset': the tower set point follows outdoor wet bulb + cw_reset_approach_k within "
         "cw_reset_range_c at every step (the usual condenser-water reset)"))
-    cw_reset_approach_k: float = Field(3.9, ge=0.0, le=15.0, description="offset above the wet bulb of the reset [K] (assumption; 2.8-6.7 K tower approaches, figures.md 2.2)")
+    cw_reset_approach_k: float = Field(3.9, ge=0.0, le=15.0, description="offset above the wet bulb of the reset [K] (assumption; 2.8-6.7 K tower approaches, docs/sources.md 2.2)")
     cw_reset_range_c: Range = Field((15.56, 35.0), description="limits of the reset set point [degC] (EnergyPlus example limits)")
     tower_design_wet_bulb_c: float = Field(28.0, ge=10.0, le=35.0, description=(
         "tower design wet bulb [degC]. Source: the Guangzhou ~0.4 % design wet bulb (M), checked against the "
         "bundled CSWD year: 28.0 degC is its 2 % value (exceeded 175 h/yr; 1 %: 28.6, 0.4 %: 29.2 degC, "
         "computed from the file), so a tower sized here floats a few hundred hours in that year"))
-    tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description="tower design approach [K]. Source: 2.8-6.7 K (Lei & Masanet, figures.md 2.2, S)")
+    tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description="tower design approach [K]. Source: 2.8-6.7 K (Lei & Masanet, docs/sources.md 2.2, S)")
     tower_water_to_air: float = Field(1.1, ge=0.5, le=2.0, description="design water/air mass-flow ratio L/G [-] (assumption, typical 0.8-1.5)")
     tower_fan_kw_per_mw: float = Field(12.0, gt=0.0, le=100.0, description="tower fan power per MW of design heat rejection [kW/MW] (assumption, ~0.05 hp/ton)")
     tower_fan_control: Literal["single_speed", "variable"] = "single_speed"
     cycles_of_concentration: float = Field(4.0, gt=1.5, le=20.0, description="tower cycles of concentration [-] (assumption; 3-6 typical)")
-    drift_fraction: float = Field(5e-5, ge=0.0, le=0.005, description="drift as a fraction of circulating water [-]. Source: 0.005-0.5 % (figures.md 2.2, S)")
+    drift_fraction: float = Field(5e-5, ge=0.0, le=0.005, description="drift as a fraction of circulating water [-]. Source: 0.005-0.5 % (docs/sources.md 2.2, S)")
     economizer: bool = Field(False, description="water-side economizer (plate HX)")
-    economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (figures.md 2.2, S)")
+    economizer_approach_k: float = Field(2.2, ge=0.5, le=6.0, description="plate HX approach [K]. Source: 1.7-2.8 K (docs/sources.md 2.2, S)")
     economizer_margin_k: float = Field(1.0, ge=0.0, le=5.0, description="economize only when tower water is this much colder than CHW return [K] (assumption)")
     economizer_control: Literal["cheapest", "temperature"] = Field("cheapest", description=(
         "'cheapest': economize only in the hours and the tower mode where it costs less than mechanical cooling "
@@ -265,7 +265,7 @@ class AirEconomizer(_Model):
     enabled: bool = Field(False, description="outdoor air cools the room whenever it is colder than the return air")
     dew_point_range_c: Range = Field((5.5, 15.0), description=(
         "outdoor dew points the economizer accepts [degC] (lockout outside: no humidifier or dehumidification is "
-        "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (figures.md 2.3, M); ASHRAE TC 9.9 "
+        "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (docs/sources.md 2.3, M); ASHRAE TC 9.9 "
         "2021 recommends -9 to 15 degC"))
     evaporative: bool = Field(False, description="direct evaporative pad on the outdoor air")
     evaporative_effectiveness: float = Field(0.85, gt=0.0, le=1.0, description=(
@@ -281,9 +281,9 @@ class Liquid(_Model):
     kind: Literal["cold_plate", "immersion"] = "cold_plate"
     fraction: Fraction = Field(0.0, description=(
         "share of IT heat captured by liquid [-]. Source: cold plates 70-80 %, 'full liquid' ~95 % "
-        "(figures.md 2.5, M/V); immersion ~1.0"))
+        "(docs/sources.md 2.5, M/V); immersion ~1.0"))
     water_class: Literal["W17", "W27", "W32", "W40", "W45"] = Field("W32", description=(
-        "ASHRAE TC 9.9 facility-water class; its upper temperature is the supply set point (figures.md 2.5, S)"))
+        "ASHRAE TC 9.9 facility-water class; its upper temperature is the supply set point (docs/sources.md 2.5, S)"))
     range_k: float = Field(6.0, gt=1.0, le=20.0, description="facility-water temperature rise [K] (assumption)")
     cdu_approach_k: float = Field(3.0, ge=0.5, le=10.0, description="CDU approach, facility to secondary coolant [K] (assumption; reported only)")
     pump_fraction: float = Field(0.015, ge=0.0, le=0.1, description=(
@@ -293,7 +293,7 @@ class Liquid(_Model):
         "each with chiller trim for what it cannot take, or the chillers"))
     tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description=(
         "liquid-loop tower approach to the design wet bulb (plant.tower_design_wet_bulb_c), plate HX included [K]. "
-        "Source: 2.8-6.7 K tower approaches (Lei & Masanet, figures.md 2.2, S)"))
+        "Source: 2.8-6.7 K tower approaches (Lei & Masanet, docs/sources.md 2.2, S)"))
     dry_cooler_approach_k: float = Field(8.0, ge=2.0, le=30.0, description=(
         "mean water minus outdoor air at design load and full fan [K] (assumption: typical dry-cooler selection)"))
     dry_cooler_fan_w_per_kw: float = Field(15.0, ge=0.0, le=100.0, description="dry-cooler fan power per kW of design heat [W/kW] (assumption)")
@@ -302,8 +302,8 @@ class Liquid(_Model):
 class Iec(_Model):
     """Indirect evaporative air handlers (used when plant.type = 'iec'). The crah section gives units and primary fans."""
 
-    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness at design flow [-]. Source: 0.6-0.8 (figures.md 2.4, M)")
-    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness at design flow [-]. Source: 0.5-0.65 (figures.md 2.4, M)")
+    effectiveness_wet: float = Field(0.75, gt=0.0, le=1.0, description="wet-bulb effectiveness at design flow [-]. Source: 0.6-0.8 (docs/sources.md 2.4, M)")
+    effectiveness_dry: float = Field(0.6, gt=0.0, le=1.0, description="dry-bulb effectiveness at design flow [-]. Source: 0.5-0.65 (docs/sources.md 2.4, M)")
     secondary_flow_ratio: float = Field(1.0, gt=0.1, le=3.0, description="secondary / primary design air flow [-] (EnergyPlus sizing factor default 1)")
     secondary_fan_w_per_m3s: float = Field(600.0, gt=0.0, le=3000.0, description=(
         "secondary fan power per m3/s at design [W/(m3/s)]. Assumption: packaged IEC units run ~300 Pa at "
@@ -319,11 +319,11 @@ class ThermalStorage(_Model):
     capacity_kwh: float = Field(0.0, ge=0.0, le=1e7, description="usable cold storage [kWh thermal]")
     charge_kw: float = Field(0.0, ge=0.0, le=1e6, description="maximum charging rate [kW thermal]")
     discharge_kw: float = Field(0.0, ge=0.0, le=1e6, description="maximum discharge rate [kW thermal]")
-    loss_per_day: Fraction = Field(0.02, description="standing loss, fraction of stored energy per day [-]. Source: 1-5 %/day (figures.md 2.6, M)")
+    loss_per_day: Fraction = Field(0.02, description="standing loss, fraction of stored energy per day [-]. Source: 1-5 %/day (docs/sources.md 2.6, M)")
     capacity_factor: float | None = Field(None, gt=0.0, le=1.0, description=(
-        "chiller capacity while charging / nominal [-]; default ice 0.65, chilled water 1.0 (figures.md 2.6, M)"))
+        "chiller capacity while charging / nominal [-]; default ice 0.65, chilled water 1.0 (docs/sources.md 2.6, M)"))
     cop_factor: float | None = Field(None, gt=0.0, le=1.0, description=(
-        "chiller COP while charging / nominal [-]; default ice 0.75, chilled water 1.0 (figures.md 2.6, M)"))
+        "chiller COP while charging / nominal [-]; default ice 0.75, chilled water 1.0 (docs/sources.md 2.6, M)"))
 
 
 class DistrictCooling(_Model):
@@ -353,7 +353,7 @@ class Power(_Model):
     transformer_model: str = Field("scb10", description=(
         "series of components/data/transformers.toml ('scb10', 'scb13', 'scbh15': the rating is sized) or one unit "
         "'<series>_<kVA>' such as 'scb10_2000' (the rating is given). Default: SCB10, the 2010-era series of the former "
-        "default 2 x SCB10-2000 (figures.md 1.4, S)"))
+        "default 2 x SCB10-2000 (docs/sources.md 1.4, S)"))
     transformer_topology: Literal["auto", "n", "n+1", "2n"] = Field("auto", description=(
         "transformer redundancy for sizing [-]; 'auto' = power.ups_topology (assumption: the supply follows the "
         "redundancy of the critical power path; GB 50174-2017 class A asks fault-tolerant, e.g. 2N, transformers, M)"))
@@ -397,7 +397,7 @@ class Control(_Model):
         "'fixed': set points from the schedule; 'optimise': model-based supervisory optimisation each interval"))
     interval_h: float = Field(24.0, gt=0.0, le=744.0, description="supervisory control interval [h] (a SimPy event; set points may change here)")
     inlet_limit_c: float = Field(27.0, ge=18.0, le=32.0, description=(
-        "hottest rack inlet the optimiser may allow [degC]. Source: ASHRAE A1 recommended 18-27 degC (figures.md 2.3)"))
+        "hottest rack inlet the optimiser may allow [degC]. Source: ASHRAE A1 recommended 18-27 degC (docs/sources.md 2.3)"))
     supply_air_range_c: Range = Field((18.0, 27.0), description="supply-air set points the optimiser may choose [degC]")
     chw_range_c: Range = Field((5.0, 18.0), description="chilled-water set points it may choose, within the chiller curve range [degC]")
     cw_range_c: Range = Field((18.0, 34.0), description="tower leaving-water set points it may choose [degC]")

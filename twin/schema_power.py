@@ -56,24 +56,24 @@ class PowerChain(_Model):
         "rated output of one power or rectifier module [kW] (assumption: 50 kW modules are common in modular UPS "
         "frames; HVDC rectifier modules are 15-50 kW)"))
     redundant_modules: int = Field(1, ge=0, le=50, description="modules per system beyond the rating, kept on line (N+1 in the frame) [-]")
-    hibernation: bool = Field(True, description="modules sleep to follow the load (figures.md 1.2: active modules at 40-60 %, M)")
+    hibernation: bool = Field(True, description="modules sleep to follow the load (docs/sources.md 1.2: active modules at 40-60 %, M)")
     target_load: float = Field(0.5, ge=0.2, le=1.0, description=(
-        "load fraction per active module hibernation aims for [-] (figures.md 1.2: 40-60 %, M)"))
+        "load fraction per active module hibernation aims for [-] (docs/sources.md 1.2: 40-60 %, M)"))
     module_curve: str | None = Field(None, description="entry of components/data/power_chain.toml [modules]; default by architecture")
     eco_mode: bool = Field(False, description=(
-        "modular UPS in ECO / bypass mode (98-99 %, figures.md 1.2, S/V); each grid outage then needs a bypass-to-"
+        "modular UPS in ECO / bypass mode (98-99 %, docs/sources.md 1.2, S/V); each grid outage then needs a bypass-to-"
         "inverter transfer, which the events count"))
     eco_transfer_failure_probability: Fraction = Field(0.002, description=(
         "probability that a transfer out of ECO mode drops the IT load [-]. ASSUMPTION (no public figure): IEC 62040-3 "
         "class 1 allows up to 10 ms, which most PSUs ride through; a small share of sensitive loads does not"))
     psu_level: Literal[PSU_LEVELS] = Field("gold", description=(  # type: ignore[valid-type]
-        "80 PLUS level of the installed server PSUs (230 V redundant column, figures.md 1.6, P)"))
+        "80 PLUS level of the installed server PSUs (230 V redundant column, docs/sources.md 1.6, P)"))
     psu_reference_level: Literal[PSU_LEVELS] = Field("gold", description=(  # type: ignore[valid-type]
         "80 PLUS level of the PSUs the IT power model describes (assumption: a 2010-era fleet is Gold); "
         "psu_level = psu_reference_level with AC input leaves the IT power unchanged"))
     psu_input: Literal["auto", "ac", "dc"] = Field("auto", description=(
         "PSU supply: 'auto' = DC on an HVDC or 10 kV-module bus, AC otherwise; DC input cuts PSU loss by 20 % "
-        "(WP127, figures.md 1.3, P excerpt)"))
+        "(WP127, docs/sources.md 1.3, P excerpt)"))
     psu_capacity_ratio: float = Field(3.0, ge=1.0, le=10.0, description=(
         "installed PSU output / server peak power [-]. Assumption: 1+1 redundant PSUs each rated ~1.5x the server "
         "peak, so each PSU runs at 15-35 % load"))
@@ -107,14 +107,14 @@ class Battery(_Model):
         "'in_ups_curve': float charging is inside the UPS curve's no-load loss (legacy WP113 default, nothing added); "
         "'explicit': float / BMS standby and cycling losses are modelled (every battery measure sets this)"))
     autonomy_min: float = Field(15.0, gt=0.0, le=480.0, description=(
-        "required autonomy at the design load of one system [min]. Source: historically ~15 min (figures.md 3, P/S)"))
+        "required autonomy at the design load of one system [min]. Source: historically ~15 min (docs/sources.md 3, P/S)"))
     autonomy_load_kw: float | None = Field(None, gt=0.0, le=1e6, description=(
         "load the autonomy is specified at, per system [kW]; default: the rated output of one system"))
     capacity_kwh: float | None = Field(None, gt=0.0, le=1e7, description=(
         "installed rated capacity of all strings [kWh]; default: sized for the autonomy with the chemistry's ageing "
         "factor. A given capacity is checked against the autonomy"))
     room_temp_c: float | None = Field(None, ge=10.0, le=45.0, description=(
-        "battery room temperature [degC]; default 25 (VRLA rated 20-25 degC, figures.md 3, P); must be within the "
+        "battery room temperature [degC]; default 25 (VRLA rated 20-25 degC, docs/sources.md 3, P); must be within the "
         "chemistry's limit (VRLA 30, LFP 40, second life 35)"))
     start_soh: Fraction | None = Field(None, description="state of health when installed [-]; default 1, second life 0.75 (M)")
     peak_shaving: bool = Field(False, description=(
@@ -132,7 +132,7 @@ class Flywheel(_Model):
 
     enabled: bool = False
     rated_kw: float | None = Field(None, gt=0.0, le=1e6, description="rated power of all flywheels [kW]; default: the UPS rating of all systems")
-    ride_through_s: float | None = Field(None, gt=0.0, le=300.0, description="ride-through at rated power [s]; default 15 (figures.md 3, P)")
+    ride_through_s: float | None = Field(None, gt=0.0, le=300.0, description="ride-through at rated power [s]; default 15 (docs/sources.md 3, P)")
     standby_loss_fraction: Fraction | None = Field(None, description="spinning loss / rated power [-]; default 0.01 (0.5-2 %, M)")
 
 
@@ -144,7 +144,7 @@ class Backup(_Model):
         "fuel cells; 'none'"))
     units: int = Field(1, ge=1, le=200, description="units sharing [power] generator_kw (N+1: one more than the load needs) [-]")
     start_delay_s: float | None = Field(None, ge=0.0, le=3600.0, description=(
-        "mains failure to backup on line [s]; default diesel 10 (NFPA 110 Type 10, figures.md 3, S), fuel cell 60 (M)"))
+        "mains failure to backup on line [s]; default diesel 10 (NFPA 110 Type 10, docs/sources.md 3, S), fuel cell 60 (M)"))
     fail_to_start_probability: Fraction | None = Field(None, description=(
         "probability that one unit fails to start on demand [-]; default diesel 0.005 (M), fuel cell 0.01 (assumption)"))
     fuel_tank_l: float | None = Field(None, gt=0.0, le=1e7, description="diesel on site [L]; default: enough for any outage")
@@ -171,7 +171,7 @@ class ScheduledOutage(_Model):
 class GridOutages(_Model):
     per_year: float = Field(1.0, ge=0.0, le=200.0, description=(
         "random grid outages per year (Poisson) [1/yr]. ASSUMPTION: order of one interruption a year for an urban "
-        "10 kV feed in Guangdong (no sourced figure in figures.md)"))
+        "10 kV feed in Guangdong (no sourced figure in docs/sources.md)"))
     median_duration_min: float = Field(20.0, gt=0.0, le=10080.0, description="median outage length (lognormal) [min] (assumption)")
     duration_sigma: float = Field(1.2, ge=0.0, le=3.0, description="lognormal shape of the outage length [-] (assumption: most are minutes, a few hours)")
     scheduled: list[ScheduledOutage] = Field(default_factory=list, description="outages at given times (in addition to random ones)")
@@ -212,14 +212,14 @@ class Events(_Model):
         "failures of a UPS unit or a power / rectifier module (assumption: module MTBF claims are 1-3e5 h, V/M)"))
     maintenance: list[MaintenanceWindow] = Field(default_factory=_default_maintenance)
     allowable_inlet_c: float = Field(32.0, ge=20.0, le=45.0, description=(
-        "upper allowable rack inlet temperature [degC]. Source: ASHRAE A1 allowable 15-32 degC (figures.md 2.3, S)"))
+        "upper allowable rack inlet temperature [degC]. Source: ASHRAE A1 allowable 15-32 degC (docs/sources.md 2.3, S)"))
     heat_capacity_kj_per_k_per_kw: float = Field(15.0, gt=0.0, le=1000.0, description=(
         "heat capacity of room air and fast-responding IT and rack mass per kW of design IT [kJ/K/kW]. ASSUMPTION: "
         "gives 2-3 K/min without cooling at full load"))
     chw_loop_volume_m3: float = Field(20.0, ge=0.0, le=1e5, description="chilled-water loop volume whose cold bridges a chiller restart [m3] (assumption)")
     chw_loop_usable_rise_k: float = Field(6.0, ge=0.0, le=20.0, description="chilled-water temperature rise the CRAH coils can still use [K] (assumption)")
     chiller_restart_s: float = Field(600.0, ge=0.0, le=7200.0, description=(
-        "chiller restart after power returns [s]. Source: 10-15 min (figures.md 2.6, S)"))
+        "chiller restart after power returns [s]. Source: 10-15 min (docs/sources.md 2.6, S)"))
     it_recovery_min: float = Field(0.0, ge=0.0, le=1440.0, description=(
         "IT service lost after power returns to dropped servers (reboot) [min]; added to unserved energy (default 0: "
         "count unpowered time only)"))
@@ -367,7 +367,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
         raise InputError("peak shaving needs a battery (battery.kind)", file=file, key="battery.peak_shaving")
     if b.peak_shaving and b.kind == "vrla":
         raise InputError("peak shaving needs a cycling chemistry: battery.kind 'lithium' or 'second_life' "
-                         "(VRLA lasts ~250 cycles, figures.md 3)", file=file, key="battery.peak_shaving")
+                         "(VRLA lasts ~250 cycles, docs/sources.md 3)", file=file, key="battery.peak_shaving")
     shaving_w = 0.0
     if b.peak_shaving:
         shaving_w = (b.shaving_power_kw * 1e3 if b.shaving_power_kw is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time as _time
 from pathlib import Path
 
@@ -18,6 +19,21 @@ from twin.schema import Scenario, load_scenario
 from twin.weather import Weather, load_weather
 
 
+#: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
+COMPILE_NOTICE = "dctwin: compiling kernels, first run only (15-20 s)"
+
+
+def notify_if_compiling() -> bool:
+    """Print :data:`COMPILE_NOTICE` on stderr when the kernels' on-disk cache is empty; return whether."""
+    from components._jit import has_cached_machine_code
+    from components.facility import run_span
+
+    if has_cached_machine_code(run_span):
+        return False
+    print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+    return True
+
+
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None,
             weather: Weather | None = None) -> PlantArrays:
     """Apply the scenario's measures, load its weather (unless ``weather`` is given: another
@@ -26,6 +42,7 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     A calibrated scenario's ``[calibration.overrides]`` (fitted kernel parameters without a
     scenario key, such as UPS loss coefficients) are written into the parameters last.
     """
+    notify_if_compiling()
     scn = apply_measures(scn, file=file)
     s = scn.scenario
     weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,

@@ -6,25 +6,32 @@ table is rendered from it, so the three never disagree.  Metric modules add thei
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from twin.bundled import portable_path
 from twin.metrics.energy import energy_summary, metric
 from twin.metrics.feasibility import feasibility_summary
-from twin.metrics.policy import policy_summary
+from twin.metrics.policy import policy_attrs, policy_summary
 from twin.events import power_summary
-from twin.results import Result
+from twin.results import Result, write_json, write_netcdf
 
 
 def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
-    """Summary dictionary of one result (JSON-serialisable)."""
+    """Summary dictionary of one result (JSON-serialisable).
+
+    ``scenario_file`` locates relative inputs (policy tables); the summary names it and the
+    weather file without machine paths (:func:`twin.bundled.portable_path`).
+    """
     plant = result.plant
     scn = plant.scenario
     w = plant.weather
     summary = {
         "scenario": {
             "name": scn.scenario.name,
-            "file": scenario_file,
+            "file": None if scenario_file is None else portable_path(scenario_file),
             "site": w.site_id,
             "site_name": w.name,
-            "weather_file": w.source_file,
+            "weather_file": w.source_name,
             "weather_repaired_hours": metric(w.repaired_hours, "h",
                                              "hours whose dew point > dry bulb or RH > 100 % were repaired on load"),
             "year": scn.scenario.year,
@@ -47,3 +54,18 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
         from twin.calibration_schema import calibration_summary
         summary["calibration"] = calibration_summary(scn.calibration, plant)
     return summary
+
+
+def run_dataset(result: Result, summary: dict):
+    """The run's time series with the summary's policy figures as attributes (``results.nc``)."""
+    ds = result.to_dataset()
+    ds.attrs.update(policy_attrs(summary))
+    return ds
+
+
+def save_run(result: Result, summary: dict, out: Path) -> Path:
+    """Write ``results.nc`` and ``summary.json`` of one run to the folder ``out``; return ``out``."""
+    out = Path(out)
+    write_netcdf(result, out / "results.nc", attrs=policy_attrs(summary))
+    write_json(summary, out / "summary.json")
+    return out

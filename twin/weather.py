@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from components import psychrometrics as psy
+from twin.bundled import portable_path
 from twin.errors import InputError
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class Weather:
     name : str
         Display name (``sites.toml`` ``name``, else the EPW city).
     source_file : str
-        Absolute path of the EPW file that was read.
+        Absolute path of the EPW file that was read (for caches; never written to outputs).
     latitude, longitude : float
         Station position [degrees, north and east positive].
     elevation_m : float
@@ -142,6 +143,9 @@ class Weather:
         Hours where a missing-value code was filled by interpolation.
     site : dict
         The ``sites.toml`` row of a short site id, ``{}`` for a path.
+    source_name : str
+        How outputs name the weather file: the bare name of a bundled file, else the path
+        relative to the scenario's folder (:func:`twin.bundled.portable_path`).
     """
 
     site_id: str
@@ -167,6 +171,7 @@ class Weather:
     repaired_pressure_hours: int = 0
     filled_missing_hours: int = 0
     site: dict = dataclasses.field(default_factory=dict)
+    source_name: str = ""
 
     @functools.cached_property
     def month_index(self) -> np.ndarray:
@@ -590,5 +595,5 @@ def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
         repaired_hours=int(hourly["repaired_hours"]),
         repaired_pressure_hours=int(hourly["repaired_pressure_hours"]),
         filled_missing_hours=int(hourly["filled_missing_hours"]),
-        site=row, **arrays,
+        site=row, source_name=portable_path(path, base_dir), **arrays,
     )

@@ -1,7 +1,7 @@
 """Air management on the white floor: bypass, recirculation and rack inlet temperature.
 
 Mass balance of a room with CRAH airflow ``m_c`` and server airflow ``m_s`` (after Herrlin's
-Return Temperature Index; figures.md 2.3)::
+Return Temperature Index; docs/sources.md 2.3)::
 
     cold air reaching servers   m_c * (1 - b) = m_s * (1 - r)
 

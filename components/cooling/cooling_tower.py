@@ -22,7 +22,7 @@ m_a**0.6`` exponent is an assumption typical of counterflow fill data.  Free-con
 is 10 % of design (the EnergyPlus CoolingTower:SingleSpeed default sizing factor).
 
 Water use (Lei & Masanet, "Statistical analysis for predicting location-specific data center
-PUE and its improvement potential", Energy 2020, Eq. 5-7; figures.md 2.2)::
+PUE and its improvement potential", Energy 2020, Eq. 5-7; docs/sources.md 2.2)::
 
     evaporation = Q / h_fg;   drift = f_drift * m_w;   blowdown = evaporation/(CoC - 1) - drift
 """
@@ -307,7 +307,7 @@ def water_use_kg_s(q_w, water_flow_total, cycles_of_concentration, drift_fractio
 
     Returns ``(evaporation, drift, blowdown)``.  When drift alone bleeds more than the
     concentration limit requires, blowdown is zero (the tower then runs at higher cycles).
-    Source: Lei & Masanet (2020) Eq. 5-7; figures.md 2.2.
+    Source: Lei & Masanet (2020) Eq. 5-7; docs/sources.md 2.2.
     """
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0

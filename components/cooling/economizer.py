@@ -10,7 +10,7 @@ The economizer pre-cools the chilled-water return in series with the chillers:
 - *partial*: ``0 < Q_hx < Q_chw`` - chillers trim the rest;
 - *mechanical*: the tower water is not colder than the return by the changeover margin.
 
-The HX effectiveness follows from its design approach (figures.md 2.2: 1.7-2.8 K, Lei &
+The HX effectiveness follows from its design approach (docs/sources.md 2.2: 1.7-2.8 K, Lei &
 Masanet 2020 Table 3).
 """
 

@@ -30,7 +30,7 @@ as arrays ``[c0, c1, c2, c3, x_min, x_max]`` (:data:`CONSTANT_CURVE` means "no c
 ``cp = 1004.84 + 1858.95 W`` J/(kg K) is EnergyPlus ``PsyCpAirFnW``; ``beta`` is the
 "Dewpoint Effectiveness Factor" (0.9 in the EnergyPlus unit tests).
 
-Typical values (figures.md 2.4, evidence M, so ranges rather than targets): wet-bulb
+Typical values (docs/sources.md 2.4, evidence M, so ranges rather than targets): wet-bulb
 effectiveness 0.6-0.8 in wet mode, dry-bulb (sensible) effectiveness 0.5-0.65 in dry mode.
 EnergyPlus IDD defaults for sizing: secondary fan 250 W per m3/s (125 Pa at 50 %), spray pump
 90 W per m3/s of secondary air.
@@ -57,7 +57,7 @@ CONSTANT_CURVE = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0e9])
 #: Linear curve y = x on 0..1 (fan or pump power proportional to secondary flow fraction).
 LINEAR_CURVE = np.array([0.0, 1.0, 0.0, 0.0, 0.0, 1.0])
 #: dctwin default design effectiveness, wet mode (wet-bulb) and dry mode (dry-bulb) [-]: the
-#: middle of the typical ranges 0.6-0.8 and 0.5-0.65 (figures.md 2.4, evidence M), below the
+#: middle of the typical ranges 0.6-0.8 and 0.5-0.65 (docs/sources.md 2.4, evidence M), below the
 #: EnergyPlus Engineering Reference's best-case values (~0.8 wet coil, ~0.65 dry coil).
 DEFAULT_EFF_WB_DESIGN = 0.75
 DEFAULT_EFF_DB_DESIGN = 0.60

@@ -15,9 +15,9 @@ fan speed ``s`` that rejects the load follows in closed form; if ``s`` would exc
 cooler runs flat out and the rest goes to the chillers.  ``UA_design`` comes from the design
 approach between mean water temperature and ambient at design load.
 
-Facility-water supply classes (ASHRAE TC 9.9 liquid cooling white paper 2021; figures.md 2.5,
+Facility-water supply classes (ASHRAE TC 9.9 liquid cooling white paper 2021; docs/sources.md 2.5,
 S): W32, W40, W45 give the warmest allowed supply, used here as the supply set point.  Cold
-plates capture typically 70-80 % of IT heat (figures.md 2.5, M/V); immersion ~95-100 %.
+plates capture typically 70-80 % of IT heat (docs/sources.md 2.5, M/V); immersion ~95-100 %.
 
 Cooling tower (open tower with a plate HX, or a closed-circuit cooler) on the facility water: the
 tower cells cool the water from its return ``T_s + range`` to the supply set point ``T_s``, by

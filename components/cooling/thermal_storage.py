@@ -9,7 +9,7 @@ during valley hours until full, discharge during peak and critical-peak hours, i
 
 Making ice, chillers run at reduced capacity and COP (brine at -5 to -6 degC): their capacity is
 multiplied by ``capacity_factor`` (~0.6-0.7) and their COP by ``cop_factor`` (~0.65-0.8);
-figures.md 2.6 (Trane "Ice Storage Systems", M).  Chilled-water tanks keep both factors at 1.
+docs/sources.md 2.6 (Trane "Ice Storage Systems", M).  Chilled-water tanks keep both factors at 1.
 Standing loss ``lambda``: 1-5 % of stored energy per day for stratified tanks (Yau & Rismanchi
 2012, M).  The cold stored also rides through a chiller trip: ``E / Q_chw`` is reported in
 minutes.  Valid for a fully mixed (ice) or perfectly stratified (water) store; no partial-charge

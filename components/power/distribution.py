@@ -26,7 +26,7 @@ for temperature rise), which the data file reflects.  Resistivities: annealed co
 Ohm mm^2/m at 20 degC (IEC 60028), hard aluminium 0.028264 Ohm mm^2/m (IEC 60889), temperature
 coefficients 0.00393 and 0.00403 1/K (textbook constants, M).  Current densities and lengths are
 assumptions (``components/data/power_chain.toml``); the resulting busway 0.3-0.8 % and cable
-~1 % at full load fall in the ranges of figures.md 1.5 (M) and WP113's 1 % wiring term (S).
+~1 % at full load fall in the ranges of docs/sources.md 1.5 (M) and WP113's 1 % wiring term (S).
 
 Validity: resistive (I^2 R) loss at power frequency or DC; skin and proximity effects (below
 ~2 % for conductors under ~240 mm^2 at 50 Hz) and harmonics are neglected.  Units: SI.

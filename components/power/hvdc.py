@@ -1,12 +1,12 @@
 """High-voltage DC (240 V / 336 V) power systems and the DC-input server PSUs they feed.
 
 Chinese telecom and internet operators use two DC standards: 240 V (China Telecom, Baidu,
-Tencent; YD/T 2378) and 336 V (China Mobile; YD/T 3089) (figures.md 1.3, S/M).  An HVDC system
+Tencent; YD/T 2378) and 336 V (China Mobile; YD/T 3089) (docs/sources.md 1.3, S/M).  An HVDC system
 is a frame of rectifier modules feeding a DC bus with the batteries floating on it; there is no
 inverter stage, so one conversion (AC -> DC) replaces the two of a double-conversion UPS
 (AC -> DC -> AC).  The rectifier frame follows the same module-hibernation rule as a modular
 UPS (:func:`components.power.modular_ups.system_loss_w`) with its own loss curve
-(``hvdc_rectifier`` in ``components/data/power_chain.toml``: peak 96-97.5 %, figures.md 1.3, M).
+(``hvdc_rectifier`` in ``components/data/power_chain.toml``: peak 96-97.5 %, docs/sources.md 1.3, M).
 
 The server PSU on a DC bus skips its power-factor-correction and rectifier stage.  The PSU curve
 and the DC-input adjustment live in :mod:`components.power.psu`; this module only turns an IT
@@ -31,7 +31,7 @@ import math
 from components._jit import jit
 from components.power.psu import dc_input_efficiency, psu_efficiency
 
-#: DC bus voltages of the two Chinese HVDC standards [V] (YD/T 2378 and YD/T 3089, figures.md 1.3).
+#: DC bus voltages of the two Chinese HVDC standards [V] (YD/T 2378 and YD/T 3089, docs/sources.md 1.3).
 BUS_VOLTAGE_V = {"hvdc_240": 240.0, "hvdc_336": 336.0, "mv_ups_10kv": 240.0}
 
 _EDGE = 1e-12  # tolerance on a segment's ends for rounding in the closed form [-]
@@ -89,7 +89,7 @@ def psu_input_w(output_w, capacity_w, loads, efficiencies, dc_input, loss_reduct
 
     ``P_in = P_out / eta(P_out / C)``, with the DC-input efficiency of
     :func:`components.power.psu.dc_input_efficiency` when ``dc_input`` (WP127: 20 % less PSU loss,
-    figures.md 1.3, P excerpt).
+    docs/sources.md 1.3, P excerpt).
     """
     if output_w <= 0.0 or capacity_w <= 0.0:
         return 0.0

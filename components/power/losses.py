@@ -86,7 +86,7 @@ def transformer_loss_w(load_w, n_units, rating_va, power_factor, no_load_loss_w,
     Notes
     -----
     Valid from no load to about 1.2 x rating.  Source: IEC 60076-1 loss definitions; values
-    for SCB-series dry-type units in GB 20052-2020 / GB/T 10228 (figures.md 1.4).
+    for SCB-series dry-type units in GB 20052-2020 / GB/T 10228 (docs/sources.md 1.4).
     """
     if n_units <= 0.0:
         return 0.0

@@ -9,7 +9,7 @@ on line::
 
 with ``P_sys`` the output of one system [W], ``R_m`` the module rating [W], ``x_target`` the load
 fraction per module the controller aims for (vendors keep active modules at 40-60 %,
-figures.md 1.2, M) and ``n_redundant`` the modules kept on line beyond that (N+1 inside the
+docs/sources.md 1.2, M) and ``n_redundant`` the modules kept on line beyond that (N+1 inside the
 frame).  Without hibernation every installed module is on line.  The active modules share the
 load equally, so each loses the WP113 loss (:mod:`components.power.losses`)::
 
@@ -17,7 +17,7 @@ load equally, so each loses the WP113 loss (:mod:`components.power.losses`)::
 
 **ECO mode** (also called bypass or eConversion): the load runs on the static bypass and the
 inverter idles in standby, so the loss is a small no-load term plus a proportional term,
-``L = R (a_eco + b_eco x)`` on the system rating ``R = n_installed R_m`` (98-99 %, figures.md 1.2,
+``L = R (a_eco + b_eco x)`` on the system rating ``R = n_installed R_m`` (98-99 %, docs/sources.md 1.2,
 S/V).  The price is a transfer from bypass to inverter when the mains fails (2-10 ms; IEC 62040-3
 class 1 allows up to 10 ms), which a few IT loads do not ride through; the twin reports the
 number of transfers and counts a failed transfer as dropped load with a stated probability
@@ -94,7 +94,7 @@ def system_loss_w(load_w, systems, module_rating_w, installed_per_system, redund
 def eco_loss_w(load_w, rating_w, no_load, proportional):
     """Loss in ECO (bypass) mode: ``R (a + b x)`` with ``x = P / R``. [W]
 
-    ``rating_w`` is the rating of all systems together.  Source: 98-99 % (figures.md 1.2, S/V).
+    ``rating_w`` is the rating of all systems together.  Source: 98-99 % (docs/sources.md 1.2, S/V).
     """
     if rating_w <= 0.0:
         return 0.0

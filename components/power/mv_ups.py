@@ -12,11 +12,11 @@ Loss of ``units`` identical units (2N: two units each carrying half the load), e
     L = units * [ R_u (t0 + tk y^2) + L_modules(P_u) ],   y = P_u / R_u,  P_u = P / units
 
 ``t0``, ``tk``: no-load and full-load loss of the phase-shifting transformer as fractions of the
-unit rating (a low-loss dry-type core; values of the SCBH15/SCB13 class, figures.md 1.4, S);
+unit rating (a low-loss dry-type core; values of the SCBH15/SCB13 class, docs/sources.md 1.4, S);
 ``L_modules``: the module-hibernation loss of :func:`components.power.modular_ups.system_loss_w`
 with the ``mv_module_10kv`` rectifier curve of ``components/data/power_chain.toml``.  End to end
 this gives 97.5-98 % at 30-100 % load, inside the 97.5-98.5 % the suppliers claim against
-94-95 % for transformer + UPS (figures.md 1.3, M/V: a range, not a target).
+94-95 % for transformer + UPS (docs/sources.md 1.3, M/V: a range, not a target).
 
 Validity: unit load 0-1.2 of rating.  Units: W and fractions.
 """

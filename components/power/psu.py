@@ -8,7 +8,7 @@ The 80 PLUS programme certifies a PSU by its minimum efficiency at 10 % (Titaniu
     x >  x_n :  eta(x) = eta_n                                           (no data above rating)
 
 ``x`` is the load fraction of one PSU (output / rated output), ``(x_k, eta_k)`` are the
-certification points of ``components/data/psu_80plus.toml`` (figures.md 1.6, evidence P; read
+certification points of ``components/data/psu_80plus.toml`` (docs/sources.md 1.6, evidence P; read
 by :func:`twin.component_data.psu_curve`).  Below
 the lowest point the loss is held at its value there, in watts: at light load the fixed losses
 (control, fan, switching) dominate, so efficiency falls towards zero at zero load instead of
@@ -17,7 +17,7 @@ it describes a PSU that *just* meets its level; real units are usually 1-3 point
 
 DC input (240/336/380 V DC distribution feeding the PSU directly) removes the power-factor
 correction and rectifier stage.  Schneider WP127 ("A Quantitative Comparison of High Efficiency
-AC vs DC Power Distribution", appendix "Calculating Reduction", figures.md 1.3) takes a 20 %
+AC vs DC Power Distribution", appendix "Calculating Reduction", docs/sources.md 1.3) takes a 20 %
 reduction of PSU loss, which lifts a 91.5 % AC PSU by about 1.6 points::
 
     eta_dc = 1 / (1 + (1 - r) (1/eta_ac - 1)),   r = 0.20
@@ -34,7 +34,7 @@ from components._jit import jit
 LEVELS = ("plus", "bronze", "silver", "gold", "platinum", "titanium")
 #: Input columns of the data file; "230v_redundant" is the data-centre one.
 INPUTS = ("230v_redundant", "115v_internal", "230v_eu")
-#: WP127 relative reduction of PSU loss with DC input [-] (figures.md 1.3, P excerpt).
+#: WP127 relative reduction of PSU loss with DC input [-] (docs/sources.md 1.3, P excerpt).
 DC_LOSS_REDUCTION = 0.20
 
 
@@ -59,7 +59,7 @@ def psu_efficiency(load_fraction, loads, efficiencies):
     Notes
     -----
     Piecewise-linear between the points, fixed loss below the first point, constant above the
-    last (see the module docstring).  Source of the points: 80 PLUS (figures.md 1.6, P).
+    last (see the module docstring).  Source of the points: 80 PLUS (docs/sources.md 1.6, P).
     """
     x = load_fraction
     if x <= 0.0:
@@ -82,7 +82,7 @@ def dc_input_efficiency(efficiency_ac, loss_reduction):
     """Efficiency of the same PSU fed from a DC bus. [-]
 
     ``eta_dc = 1 / (1 + (1 - r)(1/eta_ac - 1))``: the loss per watt of output falls by the
-    fraction ``r`` (WP127: ``r = 0.20``, figures.md 1.3).  Zero stays zero.
+    fraction ``r`` (WP127: ``r = 0.20``, docs/sources.md 1.3).  Zero stays zero.
     """
     if efficiency_ac <= 0.0:
         return 0.0

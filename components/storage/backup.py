@@ -2,20 +2,20 @@
 
 Diesel generator
     Starts and carries load ``t_start`` after the mains fails (NFPA 110 Type 10: within 10 s;
-    utility loss to generator on line 10-20 s in practice, figures.md 3, S).  Each unit fails to
+    utility loss to generator on line 10-20 s in practice, docs/sources.md 3, S).  Each unit fails to
     start on demand with probability ``p_fail`` (order 0.1-1 %, M).  Fuel follows a Willans line
     on the unit rating ``R``::
 
         F [L/h] = a R + b P          (a ~ 0.03, b ~ 0.23 L/kWh, M: ~0.26 L/kWh at full load)
 
     Block heaters keep the engines warm all year; their power is the WP113 generator row
-    (0.3 % of rating, figures.md 1.1, S) and lives in ``[power] generator_heater_fraction``, the
+    (0.3 % of rating, docs/sources.md 1.1, S) and lives in ``[power] generator_heater_fraction``, the
     twin's single source for it.
 
 Hydrogen fuel cell (PEM)
     Starts in ``t_start`` (seconds to a minute, M) with efficiency ``eta`` (45-55 % LHV, M); it
     consumes ``m_H2 = P / (eta LHV)`` with LHV = 33.33 kWh/kg (120 MJ/kg).  A 3 MW PEM system
-    passed the acceptance tests of diesel gensets (Microsoft/Plug Power 2022, figures.md 3, P).
+    passed the acceptance tests of diesel gensets (Microsoft/Plug Power 2022, docs/sources.md 3, P).
 
 Outage timeline (:func:`outage_timeline`)
     At ``t = 0`` the mains fails.  Storage (flywheel, then battery) carries the critical load

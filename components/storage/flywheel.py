@@ -4,11 +4,11 @@ A flywheel stores ``E = J w^2 / 2``; it can deliver energy until the rotor slows
 speed at which its machine still holds the bus voltage, so the usable share is
 ``1 - (w_min / w_max)^2`` (75 % at half speed, M).  Installations are specified by ride-through
 time at rated power, ~15 s at full UPS load for the installed cost of a >= 10 min battery
-(TechTarget, figures.md 3, P), which fixes the usable energy ``E_use = P_r t_r / eta_d`` (so that
+(TechTarget, docs/sources.md 3, P), which fixes the usable energy ``E_use = P_r t_r / eta_d`` (so that
 the rated load is carried for exactly ``t_r``).
 
 While spinning on standby it draws a loss (bearings, windage in the vacuum enclosure, magnetic
-bearing and vacuum pump power), "slightly more than batteries" (figures.md 3, P qualitative),
+bearing and vacuum pump power), "slightly more than batteries" (docs/sources.md 3, P qualitative),
 ~0.5-2 % of rated power (M)::
 
     P_standby = f_s P_r

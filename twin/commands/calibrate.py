@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.bundled import resolve_scenario
+from twin.bundled import portable_path, resolve_scenario
 from twin.commands import name_values
 from twin.commands.writable import check_out_dir, check_out_file
 from twin.errors import InputError
@@ -94,7 +94,7 @@ def main(args) -> int:
     write_calibrated(fit, args.out, base_file=str(path))
     outcome = {
         "calibrated_scenario": str(args.out),
-        "base_scenario": str(path),
+        "base_scenario": portable_path(path),
         "meters": fit.replay.report(),
         "parameters": {k: v.model_dump() for k, v in fit.parameters.items()},
         "before": fit.before,

@@ -35,7 +35,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from rich.console import Console
 
-    from twin.bundled import resolve_scenario
+    from twin.bundled import default_out_dir, resolve_scenario
     from twin.commands.run import band_options
     from twin.commands.writable import check_out_dir
     from twin.results import print_json
@@ -44,7 +44,7 @@ def main(args) -> int:
     from twin.study.progress import progress_bar
 
     path = resolve_scenario(args.study, default=DEFAULT_STUDY)
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    out = args.out if args.out is not None else default_out_dir(path)
     check_out_dir(out)
     opts = band_options(args)
     study = load_study(path)

@@ -69,12 +69,11 @@ def _check(args, path: Path) -> int:
 
 
 def main(args) -> int:
-    from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
-    from twin.results import print_json, write_json, write_netcdf
+    from twin.results import print_json
     from twin.replay import main_replay
     from twin.simulate import run_file
-    from twin.summary import build_summary
+    from twin.summary import build_summary, save_run
 
     path = resolve_scenario(args.scenario)
     if args.out is not None:
@@ -100,8 +99,7 @@ def main(args) -> int:
 
         summary["band"] = band(load_scenario(path), file=str(path), base_dir=path.parent, **opts)
     if args.out is not None:
-        write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
-        write_json(summary, args.out / "summary.json")
+        save_run(result, summary, args.out)
     if args.json:
         print_json(summary)
     else:

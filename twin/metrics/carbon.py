@@ -5,7 +5,7 @@ Definitions
 - Grid electricity = facility electricity - on-site PV used by the facility.  On-site PV is an
   annual input number for now; with a PV result channel it becomes a time series.
 - Location-based CO2 = grid electricity x grid emission factor (regional factor of the site's
-  grid, MEE/NBS, figures.md 4.5; or an hourly factor series).
+  grid, MEE/NBS, docs/sources.md 4.5; or an hourly factor series).
 - CUE = location-based CO2 / IT energy [kgCO2/kWh IT] (The Green Grid WP#32; for a constant
   factor CUE = factor x PUE when there is no PV).
 - Net CO2 = location-based CO2 x (1 - contracted renewables / grid electricity), floored at 0:

@@ -108,9 +108,9 @@ def energy_summary(result: Result) -> dict:
         "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
         "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
         "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
-                                               f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (figures.md 2.3)"),
+                                               f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (docs/sources.md 2.3)"),
         "hours_outside_a1_allowable": metric(float(a1_allow.sum() * dt_h), "h",
-                                             f"any rack inlet outside ASHRAE A1 allowable {A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC (figures.md 2.3)"),
+                                             f"any rack inlet outside ASHRAE A1 allowable {A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC (docs/sources.md 2.3)"),
         "iec_mode_hours": {name: metric(float((result["iec_mode"] == code).sum() * dt_h), "h")
                            for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))}
         | ({"bypassed": metric(float((result["iec_mode"] == 0).sum() * dt_h), "h",

@@ -4,7 +4,7 @@ The hottest rack inlet of a step is ``t_rack_inlet_max``; the coldest is the sup
 ``t_supply_air`` (a rack fed by bypass air only sees supply air).  A step is outside a range
 ``(low, high)`` when the hottest inlet is above ``high`` or the supply air below ``low``.
 Source of the A1 ranges: ASHRAE TC 9.9, Thermal Guidelines for Data Processing Environments,
-5th ed. (2021): allowable 15-32 degC, recommended 18-27 degC (figures.md 2.3, S).
+5th ed. (2021): allowable 15-32 degC, recommended 18-27 degC (docs/sources.md 2.3, S).
 """
 
 from __future__ import annotations

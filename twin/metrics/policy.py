@@ -38,7 +38,7 @@ NATIONAL_KEYS = ("gb40879_grade", "gb40879_method_a")
 METHOD_A_NOTE = (
     "not computed: method A (特性工况法) weights the power at 5 characteristic operating points by the share of "
     "annual hours in 5 outdoor-temperature bins (GB 40879-2021 §6.3.2.2-6.3.2.3). The bin edges, the IT-load "
-    "conditions of the points and the regional coefficients (Table 2, Appendix B) were not read (figures.md 4.1 "
+    "conditions of the points and the regional coefficients (Table 2, Appendix B) were not read (docs/sources.md 4.1 "
     "gap), and with the twin's hourly simulation a bin-weighted sum of bin-mean powers equals the annual metered "
     "ratio (method B) exactly, so an approximation would add no information")
 
@@ -278,7 +278,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     if rule is None:
         sur_rule = "no surcharge rule (policy.tariff.surcharge = 'none'" + (", the default)" if at_default(t, "surcharge")
                                                                            else ")")
-        sur_source = "Guangdong has published no PUE surcharge amounts (figures.md 4.3)"
+        sur_source = "Guangdong has published no PUE surcharge amounts (docs/sources.md 4.3)"
     else:
         fmt = lambda k: (f"band ({rule.bands[k].pue_min}, {rule.bands[k].pue_max}] +{rule.bands[k].cny_per_kwh} CNY/kWh"
                          if k >= 0 else "no data")
@@ -381,7 +381,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
     threshold = rules["monitoring_threshold_tce"]
     basis_value = eq if policy.coal.monitoring_basis == "equivalent" else ev
     coal_src = ("scenario input" if not at_default(policy.coal, "coal_rate_gce_per_kwh")
-                else "CEC 中国电力行业年度发展报告2025: 302.4 gce/kWh for 2024 (figures.md 4.6, S)")
+                else "CEC 中国电力行业年度发展报告2025: 302.4 gce/kWh for 2024 (docs/sources.md 4.6, S)")
     coal = {
         "tce_equivalent": entry(eq, "tce/yr", f"grid kWh x {rules['equivalent_kgce_per_kwh']} kgce/kWh (当量值), per year",
                                 rules["equivalent_source"]),

@@ -8,7 +8,7 @@ Conventions
   starting 19:00 is flat under the Guangdong tariff.
 - Prices are multiples (``ratio``) of the flat price, which the scenario supplies; the Guangdong
   notice 粤发改价格〔2021〕331号 fixes peak : flat : valley = 1.7 : 1 : 0.38 and critical peak =
-  peak x 1.25 (figures.md 4.4).
+  peak x 1.25 (docs/sources.md 4.4).
 - A critical-peak day is a day of a listed month, or a day whose maximum dry bulb reaches the
   threshold.  The notice uses Guangzhou's daily maximum; the twin uses the site weather's
   (documented proxy).
@@ -140,7 +140,7 @@ def day_multipliers(tariff: TouTariff, critical_day: bool = False) -> np.ndarray
 
     Example: the mean over 24 h is the cost of a flat load relative to the flat price,
     (7 x 1.7 + 8 x 0.38 + 9 x 1) / 24 = 0.9975 on a normal Guangdong day and, with 3 of the 7 peak
-    hours at 1.7 x 1.25 = 2.125, 1.0506 on a critical-peak day (figures.md 4.4, C).
+    hours at 1.7 x 1.25 = 2.125, 1.0506 on a critical-peak day (docs/sources.md 4.4, C).
     """
     names = hour_periods(tariff)
     mult = np.array([tariff.periods[n].ratio for n in names], dtype=float)

@@ -13,7 +13,7 @@ import numpy as np
 from twin.metrics.feasibility import is_infeasible
 
 #: PUE limits drawn on the PUE figure and checked in the compliance table: (limit, meaning).
-#: Source: Guangdong green data-centre plan, measures 5 and 6 (see /docs and figures.md 4.x).
+#: Source: Guangdong green data-centre plan, measures 5 and 6 (see /docs and docs/sources.md 4.x).
 POLICY_LIMITS = (
     (1.25, "new build in the Shaoguan hub cluster (plan measure 5)"),
     (1.30, "new build elsewhere in Guangdong (plan measure 5)"),

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import base64
 import html
-from importlib import metadata
-from pathlib import Path
 
+from twin import __version__
 from twin.metrics.feasibility import is_infeasible
 from twin.metrics.tariff import PLACEHOLDER_SURCHARGE
 from twin.report import answers, figures
 from twin.report.band import band_note, band_rows, range_cell
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell, column_value
-from twin.study.compare import mix_assumptions
+from twin.study.compare import baseline_label, mix_assumptions
 from twin.study.table import ASSUMED, ranked_rows
 
 _CSS = """
@@ -212,7 +211,7 @@ def cost_notes(comp) -> str:
             f"(evidence grades as in docs/policy.md; every mix's list is under <code>assumptions</code> in "
             f"<code>compare --json</code>):</p><ul class=\"note\">{items or '<li>none</li>'}</ul>"
             + _table(header, rows, table_id="surcharge-table", num_from=1, baseline_col=None, rank_col=False)
-            + '<p class="note">Guangdong has published no PUE surcharge amounts (figures.md 4.3), so no cost above '
+            + '<p class="note">Guangdong has published no PUE surcharge amounts (docs/sources.md 4.3), so no cost above '
               "contains one; the second row shows what the named placeholder rule would add "
               f"(<code>policy.tariff.surcharge = \"{PLACEHOLDER_SURCHARGE}\"</code> applies it).</p>")
 
@@ -270,22 +269,9 @@ def _measures_text(mix) -> str:
     return "; ".join(parts)
 
 
-def _baseline_label(study) -> str:
-    """The baseline file as the study names it (relative to the study file when next to it)."""
-    if not study.baseline_file:
-        return "inline [baseline]"
-    base, study_dir = Path(study.baseline_file).resolve(), Path(study.file).resolve().parent if study.file else None
-    if study_dir is not None and base.is_relative_to(study_dir):
-        return base.relative_to(study_dir).as_posix()
-    return str(base)
-
-
 def render_report(comp) -> str:
     """The report of a :class:`twin.study.compare.Comparison` as one HTML string."""
-    try:
-        version = metadata.version("dctwin")
-    except metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
-        version = "unknown"
+    version = __version__
     s = comp.baseline.summary["scenario"]
     study = comp.study
     _, header, rows = ranked_rows(comp)
@@ -302,7 +288,7 @@ def render_report(comp) -> str:
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(study.name)}</h1>",
         f"<p>{_e(study.description)}</p>" if study.description else "",
-        f'<p class="meta">Baseline <code>{_e(_baseline_label(study))}</code> · site '
+        f'<p class="meta">Baseline <code>{_e(baseline_label(study))}</code> · site '
         f"{_e(s['site_name'])} ({_e(s['site'])}), typical year as {_e(s['year'])}, {_e(s['timestep_min'])}-min steps · "
         f"{len(comp.outcomes)} mixes ranked by {_e(by)} · generated {_e(comp.created)} by dctwin {_e(version)} "
         f"in {comp.runtime_s:.1f} s</p>",

@@ -14,10 +14,12 @@ import json
 import math
 import time as _time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from twin.bundled import portable_path
 from twin.metrics.energy import J_PER_KWH, metric
 from twin.measures import measure_parameters
 from twin.metrics.feasibility import is_infeasible
@@ -181,6 +183,14 @@ def mix_assumptions(summary: dict) -> list[dict]:
     return list({a["input"]: a for a in found}.values())
 
 
+def baseline_label(study: Study) -> str:
+    """The study's baseline file without machine paths (:func:`twin.bundled.portable_path`):
+    relative to the study file's folder, a bundled file by its name, or "inline [baseline]"."""
+    if not study.baseline_file:
+        return "inline [baseline]"
+    return Path(portable_path(study.baseline_file, Path(study.file).parent if study.file else None)).as_posix()
+
+
 def ranked_json(comp: Comparison) -> list[dict]:
     """One object per mix, best first, with the metric names of ``dctwin run --json``.
 
@@ -294,8 +304,8 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({
         "title": f"dctwin comparison: {comp.study.name}",
-        "study_file": comp.study.file or "",
-        "baseline_file": comp.study.baseline_file or "(inline)",
+        "study_file": portable_path(comp.study.file) if comp.study.file else "",
+        "baseline_file": baseline_label(comp.study),
         "site": s["site"], "site_name": s["site_name"], "year": s["year"],
         "ranked_by": comp.rank_by, "created": comp.created,
         "conventions": "one entry per technology mix, best first; energy in kWh, water in L",

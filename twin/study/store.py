@@ -1,13 +1,20 @@
 """The Zarr store of a sweep: one row per case, written batch by batch, resumable.
 
-Layout (Zarr v3, every array has ``dimension_names`` so ``xarray.open_zarr`` reads it)::
+Layout (Zarr v3 with consolidated metadata; every array has ``dimension_names`` and the group
+attribute ``coordinates`` names the per-case labels, so a plain ``xarray.open_zarr`` opens it
+labelled and without warnings)::
 
     results.zarr/
-      zarr.json                     group attrs["dctwin_sweep"]: design, axes, labels, units
+      zarr.json                     group attrs["dctwin_sweep"]: design, axes, labels, units;
+                                    attrs["coordinates"]; the consolidated metadata of every array
       case          (case)          case id 0..n-1
+      <axis>        (case)          coordinate: each case's site, mix, utilisation and parameter
+                                    (its label, or its number for a numeric axis)
       <axis>_index  (case)          index into each axis (site, mix, utilisation, then parameters)
       status        (case) uint8    0 pending, 1 done, 2 failed (message in attrs["errors"])
       writes        (case) uint8    how many times the case's results were written (1 when healthy)
+      metric        (metric)        coordinate: the summary path of each column of ``metrics``
+      month         (month)         coordinate: 1..12
       metrics       (case, metric)  every numeric metric of the run summary; attrs["names"] holds
                                     the summary paths ("pue", "energy_facility_kwh",
                                     "policy.cost.total_cny") and attrs["units"] their units (one
@@ -22,18 +29,29 @@ The case dimension is chunked by the batch size, and a batch never spans two chu
 batch result is one chunk write per array.  ``status`` is written last: a sweep killed in the
 middle of a write leaves that batch pending, and the rerun computes it again.  The group
 attributes hold the design digest; reopening a store with a different design is an error.
+The metadata is consolidated again whenever an array or an attribute changes.
+
+One sweep at a time writes to a store: :func:`store_lock` holds an exclusive lock on
+``results.zarr.lock`` beside the store; a second sweep on the same store is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
+import fcntl
 import json
+import os
+import socket
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
+from twin.bundled import portable_path
 from twin.errors import InputError
 from twin.measures import measure_parameters
 from twin.study.design import SweepDesign
@@ -76,7 +94,7 @@ class SweepStore:
         if self.path.exists() and not meta_file.exists():
             if any(self.path.iterdir()):
                 raise InputError("exists and is not a dctwin sweep store; choose another --out", file=str(self.path))
-        self.group = zarr.open_group(str(self.path), mode="a")
+        self.group = zarr.open_group(str(self.path), mode="a", use_consolidated=False)
         meta = self.group.attrs.get("dctwin_sweep")
         if meta is None:
             self._create()
@@ -91,6 +109,14 @@ class SweepStore:
         self.n_steps = int(self._meta["n_steps"])
         self._arrays: dict = {}
         self._status = np.asarray(self._get("status")[:])
+
+    def consolidate(self) -> None:
+        """Write the consolidated metadata (every array's metadata in the group's ``zarr.json``)."""
+        import zarr
+
+        with warnings.catch_warnings():  # zarr notes that consolidation is not yet in the v3 spec
+            warnings.filterwarnings("ignore", message="Consolidated metadata")
+            zarr.consolidate_metadata(str(self.path))
 
     def _get(self, name: str):
         """An array handle, cached (opening one reads its metadata from disk)."""
@@ -128,13 +154,18 @@ class SweepStore:
         axes = [{"name": a.name, "kind": a.kind, "labels": list(a.labels),
                  "values": [_json_value(v) for v in a.values]} for a in d.axes]
         meta = {"layout_version": LAYOUT_VERSION, "digest": d.digest, "name": d.name, "description": d.description,
-                "sweep_file": d.file, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
+                "sweep_file": portable_path(d.file) if d.file else None, "n_cases": n, "batch_size": self.batch_size, "shape": list(d.shape),
                 "axes": axes, "hourly": list(d.hourly),
                 "mixes": [dict(m.to_json(), parameters=[measure_parameters(x) for x in m.measures]) for m in d.mixes],
                 "n_steps": n_steps, "timestep_min": timestep_min, "baseline": d.baseline_data,
                 "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 "case_order": "C order over the axes (site, mix, utilisation, parameters...)"}
         self._array("case", np.int64, -1, attrs={"long_name": "case id"})
+        tables = [axis_table(a.kind, list(a.values), list(a.labels)) for a in d.axes]
+        for a, table in zip(d.axes, tables):
+            kind = "value" if table.dtype.kind == "f" else "label"
+            self._array(a.name, table.dtype if kind == "value" else str, np.nan if kind == "value" else "",
+                        attrs={"long_name": f"{a.name} of each case ({kind})"})
         self._array("status", np.uint8, PENDING, attrs={"flag_values": [0, 1, 2], "flag_meanings": "pending done failed"})
         self._array("writes", np.uint8, 0, attrs={"long_name": "times the case's results were written"})
         for a in d.axes:
@@ -144,17 +175,24 @@ class SweepStore:
             hi = min(n, lo + step)
             ids = np.arange(lo, hi, dtype=np.int64)
             self.group["case"][lo:hi] = ids
-            for a, idx in zip(d.axes, d.indices(ids)):
+            for a, table, idx in zip(d.axes, tables, d.indices(ids)):
                 self.group[f"{a.name}_index"][lo:hi] = idx.astype(np.int32)
+                self.group[a.name][lo:hi] = table[idx]
         self.group.create_array("pue_monthly", shape=(n, 12), chunks=(self.batch_size, 12), dtype=np.float32,
                                 fill_value=np.nan, dimension_names=("case", "month"), overwrite=True,
                                 attributes={"units": "1", "long_name": "monthly PUE, January..December"})
+        month = self.group.create_array("month", shape=(12,), chunks=(12,), dtype=np.int8, fill_value=0,
+                                        dimension_names=("month",), overwrite=True,
+                                        attributes={"long_name": "calendar month"})
+        month[:] = np.arange(1, 13, dtype=np.int8)
         for c in d.hourly:
             self.group.create_array(f"hourly.{c}", shape=(n, n_steps), chunks=(self.batch_size, n_steps),
                                     dtype=np.float32, fill_value=np.nan, dimension_names=("case", "time"),
                                     overwrite=True)
         meta["errors"] = {}
+        self.group.attrs["coordinates"] = " ".join(a.name for a in d.axes)
         self.group.attrs["dctwin_sweep"] = meta  # written last: a store without it is re-created
+        self.consolidate()
 
     def _array(self, name: str, dtype, fill, *, attrs: dict | None = None):
         n = self.design.n_cases
@@ -220,6 +258,10 @@ class SweepStore:
                 fill_value=np.nan, dimension_names=("case", "metric"), overwrite=True,
                 attributes={"names": names, "units": [res.units.get(k, "") for k in names],
                             "long_name": "numeric metrics of the run summary, by summary path (see names)"})
+            metric = self.group.create_array("metric", shape=(len(names),), chunks=(len(names),), dtype=str,
+                                             fill_value="", dimension_names=("metric",), overwrite=True,
+                                             attributes={"long_name": "summary path of each metric"})
+            metric[:] = np.array(names, dtype=str)
             meta.setdefault("units", {}).update({k: res.units.get(k, "") for k in names})
             new_meta = True
         if values:
@@ -246,6 +288,7 @@ class SweepStore:
         for name, texts in res.texts.items():
             if not self._has(name):
                 self._array(name, np.int16, -1, attrs={"summary_path": name, "labels": []})
+                new_meta = True
             arr = self._get(name)
             labels = list(arr.attrs.get("labels", []))
             n_labels = len(labels)
@@ -259,6 +302,7 @@ class SweepStore:
                 codes.append(labels.index(t))
             if len(labels) != n_labels:
                 arr.attrs["labels"] = labels
+                new_meta = True
             self._write_column(name, ids, sl, np.asarray(codes, dtype=np.int16), -1)
         if res.monthly is not None:
             arr = self._get("pue_monthly")
@@ -278,6 +322,7 @@ class SweepStore:
             new_meta = True
         if new_meta:
             self.group.attrs["dctwin_sweep"] = meta
+            self.consolidate()
         writes = np.asarray(self._get("writes")[sl])
         writes[ids - sl.start] += 1
         self._get("writes")[sl] = writes
@@ -299,7 +344,7 @@ def open_sweep(path: str | Path):
     path = Path(path)
     if not (path / "zarr.json").exists():
         raise InputError("not a dctwin sweep store (no zarr.json)", file=str(path))
-    ds = xr.open_zarr(str(path), consolidated=False)
+    ds = xr.open_zarr(str(path), consolidated=_is_consolidated(path))
     meta = ds.attrs.get("dctwin_sweep")
     if meta is None:
         raise InputError("not a dctwin sweep store (no dctwin_sweep attributes)", file=str(path))
@@ -309,14 +354,8 @@ def open_sweep(path: str | Path):
         if idx.size and (idx.min() < 0 or idx.max() >= len(axis["labels"])):
             raise InputError(f"sweep store: '{axis['name']}_index' holds values outside 0-{len(axis['labels']) - 1}; "
                              "the store is damaged (delete it and run the sweep again)", file=str(path))
-        values = axis["values"]
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) and axis["kind"] != "mix":
-            table = np.array(values, dtype=float)
-        elif axis["kind"] == "load" and values == [None]:
-            table = np.array([np.nan])
-        else:
-            table = np.array(axis["labels"], dtype=object)
-        coords[axis["name"]] = ("case", table[idx])
+        table = axis_table(axis["kind"], axis["values"], axis["labels"])
+        coords[axis["name"]] = ("case", (table if table.dtype.kind == "f" else table.astype(object))[idx])
     ds = ds.assign_coords(coords)
     if "metrics" in ds:
         mat = ds["metrics"]
@@ -324,13 +363,81 @@ def open_sweep(path: str | Path):
             column = mat.isel(metric=j, drop=True)
             column.attrs = {"units": unit, "summary_path": name}
             ds[name] = column
-        ds = ds.drop_vars("metrics")
+        ds = ds.drop_vars([v for v in ("metrics", "metric") if v in ds.variables])
     for name in list(ds.data_vars):
         labels = ds[name].attrs.get("labels")
         if labels is not None and ds[name].dtype.kind == "i":
             table = np.array(list(labels) + [""], dtype=object)
             ds[name] = ("case", table[ds[name].values], {k: v for k, v in ds[name].attrs.items() if k != "labels"})
     return ds
+
+
+def axis_table(kind: str, values: list, labels: list) -> np.ndarray:
+    """What a case's coordinate holds for each position on an axis: the number of a numeric axis
+    (NaN for the baseline load), else the label."""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) and kind != "mix":
+        return np.array(values, dtype=float)
+    if kind == "load" and list(values) == [None]:
+        return np.array([np.nan])
+    return np.array(labels, dtype=str)
+
+
+def _is_consolidated(path: Path) -> bool:
+    """Whether the store's group metadata holds consolidated metadata (stores before 0.2 do not)."""
+    with open(path / "zarr.json", "rb") as fh:
+        return json.load(fh).get("consolidated_metadata") is not None
+
+
+#: Stores whose lock this process holds, with the depth of nested :func:`store_lock` calls.
+_HELD: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def store_lock(store_path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<store>.lock`` while a sweep writes the store.
+
+    A second sweep (another process, on this machine or, where the file system supports
+    ``flock``, another node) on the same store is refused with an :class:`InputError` naming the
+    holder.  The operating system drops the lock when the holding process ends, even when it is
+    killed, so a crashed sweep never leaves the store locked.  Nested calls in the process that
+    holds the lock (the CLI around :func:`twin.study.sweep.run_sweep`) pass through.
+    """
+    store_path = Path(store_path)
+    lock_path = store_path.with_name(store_path.name + ".lock")
+    key = str(lock_path.absolute())
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the sweep's lock file here ({exc.strerror})", file=str(lock_path)) from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise InputError(f"cannot lock {lock_path.name} ({exc.strerror}): put --out on a file system "
+                                 "that supports flock", file=str(store_path)) from None
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise InputError(f"is being written by another sweep ({holder}); wait for it to finish, "
+                             "or use another --out", file=str(store_path)) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()} since "
+                 f"{_dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')}\n")
+        fh.flush()
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
 
 
 def json_meta(path: str | Path) -> dict:

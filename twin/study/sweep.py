@@ -29,6 +29,7 @@ computes to ``<folder>/trace-<pid>.txt`` (used by the resume test).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import logging
 import os
@@ -41,7 +42,7 @@ from typing import Callable
 import numpy as np
 
 from twin.study.design import SweepDesign
-from twin.study.store import DONE, FAILED, BatchResult, SweepStore
+from twin.study.store import DONE, FAILED, BatchResult, SweepStore, store_lock
 
 STAGES = ("validation", "assembly", "kernel", "summary")
 #: Smallest task: below this the per-task overhead (scheduling, pickling the design) shows.
@@ -205,6 +206,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Imported first in every worker process: in a wheel install, importing ``dctwin`` is what makes
+#: the names ``twin`` and ``components`` resolve (dctwin/_layout.py).  Workers of an external
+#: cluster that join after the sweep started need ``dask worker --preload dctwin``.
+ENGINE_MODULE = "dctwin"
+
+
 def start_local_cluster(n_workers: int, **kwargs):
     """A LocalCluster of ``n_workers`` processes with one thread each, quiet, no dashboard.
 
@@ -213,7 +220,7 @@ def start_local_cluster(n_workers: int, **kwargs):
     from distributed import LocalCluster
 
     options = dict(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                   silence_logs=logging.ERROR)
+                   silence_logs=logging.ERROR, preload=[ENGINE_MODULE])
     options.update(kwargs)
     return LocalCluster(**options)
 
@@ -249,11 +256,26 @@ def run_sweep(design: SweepDesign, store_path: str | Path, *, scheduler=None, wo
         ``progress(n_cases)`` after each batch is written.
     on_batch : callable, optional
         ``on_batch(batches_written, client)`` after each batch (client is None in-process).
+
+    Raises
+    ------
+    InputError
+        Another sweep is writing the same store (:func:`twin.study.store.store_lock`).
     """
+    with store_lock(store_path):
+        return _run_pending(design, store_path, scheduler=scheduler, workers=workers, window=window,
+                            max_batches=max_batches, progress=progress, on_batch=on_batch, retries=retries)
+
+
+def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window, max_batches, progress, on_batch,
+                 retries) -> SweepReport:
+    """:func:`run_sweep` once the store is locked."""
     if SweepStore.exists(store_path):
         store = SweepStore(store_path, design)
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
+    from twin.simulate import notify_if_compiling
+    notify_if_compiling()  # the workers compile too: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):
         connected = _connect(scheduler)  # before anything is written
@@ -319,6 +341,7 @@ def run_sweep(design: SweepDesign, store_path: str | Path, *, scheduler=None, wo
         report.workers = len(info.get("workers", {}))
         window = window or max(4, 3 * threads)
         tasks = split_tasks(pending, n_pending, threads)
+        client.run(importlib.import_module, ENGINE_MODULE)  # before anything of twin is unpickled there
         client.run(warm_up, design)
         report.startup_s = _time.perf_counter() - t_start
         token = uuid.uuid4().hex[:8]

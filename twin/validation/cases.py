@@ -69,27 +69,27 @@ def _ups_rows(case: Case, ctx: Context, label: str) -> list[Row]:
 
 @register("ups_wp113_formula")
 def ups_wp113_formula(case: Case, ctx: Context):
-    return _ups_rows(case, ctx, "WP113 formula values (figures.md 1.1, C)")
+    return _ups_rows(case, ctx, "WP113 formula values (docs/sources.md 1.1, C)")
 
 
 @register("ups_wp113_fig8_legacy")
 def ups_wp113_fig8_legacy(case: Case, ctx: Context):
-    return _ups_rows(case, ctx, "WP113 Fig. 8 (figures.md 1.1, S) with read-off band")
+    return _ups_rows(case, ctx, "WP113 Fig. 8 (docs/sources.md 1.1, S) with read-off band")
 
 
 @register("ups_wp113_fig8_fit")
 def ups_wp113_fig8_fit(case: Case, ctx: Context):
-    return _ups_rows(case, ctx, "WP113 Fig. 8 (figures.md 1.1, S) with read-off band")
+    return _ups_rows(case, ctx, "WP113 Fig. 8 (docs/sources.md 1.1, S) with read-off band")
 
 
 @register("ups_delta_conversion")
 def ups_delta_conversion(case: Case, ctx: Context):
-    return _ups_rows(case, ctx, "WP108 fit values (figures.md 1.2, C)")
+    return _ups_rows(case, ctx, "WP108 fit values (docs/sources.md 1.2, C)")
 
 
 @register("ups_ge_500kva_fit")
 def ups_ge_500kva_fit(case: Case, ctx: Context):
-    return _ups_rows(case, ctx, "GE SG 500 kVA datasheet (figures.md 1.2, S)")
+    return _ups_rows(case, ctx, "GE SG 500 kVA datasheet (docs/sources.md 1.2, S)")
 
 
 @register("psu_80plus_minimums")
@@ -189,7 +189,7 @@ def transformer_scb13_efficiency(case: Case, ctx: Context):
                   tx["no_load_kw"] * 1e3, tx["load_loss_kw"] * 1e3)) for x in xs]
             ax.plot(100 * xs, ys, label=lab)
         ax.errorbar(100 * np.asarray(case.reference["load_fraction"]), case.reference["efficiency_pct"],
-                    yerr=tol, fmt="o", capsize=3, label="figures.md 1.4 (C)")
+                    yerr=tol, fmt="o", capsize=3, label="docs/sources.md 1.4 (C)")
         ax.set_xlabel("load [% of rated kVA]")
         ax.set_ylabel("efficiency [%]")
         ax.legend()
@@ -306,7 +306,7 @@ def cooling_tower_approach(case: Case, ctx: Context):
     def draw(ax):
         for load in loads:
             ax.plot(wbs, [table[(load, w)] for w in wbs], "o-", label=f"{100 * load:.0f} % load")
-        ax.axhspan(lo, hi, color="green", alpha=0.12, label="2.8-6.7 K (figures.md 2.2, S)")
+        ax.axhspan(lo, hi, color="green", alpha=0.12, label="2.8-6.7 K (docs/sources.md 2.2, S)")
         ax.set_xlabel("entering wet bulb [degC]")
         ax.set_ylabel("approach at full fan [K]")
         ax.legend(fontsize=8)
@@ -395,7 +395,7 @@ def iec_energyplus_equations(case: Case, ctx: Context):
             float(tol["grid_rel"])),
         Row("max relative error of fan + pump power", 0.0, worst["power"], "-", float(tol["grid_rel"])),
     ]
-    # 3. effectiveness of the default parameter set at design secondary flow (figures.md 2.4, M)
+    # 3. effectiveness of the default parameter set at design secondary flow (docs/sources.md 2.4, M)
     for mode, key, label in ((iec.MODE_DRY, "dry_effectiveness_range", "dry-bulb"),
                              (iec.MODE_WET, "wet_effectiveness_range", "wet-bulb")):
         lo, hi = ref[key]

@@ -581,7 +581,7 @@ def _register_case():
         fig = ctx.figure_path(case.name)
         results = compare(tuple(case.inputs.get("cities", CITIES)),
                           rerun_energyplus=bool(case.inputs.get("time_energyplus", True)),
-                          figure=fig, write_json=True)
+                          figure=fig, write_json=ctx.update_docs)  # the tracked JSON: only with --update-docs
         tol = float(case.tolerance["pue_abs"])
         rows = []
         for r in results:

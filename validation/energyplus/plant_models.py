@@ -526,7 +526,7 @@ def build_air_cooled_chiller_idf(p=AIR_CHILLER_PARAMS, site=None):
 # ----------------------------------------------------------------------------------------------
 # Cold plates whose facility water goes to the chilled-water plant; the residual air side as water_cooled
 # ----------------------------------------------------------------------------------------------
-#: share of the hall's servers on cold plates (figures.md 2.5: cold plates take 70-80 % of IT heat)
+#: share of the hall's servers on cold plates (docs/sources.md 2.5: cold plates take 70-80 % of IT heat)
 LIQUID_FRACTION = 0.75
 #: facility-water (CDU) pump power per W of liquid heat: dctwin's [liquid] pump_fraction default
 LIQUID_PUMP_FRACTION = 0.015
@@ -550,7 +550,7 @@ def _cold_plate_params():
                    "from the zone (Fraction Lost 1); the same heat put into the chilled-water loop by a "
                    "LoadProfile:Plant on a demand branch beside the CRAH coil (rejection to the chillers)"),
         "fraction_of_it": LIQUID_FRACTION,
-        "fraction_source": "cold plates capture typically 70-80 % of IT heat (figures.md 2.5, M/V)",
+        "fraction_source": "cold plates capture typically 70-80 % of IT heat (docs/sources.md 2.5, M/V)",
         "it_power_w": liquid_it_w,
         "it_power_note": "fan-less servers at the hall's CPU loading: phi x design x (0.5 + 0.5 u)",
         "pump_power_w": pump_w,
@@ -599,7 +599,7 @@ def build_cold_plate_idf(p=COLD_PLATE_PARAMS, site=None):
 # Water-cooled chiller with a water-side economizer
 # ----------------------------------------------------------------------------------------------
 #: counterflow plate HX effectiveness at the design flows (constant flows, so every hour):
-#: dctwin's default 2.2 K approach (figures.md 2.2) on a ~4.5 K chilled-water design range
+#: dctwin's default 2.2 K approach (docs/sources.md 2.2) on a ~4.5 K chilled-water design range
 WSE_EFFECTIVENESS = 0.67
 
 

@@ -1,0 +1,222 @@
+"""The Python API: :func:`run`, :func:`compare` and :func:`sweep`, over the CLI's own code paths.
+
+Each function returns a small object whose ``summary()`` / ``table()`` is exactly what the
+matching ``--json`` prints and whose ``to_dataset()`` is what the matching ``--out`` file holds
+(``results.nc`` or ``results.zarr``).  Inputs are checked the same way: a bad scenario raises
+:class:`twin.errors.InputError` naming the file and the key.
+
+The optimiser (``dctwin.optimise``) will join here when it lands, returning its own result
+object with the same ``summary()`` / ``to_dataset()`` shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from twin.errors import InputError
+
+PathLike = str | Path
+
+
+def apply_overrides(data: dict, overrides: dict[str, Any]) -> dict:
+    """Write keyword overrides into a scenario dictionary, in place, and return it.
+
+    ``it__utilisation=0.6`` sets ``data["it"]["utilisation"]`` (a double underscore separates
+    the levels of the TOML key path); a dictionary value is merged into the table it names
+    (``it={"utilisation": 0.6}``).  The result is validated by the scenario schema afterwards,
+    so an unknown key or a value out of range is an :class:`InputError` naming the key path.
+    """
+    for name, value in overrides.items():
+        parts = name.split("__")
+        if any(p == "" for p in parts):
+            raise InputError(f"override {name!r}: use single words joined by '__', e.g. it__utilisation",
+                             key=name)
+        node = data
+        for p in parts[:-1]:
+            child = node.setdefault(p, {})
+            if not isinstance(child, dict):
+                raise InputError(f"override {name!r}: {p!r} is a value, not a table", key=".".join(parts))
+            node = child
+        leaf = parts[-1]
+        if isinstance(value, dict) and isinstance(node.get(leaf), dict):
+            apply_overrides(node[leaf], dict(value))
+        else:
+            node[leaf] = value
+    return data
+
+
+def _json_copy(obj) -> Any:
+    """``obj`` exactly as ``--json`` prints it, read back (NaN as None, tuples as lists)."""
+    from twin.results import json_text
+
+    return json.loads(json_text(obj))
+
+
+@dataclass
+class Result:
+    """One simulated scenario (what ``dctwin run`` computes).
+
+    Attributes
+    ----------
+    raw : twin.results.Result
+        The engine's result: plant arrays, the output matrix, events, run time [s].
+    scenario_file : pathlib.Path
+        The scenario that was run (relative inputs resolve against its folder).
+    """
+
+    raw: Any
+    scenario_file: Path
+    _summary: dict | None = field(default=None, repr=False)
+
+    def _build(self) -> dict:
+        if self._summary is None:
+            from twin.summary import build_summary
+            self._summary = build_summary(self.raw, scenario_file=str(self.scenario_file))
+        return self._summary
+
+    def summary(self) -> dict:
+        """The run summary: the dictionary ``dctwin run --json`` prints (every figure with its unit)."""
+        return _json_copy(self._build())
+
+    def to_dataset(self):
+        """The full time series as an :class:`xarray.Dataset`: the content of ``results.nc``."""
+        from twin.summary import run_dataset
+
+        return run_dataset(self.raw, self._build())
+
+    def save(self, out: PathLike) -> Path:
+        """Write ``results.nc`` and ``summary.json`` to the folder ``out`` (as ``dctwin run --out``)."""
+        from twin.summary import save_run
+
+        return save_run(self.raw, self._build(), Path(out))
+
+
+def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
+    """Simulate one scenario, as ``dctwin run`` does.
+
+    Parameters
+    ----------
+    scenario : str or pathlib.Path, optional
+        A scenario TOML path, or the name of a bundled scenario (``"guangzhou_legacy"``, with or
+        without ``.toml``); default: the bundled ``guangzhou_legacy``.
+    **overrides
+        Scenario keys to change before validation, e.g. ``it__utilisation=0.6``,
+        ``scenario__site="beijing"`` or ``it={"utilisation": 0.6}`` (see :func:`apply_overrides`).
+
+    Raises
+    ------
+    twin.errors.InputError
+        Unknown scenario, invalid TOML, or a key or value the schema refuses.
+    """
+    from twin.bundled import resolve_scenario
+    from twin.schema import read_toml, validate_scenario
+    from twin.simulate import run_scenario
+
+    path = resolve_scenario(None if scenario is None else str(scenario))
+    data = apply_overrides(read_toml(path), overrides)
+    scn = validate_scenario(data, file=str(path))
+    return Result(run_scenario(scn, file=str(path), base_dir=path.parent), path)
+
+
+@dataclass
+class StudyResult:
+    """The mixes of a study, simulated and ranked (what ``dctwin compare`` computes).
+
+    ``raw`` is the engine's :class:`twin.study.compare.Comparison`.
+    """
+
+    raw: Any
+    hourly: bool = False
+
+    def table(self) -> list[dict]:
+        """The ranked table, best first: what ``dctwin compare --json`` prints."""
+        from twin.study.compare import ranked_json
+
+        return _json_copy(ranked_json(self.raw))
+
+    def to_dataset(self):
+        """Every mix's metrics (and hourly series with ``hourly=True``): the content of ``results.nc``."""
+        from twin.study.compare import to_dataset
+
+        return to_dataset(self.raw, hourly=self.hourly)
+
+    def save(self, out: PathLike, *, report: bool = True) -> Path:
+        """Write ``results.nc`` (and the self-contained ``report.html``) to the folder ``out``."""
+        from twin.study.compare import write_dataset
+
+        out = Path(out)
+        write_dataset(self.raw, out / "results.nc", hourly=self.hourly)
+        if report:
+            from twin.report.html import write_report
+            write_report(self.raw, out / "report.html")
+        return out
+
+
+def compare(study: PathLike | None = None, /, *, hourly: bool = False,
+            progress: Callable[[str], None] | None = None) -> StudyResult:
+    """Simulate and rank the technology mixes of a study, as ``dctwin compare`` does.
+
+    ``study`` is a study TOML path or bundled name (default: the bundled
+    ``guangzhou_retrofit_study``); ``hourly`` keeps every mix's hourly series;
+    ``progress(mix_name)`` is called after each mix.
+    """
+    from twin.bundled import resolve_scenario
+    from twin.commands.compare import DEFAULT_STUDY
+    from twin.study.compare import run_study
+    from twin.study.design import load_study
+
+    path = resolve_scenario(None if study is None else str(study), default=DEFAULT_STUDY)
+    return StudyResult(run_study(load_study(path), hourly=hourly, progress=progress), hourly=hourly)
+
+
+@dataclass
+class SweepRun:
+    """A sweep's store and what this call computed (what ``dctwin sweep`` does).
+
+    ``report`` is the engine's :class:`twin.study.sweep.SweepReport` (cases computed, failed,
+    time per stage); ``store`` the ``results.zarr`` folder.
+    """
+
+    store: Path
+    report: Any
+
+    def to_dataset(self):
+        """The store as an :class:`xarray.Dataset`, one labelled variable per metric (``case`` dimension)."""
+        from twin.study.store import open_sweep
+
+        return open_sweep(self.store)
+
+
+def sweep(sweep_file: PathLike, /, out: PathLike | None = None, *, workers: int | None = None,
+          scheduler: Any = None, max_batches: int | None = None,
+          progress: Callable[[int], None] | None = None) -> SweepRun:
+    """Run (or resume) a factorial sweep into ``<out>/results.zarr``, as ``dctwin sweep`` does.
+
+    Parameters
+    ----------
+    sweep_file : str or pathlib.Path
+        A sweep TOML path or bundled name (``"sweep_example"``).
+    out : str or pathlib.Path, optional
+        Folder of the store; default ``./dctwin-out/<sweep file stem>``.
+    workers : int, optional
+        Worker processes of a local Dask cluster (default one per CPU; 0 runs in this process).
+    scheduler : str or distributed.Client, optional
+        A running Dask scheduler's address, or a connected client, instead of a local cluster.
+    max_batches : int, optional
+        Stop after this many batches; call again to resume.
+    progress : callable, optional
+        ``progress(n_cases)`` after each batch is stored.
+    """
+    from twin.bundled import default_out_dir, resolve_scenario
+    from twin.study.design import load_sweep
+    from twin.study.sweep import run_sweep
+
+    path = resolve_scenario(str(sweep_file))
+    design = load_sweep(path)
+    store = (Path(out) if out is not None else default_out_dir(path)) / "results.zarr"
+    report = run_sweep(design, store, scheduler=scheduler, workers=workers, max_batches=max_batches,
+                       progress=progress)
+    return SweepRun(store=store, report=report)
