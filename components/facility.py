@@ -54,6 +54,12 @@ _FIXED_POINT_ITERATIONS = 30
 
 
 @jit
+def _fan_speed(p, t_inlet):
+    """Fan speed of the linear server model at an inlet temperature, relative to nominal. [-]"""
+    return fan_speed_ratio(t_inlet, p[PARAM.fan_threshold_c], p[PARAM.fan_slope_per_k], p[PARAM.fan_speed_max])
+
+
+@jit
 def _server(p, utilisation, t_inlet, it_power_measured):
     """Servers at an inlet temperature: ``(p_it, p_fans, speed, flow)`` [W, W, -, -].
 
@@ -68,7 +74,7 @@ def _server(p, utilisation, t_inlet, it_power_measured):
                                          p[PARAM.ite_fan_c0:PARAM.ite_fan_out_max + 1])
         speed = flow
     else:
-        speed = fan_speed_ratio(t_inlet, p[PARAM.fan_threshold_c], p[PARAM.fan_slope_per_k], p[PARAM.fan_speed_max])
+        speed = _fan_speed(p, t_inlet)
         p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w], p[PARAM.idle_fraction],
                                       p[PARAM.fan_fraction])
         flow = linear_air_flow_fraction(utilisation, speed, p[PARAM.idle_fraction])
@@ -109,6 +115,7 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     m_crah_max = p[PARAM.crah_units] * p[PARAM.crah_unit_flow_kgs]
     m_crah_min = p[PARAM.crah_min_speed] * m_crah_max
     variable = p[PARAM.crah_variable_speed] > 0.5
+    linear = p[PARAM.it_model] != IT_ITE_CURVES
     t_inlet = temp_supply
     m_crah = m_crah_max
     converged = False
@@ -126,7 +133,10 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
             m_crah = min(max(m_need, m_crah_min), m_crah_max)
         r = air.recirculation_fraction(m_crah, m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
         new_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
-        converged = abs(new_inlet - t_inlet) < 1e-9
+        if linear:  # the linear servers see the inlet only through their fan speed
+            converged = abs(_fan_speed(p, new_inlet) - speed) < 1e-9
+        else:
+            converged = abs(new_inlet - t_inlet) < 1e-9
         t_inlet = new_inlet
         if converged:
             break
