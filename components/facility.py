@@ -87,10 +87,11 @@ def _server(p, utilisation, t_inlet, it_power_measured):
 
 
 @jit
-def _air_heat_w(p, p_it):
+def _air_heat_w(p, p_it, room_loss, ups_loss):
     """Heat released into the room air before the CRAH fans: IT heat less liquid capture, plus the
-    electrical losses indoors, lighting, auxiliaries in the room and the envelope gain. [W]"""
-    room_loss, ups_loss = it_side_losses(p, p_it)
+    electrical losses indoors (``room_loss``, the room share of ``ups_loss``; from
+    :func:`components.power_chain.it_side_losses`), lighting, auxiliaries in the room and the
+    envelope gain. [W]"""
     return ((1.0 - p[PARAM.liquid_fraction]) * p_it + room_loss + p[PARAM.ups_loss_to_room] * ups_loss
             + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p[PARAM.envelope_gain_w])
 
@@ -127,7 +128,8 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
         dt_server = air_share * p_it / (m_server * cp) if m_server > 0.0 else 0.0
         if variable:
             if p[PARAM.crah_flow_control] == CRAH_FLOW_HEAT:
-                m_need = air.crah_flow_for_heat(_air_heat_w(p, p_it), p[PARAM.crah_design_dt_k])
+                room_loss, ups_loss = it_side_losses(p, p_it)
+                m_need = air.crah_flow_for_heat(_air_heat_w(p, p_it, room_loss, ups_loss), p[PARAM.crah_design_dt_k])
             else:
                 m_need = air.crah_flow_for_servers(m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
             m_crah = min(max(m_need, m_crah_min), m_crah_max)
