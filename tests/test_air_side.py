@@ -102,3 +102,23 @@ def test_bad_air_side_inputs_are_input_errors(legacy_dict, change, key):
     with pytest.raises(InputError) as err:
         prepare(validate_scenario(d))
     assert err.value.key.startswith(key)
+
+
+def test_hours_at_the_servers_air_flow_limit_follow_the_model(legacy_dict):
+    """The 'server fans at max' hours count the linear model's fan_speed_max, or with ITE curves the air-flow
+    curve's maximum output: a cap of 1.0 on EnergyPlus's example flow curve, which passes 1 above about 20 degC at
+    40 % load, makes most hours of a 22 degC room flat out."""
+    from twin.metrics.energy import energy_summary
+    d = _ite(copy.deepcopy(legacy_dict), "energyplus_example")
+    d["air"]["supply_air_c"] = 22.0
+    free = run_dict(d)
+    assert energy_summary(free)["hours_server_fans_at_max"]["value"] == 0.0       # output_range [0, 99]
+    capped = copy.deepcopy(d)
+    from twin.component_data import data_table
+    curves = data_table("ite_curves", "energyplus_example")
+    curves["air_flow"]["output_range"] = [0.0, 1.0]
+    capped["it"]["ite_curves"] = curves
+    r = run_dict(capped)
+    at_max = r.out[OUTPUT.server_fan_speed] >= 1.0 - 1e-9
+    assert at_max.mean() > 0.5
+    assert energy_summary(r)["hours_server_fans_at_max"]["value"] == pytest.approx(at_max.sum() * 1.0)
