@@ -41,69 +41,109 @@ from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.cooling.liquid import dry_cooler, liquid_tower
-from components.it_equipment import fan_speed_ratio, server_power_w
-from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_TOWER, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
+from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
+from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
 from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import it_side_losses, power_chain
 
-# server fan speed <-> recirculation <-> rack inlet: iterations of the fixed point in _air_side
+# rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
 
 
 @jit
-def _server(p, utilisation, speed, it_power_measured):
-    """Server power and fan power; a measured IT power (>= 0) replaces the model's total."""
-    p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w], p[PARAM.idle_fraction],
-                                  p[PARAM.fan_fraction])
+def _fan_speed(p, t_inlet):
+    """Fan speed of the linear server model at an inlet temperature, relative to nominal. [-]"""
+    return fan_speed_ratio(t_inlet, p[PARAM.fan_threshold_c], p[PARAM.fan_slope_per_k], p[PARAM.fan_speed_max])
+
+
+@jit
+def _server(p, utilisation, t_inlet, it_power_measured):
+    """Servers at an inlet temperature: ``(p_it, p_fans, speed, flow)`` [W, W, -, -].
+
+    ``speed`` is the fan speed relative to nominal (``ite_curves``: the air-flow fraction) and
+    ``flow`` the air flow relative to design (:mod:`components.it_equipment`).  A measured IT
+    power (>= 0) replaces the model's total; the air flow scales with it.
+    """
+    if p[PARAM.it_model] == IT_ITE_CURVES:
+        p_it, p_fans, flow = ite_power_w(utilisation, t_inlet, p[PARAM.it_peak_w], p[PARAM.fan_fraction],
+                                         p[PARAM.ite_cpu_c0:PARAM.ite_cpu_out_max + 1],
+                                         p[PARAM.ite_flow_c0:PARAM.ite_flow_out_max + 1],
+                                         p[PARAM.ite_fan_c0:PARAM.ite_fan_out_max + 1])
+        speed = flow
+    else:
+        speed = _fan_speed(p, t_inlet)
+        p_it, p_fans = server_power_w(utilisation, speed, p[PARAM.it_peak_w], p[PARAM.idle_fraction],
+                                      p[PARAM.fan_fraction])
+        flow = linear_air_flow_fraction(utilisation, speed, p[PARAM.idle_fraction])
     if it_power_measured >= 0.0:
+        if p_it > 0.0:
+            flow *= it_power_measured / p_it
         p_fans = min(p_fans, it_power_measured)
         p_it = it_power_measured
-    return p_it, p_fans
+    return p_it, p_fans, speed, flow
+
+
+@jit
+def _air_heat_w(p, p_it, room_loss, ups_loss):
+    """Heat released into the room air before the CRAH fans: IT heat less liquid capture, plus the
+    electrical losses indoors (``room_loss``, the room share of ``ups_loss``; from
+    :func:`components.power_chain.it_side_losses`), lighting, auxiliaries in the room and the
+    envelope gain. [W]"""
+    return ((1.0 - p[PARAM.liquid_fraction]) * p_it + room_loss + p[PARAM.ups_loss_to_room] * ups_loss
+            + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p[PARAM.envelope_gain_w])
 
 
 @jit
 def _air_side(p, utilisation, temp_supply, it_power_measured):
     """IT power, server fans and air management at a given supply-air temperature.
 
-    Solves the coupling fan speed -> server airflow -> recirculation -> inlet temperature ->
-    fan speed by fixed-point iteration (it contracts: the speed slope times the recirculation
-    rise is well below one for physical inputs).  ``it_power_measured`` < 0 means "use the
-    server model"; otherwise it is the metered IT power.
+    Solves the coupling inlet temperature -> server power and air flow -> CRAH flow ->
+    recirculation -> inlet temperature by fixed-point iteration (it contracts: the air-flow
+    slope times the recirculation rise is well below one for physical inputs).  Server air flow
+    follows the load (:mod:`components.it_equipment`); variable-speed CRAH fans follow it
+    (``CRAH_FLOW_SERVERS``) or the air-side heat (``CRAH_FLOW_HEAT``), between their minimum and
+    full speed.  ``it_power_measured`` < 0 means "use the server model"; otherwise it is the
+    metered IT power.
     Returns ``(p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server)``.
     """
     cp = air.CP_AIR
     # servers move air for the heat that leaves them as air: the liquid-cooled share does not
     air_share = 1.0 - p[PARAM.liquid_fraction]
-    m_server_nominal = air_share * p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
+    m_server_design = air_share * p[PARAM.it_peak_w] / (cp * p[PARAM.server_delta_t_k])
     m_crah_max = p[PARAM.crah_units] * p[PARAM.crah_unit_flow_kgs]
-    speed = 1.0
-    p_it = 0.0
-    p_fans = 0.0
-    m_server = m_server_nominal
-    m_crah = m_crah_max
-    r = p[PARAM.recirculation_min]
+    m_crah_min = p[PARAM.crah_min_speed] * m_crah_max
+    variable = p[PARAM.crah_variable_speed] > 0.5
+    linear = p[PARAM.it_model] != IT_ITE_CURVES
     t_inlet = temp_supply
-    dt_server = 0.0
+    m_crah = m_crah_max
+    converged = False
+    p_it = p_fans = speed = m_server = dt_server = 0.0
+    r = p[PARAM.recirculation_min]
     for _ in range(_FIXED_POINT_ITERATIONS):
-        p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
-        m_server = m_server_nominal * speed
+        p_it, p_fans, speed, flow = _server(p, utilisation, t_inlet, it_power_measured)
+        m_server = m_server_design * flow
         dt_server = air_share * p_it / (m_server * cp) if m_server > 0.0 else 0.0
-        if p[PARAM.crah_variable_speed] > 0.5:
-            m_need = m_server * (1.0 - p[PARAM.recirculation_min]) / (1.0 - p[PARAM.bypass])
-            m_min = p[PARAM.crah_min_speed] * m_crah_max
-            m_crah = min(max(m_need, m_min), m_crah_max)
+        if variable:
+            if p[PARAM.crah_flow_control] == CRAH_FLOW_HEAT:
+                room_loss, ups_loss = it_side_losses(p, p_it)
+                m_need = air.crah_flow_for_heat(_air_heat_w(p, p_it, room_loss, ups_loss), p[PARAM.crah_design_dt_k])
+            else:
+                m_need = air.crah_flow_for_servers(m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
+            m_crah = min(max(m_need, m_crah_min), m_crah_max)
         r = air.recirculation_fraction(m_crah, m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
-        t_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
-        new_speed = fan_speed_ratio(t_inlet, p[PARAM.fan_threshold_c], p[PARAM.fan_slope_per_k],
-                                    p[PARAM.fan_speed_max])
-        if abs(new_speed - speed) < 1e-9:
-            speed = new_speed
+        new_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
+        if linear:  # the linear servers see the inlet only through their fan speed
+            converged = abs(_fan_speed(p, new_inlet) - speed) < 1e-9
+        else:
+            converged = abs(new_inlet - t_inlet) < 1e-9
+        t_inlet = new_inlet
+        if converged:
             break
-        speed = new_speed
-    p_it, p_fans = _server(p, utilisation, speed, it_power_measured)
+    if not converged:  # the servers at the last inlet temperature
+        p_it, p_fans, speed, flow = _server(p, utilisation, t_inlet, it_power_measured)
     return p_it, p_fans, speed, m_server, m_crah, m_crah / m_crah_max, r, t_inlet, dt_server
 
 
@@ -172,9 +212,7 @@ def _step(b, p, curves, o, i, state):
         pdu_loss, ups_loss = it_side_losses(p, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
                                                                  b[BOUNDARY.pressure, i])
-        q_room = ((1.0 - p[PARAM.liquid_fraction]) * p_it + pdu_loss + p[PARAM.ups_loss_to_room] * ups_loss
-                  + p[PARAM.lighting_w] + p[PARAM.auxiliary_to_room] * p[PARAM.auxiliary_w] + p_crah
-                  + p[PARAM.envelope_gain_w])
+        q_room = _air_heat_w(p, p_it, pdu_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first; the plant's coils see the mixed air
         t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, o)

@@ -12,6 +12,10 @@ PLANT_DX = 1
 PLANT_IEC = 2
 PLANT_DISTRICT = 3
 PLANT_AIR_COOLED = 4
+IT_LINEAR = 0        # server power linear in utilisation, fans by the cube law above an inlet threshold
+IT_ITE_CURVES = 1    # EnergyPlus ElectricEquipment:ITE:AirCooled curves f(utilisation, inlet temperature)
+CRAH_FLOW_SERVERS = 0  # variable CRAH air flow matches the servers' intake (through bypass, at minimum recirculation)
+CRAH_FLOW_HEAT = 1     # variable CRAH air flow carries the air-side heat at the CRAH's design air rise
 LIQUID_DRY_COOLER = 0
 LIQUID_CHILLERS = 1
 LIQUID_TOWER = 2
@@ -32,9 +36,18 @@ PARAM = IntEnum("PARAM", [
     # IT equipment
     "it_peak_w", "idle_fraction", "fan_fraction", "fan_threshold_c", "fan_slope_per_k",
     "fan_speed_max", "server_delta_t_k", "load_scale",
+    "it_model",                    # IT_LINEAR 0, IT_ITE_CURVES 1 (components.it_equipment)
+    # EnergyPlus ElectricEquipment:ITE:AirCooled curves (IT_ITE_CURVES); layouts ITE_BIQUADRATIC / ITE_QUADRATIC
+    "ite_cpu_c0", "ite_cpu_c1", "ite_cpu_c2", "ite_cpu_c3", "ite_cpu_c4", "ite_cpu_c5",
+    "ite_cpu_x_min", "ite_cpu_x_max", "ite_cpu_y_min", "ite_cpu_y_max", "ite_cpu_out_min", "ite_cpu_out_max",
+    "ite_flow_c0", "ite_flow_c1", "ite_flow_c2", "ite_flow_c3", "ite_flow_c4", "ite_flow_c5",
+    "ite_flow_x_min", "ite_flow_x_max", "ite_flow_y_min", "ite_flow_y_max", "ite_flow_out_min", "ite_flow_out_max",
+    "ite_fan_c0", "ite_fan_c1", "ite_fan_c2", "ite_fan_x_min", "ite_fan_x_max", "ite_fan_out_min", "ite_fan_out_max",
     # air management and CRAH
     "supply_air_c", "recirculation_min", "bypass", "crah_units", "crah_unit_flow_kgs",
     "crah_unit_fan_w", "crah_unit_capacity_w", "crah_variable_speed", "crah_min_speed",
+    "crah_flow_control",           # CRAH_FLOW_SERVERS 0, CRAH_FLOW_HEAT 1 (variable-speed fans only)
+    "crah_design_dt_k",            # unit capacity / (unit air flow cp): the air rise of CRAH_FLOW_HEAT [K]
     "sensible_heat_ratio", "envelope_gain_w", "indoor_humidity_ratio",
     # power chain
     "pdu_rating_w", "pdu_no_load", "pdu_square_law",

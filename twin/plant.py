@@ -20,7 +20,8 @@ from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
 from components.plant import chilled_water as cw
-from components.layout import (BOUNDARY, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
+from components.cooling.air_management import CP_AIR
+from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, CRAH_FLOW_SERVERS, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from twin.component_data import data_table, table_entry
 from twin.errors import InputError
@@ -28,6 +29,7 @@ from twin.load import utilisation_series
 from twin.plant_power import transformer_params, ups_coefficients
 from twin.schema import Scenario
 from twin.schema_curves import curve_array
+from twin.schema_ite import assemble_ite
 from twin.schema_power import assemble_power
 from twin.sizing import refuse_impossible_sizes
 from twin.weather import Weather
@@ -38,6 +40,7 @@ P_STANDARD = 101325.0  # Pa
 PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
                "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
+CRAH_FLOW_CODES = {"servers": CRAH_FLOW_SERVERS, "heat": CRAH_FLOW_HEAT}
 LIQUID_REJECTION_CODES = {"dry_cooler": LIQUID_DRY_COOLER, "tower": LIQUID_TOWER, "chillers": LIQUID_CHILLERS}
 ECONOMIZER_CONTROL_CODES = {"cheapest": cw.CONTROL_CHEAPEST, "temperature": cw.CONTROL_TEMPERATURE}
 ECONOMIZER_TOWER_CODES = {"flat_out": cw.TOWER_FLAT_OUT, "setpoint": cw.TOWER_SETPOINT, "cheapest": cw.TOWER_EITHER}
@@ -99,6 +102,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.fan_speed_max] = it.fan_speed_max
     p[PARAM.server_delta_t_k] = it.server_delta_t_k
     p[PARAM.load_scale] = 1.0
+    assemble_ite(p, it, file)
 
     # air side
     setpoints = {"supply_air_c": monthly(air.supply_air_c), "chw_supply_c": monthly(plant.chw_supply_c),
@@ -114,6 +118,11 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.crah_unit_capacity_w] = crah.unit_capacity_kw * 1e3
     p[PARAM.crah_variable_speed] = crah.fan_control == "variable"
     p[PARAM.crah_min_speed] = crah.min_speed
+    if crah.flow_control == "heat" and crah.fan_control != "variable":
+        raise InputError("flow_control = 'heat' needs variable-speed fans (crah.fan_control = 'variable')",
+                         file=file, key="crah.flow_control")
+    p[PARAM.crah_flow_control] = CRAH_FLOW_CODES[crah.flow_control]
+    p[PARAM.crah_design_dt_k] = crah.unit_capacity_kw * 1e3 / (p[PARAM.crah_unit_flow_kgs] * CP_AIR)
     p[PARAM.sensible_heat_ratio] = crah.sensible_heat_ratio
     p[PARAM.envelope_gain_w] = crah.envelope_gain_kw * 1e3
     p[PARAM.indoor_humidity_ratio] = psy.humidity_ratio_from_dew_point(plant.indoor_dew_point_c, p_site)

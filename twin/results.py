@@ -52,7 +52,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "t_return_air": ("degC", "CRAH return-air temperature"),
     "t_chw_supply": ("degC", "chilled-water supply temperature"),
     "t_condenser": ("degC", "condenser entering temperature (water, or outdoor air for air-cooled)"),
-    "server_fan_speed": ("1", "server fan speed relative to nominal"),
+    "server_fan_speed": ("1", "server fan speed relative to nominal (it.model = 'ite_curves': air flow relative to design)"),
     "recirculation": ("1", "recirculated fraction of server intake air"),
     "economizer_mode": ("1", "0 mechanical, 1 partial economizer, 2 free cooling"),
     "chillers_on": ("1", "chillers running"),

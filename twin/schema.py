@@ -20,6 +20,7 @@ from twin.errors import InputError
 from twin.policy_schema import Policy, Roadmap
 from twin.schema_curves import CurveSet
 from twin.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error
+from twin.schema_ite import IteCurveSet
 from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
 
@@ -104,7 +105,18 @@ class It(_Model):
         "inlet, within the 7-20 % ASHRAE TC 9.9 reports for 35 degC (M)"))
     fan_speed_max: float = Field(2.0, ge=1.0, le=4.0, description="maximum server fan speed relative to nominal [-] (assumption)")
     server_delta_t_k: float = Field(12.0, gt=3.0, le=30.0, description=(
-        "server air temperature rise at peak power and nominal fans [K]. Source: ASHRAE TC 9.9 (typical 10-15 K, S)"))
+        "server air temperature rise at peak power and nominal fans [K]; it sets the design server air flow, "
+        "design IT power x (1 - liquid fraction) / (cp x rise). Source: ASHRAE TC 9.9 (typical 10-15 K, S)"))
+    model: Literal["linear", "ite_curves"] = Field("linear", description=(
+        "server model (components/it_equipment.py): 'linear' power linear in utilisation with fans by the cube law "
+        "above fan_threshold_c; 'ite_curves' EnergyPlus's ElectricEquipment:ITE:AirCooled form, power and air flow "
+        "as curves of utilisation and inlet temperature from ite_curves (idle_fraction and the fan_* speed keys "
+        "then do not apply; fan_fraction is the design fan power fraction)"))
+    ite_curves: Union[str, IteCurveSet] = Field("energyplus_example", description=(
+        "curve set of model = 'ite_curves': a name from components/data/ite_curves.toml or a table with "
+        "cpu_power, air_flow (biquadratics of utilisation [-] and inlet [degC]) and fan_power (quadratic of the "
+        "air-flow fraction), each with x_range (y_range) and optionally output_range, and a source "
+        "(see twin/schema_ite.py)"))
     load_steps: list[LoadStep] = Field(default_factory=list, description="IT load step changes (events)")
 
 
@@ -143,6 +155,11 @@ class Crah(_Model):
     sensible_heat_ratio: float = Field(0.97, ge=0.8, le=1.0, description=(
         "sensible / total coil load [-]. Source: Lei & Masanet 2020 Table 3, 95-99 % (docs/sources.md 2.3, S)"))
     envelope_gain_kw: float = Field(0.0, ge=-1e5, le=1e5, description="net heat gain through the envelope [kW] (assumption: internal loads dominate; 0)")
+    flow_control: Literal["servers", "heat"] = Field("servers", description=(
+        "what variable-speed fans follow: 'servers' the servers' air flow (cold-aisle or underfloor pressure "
+        "control: CRAH air = server air x (1 - recirculation_min) / (1 - bypass)); 'heat' the air-side heat (IT heat "
+        "less liquid capture plus electrical losses indoors) at the unit's design air rise, unit_capacity_kw / "
+        "(unit_airflow_m3s x rho cp) (return-temperature control). Either way between min_speed and full speed"))
 
 
 

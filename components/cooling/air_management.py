@@ -63,3 +63,27 @@ def affinity_fan_power_w(design_power_w, flow_ratio):
     Source: fan affinity laws (ASHRAE Handbook HVAC Systems and Equipment 2020, ch. 21).
     """
     return design_power_w * flow_ratio * flow_ratio * flow_ratio
+
+
+@jit
+def crah_flow_for_servers(server_flow, bypass, recirculation_min):
+    """CRAH air flow that feeds the servers at the room's minimum recirculation. [kg/s]
+
+    From the mass balance above with ``r = r_min``: ``m_c = m_s (1 - r_min) / (1 - b)``.  This is
+    what variable-speed fans controlled on the cold-aisle (or underfloor) pressure deliver; it
+    follows the load because the servers' air flow does.
+    """
+    return server_flow * (1.0 - recirculation_min) / (1.0 - bypass)
+
+
+@jit
+def crah_flow_for_heat(q_air_w, design_rise_k):
+    """CRAH air flow that carries the air-side heat at the CRAH's design air rise. [kg/s]
+
+    ``m_c = Q_air / (cp dT_design)`` with ``Q_air`` the heat released into the room air (IT heat
+    less what liquid cooling captures, plus the electrical losses indoors) and ``dT_design`` the
+    unit's capacity over its design air flow times ``cp``: return-temperature (or supply-return
+    difference) control of variable-speed fans.  In an open room it can starve the servers; the
+    mass balance then raises the recirculation.
+    """
+    return q_air_w / (CP_AIR * design_rise_k)

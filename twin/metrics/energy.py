@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.layout import POWER_COMPONENTS
+from components.layout import IT_ITE_CURVES, PARAM, POWER_COMPONENTS
 from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
 from twin.results import CHANNELS, Result
 
@@ -53,6 +53,14 @@ def energy_kwh(result: Result, channel: str) -> float:
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
     """Energy of a power channel by calendar month (12 values). [kWh]"""
     return np.bincount(result.month_index, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
+
+
+def _server_fan_limit(result) -> float:
+    """The server fan speed (linear model) or air-flow fraction (ITE curves) at which the fans are flat out. [-]"""
+    p = result.plant.params
+    if p[PARAM.it_model] == IT_ITE_CURVES:
+        return float(p[PARAM.ite_flow_out_max])
+    return float(p[PARAM.fan_speed_max])
 
 
 def energy_summary(result: Result) -> dict:
@@ -105,7 +113,9 @@ def energy_summary(result: Result) -> dict:
                                                    + _EXTRAPOLATION_NOTE[result.plant.scenario.plant.curve_extrapolation]),
         "hours_chiller_curve_at_bound": metric(float((result["curve_out_of_range"] >= 2).sum() * dt_h), "h",
                                                "of those, hours beyond the curve set's physical bounds (inputs held there)"),
-        "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= result.plant.scenario.it.fan_speed_max - 1e-9).sum() * dt_h), "h"),
+        "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= _server_fan_limit(result) - 1e-9).sum() * dt_h), "h",
+                                           "server fans at their maximum speed (it.model = 'ite_curves': air flow at the "
+                                           "air-flow curve's maximum output)"),
         "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
         "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
                                                f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (docs/sources.md 2.3)"),

@@ -473,3 +473,42 @@ def _psychro_rows(case: Case, reference, ps) -> list[Row]:
                         float(tol["wet_bulb_abs_k"]), gating=False,
                         note="ice/water branch switch, see tolerance"))
     return rows
+
+
+@register("ite_energyplus_aircooled")
+def ite_energyplus_aircooled(case: Case, ctx: Context):
+    import json
+
+    from components.it_equipment import ite_power_w
+    from twin.component_data import data_table
+    from twin.schema_ite import IteCurveSet, ite_curve_vector
+
+    ref = json.loads((case.folder / case.inputs["reference_file"]).read_text())
+    tol = float(case.tolerance["rel_design"])
+    design_w, fan_fraction, design_flow = ref["design_power_w"], ref["design_fan_power_fraction"], ref["design_air_flow_m3s"]
+    shipped = ite_curve_vector(IteCurveSet.model_validate(data_table("ite_curves", ref["curve_set"])))
+    ran = ite_curve_vector(IteCurveSet.model_validate({"source": ref["writer"], **ref["curves"]}))
+    differ = shipped != ran
+    rows = [Row(f"curve set '{ref['curve_set']}' in ite_curves.toml minus the curves EnergyPlus ran (max |diff|)",
+                0.0, float(np.max(np.abs(shipped[differ] - ran[differ]))) if differ.any() else 0.0, "-", 0.0)]
+    cpu_c, flow_c, fan_c = ran[:12], ran[12:24], ran[24:]
+    worst = {"cpu": 0.0, "fan": 0.0, "flow": 0.0}
+    model = []
+    for u, t, cpu, fan, flow in ref["points"]:
+        total, fans, fraction = ite_power_w(u, t, design_w, fan_fraction, cpu_c, flow_c, fan_c)
+        model.append((total - fans, fans, fraction * design_flow))
+        worst["cpu"] = max(worst["cpu"], abs(total - fans - cpu) / design_w)
+        worst["fan"] = max(worst["fan"], abs(fans - fan) / design_w)
+        worst["flow"] = max(worst["flow"], abs(fraction * design_flow - flow) / design_flow)
+    n = len(ref["points"])
+    rows += [Row(f"max |CPU power error| / design power over {n} points", 0.0, worst["cpu"], "-", tol),
+             Row(f"max |fan power error| / design power over {n} points", 0.0, worst["fan"], "-", tol),
+             Row(f"max |air flow error| / design flow over {n} points", 0.0, worst["flow"], "-", tol)]
+    for u, t_set in case.inputs["shown"]:
+        k = next(i for i, p in enumerate(ref["points"]) if p[0] == u and round(p[1]) == t_set)
+        _, t, cpu, fan, flow = ref["points"][k]
+        where = f"u {u:g}, inlet {t:.2f} degC"
+        rows += [Row(f"CPU power, {where}", cpu / 1e3, model[k][0] / 1e3, "kW", tol * design_w / 1e3),
+                 Row(f"fan power, {where}", fan / 1e3, model[k][1] / 1e3, "kW", tol * design_w / 1e3),
+                 Row(f"air flow, {where}", flow, model[k][2], "m3/s", tol * design_flow)]
+    return rows
