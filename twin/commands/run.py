@@ -1,4 +1,8 @@
-"""``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario."""
+"""``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario or site.
+
+A site file (``[[halls]]``, see :mod:`twin.site_schema`) prints one line per hall and the site
+totals; ``--json`` gives the site summary with a ``halls`` list (:mod:`twin.site_summary`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from pathlib import Path
 
 from twin.bundled import resolve_scenario
 from twin.errors import InputError
+from twin.schema import read_toml
+from twin.site_schema import is_site
 
 
 def add_parser(sub) -> None:
@@ -36,6 +42,8 @@ def main(args) -> int:
     from twin.summary import build_summary
 
     path = resolve_scenario(args.scenario)
+    if is_site(read_toml(path)):  # several halls (twin/site.py)
+        return main_site(args, path)
     if getattr(args, "years", None) is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
         from twin.montecarlo import main_montecarlo
         return main_montecarlo(args, path)
@@ -58,6 +66,31 @@ def main(args) -> int:
         if "calibration" in summary:
             from twin.replay import print_calibration_block
             print_calibration_block(summary["calibration"])
+        if args.out is not None:
+            print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
+    return 0
+
+
+def main_site(args, path: Path) -> int:
+    """``dctwin run SITE``: every hall and the shared plant, the site summary and one line per hall."""
+    from twin.results import atomic_write, print_json, write_json
+    from twin.site import run_site_file
+    from twin.site_summary import build_site_summary, print_site_summary, site_dataset
+
+    for flag, value in (("--years", args.years), ("--seed", args.seed), ("--meters", args.meters), ("--tz", args.tz)):
+        if value is not None:
+            raise InputError(f"{flag} runs one scenario; a site file ([[halls]]) takes only --out and --json",
+                             file=str(path), key=flag)
+    site = run_site_file(path)
+    summary = build_site_summary(site, scenario_file=str(path))
+    if args.out is not None:
+        ds = site_dataset(site)
+        atomic_write(args.out / "results.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+        write_json(summary, args.out / "summary.json")
+    if args.json:
+        print_json(summary)
+    else:
+        print_site_summary(summary)
         if args.out is not None:
             print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
     return 0
