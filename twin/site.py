@@ -171,8 +171,10 @@ def run_shared_plant(spec: SiteSpec, halls: list[HallRun], base_dir: Path | None
     on_plant = [h for h in halls if h.spec.shared]
     _refuse_tiny_plant(spec, halls)
     first = on_plant[0].result.plant
-    # the plant's parameters: the first shared hall's scenario with the shared plant in place of its purchase
-    scn = first.scenario.model_copy(update={"plant": spec.shared_plant})
+    # the plant's parameters: the first shared hall's scenario with the shared plant in place of its
+    # purchase; that hall's transformers stay on its own chain (the board's are sized below)
+    scn = first.scenario.model_copy(update={"plant": spec.shared_plant,
+                                            "power": first.scenario.power.model_copy(update={"transformers": "none"})})
     with _under("shared_plant", spec.file, table="plant"):
         plant = assemble(scn, first.weather, file=spec.file, base_dir=base_dir)
     p = plant_board_params(plant.params)

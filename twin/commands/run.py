@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from twin.metrics.policy import policy_attrs
     from twin.report.terminal import print_run_summary
-    from twin.results import print_json, write_json, write_netcdf
+    from twin.results import write_netcdf
     from twin.replay import main_replay
     from twin.simulate import run_file
     from twin.summary import build_summary
@@ -56,16 +56,27 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
-    if args.out is not None:
-        write_netcdf(result, args.out / "results.nc", attrs=policy_attrs(summary))
-        write_json(summary, args.out / "summary.json")
-    if args.json:
-        print_json(summary)
-    else:
+
+    def show(summary: dict) -> None:
         print_run_summary(summary)
         if "calibration" in summary:
             from twin.replay import print_calibration_block
             print_calibration_block(summary["calibration"])
+
+    return _finish(args, summary, lambda p: write_netcdf(result, p, attrs=policy_attrs(summary)), show)
+
+
+def _finish(args, summary: dict, write_series, show) -> int:
+    """Write ``results.nc`` (by ``write_series(path)``) and ``summary.json`` to ``--out``; print the JSON or ``show`` it."""
+    from twin.results import print_json, write_json
+
+    if args.out is not None:
+        write_series(args.out / "results.nc")
+        write_json(summary, args.out / "summary.json")
+    if args.json:
+        print_json(summary)
+    else:
+        show(summary)
         if args.out is not None:
             print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
     return 0
@@ -73,7 +84,7 @@ def main(args) -> int:
 
 def main_site(args, path: Path) -> int:
     """``dctwin run SITE``: every hall and the shared plant, the site summary and one line per hall."""
-    from twin.results import atomic_write, print_json, write_json
+    from twin.results import atomic_write
     from twin.site import run_site_file
     from twin.site_summary import build_site_summary, print_site_summary, site_dataset
 
@@ -83,14 +94,9 @@ def main_site(args, path: Path) -> int:
                              file=str(path), key=flag)
     site = run_site_file(path)
     summary = build_site_summary(site, scenario_file=str(path))
-    if args.out is not None:
+
+    def write_series(path: Path) -> None:
         ds = site_dataset(site)
-        atomic_write(args.out / "results.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
-        write_json(summary, args.out / "summary.json")
-    if args.json:
-        print_json(summary)
-    else:
-        print_site_summary(summary)
-        if args.out is not None:
-            print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
-    return 0
+        atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+
+    return _finish(args, summary, write_series, print_site_summary)
