@@ -17,7 +17,7 @@ from twin.site_schema import is_site
 def add_parser(sub) -> None:
     p = sub.add_parser("run", help="simulate one scenario and print its summary")
     p.add_argument("scenario", nargs="?", default=None,
-                   help="scenario TOML (path or bundled name); default: the bundled guangzhou_legacy")
+                   help="scenario or site ([[halls]]) TOML (path or bundled name); default: the bundled guangzhou_legacy")
     p.add_argument("--out", type=Path, default=None,
                    help="folder for results.nc (full time series) and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
