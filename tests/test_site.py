@@ -74,11 +74,15 @@ def test_site_energy_closes_at_every_step(example):
     np.testing.assert_allclose(allocated, example.shared["p_facility"], rtol=1e-9, atol=0.0)
 
 
-def test_site_heat_closes_and_no_flow_is_negative(example):
-    """First law over the site: the shared halls' purchased chilled water is what the shared plant rejects."""
-    lhs = np.zeros(example.halls[0].result.plant.n_steps)
-    rhs = example.channel("p_facility").copy()
-    for h in example.halls:
+def assert_site_heat_closes(site) -> None:
+    """First law over the site: the shared halls' purchased chilled water is what the shared plant rejects.
+
+    Also: no thermal flow of any hall or of the shared plant is negative, and the plant served exactly
+    the halls' summed chilled-water load (what they still buy plus what it handed back).
+    """
+    lhs = np.zeros(site.halls[0].result.plant.n_steps)
+    rhs = site.channel("p_facility").copy()
+    for h in site.halls:
         o = h.result.out
         lhs += (o[OUTPUT.q_rejected_wet] + o[OUTPUT.q_rejected_dry] + o[OUTPUT.q_unmet] + o[OUTPUT.p_tower_fans]
                 + o[OUTPUT.p_iec_secondary] + o[OUTPUT.p_dry_cooler_fans])
@@ -87,14 +91,17 @@ def test_site_heat_closes_and_no_flow_is_negative(example):
         rhs += o[OUTPUT.q_latent] + h.spec.scenario.crah.envelope_gain_kw * 1e3
         for k in THERMAL_FLOWS:
             assert o[OUTPUT[k]].min() >= -1e-6, (h.name, k)
-    s = example.shared
+    s = site.shared
     lhs += s["q_rejected_wet"] + s["q_rejected_dry"] + s["p_tower_fans"]
     np.testing.assert_allclose(lhs, rhs, rtol=1e-9, atol=0.0)
     for k in THERMAL_FLOWS:
         assert s[k].min() >= -1e-6, ("shared plant", k)
-    # the shared plant served exactly the halls' summed chilled-water load
-    load = sum(h.result["q_purchased_cooling"] + h.unmet_from_plant_w for h in example.halls if h.spec.shared)
+    load = sum(h.result["q_purchased_cooling"] + h.unmet_from_plant_w for h in site.halls if h.spec.shared)
     np.testing.assert_allclose(s.load_w, load, rtol=1e-12)
+
+
+def test_site_heat_closes_and_no_flow_is_negative(example):
+    assert_site_heat_closes(example)
 
 
 def test_example_summary_against_its_time_series(example, example_summary, tmp_path):
@@ -191,6 +198,7 @@ def test_shared_plant_shortfall_is_handed_back_to_the_halls(legacy_dict):
         o = h.result.out
         assert (o[OUTPUT.q_unmet] >= h.unmet_from_plant_w - 1e-9).all()
         assert (o[OUTPUT.t_supply_air][short] > o[OUTPUT.t_supply_air_setpoint][short]).all()
+    assert_site_heat_closes(site)  # the handed-back heat is neither lost nor counted twice
     s = build_site_summary(site)
     assert s["feasibility"]["verdict"]["value"] == "infeasible"
     assert any(r.startswith("Hall 'big':") for r in s["feasibility"]["reasons"])
@@ -330,3 +338,10 @@ def test_cli_refuses_monte_carlo_on_a_site(capsys):
     from twin.cli import main as cli_main
     assert cli_main(["run", str(EXAMPLE), "--years", "3"]) == InputError.exit_code
     assert "--years" in capsys.readouterr().err
+
+
+def test_one_hall_commands_refuse_a_site_file():
+    from twin.schema import load_scenario
+    with pytest.raises(InputError) as err:
+        load_scenario(EXAMPLE)
+    assert err.value.key == "halls" and "dctwin run" in err.value.message
