@@ -345,3 +345,12 @@ def test_one_hall_commands_refuse_a_site_file():
     with pytest.raises(InputError) as err:
         load_scenario(EXAMPLE)
     assert err.value.key == "halls" and "dctwin run" in err.value.message
+
+
+def test_hall_breakdowns_add_up_to_the_site(example_summary):
+    """Per component: the halls' own breakdowns plus the shared plant's equal the site breakdown."""
+    site = {r["component"]: r["kwh"] for r in example_summary["breakdown"]}
+    shared = example_summary["shared_plant"]["energy_by_component_kwh"]
+    for c, kwh in site.items():
+        halls = sum(r["kwh"] for h in example_summary["halls"] for r in h["breakdown"] if r["component"] == c)
+        assert halls + shared.get(c, 0.0) == pytest.approx(kwh, rel=1e-9, abs=1e-9), c

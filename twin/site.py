@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from components.cooling.air_management import CP_AIR
-from components.layout import CHAIN_LEGACY, N_OUTPUT, OUTPUT, PARAM, STATE
+from components.layout import CHAIN_LEGACY, N_OUTPUT, OUTPUT, PARAM
 from components.plant.shared import shared_plant_span
 from twin.errors import InputError
 from twin.metrics.envelope import thresholds
@@ -53,7 +53,7 @@ from twin.site_schema import HallSpec, SiteSpec, load_site, rekeyed
 _BOARD_ZERO = (PARAM.pdu_no_load, PARAM.ups_units, PARAM.lighting_w, PARAM.auxiliary_w, PARAM.generator_heater_w,
                PARAM.battery_float_w, PARAM.storage_charge_w, PARAM.storage_discharge_w, PARAM.flywheel_standby_w,
                PARAM.distribution_square_law, PARAM.psu_capacity_w, PARAM.supply_backup_fraction)
-# channels that carry heat along a hall's chilled-water loop and get the shared plant's unmet share
+# temperatures of a hall that the shared plant's handed-back unmet heat raises (one pass, see the docstring)
 _WARMED = ("t_supply_air", "t_rack_inlet", "t_rack_inlet_max", "t_return_air")
 
 

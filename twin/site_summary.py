@@ -97,6 +97,7 @@ def _hall_line(h, ts: float) -> dict:
                                               "shared-plant shortfall handed back to this hall"),
         "max_rack_inlet_c": energy["max_rack_inlet_c"],
         "water_site_l": energy["water_site_l"],
+        "breakdown": energy["breakdown"],  # the hall's own meter by component (the shared plant's: shared_plant)
         **feasibility_summary(h.result),
     }
 
@@ -195,8 +196,9 @@ def print_site_summary(summary: dict, console=None) -> None:
     table = Table(title=f"{s['name']} - {s['site_name']} ({s['site']}), {s['year']}, {s['halls']} halls: {verdict}")
     table.add_column("hall", no_wrap=True)
     table.add_column("plant", no_wrap=True)
-    for col in ("IT MWh", "facility MWh", "PUE", "max inlet degC", "verdict"):
+    for col in ("IT MWh", "facility MWh", "PUE", "max inlet degC"):
         table.add_column(col, justify="right")
+    table.add_column("verdict", no_wrap=True)
     for h in summary["halls"]:
         facility = h["energy_facility_kwh"]["value"] + h["shared_plant_kwh"]["value"]
         table.add_row(escape(h["name"]), h["plant"], f"{h['energy_it_kwh']['value'] / 1e3:,.0f}",
