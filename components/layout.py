@@ -58,6 +58,10 @@ PARAM = IntEnum("PARAM", [
     "dx_coil_a0_kgs",              # DX coil NTU x rated air flow, -ln(CBF_rated) m_rated, per unit (0: off) [kg/s]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
+    "pre_table_points",            # points of a vendor's free-capacity table (0: the linear law) [-]
+    "pre_table_return_c",          # return air the table's differences are taken from; NaN: the actual [degC]
+    *[f"pre_table_dt{k}" for k in range(16)],  # its return-to-outdoor differences [K]
+    *[f"pre_table_f{k}" for k in range(16)],   # its free capacity, fraction of the installed capacity [-]
     "air_economizer", "economizer_dew_min_c", "economizer_dew_max_c",  # see components.plant.outdoor_air
     "direct_evaporative", "evaporative_effectiveness", "evaporative_pump_w_per_kgs",
     # liquid cooling

@@ -8,6 +8,7 @@ import copy
 import tomllib
 
 import numpy as np
+import pytest
 from components.layout import OUTPUT, PARAM
 from conftest import SCENARIOS, run_dict
 from twin.schema import validate_scenario
@@ -208,3 +209,52 @@ def test_liquid_loop_tower_takes_more_than_a_dry_cooler_in_humid_heat(legacy_dic
     assert runs["dry_cooler"].out[OUTPUT.water_liquid_tower].max() == 0.0
     assert energy_summary(runs["tower"])["wue"]["value"] > energy_summary(runs["dry_cooler"])["wue"]["value"]
     assert np.all(runs["tower"].out[OUTPUT.q_liquid_to_plant] >= 0.0)
+
+
+def test_pumped_refrigerant_vendor_table_equals_the_linear_law_it_tabulates(legacy_dict):
+    """A table holding the linear law's own points gives the linear law's run; a rated return air
+    reads the table against the outdoor air alone; the hours beyond the table are counted."""
+    from twin.metrics.energy import energy_summary
+    dt = 25.0  # the default pumped_refrigerant_design_dt_k
+    law = _dx_room(legacy_dict, "hohhot", [{"name": "pumped_refrigerant_economizer", "design_dt_k": dt}])
+    tab = _dx_room(legacy_dict, "hohhot", [{"name": "pumped_refrigerant_economizer",
+                                           "capacity": [[dt / 2, 0.5], [dt, 1.0], [2 * dt, 1.5]]}])
+    both = law.out[OUTPUT.q_pumped_refrigerant] > 0
+    # identical wherever the return-to-outdoor difference stays within dT_design ...
+    t_ret, t_out = law.out[OUTPUT.t_return_air], law.plant.weather.temp_air
+    inside = both & (t_ret - t_out <= dt)
+    assert inside.sum() > 100
+    assert np.allclose(tab.out[OUTPUT.q_pumped_refrigerant][inside], law.out[OUTPUT.q_pumped_refrigerant][inside],
+                       rtol=1e-9)
+    held = energy_summary(tab)["hours_pumped_refrigerant_table_held"]["value"]
+    assert held == float(((tab.out[OUTPUT.q_pumped_refrigerant] > 0) & (t_ret - t_out > 2 * dt)).sum())
+    # ... and against the outdoor air alone when the table names its rated return air
+    fixed = _dx_room(legacy_dict, "hohhot", [{"name": "pumped_refrigerant_economizer", "table_return_c": 40.0,
+                                             "capacity": [[10.0, 0.2], [40.0, 1.0]]}])
+    q = fixed.out[OUTPUT.q_pumped_refrigerant]
+    cap = fixed.plant.params[PARAM.pre_design_w]
+    on = (q > 0) & (q < fixed.out[OUTPUT.q_coil] - 1e-6)  # pump circuits at their capacity, compressors trim
+    expected = np.interp(40.0 - t_out[on], [0.0, 10.0, 40.0], [0.0, 0.2, 1.0]) * cap
+    assert on.sum() > 100 and np.allclose(q[on], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("table, words", [
+    ([[10.0, 0.5], [5.0, 0.8]], "strictly increasing"),
+    ([[10.0, 0.5], [20.0, 0.4]], "not decreasing"),
+    ([[10.0, 2.0]], "0-1.5"),
+    ([], "1-16"),
+])
+def test_pumped_refrigerant_table_is_checked(legacy_dict, table, words):
+    from twin.errors import InputError
+    with pytest.raises(InputError, match=words):
+        _dx_room(legacy_dict, "hohhot", [{"name": "pumped_refrigerant_economizer", "capacity": table}])
+
+
+def test_pump_table_example_of_the_docs_runs(legacy_dict):
+    """The vendor pump-table example of docs/plants.md runs and its pump circuits carry heat."""
+    import re
+    from conftest import ROOT
+    text = (ROOT / "docs" / "plants.md").read_text(encoding="utf-8").split("- **Pumped refrigerant**", 1)[1]
+    block = tomllib.loads(re.search(r"```toml\n(.*?)```", text, re.S).group(1).replace("\n  ", "\n"))
+    r = _dx_room(legacy_dict, "hohhot", block["measures"])
+    assert r.out[OUTPUT.q_pumped_refrigerant].sum() > 0.0

@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
-from twin.schema import AirEconomizer, Plant, Scenario, _format_error
+from twin.schema import AirEconomizer, Plant, PumpTable, Scenario, _format_error
 
 MEASURES: dict[str, type["Measure"]] = {}
 
@@ -213,10 +213,13 @@ class PumpedRefrigerantEconomizer(Measure):
     # the same fields (default, range, source) as the scenario keys they set
     design_dt_k: float = Plant.model_fields["pumped_refrigerant_design_dt_k"]
     w_per_kw: float = Plant.model_fields["pumped_refrigerant_w_per_kw"]
+    capacity: PumpTable | None = Plant.model_fields["pumped_refrigerant_capacity"]
+    table_return_c: float | None = Plant.model_fields["pumped_refrigerant_table_return_c"]
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "plant", pumped_refrigerant=True, pumped_refrigerant_design_dt_k=self.design_dt_k,
-                            pumped_refrigerant_w_per_kw=self.w_per_kw)
+                            pumped_refrigerant_w_per_kw=self.w_per_kw, pumped_refrigerant_capacity=self.capacity,
+                            pumped_refrigerant_table_return_c=self.table_return_c)
 
 
 @register

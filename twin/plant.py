@@ -200,6 +200,13 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.pre_design_w] = plant.chillers * cap_rated
     p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
     p[PARAM.pre_power_w_per_w] = plant.pumped_refrigerant_w_per_kw / 1e3
+    table = plant.pumped_refrigerant_capacity or []
+    p[PARAM.pre_table_points] = len(table)
+    p[PARAM.pre_table_return_c] = (np.nan if plant.pumped_refrigerant_table_return_c is None
+                                   else plant.pumped_refrigerant_table_return_c)
+    for k, (dt, frac) in enumerate(table):
+        p[PARAM.pre_table_dt0 + k] = dt
+        p[PARAM.pre_table_f0 + k] = frac
     # every evaporative device (towers, IEC spray, the liquid loop's tower) blows down at these
     p[PARAM.cycles_of_concentration] = plant.cycles_of_concentration
     p[PARAM.drift_fraction] = plant.drift_fraction

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from twin.calibration_schema import Calibration
 from twin.errors import InputError
@@ -133,6 +133,22 @@ class Crah(_Model):
     envelope_gain_kw: float = Field(0.0, ge=-1e5, le=1e5, description="net heat gain through the envelope [kW] (assumption: internal loads dominate; 0)")
 
 
+
+def _pump_table(v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A vendor's pump-mode capacity table: 1-16 points, differences rising, fractions not falling."""
+    if not 1 <= len(v) <= 16:
+        raise ValueError(f"must have 1-16 [dT, fraction] points, got {len(v)}")
+    dts, fs = [x[0] for x in v], [x[1] for x in v]
+    if not all(a < b for a, b in zip([0.0] + dts, dts)) or dts[-1] > 80.0:
+        raise ValueError(f"differences must be strictly increasing within 0-80 K, got {dts}")
+    if not all(a <= b for a, b in zip([0.0] + fs, fs)) or fs[-1] > 1.5:
+        raise ValueError(f"fractions must be within 0-1.5 and not decreasing, got {fs}")
+    return v
+
+
+#: [[return-to-outdoor difference [K], free capacity / installed capacity [-]], ...]
+PumpTable = Annotated[list[tuple[float, float]], AfterValidator(_pump_table)]
+
 class Plant(_Model):
     type: Literal["water_cooled_chiller", "air_cooled_chiller", "dx", "iec", "district"] = Field(
         "water_cooled_chiller", description=(
@@ -196,6 +212,15 @@ class Plant(_Model):
     pumped_refrigerant_w_per_kw: float = Field(33.0, gt=0.0, le=200.0, description=(
         "refrigerant pump and condenser-fan power in pump mode per kW of heat moved [W/kW]. Source: about a "
         "tenth of a DX compressor's ~330 W/kW at COP 3 (Vertiv Liebert DSE literature, evidence V)"))
+    pumped_refrigerant_capacity: PumpTable | None = Field(None, description=(
+        "a vendor's pump-mode capacity table replacing the linear law of pumped_refrigerant_design_dt_k: "
+        "[[return-to-outdoor difference [K], free capacity as a fraction of the installed DX capacity [-]], ...], "
+        "1-16 points, differences strictly increasing within 0-80 K, fractions within 0-1.5 and not decreasing; "
+        "linear between points, from 0 at 0 K, held beyond the last point (those hours are counted). "
+        "A table given against outdoor temperature at a rated return air T_r converts by dT = T_r - T_outdoor"))
+    pumped_refrigerant_table_return_c: float | None = Field(None, ge=15.0, le=50.0, description=(
+        "return air at which the vendor rated pumped_refrigerant_capacity [degC]: given, the table is read against "
+        "the outdoor air alone (dT = this - T_outdoor), as published; absent, against the actual return air"))
     dx_dry_coil: bool = Field(True, description=(
         "DX coils: evaluate the curves at the dry-out point when the coil is dry, as EnergyPlus's single-speed DX "
         "coil does (components/cooling/dx_coil.py); false: at the actual entering wet bulb"))

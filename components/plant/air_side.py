@@ -49,6 +49,25 @@ def _dx_compressors(p, curves, q, t_wb_in, t_outdoor):
 
 
 @jit
+def _free_capacity_w(p, t_return_air, t_outdoor):
+    """Pump-circuit capacity: the vendor's table when the scenario gives one, else the linear law. [W]
+
+    A table rated at a fixed return air (``pre_table_return_c``) is read against the outdoor air
+    alone, as published; either way the circuits move nothing unless the outdoor air is colder
+    than the actual return air.
+    """
+    n = int(p[PARAM.pre_table_points])
+    if n > 0:
+        if t_outdoor >= t_return_air:
+            return 0.0
+        t_ref = p[PARAM.pre_table_return_c]
+        return pre.free_capacity_table_w(p[PARAM.pre_design_w], t_return_air if np.isnan(t_ref) else t_ref, t_outdoor,
+                                         p[PARAM.pre_table_dt0:PARAM.pre_table_dt15 + 1],
+                                         p[PARAM.pre_table_f0:PARAM.pre_table_f15 + 1], n)
+    return pre.free_capacity_w(p[PARAM.pre_design_w], t_return_air, t_outdoor, p[PARAM.pre_design_dt_k])
+
+
+@jit
 def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i):
     """DX CRAC compressors with air-cooled condensers, optionally a pumped-refrigerant economizer.
 
@@ -62,8 +81,7 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i)
     q_free = 0.0
     p_pump = 0.0
     if p[PARAM.pre_economizer] > 0.5 and q_coil > 0.0:
-        q_try = min(q_coil, pre.free_capacity_w(p[PARAM.pre_design_w], t_return_air, t_outdoor,
-                                                p[PARAM.pre_design_dt_k]))
+        q_try = min(q_coil, _free_capacity_w(p, t_return_air, t_outdoor))
         if q_try > 0.0:
             unmet_m, p_ch_m, n_m, plr_m, state_m = _dx_compressors(p, curves, q_coil - q_try, t_wb_in, t_outdoor)
             p_pump_m = q_try * p[PARAM.pre_power_w_per_w]

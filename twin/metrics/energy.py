@@ -129,6 +129,20 @@ def energy_summary(result: Result) -> dict:
             "free": metric(float((result["economizer_mode"] == 2).sum() * dt_h), "h"),
             "partial": metric(float((result["economizer_mode"] == 1).sum() * dt_h), "h"),
         },
+        **_pump_table_hours(result),
         "water_site_l": metric(water_kg, "L", "evaporation + blowdown + drift, 1 kg = 1 L"),
         "wue": metric(water_kg / it, "L/kWh", "site WUE, The Green Grid WP#35"),
     }
+
+
+def _pump_table_hours(result) -> dict:
+    """Hours the pumped refrigerant ran beyond its vendor table's last point (capacity held there)."""
+    table = result.plant.scenario.plant.pumped_refrigerant_capacity
+    if not table:
+        return {}
+    dt = result["t_return_air"] - result.plant.weather.temp_air
+    beyond = (result["q_pumped_refrigerant"] > 0.0) & (dt > table[-1][0])
+    return {"hours_pumped_refrigerant_table_held": metric(
+        float(beyond.sum() * result.dt_h), "h",
+        f"pump circuits ran with the return-to-outdoor difference above the table's last {table[-1][0]:g} K "
+        "(capacity held at its last value)")}

@@ -193,8 +193,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
 
     par = ref["plant"]["parameters"]
-    ite, crah, chw, cw, ch, tw = (par["ite"], par["crah"], par["chw_loop"], par["cw_loop"],
-                                  par["chiller"], par["tower"])
+    chw, cw, ch, tw = par["chw_loop"], par["cw_loop"], par["chiller"], par["tower"]
     curves = data_table("chillers")["mcquay_pfh_2124kw_vanes"]
     for key in ("capft", "eirft", "eirfplr"):  # the same curve set must be in both models
         assert np.allclose(curves[key], ch[key]["coefficients"], rtol=1e-9, atol=0), key

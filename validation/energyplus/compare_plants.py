@@ -112,15 +112,18 @@ def pumped_refrigerant_keys(ref: dict, capacity_kw: float) -> tuple[dict, dict]:
     * w_per_kw: in full pump mode EnergyPlus draws P = Q_full EIR_min EIRFFF(ff) / COP RTF with
       RTF = PLR / PLF(PLR), i.e. P / Q_coil = EIR_min EIRFFF(ff) / (COP PLF(PLR)) at the hall's
       load (PLR = Q_hall / (Q_rated CapFFF(ff) CapFT), CapFT = 1 in the table's cold column). [W/kW]
-    * design_dt_k: the EIR table reaches its floor EIR_min (pumps and fans only) at T_floor; dctwin's
-      free capacity Q_design (T_return - T_out) / dT_design carries the whole hall load there, with
-      Q_design = the installed rated capacity and T_return = the hall's design return air, so
-      dT_design = (T_return - T_floor) Q_design / Q_hall. [K]  Held at the schema's upper bound if
-      above it (said in the note).
+    * capacity table: the EIR table mixes the two modes below the compressor-only points.  At an
+      outdoor point T_k with ratio E_k, read it as the pump circuits carrying the share
+      s_k = (E_c - E_k) / (E_c - E_min) of the hall's load, with E_c the compressor-only ratio that
+      dctwin holds below the table's compressor-only points (at their lowest, 32.11 degC) and E_min
+      the floor (pumps only): then the two modes' energies add up to the table's at the hall's load.
+      As dctwin's table: dT_k = T_return - T_k (the hall's design return air) and the fraction of the
+      installed capacity s_k Q_hall / Q_installed, for every table point from the floor up, read
+      against the outdoor air alone (``pumped_refrigerant_table_return_c`` = T_return), as EnergyPlus
+      reads its table.
     """
     import plant_models
     from components.cooling.chiller import quadratic
-    from twin.schema import Plant
 
     par = ref["plant"]["parameters"]
     dx = par["dx_coil"]
@@ -135,25 +138,28 @@ def pumped_refrigerant_keys(ref: dict, capacity_kw: float) -> tuple[dict, dict]:
     cold = [cap["values"][k * len(cap["y_grid"])] for k in range(len(cap["x_grid"]))]
     assert max(cold) == min(cold), "CapFT varies with wet bulb in the cold column"
     ff = par["crah"]["air_flow_m3s"] / dx["rated_air_flow_m3s"]
-    capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff)
     eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), ff)
-    plr = q_hall / (dx["rated_capacity_w"] * capfff * cold[0])
+    plr = q_hall / (dx["rated_capacity_w"] * quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff) * cold[0])
     plf = quadratic(np.asarray(dx["plffplr"]["coefficients"], float), plr)
     w_per_kw = eir_min * eirfff / (dx["rated_cop"] * plf) * 1e3
     t_return = plant_models.hall_return_air_c(par)
-    dt = (t_return - t_floor) * capacity_kw * 1e3 / q_hall
-    dt_max = Plant.model_fields["pumped_refrigerant_design_dt_k"].metadata[1].le
-    keys = {"pumped_refrigerant": True, "pumped_refrigerant_design_dt_k": min(dt, dt_max),
-            "pumped_refrigerant_w_per_kw": w_per_kw}
+    t_comp = min(y for y in eir["y_grid"] if y >= t_return)  # lowest compressor-only point
+    eir_comp = row[eir["y_grid"].index(t_comp)]
+    points = [(t_return - y, (eir_comp - v) / (eir_comp - eir_min) * q_hall / (capacity_kw * 1e3))
+              for y, v in sorted(zip(eir["y_grid"], row), reverse=True) if t_floor <= y < t_return]
+    table = [[round(dt, 4), round(f, 6)] for dt, f in points]
+    keys = {"pumped_refrigerant": True, "pumped_refrigerant_capacity": table,
+            "pumped_refrigerant_table_return_c": round(t_return, 4), "pumped_refrigerant_w_per_kw": w_per_kw}
     notes = {
         "pumped_refrigerant_w_per_kw": (f"EIR table floor {eir_min} x EIRFFF({ff:.3f}) {eirfff:.4f} / (COP {dx['rated_cop']} x "
                                         f"PLF(PLR {plr:.3f}) {plf:.4f}) = {w_per_kw:.2f} W per kW of coil load"),
-        "pumped_refrigerant_design_dt_k": (
-            f"EIR table at its floor (pumps only) from {t_floor} degC outdoor down; hall return air {t_return:.2f} degC; "
-            f"({t_return:.2f} - {t_floor}) x {capacity_kw:.1f} kW installed / {q_hall / 1e3:.1f} kW load = {dt:.1f} K"
-            + (f", above dctwin's upper bound {dt_max} K, so {dt_max} K is used (full pump mode "
-               f"{t_return - dt_max * q_hall / (capacity_kw * 1e3):.1f} degC outdoor instead of {t_floor})"
-               if dt > dt_max else "")),
+        "pumped_refrigerant_capacity": (
+            f"the EIR table's points from {t_floor} degC (floor {eir_min}, pumps only) to below the hall's return air "
+            f"{t_return:.2f} degC: pump share of the {q_hall / 1e3:.1f} kW load s = ({eir_comp} - E) / ({eir_comp} - "
+            f"{eir_min}), {eir_comp} = the compressor-only ratio at {t_comp} degC that dctwin holds below it; "
+            f"dT = {t_return:.2f} - T_outdoor, fraction = s x {q_hall / 1e3:.1f} / {capacity_kw:.1f} kW installed"),
+        "pumped_refrigerant_table_return_c": ("the hall's design return air: EnergyPlus's table is in the outdoor dry "
+                                              "bulb alone, so dctwin reads the table against the outdoor air too"),
     }
     return keys, notes
 
