@@ -354,3 +354,22 @@ def test_hall_breakdowns_add_up_to_the_site(example_summary):
     for c, kwh in site.items():
         halls = sum(r["kwh"] for h in example_summary["halls"] for r in h["breakdown"] if r["component"] == c)
         assert halls + shared.get(c, 0.0) == pytest.approx(kwh, rel=1e-9, abs=1e-9), c
+
+
+def test_example_shared_plant_against_separate_plants(example):
+    """The bundled example with halls A and B each on half the shared plant (2 x 1000 kW each) instead:
+    the shared plant uses less plant energy and the site less energy, despite its own board's
+    transformers (docs/plants.md quotes these figures)."""
+    from twin.site import run_site
+    from twin.site_schema import validate_site
+    data = _example_data()
+    plant = {k: v for k, v in data.pop("shared_plant").items() if k != "power"}
+    for hall in data["halls"]:
+        if hall.get("plant") == "shared":
+            hall["plant"] = dict(plant, chillers=plant["chillers"] // 2)
+    separate = run_site(validate_site(data), base_dir=SCENARIOS)
+    e_sep = sum(_energy_kwh(separate.channel(c)) for c in PLANT)
+    e_shared = sum(_energy_kwh(example.channel(c)) for c in PLANT)
+    assert e_shared / e_sep - 1.0 == pytest.approx(-0.031, abs=0.002)
+    assert _energy_kwh(example.channel("p_facility")) < _energy_kwh(separate.channel("p_facility"))
+    assert _energy_kwh(example.shared["p_transformer_loss"]) > 0.0
