@@ -64,6 +64,7 @@ def test_iec_never_heats_the_air_nor_costs_energy(legacy_dict):
 def _shipped_cases():
     """Every bundled scenario and every mix of every bundled study: ``(id, Scenario, base_dir)``."""
     from twin.schema import load_scenario
+    from twin.site_schema import is_site, load_site
     from twin.study.design import load_study
     cases = []
     for path in sorted(SCENARIOS.glob("*.toml")):
@@ -72,6 +73,8 @@ def _shipped_cases():
         if "study" in data:
             study = load_study(path)
             cases += [(f"{path.stem}: {mix.name}", study.scenario(mix), study.base_dir) for mix in study.mixes]
+        elif is_site(data):  # each hall alone (a shared-plant hall as its air side); the shared plant: test_site.py
+            cases += [(f"{path.stem}: {h.name}", h.scenario, SCENARIOS) for h in load_site(path).halls]
         elif "scenario" in data:
             cases.append((path.stem, load_scenario(path), SCENARIOS))
     return cases

@@ -67,13 +67,13 @@ def ups_coefficients(pw, file: str | None = None) -> tuple[tuple[float, float, f
     return coef, {"ups_curve": "user points", "ups_fit_max_error_pp": 100.0 * err}
 
 
-def design_lv_load_w(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
-                     design_it_w: float, psu_capacity_ratio: float) -> float:
-    """Peak LV-bus power of the site with the room full, over every step of the weather. [W]
+def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
+               design_it_w: float, psu_capacity_ratio: float) -> np.ndarray:
+    """Output channels of a year with the room full, over every step of the weather. [SI]
 
     Runs the kernel on a copy of the assembled parameters with the IT peak at ``design_it_w``,
-    utilisation 1, no metered IT power, and no transformer or switchgear loss (the quantity the
-    transformers must deliver).  The set points are those in force at the start of the year.
+    utilisation 1, no metered IT power, and no transformer or switchgear loss.  The set points
+    are those in force at the start of the year.
     """
     pd = p.copy()
     pd[PARAM.it_peak_w] = design_it_w
@@ -88,13 +88,20 @@ def design_lv_load_w(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, st
     n = b.shape[1]
     out = np.zeros((N_OUTPUT, n))
     run_span(0, n, b, pd, curves, out, state.copy())
+    return out
+
+
+def design_lv_load_w(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
+                     design_it_w: float, psu_capacity_ratio: float) -> float:
+    """Peak LV-bus power of the site with the room full (:func:`design_run`), the quantity the transformers must deliver. [W]"""
+    out = design_run(p, boundary, curves, state, design_it_w, psu_capacity_ratio)
     lv = out[OUTPUT.p_facility]
     if p[PARAM.chain_kind] == CHAIN_MV:
         lv = lv - sum(out[OUTPUT[c]] for c in _MV_CHANNELS)
     return float(np.max(lv))
 
 
-def _series_and_rating(model: str, file: str | None) -> tuple[str, float | None]:
+def _series_and_rating(model: str, file: str | None, key: str = "power") -> tuple[str, float | None]:
     """The series of ``power.transformer_model`` and its rating [VA] (None: to be sized)."""
     if model in table_names("transformers"):
         return model, None
@@ -103,7 +110,7 @@ def _series_and_rating(model: str, file: str | None) -> tuple[str, float | None]
     except KeyError:
         raise InputError(f"unknown transformer '{model}'; give a series {table_names('transformers')} or "
                          f"'<series>_<kVA>' with one of its rating steps, e.g. 'scb13_2000'",
-                         file=file, key="power.transformer_model") from None
+                         file=file, key=f"{key}.transformer_model") from None
 
 
 def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray, scn,
@@ -111,7 +118,21 @@ def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, 
     """Size the transformers, fill ``PARAM.tx_*`` and the switchgear rating; return design extras."""
     pw = scn.power
     topology = pw.ups_topology if pw.transformer_topology == "auto" else pw.transformer_topology
-    series, rating = _series_and_rating(pw.transformer_model, file) if pw.transformers not in ("none", 0) \
+    return supply_params(p, pw, topology,
+                         lambda: design_lv_load_w(p, boundary, curves, state, scn.it.design_kw * 1e3,
+                                                  scn.power_chain.psu_capacity_ratio),
+                         file, "power")
+
+
+def supply_params(p: np.ndarray, pw, topology: str, design_load_w, file: str | None, key: str) -> dict:
+    """Fill ``PARAM.tx_*`` and the switchgear rating of one LV supply; return design extras.
+
+    ``pw`` carries ``transformers``, ``transformer_model``, ``power_factor`` and
+    ``transformer_max_loading`` (a ``[power]`` table, or a shared plant's board under the table
+    ``key``); ``design_load_w()`` returns the design LV load [W] and is called only when
+    something is to be sized.
+    """
+    series, rating = _series_and_rating(pw.transformer_model, file, key) if pw.transformers not in ("none", 0) \
         else (None, None)
     n_given = None if pw.transformers in ("auto", "none", 0) else int(pw.transformers)
     given = n_given is not None and rating is not None
@@ -119,8 +140,7 @@ def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, 
     if given:  # count and rating both given: nothing to size, no design run (an annual kernel run)
         s_design = float("nan")
     else:
-        p_design = design_lv_load_w(p, boundary, curves, state, scn.it.design_kw * 1e3,
-                                    scn.power_chain.psu_capacity_ratio)
+        p_design = design_load_w()
         s_design = p_design / pw.power_factor
         extras["transformer_design_load_kva"] = s_design / 1e3
     if pw.transformers in ("none", 0):
@@ -138,12 +158,12 @@ def transformer_params(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, 
                                           n_given, rating)
         if units == 0:
             raise InputError(f"{n_given} transformers do not fit topology '{topology}' (2n needs an even count, "
-                             f"n+1 at least 2)", file=file, key="power.transformers")
+                             f"n+1 at least 2)", file=file, key=f"{key}.transformers")
         if not np.isfinite(rating):
             raise InputError(f"{n_given} transformers of series '{series}' cannot carry the design load "
                              f"{s_design / 1e3:.0f} kVA at {pw.transformer_max_loading:g} loading (largest step "
                              f"{table['rating_va'][-1] / 1e3:.0f} kVA); give more units or 'auto'",
-                             file=file, key="power.transformers")
+                             file=file, key=f"{key}.transformers")
     k = int(np.flatnonzero(np.isclose(table["rating_va"], rating))[0])
     p[PARAM.tx_units] = units
     p[PARAM.tx_rating_va] = rating

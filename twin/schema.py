@@ -549,5 +549,9 @@ def read_toml(path: str | Path) -> dict:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file."""
-    return validate_scenario(read_toml(path), file=str(path))
+    """Read and validate a scenario TOML file (a site file with ``[[halls]]`` is refused: see ``twin/site.py``)."""
+    data = read_toml(path)
+    if "halls" in data:
+        raise InputError("this is a site file with several halls; it runs with `dctwin run` (studies, sweeps, "
+                         "calibration and Monte Carlo take one-hall scenarios)", file=str(path), key="halls")
+    return validate_scenario(data, file=str(path))

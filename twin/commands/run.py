@@ -1,4 +1,8 @@
-"""``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario."""
+"""``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario or site.
+
+A site file (``[[halls]]``, see :mod:`twin.site_schema`) prints one line per hall and the site
+totals; ``--json`` gives the site summary with a ``halls`` list (:mod:`twin.site_summary`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from twin.bundled import resolve_scenario
 from twin.commands import name_values
 from twin.commands.writable import check_out_dir
 from twin.errors import InputError
+from twin.schema import read_toml
+from twin.site_schema import is_site
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
 DEFAULT_RUN_SAMPLES = 64
@@ -35,7 +41,7 @@ def band_options(args) -> dict:
 def add_parser(sub) -> None:
     p = sub.add_parser("run", help="simulate one scenario and print its summary")
     p.add_argument("scenario", nargs="?", default=None,
-                   help="scenario TOML (path or bundled name); default: the bundled guangzhou_legacy")
+                   help="scenario or site ([[halls]]) TOML (path or bundled name); default: the bundled guangzhou_legacy")
     p.add_argument("--out", type=Path, default=None,
                    help="folder for results.nc (full time series) and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -70,7 +76,6 @@ def _check(args, path: Path) -> int:
 
 def main(args) -> int:
     from twin.report.terminal import print_run_summary
-    from twin.results import print_json
     from twin.replay import main_replay
     from twin.simulate import run_file
     from twin.summary import build_summary, save_run
@@ -78,6 +83,8 @@ def main(args) -> int:
     path = resolve_scenario(args.scenario)
     if args.out is not None:
         check_out_dir(args.out)
+    if is_site(read_toml(path)):  # several halls (twin/site.py)
+        return main_site(args, path)
     opts = band_options(args)
     if args.seed is not None and args.years is None:
         raise InputError("--seed sets the Monte Carlo seed; it needs --years (a single run uses scenario.seed)",
@@ -98,11 +105,8 @@ def main(args) -> int:
         from twin.uncertainty import band
 
         summary["band"] = band(load_scenario(path), file=str(path), base_dir=path.parent, **opts)
-    if args.out is not None:
-        save_run(result, summary, args.out)
-    if args.json:
-        print_json(summary)
-    else:
+
+    def show(summary: dict) -> None:
         print_run_summary(summary)
         if "band" in summary:
             from twin.report.band import print_band
@@ -110,6 +114,46 @@ def main(args) -> int:
         if "calibration" in summary:
             from twin.replay import print_calibration_block
             print_calibration_block(summary["calibration"])
+
+    return _finish(args, summary, lambda out: save_run(result, summary, out), show)
+
+
+def _finish(args, summary: dict, save, show) -> int:
+    """Write ``results.nc`` and ``summary.json`` to ``--out`` (by ``save(out)``); print the JSON or ``show`` it."""
+    from twin.results import print_json
+
+    if args.out is not None:
+        save(args.out)
+    if args.json:
+        print_json(summary)
+    else:
+        show(summary)
         if args.out is not None:
             print(f"wrote {args.out / 'results.nc'} and {args.out / 'summary.json'}")
     return 0
+
+
+def main_site(args, path: Path) -> int:
+    """``dctwin run SITE``: every hall and the shared plant, the site summary and one line per hall."""
+    from twin.results import atomic_write, write_json
+    from twin.site import run_site_file
+    from twin.site_summary import build_site_summary, print_site_summary, site_dataset
+
+    for flag, value in (("--years", args.years), ("--seed", args.seed), ("--meters", args.meters), ("--tz", args.tz)):
+        if value is not None:
+            raise InputError(f"{flag} runs one scenario; a site file ([[halls]]) takes only --out, --json and --check",
+                             file=str(path), key=flag)
+    if args.check:
+        from twin.site_schema import load_site
+        load_site(path)
+        print(f"{path}: valid (a site of several halls)")
+        return 0
+    site = run_site_file(path)
+    summary = build_site_summary(site, scenario_file=str(path))
+
+    def save(out: Path) -> None:
+        ds = site_dataset(site)
+        atomic_write(out / "results.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+        write_json(summary, out / "summary.json")
+
+    return _finish(args, summary, save, print_site_summary)
