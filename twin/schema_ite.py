@@ -111,7 +111,7 @@ def assemble_ite(p: np.ndarray, it, file: str | None = None) -> None:
         return
     for key in LINEAR_ONLY_KEYS:
         if key in it.model_fields_set:
-            raise InputError(f"is a key of model = 'linear'; with model = 'ite_curves' the curves of "
-                             f"it.ite_curves give power and air flow", file=file, key=f"it.{key}")
+            raise InputError("is a key of model = 'linear'; with model = 'ite_curves' the curves of "
+                             "it.ite_curves give power and air flow", file=file, key=f"it.{key}")
     p[PARAM.it_model] = IT_ITE_CURVES
     p[PARAM.ite_cpu_c0:PARAM.ite_fan_out_max + 1] = ite_curve_vector(ite_curve_set(it, file))

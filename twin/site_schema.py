@@ -44,7 +44,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, create_model, field_validator
 
 from twin.errors import InputError
-from twin.schema import Plant, Power, Scenario, Scenario_, _format_error, _Model, read_toml, validate_scenario
+from twin.schema import Plant, Power, Scenario, Scenario_, _Model, read_toml, validate_scenario
+from twin.schema_base import input_error
 
 SHARED = "shared"
 _SITE_KEYS = ("scenario", "halls", "shared_plant")
@@ -122,9 +123,7 @@ def _validate_model(model, data, file: str | None, key: str):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = max(exc.errors(), key=lambda e: len(e["loc"]))
-        sub, msg = _format_error(err)
-        raise InputError(msg, file=file, key=f"{key}.{sub}" if sub else key) from None
+        raise input_error(exc, data, file=file, prefix=f"{key}.", model=model) from None
 
 
 def _hall_scenario(k: int, hall, site: dict, shared: SharedPlant | None, file: str | None) -> HallSpec:
