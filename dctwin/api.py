@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from twin.commands.run import DEFAULT_RUN_SAMPLES
 from twin.errors import InputError
 
 PathLike = str | Path
@@ -69,17 +70,29 @@ class Result:
 
     raw: Any
     scenario_file: Path
+    scenario: Any = None
     _summary: dict | None = field(default=None, repr=False)
+    _bands: dict = field(default_factory=dict, repr=False)
 
-    def _build(self) -> dict:
+    def _build(self, band: int = 0) -> dict:
         if self._summary is None:
             from twin.summary import build_summary
             self._summary = build_summary(self.raw, scenario_file=str(self.scenario_file))
-        return self._summary
+        if not band:
+            return self._summary
+        if band not in self._bands:
+            from twin.uncertainty import band as uncertainty_band
+            self._bands[band] = uncertainty_band(self.scenario, file=str(self.scenario_file),
+                                                 base_dir=self.scenario_file.parent, samples=band)
+        return dict(self._summary, band=self._bands[band])
 
-    def summary(self) -> dict:
-        """The run summary: the dictionary ``dctwin run --json`` prints (every figure with its unit)."""
-        return _json_copy(self._build())
+    def summary(self, band: int = DEFAULT_RUN_SAMPLES) -> dict:
+        """The run summary: the dictionary ``dctwin run --json`` prints (every figure with its unit).
+
+        ``band`` samples give the 90 % uncertainty band and its drivers under ``"band"``
+        (:mod:`twin.uncertainty`; about 10-20 ms each), as ``dctwin run --band N`` does; 0: none.
+        """
+        return _json_copy(self._build(band))
 
     def to_dataset(self):
         """The full time series as an :class:`xarray.Dataset`: the content of ``results.nc``."""
@@ -87,11 +100,11 @@ class Result:
 
         return run_dataset(self.raw, self._build())
 
-    def save(self, out: PathLike) -> Path:
+    def save(self, out: PathLike, band: int = DEFAULT_RUN_SAMPLES) -> Path:
         """Write ``results.nc`` and ``summary.json`` to the folder ``out`` (as ``dctwin run --out``)."""
         from twin.summary import save_run
 
-        return save_run(self.raw, self._build(), Path(out))
+        return save_run(self.raw, self._build(band), Path(out))
 
 
 def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
@@ -118,7 +131,7 @@ def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
     path = resolve_scenario(None if scenario is None else str(scenario))
     data = apply_overrides(read_toml(path), overrides)
     scn = validate_scenario(data, file=str(path))
-    return Result(run_scenario(scn, file=str(path), base_dir=path.parent), path)
+    return Result(run_scenario(scn, file=str(path), base_dir=path.parent), path, scn)
 
 
 @dataclass

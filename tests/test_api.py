@@ -33,6 +33,8 @@ def _cli_json(argv: list[str]):
 def _without_runtime(summary: dict) -> dict:
     out = json.loads(json.dumps(summary))
     out["run"].pop("runtime_s")
+    if "band" in out:
+        out["band"].pop("runtime_s")
     return out
 
 
