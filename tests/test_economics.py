@@ -87,6 +87,20 @@ def test_measure_economics_hand_computed():
     assert out["items"][0]["source"] == "test"
 
 
+def test_purchased_cooling_is_a_cost_in_the_savings():
+    """A mix that buys chilled water (power-plant cooling) saves its electricity minus the cooling bill."""
+    base = _summary(1e6, 0.0, 600e3, 0.0, 400.0)
+    variant = _summary(0.7e6, 0.0, 420e3, 0.0, 280.0)
+    variant["policy"]["cost"]["purchased_cooling_cny"] = {"value": 150e3, "unit": "CNY"}
+    fin = Finance(discount_rate=0.08, horizon_years=10, electricity_escalation=0.0, carbon_price_cny_per_t=0.0)
+    out = eco.measure_economics([], {}, base, variant, fin)
+    s = out["savings"]
+    assert s["purchased_cooling_cny"] == pytest.approx(-150e3)
+    assert s["total_cny"] == pytest.approx(180e3 - 150e3)
+    annuity = (1 - 1.08 ** -10) / 0.08
+    assert out["npv_cny"] == pytest.approx(30e3 * annuity, rel=1e-12)
+
+
 def test_vrla_vs_lithium_lifecycle_and_avoided_cost():
     rows = eco.cost_table()
     fin = Finance(horizon_years=15)

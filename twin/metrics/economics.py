@@ -7,8 +7,8 @@ any pair of run summaries.  Money is in CNY, constant (real) prices; years are c
 Cash-flow model
 ---------------
 - Year 0: minus the capital cost of every cost row (``capex_cny_per_unit x capacity``).
-- Years 1..H: plus the annual savings (electricity, surcharge, water, carbon value; electricity
-  escalated by ``(1 + escalation)^(year - 1)``), minus the fixed O&M of every row.
+- Years 1..H: plus the annual savings (electricity, surcharge, purchased cooling, water, carbon
+  value; electricity escalated by ``(1 + escalation)^(year - 1)``), minus the fixed O&M of every row.
 - Replacements: a row with a lifetime ``L < H`` is bought again at years ``L, 2L, ...`` below H.
 - Residual value: at year H the unexpired part of the last purchase of each row is credited at
   straight-line value, ``capex x (remaining life / L)``.  With replacements and residual value a
@@ -186,17 +186,26 @@ def _value(summary: dict, *path: str) -> float:
     return float(node["value"])
 
 
+def _purchased_cooling_cny(summary: dict) -> float:
+    """``policy.cost.purchased_cooling_cny`` (0 in a summary without purchased cooling). [CNY/yr]"""
+    entry = summary["policy"]["cost"].get("purchased_cooling_cny")
+    return 0.0 if entry is None else float(entry["value"])
+
+
 def annual_savings(baseline: dict, variant: dict, finance: FinanceLike) -> dict:
     """What a variant saves per year relative to a baseline, from two run summaries.
 
     Uses the summary entries ``energy_facility_kwh``, ``water_site_l``, ``policy.cost.*`` and
-    ``policy.carbon.co2_net_t``.  Positive = the variant uses or pays less.
+    ``policy.carbon.co2_net_t``.  Positive = the variant uses or pays less.  Chilled water bought
+    from a district or power-plant supplier (``policy.cost.purchased_cooling_cny``) is a cost like
+    electricity: a mix that buys cooling saves its electricity minus what the cooling costs.
 
     Returns
     -------
     dict
         ``energy_kwh``, ``water_m3``, ``co2_t`` (quantities) and ``electricity_cny`` (energy +
-        demand charge), ``surcharge_cny``, ``water_cny``, ``carbon_cny``, ``total_cny`` (money).
+        demand charge), ``surcharge_cny``, ``purchased_cooling_cny``, ``water_cny``, ``carbon_cny``,
+        ``total_cny`` (money).
     """
     d = lambda *path: _value(baseline, *path) - _value(variant, *path)
     electricity = d("policy", "cost", "energy_cny") + d("policy", "cost", "demand_cny")
@@ -208,19 +217,22 @@ def annual_savings(baseline: dict, variant: dict, finance: FinanceLike) -> dict:
         "co2_t": co2_t,
         "electricity_cny": electricity,
         "surcharge_cny": d("policy", "cost", "surcharge_cny"),
+        "purchased_cooling_cny": _purchased_cooling_cny(baseline) - _purchased_cooling_cny(variant),
         "water_cny": water_m3 * finance.water_price_cny_per_m3,
         "carbon_cny": co2_t * finance.carbon_price_cny_per_t,
     }
-    out["total_cny"] = out["electricity_cny"] + out["surcharge_cny"] + out["water_cny"] + out["carbon_cny"]
+    out["total_cny"] = (out["electricity_cny"] + out["surcharge_cny"] + out["purchased_cooling_cny"]
+                        + out["water_cny"] + out["carbon_cny"])
     return out
 
 
 def saving_flows(savings: dict, finance: FinanceLike) -> np.ndarray:
-    """Yearly saving cash flows, years 0..H (year 0 = 0); electricity and surcharge escalated. [CNY]"""
+    """Yearly saving cash flows, years 0..H (year 0 = 0); electricity and surcharge escalated, the
+    purchased-cooling saving at its constant price. [CNY]"""
     years = np.arange(finance.horizon_years + 1)
     growth = (1.0 + finance.electricity_escalation) ** np.maximum(years - 1, 0)
     power = (savings["electricity_cny"] + savings["surcharge_cny"]) * growth
-    flows = power + savings["water_cny"] + savings["carbon_cny"]
+    flows = power + savings["purchased_cooling_cny"] + savings["water_cny"] + savings["carbon_cny"]
     flows[0] = 0.0
     return flows
 
