@@ -11,7 +11,7 @@ the ``dctwin`` command line, so that a script, a notebook and the CLI print the 
 - :func:`run`: one scenario (a path or a bundled name) -> :class:`Result`;
 - :func:`compare`: the technology mixes of a study, ranked -> :class:`StudyResult`;
 - :func:`sweep`: a factorial sweep into a Zarr store -> :class:`SweepRun`;
-- ``dctwin.optimise`` (the roadmap optimiser) joins these when it lands.
+- :func:`optimise`: the cheapest feasible mix that meets a PUE limit, and the Pareto front -> :class:`OptimiseResult`.
 
 The engine lives in the packages ``twin`` (weather, plant assembly, SimPy loop, metrics,
 studies, CLI) and ``components`` (Numba kernels); :mod:`dctwin._layout` makes those two names
@@ -23,7 +23,7 @@ from dctwin._layout import install as _install_layout
 _install_layout()
 
 from twin import __version__  # noqa: E402  (the one source of the version)
-from dctwin.api import Result, StudyResult, SweepRun, compare, run, sweep  # noqa: E402
+from dctwin.api import OptimiseResult, Result, StudyResult, SweepRun, compare, optimise, run, sweep  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,4 +33,5 @@ def main(argv: list[str] | None = None) -> int:
     return cli_main(argv)
 
 
-__all__ = ["__version__", "run", "compare", "sweep", "Result", "StudyResult", "SweepRun", "main"]
+__all__ = ["__version__", "run", "compare", "sweep", "optimise", "Result", "StudyResult", "SweepRun", "OptimiseResult",
+           "main"]

@@ -1,12 +1,9 @@
-"""The Python API: :func:`run`, :func:`compare` and :func:`sweep`, over the CLI's own code paths.
+"""The Python API: :func:`run`, :func:`compare`, :func:`sweep` and :func:`optimise`, over the CLI's own code paths.
 
 Each function returns a small object whose ``summary()`` / ``table()`` is exactly what the
 matching ``--json`` prints and whose ``to_dataset()`` is what the matching ``--out`` file holds
-(``results.nc`` or ``results.zarr``).  Inputs are checked the same way: a bad scenario raises
-:class:`twin.errors.InputError` naming the file and the key.
-
-The optimiser (``dctwin.optimise``) will join here when it lands, returning its own result
-object with the same ``summary()`` / ``to_dataset()`` shape.
+(``results.nc``, ``results.zarr`` or ``candidates.nc``).  Inputs are checked the same way: a bad
+scenario raises :class:`twin.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
@@ -233,3 +230,68 @@ def sweep(sweep_file: PathLike, /, out: PathLike | None = None, *, workers: int 
     report = run_sweep(design, store, scheduler=scheduler, workers=workers, max_batches=max_batches,
                        progress=progress)
     return SweepRun(store=store, report=report)
+
+
+@dataclass
+class OptimiseResult:
+    """The cheapest compliant mix and the Pareto front (what ``dctwin optimise`` computes).
+
+    ``raw`` is the engine's :class:`twin.study.optimise.Optimisation` (every screened and confirmed mix).
+    """
+
+    raw: Any
+
+    def summary(self) -> dict:
+        """The answer: what ``dctwin optimise --json`` prints (``best``, ``pareto``, ``limit``, ...)."""
+        from twin.study.optimise_report import summary
+
+        return _json_copy(summary(self.raw))
+
+    def to_dataset(self):
+        """Every evaluated candidate along ``candidate``: the content of ``candidates.nc``."""
+        from twin.study.optimise_report import to_dataset
+
+        return to_dataset(self.raw)
+
+    def save(self, out: PathLike) -> Path:
+        """Write ``optimise.json``, ``pareto.png`` and ``candidates.nc`` to the folder ``out``."""
+        from twin.study.optimise_report import write_outputs
+
+        write_outputs(self.raw, Path(out))
+        return Path(out)
+
+
+def optimise(file: PathLike | None = None, /, *, limit: float | None = None, objective: str = "npv",
+             trials: int | None = None, population: int | None = None, seed: int | None = None,
+             workers: int | None = None, scheduler: Any = None, band: int = DEFAULT_RUN_SAMPLES,
+             confirm: str = "steps", progress: Callable[[str, int, int], None] | None = None) -> OptimiseResult:
+    """Find the cheapest feasible mix that meets a PUE limit, as ``dctwin optimise`` does.
+
+    Parameters
+    ----------
+    file : str or pathlib.Path, optional
+        A scenario (the search covers every registry measure) or a study file (the measures it
+        names); default: the bundled ``guangzhou_legacy``.
+    limit : float, optional
+        Annual PUE limit (default: the scenario's policy limit).
+    objective : {"npv", "capex", "annual"}
+        Highest NPV of the savings, lowest CAPEX, or lowest annual cost (bill + O&M).
+    trials, population, seed : int, optional
+        Candidates proposed, NSGA-II population, seed (defaults: 2,000, 100, ``scenario.seed``).
+    workers, scheduler
+        As :func:`sweep`: a local cluster of ``workers`` processes (0: this process), or a scheduler.
+    band : int
+        Samples of the PUE band of the best mix and each front point (0: none).
+    confirm : {"steps", "bins"}
+        Method that confirms the screened answer.
+    progress : callable, optional
+        ``progress(stage, n, total)`` as candidates and band samples are done.
+    """
+    from twin.bundled import resolve_scenario
+    from twin.study.optimise import DEFAULT_POPULATION, DEFAULT_TRIALS, optimise_file
+
+    path = resolve_scenario(None if file is None else str(file))
+    return OptimiseResult(optimise_file(
+        path, seed=seed, limit=limit, objective=objective, trials=DEFAULT_TRIALS if trials is None else trials,
+        population=DEFAULT_POPULATION if population is None else population, workers=workers, scheduler=scheduler,
+        band=band, confirm_method=confirm, progress=progress))

@@ -16,7 +16,7 @@ import sys
 from twin import __version__
 from twin.errors import InputError, one_line
 
-COMMANDS = ("run", "sites", "compare", "sweep", "catalog", "validate", "roadmap", "calibrate")
+COMMANDS = ("run", "sites", "compare", "sweep", "optimise", "catalog", "validate", "roadmap", "calibrate")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -93,12 +93,12 @@ def fit_columns(keys: list[str], header: list[str], rows: list[list[str]], width
     """Indices of the columns that fit in ``width`` terminal cells, and the titles of those dropped.
 
     "#", "Mix" and PUE always stay; the other columns go in reverse :data:`PRIORITY` order until
-    the rest fit.
+    the rest fit (a table may hold only some of the :data:`PRIORITY` keys, as ``dctwin optimise``'s).
     """
     need = {i: column_width(header[i], [r[i] for r in rows], cap=MIX_WIDTH if keys[i] == "mix" else None)
             for i in range(len(keys))}
     kept = set(range(len(keys)))
-    for key in reversed(PRIORITY[1:]):
+    for key in (k for k in reversed(PRIORITY[1:]) if k in keys):
         if sum(need[i] for i in kept) + 1 <= width:
             break
         kept.discard(keys.index(key))
