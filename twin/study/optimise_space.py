@@ -144,20 +144,31 @@ class Space:
         order = list(MEASURES)
         return tuple({"name": n, **self._option(n).fixed, **chosen[n]} for n in sorted(chosen, key=order.index))
 
+    def _slot_choices(self, opts: list[MeasureOption]) -> list[tuple]:
+        """What one slot can hold: ``()`` (empty) or ``((measure, decision values),)`` per variant."""
+        choices: list[tuple] = [()]
+        for o in opts:
+            keys = list(o.decisions)
+            for values in itertools.product(*(o.decisions[k] for k in keys)):
+                choices.append(((o.name, dict(zip(keys, values))),))
+        return choices
+
     def enumerate(self):
         """Every allowed mix (exhaustive search; the space must be small)."""
-        per_slot = []
-        for opts in self.slots.values():
-            choices: list[tuple] = [()]
-            for o in opts:
-                keys = list(o.decisions)
-                for values in itertools.product(*(o.decisions[k] for k in keys)):
-                    choices.append(((o.name, dict(zip(keys, values))),))
-            per_slot.append(choices)
-        for combo in itertools.product(*per_slot):
+        for combo in itertools.product(*(self._slot_choices(opts) for opts in self.slots.values())):
             mix = self.mix(dict(c for part in combo for c in part))
             if self.allowed(mix):
                 yield mix
+
+    def neighbours(self, mix: tuple[dict, ...]):
+        """Every allowed mix that differs from ``mix`` in one slot (emptied, or another measure or variant)."""
+        chosen = {m["name"]: {k: m[k] for k in self._option(m["name"]).decisions} for m in mix}
+        for slot, opts in self.slots.items():
+            rest = {n: v for n, v in chosen.items() if MEASURES[n].slot != slot}
+            for choice in self._slot_choices(opts):
+                other = self.mix({**rest, **dict(choice)})
+                if other != mix and self.allowed(other):
+                    yield other
 
     def suggest(self, trial) -> tuple[dict, ...]:
         """The mix an Optuna trial proposes (define-by-run: a measure's decisions only when it is chosen)."""
