@@ -79,15 +79,24 @@ def _scenario(problem: Problem, mix: tuple[dict, ...], method: str):
 
 
 def _run(problem: Problem, mix: tuple[dict, ...], method: str):
-    """The result of a mix by ``method``, step by step where the bin method refuses the plant."""
-    from twin.simulate import run_scenario
+    """The result of a mix by ``method``, step by step where the bin method refuses the plant.
 
+    The measures are applied once (:func:`twin.uncertainty.applied`), so a refusal by the bin method
+    (thermal storage) costs only the plant assembly again.
+    """
+    from twin.simulate import prepare, run_plant
+    from twin.uncertainty import applied
+
+    scn = applied(_scenario(problem, mix, method), file=problem.file)
     try:
-        return run_scenario(_scenario(problem, mix, method), file=problem.file, base_dir=Path(problem.base_dir)), method
+        plant = prepare(scn, file=problem.file, base_dir=Path(problem.base_dir))
     except InputError as exc:
         if method != "bins" or exc.key != "scenario.method":
             raise
-    return run_scenario(_scenario(problem, mix, "steps"), file=problem.file, base_dir=Path(problem.base_dir)), "steps"
+        method = "steps"
+        scn = scn.model_copy(update={"scenario": scn.scenario.model_copy(update={"method": method})})
+        plant = prepare(scn, file=problem.file, base_dir=Path(problem.base_dir))
+    return run_plant(plant, file=problem.file), method
 
 
 def record(summary: dict, economics: dict | None, method: str, priced: bool) -> dict:
@@ -184,7 +193,7 @@ class Evaluator:
             return []
         if self.client is None:
             return evaluate_mixes(self.problem, mixes, method)
-        size = max(MIN_TASK_MIXES, -(-len(mixes) // (2 * self.threads)))
+        size = max(MIN_TASK_MIXES, -(-len(mixes) // (4 * self.threads)))  # small tasks: mixes differ in cost
         futures = [self.client.submit(evaluate_mixes, self._problem, mixes[k:k + size], method, pure=False)
                    for k in range(0, len(mixes), size)]
         return [r for part in self.client.gather(futures) for r in part]
