@@ -126,6 +126,7 @@ OUT_COMMANDS = [
     ["run", str(LEGACY), "--years", "2"],
     ["compare", str(STUDY)],
     ["sweep", "sweep_example", "--workers", "0"],
+    ["optimise", str(LEGACY), "--workers", "0"],
     ["roadmap", str(LEGACY), "--years", "2"],
     ["catalog", "containment", "--sites", "guangzhou"],
 ]

@@ -105,11 +105,24 @@ def test_nothing_complies_names_the_closest(exhaustive):
     lowest = min(r["pue"] for r in records.values() if opt.counts(r, "npv"))
     assert closest["pue"]["value"] == pytest.approx(lowest)
     assert any("misses the limit 1.05 by" in b for b in closest["blocked_by"])
+    from rich.console import Console
+
+    from twin.study.optimise_report import print_table
+    console = Console(width=80, record=True)
+    print_table(o, console)
+    text = console.export_text()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "PUE [90 % band]" in text and "Compliance" in text and "closest" in text and "Mix" in text
+    assert "blocked by: annual PUE" in text and "Dropped to fit 80 columns" in text
 
 
 def test_same_seed_same_answer(exhaustive):
-    baseline, base_dir, space, _, _ = exhaustive
-    runs = [opt.optimise(baseline, base_dir, space, limit=1.4, seed=3, **FAST) for _ in range(2)]
+    """Deterministic, also across the study restarts of a long search (small population: many generations)."""
+    baseline, base_dir, space, records, labels = exhaustive
+    options = dict(FAST, trials=150, population=5)
+    assert options["trials"] > opt.TRIM_GENERATIONS * options["population"]
+    runs = [opt.optimise(baseline, base_dir, space, limit=1.4, seed=3, **options) for _ in range(2)]
+    assert runs[0].best == opt.ranked_compliant(records, labels, 1.4, "npv")[0]
     from twin.study.optimise_report import summary
     assert summary(runs[0]) == summary(runs[1])
     assert list(runs[0].screened) == list(runs[1].screened)
