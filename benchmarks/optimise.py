@@ -16,7 +16,7 @@ Target (issue 15): >= 10,000 candidate evaluations in <= 5 min on 2 cores.
 
 Usage::
 
-    .venv/bin/python benchmarks/optimise.py                      # 2 workers, 12,000 trials
+    .venv/bin/python benchmarks/optimise.py                      # 2 workers, 13,000 trials
     .venv/bin/python benchmarks/optimise.py --workers 2 --trials 3000
 """
 
@@ -41,7 +41,7 @@ from sweep_throughput import _cpu_busy  # noqa: E402  (the same machine-load pro
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--trials", type=int, default=12_000)
+    p.add_argument("--trials", type=int, default=13_000)
     p.add_argument("--population", type=int, default=200)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=RESULT)
