@@ -182,6 +182,16 @@ def test_bad_study_file_is_one_line(tmp_path, capsys, change, words):
     assert not out.exists()
 
 
+def test_check_validates_without_simulating(small, capsys, monkeypatch):
+    import twin.simulate
+
+    def no_work(*a, **k):
+        raise AssertionError("simulated under --check")
+    monkeypatch.setattr(twin.simulate, "prepare", no_work)
+    assert main(["optimise", str(small), "--limit", "1.3", "--check"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
 def test_no_policy_limit_needs_limit(tmp_path, capsys):
     scn = tmp_path / "none.toml"
     scn.write_text(LEGACY.read_text(encoding="utf-8") + '\n[policy]\nregion = "none"\n', encoding="utf-8")
