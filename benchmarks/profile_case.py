@@ -12,6 +12,9 @@ than wall time on a shared machine) and reported as medians:
   read and validate the file, assemble, SimPy loop, kernel, build the summary, write
   ``results.nc`` and ``summary.json``.
 
+- **first run**: ``dctwin run`` in a new process with empty Numba and weather caches, with the
+  compile time of each kernel from Numba's compile events, then in a later process.
+
 The kernel phase is the time inside :func:`components.facility.run_span` (or the bin method's
 span function); the SimPy loop is the rest of ``run_plant``.  A cProfile of the sweep batches
 lists the functions that cost most outside the kernel.
@@ -43,6 +46,37 @@ sys.path.insert(0, str(HERE))
 from sweep_throughput import SWEEP  # noqa: E402  (the same 2,000-case design)
 
 CLOCK = time.process_time
+#: Child process of :func:`first_run`: ``dctwin run`` with Numba's compile events recorded.
+COMPILE_CHILD = r"""
+import contextlib, io, json, sys, time
+t0, c0 = time.perf_counter(), time.process_time()
+from numba.core import event
+from numba.core.dispatcher import Dispatcher
+rec = event.RecordingListener()
+event.register("numba:compile", rec)
+from twin.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["run"])
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+stack, own, top = [], {}, {}
+for ts, ev in rec.buffer:
+    f = ev.data["dispatcher"].py_func
+    name = f"{f.__module__}.{f.__qualname__}"
+    if ev.is_start:
+        stack.append([name, ts, 0.0])
+        continue
+    name, start, inner = stack.pop()
+    own[name] = own.get(name, 0.0) + ts - start - inner
+    if stack:
+        stack[-1][2] += ts - start
+    else:
+        top[name] = top.get(name, 0.0) + ts - start
+import gc
+sigs = [len(d.signatures) for d in gc.get_objects() if isinstance(d, Dispatcher) and d.signatures]
+json.dump({"wall_s": wall, "cpu_s": cpu, "compile_s": sum(top.values()), "top_level_s": top,
+           "slowest_own_s": dict(sorted(own.items(), key=lambda kv: -kv[1])[:10]),
+           "functions": len(sigs), "specialisations": sum(sigs)}, sys.stdout)
+"""
 PHASES = ("validation", "assembly", "simpy_loop", "kernel", "summary", "store")
 
 
@@ -143,6 +177,21 @@ def annual_phases(runs: int, tmp: Path) -> dict:
     return {"runs": runs, "per_run_ms": medians}
 
 
+def first_run() -> dict:
+    """``dctwin run`` in a new process with empty Numba and weather caches, then in a later process."""
+    import subprocess
+
+    out = {}
+    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache,
+                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        for label in ("empty_caches", "later_process"):
+            text = subprocess.run([sys.executable, "-c", COMPILE_CHILD], env=env, capture_output=True, text=True,
+                                  check=True, cwd=ROOT).stdout
+            out[label] = json.loads(text)
+    return out
+
+
 def markdown(result: dict, profile_text: str) -> str:
     sw, an = result["sweep_case"]["per_case_ms"], result["annual_run"]["per_run_ms"]
     lines = [
@@ -163,6 +212,18 @@ def markdown(result: dict, profile_text: str) -> str:
             "outside_kernel": "validation + assembly + summary + store", "case_total": "everything"}
     for key in (*PHASES, "outside_kernel", "case_total"):
         lines.append(f"| {key} | {what[key]} | {sw[key]:.2f} | {an[key]:.2f} |")
+    fr = result.get("first_run")
+    if fr:
+        first, later = fr["empty_caches"], fr["later_process"]
+        lines += ["", "## First run: `dctwin run` with empty Numba and weather caches", "",
+                  f"New process, empty caches: {first['cpu_s']:.1f} s CPU ({first['wall_s']:.1f} s wall), of which "
+                  f"{first['compile_s']:.1f} s (wall) compiling {first['functions']} functions in "
+                  f"{first['specialisations']} specialisations. Later process (caches filled): "
+                  f"{later['cpu_s']:.1f} s CPU ({later['wall_s']:.1f} s wall), {later['functions']} kernels loaded.", "",
+                  "| compiled from Python (with every kernel it calls) | s |", "|---|---|"]
+        lines += [f"| `{k}` | {v:.2f} |" for k, v in sorted(first["top_level_s"].items(), key=lambda kv: -kv[1])]
+        lines += ["", "| slowest functions to compile, own time (callees excluded) | s |", "|---|---|"]
+        lines += [f"| `{k}` | {v:.2f} |" for k, v in first["slowest_own_s"].items()]
     lines += ["", "## cProfile of the sweep batches (top 25 by own time)", "", "```", profile_text.strip(), "```", ""]
     return "\n".join(lines)
 
@@ -172,6 +233,7 @@ def main(argv=None) -> int:
     p.add_argument("--cases", type=int, default=200, help="sweep cases to time (default 200)")
     p.add_argument("--batch-size", type=int, default=50)
     p.add_argument("--runs", type=int, default=15, help="warm annual runs to time (default 15)")
+    p.add_argument("--no-first-run", action="store_true", help="skip the first run with empty caches (~20 s)")
     p.add_argument("--out", type=Path, default=HERE / "results" / "profile.md")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="dctwin-profile-"))
@@ -181,6 +243,8 @@ def main(argv=None) -> int:
     try:
         result["sweep_case"], profile_text = sweep_phases(args.cases, args.batch_size, tmp)
         result["annual_run"] = annual_phases(args.runs, tmp)
+        if not args.no_first_run:
+            result["first_run"] = first_run()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -191,7 +255,7 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown(result, profile_text), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("sweep_case", "annual_run")}, indent=2))
+    print(json.dumps({k: result[k] for k in ("sweep_case", "annual_run", "first_run") if k in result}, indent=2))
     print(f"wrote {args.out} and {args.out.with_suffix('.json').name}")
     return 0
 

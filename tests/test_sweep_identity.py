@@ -64,3 +64,34 @@ def test_sweep_equals_the_one_case_path_bit_for_bit(swept):
             assert ds[path].values[case] == text, (case, path)
         monthly = np.asarray(summary["pue_monthly"]["value"], dtype=np.float32)
         assert np.array_equal(ds["pue_monthly"].values[case], monthly), case
+
+
+def test_validation_reused_across_cases_equals_validating_each(tmp_path):
+    """A case validated from the previous one (only the changed sections) is the same scenario, with
+    the same keys given, and a case that breaks a relation between sections fails with the same error."""
+    from twin.errors import InputError
+    from twin.study.sweep import validate_case
+
+    # each value is valid on the baseline; 12 degC chilled water for 11.5 degC supply air is not
+    text = SWEEP.replace('"plant.cw_setpoint_c" = [29.0, 31.0]',
+                         '"plant.chw_supply_c" = [7.0, 12.0]\n"air.supply_air_c" = [23.0, 11.5, 24.0]')
+    (tmp_path / "sweep.toml").write_text(text, encoding="utf-8")
+    design = load_sweep(tmp_path / "sweep.toml")
+    failed = 0
+    for case in range(design.n_cases):
+        data = design.scenario_data(case)
+        try:
+            whole = validate_scenario(data, file=design.file)
+        except InputError as exc:
+            with pytest.raises(InputError) as err:
+                validate_case(design, case)
+            assert (err.value.key, err.value.message) == (exc.key, exc.message)
+            failed += 1
+            continue
+        reused = validate_case(design, case)
+        assert reused == whole
+        assert reused.model_dump() == whole.model_dump()
+        for section in type(whole).model_fields:
+            a, b = getattr(reused, section), getattr(whole, section)
+            assert getattr(a, "model_fields_set", None) == getattr(b, "model_fields_set", None), section
+    assert 0 < failed < design.n_cases

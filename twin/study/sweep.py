@@ -104,13 +104,46 @@ def warm_up(design: SweepDesign) -> str:
     return f"{os.getpid()}: warmed in {_time.perf_counter() - t0:.2f} s"
 
 
+#: The last case validated in this process: ``(design digest, scenario dictionary, Scenario)``.
+_LAST_CASE: list = []
+
+
+def validate_case(design: SweepDesign, case_id: int):
+    """The validated scenario of one case, re-using the previous case's validation.
+
+    Consecutive cases of a batch usually differ in one parameter; only the sections whose
+    dictionaries differ are validated again, and the relations between sections checked again,
+    which gives the same :class:`~twin.schema.Scenario` as validating the whole dictionary.
+    Any other difference (the measures, the top-level keys), or an invalid section, goes
+    through :func:`twin.schema.validate_scenario`, so errors read the same.
+    """
+    from twin.schema import check_relations, validate_scenario
+
+    data = design.scenario_data(case_id)
+    if _LAST_CASE and _LAST_CASE[0] == design.digest:
+        _, last, scn = _LAST_CASE
+        changed = [k for k in data if data[k] != last.get(k)]
+        if data.keys() == last.keys() and "measures" not in changed:
+            try:
+                update = {k: type(getattr(scn, k)).model_validate(data[k]) for k in changed}
+                new = scn.model_copy(update=update)
+                check_relations(new, file=design.file)
+            except Exception:  # noqa: BLE001 - the whole validation names the error as a single run would
+                new = None
+            if new is not None:
+                _LAST_CASE[:] = [design.digest, data, new]
+                return new
+    scn = validate_scenario(data, file=design.file)
+    _LAST_CASE[:] = [design.digest, data, scn]
+    return scn
+
+
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
-    from twin.schema import validate_scenario
     from twin.simulate import prepare, run_plant
 
     t0 = STAGE_CLOCK()
-    scn = validate_scenario(design.scenario_data(case_id), file=design.file)
+    scn = validate_case(design, case_id)
     t1 = STAGE_CLOCK()
     plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir))
     t2 = STAGE_CLOCK()
