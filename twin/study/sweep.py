@@ -82,12 +82,6 @@ def _summary_of(result, mode: str) -> dict:
     return build_summary(result)
 
 
-def _text_metrics(summary: dict) -> dict[str, str]:
-    from twin.study.columns import walk_metrics
-
-    return {p: e["value"] for p, e in walk_metrics(summary) if isinstance(e["value"], str)}
-
-
 def warm_up(design: SweepDesign) -> str:
     """Load every site's weather and run one case's kernel once, so later cases are warm."""
     if design.digest in _WARM:
@@ -138,6 +132,27 @@ def validate_case(design: SweepDesign, case_id: int):
     return scn
 
 
+#: Weather of the sites of the current design in this process: ``{(digest, site, step, year): Weather}``.
+_WEATHER: dict = {}
+
+
+def _case_weather(design: SweepDesign, scn):
+    """The case's weather, loaded once per site for the whole sweep (as :func:`twin.simulate.prepare`
+    loads it; its arrays are shared between loads anyway)."""
+    from twin.weather import load_weather
+
+    s = scn.scenario
+    key = (design.digest, s.site, s.timestep_min, s.year)
+    weather = _WEATHER.get(key)
+    if weather is None:
+        weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=Path(design.base_dir),
+                               file_for_errors=design.file, key_for_errors="scenario.site")
+        if any(k[0] != design.digest for k in _WEATHER):
+            _WEATHER.clear()
+        _WEATHER[key] = weather
+    return weather
+
+
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
     from twin.simulate import prepare, run_plant
@@ -145,7 +160,7 @@ def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     t0 = STAGE_CLOCK()
     scn = validate_case(design, case_id)
     t1 = STAGE_CLOCK()
-    plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir))
+    plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir), weather=_case_weather(design, scn))
     t2 = STAGE_CLOCK()
     result = run_plant(plant, file=design.file)
     t3 = STAGE_CLOCK()
@@ -160,7 +175,7 @@ def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
 def run_batch(design: SweepDesign, case_ids) -> BatchResult:
     """Compute a batch of cases (runs on a worker).  A case that fails is marked FAILED with
     its message; the batch itself only fails on a bug outside the per-case path."""
-    from twin.study.columns import scalar_metrics
+    from twin.study.columns import metric_values
 
     warm_up(design)
     case_ids = np.asarray(case_ids, dtype=np.int64)
@@ -179,10 +194,10 @@ def run_batch(design: SweepDesign, case_ids) -> BatchResult:
         try:
             summary, result = _run_case(design, int(case), timings)
             t_flat = STAGE_CLOCK()
-            flat = scalar_metrics(summary)
+            flat, text = metric_values(summary)
             rows.append({p: v for p, (v, _) in flat.items()})
             units.update({p: u for p, (_, u) in flat.items()})
-            texts.append(_text_metrics(summary))
+            texts.append(text)
             monthly[k] = summary["pue_monthly"]["value"]
             for c in design.hourly:
                 series = np.asarray(result[c], dtype=np.float32)
