@@ -21,6 +21,9 @@ MIXES = {
     # supervisory control: a SimPy event every few hours, so every span is binned on its own
     "ai_control": [{"name": "ai_control"}],
     "power_plant_cooling": [{"name": "power_plant_cooling"}],
+    # the warmest set points of the cooling-measures study (measured: 9e-6 annual, 2.9e-4 monthly)
+    "supply_27_vsd_economizer_14": [{"name": "containment", "supply_air_c": 27.0}, {"name": "variable_speed_drives"},
+                                    {"name": "waterside_economizer", "chw_supply_c": 14.0}],
 }
 
 # annual PUE error of the bin method where a mix exceeds the default 1e-3 (measured: 2.4e-3)
@@ -160,14 +163,22 @@ PLANT_TYPES = {
                                                      "chiller_curves": "trane_cgam130_air_cooled"}, []),
     "liquid_loop_tower": ("guangzhou_legacy.toml", None, [
         {"name": "liquid_cooling", "water_class": "W27", "rejection": "tower"}]),
+    "chilled_water_air_economizer": ("guangzhou_legacy.toml", None, [
+        {"name": "containment"}, {"name": "air_side_economizer", "evaporative": True}]),
 }
+# (annual, monthly) |dPUE| where a plant type exceeds the default (2e-3, 1e-2).  Outdoor air with a
+# pad ahead of chilled-water CRAHs: a bin holds hours on both sides of the economizer's dry-bulb and
+# dew-point switches and all take its centroid's mode (measured: 6.8e-3 annual in Guangzhou and
+# Beijing, 2.9e-2 in a month)
+PLANT_TYPE_TOLERANCE = {"chilled_water_air_economizer": (8e-3, 3.5e-2)}
 
 
 @pytest.mark.parametrize("site", ["guangzhou", "beijing"])
 @pytest.mark.parametrize("name", sorted(PLANT_TYPES))
 def test_bin_method_error_per_plant_type(name, site):
     """Measured: annual |dPUE| <= 1.5e-3 (DX with pumped refrigerant and outdoor air, Beijing: mode
-    switches), <= 2.2e-4 elsewhere; monthly <= 7.1e-3."""
+    switches), 6.8e-3 with outdoor air and a pad ahead of chilled-water CRAHs, <= 2.2e-4 elsewhere;
+    monthly <= 7.1e-3 (2.9e-2 with outdoor air ahead of chilled water)."""
     import tomllib
     from conftest import SCENARIOS
     file, plant, measures = PLANT_TYPES[name]
@@ -181,5 +192,6 @@ def test_bin_method_error_per_plant_type(name, site):
     assert_energy_closes(bins)
     assert_heat_closes(bins)
     e_steps, e_bins = energy_summary(steps), energy_summary(bins)
-    assert abs(e_bins["pue"]["value"] - e_steps["pue"]["value"]) <= 2e-3
-    np.testing.assert_allclose(e_bins["pue_monthly"]["value"], e_steps["pue_monthly"]["value"], atol=1e-2)
+    annual, monthly = PLANT_TYPE_TOLERANCE.get(name, (2e-3, 1e-2))
+    assert abs(e_bins["pue"]["value"] - e_steps["pue"]["value"]) <= annual
+    np.testing.assert_allclose(e_bins["pue_monthly"]["value"], e_steps["pue_monthly"]["value"], atol=monthly)

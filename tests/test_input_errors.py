@@ -244,3 +244,17 @@ def test_check_with_meters_checks_the_time_zone(capsys):
     code = main(["run", "--meters", "example_meters.csv.gz", "--tz", "Mars/Olympus", "--check"])
     err = capsys.readouterr().err
     assert code == 2 and "unknown time zone 'Mars/Olympus'" in err and err.count("\n") == 1
+
+
+def test_control_character_is_unicode_category_cc():
+    """The regular expression of twin.schema_base finds exactly the characters of category Cc."""
+    import unicodedata
+    from twin.schema_base import TEXT_WHITESPACE, control_character
+    for code in range(0x110000):
+        c = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        is_cc = unicodedata.category(c) == "Cc"
+        assert (control_character(f"a{c}b") == c) is is_cc, hex(code)
+        assert (control_character(c, TEXT_WHITESPACE) is None) is (not is_cc or c in TEXT_WHITESPACE)
+    assert control_character({"k": ["ok", "x\x1by"]}) == "\x1b"

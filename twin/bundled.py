@@ -6,6 +6,7 @@ in a source checkout or editable install they are the repository's ``scenarios/`
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from twin.errors import InputError
 DEFAULT_SCENARIO = "guangzhou_legacy.toml"
 
 
+@functools.lru_cache(maxsize=1)
 def scenarios_dir() -> Path:
     """The folder holding the bundled scenario and study TOML files."""
     here = Path(__file__).resolve().parent

@@ -8,7 +8,6 @@ loss curves (``ups_curves``), dry-type transformers (``transformers``), IEC flow
 
 from __future__ import annotations
 
-import copy
 import functools
 import math
 import tomllib
@@ -19,6 +18,7 @@ import numpy as np
 from components.power.psu import INPUTS, LEVELS
 from components.storage.battery import Chemistry
 from twin.errors import InputError
+from twin.schema_base import copy_tree
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
 
@@ -51,7 +51,7 @@ def data_table(name: str, *keys: str) -> dict:
     table = _parsed(name)
     for k in keys:
         table = table[k]
-    return copy.deepcopy(table)
+    return copy_tree(table)
 
 
 def transformer_series(series: str) -> dict[str, np.ndarray]:

@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from twin.errors import InputError
-from twin.schema import AirEconomizer, Plant, PumpTable, Scenario, validate_scenario
+from twin.schema import AirEconomizer, Plant, PumpTable, Scenario, check_relations
 from twin.schema_base import InputModel, Range, input_error
 
 MEASURES: dict[str, type["Measure"]] = {}
@@ -44,10 +44,21 @@ class Measure(InputModel):
 
     @staticmethod
     def updated(scn: Scenario, section: str, **changes) -> Scenario:
-        """Copy of ``scn`` with ``changes`` applied to one section, re-validated."""
-        data = scn.model_dump()
-        data[section].update(changes)
-        return validate_scenario(data)
+        """Copy of ``scn`` with ``changes`` applied to one section, that section re-validated and
+        the relations between sections checked again (:func:`twin.schema.check_relations`).
+
+        The other sections are shared with ``scn`` (validated models are not changed in place), so
+        they keep the keys the user gave (``model_fields_set``)."""
+        model = type(getattr(scn, section))
+        data = getattr(scn, section).model_dump()
+        data.update(changes)
+        try:
+            new = model.model_validate(data)
+        except ValidationError as exc:
+            raise input_error(exc, data, prefix=f"{section}.", model=model) from None
+        out = scn.model_copy(update={section: new})
+        check_relations(out)
+        return out
 
 
 def register(cls: type[Measure]) -> type[Measure]:

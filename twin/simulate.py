@@ -28,7 +28,7 @@ def notify_if_compiling() -> bool:
     from components._jit import has_cached_machine_code
     from components.facility import run_span
 
-    if has_cached_machine_code(run_span):
+    if run_span.signatures or has_cached_machine_code(run_span):  # loaded in this process, or on disk
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     return True

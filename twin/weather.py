@@ -525,6 +525,14 @@ def _time_index(year: int, n: int, timestep_s: int):
     return pd.date_range(f"{year}-01-01", periods=n, freq=pd.Timedelta(seconds=timestep_s))
 
 
+@functools.lru_cache(maxsize=16)
+def _month_index(year: int, n: int, timestep_s: int) -> np.ndarray:
+    """Calendar month of each step of :func:`_time_index`, 0 = January (read-only). [-]"""
+    months = _time_index(year, n, timestep_s).month.to_numpy() - 1
+    months.flags.writeable = False
+    return months
+
+
 @functools.lru_cache(maxsize=4)
 def _resampled_cached(path_str: str, mtime_ns: int, size: int, steps_per_hour: int) -> dict:
     return _resample(_load_hourly_cached(path_str, mtime_ns, size), steps_per_hour)
@@ -587,7 +595,7 @@ def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
                 site_id = site_id[: -len(suffix)]
         name = hourly["city"] or site_id
     n = HOURS_PER_YEAR * steps_per_hour
-    return Weather(
+    weather = Weather(
         site_id=site_id, name=name, source_file=str(path),
         latitude=hourly["latitude"], longitude=hourly["longitude"],
         elevation_m=hourly["elevation_m"], tz_hours=hourly["tz_hours"],
@@ -597,3 +605,7 @@ def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
         filled_missing_hours=int(hourly["filled_missing_hours"]),
         site=row, source_name=portable_path(path, base_dir), **arrays,
     )
+    # the calendar months of the shared time index, computed once per index (functools.cached_property
+    # keeps its value in the instance's __dict__ under the property's name)
+    weather.__dict__["month_index"] = _month_index(year, n, timestep_s)
+    return weather

@@ -204,6 +204,7 @@ def step_periods(time: pd.DatetimeIndex, temp_air_c: np.ndarray, tariff: TouTari
 
 
 _PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_MASK_CACHE: dict[int, tuple[np.ndarray, dict]] = {}
 
 
 def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -212,8 +213,26 @@ def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> t
     key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
            critical_peak)
     if key not in _PERIOD_CACHE:
-        _PERIOD_CACHE[key] = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
+        periods, mult = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
+        periods.flags.writeable = mult.flags.writeable = False  # shared by every case: read-only
+        _PERIOD_CACHE[key] = periods, mult
     return _PERIOD_CACHE[key]
+
+
+def period_masks(periods: np.ndarray) -> dict[str, np.ndarray]:
+    """``{period: steps in it}`` for the named :data:`PERIODS` and any other name in ``periods``,
+    computed once per read-only array of :func:`weather_periods` (string comparisons over a
+    year of steps cost more than the bill itself)."""
+    cached = _MASK_CACHE.get(id(periods))
+    if cached is not None and cached[0] is periods:
+        return cached[1]
+    masks = {p: periods == p for p in PERIODS}
+    unnamed = ~np.logical_or.reduce(list(masks.values()))
+    if unnamed.any():  # a tariff with periods of its own names
+        masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
+    if not periods.flags.writeable:  # the array is kept in the cache, so its id is not reused
+        _MASK_CACHE[id(periods)] = (periods, masks)
+    return masks
 
 # ---------------------------------------------------------------------------------------------
 # Surcharge
@@ -287,12 +306,8 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: 
     cny_per_w = np.divide(step_cny, total_w, out=np.zeros_like(step_cny), where=total_w > 0)
     by_component = {c: float(np.dot(w, cny_per_w)) for c, w in components_w.items()}
 
-    masks = {p: periods == p for p in PERIODS}
-    unnamed = ~np.logical_or.reduce(list(masks.values()))
-    if unnamed.any():  # a tariff with periods of its own names
-        masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
     by_period = {p: {"kwh": float(grid_kwh[m].sum()), "cny": float(energy_cny[m].sum())}
-                 for p, m in masks.items() if m.any()}
+                 for p, m in period_masks(periods).items() if m.any()}
     return {
         "grid_kwh": float(grid_kwh.sum()),
         "energy_cny": float(energy_cny.sum()),

@@ -46,16 +46,22 @@ def get_path(summary: dict, path: str) -> Any:
     return node
 
 
-def scalar_metrics(summary: dict) -> dict[str, tuple[float, str]]:
-    """Every numeric scalar metric ``{path: (value, unit)}`` (booleans as 0/1)."""
-    out = {}
+def metric_values(summary: dict) -> tuple[dict[str, tuple[float, str]], dict[str, str]]:
+    """In one walk: every numeric scalar metric ``{path: (value, unit)}`` (booleans as 0/1) and
+    every text metric ``{path: text}``."""
+    numbers, texts = {}, {}
     for path, entry in walk_metrics(summary):
         v = entry["value"]
-        if isinstance(v, bool):
-            out[path] = (float(v), entry["unit"])
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[path] = (float(v), entry["unit"])
-    return out
+        if isinstance(v, str):
+            texts[path] = v
+        elif isinstance(v, (bool, int, float)):
+            numbers[path] = (float(v), entry["unit"])
+    return numbers, texts
+
+
+def scalar_metrics(summary: dict) -> dict[str, tuple[float, str]]:
+    """Every numeric scalar metric ``{path: (value, unit)}`` (booleans as 0/1)."""
+    return metric_values(summary)[0]
 
 
 @dataclass(frozen=True)

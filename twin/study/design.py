@@ -61,7 +61,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from twin.errors import InputError
 from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
 from twin.schema import Scenario, load_scenario, read_toml, validate_scenario
-from twin.schema_base import InputModel, input_error
+from twin.schema_base import InputModel, copy_tree, input_error
 
 #: Name of the mix without any measure (the baseline itself).
 BASELINE_MIX = "baseline"
@@ -415,7 +415,7 @@ class SweepDesign:
     def scenario_data(self, case_id: int) -> dict:
         """The scenario dictionary of one case (validate with :func:`twin.schema.validate_scenario`)."""
         idx = [int(i) for i in np.unravel_index(int(case_id), self.shape)]
-        data = copy.deepcopy(self.baseline_data)
+        data = copy_tree(self.baseline_data)
         mix = self.mixes[idx[1]]
         measures = [dict(m) for m in mix.measures]
         for axis, i in zip(self.axes, idx):

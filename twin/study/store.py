@@ -109,6 +109,7 @@ class SweepStore:
         self.n_steps = int(self._meta["n_steps"])
         self._arrays: dict = {}
         self._status = np.asarray(self._get("status")[:])
+        self._writes = np.asarray(self._get("writes")[:])  # kept in memory: a batch writes, never reads
 
     def consolidate(self) -> None:
         """Write the consolidated metadata (every array's metadata in the group's ``zarr.json``)."""
@@ -323,9 +324,10 @@ class SweepStore:
         if new_meta:
             self.group.attrs["dctwin_sweep"] = meta
             self.consolidate()
-        writes = np.asarray(self._get("writes")[sl])
+        writes = self._writes[sl].copy()
         writes[ids - sl.start] += 1
         self._get("writes")[sl] = writes
+        self._writes[sl] = writes
         status = self._status[sl].copy()
         status[ids - sl.start] = np.asarray(res.status, dtype=np.uint8)[order]
         self._get("status")[sl] = status

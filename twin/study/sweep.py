@@ -45,6 +45,8 @@ from twin.study.design import SweepDesign
 from twin.study.store import DONE, FAILED, BatchResult, SweepStore, store_lock
 
 STAGES = ("validation", "assembly", "kernel", "summary")
+#: Clock of the per-stage timings (wall time; ``benchmarks/profile_case.py`` sets ``time.process_time``).
+STAGE_CLOCK = _time.perf_counter
 #: Smallest task: below this the per-task overhead (scheduling, pickling the design) shows.
 MIN_TASK_CASES = 5
 _WARM: set[str] = set()
@@ -80,12 +82,6 @@ def _summary_of(result, mode: str) -> dict:
     return build_summary(result)
 
 
-def _text_metrics(summary: dict) -> dict[str, str]:
-    from twin.study.columns import walk_metrics
-
-    return {p: e["value"] for p, e in walk_metrics(summary) if isinstance(e["value"], str)}
-
-
 def warm_up(design: SweepDesign) -> str:
     """Load every site's weather and run one case's kernel once, so later cases are warm."""
     if design.digest in _WARM:
@@ -102,20 +98,74 @@ def warm_up(design: SweepDesign) -> str:
     return f"{os.getpid()}: warmed in {_time.perf_counter() - t0:.2f} s"
 
 
+#: The last case validated in this process: ``(design digest, scenario dictionary, Scenario)``.
+_LAST_CASE: list = []
+
+
+def validate_case(design: SweepDesign, case_id: int):
+    """The validated scenario of one case, re-using the previous case's validation.
+
+    Consecutive cases of a batch usually differ in one parameter; only the sections whose
+    dictionaries differ are validated again, and the relations between sections checked again,
+    which gives the same :class:`~twin.schema.Scenario` as validating the whole dictionary.
+    Any other difference (the measures, the top-level keys), or an invalid section, goes
+    through :func:`twin.schema.validate_scenario`, so errors read the same.
+    """
+    from twin.schema import check_relations, validate_scenario
+
+    data = design.scenario_data(case_id)
+    if _LAST_CASE and _LAST_CASE[0] == design.digest:
+        _, last, scn = _LAST_CASE
+        changed = [k for k in data if data[k] != last.get(k)]
+        if data.keys() == last.keys() and "measures" not in changed:
+            try:
+                update = {k: type(getattr(scn, k)).model_validate(data[k]) for k in changed}
+                new = scn.model_copy(update=update)
+                check_relations(new, file=design.file)
+            except Exception:  # noqa: BLE001 - the whole validation names the error as a single run would
+                new = None
+            if new is not None:
+                _LAST_CASE[:] = [design.digest, data, new]
+                return new
+    scn = validate_scenario(data, file=design.file)
+    _LAST_CASE[:] = [design.digest, data, scn]
+    return scn
+
+
+#: Weather of the sites of the current design in this process: ``{(digest, site, step, year): Weather}``.
+_WEATHER: dict = {}
+
+
+def _case_weather(design: SweepDesign, scn):
+    """The case's weather, loaded once per site for the whole sweep (as :func:`twin.simulate.prepare`
+    loads it; its arrays are shared between loads anyway)."""
+    from twin.weather import load_weather
+
+    s = scn.scenario
+    key = (design.digest, s.site, s.timestep_min, s.year)
+    weather = _WEATHER.get(key)
+    if weather is None:
+        weather = load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=Path(design.base_dir),
+                               file_for_errors=design.file, key_for_errors="scenario.site")
+        if any(k[0] != design.digest for k in _WEATHER):
+            _WEATHER.clear()
+        _WEATHER[key] = weather
+    return weather
+
+
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
-    from twin.schema import validate_scenario
     from twin.simulate import prepare, run_plant
 
-    t0 = _time.perf_counter()
-    scn = validate_scenario(design.scenario_data(case_id), file=design.file)
-    t1 = _time.perf_counter()
-    plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir))
-    t2 = _time.perf_counter()
+    t0 = STAGE_CLOCK()
+    scn = validate_case(design, case_id)
+    t1 = STAGE_CLOCK()
+    plant = prepare(scn, file=design.file, base_dir=Path(design.base_dir), weather=_case_weather(design, scn))
+    t2 = STAGE_CLOCK()
     result = run_plant(plant, file=design.file)
-    t3 = _time.perf_counter()
+    t3 = STAGE_CLOCK()
     summary = _summary_of(result, design.metrics)
-    t4 = _time.perf_counter()
+    t4 = STAGE_CLOCK()
     if timings is not None:
         for k, a, b in (("validation", t0, t1), ("assembly", t1, t2), ("kernel", t2, t3), ("summary", t3, t4)):
             timings[k] = timings.get(k, 0.0) + (b - a)
@@ -125,7 +175,7 @@ def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
 def run_batch(design: SweepDesign, case_ids) -> BatchResult:
     """Compute a batch of cases (runs on a worker).  A case that fails is marked FAILED with
     its message; the batch itself only fails on a bug outside the per-case path."""
-    from twin.study.columns import scalar_metrics
+    from twin.study.columns import metric_values
 
     warm_up(design)
     case_ids = np.asarray(case_ids, dtype=np.int64)
@@ -140,27 +190,27 @@ def run_batch(design: SweepDesign, case_ids) -> BatchResult:
     errors: dict[int, str] = {}
     trace = os.environ.get("DCTWIN_SWEEP_TRACE")
     for k, case in enumerate(case_ids):
-        t_case = _time.perf_counter()
+        t_case = STAGE_CLOCK()
         try:
             summary, result = _run_case(design, int(case), timings)
-            t_flat = _time.perf_counter()
-            flat = scalar_metrics(summary)
+            t_flat = STAGE_CLOCK()
+            flat, text = metric_values(summary)
             rows.append({p: v for p, (v, _) in flat.items()})
             units.update({p: u for p, (_, u) in flat.items()})
-            texts.append(_text_metrics(summary))
+            texts.append(text)
             monthly[k] = summary["pue_monthly"]["value"]
             for c in design.hourly:
                 series = np.asarray(result[c], dtype=np.float32)
                 if hourly[c].shape[1] != series.size:
                     hourly[c] = np.full((n, series.size), np.nan, dtype=np.float32)
                 hourly[c][k] = series
-            timings["summary"] = timings.get("summary", 0.0) + (_time.perf_counter() - t_flat)
+            timings["summary"] = timings.get("summary", 0.0) + (STAGE_CLOCK() - t_flat)
         except Exception as exc:  # noqa: BLE001 - one bad case must not stop a long sweep
             status[k] = FAILED
             errors[int(case)] = f"{type(exc).__name__}: {exc}"
             rows.append({})
             texts.append({})
-        timings["cases"] = timings.get("cases", 0.0) + (_time.perf_counter() - t_case)
+        timings["cases"] = timings.get("cases", 0.0) + (STAGE_CLOCK() - t_case)
         if trace:
             with open(Path(trace) / f"trace-{os.getpid()}.txt", "a") as fh:
                 fh.write(f"{int(case)}\n")
