@@ -70,6 +70,11 @@ PARAM = IntEnum("PARAM", [
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
     "dx_coil_a0_kgs",              # DX coil NTU x rated air flow, -ln(CBF_rated) m_rated, per unit (0: off) [kg/s]
     "dx_cop_upper",                # highest COP the DX curve set reaches anywhere (chiller.cop_upper_bound) [-]
+    "dx_speeds",                   # speed levels of inverter DX units (0: single-speed; components.cooling.dx_variable_speed) [-]
+    "dx_plf0", "dx_plf1", "dx_plf2", "dx_plf_min",  # their part-load fraction below speed 1, PLF(PLR), and its floor [-]
+    *[f"dx_speed_cap{k}" for k in range(10)],  # per unit and speed, lowest first: capacity at CapFT = 1 [W]
+    *[f"dx_speed_cop{k}" for k in range(10)],  # COP at EIRFT = 1 [-]
+    *[f"dx_speed_a0{k}" for k in range(10)],   # -ln(CBF_rated) m_rated (0: dry-coil adjustment off) [kg/s]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
     "pre_table_points",            # points of a vendor's free-capacity table (0: the linear law) [-]

@@ -1,0 +1,186 @@
+"""Inverter (variable-speed) DX unit: speed levels, speed ratio and cycling below the lowest speed.
+
+The EnergyPlus ``Coil:Cooling:DX:VariableSpeed`` model (Engineering Reference 25.2, "Variable
+Speed Cooling Coil"; written here from its equations, not its code).  A unit has ``N`` speed
+levels ``k = 1..N``, each with a reference capacity ``Q_k`` and a COP ``COP_k`` at the rating
+point, an air flow and a sensible heat ratio; all speeds here share one capacity curve ``CapFT``
+and one EIR curve ``EIRFT`` (biquadratics in the coil entering wet bulb ``T_wb`` and the outdoor
+dry bulb ``T_odb``, :func:`components.cooling.chiller.curve_value`)::
+
+    Q_k(T)  = Q_k CapFT(T_wb,c, T_odb)                    capacity at speed k     [W]
+    P_k(T)  = Q_k(T) EIRFT(T_wb, T_odb) / COP_k            power at speed k        [W]
+
+* load ``q`` at or below ``Q_1(T)``: the unit cycles at speed 1 with the part-load fraction
+  ``PLF(PLR)`` (floored at ``PLF_min``): ``PLR = q / Q_1``, runtime ``RTF = min(1, PLR / PLF)``,
+  ``P = P_1 RTF``;
+* ``Q_{k-1}(T) < q <= Q_k(T)``: the speed ratio ``SR = (q - Q_{k-1}) / (Q_k - Q_{k-1})`` mixes
+  the two neighbouring speeds, ``P = (1 - SR) P_{k-1} + SR P_k`` (no cycling loss);
+* ``q > Q_N(T)``: the unit runs at speed ``N`` and the rest is unmet.
+
+``T_wb,c`` is the wet bulb the capacity curve sees: on a wet coil the actual entering wet bulb;
+on a dry coil the dry-out point (:mod:`components.cooling.dx_coil`) of the capacity the unit
+delivers.  Between speeds that capacity equals the load, so the apparatus dew point follows in
+closed form from ``h_ADP = h_in - q / (m (1 - CBF))``; at speed 1 it is the fixed point of the
+single-speed coil.  The bypass factor at a speed is ``exp(-A0_k / m)`` with ``A0_k = -ln(CBF_k)
+m_k`` from that speed's rated capacity, SHR and air flow; between speeds ``A0`` is interpolated
+with the speed ratio.  ``EIRFT`` takes the actual entering wet bulb, as EnergyPlus's variable-speed
+coil does.  The air-flow-fraction curves are left out (the scenario's units run at their rated
+air flow; they equal 1 there for the bundled set).
+
+Validity: the curve set's data and bounds (``components/data/chillers.toml``); 1-10 speeds with
+capacities rising.  Units: W, kg/s (dry air), degC, kg/kg.
+"""
+
+import math
+
+from components._jit import jit
+from components.cooling import chiller as chl
+from components.cooling import dx_coil
+from components.psychrometrics import (enthalpy_moist_air, humidity_ratio_from_wet_bulb, saturation_humidity_ratio,
+                                       wet_bulb_from_humidity_ratio)
+
+MAX_SPEEDS = 10
+CBF_MAX = 0.999        # EnergyPlus caps the bypass factor of a variable-speed coil here
+SPEED_RATIO_ITERATIONS = 6  # at most, fixed-point passes on SR (through the bypass factor); 2-3 reach 1e-7
+
+
+@jit
+def wet_bulb_at_capacity(t_in, w_in, q_w, air_flow_kgs, cbf, pressure):
+    """Wet bulb the capacity curve sees when the coil delivers ``q_w``. [degC]
+
+    The actual entering wet bulb if the coil is wet (``W_ADP <= W_in``), else the wet bulb at the
+    entering dry bulb and ``W = W_ADP``, the dry-out point, with
+    ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.
+    """
+    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    if cbf < 0.0 or q_w <= 0.0 or air_flow_kgs <= 0.0:
+        return t_wb
+    h_adp = enthalpy_moist_air(t_in, w_in) - q_w / (air_flow_kgs * (1.0 - cbf))
+    w_adp = saturation_humidity_ratio(dx_coil.saturation_temperature_from_enthalpy(h_adp, pressure), pressure)
+    if w_adp <= w_in:
+        return t_wb
+    return _wet_bulb_above(t_in, w_adp, t_wb, pressure)
+
+
+@jit
+def _wet_bulb_above(t_in, w, t_wb_low, pressure):
+    """Wet bulb at ``(t_in, w)`` for ``w`` above the humidity ratio whose wet bulb is ``t_wb_low``. [degC]
+
+    Secant steps on ``W(t_in, t_wb)`` (closed form) from ``t_wb_low``, to 1e-7 relative in ``W``;
+    the root lies between ``t_wb_low`` and ``t_in``.
+    """
+    x0, x1 = t_wb_low, t_wb_low + 1.0
+    if x1 > t_in:
+        x1 = t_in
+    g0 = humidity_ratio_from_wet_bulb(t_in, x0, pressure) - w
+    for _ in range(30):
+        g1 = humidity_ratio_from_wet_bulb(t_in, x1, pressure) - w
+        if abs(g1) <= 1e-7 * w or g1 == g0:
+            break
+        x0, x1, g0 = x1, x1 - g1 * (x1 - x0) / (g1 - g0), g1
+        x1 = min(max(x1, t_wb_low), t_in)
+    return x1
+
+
+@jit
+def _bypass(a0_kgs, air_flow_kgs):
+    """Bypass factor ``exp(-A0 / m)`` capped at :data:`CBF_MAX`; -1 (dry-coil adjustment off) for A0 <= 0. [-]"""
+    if a0_kgs <= 0.0:
+        return -1.0
+    return min(dx_coil.bypass_factor(a0_kgs, air_flow_kgs), CBF_MAX)
+
+
+@jit
+def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, n_speeds, plf, plf_min, q_w, t_in, w_in, t_outdoor,
+                     air_flow_kgs, pressure):
+    """Power of one inverter DX unit meeting ``q_w``, and where it runs.
+
+    Parameters
+    ----------
+    curves : ndarray
+        Curve set in the layout of :data:`components.cooling.chiller.CURVE_LAYOUT` (CapFT, EIRFT,
+        data ranges and bounds; EIRFPLR is not used).
+    cap_ref_w, cop_ref, a0_kgs : ndarray
+        Per speed, lowest first: capacity at CapFT = 1 [W], COP at EIRFT = 1 [-], and the coil's
+        ``-ln(CBF_rated) m_rated`` [kg/s] (0: no dry-coil adjustment).
+    n_speeds : int
+        Speed levels used (1-10). [-]
+    plf : ndarray
+        Part-load fraction quadratic below speed 1, ``PLF(PLR)``; ``plf_min`` its floor. [-]
+    q_w, t_in, w_in, t_outdoor, air_flow_kgs, pressure : float
+        Coil load [W], entering dry bulb [degC] and humidity ratio [kg/kg], outdoor dry bulb
+        [degC], coil air flow [kg/s], barometric pressure [Pa].
+
+    Returns
+    -------
+    (power_w, q_met_w, speed, curve_status)
+        Compressor and condenser-fan power [W]; the load met (``q`` or the top speed's capacity)
+        [W]; the speed as ``k - 1 + SR`` (between ``k - 1`` and ``k``; below 1: the runtime
+        fraction at speed 1) [-]; and :func:`components.cooling.chiller.curve_status` of the
+        curve inputs.
+    """
+    if q_w <= 0.0:
+        return 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
+    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    eirft = chl.curve_value(curves[6:12], curves, t_wb, t_outdoor)
+    # the load at CapFT = 1 and the speed interval it falls in, with the capacity curve at the
+    # load's dry-out point; SR enters through the interpolated bypass factor (a fixed point)
+    k, sr = _interval(cap_ref_w, n_speeds, q_w / chl.curve_value(curves[0:6], curves, t_wb, t_outdoor))
+    t_c = t_wb
+    x = 0.0
+    for _ in range(SPEED_RATIO_ITERATIONS):
+        if a0_kgs[0] > 0.0:
+            a0 = a0_kgs[k - 1] * (1.0 - sr) + a0_kgs[k] * sr if n_speeds > 1 else a0_kgs[0]
+            t_c = wet_bulb_at_capacity(t_in, w_in, q_w, air_flow_kgs, _bypass(a0, air_flow_kgs), pressure)
+        x = q_w / chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
+        if x <= cap_ref_w[0] or n_speeds == 1:
+            break
+        k_new, sr_new = _interval(cap_ref_w, n_speeds, x)
+        done = k_new == k and abs(sr_new - sr) < 1e-7
+        k, sr = k_new, sr_new
+        if done or a0_kgs[0] <= 0.0:
+            break
+    if x <= cap_ref_w[0] or n_speeds == 1:
+        # speed 1, cycling: the single-speed coil's dry-out fixed point at its full capacity
+        cbf1 = _bypass(a0_kgs[0], air_flow_kgs)
+        if cbf1 >= 0.0:
+            t_c = dx_coil.curve_wet_bulb(curves, cap_ref_w[0], t_in, w_in, t_outdoor, air_flow_kgs, cbf1, pressure)
+        cap1 = cap_ref_w[0] * chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
+        plr = min(q_w / cap1, 1.0)
+        rtf = min(plr / max(chl.quadratic(plf, plr), plf_min), 1.0)
+        return cap1 * eirft / cop_ref[0] * rtf, plr * cap1, rtf, chl.curve_status(curves, t_c, t_outdoor)
+    capft = chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
+    q_met = min(q_w, cap_ref_w[k] * capft)
+    power = capft * eirft * ((1.0 - sr) * cap_ref_w[k - 1] / cop_ref[k - 1] + sr * cap_ref_w[k] / cop_ref[k])
+    return power, q_met, k + sr, chl.curve_status(curves, t_c, t_outdoor)
+
+
+@jit
+def _interval(cap_ref_w, n_speeds, x):
+    """Upper speed ``k`` (0-based, >= 1) of the interval holding ``x`` [W at CapFT = 1] and the speed ratio."""
+    if n_speeds == 1:
+        return 1, 0.0
+    k = 1
+    while k < n_speeds - 1 and x > cap_ref_w[k]:
+        k += 1
+    return k, min(max((x - cap_ref_w[k - 1]) / (cap_ref_w[k] - cap_ref_w[k - 1]), 0.0), 1.0)
+
+
+@jit
+def full_capacity_w(curves, cap_top_w, a0_top_kgs, t_in, w_in, t_outdoor, air_flow_kgs, pressure):
+    """Capacity of one unit at its top speed (dry-out fixed point on a dry coil). [W]"""
+    cbf = _bypass(a0_top_kgs, air_flow_kgs)
+    if cbf < 0.0:
+        t_c = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    else:
+        t_c = dx_coil.curve_wet_bulb(curves, cap_top_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure)
+    return cap_top_w * chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
+
+
+def speed_a0_kgs(capacity_w, air_flow_kgs, shr, pressure) -> float:
+    """``-ln(CBF_rated) m_rated`` of one speed from its rated capacity, air flow and SHR. [kg/s]
+
+    NaN when the rated leaving air would be supersaturated (:func:`dx_coil.rated_bypass_factor`).
+    """
+    cbf = dx_coil.rated_bypass_factor(capacity_w, air_flow_kgs, shr, pressure)
+    return -math.log(cbf) * air_flow_kgs if 0.0 < cbf < 1.0 else math.nan
