@@ -75,6 +75,9 @@ PARAM = IntEnum("PARAM", [
     *[f"dx_speed_cap{k}" for k in range(10)],  # per unit and speed, lowest first: capacity at CapFT = 1 [W]
     *[f"dx_speed_cop{k}" for k in range(10)],  # COP at EIRFT = 1 [-]
     *[f"dx_speed_a0{k}" for k in range(10)],   # -ln(CBF_rated) m_rated (0: dry-coil adjustment off) [kg/s]
+    *[f"dx_speed_m{k}" for k in range(10)],    # rated air flow (0: no flow-fraction curves) [kg/s]
+    "dx_capfff0", "dx_capfff1", "dx_capfff2", "dx_eirfff0", "dx_eirfff1", "dx_eirfff2",  # flow-fraction curves [-]
+    "dx_fff_min", "dx_fff_max",    # the flow-fraction range they take [-]
     "pre_economizer",              # 1: DX units have a pumped-refrigerant economizer [-]
     "pre_design_w", "pre_design_dt_k", "pre_power_w_per_w",  # see components.cooling.pumped_refrigerant
     "pre_table_points",            # points of a vendor's free-capacity table (0: the linear law) [-]

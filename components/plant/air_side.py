@@ -62,12 +62,15 @@ def _inverter_units(p, curves, q, t_in, m_crah, t_outdoor, pressure):
     w_in = p[PARAM.indoor_humidity_ratio]
     caps = p[PARAM.dx_speed_cap0:PARAM.dx_speed_cap0 + vs.MAX_SPEEDS]
     a0s = p[PARAM.dx_speed_a00:PARAM.dx_speed_a00 + vs.MAX_SPEEDS]
-    cap = vs.full_capacity_w(curves, caps[n_speeds - 1], a0s[n_speeds - 1], t_in, w_in, t_outdoor, m_unit, pressure)
+    flows = p[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + vs.MAX_SPEEDS]
+    fff = p[PARAM.dx_capfff0:PARAM.dx_fff_max + 1]
+    top = n_speeds - 1
+    cap = vs.full_capacity_w(curves, caps[top], a0s[top], flows[top], fff, t_in, w_in, t_outdoor, m_unit, pressure)
     n_on, plr, q_unmet = chl.stage_chillers(q, cap, n_avail, p[PARAM.stage_up_plr])
     if n_on == 0:
         return q_unmet, 0.0, 0, 0.0, chl.STATUS_IN_DATA
     power, _, _, curve_state = vs.unit_performance(
-        curves, caps, p[PARAM.dx_speed_cop0:PARAM.dx_speed_cop0 + vs.MAX_SPEEDS], a0s, n_speeds,
+        curves, caps, p[PARAM.dx_speed_cop0:PARAM.dx_speed_cop0 + vs.MAX_SPEEDS], a0s, flows, fff, n_speeds,
         p[PARAM.dx_plf0:PARAM.dx_plf2 + 1], p[PARAM.dx_plf_min], (q - q_unmet) / n_on, t_in, w_in, t_outdoor,
         m_unit, pressure)
     return q_unmet, n_on * power, n_on, plr, curve_state
