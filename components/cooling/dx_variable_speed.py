@@ -47,14 +47,13 @@ SPEED_RATIO_ITERATIONS = 6  # at most, fixed-point passes on SR (through the byp
 
 
 @jit
-def wet_bulb_at_capacity(t_in, w_in, q_w, air_flow_kgs, cbf, pressure):
-    """Wet bulb the capacity curve sees when the coil delivers ``q_w``. [degC]
+def wet_bulb_at_capacity(t_in, w_in, t_wb, q_w, air_flow_kgs, cbf, pressure):
+    """Wet bulb the curves see when the coil delivers ``q_w``. [degC]
 
-    The actual entering wet bulb if the coil is wet (``W_ADP <= W_in``), else the wet bulb at the
-    entering dry bulb and ``W = W_ADP``, the dry-out point, with
+    The actual entering wet bulb ``t_wb`` if the coil is wet (``W_ADP <= W_in``), else the wet
+    bulb at the entering dry bulb and ``W = W_ADP``, the dry-out point, with
     ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.
     """
-    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
     if cbf < 0.0 or q_w <= 0.0 or air_flow_kgs <= 0.0:
         return t_wb
     h_adp = enthalpy_moist_air(t_in, w_in) - q_w / (air_flow_kgs * (1.0 - cbf))
@@ -176,7 +175,7 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
         if a0_kgs[0] <= 0.0:
             break
         a0 = a0_kgs[k - 1] * (1.0 - sr) + a0_kgs[k] * sr
-        t_c = wet_bulb_at_capacity(t_in, w_in, q_w, air_flow_kgs, _bypass(a0, air_flow_kgs), pressure)
+        t_c = wet_bulb_at_capacity(t_in, w_in, t_wb, q_w, air_flow_kgs, _bypass(a0, air_flow_kgs), pressure)
         x = q_w / chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
         if x <= cap1:
             break
