@@ -175,3 +175,18 @@ def test_an_inverter_set_outside_a_dx_room_is_refused():
     scn = validate_scenario(data)
     with pytest.raises(InputError, match="needs plant.type = 'dx'"):
         prepare(scn, base_dir=GZ.parent)
+
+
+def test_flow_fraction_curves_are_refused_for_a_single_speed_set():
+    from twin.simulate import prepare
+
+    data = load_scenario(GZ).model_dump()
+    data["plant"]["dx_flow_fraction_curves"] = True
+    with pytest.raises(InputError, match="variable-speed"):
+        prepare(validate_scenario(data), base_dir=GZ.parent)
+    data["plant"]["chiller_curves"] = "dx_inverter_eplus_heatpumpvsas"
+    plant = prepare(validate_scenario(data), base_dir=GZ.parent)
+    from components.layout import PARAM
+    flows = plant.params[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + N]
+    assert np.all(np.diff(flows) > 0.0)
+    assert flows[-1] / flows[0] == pytest.approx(ROW["speed_air_flow_m3s"][-1] / ROW["speed_air_flow_m3s"][0])

@@ -314,10 +314,13 @@ def _inverter_params(p: np.ndarray, plant, curve_row: dict, rho_air: float, file
 
     The scenario's ``chiller_capacity_kw`` and ``chiller_rated_cop`` rate the top speed at the set's
     rating point and rated air flow; the other speeds keep the set's capacity, COP and air-flow
-    ratios to the top speed (the flows give each speed's bypass factor and flow fraction;
-    ``dx_rated_*`` keys apply to the top speed).
+    ratios to the top speed (the flows give each speed's bypass factor and, with
+    ``plant.dx_flow_fraction_curves``, its flow fraction; ``dx_rated_*`` keys apply to the top speed).
     """
     if not curve_row.get("variable_speed"):
+        if plant.dx_flow_fraction_curves:
+            raise InputError("needs a variable-speed (inverter) curve set; the single-speed sets have no flow-fraction "
+                             "curves", file=file, key="plant.dx_flow_fraction_curves")
         return
     if plant.type != "dx":
         raise InputError(f"a variable-speed (inverter) curve set needs plant.type = 'dx', not '{plant.type}'",
@@ -336,9 +339,9 @@ def _inverter_params(p: np.ndarray, plant, curve_row: dict, rho_air: float, file
     p[PARAM.dx_speed_cop0:PARAM.dx_speed_cop0 + n] = p[PARAM.chiller_cop_ref] * cops / cops[-1]
     flow = plant.dx_rated_air_flow_m3s_per_kw or curve_row["rated_air_flow_m3s_per_kw"]
     m_top = flow * plant.chiller_capacity_kw * RHO_AIR  # rated at standard pressure, as _dx_coil_a0
-    # the fans move volume: the flow fraction compares the site's mass flows
-    p[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + n] = m_top * rho_air / RHO_AIR * flows / flows[-1]
-    p[PARAM.dx_capfff0:PARAM.dx_fff_max + 1] = [*curve_row["capfff"], *curve_row["eirfff"], *curve_row["fff_range"]]
+    if plant.dx_flow_fraction_curves:  # the fans move volume: the flow fraction compares the site's mass flows
+        p[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + n] = m_top * rho_air / RHO_AIR * flows / flows[-1]
+        p[PARAM.dx_capfff0:PARAM.dx_fff_max + 1] = [*curve_row["capfff"], *curve_row["eirfff"], *curve_row["fff_range"]]
     if p[PARAM.dx_coil_a0_kgs] <= 0.0:
         return  # dry-coil adjustment off
     for k in range(n):

@@ -25,9 +25,10 @@ single-speed coil.  The bypass factor at a speed is ``exp(-A0_k / m)`` with ``A0
 m_k`` from that speed's rated capacity, SHR and air flow; between speeds ``A0`` is interpolated
 with the speed ratio.  ``EIRFT`` takes ``T_wb,c`` too: EnergyPlus 25.2 does so (its hourly output
 in validation/energyplus, model ``dx_inverter``, matches to 0.2 % with it and is 1-3 % off with
-the actual wet bulb).  Each speed's capacity and EIR are multiplied by the air-flow-fraction curves
-``CapFFF_k`` and ``EIRFFF_k`` at the unit's air flow over that speed's rated flow (EnergyPlus 25.2:
-a constant-volume fan runs the low speeds at high flow fractions).
+the actual wet bulb).  Each speed's capacity and EIR can be multiplied by the air-flow-fraction
+curves ``CapFFF_k`` and ``EIRFFF_k`` at the unit's air flow over that speed's rated flow, as
+EnergyPlus 25.2 does (a constant-volume fan runs the low speeds at high flow fractions); a speed
+with no rated flow given (0) runs at its rated flow (factors 1), like the single-speed sets.
 
 Validity: the curve set's data and bounds (``components/data/chillers.toml``); 1-10 speeds with
 capacities rising.  Units: W, kg/s (dry air), degC, kg/kg.

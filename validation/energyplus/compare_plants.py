@@ -178,7 +178,7 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     ff = par["crah"]["air_flow_m3s"] / dx["rated_air_flow_m3s"]
     capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff)
     eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), ff)
-    if "speeds" in dx:  # dctwin's inverter units take each speed's flow-fraction curves themselves
+    if "speeds" in dx:  # dctwin's inverter units take each speed's flow-fraction curves themselves (below)
         for key in ("capfff", "eirfff"):
             assert list(curves[key]) == list(dx[key]["coefficients"]), key
         capfff = eirfff = 1.0
@@ -207,6 +207,15 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
         "dx_rated_shr": "EnergyPlus Gross Rated Sensible Heat Ratio and Rated Air Flow Rate: the coil bypass factor "
                         "of the dry-coil adjustment (components/cooling/dx_coil.py)",
     }
+    if "speeds" in dx:
+        scenario["plant"]["dx_flow_fraction_curves"] = True
+        notes["chiller_capacity_kw"] = (f"{dx['rated_capacity_w'] / 1e3:.0f} kW at the top speed x CapFT"
+                                        f"({curves['rated_first_c']}, {curves['rated_second_c']}) = {cap_kw:.2f} kW")
+        notes["chiller_rated_cop"] = f"{dx['rated_cop']} / (EIRFT at rating) = {cop:.4f}"
+        notes["dx_flow_fraction_curves"] = (f"EnergyPlus's constant {par['crah']['air_flow_m3s']} m3/s fan: every speed takes "
+                                            "CapFFF and EIRFFF at that flow over its own rated flow")
+        notes["dx_rated_air_flow_m3s_per_kw"] = (f"EnergyPlus rated flow {dx['rated_air_flow_m3s']:.2f} m3/s at the top speed "
+                                                 "over dctwin's capacity, so that both rate the same air flow")
     if dx["eirft"]["type"] == "Table:Lookup":
         keys, pre_notes = pumped_refrigerant_keys(ref, cap_kw)
         scenario["plant"].update(keys)
