@@ -180,8 +180,13 @@ class VariableSpeedDrives(Measure):
     tower_fans: bool = Field(True, description="variable-speed cooling-tower fans")
     compressor: Literal["fixed", "inverter", "magnetic_bearing"] = Field("fixed", description=(
         "'inverter' replaces the chillers by variable-speed centrifugals with their own part-load curve "
-        "(EnergyPlus Chillers.idf 'Trane CVHE 1442kW/6.61COP/VSD'); 'magnetic_bearing' by oil-free "
-        "magnetic-bearing machines (same temperature curves, part-load curve fitted to the vendor IPLV claim)"))
+        "(EnergyPlus Chillers.idf 'Trane CVHE 1442kW/6.61COP/VSD'), or, in a DX room (plant.type 'dx'), the DX "
+        "units' compressors by inverter compressors (10-speed set dx_inverter_eplus_heatpumpvsas, "
+        "components/cooling/dx_variable_speed.py); 'magnetic_bearing' by oil-free magnetic-bearing chillers "
+        "(same temperature curves, part-load curve fitted to the vendor IPLV claim)"))
+    dx_inverter_rated_cop: float | None = Field(None, gt=1.0, le=15.0, description=(
+        "full-load COP at AHRI 210/240 of the inverter DX units [-]; default: the room's plant.chiller_rated_cop, "
+        "so the measure buys the part-load behaviour only (no sourced full-load COP gain for inverter CRAC units)"))
     inverter_rated_cop: float = Field(6.28, gt=3.0, le=12.0, description=(
         "full-load COP of the inverter chillers at AHRI conditions [-]. Source: ASHRAE 90.1-2019 Path A, "
         "water-cooled centrifugal >= 150 tons, 0.56 kW/ton (docs/sources.md 2.1, P)"))
@@ -197,7 +202,10 @@ class VariableSpeedDrives(Measure):
             changes["chw_pump_control"] = "variable"
         if self.tower_fans:
             changes["tower_fan_control"] = "variable"
-        if self.compressor == "inverter":
+        if self.compressor == "inverter" and scn.plant.type == "dx":
+            changes.update(chiller_curves="dx_inverter_eplus_heatpumpvsas",
+                           chiller_rated_cop=self.dx_inverter_rated_cop or scn.plant.chiller_rated_cop)
+        elif self.compressor == "inverter":
             changes.update(chiller_curves="trane_cvhe_1442kw_vsd", chiller_rated_cop=self.inverter_rated_cop)
         elif self.compressor == "magnetic_bearing":
             changes.update(chiller_curves="magnetic_bearing_vsd", chiller_rated_cop=self.magnetic_bearing_rated_cop)

@@ -16,6 +16,7 @@ import pandas as pd
 from components import psychrometrics as psy
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
+from components.cooling import dx_variable_speed as vs
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.cooling import thermal_storage as tes
@@ -206,6 +207,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.condenser_fan_w_per_w] = plant.condenser_fan_w_per_kw / 1e3
     p[PARAM.dx_coil_a0_kgs] = _dx_coil_a0(plant, curve_row, file)
     p[PARAM.dx_cop_upper] = chl.cop_upper_bound(curves, p[PARAM.chiller_cop_ref])
+    _inverter_params(p, plant, curve_row, rho_air, file)
     p[PARAM.pre_economizer] = plant.pumped_refrigerant
     p[PARAM.pre_design_w] = plant.chillers * cap_rated
     p[PARAM.pre_design_dt_k] = plant.pumped_refrigerant_design_dt_k
@@ -304,6 +306,52 @@ def _dx_coil_a0(plant, curve_row: dict, file: str | None) -> float:
         raise InputError(f"a DX coil with rated SHR {shr} and {flow} m3/s per kW has no apparatus dew point "
                          f"(bypass factor {cbf:.3g}); check plant.dx_rated_shr", file=file, key="plant.dx_rated_shr")
     return -float(np.log(cbf)) * m_rated
+
+
+def _inverter_params(p: np.ndarray, plant, curve_row: dict, rho_air: float, file: str | None) -> None:
+    """Speed table of inverter DX units (:mod:`components.cooling.dx_variable_speed`) from a
+    ``variable_speed`` curve set; nothing for a single-speed set.
+
+    The scenario's ``chiller_capacity_kw`` and ``chiller_rated_cop`` rate the top speed at the set's
+    rating point and rated air flow; the other speeds keep the set's capacity, COP and air-flow
+    ratios to the top speed (the flows give each speed's bypass factor and, with
+    ``plant.dx_flow_fraction_curves``, its flow fraction; ``dx_rated_*`` keys apply to the top speed).
+    """
+    if not curve_row.get("variable_speed"):
+        if plant.dx_flow_fraction_curves:
+            raise InputError("needs a variable-speed (inverter) curve set; the single-speed sets have no flow-fraction "
+                             "curves", file=file, key="plant.dx_flow_fraction_curves")
+        return
+    if plant.type != "dx":
+        raise InputError(f"a variable-speed (inverter) curve set needs plant.type = 'dx', not '{plant.type}'",
+                         file=file, key="plant.chiller_curves")
+    caps = np.asarray(curve_row["speed_capacity_w"], dtype=float)
+    cops = np.asarray(curve_row["speed_cop"], dtype=float)
+    flows = np.asarray(curve_row["speed_air_flow_m3s"], dtype=float)
+    n = len(caps)
+    if not 2 <= n <= vs.MAX_SPEEDS or np.any(np.diff(caps) <= 0.0):
+        raise InputError(f"an inverter set needs 2-{vs.MAX_SPEEDS} speeds with capacities rising, got {list(caps)}",
+                         file=file, key="plant.chiller_curves")
+    p[PARAM.dx_speeds] = n
+    p[PARAM.dx_plf0:PARAM.dx_plf2 + 1] = curve_row["plf"]
+    p[PARAM.dx_plf_min] = curve_row["plf_min"]
+    p[PARAM.dx_speed_cap0:PARAM.dx_speed_cap0 + n] = p[PARAM.chiller_cap_ref_w] * caps / caps[-1]
+    p[PARAM.dx_speed_cop0:PARAM.dx_speed_cop0 + n] = p[PARAM.chiller_cop_ref] * cops / cops[-1]
+    flow = plant.dx_rated_air_flow_m3s_per_kw or curve_row["rated_air_flow_m3s_per_kw"]
+    m_top = flow * plant.chiller_capacity_kw * RHO_AIR  # rated at standard pressure, as _dx_coil_a0
+    if plant.dx_flow_fraction_curves:  # the fans move volume: the flow fraction compares the site's mass flows
+        p[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + n] = m_top * rho_air / RHO_AIR * flows / flows[-1]
+        p[PARAM.dx_capfff0:PARAM.dx_fff_max + 1] = [*curve_row["capfff"], *curve_row["eirfff"], *curve_row["fff_range"]]
+    if p[PARAM.dx_coil_a0_kgs] <= 0.0:
+        return  # dry-coil adjustment off
+    for k in range(n):
+        shr = plant.dx_rated_shr or curve_row["speed_shr"][k]
+        a0 = vs.speed_a0_kgs(plant.chiller_capacity_kw * 1e3 * caps[k] / caps[-1], m_top * flows[k] / flows[-1],
+                             shr, P_STANDARD)
+        if not np.isfinite(a0):
+            raise InputError(f"speed {k + 1} of the inverter set (rated SHR {shr}) has no apparatus dew point; "
+                             "check plant.dx_rated_shr", file=file, key="plant.dx_rated_shr")
+        p[PARAM.dx_speed_a00 + k] = a0
 
 
 def _liquid_params(p: np.ndarray, scn: Scenario, p_site: float, file: str | None) -> None:

@@ -261,6 +261,11 @@ class Plant(_Model):
         "DX coil sensible heat ratio at the AHRI 210/240 rating point [-]; default: the curve set's rated_shr"))
     dx_rated_air_flow_m3s_per_kw: float | None = Field(None, gt=0.02, le=0.12, description=(
         "DX coil air flow at rating per kW of rated capacity [m3/s/kW]; default: the curve set's value"))
+    dx_flow_fraction_curves: bool = Field(False, description=(
+        "inverter DX sets only: each speed takes the set's flow-fraction curves at the unit's actual air flow over "
+        "that speed's rated flow, as EnergyPlus's variable-speed coil does behind a constant-volume fan; false: every "
+        "speed runs at its rated flow (fans and compressors modulate together), like the single-speed sets, whose "
+        "flow-fraction curves are left out"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
     @field_validator("chw_supply_c")

@@ -10,6 +10,7 @@ import numpy as np
 from components._jit import jit
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
+from components.cooling import dx_variable_speed as vs
 from components.cooling import indirect_evaporative as iec
 from components.cooling import pumped_refrigerant as pre
 from components.layout import BOUNDARY, OUTPUT, PARAM
@@ -36,12 +37,43 @@ def _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure):
 
 
 @jit
-def _dx_compressors(p, curves, q, t_wb_in, t_outdoor):
-    """Staged DX compressors meeting ``q``. Returns ``(q_unmet, p_ch, n_on, plr, curve_state)`` [W]."""
+def _dx_compressors(p, curves, q, t_in, m_crah, t_outdoor, pressure):
+    """Staged DX units meeting ``q``. Returns ``(q_unmet, p_ch, n_on, plr, curve_state)`` [W].
+
+    Single-speed units (:mod:`components.cooling.chiller` forms) or, with ``dx_speeds > 0``,
+    inverter units (:mod:`components.cooling.dx_variable_speed`); either way the number running is
+    staged on the units' full capacity and they share the load equally.
+    """
+    if p[PARAM.dx_speeds] > 0.5:
+        return _inverter_units(p, curves, q, t_in, m_crah, t_outdoor, pressure)
+    t_wb_in = _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure)
     cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_outdoor)
     n_on, plr, q_unmet = chl.stage_chillers(q, cap, int(p[PARAM.chillers_available]), p[PARAM.stage_up_plr])
     p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
     return q_unmet, p_ch, n_on, plr, curve_state
+
+
+@jit
+def _inverter_units(p, curves, q, t_in, m_crah, t_outdoor, pressure):
+    """Inverter DX units: staged on their top-speed capacity, each at the speed its share needs."""
+    n_avail = int(p[PARAM.chillers_available])
+    n_speeds = int(p[PARAM.dx_speeds])
+    m_unit = m_crah / n_avail
+    w_in = p[PARAM.indoor_humidity_ratio]
+    caps = p[PARAM.dx_speed_cap0:PARAM.dx_speed_cap0 + vs.MAX_SPEEDS]
+    a0s = p[PARAM.dx_speed_a00:PARAM.dx_speed_a00 + vs.MAX_SPEEDS]
+    flows = p[PARAM.dx_speed_m0:PARAM.dx_speed_m0 + vs.MAX_SPEEDS]
+    fff = p[PARAM.dx_capfff0:PARAM.dx_fff_max + 1]
+    top = n_speeds - 1
+    cap = vs.full_capacity_w(curves, caps[top], a0s[top], flows[top], fff, t_in, w_in, t_outdoor, m_unit, pressure)
+    n_on, plr, q_unmet = chl.stage_chillers(q, cap, n_avail, p[PARAM.stage_up_plr])
+    if n_on == 0:
+        return q_unmet, 0.0, 0, 0.0, chl.STATUS_IN_DATA
+    power, _, _, curve_state = vs.unit_performance(
+        curves, caps, p[PARAM.dx_speed_cop0:PARAM.dx_speed_cop0 + vs.MAX_SPEEDS], a0s, flows, fff, n_speeds,
+        p[PARAM.dx_plf0:PARAM.dx_plf2 + 1], p[PARAM.dx_plf_min], (q - q_unmet) / n_on, t_in, w_in, t_outdoor,
+        m_unit, pressure)
+    return q_unmet, n_on * power, n_on, plr, curve_state
 
 
 @jit
@@ -72,14 +104,15 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i)
     circuits take what they can of the load and the compressors trim the rest, whenever that
     costs less than the compressors alone.  Writes ``o[:, i]``; returns the unmet load [W].
     """
-    t_wb_in = _coil_wet_bulb(p, curves, t_return_air, m_crah, t_outdoor, pressure)
-    q_unmet, p_ch, n_on, plr, curve_state = _dx_compressors(p, curves, q_coil, t_wb_in, t_outdoor)
+    q_unmet, p_ch, n_on, plr, curve_state = _dx_compressors(p, curves, q_coil, t_return_air, m_crah, t_outdoor,
+                                                            pressure)
     q_free = 0.0
     p_pump = 0.0
     if p[PARAM.pre_economizer] > 0.5 and q_coil > 0.0:
         q_try = min(q_coil, _free_capacity_w(p, t_return_air, t_outdoor))
         if q_try > 0.0:
-            unmet_m, p_ch_m, n_m, plr_m, state_m = _dx_compressors(p, curves, q_coil - q_try, t_wb_in, t_outdoor)
+            unmet_m, p_ch_m, n_m, plr_m, state_m = _dx_compressors(p, curves, q_coil - q_try, t_return_air, m_crah,
+                                                                      t_outdoor, pressure)
             p_pump_m = q_try * p[PARAM.pre_power_w_per_w]
             if unmet_m <= q_unmet + 1e-9 and p_ch_m + p_pump_m < p_ch:
                 q_unmet, p_ch, n_on, plr, curve_state = unmet_m, p_ch_m, n_m, plr_m, state_m

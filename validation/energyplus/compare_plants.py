@@ -82,7 +82,8 @@ def derive_cold_plate(ref: dict) -> tuple[dict, dict]:
 
 
 #: dctwin curve set of each DX reference model
-DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_pre": "dx_liebert_dse_compressor_eplus",
+DX_CURVE_SETS = {"dx": "dx_carrier_50pg24_eplus", "dx_inverter": "dx_inverter_eplus_heatpumpvsas",
+                 "dx_pre": "dx_liebert_dse_compressor_eplus",
                  "air_econ_evap_dx": "dx_carrier_50pg24_eplus", "iec_dx": "dx_carrier_50pg24_eplus"}
 
 
@@ -177,6 +178,10 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     ff = par["crah"]["air_flow_m3s"] / dx["rated_air_flow_m3s"]
     capfff = quadratic(np.asarray(dx["capfff"]["coefficients"], float), ff)
     eirfff = quadratic(np.asarray(dx["eirfff"]["coefficients"], float), ff)
+    if "speeds" in dx:  # dctwin's inverter units take each speed's flow-fraction curves themselves (below)
+        for key in ("capfff", "eirfff"):
+            assert list(curves[key]) == list(dx[key]["coefficients"]), key
+        capfff = eirfff = 1.0
     cap_kw, cop = compare.rated_point(curves, dx["rated_capacity_w"] * capfff, dx["rated_cop"] / eirfff)
     # the sealed hall keeps one humidity ratio all year (see the reference); dctwin takes a dew point
     dew = float(dew_point_from_humidity_ratio(ref["mean_zone_humidity_ratio"], ref["site"]["standard_pressure_pa"]))
@@ -186,7 +191,8 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
                          "chiller_rated_cop": cop, "chiller_curves": name, "curve_extrapolation": "hold",
                          "stage_up_plr": 1.0,
                          "dx_rated_shr": dx["rated_sensible_heat_ratio"],
-                         "dx_rated_air_flow_m3s_per_kw": dx["rated_air_flow_m3s"] / (dx["rated_capacity_w"] / 1e3),
+                         "dx_rated_air_flow_m3s_per_kw": dx["rated_air_flow_m3s"] / (
+                             cap_kw if "speeds" in dx else dx["rated_capacity_w"] / 1e3),
                          "indoor_dew_point_c": max(dew, low)}
     notes = {
         "chiller_capacity_kw": (f"{dx['rated_capacity_w'] / 1e3:.0f} kW x CapFFF({ff:.3f}) {capfff:.5f} x CapFT"
@@ -201,6 +207,15 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
         "dx_rated_shr": "EnergyPlus Gross Rated Sensible Heat Ratio and Rated Air Flow Rate: the coil bypass factor "
                         "of the dry-coil adjustment (components/cooling/dx_coil.py)",
     }
+    if "speeds" in dx:
+        scenario["plant"]["dx_flow_fraction_curves"] = True
+        notes["chiller_capacity_kw"] = (f"{dx['rated_capacity_w'] / 1e3:.0f} kW at the top speed x CapFT"
+                                        f"({curves['rated_first_c']}, {curves['rated_second_c']}) = {cap_kw:.2f} kW")
+        notes["chiller_rated_cop"] = f"{dx['rated_cop']} / (EIRFT at rating) = {cop:.4f}"
+        notes["dx_flow_fraction_curves"] = (f"EnergyPlus's constant {par['crah']['air_flow_m3s']} m3/s fan: every speed takes "
+                                            "CapFFF and EIRFFF at that flow over its own rated flow")
+        notes["dx_rated_air_flow_m3s_per_kw"] = (f"EnergyPlus rated flow {dx['rated_air_flow_m3s']:.2f} m3/s at the top speed "
+                                                 "over dctwin's capacity, so that both rate the same air flow")
     if dx["eirft"]["type"] == "Table:Lookup":
         keys, pre_notes = pumped_refrigerant_keys(ref, cap_kw)
         scenario["plant"].update(keys)
@@ -275,7 +290,7 @@ def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     return scenario, notes
 
 
-DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "iec_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
+DERIVE = {"water_cooled": derive_water_cooled, "dx": derive_dx, "dx_inverter": derive_dx, "dx_pre": derive_dx, "air_econ_evap_dx": derive_dx, "iec_dx": derive_dx, "air_cooled_chiller": derive_air_cooled,
           "cold_plate": derive_cold_plate,
           "wse_7": derive_water_cooled, "wse_14": derive_water_cooled}
 

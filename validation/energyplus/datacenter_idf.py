@@ -403,6 +403,10 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Cooling Coil Runtime Fraction"),
         ("*", "Cooling Coil Crankcase Heater Electricity Rate"),
     ],
+    "dx_speed": [
+        ("*", "Cooling Coil Upper Speed Level"),
+        ("*", "Cooling Coil Neighboring Speed Levels Ratio"),
+    ],
     "outdoor_air": [
         ("Environment", "Site Outdoor Air Dewpoint Temperature"),
         ("CRAH", "Air System Outdoor Air Flow Fraction"),

@@ -13,6 +13,7 @@ Models (``MODELS``):
 * ``dx``             DX computer-room units: constant-volume fan + ``Coil:Cooling:DX:SingleSpeed``
                      (``CoilSystem:Cooling:DX``, outlet set point, compressor cycling), air-cooled
                      condensing at outdoor dry bulb; curves of EnergyPlus's DXCoolingCoil DataSet.
+* ``dx_inverter``    the DX model with a ten-speed ``Coil:Cooling:DX:VariableSpeed`` (``dx_inverter_model``).
 * ``dx_pre``         the DX model with the coil of EnergyPlus's Liebert DSE example, whose EIR table
                      holds a pumped-refrigerant economizer (``compressor_mode_fit`` gives dctwin's
                      biquadratic compressor-mode set from it).
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Callable
 
 import datacenter_idf as dc
+import dx_inverter_model
 from datacenter_idf import _fan, _obj
 
 HERE = Path(__file__).resolve().parent
@@ -117,6 +119,11 @@ DX_PARAMS = _derive(dc.PARAMS, drop=("crah", "chw_loop", "chiller", "cw_loop", "
 })
 
 
+#: the DX room with inverter units (model ``dx_inverter``, ``dx_inverter_model.py``)
+DX_INVERTER_PARAMS = _derive(DX_PARAMS, dx_coil=dx_inverter_model.inverter_coil(
+    CURVE_SETS[dx_inverter_model.SET_NAME], DX_PARAMS["dx_coil"]))
+
+
 DX_NOTES = {
     "coil_load": ("all IT power and the 40 kW fan power heat the air; the DX coil removes them at the 18 degC "
                   "set point: 815 kW every hour, dry once the sealed zone has dried to the coil's apparatus dew "
@@ -141,8 +148,14 @@ def build_dx_idf(p=DX_PARAMS, site=None):
                            "CRAH Supply Outlet Node")])
     o += oa_objects
     o.append(_fan(crah, fan_inlet, "CRAH Fan Outlet Node"))
+    coil_type = "Coil:Cooling:DX:VariableSpeed" if "speeds" in dx else "Coil:Cooling:DX:SingleSpeed"
     o.append(_obj("CoilSystem:Cooling:DX", "CRAC DX System", "AlwaysOn", "CRAH Fan Outlet Node",
-                  "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", "Coil:Cooling:DX:SingleSpeed", "CRAC DX Coil"))
+                  "CRAH Supply Outlet Node", "CRAH Supply Outlet Node", coil_type, "CRAC DX Coil"))
+    parts = ("air_side", stage, "dx") if stage else ("air_side", "dx")
+    if "speeds" in dx:
+        o += dx_inverter_model.coil_objects(dx)
+        o += dc.outputs(dc.output_variables(parts + ("dx_speed",)), _meters("Pumps", "HeatRejection"))
+        return "\n".join(o)
     o += [dc.curve(dx[key]) for key in ("capft", "eirft", "capfff", "eirfff", "plffplr")]
     o.append(_obj("Coil:Cooling:DX:SingleSpeed",
                   ("CRAC DX Coil", "Name"), ("AlwaysOn", "Availability Schedule Name"),
@@ -156,7 +169,6 @@ def build_dx_idf(p=DX_PARAMS, site=None):
                   (float(dx["minimum_outdoor_drybulb_for_compressor_c"]), "Min outdoor DB for compressor"),
                   "", "", "", "", "", "AirCooled", "", "", "",
                   (float(dx["crankcase_heater_w"]), "Crankcase Heater Capacity")))
-    parts = ("air_side", stage, "dx") if stage else ("air_side", "dx")
     o += dc.outputs(dc.output_variables(parts), _meters("Pumps", "HeatRejection"))
     return "\n".join(o)
 
@@ -737,6 +749,8 @@ MODELS = {m.name: m for m in (
           DX_PRE_PARAMS, build_dx_idf, ("air_side", "dx"), ("dx", "crah_fan"), notes={
               **DX_NOTES, "dx_equation": ("as the DX model, with CapFT and EIRFT as linear Table:Lookup "
                                           "interpolations; the EIR table carries the pumped-refrigerant mode")}),
+    Model("dx_inverter", "DX computer-room units with inverter (variable-speed) compressors", DX_INVERTER_PARAMS,
+          build_dx_idf, ("air_side", "dx", "dx_speed"), ("dx", "crah_fan"), notes={**DX_NOTES, **dx_inverter_model.NOTES}),
     Model("air_econ_evap_dx", "DX computer-room units behind an air-side economizer with a direct evaporative pad",
           AIR_ECON_PARAMS, build_dx_idf, ("air_side", "outdoor_air", "dx"), ("dx", "crah_fan", "evap_pump"),
           notes=AIR_ECON_NOTES),

@@ -109,6 +109,10 @@ SERIES_BY_PART = {
         ("CRAC DX COIL", "Cooling Coil Runtime Fraction"): "dx_runtime_fraction",
         ("CRAC DX COIL", "Cooling Coil Crankcase Heater Electricity Rate"): "dx_crankcase",
     },
+    "dx_speed": {
+        ("CRAC DX COIL", "Cooling Coil Upper Speed Level"): "dx_speed_level",
+        ("CRAC DX COIL", "Cooling Coil Neighboring Speed Levels Ratio"): "dx_speed_ratio",
+    },
     "outdoor_air": {
         ("ENVIRONMENT", "Site Outdoor Air Dewpoint Temperature"): "t_dew",
         ("CRAH", "Air System Outdoor Air Flow Fraction"): "oa_fraction",
@@ -191,6 +195,8 @@ COLUMNS = {
     "dx_w": lambda r: f"{r['dx']:.1f}",
     "dx_runtime_fraction": lambda r: f"{r['dx_runtime_fraction']:.4f}",
     "coil_sensible_load_w": lambda r: f"{r['q_coil_sens']:.1f}",
+    "dx_speed_level": lambda r: f"{r['dx_speed_level']:.3f}",
+    "dx_speed_ratio": lambda r: f"{r['dx_speed_ratio']:.4f}",
     "wse_heat_w": lambda r: f"{r['q_wse']:.1f}",
     "wse_on": lambda r: f"{r['wse_on']:.3f}",
     "t_wse_chw_out_c": lambda r: f"{r['t_wse_chw_out']:.3f}",
@@ -225,6 +231,7 @@ CSV_BY_PART = {
     "tower": ["pumps_w", "tower_w", "t_cw_setpoint_c", "t_tower_inlet_c", "t_tower_outlet_c",
               "tower_fan_cycling_ratio"],
     "dx": ["dx_w", "dx_runtime_fraction"],
+    "dx_speed": ["dx_speed_level", "dx_speed_ratio"],
     "outdoor_air": ["outdoor_dew_point_c", "outdoor_air_fraction", "economizer_on", "t_mixed_air_c", "t_pad_outlet_c",
                     "evaporative_pump_w"],
     "liquid": ["liquid_it_w", "liquid_pump_w", "liquid_heat_w", "t_cold_plate_chw_in_c", "t_cold_plate_chw_out_c"],
@@ -401,6 +408,11 @@ def _part_results(part, rows, kwh, p):
             # the condenser takes outdoor air at the weather-file dry bulb (no condenser node)
             "hours_outdoor_below_dx_curve_min": sum(r["t_db"] < y[0] - 1e-6 for r in rows),
             "hours_outdoor_above_dx_curve_max": sum(r["t_db"] > y[1] + 1e-6 for r in rows),
+        }
+    if part == "dx_speed":
+        return {
+            "mean_dx_upper_speed_level": mean("dx_speed_level"),
+            "hours_dx_cycling_at_speed_1": sum(0.0 < r["dx_runtime_fraction"] < 0.999 for r in rows),
         }
     if part == "outdoor_air":
         return {
