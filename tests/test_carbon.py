@@ -7,7 +7,7 @@ import pytest
 from twin.errors import InputError
 from twin.metrics import carbon as co2
 from twin.metrics.policy import load_rules
-from twin.weather import list_sites
+from twin.inputs.weather import list_sites
 
 COAL = load_rules()["coal"]
 

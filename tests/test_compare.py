@@ -39,7 +39,7 @@ def compared(tmp_path_factory):
 
 
 def test_ranked_json_uses_run_metric_names(compared, legacy_result):
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     rows, _ = compared
     assert [r["rank"] for r in rows] == [1, 2, 3]

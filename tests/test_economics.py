@@ -7,7 +7,7 @@ import pytest
 
 from twin.errors import InputError
 from twin.metrics import economics as eco
-from twin.policy_schema import Finance
+from twin.inputs.policy_schema import Finance
 
 
 def test_npv_hand_computed():

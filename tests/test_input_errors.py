@@ -135,11 +135,11 @@ OUT_COMMANDS = [
 @pytest.mark.parametrize("where", ["existing file", "under a file", "read-only", "NUL", "name too long"])
 def test_bad_out_is_refused_before_any_work(tmp_path, capsys, monkeypatch, argv, where):
     """An --out that cannot be written is refused at once, before weather, assembly or simulation."""
-    import twin.simulate
+    import twin.engine.simulate
 
     def no_work(*a, **k):
         raise AssertionError("simulated although --out cannot be written")
-    monkeypatch.setattr(twin.simulate, "prepare", no_work)
+    monkeypatch.setattr(twin.engine.simulate, "prepare", no_work)
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     out = {"existing file": blocker, "under a file": blocker / "sub",
@@ -185,11 +185,11 @@ def test_measure_that_makes_the_scenario_impossible(tmp_path, capsys):
 
 
 def test_check_flag_stops_before_simulating(tmp_path, capsys, monkeypatch):
-    import twin.simulate
+    import twin.engine.simulate
 
     def no_simulation(*a, **k):
         raise AssertionError("--check simulated")
-    monkeypatch.setattr(twin.simulate, "run_plant", no_simulation)
+    monkeypatch.setattr(twin.engine.simulate, "run_plant", no_simulation)
     out = tmp_path / "out"
     assert main(["run", str(LEGACY), "--check", "--out", str(out)]) == 0
     assert main(["compare", str(STUDY), "--check", "--out", str(out)]) == 0

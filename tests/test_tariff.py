@@ -6,7 +6,7 @@ import pytest
 
 from twin.errors import InputError
 from twin.metrics import tariff as tou
-from twin.schema import validate_scenario
+from twin.inputs.schema import validate_scenario
 
 GD = tou.load_tou("guangdong_tou_2021")
 BEIJING = tou.load_surcharge("beijing_2021")

@@ -4,7 +4,7 @@ A *case* is one claim.  Its data live in ``validation/cases/<name>/case.toml``: 
 reference values (or range), the source with its evidence label (docs/sources.md: P primary, S
 secondary, V vendor, C computed, M memory), the tolerance and why the evidence supports it.
 The comparison is a Python function registered here under the case's ``check`` name (default:
-the folder name), in :mod:`twin.validation.cases` or, for the EnergyPlus side-by-side run,
+the folder name), in :mod:`validation.checks` or, for the EnergyPlus side-by-side run,
 ``validation/energyplus/compare.py``.  A check returns :class:`Row` objects; the runner decides
 pass or fail, so every case is judged the same way.
 
@@ -41,7 +41,7 @@ from typing import Callable
 from twin.errors import InputError
 
 #: Folder holding ``cases/``, ``figures/``, ``REPORT.md`` in a source checkout.
-VALIDATION_DIR = Path(__file__).resolve().parent.parent.parent / "validation"
+VALIDATION_DIR = Path(__file__).resolve().parent
 EVIDENCE = {"P": "primary", "S": "secondary", "V": "vendor claim", "C": "computed", "M": "from memory"}
 
 
@@ -206,7 +206,7 @@ def _load_checks(validation_dir: Path) -> None:
     global _LOADED
     if _LOADED:
         return
-    importlib.import_module("twin.validation.cases")
+    importlib.import_module("validation.checks")
     compare = validation_dir / "energyplus" / "compare.py"
     if compare.exists():
         spec = importlib.util.spec_from_file_location("dctwin_validation_energyplus_compare", compare)
@@ -401,7 +401,7 @@ def report_markdown(results: list[CaseResult], *, command: str = "dctwin validat
 def write_report(results: list[CaseResult], path: Path | None = None, *, command: str = "dctwin validate",
                  validation_dir: Path = VALIDATION_DIR) -> Path:
     """Write the Markdown report atomically (default ``validation_dir/REPORT.md``); returns its path."""
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     path = Path(path) if path is not None else Path(validation_dir) / "REPORT.md"
     text = report_markdown(results, command=command, report_dir=path.parent)

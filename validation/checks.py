@@ -1,7 +1,7 @@
 """Component validation checks, one function per case, registered by name.
 
 Each function reads its inputs and reference numbers from the case's TOML (never from code),
-calls the component exactly as the twin does, and returns :class:`~twin.validation.Row` objects.
+calls the component exactly as the twin does, and returns :class:`~validation.Row` objects.
 Figures are drawn only when the runner asks for them.
 """
 
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from twin.validation import Case, Context, Row, SkipCase, register
+from validation import Case, Context, Row, SkipCase, register
 
 
 def _plot(ctx: Context, name: str, draw) -> None:
@@ -31,7 +31,7 @@ def _plot(ctx: Context, name: str, draw) -> None:
 
 
 def _ups_curve(name: str) -> dict:
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
     return data_table("ups_curves")[name]
 
 
@@ -95,7 +95,7 @@ def ups_ge_500kva_fit(case: Case, ctx: Context):
 @register("psu_80plus_minimums")
 def psu_80plus_minimums(case: Case, ctx: Context):
     from components.power import psu
-    from twin import component_data
+    from twin.inputs import component_data
 
     input_kind = case.inputs["input"]
     tol = float(case.tolerance["abs_pct"])
@@ -141,7 +141,7 @@ def psu_80plus_minimums(case: Case, ctx: Context):
 @register("psu_dc_input_wp127")
 def psu_dc_input_wp127(case: Case, ctx: Context):
     from components.power.psu import DC_LOSS_REDUCTION, dc_input_efficiency
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     ref = case.reference
     eta_ac = float(case.inputs["ac_efficiency"])
@@ -159,7 +159,7 @@ def psu_dc_input_wp127(case: Case, ctx: Context):
 @register("transformer_scb13_efficiency")
 def transformer_scb13_efficiency(case: Case, ctx: Context):
     from components.power.losses import transformer_loss_w
-    from twin.component_data import transformer_row
+    from twin.inputs.component_data import transformer_row
 
     tx = transformer_row(case.inputs["transformer_model"])
     pf = float(case.inputs["power_factor"])
@@ -201,7 +201,7 @@ def _chiller_cops(row: dict, rated_cop: float, points: list[tuple[float, float]]
                   clip: bool) -> list[float]:
     """COP at (load fraction of rated capacity, ECWT) points, as the twin computes them."""
     from components.cooling import chiller as chl
-    from twin.schema_curves import curve_array
+    from twin.inputs.schema_curves import curve_array
 
     c = curve_array(row)
     t1, t2 = row["rated_first_c"], row["rated_second_c"]
@@ -222,7 +222,7 @@ def _chiller_cops(row: dict, rated_cop: float, points: list[tuple[float, float]]
 
 @register("chiller_iplv_ashrae_90_1")
 def chiller_iplv_ashrae_90_1(case: Case, ctx: Context):
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     inp, ref = case.inputs, case.reference
     row = data_table("chillers")[inp["curve_set"]]
@@ -319,7 +319,7 @@ def cooling_tower_approach(case: Case, ctx: Context):
 def iec_energyplus_equations(case: Case, ctx: Context):
     from components import psychrometrics as psy
     from components.cooling import indirect_evaporative as iec
-    from twin.validation import eplus_iec as ep
+    from validation import eplus_iec as ep
 
     inp, ref, tol = case.inputs, case.reference, case.tolerance
     p_atm = float(inp["pressure_pa"])
@@ -480,8 +480,8 @@ def ite_energyplus_aircooled(case: Case, ctx: Context):
     import json
 
     from components.it_equipment import ite_power_w
-    from twin.component_data import data_table
-    from twin.schema_ite import IteCurveSet, ite_curve_vector
+    from twin.inputs.component_data import data_table
+    from twin.inputs.schema_ite import IteCurveSet, ite_curve_vector
 
     ref = json.loads((case.folder / case.inputs["reference_file"]).read_text())
     tol = float(case.tolerance["rel_design"])

@@ -2,7 +2,7 @@
 
 Method
 ------
-The meters drive the twin (:mod:`twin.replay`: measured IT power and outdoor air) and the
+The meters drive the twin (:mod:`twin.calibration.replay`: measured IT power and outdoor air) and the
 uncertain parameters of :data:`PARAMETERS` are estimated by bounded least squares
 (:func:`scipy.optimize.least_squares`, trust-region reflective) on the residuals of every
 metered channel at every compared step.  Residuals are normalised per channel so that each
@@ -30,12 +30,12 @@ A parameter is reported as NOT identifiable, kept at its base value and left out
 2. no metered channel responds to it (a column of ``J`` near zero at the start);
 3. its standard deviation exceeds :data:`MAX_RELATIVE_STD` of its plausible range after the fit.
 
-A fitted parameter that ends on (within :data:`twin.calibration_checks.ON_BOUND_TOLERANCE` of) a
+A fitted parameter that ends on (within :data:`twin.calibration.checks.ON_BOUND_TOLERANCE` of) a
 bound is reported as on bound, not identifiable, and without a standard deviation: its value is
 written (the fit needs it) but the meters wanted one beyond the plausible range.  Pairs of
 estimates correlated beyond :data:`MAX_CORRELATION` are reported as warnings.
 
-What the fit cannot hide (:mod:`twin.calibration_checks`)
+What the fit cannot hide (:mod:`twin.calibration.checks`)
 ----------------------------------------------------------
 A channel that met Guideline 14 (hourly or monthly) before the fit and fails after is a warning.
 The out-of-sample check fits again without some months (default every third month) and reports
@@ -60,14 +60,14 @@ from typing import Callable
 import numpy as np
 
 from components.layout import PARAM
-from twin import calibration_checks as checks
-from twin.calibration_checks import DEFAULT_HOLDOUT_MONTHS
-from twin.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
+from twin.calibration import checks
+from twin.calibration.checks import DEFAULT_HOLDOUT_MONTHS
+from twin.inputs.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
 from twin.errors import InputError
-from twin.meters import channel_specs
-from twin.plant import assemble, monthly
-from twin.replay import Replay, compare, prepare_replay, simulated_channel
-from twin.results import Result
+from twin.inputs.meters import channel_specs
+from twin.engine.plant import assemble, monthly
+from twin.calibration.replay import Replay, compare, prepare_replay, simulated_channel
+from twin.engine.results import Result
 
 MAX_RELATIVE_STD = 0.10    # std above 10 % of the bounds' width: not identifiable
 MAX_CORRELATION = 0.95     # |correlation| above this: reported
@@ -225,7 +225,7 @@ class _Problem:
         return replace(plant, params=p, monthly_setpoints=setpoints)
 
     def simulate(self, values: dict[str, float]) -> np.ndarray:
-        from twin.simulate import run_plant
+        from twin.engine.simulate import run_plant
 
         if _time.perf_counter() > self.deadline:
             raise _OutOfTime
@@ -303,7 +303,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
         The base scenario as read from its TOML file (kept, apart from the fitted values, in the
         calibrated scenario).
     meters : path
-        Meter file (see :mod:`twin.meters`).
+        Meter file (see :mod:`twin.inputs.meters`).
     file, base_dir : optional
         The scenario file (for messages) and the folder its relative paths start from.
     tz : str, optional
@@ -319,10 +319,10 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
         Where the calibrated scenario will be written (relative paths are rewritten for it).
     holdout_months : tuple of int, optional
         Months (1-12) left out of a second fit and checked against it (the out-of-sample error);
-        default every third month (:data:`twin.calibration_checks.DEFAULT_HOLDOUT_MONTHS`);
+        default every third month (:data:`twin.calibration.checks.DEFAULT_HOLDOUT_MONTHS`);
         ``()`` or ``None``: no out-of-sample check.
     """
-    from twin.schema import validate_scenario
+    from twin.inputs.schema import validate_scenario
 
     t0 = _time.perf_counter()
     say = progress or (lambda msg: None)
@@ -397,7 +397,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     cal_scn = _with_overrides(validate_scenario(calibrated, file=file), overrides)
     replay_after = prepare_replay(cal_scn, meters, tz=tz, file=file, base_dir=base_dir,
                                   min_coverage=min_coverage)
-    from twin.simulate import run_plant
+    from twin.engine.simulate import run_plant
 
     result_after = run_plant(replay_after.plant, file=file)
     problem.simulations += 1
@@ -757,7 +757,7 @@ def dumps_toml(data: dict, header: str = "") -> str:
 
 def write_calibrated(fit: FitResult, path: Path, *, base_file: str | None = None) -> None:
     """Write the calibrated scenario TOML atomically."""
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     cal = fit.calibrated["calibration"]
     header = (f"Calibrated by `dctwin calibrate` on {cal['date']} from {cal['base_scenario'] or base_file}\n"

@@ -27,7 +27,7 @@ from twin.errors import InputError
 
 #: Distance from a bound, as a fraction of the bounds' width, within which a fitted value is "on
 #: bound".  Judgement: twice the finite-difference step of the fit (0.5 % of the width,
-#: :data:`twin.calibrate.DIFF_STEP`), so the Jacobian of a value this close is taken across or
+#: :data:`twin.calibration.calibrate.DIFF_STEP`), so the Jacobian of a value this close is taken across or
 #: against the bound, and well above the optimiser's step tolerance (1e-5 of the width).
 ON_BOUND_TOLERANCE = 0.01
 #: Months held out by default: every third month, one per season.
@@ -57,7 +57,7 @@ def on_bound_note(name: str, unit: str, value: float, side: str, lo: float, hi: 
 def worsened_channels(before: dict, after: dict) -> list[dict]:
     """Channels that met a Guideline 14 verdict before the fit and fail it after.
 
-    ``before`` and ``after`` are :func:`twin.replay.compare` blocks.  One entry per channel and
+    ``before`` and ``after`` are :func:`twin.calibration.replay.compare` blocks.  One entry per channel and
     resolution: ``{"channel", "label", "resolution", "cv_rmse_pct": [before, after],
     "nmbe_pct": [before, after]}``.
     """

@@ -1,7 +1,7 @@
 """Replay metered data through the twin and compare simulated with measured, channel by channel.
 
 The metered IT power replaces the server model (``BOUNDARY.it_power_w``) and, where outdoor dry
-bulb and RH are metered, they replace the EPW weather (:func:`twin.meters.measured_weather`).
+bulb and RH are metered, they replace the EPW weather (:func:`twin.inputs.meters.measured_weather`).
 Every other metered channel (facility, chillers, CRAH fans, UPS, temperatures...) is compared
 with its simulated counterpart, as time series and as monthly totals, with the ASHRAE
 Guideline 14 statistics of :mod:`twin.metrics.guideline14`.  Steps where a boundary meter (IT
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.calibration_schema import apply_calibration
-from twin.meters import SteppedMeters, channel_specs, load_meters, measured_weather, resolve_meters
+from twin.inputs.calibration_schema import apply_calibration
+from twin.inputs.meters import SteppedMeters, channel_specs, load_meters, measured_weather, resolve_meters
 from twin.metrics import guideline14 as g14
-from twin.plant import PlantArrays, assemble
-from twin.results import Result, atomic_write, print_json, write_json
+from twin.engine.plant import PlantArrays, assemble
+from twin.engine.results import Result, atomic_write, print_json, write_json
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Replay:
 def prepare_replay(scn, meters_path: str | Path, *, tz: str | None = None, file: str | None = None,
                    base_dir: Path | None = None, min_coverage: float | None = None) -> Replay:
     """Assemble ``scn`` with the metered IT power and outdoor air of ``meters_path``."""
-    from twin.simulate import prepare
+    from twin.engine.simulate import prepare
 
     base = prepare(scn, file=file, base_dir=base_dir)
     sm = load_meters(meters_path, base.weather, tz=tz, design_it_kw=base.scenario.it.design_kw,
@@ -95,7 +95,7 @@ def compare(result: Result, replay: Replay, mask: np.ndarray | None = None) -> d
 
 def meter_dataset(result: Result, replay: Replay):
     """The result's Dataset plus ``meas_<channel>`` (and ``sim_<channel>`` for sums) variables."""
-    from twin.results import CHANNELS
+    from twin.engine.results import CHANNELS
 
     ds = result.to_dataset()
     sm = replay.meters
@@ -115,7 +115,7 @@ def meter_dataset(result: Result, replay: Replay):
 
 
 def write_netcdf(result: Result, replay: Replay, path: Path, attrs: dict | None = None) -> None:
-    """:func:`twin.results.write_netcdf` with the measured channels (and extra ``attrs``)."""
+    """:func:`twin.engine.results.write_netcdf` with the measured channels (and extra ``attrs``)."""
     ds = meter_dataset(result, replay)
     if attrs:
         ds.attrs.update(attrs)
@@ -257,8 +257,8 @@ def print_calibration_block(block: dict, console=None) -> None:
 
 def run_with_meters(path: Path, meters: Path, *, tz: str | None = None):
     """Simulate a scenario file driven by meters: ``(result, replay, comparison)``."""
-    from twin.schema import load_scenario
-    from twin.simulate import run_plant
+    from twin.inputs.schema import load_scenario
+    from twin.engine.simulate import run_plant
 
     scn = load_scenario(path)
     replay = prepare_replay(scn, meters, tz=tz, file=str(path), base_dir=path.parent)
@@ -269,7 +269,7 @@ def run_with_meters(path: Path, meters: Path, *, tz: str | None = None):
 def main_replay(args, path: Path) -> int:
     """``dctwin run SCENARIO --meters FILE``: the run summary plus the meter comparison."""
     from twin.report.terminal import print_run_summary
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     result, replay, comparison = run_with_meters(path, resolve_meters(args.meters), tz=args.tz)
     summary = build_summary(result, scenario_file=str(path))

@@ -1,6 +1,6 @@
-"""The ``dctwin`` command line.
+"""The ``dctwin`` command line: the parser and :func:`main`; one module per sub-command.
 
-Each sub-command lives in its own module under :mod:`twin.commands` with two functions:
+Each sub-command lives in its own module of this package (``twin/cli/run.py`` ...) with two functions:
 ``add_parser(subparsers)`` and ``main(args) -> int``.  Every user error is an
 :class:`~twin.errors.InputError`; it is printed as one line on stderr and the process exits
 with status 2 before any output file is written; a command-line usage error is one line too.
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"twin.commands.{name}")
+        module = importlib.import_module(f"twin.cli.{name}")
         module.add_parser(sub)
     return parser
 
@@ -54,7 +54,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dctwin: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Sub-commands of the ``dctwin`` command line, one module each."""
+"""Helpers shared by the sub-commands' argument parsing."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.bundled import portable_path, resolve_scenario
-from twin.commands import name_values
-from twin.commands.writable import check_out_dir, check_out_file
+from twin.inputs.bundled import portable_path, resolve_scenario
+from twin.cli.arguments import name_values
+from twin.cli.writable import check_out_dir, check_out_file
 from twin.errors import InputError
 
 
@@ -45,8 +45,8 @@ def _list_params() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from twin.calibrate import PARAMETERS
-    from twin.meters import channel_specs
+    from twin.calibration.calibrate import PARAMETERS
+    from twin.inputs.meters import channel_specs
 
     t = Table(title="Parameters dctwin calibrate can estimate")
     for col in ("name", "unit", "meaning", "written to", "meters that observe it (any of)"):
@@ -66,12 +66,12 @@ def main(args) -> int:
                          "(dctwin calibrate METERS --scenario BASE --out CALIBRATED.toml)")
     from rich.console import Console
 
-    from twin.calibrate import calibrate, write_calibrated
-    from twin.calibration_checks import parse_holdout
-    from twin.results import print_json
-    from twin.schema import read_toml
+    from twin.calibration.calibrate import calibrate, write_calibrated
+    from twin.calibration.checks import parse_holdout
+    from twin.engine.results import print_json
+    from twin.inputs.schema import read_toml
 
-    from twin.meters import resolve_meters
+    from twin.inputs.meters import resolve_meters
 
     path = resolve_scenario(args.scenario)
     meters = resolve_meters(args.meters)
@@ -108,9 +108,9 @@ def main(args) -> int:
         "details": fit.details,
     }
     if args.report is not None:
-        from twin.replay import write_netcdf, write_plot
+        from twin.calibration.replay import write_netcdf, write_plot
         from twin.report.residuals import hourly_residuals, write_residual_plot
-        from twin.results import write_json
+        from twin.engine.results import write_json
 
         write_netcdf(fit.result_after, fit.replay, args.report / "results.nc")
         write_plot(fit.result_after, fit.replay, args.report / "meters.png",
@@ -158,7 +158,7 @@ def _g14_table(title: str, left: dict, right: dict, marked: set[tuple[str, str]]
     """
     from rich.table import Table
 
-    from twin.replay import verdict_text
+    from twin.calibration.replay import verdict_text
 
     g = Table(title=title)
     for col in ("channel", "CV(RMSE) hourly %", "NMBE hourly %", "hourly verdict",
@@ -187,7 +187,7 @@ def print_outcome(outcome: dict, console=None) -> None:
     from rich.table import Table
 
     from twin.metrics.guideline14 import SOURCE
-    from twin.replay import print_meter_report
+    from twin.calibration.replay import print_meter_report
 
     console = console or Console()
     print_meter_report(outcome["meters"], console)

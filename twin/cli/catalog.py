@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from twin.commands.run import add_band_arguments
+from twin.cli.run import add_band_arguments
 
 #: samples of each row's band: 2 x (16 + 1) extra annual runs per site and load
 DEFAULT_CATALOG_SAMPLES = 16
@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("catalog", help="standard evaluation of one measure at every bundled site and 30/50/80/100 %% IT load",
                        description="Apply one measure to the reference baseline at each climate site and IT load "
                                    "level and tabulate PUE, energy, water, CO2 and cost savings (CSV, Markdown, PNG).")
-    p.add_argument("measure", help="registered measure name (see twin/measures.py)")
+    p.add_argument("measure", help="registered measure name (see twin/measures/cooling.py)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="measure parameter, TOML value (repeatable), e.g. --param supply_air_c=25")
     p.add_argument("--sites", nargs="+", default=None, metavar="SITE",
@@ -50,15 +50,15 @@ def main(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from twin.bundled import resolve_scenario
-    from twin.commands.run import band_options
-    from twin.commands.writable import check_out_dir
+    from twin.inputs.bundled import resolve_scenario
+    from twin.cli.run import band_options
+    from twin.cli.writable import check_out_dir
     from twin.errors import InputError
-    from twin.results import print_json
-    from twin.schema import load_scenario
+    from twin.engine.results import print_json
+    from twin.inputs.schema import load_scenario
     from twin.study.catalog import LOAD_LEVELS, evaluate_measure, write_outputs
     from twin.study.progress import progress_bar
-    from twin.weather import list_sites
+    from twin.inputs.weather import list_sites
 
     measure = {"name": args.measure, **_params(args.param)}
     loads = LOAD_LEVELS if args.loads is None else tuple(x / 100.0 for x in args.loads)

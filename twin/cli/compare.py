@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from twin.study.design import RANK_KEYS
-from twin.commands.run import add_band_arguments
+from twin.cli.run import add_band_arguments
 
 DEFAULT_STUDY = "guangzhou_retrofit_study.toml"
 #: samples of each mix's band: (mixes + 1) x 64 annual runs, about 0.6-1 s per mix; 64 keeps the drivers of a
-#: 25-input design clear of chance above |rho| 0.39 (twin.uncertainty.noise_floor)
+#: 25-input design clear of chance above |rho| 0.39 (twin.study.uncertainty.noise_floor)
 DEFAULT_COMPARE_SAMPLES = 64
 
 
@@ -35,10 +35,10 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from rich.console import Console
 
-    from twin.bundled import default_out_dir, resolve_scenario
-    from twin.commands.run import band_options
-    from twin.commands.writable import check_out_dir
-    from twin.results import print_json
+    from twin.inputs.bundled import default_out_dir, resolve_scenario
+    from twin.cli.run import band_options
+    from twin.cli.writable import check_out_dir
+    from twin.engine.results import print_json
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
     from twin.study.progress import progress_bar
@@ -51,7 +51,7 @@ def main(args) -> int:
     if args.rank_by is not None:
         study.rank_by = args.rank_by
     if args.check:
-        from twin.simulate import prepare
+        from twin.engine.simulate import prepare
         for mix in study.mixes:
             prepare(study.scenario(mix), file=study.file, base_dir=study.base_dir)
         print(f"{path}: valid ({len(study.mixes)} mixes)")

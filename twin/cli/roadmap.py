@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.bundled import resolve_scenario
-from twin.commands.writable import check_out_dir
+from twin.inputs.bundled import resolve_scenario
+from twin.cli.writable import check_out_dir
 
 
 def add_parser(sub) -> None:
@@ -23,8 +23,8 @@ def main(args) -> int:
     from rich.table import Table
 
     from twin.metrics.policy import load_rules
-    from twin.roadmap import run_roadmap, write_roadmap
-    from twin.schema import load_scenario
+    from twin.study.roadmap import run_roadmap, write_roadmap
+    from twin.inputs.schema import load_scenario
 
     path = resolve_scenario(args.scenario)
     if args.out is not None:

@@ -1,19 +1,19 @@
 """``dctwin run [SCENARIO] [--out DIR] [--json] [--meters FILE [--tz TZ]]``: simulate one scenario or site.
 
-A site file (``[[halls]]``, see :mod:`twin.site_schema`) prints one line per hall and the site
-totals; ``--json`` gives the site summary with a ``halls`` list (:mod:`twin.site_summary`).
+A site file (``[[halls]]``, see :mod:`twin.inputs.site_schema`) prints one line per hall and the site
+totals; ``--json`` gives the site summary with a ``halls`` list (:mod:`twin.metrics.site_summary`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from twin.bundled import resolve_scenario
-from twin.commands import name_values
-from twin.commands.writable import check_out_dir
+from twin.inputs.bundled import resolve_scenario
+from twin.cli.arguments import name_values
+from twin.cli.writable import check_out_dir
 from twin.errors import InputError
-from twin.schema import read_toml
-from twin.site_schema import is_site
+from twin.inputs.schema import read_toml
+from twin.inputs.site_schema import is_site
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
 DEFAULT_RUN_SAMPLES = 64
@@ -62,13 +62,13 @@ def add_parser(sub) -> None:
 def _check(args, path: Path) -> int:
     """``--check``: everything before the simulation (with ``--meters``, the meter file and ``--tz`` too)."""
     if args.meters is not None:
-        from twin.meters import resolve_meters
-        from twin.replay import prepare_replay
-        from twin.schema import load_scenario
+        from twin.inputs.meters import resolve_meters
+        from twin.calibration.replay import prepare_replay
+        from twin.inputs.schema import load_scenario
         prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
                        base_dir=path.parent)
     else:
-        from twin.simulate import check_file
+        from twin.engine.simulate import check_file
         check_file(path)
     print(f"{path}: valid")
     return 0
@@ -76,14 +76,14 @@ def _check(args, path: Path) -> int:
 
 def main(args) -> int:
     from twin.report.terminal import print_run_summary
-    from twin.replay import main_replay
-    from twin.simulate import run_file
-    from twin.summary import build_summary, save_run
+    from twin.calibration.replay import main_replay
+    from twin.engine.simulate import run_file
+    from twin.metrics.summary import build_summary, save_run
 
     path = resolve_scenario(args.scenario)
     if args.out is not None:
         check_out_dir(args.out)
-    if is_site(read_toml(path)):  # several halls (twin/site.py)
+    if is_site(read_toml(path)):  # several halls (twin/engine/site.py)
         return main_site(args, path)
     opts = band_options(args)
     if args.seed is not None and args.years is None:
@@ -93,16 +93,16 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     if args.check:
         return _check(args, path)
-    if args.years is not None:  # Monte Carlo over years (twin/montecarlo.py, issue 4)
-        from twin.montecarlo import main_montecarlo
+    if args.years is not None:  # Monte Carlo over years (twin/study/montecarlo.py, issue 4)
+        from twin.study.montecarlo import main_montecarlo
         return main_montecarlo(args, path)
     if args.meters is not None:
         return main_replay(args, path)
     result = run_file(path)
     summary = build_summary(result, scenario_file=str(path))
     if opts["samples"]:
-        from twin.schema import load_scenario
-        from twin.uncertainty import band
+        from twin.inputs.schema import load_scenario
+        from twin.study.uncertainty import band
 
         summary["band"] = band(load_scenario(path), file=str(path), base_dir=path.parent, **opts)
 
@@ -112,7 +112,7 @@ def main(args) -> int:
             from twin.report.band import print_band
             print_band(summary["band"])
         if "calibration" in summary:
-            from twin.replay import print_calibration_block
+            from twin.calibration.replay import print_calibration_block
             print_calibration_block(summary["calibration"])
 
     return _finish(args, summary, lambda out: save_run(result, summary, out), show)
@@ -120,7 +120,7 @@ def main(args) -> int:
 
 def _finish(args, summary: dict, save, show) -> int:
     """Write ``results.nc`` and ``summary.json`` to ``--out`` (by ``save(out)``); print the JSON or ``show`` it."""
-    from twin.results import print_json
+    from twin.engine.results import print_json
 
     if args.out is not None:
         save(args.out)
@@ -135,16 +135,16 @@ def _finish(args, summary: dict, save, show) -> int:
 
 def main_site(args, path: Path) -> int:
     """``dctwin run SITE``: every hall and the shared plant, the site summary and one line per hall."""
-    from twin.results import atomic_write, write_json
-    from twin.site import run_site_file
-    from twin.site_summary import build_site_summary, print_site_summary, site_dataset
+    from twin.engine.results import atomic_write, write_json
+    from twin.engine.site import run_site_file
+    from twin.metrics.site_summary import build_site_summary, print_site_summary, site_dataset
 
     for flag, value in (("--years", args.years), ("--seed", args.seed), ("--meters", args.meters), ("--tz", args.tz)):
         if value is not None:
             raise InputError(f"{flag} runs one scenario; a site file ([[halls]]) takes only --out, --json and --check",
                              file=str(path), key=flag)
     if args.check:
-        from twin.site_schema import load_site
+        from twin.inputs.site_schema import load_site
         load_site(path)
         print(f"{path}: valid (a site of several halls)")
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from twin.weather import list_sites
+from twin.inputs.weather import list_sites
 
 
 def add_parser(sub) -> None:

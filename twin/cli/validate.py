@@ -1,6 +1,8 @@
 """``dctwin validate [--only NAME ...] [--fast] [--out DIR | --update-docs]``: reproduce the evidence.
 
-Runs the cases in ``validation/cases`` (see :mod:`twin.validation`), prints one table row per
+Runs the cases in ``validation/cases`` with the harness of the checkout's ``validation`` package
+(:func:`harness` loads it from its folder: it is not part of the installed wheel, and twin never
+imports it statically; it sits above the engine it checks), prints one table row per
 comparison, writes ``REPORT.md`` atomically with its figures to ``--out`` (default
 ``./dctwin-out/validation``), and exits with status 1 when a case fails or errors (0 otherwise;
 known deviations and skips do not fail).  The tracked ``validation/REPORT.md`` and its figures
@@ -9,7 +11,11 @@ are rewritten only with ``--update-docs``.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+
+from twin.errors import InputError
 
 #: What ``dctwin validate`` needs, said when the cases are not there (a wheel install).
 NEEDS = ("dctwin validate runs the validation cases of a source checkout (validation/cases is not part of the "
@@ -42,13 +48,45 @@ def add_parser(sub) -> None:
     p.set_defaults(func=main)
 
 
+def harness(validation_dir: Path | None = None):
+    """The ``validation`` package (the runner and the checks) of a source checkout.
+
+    Looked for in ``validation_dir`` (``--validation-dir``), then beside ``twin/`` (a checkout or
+    an editable install), and loaded from that folder; InputError with :data:`NEEDS` when absent
+    (a wheel install).
+    """
+    import twin
+
+    folders = [Path(twin.__file__).resolve().parents[1] / "validation"]
+    if validation_dir is not None:
+        folders.insert(0, Path(validation_dir))
+    for folder in folders:
+        init = (folder / "__init__.py").resolve()
+        if not init.is_file():
+            continue
+        loaded = sys.modules.get("validation")
+        if loaded is not None:
+            if Path(getattr(loaded, "__file__", "") or "").resolve() == init:
+                return loaded
+            raise InputError(f"another package named 'validation' is already imported (from "
+                             f"{getattr(loaded, '__file__', None)}); run dctwin validate in a fresh process")
+        spec = importlib.util.spec_from_file_location("validation", init, submodule_search_locations=[str(init.parent)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["validation"] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules["validation"]
+            raise
+        return module
+    raise InputError(NEEDS, file=str(folders[0] / "cases"))
+
+
 def main(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from twin import validation as v
-    from twin.errors import InputError
-
+    v = harness(args.validation_dir)
     vdir = Path(args.validation_dir or v.VALIDATION_DIR)
     if not (vdir / "cases").is_dir():
         raise InputError(NEEDS, file=str(vdir / "cases"))

@@ -1,7 +1,7 @@
 """Supervisory control: fixed set points or model-based optimisation at each control interval.
 
 The optimiser (:class:`SetpointOptimiser`) runs as the controller of
-:func:`twin.loop.control_updates`.  At the start of every control interval it averages the
+:func:`twin.engine.loop.control_updates`.  At the start of every control interval it averages the
 boundary conditions of the coming interval into one representative step, asks
 :func:`components.facility.optimise_setpoints` for the set points that minimise facility power
 with every rack inlet within its limit, and puts them into the plant parameters.  The interval
@@ -17,7 +17,7 @@ import numpy as np
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, PARAM
 from components.facility import optimise_setpoints
-from twin.plant import PlantArrays
+from twin.engine.plant import PlantArrays
 
 
 def _grid(lo: float, hi: float, step: float) -> np.ndarray:

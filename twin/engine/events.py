@@ -1,7 +1,7 @@
 """Power-chain, storage and grid events: SimPy processes around the facility kernel (issue 4).
 
 One :class:`PowerEvents` object per simulated year holds the processes and their records.  It
-follows the loop's rule (:mod:`twin.loop`): before a process changes the plant it calls
+follows the loop's rule (:mod:`twin.engine.loop`): before a process changes the plant it calls
 :meth:`PowerEvents.advance`, which integrates the span up to now and books the storage flows
 of that span.  Stochastic processes draw from one ``numpy.random.Generator`` seeded from the
 scenario seed (``numpy.random.SeedSequence(seed).spawn(years)[k]`` for year ``k``, so year 0 of a
@@ -56,7 +56,7 @@ from components.layout import OUTPUT, PARAM, STATE
 from components.facility import run_span
 from components.storage import backup as bk
 from components.storage import battery as bat
-from twin.schema_power import PowerSetup, power_setup, storage_data
+from twin.inputs.schema_power import PowerSetup, power_setup, storage_data
 
 J_PER_KWH = 3.6e6
 STREAMS = ("outages", "transfer", "backup_start", "chiller", "crah", "ups")  # random streams of a year
@@ -736,7 +736,7 @@ class _ShavingPlan:
 
 
 # ---------------------------------------------------------------------------------------------
-# Entry points for twin.simulate and twin.montecarlo
+# Entry points for twin.engine.simulate and twin.study.montecarlo
 # ---------------------------------------------------------------------------------------------
 
 def needs_events(scn) -> bool:
@@ -752,7 +752,7 @@ def seed_sequence(seed: int, years: int = 1) -> list[np.random.SeedSequence]:
 
 def install(sim, *, rng: np.random.Generator | None = None, stochastic: bool | None = None,
             setup: PowerSetup | None = None) -> PowerEvents | None:
-    """Register the power processes of ``sim`` (called by :func:`twin.simulate.run_plant`).
+    """Register the power processes of ``sim`` (called by :func:`twin.engine.simulate.run_plant`).
 
     Returns ``None`` when the scenario has no power events, PV or storage dispatch, so the legacy
     run is untouched.
@@ -775,7 +775,7 @@ def finalise(events: PowerEvents | None, sim) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Summary block (twin.summary.build_summary adds it to every run summary)
+# Summary block (twin.metrics.summary.build_summary adds it to every run summary)
 # ---------------------------------------------------------------------------------------------
 
 ECO_RISK_NOTE = ("ECO mode runs the load on the static bypass; on every mains failure the UPS must transfer to its "

@@ -35,7 +35,7 @@ import simpy
 from components.bin_method import run_span_binned
 from components.layout import OUTPUT, PARAM
 from components.facility import run_span
-from twin.plant import PlantArrays
+from twin.engine.plant import PlantArrays
 
 
 class Simulation:

@@ -28,7 +28,7 @@ from components.layout import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM
 from components.facility import run_span
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import size_transformers
-from twin.component_data import table_entry, table_names, transformer_row, transformer_series
+from twin.inputs.component_data import table_entry, table_names, transformer_row, transformer_series
 from twin.errors import InputError
 
 # channels of the critical path that a 10 kV power module takes off the LV transformers

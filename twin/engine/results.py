@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from components.layout import OUTPUT
-from twin.plant import PlantArrays
+from twin.engine.plant import PlantArrays
 
 # channel -> (unit, description)
 CHANNELS: dict[str, tuple[str, str]] = {
@@ -109,7 +109,7 @@ class Result:
     out: np.ndarray
     events: list[tuple[float, str]] = field(default_factory=list)
     runtime_s: float = 0.0
-    extras: dict = field(default_factory=dict)  # per-run blocks from event processes (twin.events: "power")
+    extras: dict = field(default_factory=dict)  # per-run blocks from event processes (twin.engine.events: "power")
 
     @property
     def time(self) -> pd.DatetimeIndex:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from twin import events, loop
-from twin.control import SetpointOptimiser
-from twin.calibration_schema import apply_calibration
+from twin.engine import events, loop
+from twin.engine.control import SetpointOptimiser
+from twin.inputs.calibration_schema import apply_calibration
 from twin.errors import InputError
 from twin.measures import apply_measures
-from twin.plant import PlantArrays, assemble
-from twin.results import Result
-from twin.schema import Scenario, load_scenario
-from twin.weather import Weather, load_weather
+from twin.engine.plant import PlantArrays, assemble
+from twin.engine.results import Result
+from twin.inputs.schema import Scenario, load_scenario
+from twin.inputs.weather import Weather, load_weather
 
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
@@ -37,7 +37,7 @@ def notify_if_compiling() -> bool:
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None,
             weather: Weather | None = None) -> PlantArrays:
     """Apply the scenario's measures, load its weather (unless ``weather`` is given: another
-    typical year of the site, :mod:`twin.uncertainty`) and assemble its plant arrays.
+    typical year of the site, :mod:`twin.study.uncertainty`) and assemble its plant arrays.
 
     A calibrated scenario's ``[calibration.overrides]`` (fitted kernel parameters without a
     scenario key, such as UPS loss coefficients) are written into the parameters last.

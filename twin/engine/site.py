@@ -2,20 +2,20 @@
 
 How a site runs (:func:`run_site`):
 
-1. Every hall is prepared and run by the ordinary machinery (:func:`twin.simulate.prepare`,
-   :func:`twin.simulate.run_plant`: measures, events, set-point schedules, the facility kernel),
+1. Every hall is prepared and run by the ordinary machinery (:func:`twin.engine.simulate.prepare`,
+   :func:`twin.engine.simulate.run_plant`: measures, events, set-point schedules, the facility kernel),
    with its own IT load, air side and power chain.  A hall with its own plant is exactly the
    scenario it would be on its own, so a site of two identical own-plant halls uses exactly
    twice one hall's energy.
 2. A hall on the shared plant runs with ``plant.type = "district"`` and no distribution pumps
-   (``twin/site_schema.py``): its ``q_purchased_cooling`` is the chilled-water load it hands to
+   (``twin/inputs/site_schema.py``): its ``q_purchased_cooling`` is the chilled-water load it hands to
    the plant, coil load (sensible + latent, within the CRAH capacity) plus liquid heat sent to
    the chillers [W].
 3. The shared plant (:func:`components.plant.shared.shared_plant_span`) runs once over the sum
    of those loads, month by month with the plant's chilled-water and tower set points: chillers
    staged on the total, chilled-water pumps (their heat joins the load), towers, economizer.  It
    is fed by its own LV board (switchgear and transformers sized on its design load: every hall
-   on it full, at utilisation 1, over the weather year; :func:`twin.plant_power.supply_params`).
+   on it full, at utilisation 1, over the weather year; :func:`twin.engine.plant_power.supply_params`).
 4. Heat the shared plant cannot remove does not vanish: it is handed back to the halls in
    proportion to their chilled-water load at that step, added to each hall's ``q_unmet`` (and
    taken off its ``q_purchased_cooling``, so the hall's heat balance still closes), and it warms
@@ -42,12 +42,12 @@ from components.cooling.air_management import CP_AIR
 from components.layout import CHAIN_LEGACY, N_OUTPUT, OUTPUT, PARAM
 from components.plant.shared import shared_plant_span
 from twin.errors import InputError
-from twin.metrics.envelope import thresholds
-from twin.plant import PlantArrays, assemble
-from twin.plant_power import design_run, supply_params
-from twin.results import Result
-from twin.simulate import prepare, run_plant
-from twin.site_schema import HallSpec, SiteSpec, load_site, rekeyed
+from twin.inputs.envelope import thresholds
+from twin.engine.plant import PlantArrays, assemble
+from twin.engine.plant_power import design_run, supply_params
+from twin.engine.results import Result
+from twin.engine.simulate import prepare, run_plant
+from twin.inputs.site_schema import HallSpec, SiteSpec, load_site, rekeyed
 
 # the critical path of the plant board is empty: no IT, UPS, PDU, lighting, storage or generators
 _BOARD_ZERO = (PARAM.pdu_no_load, PARAM.ups_units, PARAM.lighting_w, PARAM.auxiliary_w, PARAM.generator_heater_w,
@@ -154,7 +154,7 @@ def _run_shared_span(plant: PlantArrays, p: np.ndarray, q_load: np.ndarray) -> n
 
 
 def _refuse_tiny_plant(spec: SiteSpec, halls: list[HallRun]) -> None:
-    """A shared plant below ``min_capacity_ratio`` of its halls' installed IT is an input error (twin/sizing.py)."""
+    """A shared plant below ``min_capacity_ratio`` of its halls' installed IT is an input error (twin/engine/sizing.py)."""
     sp = spec.shared_plant
     it_w = sum(h.result.plant.params[PARAM.it_peak_w] for h in halls if h.spec.shared)
     ratio = thresholds()["refuse"]["min_capacity_ratio"]

@@ -13,7 +13,7 @@ Loads compared (installed IT peak ``P_IT = it.design_kw x it.occupancy``, liquid
 - CRAH coils: ``(1 - phi) P_IT``;
 - UPS units or power modules: ``P_IT``.
 
-It runs before the transformers are sized (:func:`twin.plant_power.transformer_params`, which
+It runs before the transformers are sized (:func:`twin.engine.plant_power.transformer_params`, which
 simulates a design step), so an absurd scenario is refused before anything is simulated; given
 transformers that are merely short are reported by the feasibility verdict.
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from components.layout import CHAIN_LEGACY, PARAM
 from twin.errors import InputError
-from twin.metrics.envelope import thresholds
+from twin.inputs.envelope import thresholds
 
 
 def conversion_rating_w(p: np.ndarray) -> float:

@@ -16,7 +16,7 @@ DEFAULT_SCENARIO = "guangzhou_legacy.toml"
 
 def scenarios_dir() -> Path:
     """The folder holding the bundled scenario and study TOML files."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # twin/
     for candidate in (here / "_bundled" / "scenarios", here.parent / "scenarios"):
         if candidate.is_dir():
             return candidate
@@ -52,7 +52,7 @@ def portable_path(path: str | Path, base_dir: str | Path | None = None) -> str:
     ``results.nc`` read the same on every machine.
     """
     path = Path(path).absolute()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # twin/
     shipped = (package, package.parent / "components", scenarios_dir())
     if base_dir is None or any(path.resolve().is_relative_to(root) for root in shipped):
         return path.name

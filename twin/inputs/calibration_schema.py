@@ -8,7 +8,7 @@ named curve in ``components/data/ups_curves.toml``) go to ``[calibration.overrid
 their :data:`components.layout.PARAM` name; :func:`apply_calibration` writes them into the plant
 arrays after assembly.
 
-This module imports nothing from :mod:`twin.schema`, which imports it.
+This module imports nothing from :mod:`twin.inputs.schema`, which imports it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from components.layout import PARAM
-from twin.schema_base import InputModel as _Model
+from twin.inputs.schema_base import InputModel as _Model
 
 #: PARAM entries a calibration may override, with their allowed range (fractions of UPS rating).
 OVERRIDABLE = {"ups_no_load": (0.0, 0.5), "ups_proportional": (0.0, 0.5)}
@@ -122,5 +122,5 @@ def calibration_summary(cal: Calibration, plant=None) -> dict:
     if plant is not None and not overrides_applied(plant):
         out["warnings"] = out["warnings"] + [
             "the calibration overrides " + ", ".join(sorted(cal.overrides)) + " were NOT applied to this "
-            "run (call twin.calibration_schema.apply_calibration after assembly)"]
+            "run (call twin.inputs.calibration_schema.apply_calibration after assembly)"]
     return out

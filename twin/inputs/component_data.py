@@ -20,7 +20,7 @@ from components.power.psu import INPUTS, LEVELS
 from components.storage.battery import Chemistry
 from twin.errors import InputError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "components" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "components" / "data"
 
 
 @functools.cache

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from twin.errors import InputError
-from twin.schema import It, UtilisationCsv
+from twin.inputs.schema import It, UtilisationCsv
 
 SECONDS_PER_YEAR = 365.0 * 86400.0
 

@@ -49,9 +49,9 @@ import pandas as pd
 
 from components import psychrometrics as psy
 from twin.errors import InputError
-from twin.weather import Weather
+from twin.inputs.weather import Weather
 
-COLUMNS_FILE = Path(__file__).resolve().parent / "data" / "meter_columns.toml"
+COLUMNS_FILE = Path(__file__).resolve().parents[1] / "data" / "meter_columns.toml"
 MINUTES_PER_YEAR = 365 * 1440
 _OFFSET = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 _FIXED_TZ = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
@@ -81,7 +81,7 @@ def resolve_meters(path: str | Path) -> Path:
     path = Path(path)
     if path.exists() or len(path.parts) != 1:
         return path
-    from twin.bundled import scenarios_dir
+    from twin.inputs.bundled import scenarios_dir
 
     bundled = scenarios_dir() / "meters" / path.name
     return bundled if bundled.exists() else path
@@ -535,7 +535,7 @@ class SteppedMeters:
                 "gaps_not_listed": max(0, len(runs) - max_ranges),
             }
         return {
-            "file": Path(f.path).name,  # outputs carry no machine paths (twin.bundled.portable_path)
+            "file": Path(f.path).name,  # outputs carry no machine paths (twin.inputs.bundled.portable_path)
             "samples": f.n_samples,
             "resolution_min": f.resolution_s / 60.0,
             "timezone": f.timezone,
@@ -566,7 +566,7 @@ def resample(meters: MeterFile, time: pd.DatetimeIndex, timestep_s: int, tz_hour
              *, min_coverage: float | None = None) -> SteppedMeters:
     """Time-weighted step means of the meters on a simulation grid.
 
-    ``time`` is the grid of :class:`~twin.weather.Weather` (step starts, local standard time,
+    ``time`` is the grid of :class:`~twin.inputs.weather.Weather` (step starts, local standard time,
     365 days from 1 January).  Samples are placed by month, day and time of day; 29 February is
     left out (and counted).
     """

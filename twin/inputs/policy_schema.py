@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from twin.errors import InputError
-from twin.schema_base import Fraction, InputModel as _Model
+from twin.inputs.schema_base import Fraction, InputModel as _Model
 
 
 

@@ -15,13 +15,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
-from twin.calibration_schema import Calibration
+from twin.inputs.calibration_schema import Calibration
 from twin.errors import InputError
-from twin.policy_schema import Policy, Roadmap
-from twin.schema_curves import CurveSet
-from twin.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error
-from twin.schema_ite import IteCurveSet
-from twin.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
+from twin.inputs.policy_schema import Policy, Roadmap
+from twin.inputs.schema_curves import CurveSet
+from twin.inputs.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error
+from twin.inputs.schema_ite import IteCurveSet
+from twin.inputs.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
 
 MonthlyC = Union[float, Annotated[list[float], Field(min_length=12, max_length=12)]]
@@ -116,7 +116,7 @@ class It(_Model):
         "curve set of model = 'ite_curves': a name from components/data/ite_curves.toml or a table with "
         "cpu_power, air_flow (biquadratics of utilisation [-] and inlet [degC]) and fan_power (quadratic of the "
         "air-flow fraction), each with x_range (y_range) and optionally output_range, and a source "
-        "(see twin/schema_ite.py)"))
+        "(see twin/inputs/schema_ite.py)"))
     load_steps: list[LoadStep] = Field(default_factory=list, description="IT load step changes (events)")
 
 
@@ -191,7 +191,7 @@ class Plant(_Model):
         "ASHRAE 90.1-2019 Path A (6.28, docs/sources.md 2.1, P) for age and fouling"))
     chiller_curves: str | CurveSet = Field("doe2_centrifugal_5_50cop", description=(
         "curve set: a name from components/data/chillers.toml, or a table with a vendor's coefficients and "
-        "their data range (see twin/schema_curves.py)"))
+        "their data range (see twin/inputs/schema_curves.py)"))
     curve_extrapolation: Literal["tangent", "hold"] = Field("tangent", description=(
         "outside the curve data: 'tangent' extrapolates along the curves' slope at the data edge up to the "
         "set's physical bounds; 'hold' holds the inputs at the data edge as EnergyPlus's curve limits do "
@@ -365,7 +365,7 @@ class UpsCurvePoints(_Model):
 class Power(_Model):
     transformers: Union[Literal["auto", "none"], Annotated[int, Field(ge=0, le=1000)]] = Field("auto", description=(
         "energised 10/0.4 kV transformers sharing the load [-]: 'auto' sizes count and rating from the site's design "
-        "load (twin/plant_power.py; rule after GB 51348-2019 4.3.2, S); a number fixes the count; 'none' or 0: the "
+        "load (twin/engine/plant_power.py; rule after GB 51348-2019 4.3.2, S); a number fixes the count; 'none' or 0: the "
         "site is fed at low voltage (no transformer, no transformer loss)"))
     transformer_model: str = Field("scb10", description=(
         "series of components/data/transformers.toml ('scb10', 'scb13', 'scbh15': the rating is sized) or one unit "
@@ -549,7 +549,7 @@ def read_toml(path: str | Path) -> dict:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file (a site file with ``[[halls]]`` is refused: see ``twin/site.py``)."""
+    """Read and validate a scenario TOML file (a site file with ``[[halls]]`` is refused: see ``twin/engine/site.py``)."""
     data = read_toml(path)
     if "halls" in data:
         raise InputError("this is a site file with several halls; it runs with `dctwin run` (studies, sweeps, "

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, Strict, model_validator
 
 from components.cooling.chiller import curve_value
-from twin.schema_base import InputModel, Pair, Range
+from twin.inputs.schema_base import InputModel, Pair, Range
 
 
 

@@ -15,9 +15,9 @@ from typing import Annotated
 
 from pydantic import AllowInfNan, Field, Strict, model_validator
 
-from twin.component_data import table_entry
+from twin.inputs.component_data import table_entry
 from twin.errors import InputError
-from twin.schema_base import InputModel, Pair
+from twin.inputs.schema_base import InputModel, Pair
 
 # inputs of the biquadratics: CPU loading [-] and inlet temperature [degC]; EnergyPlus allows any
 # range, these bounds only refuse typing errors (a loading of 50 or an inlet of 500 degC)

@@ -28,9 +28,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from twin.component_data import data_table
+from twin.inputs.component_data import data_table
 from twin.errors import InputError
-from twin.schema_base import Fraction, InputModel as _Model
+from twin.inputs.schema_base import Fraction, InputModel as _Model
 
 
 ARCHITECTURES = ("legacy_ups", "modular_ups", "hvdc_240", "hvdc_336", "mv_ups_10kv")
@@ -199,7 +199,7 @@ def _default_maintenance() -> list[MaintenanceWindow]:
 
 
 class Events(_Model):
-    """``[events]``: stochastic and planned events (SimPy processes of :mod:`twin.events`)."""
+    """``[events]``: stochastic and planned events (SimPy processes of :mod:`twin.engine.events`)."""
 
     enabled: bool = Field(False, description=(
         "simulate outages, failures and maintenance in `dctwin run` (seeded by scenario.seed); `dctwin run --years N` "
@@ -307,7 +307,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
     """Validate the cross-section rules and derive :class:`PowerSetup` (raises InputError)."""
     from components.storage import battery as bat
     from components.storage import flywheel as fw
-    from twin.component_data import battery_chemistry
+    from twin.inputs.component_data import battery_chemistry
 
     pc, pw, b, f, bk = scn.power_chain, scn.power, scn.battery, scn.flywheel, scn.backup
     arch = pc.architecture
@@ -419,7 +419,7 @@ def power_setup(scn, *, file: str | None = None) -> PowerSetup:
 # ---------------------------------------------------------------------------------------------
 
 def _psu_points(level: str) -> tuple[np.ndarray, np.ndarray]:
-    from twin.component_data import psu_curve
+    from twin.inputs.component_data import psu_curve
 
     return psu_curve(level, "230v_redundant")
 
@@ -427,7 +427,7 @@ def _psu_points(level: str) -> tuple[np.ndarray, np.ndarray]:
 def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file: str | None = None) -> dict:
     """Fill the ``# power chain and storage`` parameters and the storage state; return design extras.
 
-    Called by :func:`twin.plant.assemble` after the ``[power]`` parameters are set.  With every
+    Called by :func:`twin.engine.plant.assemble` after the ``[power]`` parameters are set.  With every
     section at its default the legacy parameters are left as they are.
     """
     from components.layout import PARAM, STATE

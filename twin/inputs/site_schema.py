@@ -26,13 +26,13 @@ hall and, when a hall says ``plant = "shared"``, a ``[shared_plant]`` table::
     [halls.plant]               # its own plant: a [plant] table as in a scenario file
     type = "dx"
 
-Each hall is validated as a scenario of its own (:func:`twin.schema.validate_scenario`); an
+Each hall is validated as a scenario of its own (:func:`twin.inputs.schema.validate_scenario`); an
 error names the file and the key path inside the site file (``halls.1.it.design_kw``).  Each hall
 keeps its own power chain (UPS, PDU, transformers: its ``[power]`` table); the shared plant has
 its own LV board (``[shared_plant.power]``).  A hall on the shared plant is run with its air side
 only: its ``[plant]`` becomes a chilled-water purchase (``type = "district"``) with no
 distribution pumps, no electricity equivalent and the shared plant's chilled-water set point and
-room dew point (see ``twin/site.py`` and docs/plants.md, "Sites with several halls").
+room dew point (see ``twin/engine/site.py`` and docs/plants.md, "Sites with several halls").
 """
 
 from __future__ import annotations
@@ -44,14 +44,14 @@ from typing import Literal
 from pydantic import Field, ValidationError, create_model, field_validator
 
 from twin.errors import InputError
-from twin.schema import Plant, Power, Scenario, Scenario_, _Model, read_toml, validate_scenario
-from twin.schema_base import input_error
+from twin.inputs.schema import Plant, Power, Scenario, Scenario_, _Model, read_toml, validate_scenario
+from twin.inputs.schema_base import input_error
 
 SHARED = "shared"
 _SITE_KEYS = ("scenario", "halls", "shared_plant")
 # hall tables a hall on the shared plant may not have: the shared plant replaces them
 _SHARED_HALL_FORBIDDEN = ("district_cooling", "thermal_storage")
-# [power] keys of an LV supply (twin.plant_power.supply_params) and the switchgear loss
+# [power] keys of an LV supply (twin.engine.plant_power.supply_params) and the switchgear loss
 _BOARD_FIELDS = ("transformers", "transformer_model", "transformer_max_loading", "power_factor",
                  "switchgear_square_law")
 

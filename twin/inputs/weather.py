@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from components import psychrometrics as psy
-from twin.bundled import portable_path
+from twin.inputs.bundled import portable_path
 from twin.errors import InputError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 #: Bump when the processing below changes, so that stale disk caches are not used.
 CACHE_VERSION = 1
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 WEATHER_DIR = DATA_DIR / "weather"
 SITES_FILE = DATA_DIR / "sites.toml"
 
@@ -145,7 +145,7 @@ class Weather:
         The ``sites.toml`` row of a short site id, ``{}`` for a path.
     source_name : str
         How outputs name the weather file: the bare name of a bundled file, else the path
-        relative to the scenario's folder (:func:`twin.bundled.portable_path`).
+        relative to the scenario's folder (:func:`twin.inputs.bundled.portable_path`).
     """
 
     site_id: str

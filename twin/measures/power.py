@@ -1,7 +1,7 @@
 """Measures 11 (power chain) and 12 (storage, backup, on-site generation) of the Guangdong plan.
 
 Each measure only switches on a technology of :mod:`components.power` / :mod:`components.storage`
-and sets its parameters (the sections of :mod:`twin.schema_power`); the physics and the sources
+and sets its parameters (the sections of :mod:`twin.inputs.schema_power`); the physics and the sources
 live there.  Slots keep incompatible technologies apart:
 
 =====================  ===========================================================================
@@ -26,8 +26,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from twin.measures import Measure, register
-from twin.schema import Scenario
+from twin.measures.registry import Measure, register
+from twin.inputs.schema import Scenario
 
 
 def _chain(scn: Scenario, **changes) -> Scenario:

@@ -1,1 +1,1 @@
-"""Metrics computed from a :class:`twin.results.Result`: energy, PUE family, water, policy."""
+"""Metrics computed from a :class:`twin.engine.results.Result`: energy, PUE family, water, policy."""

@@ -31,7 +31,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from twin.errors import InputError
-from twin.schema import read_toml
+from twin.inputs.schema import read_toml
 
 COSTS_FILE = Path(__file__).resolve().parents[1] / "data" / "costs.toml"
 REQUIRED = ("description", "capacity", "unit", "capex_cny_per_unit", "om_cny_per_unit_year", "lifetime_years",
@@ -39,7 +39,7 @@ REQUIRED = ("description", "capacity", "unit", "capex_cny_per_unit", "om_cny_per
 
 
 class FinanceLike(Protocol):
-    """What the economics needs from :class:`twin.policy_schema.Finance`."""
+    """What the economics needs from :class:`twin.inputs.policy_schema.Finance`."""
 
     discount_rate: float
     horizon_years: int
@@ -236,7 +236,7 @@ def measure_economics(cost_rows: list[dict], capacities: dict[str, float], basel
     capacities : dict
         Quantities by row ``capacity`` name or ``id`` (e.g. ``{"racks": 400}``).
     baseline, variant : dict
-        Run summaries (:func:`twin.summary.build_summary`) without and with the measure.
+        Run summaries (:func:`twin.metrics.summary.build_summary`) without and with the measure.
     finance : Finance
         Discount rate, horizon, escalation, water and carbon prices.
     avoided_rows : list of dict, optional

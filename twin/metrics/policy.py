@@ -24,9 +24,9 @@ from twin.metrics import carbon as co2
 from twin.metrics import tariff as tou
 from twin.metrics.energy import J_PER_KWH
 from twin.metrics.feasibility import INFEASIBLE, feasibility_summary
-from twin.policy_schema import Policy
-from twin.results import CHANNELS, Result
-from twin.schema import read_toml
+from twin.inputs.policy_schema import Policy
+from twin.engine.results import CHANNELS, Result
+from twin.inputs.schema import read_toml
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
 HOURS_PER_YEAR = 8760.0
@@ -223,7 +223,7 @@ def at_default(model, name: str) -> bool:
 def cost_assumptions(policy: Policy, rule, region: dict, purchased_kwh: float, purchased_price: float) -> list[dict]:
     """The assumption-grade inputs behind an electricity bill (each ``{input, value, unit, evidence, why}``).
 
-    An input counts when it holds a schema default that carries no published source (``twin/policy_schema.py``), when the surcharge rule's source says ASSUMPTION, when the
+    An input counts when it holds a schema default that carries no published source (``twin/inputs/policy_schema.py``), when the surcharge rule's source says ASSUMPTION, when the
     policy region was assumed (:func:`policy_region`), and whenever chilled water is bought (no
     public tariff for it exists; ``district_cooling.price_cny_per_kwh``).
     """
@@ -261,7 +261,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
                                 surcharge_cny_per_kwh=surcharge_price)
 
     def given(field: str) -> str:
-        return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/policy_schema.py)"
+        return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/inputs/policy_schema.py)"
 
     day_index = time.asi8 // (86400 * 10**9)
     crit_days = int(np.unique(day_index[periods == "critical"]).size)

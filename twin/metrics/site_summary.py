@@ -1,4 +1,4 @@
-"""The summary, terminal lines and time series of a site run (:mod:`twin.site`).
+"""The summary, terminal lines and time series of a site run (:mod:`twin.engine.site`).
 
 ``dctwin run SITE --json`` prints :func:`build_site_summary`; ``--out`` writes it as
 ``summary.json`` with the time series of every hall and of the shared plant in ``results.nc``
@@ -9,7 +9,7 @@
   / site IT energy (the metric of :mod:`twin.metrics.energy`, summed before dividing);
 - a hall's PUE = (its meter + its purchased-cooling equivalent + its allocated share of the shared
   plant's meter) / its IT energy, the share following its chilled-water load at each step
-  (``twin/site.py``), so the halls' allocated energies add up to the site's;
+  (``twin/engine/site.py``), so the halls' allocated energies add up to the site's;
 - the site is ``infeasible`` when any hall is (its reasons are prefixed with the hall's name) or
   when the shared plant's chillers or transformers are loaded beyond their limit.
 
@@ -23,8 +23,8 @@ import numpy as np
 from components.layout import OUTPUT, POWER_COMPONENTS
 from twin.metrics.energy import COOLING, J_PER_KWH, OTHER, POWER_CHAIN, energy_summary, metric
 from twin.metrics.feasibility import FEASIBLE, INFEASIBLE, _loading_check, feasibility_summary
-from twin.results import CHANNELS
-from twin.site import SiteResult
+from twin.engine.results import CHANNELS
+from twin.engine.site import SiteResult
 
 _WATER = ("water_evaporation", "water_blowdown", "water_drift", "water_direct_evaporative", "water_liquid_tower")
 SHARED_PLANT_LABEL = "shared plant"

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.bundled import portable_path
+from twin.inputs.bundled import portable_path
 from twin.metrics.energy import energy_summary, metric
 from twin.metrics.feasibility import feasibility_summary
 from twin.metrics.policy import policy_attrs, policy_summary
-from twin.events import power_summary
-from twin.results import Result, write_json, write_netcdf
+from twin.engine.events import power_summary
+from twin.engine.results import Result, write_json, write_netcdf
 
 
 def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
     """Summary dictionary of one result (JSON-serialisable).
 
     ``scenario_file`` locates relative inputs (policy tables); the summary names it and the
-    weather file without machine paths (:func:`twin.bundled.portable_path`).
+    weather file without machine paths (:func:`twin.inputs.bundled.portable_path`).
     """
     plant = result.plant
     scn = plant.scenario
@@ -49,9 +49,9 @@ def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:
     summary.update(feasibility_summary(result))  # can the plant carry its load and hold the envelope?
     summary.update(policy_summary(result, energy, scenario_file=scenario_file,
                                   feasibility=summary["feasibility"]))
-    summary.update(power_summary(result, energy))  # ITUE/TUE, storage, PV, events (twin/events.py, issue 4)
+    summary.update(power_summary(result, energy))  # ITUE/TUE, storage, PV, events (twin/engine/events.py, issue 4)
     if getattr(scn, "calibration", None) is not None:
-        from twin.calibration_schema import calibration_summary
+        from twin.inputs.calibration_schema import calibration_summary
         summary["calibration"] = calibration_summary(scn.calibration, plant)
     return summary
 

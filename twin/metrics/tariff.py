@@ -28,9 +28,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from twin.errors import InputError
-from twin.policy_schema import SurchargeBand, SurchargeRule, TouTariff, check_bands, check_tou_periods
-from twin.schema import read_toml
-from twin.schema_base import input_error
+from twin.inputs.policy_schema import SurchargeBand, SurchargeRule, TouTariff, check_bands, check_tou_periods
+from twin.inputs.schema import read_toml
+from twin.inputs.schema_base import input_error
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TARIFF_DIR = DATA_DIR / "tariffs"
@@ -207,7 +207,7 @@ _PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`step_periods` of a :class:`twin.weather.Weather`, cached per weather file, calendar,
+    """:func:`step_periods` of a :class:`twin.inputs.weather.Weather`, cached per weather file, calendar,
     step and tariff (sweeps evaluate thousands of cases on the same few sites)."""
     key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
            critical_peak)
@@ -222,7 +222,7 @@ def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> t
 def surcharge_band(pue: float, bands: list[SurchargeBand]) -> tuple[int, float]:
     """Index and price [CNY/kWh] of the band with ``pue_min < pue <= pue_max``.
 
-    The bands must have passed :func:`twin.policy_schema.check_bands` (contiguous, covering
+    The bands must have passed :func:`twin.inputs.policy_schema.check_bands` (contiguous, covering
     PUE > first ``pue_min``).  A PUE at a band's upper edge belongs to that band: under the
     Beijing example, PUE 1.4 pays nothing and 1.4001 pays 0.2 CNY/kWh.
     """

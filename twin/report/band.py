@@ -1,4 +1,4 @@
-"""Text of the uncertainty band (:mod:`twin.uncertainty`): table cells and the terminal table.
+"""Text of the uncertainty band (:mod:`twin.study.uncertainty`): table cells and the terminal table.
 
 A band block is ``{"value", "low", "high", "unit", "level", "drivers"}``; its cell reads
 ``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years).

@@ -340,7 +340,7 @@ def render_report(comp) -> str:
 
 def write_report(comp, path) -> None:
     """Write :func:`render_report` to ``path`` atomically (UTF-8)."""
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     text = render_report(comp)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

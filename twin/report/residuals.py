@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.meters import channel_specs
+from twin.inputs.meters import channel_specs
 from twin.metrics import guideline14 as g14
 from twin.metrics import residual_structure as rs
-from twin.results import atomic_write
+from twin.engine.results import atomic_write
 
 #: Below this spread of hourly IT power (std / mean) the load indicator is not formed: the load
 #: bins would mostly sort the IT meter's own noise, which every channel simulated from the metered
@@ -47,7 +47,7 @@ def hourly_residuals(result, replay) -> dict:
     "kind", "unit", "residual", "measured_mean"}}}``; arrays are hourly, NaN outside the compared
     hours.  Power residuals are in kW, temperature residuals in K.
     """
-    from twin.replay import simulated_channel
+    from twin.calibration.replay import simulated_channel
 
     sm, mask, time = replay.meters, replay.mask, result.time
     _, t_out = g14.hourly(time, np.where(mask, result.plant.weather.temp_air, np.nan))

@@ -1,8 +1,8 @@
-"""Uncertainty bands of every mix of a comparison (:mod:`twin.uncertainty`), and their
+"""Uncertainty bands of every mix of a comparison (:mod:`twin.study.uncertainty`), and their
 ``results.nc`` variables.
 
 All mixes share one Latin-hypercube design over the baseline and the inputs of every mix
-(:class:`twin.uncertainty.Sampler`): the baseline runs once per sample and each mix once per
+(:class:`twin.study.uncertainty.Sampler`): the baseline runs once per sample and each mix once per
 sample, so ``samples x (mixes + 1)`` annual runs in all, and two mixes' bands come from the same
 draws (their difference is not blurred by independent sampling noise).
 """
@@ -19,7 +19,7 @@ from twin.report.band import QUANTITIES
 def study_bands(comp, *, samples: int, seed: int | None = None, spreads: dict[str, float] | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, dict]:
     """``{mix name: band}`` of every outcome and the baseline of a :class:`twin.study.compare.Comparison`."""
-    from twin.uncertainty import Sampler
+    from twin.study.uncertainty import Sampler
 
     study = comp.study
     outcomes = [comp.baseline] + [o for o in comp.outcomes if o is not comp.baseline]

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable
 
 from twin.errors import InputError
-from twin.schema import Scenario, validate_scenario
+from twin.inputs.schema import Scenario, validate_scenario
 
 LOAD_LEVELS = (0.30, 0.50, 0.80, 1.00)
 
@@ -78,7 +78,7 @@ METRICS = (
     ("degree_hours_outside_allowable", "degree_hours_allowable", "K h outside A1 allowable", "{:,.0f}"),
 )
 
-#: Catalog columns with an uncertainty band (twin/uncertainty.py): column -> (band key, factor to the column's unit)
+#: Catalog columns with an uncertainty band (twin/study/uncertainty.py): column -> (band key, factor to the column's unit)
 BANDED = {"delta_pue": ("delta_pue", 1.0), "energy_saving_mwh": ("energy_saving_kwh", 1e-3),
           "cost_saving_cny": ("cost_saving_cny", 1.0)}
 #: Columns shown as "infeasible" (Markdown, terminal) or left empty (CSV) when either run is infeasible:
@@ -106,7 +106,7 @@ def reference_scenario(baseline: Scenario, site: str, load: float, measures: lis
 
 
 def _site_region(site: str) -> tuple[str, str]:
-    from twin.weather import list_sites
+    from twin.inputs.weather import list_sites
 
     row = list_sites().get(site)
     if row is None:
@@ -152,16 +152,16 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                      progress: Callable[[int], None] | None = None, band: dict | None = None) -> CatalogResult:
     """Run the measure's standard evaluation (see the module docstring).
 
-    ``band``: options of :class:`twin.uncertainty.Sampler` (``samples``, ``seed``, ``spreads``);
-    each row then gets a ``band`` (:func:`twin.uncertainty.band` of the measure at that site and
+    ``band``: options of :class:`twin.study.uncertainty.Sampler` (``samples``, ``seed``, ``spreads``);
+    each row then gets a ``band`` (:func:`twin.study.uncertainty.band` of the measure at that site and
     load, without the utilisation spread: the load level is the row's condition) and its banded
     columns (:data:`BANDED`) show ``[5th–95th percentile]``.  ``progress(1)`` per run.
     """
     from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
     from twin.study.columns import COLUMN_BY_KEY, column_value
-    from twin.simulate import run_scenario
-    from twin.summary import build_summary
-    from twin.weather import list_sites, resolve_site
+    from twin.engine.simulate import run_scenario
+    from twin.metrics.summary import build_summary
+    from twin.inputs.weather import list_sites, resolve_site
 
     built = build_measure(measure, key="measure")
     try:
@@ -214,7 +214,7 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "cost_assumptions": (with_m.get("policy", {}).get("cost") or {}).get("assumptions", []),
             })
             if band:
-                from twin.uncertainty import Sampler
+                from twin.study.uncertainty import Sampler
 
                 sampler = Sampler(reference_scenario(baseline, site, load), [[measure]], utilisation=False,
                                   file=baseline_file, base_dir=base_dir, **band)
@@ -318,7 +318,7 @@ def _band_sentence(res: CatalogResult) -> str:
 def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:
     """Write ``catalog_<measure>.csv``, ``.md`` and ``.png`` atomically; return their paths."""
     from twin.report.figures import catalog_figure
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     stem = f"catalog_{res.measure['name']}"
     csv_path, md_path, png_path = (out_dir / f"{stem}.{ext}" for ext in ("csv", "md", "png"))

@@ -1,7 +1,7 @@
 """Monte Carlo over years: ``dctwin run SCENARIO --years N --seed S``.
 
 The plant is assembled once (weather, curves, parameters) and each year ``k`` is one SimPy run
-of it with the stochastic processes of :mod:`twin.events` drawing from
+of it with the stochastic processes of :mod:`twin.engine.events` drawing from
 ``numpy.random.SeedSequence(S).spawn(N)[k]``: grid outages, failures and repairs, maintenance.
 Years are consecutive: the battery state (stored energy, state of health, replacements) carries
 over, so ageing lowers the ride-through of later years.  The weather and IT load repeat the
@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from components.layout import OUTPUT
-from twin import events as ev
-from twin import loop
+from twin.engine import events as ev
+from twin.engine import loop
 from twin.errors import InputError
 from twin.metrics.energy import J_PER_KWH
-from twin.schema_power import power_setup
-from twin.simulate import standard_processes
+from twin.inputs.schema_power import power_setup
+from twin.engine.simulate import standard_processes
 
 #: per-year quantities whose distribution the summary reports
 YEAR_KEYS = ("unserved_it_kwh", "dropped_load_events", "outages", "hours_above_allowable",
@@ -73,7 +73,7 @@ def run_years(scn, years: int, seed: int, *, file: str | None = None, base_dir: 
 
     Raises :class:`InputError` for ``years < 1`` or a negative seed.
     """
-    from twin.simulate import _load_steps, prepare
+    from twin.engine.simulate import _load_steps, prepare
 
     if years < 1:
         raise InputError(f"--years must be >= 1 (got {years})", key="--years")
@@ -130,8 +130,8 @@ def print_montecarlo(res: dict, file=None) -> None:
 
 def main_montecarlo(args, path: Path) -> int:
     """``dctwin run SCENARIO --years N [--seed S] [--out DIR] [--json]``."""
-    from twin.results import print_json, write_json
-    from twin.schema import load_scenario
+    from twin.engine.results import print_json, write_json
+    from twin.inputs.schema import load_scenario
 
     scn = load_scenario(path)
     seed = scn.scenario.seed if args.seed is None else args.seed

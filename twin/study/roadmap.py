@@ -25,8 +25,8 @@ import numpy as np
 from twin.errors import InputError
 from twin.metrics.energy import energy_summary
 from twin.metrics.policy import policy_summary
-from twin.schema import Scenario
-from twin.simulate import run_scenario
+from twin.inputs.schema import Scenario
+from twin.engine.simulate import run_scenario
 
 COLUMNS = {  # column -> unit
     "year": "-", "k": "-", "utilisation_mean": "-", "energy_it_mwh": "MWh", "energy_facility_mwh": "MWh",
@@ -112,7 +112,7 @@ def plot_roadmap(rows: list[dict], path: Path, *, title: str = "", pue_limit: fl
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     year = [r["year"] for r in rows]
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
@@ -143,7 +143,7 @@ def plot_roadmap(rows: list[dict], path: Path, *, title: str = "", pue_limit: fl
 
 def write_roadmap(rows: list[dict], out: Path, *, title: str = "", pue_limit: float | None = None) -> list[Path]:
     """Write ``roadmap.csv``, ``roadmap.json`` (rows with units) and ``roadmap.png`` into ``out``."""
-    from twin.results import atomic_write, write_json
+    from twin.engine.results import atomic_write, write_json
 
     out = Path(out)
     header = ",".join(f"{c} [{u}]" if u != "-" else c for c, u in COLUMNS.items())

@@ -51,7 +51,7 @@ from typing import Iterator
 
 import numpy as np
 
-from twin.bundled import portable_path
+from twin.inputs.bundled import portable_path
 from twin.errors import InputError
 from twin.measures import measure_parameters
 from twin.study.design import SweepDesign

@@ -71,12 +71,12 @@ def _summary_of(result, mode: str) -> dict:
     """The case's summary: the full run summary, or (``metrics = "energy"``) energy, ITUE/TUE and the power
     block (unserved IT energy), and feasibility: no policy, cost or carbon."""
     if mode == "energy":
-        from twin.events import power_summary
+        from twin.engine.events import power_summary
         from twin.metrics.energy import energy_summary
         from twin.metrics.feasibility import feasibility_summary
         energy = energy_summary(result)
         return {**energy, **power_summary(result, energy), **feasibility_summary(result)}
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
     return build_summary(result)
 
 
@@ -90,7 +90,7 @@ def warm_up(design: SweepDesign) -> str:
     """Load every site's weather and run one case's kernel once, so later cases are warm."""
     if design.digest in _WARM:
         return f"{os.getpid()}: warm"
-    from twin.weather import load_weather
+    from twin.inputs.weather import load_weather
 
     t0 = _time.perf_counter()
     ts = design.baseline_data["scenario"]["timestep_min"] * 60
@@ -104,8 +104,8 @@ def warm_up(design: SweepDesign) -> str:
 
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
-    from twin.schema import validate_scenario
-    from twin.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
+    from twin.engine.simulate import prepare, run_plant
 
     t0 = _time.perf_counter()
     scn = validate_scenario(design.scenario_data(case_id), file=design.file)
@@ -274,7 +274,7 @@ def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window,
         store = SweepStore(store_path, design)
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
-    from twin.simulate import notify_if_compiling
+    from twin.engine.simulate import notify_if_compiling
     notify_if_compiling()  # the workers compile too: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):

@@ -46,10 +46,10 @@ import numpy as np
 
 from components.layout import BOUNDARY, PARAM
 from twin.errors import InputError
-from twin.schema import Scenario
-from twin.weather import WEATHER_DIR, Weather, load_weather
+from twin.inputs.schema import Scenario
+from twin.inputs.weather import WEATHER_DIR, Weather, load_weather
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "uncertainty.toml"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "uncertainty.toml"
 YEARS_DIR = WEATHER_DIR / "years"
 #: two-sided coverage of the band and its percentiles
 LEVEL = 0.90
@@ -258,7 +258,7 @@ def run_draw(applied: Scenario, inputs: list[Input], d: Draw, weathers: list[Wea
     Returns ``(result, clipped)``: the run, and the clipped keys plus ``"it.utilisation"`` once per
     step whose scaled utilisation left 0-1 and was kept at the edge.
     """
-    from twin.simulate import prepare, run_plant
+    from twin.engine.simulate import prepare, run_plant
 
     scn, clipped = perturbed(applied, inputs, d)
     plant = prepare(scn, file=file, base_dir=base_dir, weather=weathers[d.weather])
@@ -275,7 +275,7 @@ def run_draw(applied: Scenario, inputs: list[Input], d: Draw, weathers: list[Wea
 
 def applied(scn: Scenario, *, file: str | None = None) -> Scenario:
     """The scenario with its measures applied and its measure list emptied (so that
-    :func:`twin.simulate.prepare` does not apply them again)."""
+    :func:`twin.engine.simulate.prepare` does not apply them again)."""
     from twin.measures import apply_measures
 
     return apply_measures(scn, file=file).model_copy(update={"measures": []})
@@ -437,7 +437,7 @@ class Sampler:
 
     def _baseline(self, k: int | None) -> tuple[dict, list[str]]:
         """Summary of the baseline in sample ``k`` (None: nominal) and its clipped inputs, cached."""
-        from twin.summary import build_summary
+        from twin.metrics.summary import build_summary
 
         key = -1 if k is None else k
         if key not in self._base_runs:
@@ -449,7 +449,7 @@ class Sampler:
     def _evaluate(self, measures: list[dict] | None, k: int | None) -> tuple[dict[str, float], list[str]]:
         from twin.study.design import Mix
         from twin.study.economics import mix_economics
-        from twin.summary import build_summary
+        from twin.metrics.summary import build_summary
 
         base, clipped = self._baseline(k)
         if not measures:
