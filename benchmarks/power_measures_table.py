@@ -3,7 +3,7 @@
 For each mix of a study file in the simple form (top-level ``baseline = "..."`` and
 ``[[mixes]]`` tables with ``name`` and ``measures``; the baseline itself is the first row):
 
-- one annual run (the same path as ``dctwin run``): PUE, ITUE, TUE (:func:`twin.engine.events.power_summary`),
+- one annual run (the same path as ``dctwin run``): PUE, ITUE, TUE (:func:`twin.metrics.power.power_summary`),
   the power-chain losses (PDU, UPS/rectifier/10 kV module, switchgear and wiring, transformer,
   distribution, battery and flywheel standby; ``energy_power_chain_losses_kwh``), on-site PV;
 - a Monte Carlo over ``--years`` stochastic years with the same ``--seed`` for every mix
@@ -32,7 +32,7 @@ DEFAULT_STUDY = ROOT / "scenarios" / "guangzhou_power_measures.toml"
 def load_simple_study(path: Path) -> tuple[dict, list[tuple[str, list[dict]]]]:
     """Baseline scenario dictionary and ``(name, measures)`` of each mix, baseline first."""
     from twin.errors import InputError
-    from twin.inputs.schema import read_toml
+    from twin.inputs.schema_base import read_toml
 
     data = read_toml(path)
     base_name = data.get("baseline") or (data.get("study") or {}).get("baseline")

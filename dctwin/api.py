@@ -125,7 +125,8 @@ def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
         Unknown scenario, invalid TOML, or a key or value the schema refuses.
     """
     from twin.inputs.bundled import resolve_scenario
-    from twin.inputs.schema import read_toml, validate_scenario
+    from twin.inputs.schema import validate_scenario
+    from twin.inputs.schema_base import read_toml
     from twin.engine.simulate import run_scenario
 
     path = resolve_scenario(None if scenario is None else str(scenario))

@@ -150,7 +150,7 @@ def test_json_rows_carry_every_metric(compared):
 
 
 def test_no_default_cost_contains_the_placeholder_surcharge(compared):
-    from twin.metrics import tariff as tou
+    from twin.inputs import tariffs as tou
 
     rows, _ = compared
     rule = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)

@@ -272,7 +272,8 @@ def test_rank_key_puts_infeasible_last():
 def test_catalog_withholds_savings_of_infeasible_rows(tmp_path):
     """The IEC measure at 100 % IT load in Guiyang: the row carries its thermal figures and no saving."""
     from twin.inputs.schema import load_scenario
-    from twin.study.catalog import evaluate_measure, to_csv, to_markdown
+    from twin.report.catalog import to_csv, to_markdown
+    from twin.study.catalog import evaluate_measure
 
     res = evaluate_measure({"name": "indirect_evaporative_cooling"}, baseline=load_scenario(LEGACY),
                            sites=["guiyang"], loads=(1.0, 0.5))

@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from twin.errors import InputError
-from twin.metrics import tariff as tou
+from twin.inputs import tariffs as tou
 from twin.metrics.policy import (compliance, policy_region, policy_summary, density_headroom, gb40879_grade, layout_tier, load_rules,
                                  policy_attrs, rack_density)
 from twin.report.terminal import print_policy_summary

@@ -69,7 +69,7 @@ def main(args) -> int:
     from twin.calibration.calibrate import calibrate, write_calibrated
     from twin.calibration.checks import parse_holdout
     from twin.engine.results import print_json
-    from twin.inputs.schema import read_toml
+    from twin.inputs.schema_base import read_toml
 
     from twin.inputs.meters import resolve_meters
 

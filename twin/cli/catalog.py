@@ -56,7 +56,8 @@ def main(args) -> int:
     from twin.errors import InputError
     from twin.engine.results import print_json
     from twin.inputs.schema import load_scenario
-    from twin.study.catalog import LOAD_LEVELS, evaluate_measure, write_outputs
+    from twin.report.catalog import write_outputs
+    from twin.study.catalog import LOAD_LEVELS, evaluate_measure
     from twin.study.progress import progress_bar
     from twin.inputs.weather import list_sites
 

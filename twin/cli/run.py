@@ -12,7 +12,7 @@ from twin.inputs.bundled import resolve_scenario
 from twin.cli.arguments import name_values
 from twin.cli.writable import check_out_dir
 from twin.errors import InputError
-from twin.inputs.schema import read_toml
+from twin.inputs.schema_base import read_toml
 from twin.inputs.site_schema import is_site
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)

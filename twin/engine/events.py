@@ -17,10 +17,8 @@ Processes
   ``state[battery_energy_j]`` and ages the battery (calendar fade at the room temperature, cycle
   fade per equivalent full cycle, :mod:`components.storage.battery`); a battery at its
   end-of-life SOH is replaced (counted).
-- **peak shaving** (``battery.peak_shaving``): at every change of the time-of-use period the
-  battery charges through the valley hours, discharges the energy above its autonomy reserve
-  evenly over the day's peak hours, and idles in flat hours.  It only runs when the price spread
-  beats the degradation cost: ``p_peak - p_valley / (eta_c eta_d) > c_deg``.
+- **peak shaving** (``battery.peak_shaving``): charge in valley hours, discharge in peak hours
+  when the price spread beats the degradation cost (:mod:`twin.engine.peak_shaving`).
 - **grid outages** (random Poisson arrivals with lognormal durations, and scheduled ones): the
   ride-through is computed analytically to the second (:func:`components.storage.backup.outage_timeline`):
   storage energy and ride-through seconds against the backup start delay, units failing to start,
@@ -38,6 +36,9 @@ Processes
 - **planned maintenance** windows take units out of service on a fixed calendar.
 
 Event times of plant changes are snapped to step boundaries; outage shares are exact within steps.
+Beside: records :mod:`twin.engine.event_records`, PV :mod:`twin.engine.pv`, peak shaving
+:mod:`twin.engine.peak_shaving`; the summary's ``power`` block: :mod:`twin.metrics.power`.
+
 Simplifications: the kernel keeps the mechanical plant running through an outage step (minutes of
 cooling power at most), the flywheel's re-spin energy (~10 kWh) is not drawn, and the
 per-type failure rate is recomputed at each failure (exact for exponential lifetimes).
@@ -46,104 +47,22 @@ per-type failure rate is recomputed at each failure (exact for exponential lifet
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from components.layout import OUTPUT, PARAM, STATE
-
 from components.facility import run_span
+from components.layout import OUTPUT, PARAM, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
-from twin.inputs.schema_power import PowerSetup, power_setup, storage_data
+from twin.engine.event_records import EventTotals, OutageRecord
+from twin.engine.peak_shaving import ShavingPlan
+from twin.engine.pv import apply_pv
+from twin.inputs.schema_power import PowerSetup, power_setup
 
 J_PER_KWH = 3.6e6
 STREAMS = ("outages", "transfer", "backup_start", "chiller", "crah", "ups")  # random streams of a year
 RHO_CP_WATER = 1000.0 * 4186.0  # J/(m3 K)
-
-
-@dataclass
-class OutageRecord:
-    start_s: float
-    duration_s: float
-    ride_through_s: float
-    backup_on_s: float
-    dropped: bool
-    transfer_failed: bool
-    units_started: int
-    units_needed: int
-    unserved_it_kwh: float
-    storage_kwh: float
-    backup_kwh: float
-    fuel: float                    # L diesel or kg H2
-    hours_above_allowable: float
-
-    def as_dict(self) -> dict:
-        """Plain JSON types; infinite times (never) become None."""
-        out = {}
-        for k, v in self.__dict__.items():
-            if isinstance(v, (bool, np.bool_)):
-                out[k] = bool(v)
-            elif isinstance(v, (int, np.integer)):
-                out[k] = int(v)
-            else:
-                v = float(v)
-                out[k] = v if math.isfinite(v) else None
-        return out
-
-
-@dataclass
-class EventTotals:
-    outages: int = 0
-    dropped_load_events: int = 0
-    unserved_it_kwh: float = 0.0
-    outage_hours_above_allowable: float = 0.0
-    eco_transfers: int = 0
-    failed_transfers: int = 0
-    failures: dict = field(default_factory=lambda: {"chiller": 0, "crah": 0, "ups": 0})
-    maintenance_windows: int = 0
-    unprotected_hours: float = 0.0     # critical load on static bypass (UPS capacity short)
-    backup_kwh: float = 0.0
-    diesel_l: float = 0.0
-    h2_kg: float = 0.0
-    battery_cycles_efc: float = 0.0
-    battery_replacements: int = 0
-    shaving_kwh: float = 0.0           # energy delivered to the bus by peak shaving
-    records: list = field(default_factory=list)
-
-
-def pv_power_w(plant) -> np.ndarray:
-    """On-site PV AC power of a plant at each step [W] (zeros without PV)."""
-    scn = plant.scenario
-    if scn.pv.capacity_kwp <= 0.0:
-        return np.zeros(plant.n_steps)
-    w = plant.weather
-    d = storage_data("pv")
-    key = (w.source_file, w.timestep_s, int(plant.time[0].year), scn.pv.capacity_kwp, scn.pv.tilt_deg,
-           scn.pv.azimuth_deg, scn.pv.dc_ac_ratio or d["dc_ac_ratio"])
-    return _pv_cached(key, plant)
-
-
-_PV_CACHE: dict = {}  # PV series by weather file and array (Monte Carlo years share it)
-
-
-def _pv_cached(key, plant) -> np.ndarray:
-    if key not in _PV_CACHE:
-        from components.storage.pv import pv_ac_power_w
-
-        w = plant.weather
-        d = storage_data("pv")
-        scn = plant.scenario
-        _PV_CACHE[key] = pv_ac_power_w(
-            time_local=w.time, timestep_s=w.timestep_s, tz_hours=w.tz_hours, latitude=w.latitude,
-            longitude=w.longitude, ghi=w.ghi, dni=w.dni, dhi=w.dhi, temp_air=w.temp_air, wind_speed=w.wind_speed,
-            capacity_kw_dc=scn.pv.capacity_kwp, tilt_deg=scn.pv.tilt_deg, azimuth_deg=scn.pv.azimuth_deg,
-            gamma_pdc=d["gamma_pdc"], system_loss_fraction=d["system_loss_fraction"],
-            inverter_efficiency=d["inverter_efficiency"], dc_ac_ratio=scn.pv.dc_ac_ratio or d["dc_ac_ratio"],
-            albedo=d["albedo"])
-        _PV_CACHE[key].setflags(write=False)
-    return _PV_CACHE[key]
 
 
 def excursion_seconds(*, t0_c: float, allowable_c: float, heat_w: float, capacity_j_per_k: float,
@@ -173,6 +92,7 @@ def excursion_seconds(*, t0_c: float, allowable_c: float, heat_w: float, capacit
     if bridge_end < chillers_back_s:
         total += above(bridge_end, chillers_back_s)
     return total
+
 
 
 class PowerEvents:
@@ -273,7 +193,7 @@ class PowerEvents:
     def install(self) -> "PowerEvents":
         env = self.sim.env
         if self.setup.peak_shaving:
-            self.shaving = _ShavingPlan(self)
+            self.shaving = ShavingPlan(self)
             if self.shaving.profitable:
                 env.process(self.shaving.process())
         if self.stochastic or self.cfg.outages.scheduled:
@@ -638,103 +558,6 @@ class PowerEvents:
         }
 
 
-def apply_pv(out: np.ndarray, plant) -> dict:
-    """Move on-site PV from the grid meter to ``p_pv`` (behind the meter) and return its energies.
-
-    PV inverters trip while the grid is down (anti-islanding), so PV only offsets the grid share
-    of each step; PV above the grid draw is exported (or all of it, with
-    ``pv.behind_the_meter = false``).
-    """
-    pv_w = pv_power_w(plant)
-    ts = plant.timestep_s
-    if not np.any(pv_w > 0.0):
-        return {"generation_kwh": 0.0, "used_kwh": 0.0, "exported_kwh": 0.0}
-    grid = out[OUTPUT.p_grid]
-    supply = grid + out[OUTPUT.p_backup_generation] + out[OUTPUT.p_not_supplied]
-    share = np.divide(grid, supply, out=np.ones_like(grid), where=supply > 0.0)
-    available = pv_w * share
-    used = np.minimum(available, grid) if plant.scenario.pv.behind_the_meter else np.zeros_like(grid)
-    out[OUTPUT.p_pv] = used
-    out[OUTPUT.p_grid] = grid - used
-    gen = float(pv_w.sum() * ts / J_PER_KWH)
-    used_kwh = float(used.sum() * ts / J_PER_KWH)
-    return {"generation_kwh": gen, "used_kwh": used_kwh, "exported_kwh": gen - used_kwh}
-
-
-class _ShavingPlan:
-    """Time-of-use peak shaving with a battery (see the module docstring)."""
-
-    def __init__(self, ev: PowerEvents):
-        from twin.metrics import tariff as tou
-
-        self.ev = ev
-        plant = ev.plant
-        t = ev.scn.policy.tariff
-        tariff = tou.load_tou(t.tou)
-        periods, mult = tou.step_periods(plant.time, plant.weather.temp_air, tariff, critical_peak=t.critical_peak)
-        self.periods = np.asarray(periods).astype(str)
-        self.mult = mult
-        self.flat = t.flat_price_cny_per_kwh
-        chem = ev.chem
-        peak = float(tariff.periods["peak"].ratio)
-        valley = float(tariff.periods["valley"].ratio)
-        self.c_deg = bat.degradation_cost_cny_per_kwh(chem, ev.setup.replacement_cny_per_kwh)
-        self.margin = self.flat * (peak - valley / chem.round_trip) - self.c_deg
-        self.profitable = self.margin > 0.0
-        steps_per_h = 3600.0 / plant.timestep_s
-        is_peak = np.isin(self.periods, ("peak", "critical"))
-        # peak steps still to come in the same day, from each step on
-        day = (np.arange(len(is_peak)) // int(round(24 * steps_per_h)))
-        rev = np.zeros(len(is_peak))
-        for d in np.unique(day):
-            idx = np.flatnonzero(day == d)
-            rev[idx] = np.cumsum(is_peak[idx][::-1])[::-1]
-        self.peak_steps_left = rev
-        self.is_peak = is_peak
-
-    def process(self):
-        ev = self.ev
-        env = ev.sim.env
-        dt = ev.dt
-        names = self.periods
-        changes = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
-        s = ev.setup
-        for k in changes:
-            if k * dt > env.now:
-                yield env.timeout(k * dt - env.now)
-            if ev.in_outage or ev.recharge_active:
-                continue
-            ev.advance()
-            name = names[k]
-            if name == "valley":
-                run = int(np.argmax(names[k:] != "valley")) or (len(names) - k)
-                need = ev.deficit_j() / ev.chem.charge_efficiency
-                ev.set_flows(min(s.shaving_power_w, need / (run * dt)), 0.0)
-            elif name in ("peak", "critical"):
-                reserve_cells = s.battery_reserve_j
-                avail = max(0.0, ev.sim.state[STATE.battery_energy_j] - reserve_cells)
-                left = self.peak_steps_left[k] * dt
-                cap_bus = 0.9 * ev._critical_w(max(ev.sim.step_done - 1, 0))
-                power = min(s.shaving_power_w, avail / left if left > 0 else 0.0,
-                            cap_bus / ev.chem.discharge_efficiency)
-                ev.set_flows(0.0, power)
-            else:
-                ev.set_flows(0.0, 0.0)
-
-    def summary(self) -> dict:
-        out = self.ev.sim.out
-        ts = self.ev.plant.timestep_s
-        delivered = out[OUTPUT.p_storage_discharge] * self.ev.chem.discharge_efficiency
-        charged_grid = out[OUTPUT.p_storage_charge] / self.ev.chem.charge_efficiency
-        delivered_kwh = float(delivered.sum() * ts / J_PER_KWH)
-        saving = float(np.sum((delivered - charged_grid) * self.mult) * ts / J_PER_KWH * self.flat)
-        wear = delivered_kwh * self.c_deg
-        return {"profitable": self.profitable, "margin_cny_per_kwh": self.margin,
-                "degradation_cny_per_kwh": self.c_deg, "delivered_kwh": delivered_kwh,
-                "grid_charged_kwh": float(charged_grid.sum() * ts / J_PER_KWH),
-                "energy_cost_saving_cny": saving, "degradation_cost_cny": wear, "net_cny": saving - wear}
-
-
 # ---------------------------------------------------------------------------------------------
 # Entry points for twin.engine.simulate and twin.study.montecarlo
 # ---------------------------------------------------------------------------------------------
@@ -772,137 +595,3 @@ def finalise(events: PowerEvents | None, sim) -> dict:
     if events is None:
         return {}
     return events.finalise()
-
-
-# ---------------------------------------------------------------------------------------------
-# Summary block (twin.metrics.summary.build_summary adds it to every run summary)
-# ---------------------------------------------------------------------------------------------
-
-ECO_RISK_NOTE = ("ECO mode runs the load on the static bypass; on every mains failure the UPS must transfer to its "
-                 "inverter (2-10 ms; IEC 62040-3 class 1 allows up to 10 ms). Most IT PSUs ride through 10-20 ms, "
-                 "but mains disturbances reach the load unfiltered and a failed or slow transfer drops it; the "
-                 "events count transfers and drop the load with power_chain.eco_transfer_failure_probability")
-
-
-def hours_above_allowable(result, allowable_c: float) -> float:
-    """Hours the hottest rack inlet of the kernel run exceeds ``allowable_c``. [h]"""
-    return float((result["t_rack_inlet_max"] > allowable_c).sum() * result.dt_h)
-
-
-def redundancy_label(installed: int, needed: int) -> str:
-    """'2N', 'N+k' or 'N-k' for ``installed`` units of which ``needed`` carry the peak load."""
-    if needed <= 0:
-        return "N/A"
-    if installed >= 2 * needed and installed > 1:
-        return "2N" if installed == 2 * needed else f"2N+{installed - 2 * needed}"
-    return f"N+{installed - needed}" if installed >= needed else f"N-{needed - installed}"
-
-
-def redundancy(result, setup: PowerSetup) -> dict:
-    """Installed units against the units the year's peak load needs, per equipment type."""
-    scn = result.plant.scenario
-    out = {}
-    cap = scn.plant.chiller_capacity_kw * 1e3
-    peak_coil = float(result["q_coil"].max())
-    if cap > 0 and scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller", "dx"):
-        need = max(1, math.ceil(peak_coil / cap - 1e-9))
-        out["chillers"] = {"installed": scn.plant.chillers, "needed": need,
-                           "level": redundancy_label(scn.plant.chillers, need)}
-    crah_cap = scn.crah.unit_capacity_kw * 1e3
-    need = max(1, math.ceil(float(result["q_room_sensible"].max()) / crah_cap - 1e-9))
-    out["crah"] = {"installed": scn.crah.units, "needed": need, "level": redundancy_label(scn.crah.units, need)}
-    crit = float((result["p_it"] + result["p_pdu_loss"] + result["p_distribution_loss"]).max())
-    per_system = setup.modules_per_system
-    need = max(1, math.ceil(crit / setup.module_w - 1e-9))  # in 2N each system must carry the whole load
-    out["ups"] = {"systems": setup.systems, "units_per_system": per_system, "needed_per_system": need,
-                  "level": ("2N" if setup.systems == 2 else "N") + (f" (N+{per_system - need} per system)"
-                                                                     if setup.systems == 2 else f"+{per_system - need}")}
-    if setup.backup_kind != "none":
-        need = bk.units_needed(float(result["p_facility"].max()), setup.backup_unit_w)
-        out["backup"] = {"installed": setup.backup_units, "needed": need,
-                         "level": redundancy_label(setup.backup_units, need)}
-    return out
-
-
-def power_summary(result, energy: dict) -> dict:
-    """ITUE and TUE next to PUE, on-site PV, and the ``power`` block of a run summary.
-
-    ITUE = IT input energy / energy after the server PSUs (The Green Grid ITUE, here with the PSU
-    as the only IT-internal loss: fans and voltage regulators are not separated); TUE = ITUE x PUE.
-    PUE stays consumption-based: on-site PV lowers the grid purchase (``grid_kwh``), not PUE.
-    """
-    from twin.metrics.energy import metric
-
-    kwh = result.plant.timestep_s / J_PER_KWH
-
-    def total(ch: str) -> float:
-        return float(result[ch].sum() * kwh)
-
-    scn = result.plant.scenario
-    setup = power_setup(scn)
-    it = total("p_it")
-    chips = it - total("p_psu_loss")
-    itue = it / chips if chips > 0.0 else float("nan")
-    pue = energy["pue"]["value"]
-    rep = dict(result.extras.get("power") or {})
-    pv = rep.get("pv") or {"generation_kwh": 0.0, "used_kwh": 0.0, "exported_kwh": 0.0}
-    fac = energy["energy_facility_kwh"]["value"]
-    losses = {c: total(c) for c in ("p_psu_loss", "p_pdu_loss", "p_distribution_loss", "p_ups_loss",
-                                    "p_battery_loss", "p_flywheel_loss", "p_switchgear_loss", "p_transformer_loss")}
-    crit = it + losses["p_pdu_loss"] + losses["p_distribution_loss"] + losses["p_ups_loss"]
-    allowable = scn.events.allowable_inlet_c
-    kernel_hours = hours_above_allowable(result, allowable)
-    chem = setup.chemistry
-    block = {
-        "architecture": setup.architecture,
-        "eco_mode": {"value": setup.eco_mode, "unit": "-", "note": ECO_RISK_NOTE if setup.eco_mode else "off"},
-        "losses_kwh": metric({k[2:]: v for k, v in losses.items()}, "kWh",
-                             "psu_loss is inside IT energy; the others are facility energy (power chain)"),
-        "critical_path_efficiency": metric(it / crit if crit > 0 else float("nan"), "-",
-                                           "IT energy / (IT + PDU + distribution + UPS/rectifier/10 kV module losses)"),
-        "battery": {
-            "kind": setup.battery_kind,
-            "losses": scn.battery.losses,
-            "rated_kwh": metric(setup.battery_rated_j / J_PER_KWH, "kWh"),
-            "autonomy_min_at_design": metric(setup.autonomy_s_installed / 60.0, "min",
-                                             f"full battery, starting SOH, at {setup.autonomy_load_w / 1e3:g} kW per system"),
-            "room_temp_c": metric(setup.battery_room_c, "degC", "battery-room set point; its heat is cooled by the plant"),
-            "round_trip_efficiency": metric(chem.round_trip if chem is not None else None, "-"),
-            "years_to_end_of_life": metric(bat.years_to_end_of_life(chem, setup.battery_room_c) if chem is not None else None,
-                                           "yr", "calendar ageing at the room temperature (no cycling)"),
-            "soh_end": metric(rep.get("battery_soh_end", float(result.plant.initial_state[STATE.battery_health])), "-"),
-        },
-        "flywheel_kw": metric(setup.flywheel_rated_w / 1e3, "kW"),
-        "backup": {"kind": setup.backup_kind, "units": setup.backup_units,
-                   "unit_kw": metric(setup.backup_unit_w / 1e3, "kW"),
-                   "start_delay_s": metric(setup.backup_start_s, "s"),
-                   "standby_kwh": metric(total("p_generator_heaters"), "kWh", "block heaters or fuel-cell standby")},
-        "pv": {"capacity_kwp": metric(setup.pv_kwp, "kWp"),
-               "generation_kwh": metric(pv["generation_kwh"], "kWh", "pvlib PVWatts chain on the weather file"),
-               "used_kwh": metric(pv["used_kwh"], "kWh", "behind the meter, lowers grid purchases"),
-               "exported_kwh": metric(pv["exported_kwh"], "kWh"),
-               "share_of_facility": metric(pv["used_kwh"] / fac if fac > 0 else 0.0, "-",
-                                           "PV used / facility energy; PUE is not reduced by PV")},
-        "grid_kwh": metric(total("p_grid"), "kWh", "bought from the grid: facility + net storage charging - PV - backup"),
-        "backup_generation_kwh": metric(total("p_backup_generation"), "kWh"),
-        "not_supplied_kwh": metric(total("p_not_supplied"), "kWh", "facility demand during blackouts"),
-        "unserved_it_kwh": metric(float(rep.get("unserved_it_kwh", 0.0)), "kWh",
-                                  "IT energy not delivered while the IT load was unpowered (outage ride-through "
-                                  "failures and reboots; 0 when the run simulates no outage)"),
-        "redundancy": redundancy(result, setup),
-        "hours_above_allowable": metric(rep.get("hours_above_allowable", kernel_hours), "h",
-                                        f"hottest rack inlet above {allowable:g} degC (ASHRAE A1 allowable): hourly "
-                                        "kernel, room heating while cooling units are out, and sub-hourly outage "
-                                        "excursions"),
-    }
-    if rep.get("shaving"):
-        block["peak_shaving"] = rep["shaving"]
-    if rep.get("stochastic") or rep.get("outages"):
-        block["events"] = {k: v for k, v in rep.items() if k not in ("pv", "shaving", "records")}
-        block["events"]["records"] = rep.get("records", [])
-    return {
-        "itue": metric(itue, "-", "IT input energy / energy after the server PSUs (The Green Grid ITUE, PSU losses only)"),
-        "tue": metric(itue * pue, "-", "ITUE x PUE (The Green Grid TUE)"),
-        "onsite_pv_kwh": metric(pv["used_kwh"], "kWh", "on-site PV energy used by the facility (p_pv)"),
-        "power": block,
-    }

@@ -281,7 +281,7 @@ def _bin_widths(scn: Scenario, p: np.ndarray, b: np.ndarray, file: str | None) -
 
 def tou_periods(weather: Weather) -> np.ndarray:
     """Guangdong time-of-use period code of every step (valley 0, flat 1, peak 2, critical 3)."""
-    from twin.metrics.tariff import load_tou, weather_periods
+    from twin.inputs.tariffs import load_tou, weather_periods
 
     names, _ = weather_periods(weather, load_tou("guangdong_tou_2021"))
     return np.array([TOU_CODES[n] for n in names], dtype=float)

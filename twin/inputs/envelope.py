@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.inputs.schema import read_toml
+from twin.inputs.schema_base import read_toml
 
 THRESHOLD_FILE = Path(__file__).resolve().parents[1] / "data" / "feasibility.toml"
 

@@ -9,7 +9,6 @@ Unknown keys, wrong types and out-of-range values are rejected by :func:`load_sc
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -19,7 +18,7 @@ from twin.inputs.calibration_schema import Calibration
 from twin.errors import InputError
 from twin.inputs.policy_schema import Policy, Roadmap
 from twin.inputs.schema_curves import CurveSet
-from twin.inputs.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error
+from twin.inputs.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error, read_toml
 from twin.inputs.schema_ite import IteCurveSet
 from twin.inputs.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 
@@ -528,24 +527,6 @@ def validate_scenario(data: dict, file: str | None = None, prefix: str = "") -> 
         raise input_error(exc, data, file=file, prefix=prefix, model=Scenario) from None
     check_relations(scn, file=file, prefix=prefix)
     return scn
-
-
-def read_toml(path: str | Path) -> dict:
-    """Read a TOML file; a missing, unreadable, non-UTF-8 or malformed file is an :class:`InputError`."""
-    path = Path(path)
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark (Notepad) is UTF-8 too
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a TOML file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (a TOML file is UTF-8): byte 0x{exc.object[exc.start]:02x} at "
-                         f"position {exc.start}; save it as UTF-8", file=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import tomllib
 import typing
 import unicodedata
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
@@ -239,3 +241,21 @@ def input_error(exc: ValidationError, data: Any, *, file: str | None = None, pre
         msg += f" (and {others} more problem{'s' if others > 1 else ''})"
     key = prefix + ".".join(path) if path else (prefix.rstrip(".") or None)
     return InputError(msg, file=file, key=key)
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML file; a missing, unreadable, non-UTF-8 or malformed file is an :class:`InputError`."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a byte-order mark (Notepad) is UTF-8 too
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a TOML file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (a TOML file is UTF-8): byte 0x{exc.object[exc.start]:02x} at "
+                         f"position {exc.start}; save it as UTF-8", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None

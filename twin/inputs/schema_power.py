@@ -247,7 +247,7 @@ CHAIN_CODES = {"legacy_ups": 0, "modular_ups": 1, "hvdc_240": 2, "hvdc_336": 2, 
 
 
 def _battery_replacement_cost(kind: str) -> float:
-    from twin.metrics.economics import cost_table
+    from twin.inputs.costs import cost_table
 
     rows = cost_table()
     if kind == "vrla":

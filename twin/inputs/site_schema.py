@@ -44,7 +44,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, create_model, field_validator
 
 from twin.errors import InputError
-from twin.inputs.schema import Plant, Power, Scenario, Scenario_, _Model, read_toml, validate_scenario
+from twin.inputs.schema import Plant, Power, Scenario, Scenario_, _Model, validate_scenario
+from twin.inputs.schema_base import read_toml
 from twin.inputs.schema_base import input_error
 
 SHARED = "shared"

@@ -12,7 +12,7 @@ from twin.inputs.bundled import portable_path
 from twin.metrics.energy import energy_summary, metric
 from twin.metrics.feasibility import feasibility_summary
 from twin.metrics.policy import policy_attrs, policy_summary
-from twin.engine.events import power_summary
+from twin.metrics.power import power_summary
 from twin.engine.results import Result, write_json, write_netcdf
 
 

@@ -60,7 +60,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
 from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
-from twin.inputs.schema import Scenario, load_scenario, read_toml, validate_scenario
+from twin.inputs.schema import Scenario, load_scenario, validate_scenario
+from twin.inputs.schema_base import read_toml
 from twin.inputs.schema_base import InputModel, input_error
 
 #: Name of the mix without any measure (the baseline itself).

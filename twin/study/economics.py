@@ -95,13 +95,14 @@ def mix_economics(mix, plant, baseline_summary: dict, mix_summary: dict) -> dict
     if not mix.measures:
         return None
     try:
+        from twin.inputs.costs import cost_table
         from twin.metrics import economics as eco
     except ImportError:  # pragma: no cover - installation without the economics module
         return None
     finance = getattr(getattr(plant.scenario, "policy", None), "finance", None)
     if finance is None or "policy" not in baseline_summary or "policy" not in mix_summary:
         return None
-    table = eco.cost_table(finance.cost_overrides)
+    table = cost_table(finance.cost_overrides)
     caps = capacities(plant)
     rows = []
     for m in mix.measures:

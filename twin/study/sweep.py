@@ -71,7 +71,7 @@ def _summary_of(result, mode: str) -> dict:
     """The case's summary: the full run summary, or (``metrics = "energy"``) energy, ITUE/TUE and the power
     block (unserved IT energy), and feasibility: no policy, cost or carbon."""
     if mode == "energy":
-        from twin.engine.events import power_summary
+        from twin.metrics.power import power_summary
         from twin.metrics.energy import energy_summary
         from twin.metrics.feasibility import feasibility_summary
         energy = energy_summary(result)

@@ -345,9 +345,9 @@ def drivers(names: list[str], u: np.ndarray, y: np.ndarray, n: int = N_DRIVERS) 
 
 def _cost_rows(scn: Scenario, measures: list[dict], file: str | None) -> list[dict] | None:
     """The cost rows of a mix's measures, or None when one has no row (no economics then)."""
-    from twin.metrics import economics as eco
+    from twin.inputs.costs import cost_table
 
-    table = eco.cost_table(scn.policy.finance.cost_overrides, file=file)
+    table = cost_table(scn.policy.finance.cost_overrides, file=file)
     rows = [table.get(m["name"]) for m in measures]
     return None if any(r is None for r in rows) else rows
 

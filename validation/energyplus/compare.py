@@ -302,7 +302,8 @@ def write_scenario_toml(city: str, scenario: dict, notes: dict) -> Path:
 
 def load_scenario_file(path: Path):
     """Read a scenario TOML, resolve the canmet weather, validate it."""
-    from twin.inputs.schema import read_toml, validate_scenario
+    from twin.inputs.schema import validate_scenario
+    from twin.inputs.schema_base import read_toml
     data = read_toml(path)
     data["scenario"]["site"] = resolve_site(data["scenario"]["site"])
     return validate_scenario(data, file=str(path))
