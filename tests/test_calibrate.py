@@ -342,7 +342,7 @@ def test_dx_cop_that_absorbs_a_missing_economizer_in_a_cold_climate_is_on_bound(
 
 
 def test_right_model_form_leaves_unstructured_residuals(example_fit):
-    from twin.report.residuals import STRUCTURE_WARNING
+    from twin.calibration.residuals import STRUCTURE_WARNING
 
     fit, _ = example_fit
     for ch, row in fit.residual_structure.items():

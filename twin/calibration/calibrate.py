@@ -40,7 +40,7 @@ What the fit cannot hide (:mod:`twin.calibration.checks`)
 A channel that met Guideline 14 (hourly or monthly) before the fit and fails after is a warning.
 The out-of-sample check fits again without some months (default every third month) and reports
 the Guideline 14 statistics of those months beside the in-sample ones.  The hourly residuals of
-the calibrated run are set against outdoor dry bulb and IT power (:mod:`twin.report.residuals`);
+the calibrated run are set against outdoor dry bulb and IT power (:mod:`twin.calibration.residuals`);
 a correlation ratio of 0.1 or more is a warning that the parameters absorb a model-form error.
 """
 
@@ -270,7 +270,7 @@ class FitResult:
     details: dict = field(default_factory=dict)
     worsened: list[dict] = field(default_factory=list)       # channels the fit made fail (calibration_checks)
     out_of_sample: dict = field(default_factory=dict)         # the held-out check (_out_of_sample)
-    residual_structure: dict = field(default_factory=dict)    # eta^2 per channel (twin.report.residuals)
+    residual_structure: dict = field(default_factory=dict)    # eta^2 per channel (twin.calibration.residuals)
 
 
 def _stats_brief(block: dict) -> dict:
@@ -404,7 +404,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     after = compare(result_after, replay_after)
     worsened = checks.worsened_channels(before, after)
     warnings.extend(checks.worsened_warning(w) for w in worsened)
-    from twin.report.residuals import hourly_residuals, structure, structure_warnings
+    from twin.calibration.residuals import hourly_residuals, structure, structure_warnings
 
     residual_structure = structure(hourly_residuals(result_after, replay_after))
     warnings.extend(structure_warnings(residual_structure))

@@ -1,4 +1,4 @@
-"""Residuals of a replay against outdoor temperature and load: numbers and the figure.
+"""Residuals of a replay against outdoor temperature and load: is anything left to explain?
 
 For every compared channel (not the boundary inputs) the hourly residual is simulated minus
 metered over the compared hours (:func:`twin.metrics.guideline14.hourly` means, so a figure and the
@@ -7,19 +7,16 @@ bulb that drove the replay (metered where metered, else the EPW) and against the
 metered IT power on compared steps).  The structure indicator is the correlation ratio of
 :mod:`twin.metrics.residual_structure`.
 
-The figure follows :mod:`twin.report.figures`: no pyplot, one :class:`matplotlib.figure.Figure`.
+The figure is drawn by :mod:`twin.report.residuals`.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 
 from twin.inputs.meters import channel_specs
 from twin.metrics import guideline14 as g14
 from twin.metrics import residual_structure as rs
-from twin.engine.results import atomic_write
 
 #: Below this spread of hourly IT power (std / mean) the load indicator is not formed: the load
 #: bins would mostly sort the IT meter's own noise, which every channel simulated from the metered
@@ -110,38 +107,3 @@ def structure_warnings(block: dict) -> list[str]:
                            f"the fitted parameters absorb on average, so their std understate the uncertainty "
                            f"(figure: residuals.png with --report)")
     return out
-
-
-def write_residual_plot(residuals: dict, path: Path, title: str = "") -> None:
-    """Hourly residuals against outdoor dry bulb (left) and IT power (right), one row per channel.
-
-    Dots are hours, the line joins the bin means (bins of :mod:`twin.metrics.residual_structure`),
-    and each panel's title gives its correlation ratio.
-    """
-    from matplotlib.figure import Figure
-
-    names = list(residuals["channels"])
-    etas = structure(residuals)
-    loads_vary = load_spread_enough(residuals["drivers"]["it_power"])
-    fig = Figure(figsize=(10, 2.1 * max(1, len(names)) + 0.7), layout="constrained")
-    axes = fig.subplots(max(1, len(names)), 2, squeeze=False)
-    for row, name in zip(axes, names):
-        ch = residuals["channels"][name]
-        for ax, (key, (xlabel, edges_of)) in zip(row, DRIVERS.items()):
-            x, r = residuals["drivers"][key], ch["residual"]
-            ok = np.isfinite(x) & np.isfinite(r)
-            ax.axhline(0.0, color="black", lw=0.6)
-            if ok.sum() > rs.MIN_BIN_POINTS:
-                ax.scatter(x[ok], r[ok], s=2, alpha=0.25, color="tab:blue", linewidths=0, rasterized=True)
-                c, m, _ = rs.binned_means(x[ok], r[ok], edges_of(x[ok]))
-                ax.plot(c, m, color="tab:red", lw=1.4, marker="o", ms=3, label="bin mean")
-            eta2 = etas[name][f"eta2_{key}"]
-            why = "IT power nearly constant" if key == "it_power" and not loads_vary else "too few hours"
-            ax.set_title(f"{ch['label']}: eta² = " + (f"{eta2:.2f}" if np.isfinite(eta2) else f"not formed ({why})"),
-                         fontsize=8)
-            ax.set_xlabel(xlabel, fontsize=8)
-            ax.set_ylabel(f"simulated − metered\n[{ch['unit']}]", fontsize=8)
-            ax.tick_params(labelsize=7)
-            ax.grid(alpha=0.3)
-    fig.suptitle(title or "Hourly residuals against outdoor temperature and load", fontsize=10)
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))

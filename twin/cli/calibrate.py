@@ -109,7 +109,8 @@ def main(args) -> int:
     }
     if args.report is not None:
         from twin.calibration.replay import write_netcdf, write_plot
-        from twin.report.residuals import hourly_residuals, write_residual_plot
+        from twin.calibration.residuals import hourly_residuals
+        from twin.report.residuals import write_residual_plot
         from twin.engine.results import write_json
 
         write_netcdf(fit.result_after, fit.replay, args.report / "results.nc")
@@ -158,7 +159,7 @@ def _g14_table(title: str, left: dict, right: dict, marked: set[tuple[str, str]]
     """
     from rich.table import Table
 
-    from twin.calibration.replay import verdict_text
+    from twin.report.meters import verdict_text
 
     g = Table(title=title)
     for col in ("channel", "CV(RMSE) hourly %", "NMBE hourly %", "hourly verdict",
@@ -187,7 +188,7 @@ def print_outcome(outcome: dict, console=None) -> None:
     from rich.table import Table
 
     from twin.metrics.guideline14 import SOURCE
-    from twin.calibration.replay import print_meter_report
+    from twin.report.meters import print_meter_report
 
     console = console or Console()
     print_meter_report(outcome["meters"], console)

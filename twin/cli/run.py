@@ -74,9 +74,38 @@ def _check(args, path: Path) -> int:
     return 0
 
 
+def main_replay(args, path: Path) -> int:
+    """``dctwin run SCENARIO --meters FILE``: the run summary plus the meter comparison."""
+    from twin.calibration.replay import run_with_meters, write_netcdf, write_plot
+    from twin.engine.results import print_json, write_json
+    from twin.inputs.meters import resolve_meters
+    from twin.metrics.summary import build_summary
+    from twin.report.meters import print_comparison, print_meter_report
+    from twin.report.terminal import print_run_summary
+
+    result, replay, comparison = run_with_meters(path, resolve_meters(args.meters), tz=args.tz)
+    summary = build_summary(result, scenario_file=str(path))
+    summary["meters"] = {"data": replay.report(), "comparison": comparison}
+    if args.out is not None:
+        from twin.metrics.policy import policy_attrs
+
+        write_netcdf(result, replay, args.out / "results.nc", attrs=policy_attrs(summary))
+        write_plot(result, replay, args.out / "meters.png",
+                   title=f"{result.plant.scenario.scenario.name}: daily means, measured vs simulated")
+        write_json(summary, args.out / "summary.json")
+    if args.json:
+        print_json(summary)
+        return 0
+    print_run_summary(summary)
+    print_meter_report(summary["meters"]["data"])
+    print_comparison(comparison)
+    if args.out is not None:
+        print(f"wrote {args.out / 'results.nc'}, {args.out / 'meters.png'} and {args.out / 'summary.json'}")
+    return 0
+
+
 def main(args) -> int:
     from twin.report.terminal import print_run_summary
-    from twin.calibration.replay import main_replay
     from twin.engine.simulate import run_file
     from twin.metrics.summary import build_summary, save_run
 
@@ -112,7 +141,7 @@ def main(args) -> int:
             from twin.report.band import print_band
             print_band(summary["band"])
         if "calibration" in summary:
-            from twin.calibration.replay import print_calibration_block
+            from twin.report.meters import print_calibration_block
             print_calibration_block(summary["calibration"])
 
     return _finish(args, summary, lambda out: save_run(result, summary, out), show)
