@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import LEGACY, SCENARIOS
-from twin.calibration.calibrate import calibrate, dumps_toml, write_calibrated
+from twin.calibration.calibrate import calibrate
+from twin.calibration.scenario_file import dumps_toml, write_calibrated
 from twin.errors import InputError
 
 EXAMPLE = SCENARIOS / "meters" / "example_meters.csv.gz"

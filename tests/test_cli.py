@@ -96,7 +96,7 @@ def test_unknown_file(capsys):
 
 
 def test_module_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "dctwin", "sites"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "twin.cli", "sites"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "shaoguan" in proc.stdout
 
 

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS
-from twin.calibration.calibrate import dumps_toml
+from twin.calibration.scenario_file import dumps_toml
 from twin.cli import main
 from twin.inputs.schema import validate_scenario
 

@@ -46,12 +46,9 @@ a correlation ratio of 0.1 or more is a warning that the parameters absorb a mod
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
-import json
 import math
 import os
-import re
 import time as _time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,10 +59,12 @@ import numpy as np
 from components.layout import PARAM
 from twin.calibration import checks
 from twin.calibration.checks import DEFAULT_HOLDOUT_MONTHS
+from twin.calibration.parameters import PARAMETERS
+from twin.calibration.scenario_file import calibrated_dict, relocate
 from twin.inputs.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
 from twin.errors import InputError
 from twin.inputs.meters import channel_specs
-from twin.engine.plant import assemble, monthly
+from twin.engine.plant import assemble
 from twin.calibration.replay import Replay, compare, prepare_replay, simulated_channel
 from twin.engine.results import Result
 
@@ -74,86 +73,6 @@ MAX_CORRELATION = 0.95     # |correlation| above this: reported
 MIN_SENSITIVITY = 1e-4     # |J column| below this (normalised residual per unit of scaled range): no response
 DIFF_STEP = 0.005          # finite-difference step, fraction of each parameter's range
 DEFAULT_TIME_BUDGET_S = 60.0
-
-
-# ---------------------------------------------------------------------------------------------
-# The parameters
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """An uncertain scenario quantity the calibration may estimate."""
-
-    name: str
-    unit: str
-    description: str
-    written_to: str
-    observed_by: tuple[str, ...]            # channels that observe its component
-    reassemble: bool                        # True: changes design quantities, re-assemble
-    base: Callable                          # (plant) -> base value
-    bounds: Callable                        # (base, plant) -> (lo, hi)
-    applies: Callable = lambda scn: True    # (scenario) -> bool
-    without_meter: str = "the facility meter alone cannot separate it from the other loads"
-
-
-def _monthly_mean(value) -> float:
-    return float(np.mean(monthly(value)))
-
-
-def _setpoint_bounds(lo_abs, hi_abs, below, above):
-    def bounds(base, plant, key):
-        months = plant.monthly_setpoints[key]
-        return max(base - below, base + lo_abs - months.min()), min(base + above, base + hi_abs - months.max())
-    return bounds
-
-
-_SA_BOUNDS = _setpoint_bounds(10.0, 32.0, 6.0, 6.0)
-_CHW_BOUNDS = _setpoint_bounds(4.0, 18.0, 3.0, 8.0)
-
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
-    Parameter("chiller_cop_scale", "-", "chiller (or DX) COP relative to the base scenario's rated COP: "
-              "age, fouling, refrigerant charge", "plant.chiller_rated_cop", ("p_chillers", "p_facility"),
-              True, lambda pl: 1.0,
-              lambda b, pl: (max(0.4, 1.05 / pl.scenario.plant.chiller_rated_cop),
-                             min(1.6, 15.0 / pl.scenario.plant.chiller_rated_cop)),
-              lambda scn: scn.plant.type in ("water_cooled_chiller", "air_cooled_chiller", "dx", "iec")),
-    Parameter("ups_no_load", "-", "UPS no-load loss, fraction of unit rating (WP113 a)",
-              "calibration.overrides.ups_no_load", ("p_ups_loss", "p_ups_in"), False,
-              lambda pl: float(pl.params[PARAM.ups_no_load]), lambda b, pl: (0.0, 0.15),
-              without_meter=("through the facility meter alone it is confounded with the chiller COP scale "
-                             "and the other losses")),
-    Parameter("ups_proportional", "-", "UPS proportional loss, fraction of load (WP113 b)",
-              "calibration.overrides.ups_proportional", ("p_ups_loss", "p_ups_in"), False,
-              lambda pl: float(pl.params[PARAM.ups_proportional]), lambda b, pl: (0.0, 0.15),
-              without_meter=("through the facility meter alone it is confounded with the chiller COP scale "
-                             "and the other losses")),
-    Parameter("crah_unit_fan_kw", "kW", "CRAH fan power per unit at design airflow", "crah.unit_fan_kw",
-              ("p_crah_fans",), False, lambda pl: float(pl.scenario.crah.unit_fan_kw),
-              lambda b, pl: (0.25 * b, 3.0 * b),
-              without_meter=("through the facility meter alone it is confounded with every other constant "
-                             "load (lighting, auxiliaries)")),
-    Parameter("recirculation_min", "-", "minimum recirculated fraction of server intake",
-              "air.recirculation_min", ("t_rack_inlet",), False,
-              lambda pl: float(pl.scenario.air.recirculation_min), lambda b, pl: (0.0, 0.6),
-              without_meter="while IT power is metered no power meter responds to it"),
-    Parameter("supply_air_c", "degC", "supply-air set point (annual mean; a monthly schedule shifts as a whole)",
-              "air.supply_air_c", ("t_supply_air", "t_rack_inlet", "t_return_air"), False,
-              lambda pl: _monthly_mean(pl.scenario.air.supply_air_c),
-              lambda b, pl: _SA_BOUNDS(b, pl, "supply_air_c"),
-              without_meter="while IT power is metered power meters hardly respond to it"),
-    Parameter("chw_supply_c", "degC", "chilled-water supply set point (annual mean; a monthly schedule shifts)",
-              "plant.chw_supply_c", ("t_chw_supply",), False,
-              lambda pl: _monthly_mean(pl.scenario.plant.chw_supply_c),
-              lambda b, pl: _CHW_BOUNDS(b, pl, "chw_supply_c"),
-              lambda scn: scn.plant.type == "water_cooled_chiller",
-              "through the power meters it is confounded with the chiller COP scale"),
-    Parameter("tower_approach_k", "K", "cooling-tower design approach (sets the tower NTU)",
-              "plant.tower_approach_k", ("p_tower_fans", "t_condenser", "p_chillers"), True,
-              lambda pl: float(pl.scenario.plant.tower_approach_k), lambda b, pl: (1.5, 10.0),
-              lambda scn: scn.plant.type == "water_cooled_chiller",
-              "through the facility meter alone it is confounded with the chiller COP scale"),
-]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,7 +308,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
     if fit_info.get("out_of_time"):
         warnings.append(f"the fit stopped at the time budget of {time_budget_s:g} s; the best point found is used")
 
-    calibrated = _calibrated_dict(data, scn, values, base_values, free)
+    calibrated = calibrated_dict(data, scn, values, base_values, free)
     # overrides of an earlier calibration stay unless this one estimates them again
     overrides = dict(scn.calibration.overrides) if getattr(scn, "calibration", None) else {}
     overrides.update({n: values[n] for n in OVERRIDABLE if n in free})
@@ -450,7 +369,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
                             for ch, row in residual_structure.items()},
         warnings=warnings)
     if out_path is not None:
-        calibrated = _relocate(calibrated, out_path, base_dir)
+        calibrated = relocate(calibrated, out_path, base_dir)
     calibrated["calibration"] = cal.model_dump(exclude_none=True)
     return FitResult(values=values, parameters=params_out, channels=channels, before=before, after=after,
                      warnings=warnings, correlations=correlations, runtime_s=runtime,
@@ -645,125 +564,3 @@ def _with_overrides(scn, overrides: dict):
     """``scn`` with a [calibration] carrying only the overrides (for the verification run)."""
     cal = Calibration(meters="(verification)", date="", base_scenario="", overrides=overrides) if overrides else None
     return scn.model_copy(update={"calibration": cal})
-
-
-def _looks_like_path(s: str) -> bool:
-    return "/" in s or "\\" in s or s.lower().endswith((".epw", ".gz", ".csv"))
-
-
-def _calibrated_dict(data: dict, scn, values: dict, base_values: dict, free: list[str]) -> dict:
-    """The base scenario dictionary with the identifiable fitted values written in."""
-    d = copy.deepcopy(data)
-    d.pop("calibration", None)
-
-    def put(path: str, value):
-        section, key = path.split(".")
-        d.setdefault(section, {})[key] = value
-
-    for n in free:
-        v = values[n]
-        if n == "chiller_cop_scale":
-            put("plant.chiller_rated_cop", _sig(scn.plant.chiller_rated_cop * v))
-        elif n == "crah_unit_fan_kw":
-            put("crah.unit_fan_kw", _sig(v))
-        elif n == "recirculation_min":
-            put("air.recirculation_min", _sig(v))
-        elif n == "tower_approach_k":
-            put("plant.tower_approach_k", _sig(v))
-        elif n in ("supply_air_c", "chw_supply_c"):
-            section = "air" if n == "supply_air_c" else "plant"
-            current = getattr(getattr(scn, section), n)
-            shift = v - base_values[n]
-            new = ([round(x + shift, 3) for x in current] if isinstance(current, list)
-                   else round(current + shift, 3))
-            put(f"{section}.{n}", new)
-    return d
-
-
-def _relocate(d: dict, out_path: Path, base_dir: Path) -> dict:
-    """``d`` with its relative file paths (weather, utilisation CSV) made relative to ``out_path``."""
-    d = copy.deepcopy(d)
-    out_dir = Path(out_path).resolve().parent
-    site = d.get("scenario", {}).get("site")
-    if isinstance(site, str) and _looks_like_path(site) and not Path(site).is_absolute():
-        d["scenario"]["site"] = os.path.relpath((base_dir / site).resolve(), out_dir)
-    util = d.get("it", {}).get("utilisation")
-    if isinstance(util, dict) and "csv" in util and not Path(util["csv"]).is_absolute():
-        util["csv"] = os.path.relpath((base_dir / util["csv"]).resolve(), out_dir)
-    return d
-
-
-# ---------------------------------------------------------------------------------------------
-# TOML writing (tomllib reads, the standard library has no writer)
-# ---------------------------------------------------------------------------------------------
-
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(k: str) -> str:
-    return k if _BARE.match(k) else json.dumps(k, ensure_ascii=False)
-
-
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        x = float(v)
-        if math.isnan(x):
-            return "nan"
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return repr(x)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items() if x is not None) + "}"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def _is_table_array(v) -> bool:
-    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
-
-
-def dumps_toml(data: dict, header: str = "") -> str:
-    """Serialise nested dictionaries to TOML (tables, arrays of tables, inline scalars and lists)."""
-    lines = [f"# {h}" if h else "#" for h in header.splitlines()] if header else []
-
-    def table(d: dict, path: list[str], array: bool = False):
-        scalars = [(k, v) for k, v in d.items() if v is not None and not isinstance(v, dict)
-                   and not _is_table_array(v)]
-        subs = [(k, v) for k, v in d.items() if isinstance(v, dict)]
-        arrays = [(k, v) for k, v in d.items() if _is_table_array(v)]
-        if path and (scalars or array or not (subs or arrays)):
-            if lines:
-                lines.append("")
-            name = ".".join(_key(p) for p in path)
-            lines.append(f"[[{name}]]" if array else f"[{name}]")
-        for k, v in scalars:
-            lines.append(f"{_key(k)} = {_value(v)}")
-        for k, v in subs:
-            table(v, path + [k])
-        for k, v in arrays:
-            for item in v:
-                table(item, path + [k], array=True)
-
-    table(data, [])
-    return "\n".join(lines) + "\n"
-
-
-def write_calibrated(fit: FitResult, path: Path, *, base_file: str | None = None) -> None:
-    """Write the calibrated scenario TOML atomically."""
-    from twin.engine.results import atomic_write
-
-    cal = fit.calibrated["calibration"]
-    header = (f"Calibrated by `dctwin calibrate` on {cal['date']} from {cal['base_scenario'] or base_file}\n"
-              f"against the meters {cal['meters']} ({cal['period'][0]} to {cal['period'][1]}).\n"
-              f"Paths are relative to this file.  Fitted values are written into their usual keys;\n"
-              f"[calibration] records the statistics, the uncertainty and identifiability of each\n"
-              f"parameter, and overrides of kernel parameters that have no scenario key.")
-    text = dumps_toml(fit.calibrated, header=header)
-    atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))

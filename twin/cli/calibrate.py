@@ -45,7 +45,7 @@ def _list_params() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from twin.calibration.calibrate import PARAMETERS
+    from twin.calibration.parameters import PARAMETERS
     from twin.inputs.meters import channel_specs
 
     t = Table(title="Parameters dctwin calibrate can estimate")
@@ -66,7 +66,8 @@ def main(args) -> int:
                          "(dctwin calibrate METERS --scenario BASE --out CALIBRATED.toml)")
     from rich.console import Console
 
-    from twin.calibration.calibrate import calibrate, write_calibrated
+    from twin.calibration.calibrate import calibrate
+    from twin.calibration.scenario_file import write_calibrated
     from twin.calibration.checks import parse_holdout
     from twin.engine.results import print_json
     from twin.inputs.schema_base import read_toml
