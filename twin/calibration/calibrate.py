@@ -60,10 +60,10 @@ from components.layout import PARAM
 from twin.calibration import checks
 from twin.calibration.checks import DEFAULT_HOLDOUT_MONTHS
 from twin.calibration.parameters import PARAMETERS
-from twin.calibration.scenario_file import calibrated_dict, relocate
+from twin.calibration.scenario_file import calibrated_dict, relocate, significant
 from twin.inputs.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
 from twin.errors import InputError
-from twin.inputs.meters import channel_specs
+from twin.inputs.meter_file import channel_specs
 from twin.engine.plant import assemble
 from twin.calibration.replay import Replay, compare, prepare_replay, simulated_channel
 from twin.engine.results import Result
@@ -204,10 +204,6 @@ def _stats_brief(block: dict) -> dict:
             for ch, s in block["channels"].items() if not s.get("boundary")}
 
 
-def _sig(x: float, digits: int = 6) -> float:
-    return float(f"{x:.{digits}g}")
-
-
 def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_dir: Path | None = None,
               tz: str | None = None, parameters: list[str] | None = None,
               start: dict[str, float] | None = None, min_coverage: float | None = None,
@@ -345,10 +341,10 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
         if n == "chiller_cop_scale" and n in free:
             note = "; ".join(x for x in (note, f"rated COP {cal_scn.plant.chiller_rated_cop:.4g}") if x)
         params_out[n] = CalibratedParameter(
-            value=_sig(values[n]), base=_sig(base_values[n]),
-            std=_sig(std[n], 3) if identifiable and np.isfinite(std.get(n, np.nan)) else None,
+            value=significant(values[n]), base=significant(base_values[n]),
+            std=significant(std[n], 3) if identifiable and np.isfinite(std.get(n, np.nan)) else None,
             unit=spec.unit, identifiable=identifiable, on_bound=on_bound.get(n, ""),
-            bounds=[_sig(bounds[n][0]), _sig(bounds[n][1])],
+            bounds=[significant(bounds[n][0]), significant(bounds[n][1])],
             written_to=spec.written_to if n in free else "", note=note)
     def shown(p) -> str:
         if not p:
@@ -362,7 +358,7 @@ def calibrate(data: dict, meters: str | Path, *, file: str | None = None, base_d
         method=("bounded least squares (scipy.optimize.least_squares, trf) on per-channel normalised "
                 "residuals; std from s^2 (J'J)^-1 with a lag-1 autocorrelation correction"),
         runtime_s=round(runtime, 2), simulations=problem.simulations,
-        overrides={k: _sig(v) for k, v in overrides.items()}, parameters=params_out,
+        overrides={k: significant(v) for k, v in overrides.items()}, parameters=params_out,
         statistics={"before": _stats_brief(before), "after": _stats_brief(after)},
         out_of_sample=_oos_brief(out_of_sample),
         residual_structure={ch: {k: round(v, 4) for k, v in row.items() if isinstance(v, float) and math.isfinite(v)}
@@ -440,7 +436,7 @@ def _out_of_sample(replay: Replay, channels: list[str], months: tuple[int, ...],
                                  f"its best point is used")
     result = Result(plant=problem.plant_for(values), out=problem.simulate(values))
     block["simulations"] = problem.simulations
-    block["parameters"] = {n: {"value": _sig(values[n]), "fitted": n in free,
+    block["parameters"] = {n: {"value": significant(values[n]), "fitted": n in free,
                                "on_bound": checks.bound_side(values[n], *bounds[n]) if n in free else ""}
                            for n in names}
     block["fit_part"] = compare(result, replay, mask=~held)

@@ -85,3 +85,4 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
               lambda pl: float(pl.scenario.plant.tower_approach_k), lambda b, pl: (1.5, 10.0),
               lambda scn: scn.plant.type == "water_cooled_chiller",
               "through the facility meter alone it is confounded with the chiller COP scale"),
+]}

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from twin.inputs.calibration_schema import apply_calibration
-from twin.inputs.meters import SteppedMeters, channel_specs, load_meters, measured_weather
+from twin.inputs.meter_file import channel_specs
+from twin.inputs.meters import SteppedMeters, load_meters, measured_weather
 from twin.metrics import guideline14 as g14
 from twin.engine.plant import PlantArrays, assemble
 from twin.engine.results import Result, atomic_write

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.inputs.meters import channel_specs
+from twin.inputs.meter_file import channel_specs
 from twin.metrics import guideline14 as g14
 from twin.metrics import residual_structure as rs
 

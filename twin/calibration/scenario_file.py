@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.calibration.parameters import PARAMETERS
+
+def significant(x: float, digits: int = 6) -> float:
+    """``x`` rounded to ``digits`` significant figures (as the calibrated file and its report write it)."""
+    return float(f"{x:.{digits}g}")
 
 
 def _looks_like_path(s: str) -> bool:
@@ -32,13 +35,13 @@ def calibrated_dict(data: dict, scn, values: dict, base_values: dict, free: list
     for n in free:
         v = values[n]
         if n == "chiller_cop_scale":
-            put("plant.chiller_rated_cop", _sig(scn.plant.chiller_rated_cop * v))
+            put("plant.chiller_rated_cop", significant(scn.plant.chiller_rated_cop * v))
         elif n == "crah_unit_fan_kw":
-            put("crah.unit_fan_kw", _sig(v))
+            put("crah.unit_fan_kw", significant(v))
         elif n == "recirculation_min":
-            put("air.recirculation_min", _sig(v))
+            put("air.recirculation_min", significant(v))
         elif n == "tower_approach_k":
-            put("plant.tower_approach_k", _sig(v))
+            put("plant.tower_approach_k", significant(v))
         elif n in ("supply_air_c", "chw_supply_c"):
             section = "air" if n == "supply_air_c" else "plant"
             current = getattr(getattr(scn, section), n)

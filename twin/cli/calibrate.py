@@ -46,7 +46,7 @@ def _list_params() -> int:
     from rich.table import Table
 
     from twin.calibration.parameters import PARAMETERS
-    from twin.inputs.meters import channel_specs
+    from twin.inputs.meter_file import channel_specs
 
     t = Table(title="Parameters dctwin calibrate can estimate")
     for col in ("name", "unit", "meaning", "written to", "meters that observe it (any of)"):
@@ -72,7 +72,7 @@ def main(args) -> int:
     from twin.engine.results import print_json
     from twin.inputs.schema_base import read_toml
 
-    from twin.inputs.meters import resolve_meters
+    from twin.inputs.meter_file import resolve_meters
 
     path = resolve_scenario(args.scenario)
     meters = resolve_meters(args.meters)

@@ -62,7 +62,7 @@ def add_parser(sub) -> None:
 def _check(args, path: Path) -> int:
     """``--check``: everything before the simulation (with ``--meters``, the meter file and ``--tz`` too)."""
     if args.meters is not None:
-        from twin.inputs.meters import resolve_meters
+        from twin.inputs.meter_file import resolve_meters
         from twin.calibration.replay import prepare_replay
         from twin.inputs.schema import load_scenario
         prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
@@ -78,7 +78,7 @@ def main_replay(args, path: Path) -> int:
     """``dctwin run SCENARIO --meters FILE``: the run summary plus the meter comparison."""
     from twin.calibration.replay import run_with_meters, write_netcdf, write_plot
     from twin.engine.results import print_json, write_json
-    from twin.inputs.meters import resolve_meters
+    from twin.inputs.meter_file import resolve_meters
     from twin.metrics.summary import build_summary
     from twin.report.meters import print_comparison, print_meter_report
     from twin.report.terminal import print_run_summary
