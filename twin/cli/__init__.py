@@ -4,6 +4,9 @@ Each sub-command lives in its own module of this package (``twin/cli/run.py`` ..
 ``add_parser(subparsers)`` and ``main(args) -> int``.  Every user error is an
 :class:`~twin.errors.InputError`; it is printed as one line on stderr and the process exits
 with status 2 before any output file is written; a command-line usage error is one line too.
+
+May import every layer of :mod:`twin` (it is the top); nothing in :mod:`twin` imports it.
+``dctwin validate`` loads the checkout's ``validation`` package by path (:mod:`twin.cli.validate`).
 """
 
 from __future__ import annotations

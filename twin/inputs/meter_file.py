@@ -41,6 +41,7 @@ import pandas as pd
 
 from twin.errors import InputError
 
+COLUMNS_FILE = Path(__file__).resolve().parents[1] / "data" / "meter_columns.toml"
 MINUTES_PER_YEAR = 365 * 1440
 _OFFSET = re.compile(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 _FIXED_TZ = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
