@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("catalog", help="standard evaluation of one measure at every bundled site and 30/50/80/100 %% IT load",
                        description="Apply one measure to the reference baseline at each climate site and IT load "
                                    "level and tabulate PUE, energy, water, CO2 and cost savings (CSV, Markdown, PNG).")
-    p.add_argument("measure", help="registered measure name (see twin/measures/cooling.py)")
+    p.add_argument("measure", help="registered measure name (see twin/measures/)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="measure parameter, TOML value (repeatable), e.g. --param supply_air_c=25")
     p.add_argument("--sites", nargs="+", default=None, metavar="SITE",
