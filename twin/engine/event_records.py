@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+J_PER_KWH = 3.6e6  # J per kWh: the records, the PV and the shaving summaries are in kWh
+
 
 @dataclass
 class OutageRecord:

@@ -55,12 +55,11 @@ from components.facility import run_span
 from components.layout import OUTPUT, PARAM, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
-from twin.engine.event_records import EventTotals, OutageRecord
+from twin.engine.event_records import J_PER_KWH, EventTotals, OutageRecord
 from twin.engine.peak_shaving import ShavingPlan
 from twin.engine.pv import apply_pv
 from twin.inputs.schema_power import PowerSetup, power_setup
 
-J_PER_KWH = 3.6e6
 STREAMS = ("outages", "transfer", "backup_start", "chiller", "crah", "ups")  # random streams of a year
 RHO_CP_WATER = 1000.0 * 4186.0  # J/(m3 K)
 

@@ -12,8 +12,7 @@ import numpy as np
 
 from components.layout import OUTPUT, STATE
 from components.storage import battery as bat
-
-J_PER_KWH = 3.6e6
+from twin.engine.event_records import J_PER_KWH
 
 
 class ShavingPlan:

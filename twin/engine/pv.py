@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from components.layout import OUTPUT
+from twin.engine.event_records import J_PER_KWH
 from twin.inputs.schema_power import storage_data
-
-J_PER_KWH = 3.6e6
 
 
 def pv_power_w(plant) -> np.ndarray:

@@ -8,6 +8,7 @@ import csv
 import io
 from pathlib import Path
 
+from twin.study import catalog as study_catalog
 from twin.study.catalog import BANDED, METRICS, TABLE, WITHHELD, CatalogResult
 
 
@@ -68,7 +69,7 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
                  f"Reference baseline: {res.baseline_name}"
                  + (f" (`{Path(res.baseline_file).name}`)" if res.baseline_file else "") + ".")
     lines.append("")
-    definition = __doc__.split("IT load level\n-------------\n", 1)[1].split("Savings are", 1)[0].strip()
+    definition = study_catalog.__doc__.split("IT load level\n-------------\n", 1)[1].split("Savings are", 1)[0].strip()
     lines.append("**IT load level.** " + " ".join(definition.split()))
     lines.append("")
     lines.append("Savings are baseline minus with-measure (positive = saves); ΔPUE is with-measure minus baseline. "
