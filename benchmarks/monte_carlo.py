@@ -36,8 +36,8 @@ TARGET_S = 10.0
 
 
 def warm(years: int, repeat: int, seed: int) -> dict:
-    from twin.study.montecarlo import run_years
     from twin.inputs.schema import load_scenario
+    from twin.study.montecarlo import run_years
 
     scn = load_scenario(SCENARIO)
     run_years(scn, 2, seed, base_dir=SCENARIO.parent)  # compile and cache

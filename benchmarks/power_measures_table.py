@@ -49,10 +49,10 @@ def load_simple_study(path: Path) -> tuple[dict, list[tuple[str, list[dict]]]]:
 
 
 def evaluate(base: dict, measures: list[dict], years: int, seed: int, base_dir: Path) -> dict:
-    from twin.study.montecarlo import run_years
-    from twin.inputs.schema import validate_scenario
     from twin.engine.simulate import run_scenario
+    from twin.inputs.schema import validate_scenario
     from twin.metrics.summary import build_summary
+    from twin.study.montecarlo import run_years
 
     d = copy.deepcopy(base)
     d["measures"] = list(d.get("measures", [])) + measures

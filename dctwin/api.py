@@ -124,10 +124,10 @@ def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
     twin.errors.InputError
         Unknown scenario, invalid TOML, or a key or value the schema refuses.
     """
+    from twin.engine.simulate import run_scenario
     from twin.inputs.bundled import resolve_scenario
     from twin.inputs.schema import validate_scenario
     from twin.inputs.schema_base import read_toml
-    from twin.engine.simulate import run_scenario
 
     path = resolve_scenario(None if scenario is None else str(scenario))
     data = apply_overrides(read_toml(path), overrides)
@@ -177,8 +177,8 @@ def compare(study: PathLike | None = None, /, *, hourly: bool = False,
     ``guangzhou_retrofit_study``); ``hourly`` keeps every mix's hourly series;
     ``progress(mix_name)`` is called after each mix.
     """
-    from twin.inputs.bundled import resolve_scenario
     from twin.cli.compare import DEFAULT_STUDY
+    from twin.inputs.bundled import resolve_scenario
     from twin.study.compare import run_study
     from twin.study.design import load_study
 

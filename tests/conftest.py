@@ -52,8 +52,8 @@ def legacy_result():
 
 def run_dict(data: dict):
     """Validate and simulate a scenario given as a dictionary."""
-    from twin.inputs.schema import validate_scenario
     from twin.engine.simulate import run_scenario
+    from twin.inputs.schema import validate_scenario
     return run_scenario(validate_scenario(data), base_dir=SCENARIOS)
 
 

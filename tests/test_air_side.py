@@ -8,9 +8,9 @@ import pytest
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
 from components.cooling.air_management import CP_AIR
 from components.layout import OUTPUT, PARAM
+from twin.engine.simulate import prepare
 from twin.errors import InputError
 from twin.inputs.schema import validate_scenario
-from twin.engine.simulate import prepare
 
 
 def _room(legacy_dict, utilisation, **crah):

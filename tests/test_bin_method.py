@@ -9,10 +9,10 @@ import pytest
 from components import bin_method as bm
 from components.layout import OUTPUT
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
-from twin.errors import InputError
-from twin.metrics.energy import energy_summary
-from twin.inputs.schema import validate_scenario
 from twin.engine.simulate import prepare
+from twin.errors import InputError
+from twin.inputs.schema import validate_scenario
+from twin.metrics.energy import energy_summary
 
 MIXES = {
     "baseline": [],

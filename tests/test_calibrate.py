@@ -71,8 +71,8 @@ def test_example_calibrates_back_to_the_true_site(example_fit):
 
 
 def test_calibrated_toml_is_a_valid_scenario_that_reproduces_the_fit(example_fit):
-    from twin.inputs.schema import load_scenario
     from twin.engine.simulate import run_file
+    from twin.inputs.schema import load_scenario
     from twin.metrics.summary import build_summary
 
     fit, path = example_fit

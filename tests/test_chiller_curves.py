@@ -141,9 +141,9 @@ def test_vendor_curves_of_the_docs_run(scenario_dict):
     ({"source": ""}, "plant.chiller_curves.source"),
 ])
 def test_bad_vendor_curves_are_refused_in_one_line(scenario_dict, change, key):
+    from twin.engine.simulate import prepare
     from twin.errors import InputError
     from twin.inputs.schema import validate_scenario
-    from twin.engine.simulate import prepare
     from conftest import SCENARIOS
     plant = _vendor_block()["plant"]
     plant["chiller_curves"].update(change)

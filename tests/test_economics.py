@@ -7,8 +7,8 @@ import pytest
 
 from twin.errors import InputError
 from twin.inputs.costs import cost_table
-from twin.metrics import economics as eco
 from twin.inputs.policy_schema import Finance
+from twin.metrics import economics as eco
 
 
 def test_npv_hand_computed():

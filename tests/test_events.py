@@ -180,8 +180,8 @@ def test_same_seed_same_monte_carlo(stochastic_scenario):
 
 
 def test_year_zero_equals_a_single_seeded_run(stochastic_scenario):
-    from twin.study.montecarlo import run_years
     from twin.engine.simulate import run_scenario
+    from twin.study.montecarlo import run_years
     from conftest import SCENARIOS
     mc = run_years(stochastic_scenario, 2, 5, base_dir=SCENARIOS)
     scn = stochastic_scenario.model_copy(deep=True)

@@ -19,8 +19,8 @@ import pytest
 
 from conftest import LEGACY, compare_cli, run_dict
 from twin.cli import main as cli_main
-from twin.metrics import feasibility as fz
 from twin.inputs.envelope import A1_ALLOWABLE_C, degree_hours, outside
+from twin.metrics import feasibility as fz
 
 
 def _scenario(legacy_dict, **sections) -> dict:

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
-from components.layout import BOUNDARY, OUTPUT
 from components.facility import run_span
+from components.layout import BOUNDARY, OUTPUT
 from components.power.losses import efficiency, quadratic_loss_w
 from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
 from twin.inputs.component_data import data_table

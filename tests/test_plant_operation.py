@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from components.layout import OUTPUT, PARAM
 from conftest import SCENARIOS, run_dict
-from twin.inputs.schema import validate_scenario
 from twin.engine.simulate import prepare, run_plant
+from twin.inputs.schema import validate_scenario
 
 # heat flows [W] that are never negative; q_unmet is heat the plant could not remove
 THERMAL_FLOWS = ("q_room_sensible", "q_latent", "q_coil", "q_economizer", "q_evaporator", "q_condenser",

@@ -11,14 +11,14 @@ import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict, run_mixes
 from components.layout import OUTPUT, PARAM
-from components.power_chain import it_side_losses
 from components.power import losses, psu
 from components.power.distribution import conductor_loss_w, resistivity, run_coefficient
 from components.power.hvdc import psu_input_w, psu_output_w
 from components.power.modular_ups import active_modules, system_efficiency
 from components.power.mv_ups import mv_unit_loss_w
-from twin.inputs.component_data import psu_curve
+from components.power_chain import it_side_losses
 from twin.errors import InputError
+from twin.inputs.component_data import psu_curve
 from twin.inputs.schema import validate_scenario
 from twin.inputs.schema_power import power_chain_data
 

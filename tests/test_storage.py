@@ -11,8 +11,8 @@ from components.layout import OUTPUT, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
 from components.storage import flywheel as fw
-from twin.inputs.component_data import battery_chemistry
 from twin.errors import InputError
+from twin.inputs.component_data import battery_chemistry
 from twin.inputs.schema_power import storage_data
 
 

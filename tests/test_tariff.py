@@ -6,8 +6,8 @@ import pytest
 
 from twin.errors import InputError
 from twin.inputs import tariffs
-from twin.metrics import tariff as tou
 from twin.inputs.schema import validate_scenario
+from twin.metrics import tariff as tou
 
 GD = tariffs.load_tou("guangdong_tou_2021")
 BEIJING = tariffs.load_surcharge("beijing_2021")

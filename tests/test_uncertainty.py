@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from twin.study import uncertainty as unc
 from twin.inputs.bundled import resolve_scenario
 from twin.inputs.component_data import data_table
 from twin.inputs.schema import load_scenario
+from twin.study import uncertainty as unc
 
 SAMPLES = 16  # few samples: the tests check the mechanics, not the band's statistics
 

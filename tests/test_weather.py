@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from twin.inputs import weather as wx
 from twin.errors import InputError
+from twin.inputs import weather as wx
 
 REPO = Path(__file__).resolve().parents[1]
 GRID_REGIONS = {"guangdong", "southern", "north", "northeast", "east", "central", "northwest",

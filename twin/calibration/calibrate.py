@@ -60,13 +60,13 @@ from components.layout import PARAM
 from twin.calibration import checks
 from twin.calibration.checks import DEFAULT_HOLDOUT_MONTHS
 from twin.calibration.parameters import PARAMETERS
-from twin.calibration.scenario_file import calibrated_dict, relocate, significant
-from twin.inputs.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
-from twin.errors import InputError
-from twin.inputs.meter_file import channel_specs
-from twin.engine.plant import assemble
 from twin.calibration.replay import Replay, compare, prepare_replay, simulated_channel
+from twin.calibration.scenario_file import calibrated_dict, relocate, significant
+from twin.engine.plant import assemble
 from twin.engine.results import Result
+from twin.errors import InputError
+from twin.inputs.calibration_schema import OVERRIDABLE, Calibration, CalibratedParameter, apply_calibration
+from twin.inputs.meter_file import channel_specs
 
 MAX_RELATIVE_STD = 0.10    # std above 10 % of the bounds' width: not identifiable
 MAX_CORRELATION = 0.95     # |correlation| above this: reported

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from twin.engine.plant import PlantArrays, assemble
+from twin.engine.results import Result, atomic_write
 from twin.inputs.calibration_schema import apply_calibration
 from twin.inputs.meter_file import channel_specs
 from twin.inputs.meters import SteppedMeters, load_meters, measured_weather
 from twin.metrics import guideline14 as g14
-from twin.engine.plant import PlantArrays, assemble
-from twin.engine.results import Result, atomic_write
 
 
 @dataclass
@@ -152,8 +152,8 @@ def write_plot(result: Result, replay: Replay, path: Path, title: str = "") -> N
 
 def run_with_meters(path: Path, meters: Path, *, tz: str | None = None):
     """Simulate a scenario file driven by meters: ``(result, replay, comparison)``."""
-    from twin.inputs.schema import load_scenario
     from twin.engine.simulate import run_plant
+    from twin.inputs.schema import load_scenario
 
     scn = load_scenario(path)
     replay = prepare_replay(scn, meters, tz=tz, file=str(path), base_dir=path.parent)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.inputs.bundled import portable_path, resolve_scenario
 from twin.cli.arguments import name_values
 from twin.cli.writable import check_out_dir, check_out_file
 from twin.errors import InputError
+from twin.inputs.bundled import portable_path, resolve_scenario
 
 
 def add_parser(sub) -> None:
@@ -67,8 +67,8 @@ def main(args) -> int:
     from rich.console import Console
 
     from twin.calibration.calibrate import calibrate
-    from twin.calibration.scenario_file import write_calibrated
     from twin.calibration.checks import parse_holdout
+    from twin.calibration.scenario_file import write_calibrated
     from twin.engine.results import print_json
     from twin.inputs.schema_base import read_toml
 
@@ -111,8 +111,8 @@ def main(args) -> int:
     if args.report is not None:
         from twin.calibration.replay import write_netcdf, write_plot
         from twin.calibration.residuals import hourly_residuals
-        from twin.report.residuals import write_residual_plot
         from twin.engine.results import write_json
+        from twin.report.residuals import write_residual_plot
 
         write_netcdf(fit.result_after, fit.replay, args.report / "results.nc")
         write_plot(fit.result_after, fit.replay, args.report / "meters.png",

@@ -50,16 +50,16 @@ def main(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from twin.inputs.bundled import resolve_scenario
     from twin.cli.run import band_options
     from twin.cli.writable import check_out_dir
-    from twin.errors import InputError
     from twin.engine.results import print_json
+    from twin.errors import InputError
+    from twin.inputs.bundled import resolve_scenario
     from twin.inputs.schema import load_scenario
+    from twin.inputs.weather import list_sites
     from twin.report.catalog import write_outputs
     from twin.study.catalog import LOAD_LEVELS, evaluate_measure
     from twin.study.progress import progress_bar
-    from twin.inputs.weather import list_sites
 
     measure = {"name": args.measure, **_params(args.param)}
     loads = LOAD_LEVELS if args.loads is None else tuple(x / 100.0 for x in args.loads)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.study.design import RANK_KEYS
 from twin.cli.run import add_band_arguments
+from twin.study.design import RANK_KEYS
 
 DEFAULT_STUDY = "guangzhou_retrofit_study.toml"
 #: samples of each mix's band: (mixes + 1) x 64 annual runs, about 0.6-1 s per mix; 64 keeps the drivers of a
@@ -35,10 +35,10 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from rich.console import Console
 
-    from twin.inputs.bundled import default_out_dir, resolve_scenario
     from twin.cli.run import band_options
     from twin.cli.writable import check_out_dir
     from twin.engine.results import print_json
+    from twin.inputs.bundled import default_out_dir, resolve_scenario
     from twin.study.compare import ranked_json, run_study, write_dataset
     from twin.study.design import load_study
     from twin.study.progress import progress_bar

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.inputs.bundled import resolve_scenario
 from twin.cli.writable import check_out_dir
+from twin.inputs.bundled import resolve_scenario
 
 
 def add_parser(sub) -> None:
@@ -22,9 +22,9 @@ def main(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from twin.inputs.schema import load_scenario
     from twin.metrics.policy import load_rules
     from twin.study.roadmap import run_roadmap, write_roadmap
-    from twin.inputs.schema import load_scenario
 
     path = resolve_scenario(args.scenario)
     if args.out is not None:

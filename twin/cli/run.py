@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twin.inputs.bundled import resolve_scenario
 from twin.cli.arguments import name_values
 from twin.cli.writable import check_out_dir
 from twin.errors import InputError
+from twin.inputs.bundled import resolve_scenario
 from twin.inputs.schema_base import read_toml
 from twin.inputs.site_schema import is_site
 
@@ -62,8 +62,8 @@ def add_parser(sub) -> None:
 def _check(args, path: Path) -> int:
     """``--check``: everything before the simulation (with ``--meters``, the meter file and ``--tz`` too)."""
     if args.meters is not None:
-        from twin.inputs.meter_file import resolve_meters
         from twin.calibration.replay import prepare_replay
+        from twin.inputs.meter_file import resolve_meters
         from twin.inputs.schema import load_scenario
         prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
                        base_dir=path.parent)
@@ -105,9 +105,9 @@ def main_replay(args, path: Path) -> int:
 
 
 def main(args) -> int:
-    from twin.report.terminal import print_run_summary
     from twin.engine.simulate import run_file
     from twin.metrics.summary import build_summary, save_run
+    from twin.report.terminal import print_run_summary
 
     path = resolve_scenario(args.scenario)
     if args.out is not None:

@@ -40,8 +40,8 @@ def _check_args(args) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from twin.inputs.bundled import default_out_dir, resolve_scenario
     from twin.cli.writable import check_out_dir
+    from twin.inputs.bundled import default_out_dir, resolve_scenario
     from twin.study.design import load_sweep
     from twin.study.store import store_lock
 
@@ -51,8 +51,8 @@ def main(args: argparse.Namespace) -> int:
     check_out_dir(out)
     design = load_sweep(path)
     if args.check:
-        from twin.inputs.schema import validate_scenario
         from twin.engine.simulate import prepare
+        from twin.inputs.schema import validate_scenario
         prepare(validate_scenario(design.scenario_data(0), file=design.file), file=design.file,
                 base_dir=Path(design.base_dir))
         print(f"{path}: valid ({design.n_cases:,} cases)")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from components.cooling.chiller import CURVE_LAYOUT
-from components.layout import BOUNDARY, PARAM
 from components.facility import optimise_setpoints
+from components.layout import BOUNDARY, PARAM
 from twin.engine.plant import PlantArrays
 
 

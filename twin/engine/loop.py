@@ -33,8 +33,8 @@ import pandas as pd
 import simpy
 
 from components.bin_method import run_span_binned
-from components.layout import OUTPUT, PARAM
 from components.facility import run_span
+from components.layout import OUTPUT, PARAM
 from twin.engine.plant import PlantArrays
 
 

@@ -16,22 +16,22 @@ import pandas as pd
 from components import psychrometrics as psy
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
+from components.cooling import thermal_storage as tes
+from components.cooling.air_management import CP_AIR
 from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
-from components.cooling import thermal_storage as tes
 from components.plant import chilled_water as cw
-from components.cooling.air_management import CP_AIR
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, CRAH_FLOW_SERVERS, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
-from twin.inputs.component_data import data_table, table_entry
-from twin.errors import InputError
-from twin.inputs.load import utilisation_series
 from twin.engine.plant_power import transformer_params, ups_coefficients
+from twin.engine.sizing import refuse_impossible_sizes
+from twin.errors import InputError
+from twin.inputs.component_data import data_table, table_entry
+from twin.inputs.load import utilisation_series
 from twin.inputs.schema import Scenario
 from twin.inputs.schema_curves import curve_array
 from twin.inputs.schema_ite import assemble_ite
 from twin.inputs.schema_power import assemble_power
-from twin.engine.sizing import refuse_impossible_sizes
 from twin.inputs.weather import Weather
 
 RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)

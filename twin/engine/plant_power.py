@@ -28,8 +28,8 @@ from components.layout import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM
 from components.facility import run_span
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import size_transformers
-from twin.inputs.component_data import table_entry, table_names, transformer_row, transformer_series
 from twin.errors import InputError
+from twin.inputs.component_data import table_entry, table_names, transformer_row, transformer_series
 
 # channels of the critical path that a 10 kV power module takes off the LV transformers
 # (components.power_chain.power_chain: mv_in = crit + storage)

@@ -10,13 +10,13 @@ import pandas as pd
 
 from twin.engine import events, loop
 from twin.engine.control import SetpointOptimiser
-from twin.inputs.calibration_schema import apply_calibration
-from twin.errors import InputError
-from twin.measures import apply_measures
 from twin.engine.plant import PlantArrays, assemble
 from twin.engine.results import Result
+from twin.errors import InputError
+from twin.inputs.calibration_schema import apply_calibration
 from twin.inputs.schema import Scenario, load_scenario
 from twin.inputs.weather import Weather, load_weather
+from twin.measures import apply_measures
 
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).

@@ -41,12 +41,12 @@ import numpy as np
 from components.cooling.air_management import CP_AIR
 from components.layout import CHAIN_LEGACY, N_OUTPUT, OUTPUT, PARAM
 from components.plant.shared import shared_plant_span
-from twin.errors import InputError
-from twin.inputs.envelope import thresholds
 from twin.engine.plant import PlantArrays, assemble
 from twin.engine.plant_power import design_run, supply_params
 from twin.engine.results import Result
 from twin.engine.simulate import prepare, run_plant
+from twin.errors import InputError
+from twin.inputs.envelope import thresholds
 from twin.inputs.site_schema import HallSpec, SiteSpec, load_site, rekeyed
 
 # the critical path of the plant board is empty: no IT, UPS, PDU, lighting, storage or generators

@@ -14,11 +14,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
-from twin.inputs.calibration_schema import Calibration
 from twin.errors import InputError
+from twin.inputs.calibration_schema import Calibration
 from twin.inputs.policy_schema import Policy, Roadmap
-from twin.inputs.schema_curves import CurveSet
 from twin.inputs.schema_base import Fraction, InputModel as _Model, Pair, Range, UnitFraction, input_error, read_toml
+from twin.inputs.schema_curves import CurveSet
 from twin.inputs.schema_ite import IteCurveSet
 from twin.inputs.schema_power import Backup, Battery, Distribution, Events, Flywheel, PowerChain, Pv
 

@@ -15,8 +15,8 @@ from typing import Annotated
 
 from pydantic import AllowInfNan, Field, Strict, model_validator
 
-from twin.inputs.component_data import table_entry
 from twin.errors import InputError
+from twin.inputs.component_data import table_entry
 from twin.inputs.schema_base import InputModel, Pair
 
 # inputs of the biquadratics: CPU loading [-] and inlet temperature [degC]; EnergyPlus allows any

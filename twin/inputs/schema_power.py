@@ -28,8 +28,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from twin.inputs.component_data import data_table
 from twin.errors import InputError
+from twin.inputs.component_data import data_table
 from twin.inputs.schema_base import Fraction, InputModel as _Model
 
 

@@ -45,8 +45,8 @@ from pydantic import Field, ValidationError, create_model, field_validator
 
 from twin.errors import InputError
 from twin.inputs.schema import Plant, Power, Scenario, Scenario_, _Model, validate_scenario
-from twin.inputs.schema_base import read_toml
 from twin.inputs.schema_base import input_error
+from twin.inputs.schema_base import read_toml
 
 SHARED = "shared"
 _SITE_KEYS = ("scenario", "halls", "shared_plant")

@@ -56,8 +56,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from components import psychrometrics as psy
-from twin.inputs.bundled import portable_path
 from twin.errors import InputError
+from twin.inputs.bundled import portable_path
 
 if TYPE_CHECKING:
     import pandas

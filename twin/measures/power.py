@@ -26,8 +26,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from twin.measures.registry import Measure, register
 from twin.inputs.schema import Scenario
+from twin.measures.registry import Measure, register
 
 
 def _chain(scn: Scenario, **changes) -> Scenario:

@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from components.layout import POWER_COMPONENTS
-from twin.metrics import carbon as co2
+from twin.engine.results import CHANNELS, Result
 from twin.inputs import tariffs
+from twin.inputs.policy_schema import Policy
+from twin.inputs.schema_base import read_toml
+from twin.metrics import carbon as co2
 from twin.metrics import tariff as tou
 from twin.metrics.energy import J_PER_KWH
 from twin.metrics.feasibility import INFEASIBLE, feasibility_summary
-from twin.inputs.policy_schema import Policy
-from twin.engine.results import CHANNELS, Result
-from twin.inputs.schema_base import read_toml
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
 HOURS_PER_YEAR = 8760.0

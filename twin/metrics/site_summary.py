@@ -21,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from components.layout import OUTPUT, POWER_COMPONENTS
-from twin.metrics.energy import COOLING, J_PER_KWH, OTHER, POWER_CHAIN, energy_summary, metric
-from twin.metrics.feasibility import FEASIBLE, INFEASIBLE, _loading_check, feasibility_summary
 from twin.engine.results import CHANNELS
 from twin.engine.site import SiteResult
+from twin.metrics.energy import COOLING, J_PER_KWH, OTHER, POWER_CHAIN, energy_summary, metric
+from twin.metrics.feasibility import FEASIBLE, INFEASIBLE, _loading_check, feasibility_summary
 
 _WATER = ("water_evaporation", "water_blowdown", "water_drift", "water_direct_evaporative", "water_liquid_tower")
 SHARED_PLANT_LABEL = "shared plant"

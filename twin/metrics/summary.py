@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from twin.engine.results import Result, write_json, write_netcdf
 from twin.inputs.bundled import portable_path
 from twin.metrics.energy import energy_summary, metric
 from twin.metrics.feasibility import feasibility_summary
 from twin.metrics.policy import policy_attrs, policy_summary
 from twin.metrics.power import power_summary
-from twin.engine.results import Result, write_json, write_netcdf
 
 
 def build_summary(result: Result, *, scenario_file: str | None = None) -> dict:

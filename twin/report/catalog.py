@@ -107,8 +107,8 @@ def _band_sentence(res: CatalogResult) -> str:
 
 def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:
     """Write ``catalog_<measure>.csv``, ``.md`` and ``.png`` atomically; return their paths."""
-    from twin.report.figures import catalog_figure
     from twin.engine.results import atomic_write
+    from twin.report.figures import catalog_figure
 
     stem = f"catalog_{res.measure['name']}"
     csv_path, md_path, png_path = (out_dir / f"{stem}.{ext}" for ext in ("csv", "md", "png"))

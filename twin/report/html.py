@@ -11,8 +11,8 @@ import base64
 import html
 
 from twin import __version__
-from twin.metrics.feasibility import is_infeasible
 from twin.inputs.tariffs import PLACEHOLDER_SURCHARGE
+from twin.metrics.feasibility import is_infeasible
 from twin.report import answers, figures
 from twin.report.band import band_note, band_rows, range_cell
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell, column_value

@@ -155,11 +155,11 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
     load, without the utilisation spread: the load level is the row's condition) and its banded
     columns (:data:`BANDED`) show ``[5th–95th percentile]``.  ``progress(1)`` per run.
     """
-    from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
-    from twin.study.columns import COLUMN_BY_KEY, column_value
     from twin.engine.simulate import run_scenario
-    from twin.metrics.summary import build_summary
     from twin.inputs.weather import list_sites, resolve_site
+    from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
+    from twin.metrics.summary import build_summary
+    from twin.study.columns import COLUMN_BY_KEY, column_value
 
     built = build_measure(measure, key="measure")
     try:

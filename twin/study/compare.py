@@ -20,8 +20,8 @@ from typing import Callable
 import numpy as np
 
 from twin.inputs.bundled import portable_path
-from twin.metrics.energy import J_PER_KWH, metric
 from twin.measures import measure_parameters
+from twin.metrics.energy import J_PER_KWH, metric
 from twin.metrics.feasibility import is_infeasible
 from twin.study.columns import COLUMN_BY_KEY, COLUMNS, column_value, get_path, scalar_metrics, walk_metrics
 from twin.study.design import BASELINE_MIX, Mix, Study

@@ -59,10 +59,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
-from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
 from twin.inputs.schema import Scenario, load_scenario, validate_scenario
-from twin.inputs.schema_base import read_toml
 from twin.inputs.schema_base import InputModel, input_error
+from twin.inputs.schema_base import read_toml
+from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
 
 #: Name of the mix without any measure (the baseline itself).
 BASELINE_MIX = "baseline"

@@ -26,10 +26,10 @@ import numpy as np
 from components.layout import OUTPUT
 from twin.engine import events as ev
 from twin.engine import loop
-from twin.errors import InputError
-from twin.metrics.energy import J_PER_KWH
-from twin.inputs.schema_power import power_setup
 from twin.engine.simulate import standard_processes
+from twin.errors import InputError
+from twin.inputs.schema_power import power_setup
+from twin.metrics.energy import J_PER_KWH
 
 #: per-year quantities whose distribution the summary reports
 YEAR_KEYS = ("unserved_it_kwh", "dropped_load_events", "outages", "hours_above_allowable",

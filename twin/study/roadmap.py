@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from twin.engine.simulate import run_scenario
 from twin.errors import InputError
+from twin.inputs.schema import Scenario
 from twin.metrics.energy import energy_summary
 from twin.metrics.policy import policy_summary
-from twin.inputs.schema import Scenario
-from twin.engine.simulate import run_scenario
 
 COLUMNS = {  # column -> unit
     "year": "-", "k": "-", "utilisation_mean": "-", "energy_it_mwh": "MWh", "energy_facility_mwh": "MWh",

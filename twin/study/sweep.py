@@ -71,9 +71,9 @@ def _summary_of(result, mode: str) -> dict:
     """The case's summary: the full run summary, or (``metrics = "energy"``) energy, ITUE/TUE and the power
     block (unserved IT energy), and feasibility: no policy, cost or carbon."""
     if mode == "energy":
-        from twin.metrics.power import power_summary
         from twin.metrics.energy import energy_summary
         from twin.metrics.feasibility import feasibility_summary
+        from twin.metrics.power import power_summary
         energy = energy_summary(result)
         return {**energy, **power_summary(result, energy), **feasibility_summary(result)}
     from twin.metrics.summary import build_summary
@@ -104,8 +104,8 @@ def warm_up(design: SweepDesign) -> str:
 
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
-    from twin.inputs.schema import validate_scenario
     from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
 
     t0 = _time.perf_counter()
     scn = validate_scenario(design.scenario_data(case_id), file=design.file)

@@ -447,9 +447,9 @@ class Sampler:
         return self._base_runs[key]
 
     def _evaluate(self, measures: list[dict] | None, k: int | None) -> tuple[dict[str, float], list[str]]:
+        from twin.metrics.summary import build_summary
         from twin.study.design import Mix
         from twin.study.economics import mix_economics
-        from twin.metrics.summary import build_summary
 
         base, clipped = self._baseline(k)
         if not measures:
