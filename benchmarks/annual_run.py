@@ -31,17 +31,17 @@ SCENARIO = ROOT / "scenarios" / "guangzhou_legacy.toml"
 CHILD = """
 import time, sys
 t0 = time.perf_counter()
-from twin.simulate import run_file
-from twin.summary import build_summary
+from twin.engine.simulate import run_file
+from twin.metrics.summary import build_summary
 r = run_file(sys.argv[1]); s = build_summary(r)
 print(time.perf_counter() - t0, s["pue"]["value"])
 """
 
 
 def warm(n: int = 30) -> dict:
-    from twin.simulate import prepare, run_plant
-    from twin.schema import load_scenario
-    from twin.summary import build_summary
+    from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import load_scenario
+    from twin.metrics.summary import build_summary
 
     scn = load_scenario(SCENARIO)
     build_summary(run_plant(prepare(scn)))

@@ -26,8 +26,8 @@ MIXES = {
 
 def timed(measures: list[dict], runs: int = 15) -> dict:
     """Median wall and CPU time of a warm annual run [ms], and the DX compressor energy [MWh]."""
-    from twin.schema import validate_scenario
-    from twin.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
+    from twin.engine.simulate import prepare, run_plant
 
     with open(ROOT / "scenarios" / "guangzhou_dx_room.toml", "rb") as fh:
         data = tomllib.load(fh)

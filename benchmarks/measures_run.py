@@ -43,8 +43,8 @@ MIXES = {
 def timed(measures: list[dict], runs: int = 10) -> tuple[float, float]:
     """Median wall time and median process CPU time of a warm annual run [ms]; on a shared machine
     the CPU time is the steadier of the two (it does not count time spent waiting for a core)."""
-    from twin.schema import validate_scenario
-    from twin.simulate import prepare, run_plant
+    from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
 
     with open(ROOT / "scenarios" / "guangzhou_legacy.toml", "rb") as fh:
         data = tomllib.load(fh)

@@ -7,7 +7,7 @@ run of the hourly kernel (~20-30 ms) with the event processes, and the years reu
 
 Two numbers:
 
-- **warm**: ``twin.montecarlo.run_years`` in a process whose kernels are compiled and whose
+- **warm**: ``twin.study.montecarlo.run_years`` in a process whose kernels are compiled and whose
   weather is cached (median of ``--repeat`` runs) - what a sweep or a notebook sees;
 - **command**: ``dctwin run --years 100 --seed 1`` as a new process with warm on-disk caches
   (Python start-up and imports included) - what a user at the terminal sees.
@@ -36,8 +36,8 @@ TARGET_S = 10.0
 
 
 def warm(years: int, repeat: int, seed: int) -> dict:
-    from twin.montecarlo import run_years
-    from twin.schema import load_scenario
+    from twin.inputs.schema import load_scenario
+    from twin.study.montecarlo import run_years
 
     scn = load_scenario(SCENARIO)
     run_years(scn, 2, seed, base_dir=SCENARIO.parent)  # compile and cache

@@ -3,11 +3,11 @@
 For each mix of a study file in the simple form (top-level ``baseline = "..."`` and
 ``[[mixes]]`` tables with ``name`` and ``measures``; the baseline itself is the first row):
 
-- one annual run (the same path as ``dctwin run``): PUE, ITUE, TUE (:func:`twin.events.power_summary`),
+- one annual run (the same path as ``dctwin run``): PUE, ITUE, TUE (:func:`twin.metrics.power.power_summary`),
   the power-chain losses (PDU, UPS/rectifier/10 kV module, switchgear and wiring, transformer,
   distribution, battery and flywheel standby; ``energy_power_chain_losses_kwh``), on-site PV;
 - a Monte Carlo over ``--years`` stochastic years with the same ``--seed`` for every mix
-  (:func:`twin.montecarlo.run_years`, default ``[events]``): mean unserved IT energy, mean
+  (:func:`twin.study.montecarlo.run_years`, default ``[events]``): mean unserved IT energy, mean
   dropped-load events and mean hours with the hottest rack inlet above the allowable 32 degC.
 
 Run: ``.venv/bin/python benchmarks/power_measures_table.py [STUDY] [--years 50] [--seed 1]
@@ -32,7 +32,7 @@ DEFAULT_STUDY = ROOT / "scenarios" / "guangzhou_power_measures.toml"
 def load_simple_study(path: Path) -> tuple[dict, list[tuple[str, list[dict]]]]:
     """Baseline scenario dictionary and ``(name, measures)`` of each mix, baseline first."""
     from twin.errors import InputError
-    from twin.schema import read_toml
+    from twin.inputs.schema_base import read_toml
 
     data = read_toml(path)
     base_name = data.get("baseline") or (data.get("study") or {}).get("baseline")
@@ -49,10 +49,10 @@ def load_simple_study(path: Path) -> tuple[dict, list[tuple[str, list[dict]]]]:
 
 
 def evaluate(base: dict, measures: list[dict], years: int, seed: int, base_dir: Path) -> dict:
-    from twin.montecarlo import run_years
-    from twin.schema import validate_scenario
-    from twin.simulate import run_scenario
-    from twin.summary import build_summary
+    from twin.engine.simulate import run_scenario
+    from twin.inputs.schema import validate_scenario
+    from twin.metrics.summary import build_summary
+    from twin.study.montecarlo import run_years
 
     d = copy.deepcopy(base)
     d["measures"] = list(d.get("measures", [])) + measures

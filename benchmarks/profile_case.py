@@ -84,7 +84,7 @@ class KernelTimer:
     """Wraps the loop's span functions so their CPU time is summed in ``seconds``."""
 
     def __init__(self):
-        import twin.loop as loop
+        import twin.engine.loop as loop
         self.loop, self.seconds = loop, 0.0
         self.saved = {name: getattr(loop, name) for name in ("run_span", "run_span_binned")}
 
@@ -151,9 +151,9 @@ def sweep_phases(n_cases: int, batch: int, tmp: Path) -> tuple[dict, str]:
 
 def annual_phases(runs: int, tmp: Path) -> dict:
     """Per-phase CPU ms (medians over ``runs`` warm runs) of the default annual run with --out."""
-    from twin.schema import load_scenario
-    from twin.simulate import prepare, run_plant
-    from twin.summary import build_summary, save_run
+    from twin.inputs.schema import load_scenario
+    from twin.engine.simulate import prepare, run_plant
+    from twin.metrics.summary import build_summary, save_run
 
     path = ROOT / "scenarios" / "guangzhou_legacy.toml"
     rows = []

@@ -167,7 +167,7 @@ POWER_COMPONENTS = (
     "p_condenser_fans", "p_refrigerant_pumps", "p_evaporative_pumps",
 )
 
-# critical-power architectures (PARAM.chain_kind); see components/power/ and twin/schema_power.py
+# critical-power architectures (PARAM.chain_kind); see components/power/ and twin/inputs/schema_power.py
 CHAIN_LEGACY = 0    # tower double-conversion UPS units on the WP113 curve of [power]
 CHAIN_MODULAR = 1   # modular AC UPS with module hibernation (optionally ECO mode)
 CHAIN_HVDC = 2      # 240/336 V DC rectifier frames, no inverter, DC-input PSUs

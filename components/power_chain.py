@@ -99,9 +99,9 @@ def power_chain(p, o, i):
                    module input crit + storage is metered at 10 kV beside the LV transformers)
         supply   = LV bus + switchgear/wiring + transformer (+ 10 kV module input)
         facility = supply - eta_c P_charge + P_discharge  =  sum of POWER_COMPONENTS
-        supply   = grid + backup generation + not supplied (outage shares set by twin/events.py)
+        supply   = grid + backup generation + not supplied (outage shares set by twin/engine/events.py)
 
-    and after the run on-site PV moves from ``p_grid`` to ``p_pv`` (``twin.events.finalise``), so
+    and after the run on-site PV moves from ``p_grid`` to ``p_pv`` (``twin.engine.events.finalise``), so
     ``p_grid + p_pv + p_backup_generation + p_not_supplied = p_facility + p_storage_charge -
     p_storage_discharge`` with ``p_storage_charge = eta_c P_charge`` (energy into the cells) and
     ``p_storage_discharge = P_discharge`` (energy out of them).  PUE uses ``p_facility``: the

@@ -3,15 +3,12 @@
 Every function is a small, pure ``@jit`` function that can be called from Python or from inside
 another Numba kernel.  The equations are those of ASHRAE Handbook - Fundamentals (2017), chapter 1
 "Psychrometrics" [1]_ (SI edition), the same set that PsychroLib [2]_ implements; this is an
-independent implementation checked against PsychroLib in ``tests/test_psychrometrics.py``.
+independent implementation checked against PsychroLib in ``tests/test_psychrometrics.py``.  The
+saturation curve they all build on is in :mod:`components.saturation`.
 
-Conventions (SI):
-
-* temperatures in degrees Celsius [°C],
-* pressures in pascal [Pa],
-* humidity ratio ``w`` in kilograms of water vapour per kilogram of dry air [kg/kg],
-* specific enthalpy in joules per kilogram of dry air [J/kg],
-* relative humidity as a fraction in [0, 1] (not percent).
+Conventions (SI): temperatures in °C, pressures in Pa, humidity ratio ``w`` in kg of water vapour
+per kg of dry air [kg/kg], specific enthalpy in J per kg of dry air [J/kg], relative humidity as a
+fraction in [0, 1] (not percent).
 
 :func:`moist_air_state` loops over 1-D ``float64`` arrays of equal length and returns a new array.
 
@@ -26,86 +23,22 @@ References
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from components._jit import jit_alloc
+from components.saturation import (ZERO_CELSIUS_K, d_ln_saturation_vapor_pressure, dew_point_from_vapor_pressure,
+                                   saturation_vapor_pressure)
 
 #: Ratio of the molar masses of water vapour and dry air, ASHRAE (2017) ch. 1 eq. 20 [-].
 MOLAR_MASS_RATIO = 0.621945
-#: Offset between the Celsius and Kelvin scales [K].
-ZERO_CELSIUS_K = 273.15
-#: Triple point of water; saturation is over ice at or below it, over liquid water above it [°C].
-TRIPLE_POINT_C = 0.01
 #: Freezing point used to switch the wet-bulb energy balance to ice, ASHRAE eq. 35 [°C].
 FREEZING_POINT_C = 0.0
 #: Standard sea-level atmospheric pressure, ASHRAE (2017) ch. 1 eq. 3 [Pa].
 STANDARD_PRESSURE_PA = 101325.0
 #: Specific gas constant of dry air, ASHRAE (2017) ch. 1 eq. 28 [J/(kg K)].
 R_DRY_AIR = 287.042
-#: Lower and upper limits of the Hyland-Wexler saturation-pressure fits [°C].
-T_MIN_C = -100.0
-T_MAX_C = 200.0
 #: Smallest humidity ratio returned by the solvers (avoids log(0)) [kg/kg].
 MIN_HUMIDITY_RATIO = 1e-7
-
-# Hyland-Wexler coefficients, ASHRAE (2017) ch. 1 eq. 5 (over ice) and eq. 6 (over water).
-_C1, _C2, _C3, _C4 = -5.6745359e03, 6.3925247, -9.6778430e-03, 6.2215701e-07
-_C5, _C6, _C7 = 2.0747825e-09, -9.4840240e-13, 4.1635019
-_C8, _C9, _C10, _C11 = -5.8002206e03, 1.3914993, -4.8640239e-02, 4.1764768e-05
-_C12, _C13 = -1.4452093e-08, 6.5459673
-
-
-@jit_alloc
-def _ln_saturation_vapor_pressure(temp_c):
-    """Natural log of the saturation vapour pressure, ASHRAE eq. 5/6 [ln(Pa)]."""
-    t = temp_c + ZERO_CELSIUS_K
-    if temp_c <= TRIPLE_POINT_C:
-        return (_C1 / t + _C2 + _C3 * t + _C4 * t * t + _C5 * t ** 3 + _C6 * t ** 4
-                + _C7 * math.log(t))
-    return _C8 / t + _C9 + _C10 * t + _C11 * t * t + _C12 * t ** 3 + _C13 * math.log(t)
-
-
-@jit_alloc
-def _d_ln_saturation_vapor_pressure(temp_c):
-    """Derivative of ``ln(p_ws)`` with respect to temperature [1/K]."""
-    t = temp_c + ZERO_CELSIUS_K
-    if temp_c <= TRIPLE_POINT_C:
-        return (-_C1 / (t * t) + _C3 + 2.0 * _C4 * t + 3.0 * _C5 * t * t + 4.0 * _C6 * t ** 3
-                + _C7 / t)
-    return -_C8 / (t * t) + _C10 + 2.0 * _C11 * t + 3.0 * _C12 * t * t + _C13 / t
-
-
-@jit_alloc
-def saturation_vapor_pressure(temp_c):
-    r"""Saturation vapour pressure of water, Hyland-Wexler formulation.
-
-    .. math::
-
-        \ln p_{ws} = C_1/T + C_2 + C_3 T + C_4 T^2 + C_5 T^3 + C_6 T^4 + C_7 \ln T
-        \quad (T \le 273.16\ \mathrm{K},\ \text{over ice})
-
-        \ln p_{ws} = C_8/T + C_9 + C_{10} T + C_{11} T^2 + C_{12} T^3 + C_{13} \ln T
-        \quad (T > 273.16\ \mathrm{K},\ \text{over liquid water})
-
-    with :math:`T` in kelvin.
-
-    Parameters
-    ----------
-    temp_c : float
-        Temperature [°C].  Valid range -100 to 200 °C.
-
-    Returns
-    -------
-    float
-        Saturation vapour pressure [Pa].
-
-    References
-    ----------
-    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5 and 6 (Hyland and Wexler, 1983).
-    """
-    return math.exp(_ln_saturation_vapor_pressure(temp_c))
 
 
 @jit_alloc
@@ -236,56 +169,6 @@ def humidity_ratio_from_dew_point(temp_dew, pressure):
     """
     return humidity_ratio_from_vapor_pressure(saturation_vapor_pressure(temp_dew), pressure)
 
-
-@jit_alloc
-def dew_point_from_vapor_pressure(p_w):
-    r"""Dew-point temperature from the partial pressure of water vapour.
-
-    Solves :math:`\ln p_{ws}(t_d) = \ln p_w` by Newton-Raphson on the logarithm of the
-    saturation pressure, safeguarded by bisection on the bracket [-100, 200] °C, to a step
-    below 1e-9 K (the log form is smooth; 3 to 5 iterations are typical).  The inversion of
-    eq. 5/6 is used instead of the regressions eq. 37/38, which are less accurate.
-
-    Parameters
-    ----------
-    p_w : float
-        Partial pressure of water vapour [Pa].
-
-    Returns
-    -------
-    float
-        Dew-point temperature [°C]; clipped to -100 °C or 200 °C when ``p_w`` lies outside
-        the range of the saturation-pressure equations (including ``p_w <= 0``).
-
-    References
-    ----------
-    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5, 6 and 36.
-    """
-    lo = T_MIN_C
-    hi = T_MAX_C
-    if p_w <= saturation_vapor_pressure(lo):
-        return lo
-    if p_w >= saturation_vapor_pressure(hi):
-        return hi
-    ln_pw = math.log(p_w)
-    # First guess: inverse Magnus formula over water (good to ~1 K in -40..60 °C).
-    gamma = math.log(p_w / 611.2)
-    t = 243.12 * gamma / (17.62 - gamma)
-    if t <= lo or t >= hi:
-        t = 0.5 * (lo + hi)
-    for _ in range(100):
-        f = _ln_saturation_vapor_pressure(t) - ln_pw
-        if f > 0.0:
-            hi = t
-        else:
-            lo = t
-        t_new = t - f / _d_ln_saturation_vapor_pressure(t)
-        if t_new <= lo or t_new >= hi:
-            t_new = 0.5 * (lo + hi)  # Newton left the bracket: bisect instead
-        if abs(t_new - t) < 1e-9 or hi - lo < 1e-9:
-            return t_new
-        t = t_new
-    return t
 
 
 @jit_alloc
@@ -546,7 +429,7 @@ def saturated_enthalpy_and_slope(temp_c, pressure):
     w = humidity_ratio_from_vapor_pressure(p_ws, pressure)
     dw = 0.0
     if w > MIN_HUMIDITY_RATIO:
-        dw = (MOLAR_MASS_RATIO * pressure * p_ws * _d_ln_saturation_vapor_pressure(temp_c)
+        dw = (MOLAR_MASS_RATIO * pressure * p_ws * d_ln_saturation_vapor_pressure(temp_c)
               / ((pressure - p_ws) * (pressure - p_ws)))
     else:
         w = MIN_HUMIDITY_RATIO

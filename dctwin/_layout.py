@@ -1,6 +1,6 @@
 """Make ``twin`` and ``components`` resolve to the copies that ship with dctwin.
 
-The engine's modules import each other absolutely (``from twin.schema import ...``,
+The engine's modules import each other absolutely (``from twin.inputs.schema import ...``,
 ``from components.facility import ...``).  In a source checkout ``twin/`` and ``components/`` sit
 beside ``dctwin/``; in a wheel they are installed *inside* it (``dctwin/twin``,
 ``dctwin/components``, see ``[tool.hatch.build.targets.wheel.sources]`` in ``pyproject.toml``),
@@ -9,7 +9,7 @@ so that the only top-level name dctwin puts into site-packages is ``dctwin``.
 :func:`install` puts one small finder in front of :data:`sys.meta_path`.  It answers only for
 the two top-level names ``twin`` and ``components`` and only with dctwin's own folders, so a
 notebook whose working folder has its own ``components/`` (found first through ``sys.path[0]``)
-cannot shadow the engine.  Submodules (``twin.schema``) are then found through the package's
+cannot shadow the engine.  Submodules (``twin.inputs.schema``) are then found through the package's
 ``__path__`` by Python's ordinary machinery.  The cost: in a process that imported dctwin, the
 names ``twin`` and ``components`` belong to dctwin.
 """

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from twin.commands.run import DEFAULT_RUN_SAMPLES
+from twin.cli.run import DEFAULT_RUN_SAMPLES
 from twin.errors import InputError
 
 PathLike = str | Path
@@ -48,7 +48,7 @@ def apply_overrides(data: dict, overrides: dict[str, Any]) -> dict:
 
 def _json_copy(obj) -> Any:
     """``obj`` exactly as ``--json`` prints it, read back (NaN as None, tuples as lists)."""
-    from twin.results import json_text
+    from twin.engine.results import json_text
 
     return json.loads(json_text(obj))
 
@@ -59,7 +59,7 @@ class Result:
 
     Attributes
     ----------
-    raw : twin.results.Result
+    raw : twin.engine.results.Result
         The engine's result: plant arrays, the output matrix, events, run time [s].
     scenario_file : pathlib.Path
         The scenario that was run (relative inputs resolve against its folder).
@@ -73,12 +73,12 @@ class Result:
 
     def _build(self, band: int = 0) -> dict:
         if self._summary is None:
-            from twin.summary import build_summary
+            from twin.metrics.summary import build_summary
             self._summary = build_summary(self.raw, scenario_file=str(self.scenario_file))
         if not band:
             return self._summary
         if band not in self._bands:
-            from twin.uncertainty import band as uncertainty_band
+            from twin.study.uncertainty import band as uncertainty_band
             self._bands[band] = uncertainty_band(self.scenario, file=str(self.scenario_file),
                                                  base_dir=self.scenario_file.parent, samples=band)
         return dict(self._summary, band=self._bands[band])
@@ -87,19 +87,19 @@ class Result:
         """The run summary: the dictionary ``dctwin run --json`` prints (every figure with its unit).
 
         ``band`` samples give the 90 % uncertainty band and its drivers under ``"band"``
-        (:mod:`twin.uncertainty`; about 10-20 ms each), as ``dctwin run --band N`` does; 0: none.
+        (:mod:`twin.study.uncertainty`; about 10-20 ms each), as ``dctwin run --band N`` does; 0: none.
         """
         return _json_copy(self._build(band))
 
     def to_dataset(self):
         """The full time series as an :class:`xarray.Dataset`: the content of ``results.nc``."""
-        from twin.summary import run_dataset
+        from twin.metrics.summary import run_dataset
 
         return run_dataset(self.raw, self._build())
 
     def save(self, out: PathLike, band: int = DEFAULT_RUN_SAMPLES) -> Path:
         """Write ``results.nc`` and ``summary.json`` to the folder ``out`` (as ``dctwin run --out``)."""
-        from twin.summary import save_run
+        from twin.metrics.summary import save_run
 
         return save_run(self.raw, self._build(band), Path(out))
 
@@ -121,9 +121,10 @@ def run(scenario: PathLike | None = None, /, **overrides: Any) -> Result:
     twin.errors.InputError
         Unknown scenario, invalid TOML, or a key or value the schema refuses.
     """
-    from twin.bundled import resolve_scenario
-    from twin.schema import read_toml, validate_scenario
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
+    from twin.inputs.bundled import resolve_scenario
+    from twin.inputs.schema import validate_scenario
+    from twin.inputs.schema_base import read_toml
 
     path = resolve_scenario(None if scenario is None else str(scenario))
     data = apply_overrides(read_toml(path), overrides)
@@ -173,8 +174,8 @@ def compare(study: PathLike | None = None, /, *, hourly: bool = False,
     ``guangzhou_retrofit_study``); ``hourly`` keeps every mix's hourly series;
     ``progress(mix_name)`` is called after each mix.
     """
-    from twin.bundled import resolve_scenario
-    from twin.commands.compare import DEFAULT_STUDY
+    from twin.cli.compare import DEFAULT_STUDY
+    from twin.inputs.bundled import resolve_scenario
     from twin.study.compare import run_study
     from twin.study.design import load_study
 
@@ -220,7 +221,7 @@ def sweep(sweep_file: PathLike, /, out: PathLike | None = None, *, workers: int 
     progress : callable, optional
         ``progress(n_cases)`` after each batch is stored.
     """
-    from twin.bundled import default_out_dir, resolve_scenario
+    from twin.inputs.bundled import default_out_dir, resolve_scenario
     from twin.study.design import load_sweep
     from twin.study.sweep import run_sweep
 
@@ -287,7 +288,7 @@ def optimise(file: PathLike | None = None, /, *, limit: float | None = None, obj
     progress : callable, optional
         ``progress(stage, n, total)`` as candidates and band samples are done.
     """
-    from twin.bundled import resolve_scenario
+    from twin.inputs.bundled import resolve_scenario
     from twin.study.optimise import DEFAULT_POPULATION, DEFAULT_TRIALS, optimise_file
 
     path = resolve_scenario(None if file is None else str(file))

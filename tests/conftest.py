@@ -24,7 +24,7 @@ LEGACY = SCENARIOS / "guangzhou_legacy.toml"
 @pytest.fixture(scope="module")
 def private_weather_cache(tmp_path_factory):
     """A module's tests use their own weather disk cache, never the user's."""
-    from twin import weather as wx
+    from twin.inputs import weather as wx
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DCTWIN_CACHE_DIR", str(tmp_path_factory.mktemp("dctwin-cache")))
         wx.clear_memory_cache()
@@ -46,14 +46,14 @@ def scenario_dict(legacy_dict) -> dict:
 
 @pytest.fixture(scope="session")
 def legacy_result():
-    from twin.simulate import run_file
+    from twin.engine.simulate import run_file
     return run_file(LEGACY)
 
 
 def run_dict(data: dict):
     """Validate and simulate a scenario given as a dictionary."""
-    from twin.schema import validate_scenario
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
+    from twin.inputs.schema import validate_scenario
     return run_scenario(validate_scenario(data), base_dir=SCENARIOS)
 
 

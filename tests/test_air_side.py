@@ -8,9 +8,9 @@ import pytest
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
 from components.cooling.air_management import CP_AIR
 from components.layout import OUTPUT, PARAM
+from twin.engine.simulate import prepare
 from twin.errors import InputError
-from twin.schema import validate_scenario
-from twin.simulate import prepare
+from twin.inputs.schema import validate_scenario
 
 
 def _room(legacy_dict, utilisation, **crah):
@@ -114,7 +114,7 @@ def test_hours_at_the_servers_air_flow_limit_follow_the_model(legacy_dict):
     free = run_dict(d)
     assert energy_summary(free)["hours_server_fans_at_max"]["value"] == 0.0       # output_range [0, 99]
     capped = copy.deepcopy(d)
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
     curves = data_table("ite_curves", "energyplus_example")
     curves["air_flow"]["output_range"] = [0.0, 1.0]
     capped["it"]["ite_curves"] = curves

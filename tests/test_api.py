@@ -318,6 +318,22 @@ def test_wheel_imports_from_a_folder_with_its_own_components(wheel_install, tmp_
         assert proc.returncode == 0 and proc.stdout.strip() == f"dctwin {dctwin.__version__}", proc.stderr
 
 
+@pytest.mark.slow
+def test_wheel_validate_says_what_it_needs(wheel_install, tmp_path):
+    """The validation package is not in the wheel: ``dctwin validate`` says what it needs (one line,
+    exit 2); pointed at a checkout's ``validation/`` it runs its cases against the installed engine."""
+    env = _env(wheel_install)
+    proc = subprocess.run([sys.executable, "-m", "dctwin", "validate"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=300)
+    err = proc.stderr.strip()
+    assert proc.returncode == 2 and len(err.splitlines()) == 1 and "source checkout" in err, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+    proc = subprocess.run([sys.executable, "-m", "dctwin", "validate", "--validation-dir", str(ROOT / "validation"),
+                           "--only", "ups_wp113_formula", "--no-report"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=600)
+    assert proc.returncode == 0 and "ups_wp113_formula" in proc.stdout, proc.stderr
+
+
 def test_a_foreign_components_already_imported_is_refused(tmp_path):
     (tmp_path / "components").mkdir()
     (tmp_path / "components" / "__init__.py").write_text("")

@@ -9,10 +9,10 @@ import pytest
 from components import bin_method as bm
 from components.layout import OUTPUT
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
+from twin.engine.simulate import prepare
 from twin.errors import InputError
+from twin.inputs.schema import validate_scenario
 from twin.metrics.energy import energy_summary
-from twin.schema import validate_scenario
-from twin.simulate import prepare
 
 MIXES = {
     "baseline": [],
@@ -118,7 +118,7 @@ def test_bins_refuse_thermal_storage(legacy_dict):
 
 
 def test_bins_refuse_metered_it_power(legacy_dict):
-    from twin.plant import assemble
+    from twin.engine.plant import assemble
     scn = validate_scenario(_with(legacy_dict, [], method="bins"))
     plant = prepare(validate_scenario(_with(legacy_dict, [])))
     with pytest.raises(InputError, match="metered IT power") as err:

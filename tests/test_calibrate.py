@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import LEGACY, SCENARIOS
-from twin.calibrate import calibrate, dumps_toml, write_calibrated
+from twin.calibration.calibrate import calibrate
+from twin.calibration.scenario_file import dumps_toml, write_calibrated
 from twin.errors import InputError
 
 EXAMPLE = SCENARIOS / "meters" / "example_meters.csv.gz"
@@ -70,9 +71,9 @@ def test_example_calibrates_back_to_the_true_site(example_fit):
 
 
 def test_calibrated_toml_is_a_valid_scenario_that_reproduces_the_fit(example_fit):
-    from twin.schema import load_scenario
-    from twin.simulate import run_file
-    from twin.summary import build_summary
+    from twin.engine.simulate import run_file
+    from twin.inputs.schema import load_scenario
+    from twin.metrics.summary import build_summary
 
     fit, path = example_fit
     scn = load_scenario(path)
@@ -179,7 +180,7 @@ def test_relative_weather_path_follows_the_calibrated_file(legacy_dict, tmp_path
     write_calibrated(fit, out)
     site = fit.calibrated["scenario"]["site"]
     assert (out.parent / site).resolve() == (SCENARIOS / base["scenario"]["site"]).resolve()
-    from twin.schema import load_scenario
+    from twin.inputs.schema import load_scenario
     assert load_scenario(out).scenario.site == site
 
 
@@ -191,7 +192,7 @@ def test_relative_weather_path_follows_the_calibrated_file(legacy_dict, tmp_path
 def _site_meters(d: dict, columns: list[str], path, facility_offset_kw: float = 0.0, seed: int = 7):
     """Meters made by dctwin from the scenario dictionary ``d`` (0.5 % noise), written to ``path``."""
     from conftest import run_dict
-    from twin.meters import synthetic_meters
+    from twin.inputs.meters import synthetic_meters
 
     df = synthetic_meters(run_dict(d), columns, np.random.default_rng(seed))
     if facility_offset_kw:
@@ -251,7 +252,7 @@ def test_the_right_fit_inside_its_bounds_is_not_on_bound(example_fit):
 
 
 def test_bound_side_uses_the_documented_tolerance():
-    from twin.calibration_checks import ON_BOUND_TOLERANCE, bound_side
+    from twin.calibration.checks import ON_BOUND_TOLERANCE, bound_side
 
     assert bound_side(0.0, 0.0, 1.0) == "lower" and bound_side(1.0, 0.0, 1.0) == "upper"
     assert bound_side(ON_BOUND_TOLERANCE * 0.99, 0.0, 1.0) == "lower"
@@ -275,7 +276,7 @@ def test_a_fit_that_makes_a_passing_channel_fail_warns(legacy_dict, worsening_me
 
 
 def test_worsened_channels_compares_each_resolution():
-    from twin.calibration_checks import worsened_channels
+    from twin.calibration.checks import worsened_channels
 
     def block(h, m):
         return {"channels": {"p_x": {"label": "x", "kind": "power", "boundary": False,
@@ -342,7 +343,7 @@ def test_dx_cop_that_absorbs_a_missing_economizer_in_a_cold_climate_is_on_bound(
 
 
 def test_right_model_form_leaves_unstructured_residuals(example_fit):
-    from twin.report.residuals import STRUCTURE_WARNING
+    from twin.calibration.residuals import STRUCTURE_WARNING
 
     fit, _ = example_fit
     for ch, row in fit.residual_structure.items():
@@ -366,7 +367,7 @@ def test_correlation_ratio_equals_the_r2_of_a_regression_on_the_bins():
 
 
 def test_holdout_option(tmp_path):
-    from twin.calibration_checks import DEFAULT_HOLDOUT_MONTHS, parse_holdout
+    from twin.calibration.checks import DEFAULT_HOLDOUT_MONTHS, parse_holdout
 
     assert parse_holdout(None) == DEFAULT_HOLDOUT_MONTHS == (3, 6, 9, 12)
     assert parse_holdout("12, 1,2") == (1, 2, 12) and parse_holdout("none") == ()

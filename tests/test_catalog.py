@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from twin.cli import main as cli_main
-from twin.schema import load_scenario
+from twin.inputs.schema import load_scenario
 from twin.study.catalog import reference_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ LEGACY = ROOT / "scenarios" / "guangzhou_legacy.toml"
 @pytest.mark.parametrize("load", [0.3, 1.0])
 def test_load_level_is_the_fraction_of_design_it(load):
     """At nominal server fans (cool inlet air) the IT power is the load level x design IT."""
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
 
     scn = reference_scenario(load_scenario(LEGACY), "hohhot", load)
     assert scn.it.occupancy == load and scn.it.utilisation == 1.0 and scn.it.annual_growth == 0.0

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from components.cooling import chiller as chl
-from twin.component_data import data_table
-from twin.schema_curves import curve_array
+from twin.inputs.component_data import data_table
+from twin.inputs.schema_curves import curve_array
 
 AHRI_ECWT_C = 29.44  # AHRI 550/590 entering condenser water [degC]
 
@@ -141,9 +141,9 @@ def test_vendor_curves_of_the_docs_run(scenario_dict):
     ({"source": ""}, "plant.chiller_curves.source"),
 ])
 def test_bad_vendor_curves_are_refused_in_one_line(scenario_dict, change, key):
+    from twin.engine.simulate import prepare
     from twin.errors import InputError
-    from twin.schema import validate_scenario
-    from twin.simulate import prepare
+    from twin.inputs.schema import validate_scenario
     from conftest import SCENARIOS
     plant = _vendor_block()["plant"]
     plant["chiller_curves"].update(change)

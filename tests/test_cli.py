@@ -104,7 +104,7 @@ def test_json_output_is_strict(tmp_path, capsys):
     """NaN and infinities become null and numpy scalars plain numbers, on stdout and on disk."""
     import numpy as np
 
-    from twin.results import print_json, write_json
+    from twin.engine.results import print_json, write_json
     obj = {"pue": np.float64(1.5), "n": np.int64(3), "ok": np.bool_(True), "missing": float("nan"),
            "rows": [{"x": float("inf")}], "name": "韶关"}
     expected = {"pue": 1.5, "n": 3, "ok": True, "missing": None, "rows": [{"x": None}], "name": "韶关"}

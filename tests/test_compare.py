@@ -39,7 +39,7 @@ def compared(tmp_path_factory):
 
 
 def test_ranked_json_uses_run_metric_names(compared, legacy_result):
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     rows, _ = compared
     assert [r["rank"] for r in rows] == [1, 2, 3]
@@ -150,7 +150,7 @@ def test_json_rows_carry_every_metric(compared):
 
 
 def test_no_default_cost_contains_the_placeholder_surcharge(compared):
-    from twin.metrics import tariff as tou
+    from twin.inputs import tariffs as tou
 
     rows, _ = compared
     rule = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)

@@ -5,8 +5,8 @@ import pytest
 
 from components import psychrometrics as ps
 from components.cooling import dx_coil
-from twin.component_data import data_table
-from twin.schema_curves import curve_array
+from twin.inputs.component_data import data_table
+from twin.inputs.schema_curves import curve_array
 
 P = 101325.0
 

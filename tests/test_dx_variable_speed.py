@@ -10,11 +10,11 @@ from components import psychrometrics as ps
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
 from components.cooling import dx_variable_speed as vs
-from twin.component_data import data_table
+from twin.inputs.component_data import data_table
 from twin.errors import InputError
 from twin.measures import apply_measures
-from twin.schema import load_scenario, validate_scenario
-from twin.schema_curves import curve_array
+from twin.inputs.schema import load_scenario, validate_scenario
+from twin.inputs.schema_curves import curve_array
 
 P = 101325.0
 ROW = data_table("chillers", "dx_inverter_eplus_heatpumpvsas")
@@ -150,7 +150,7 @@ GZ = Path(__file__).resolve().parent.parent / "scenarios" / "guangzhou_dx_room.t
 
 
 def test_variable_speed_drives_gives_a_dx_room_inverter_units_and_counts_curve_hours():
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
 
     base = load_scenario(GZ)
     data = base.model_dump()
@@ -168,7 +168,7 @@ def test_variable_speed_drives_gives_a_dx_room_inverter_units_and_counts_curve_h
 
 
 def test_an_inverter_set_outside_a_dx_room_is_refused():
-    from twin.simulate import prepare
+    from twin.engine.simulate import prepare
 
     data = load_scenario(GZ).model_dump()
     data["plant"].update(type="iec", chiller_curves="dx_inverter_eplus_heatpumpvsas")
@@ -178,7 +178,7 @@ def test_an_inverter_set_outside_a_dx_room_is_refused():
 
 
 def test_flow_fraction_curves_are_refused_for_a_single_speed_set():
-    from twin.simulate import prepare
+    from twin.engine.simulate import prepare
 
     data = load_scenario(GZ).model_dump()
     data["plant"]["dx_flow_fraction_curves"] = True

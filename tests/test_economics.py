@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from twin.errors import InputError
+from twin.inputs.costs import cost_table
+from twin.inputs.policy_schema import Finance
 from twin.metrics import economics as eco
-from twin.policy_schema import Finance
 
 
 def test_npv_hand_computed():
@@ -44,19 +45,19 @@ def test_replacement_cycles_and_residual_value():
 
 
 def test_cost_table_rows_are_sourced_and_overridable():
-    rows = eco.cost_table()
+    rows = cost_table()
     assert {"containment", "vrla_battery", "lithium_battery", "pv"} <= set(rows)
     for row in rows.values():
         assert row["source"] and row["evidence"]
         assert row["evidence"] == "assumption" or "docs/sources.md" in row["source"]
-    over = eco.cost_table({"containment": {"capex_cny_per_unit": 2500.0}})
+    over = cost_table({"containment": {"capex_cny_per_unit": 2500.0}})
     assert over["containment"]["capex_cny_per_unit"] == 2500.0
     assert "scenario override" in over["containment"]["source"]
     with pytest.raises(InputError, match="missing") as err:
-        eco.cost_table({"new_thing": {"capex_cny_per_unit": 1.0}}, file="s.toml")
+        cost_table({"new_thing": {"capex_cny_per_unit": 1.0}}, file="s.toml")
     assert err.value.key == "policy.finance.cost_overrides.new_thing"
     with pytest.raises(InputError) as err:
-        eco.cost_table({"pv": {"lifetime_years": 0}})
+        cost_table({"pv": {"lifetime_years": 0}})
     assert err.value.key == "policy.finance.cost_overrides.pv.lifetime_years"
 
 
@@ -102,7 +103,7 @@ def test_purchased_cooling_is_a_cost_in_the_savings():
 
 
 def test_vrla_vs_lithium_lifecycle_and_avoided_cost():
-    rows = eco.cost_table()
+    rows = cost_table()
     fin = Finance(horizon_years=15)
     cap = {"battery_kwh": 500.0}
     vrla = eco.lifecycle_cost([rows["vrla_battery"]], cap, fin)
@@ -115,7 +116,7 @@ def test_vrla_vs_lithium_lifecycle_and_avoided_cost():
 
 
 def test_missing_capacity_is_an_input_error():
-    rows = eco.cost_table()
+    rows = cost_table()
     with pytest.raises(InputError, match="no capacity"):
         eco.cost_flows([rows["pv"]], {"racks": 1}, 10)
 
@@ -125,5 +126,5 @@ def test_capacities_from_design():
               "crah_capacity_total_kw": 2420.0, "ups_capacity_kw": 1200.0, "transformer_capacity_kva": 4000.0}
     cap = eco.capacities_from_design(design)
     assert cap == {"racks": 400.0, "it_kw": 2000.0, "cooling_kw": 3600.0, "crah_kw": 2420.0, "ups_kw": 1200.0}
-    rows = eco.cost_table()
+    rows = cost_table()
     assert eco.cost_flows([rows["containment"]], cap, 15)["capex_cny"] == 400 * rows["containment"]["capex_cny_per_unit"]

@@ -10,7 +10,7 @@ import pytest
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
 from components.layout import OUTPUT
 from components.storage.backup import outage_timeline
-from twin.events import excursion_seconds
+from twin.engine.events import excursion_seconds
 
 OUTAGE_AT = "2025-07-01T14:20:00"
 K_OUTAGE = 181 * 24 + 14  # step starting 2025-07-01 14:00
@@ -109,7 +109,7 @@ def test_energy_closes_with_storage_flows_at_every_step(failed_start):
     assert_heat_closes(r)
     out = r.out
     assert out[OUTPUT.p_storage_discharge].sum() > 0 and out[OUTPUT.p_storage_charge].sum() > 0
-    from twin.schema_power import power_setup
+    from twin.inputs.schema_power import power_setup
     setup = power_setup(r.plant.scenario)
     flows = float(((out[OUTPUT.p_storage_charge] - out[OUTPUT.p_storage_discharge]) * r.plant.timestep_s).sum())
     rep = r.extras["power"]
@@ -134,7 +134,7 @@ def test_eco_mode_transfer_failure_drops_until_the_generator(legacy_dict, legacy
 
 
 def test_chiller_out_of_service_without_redundancy_counts_hours_above_envelope(legacy_dict):
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
     d = copy.deepcopy(legacy_dict)
     d["plant"]["chillers"] = 1
     d["events"] = {"enabled": True, "outages": {"per_year": 0.0},
@@ -160,7 +160,7 @@ def test_chiller_out_of_service_without_redundancy_counts_hours_above_envelope(l
 
 @pytest.fixture(scope="module")
 def stochastic_scenario(legacy_dict):
-    from twin.schema import validate_scenario
+    from twin.inputs.schema import validate_scenario
     d = copy.deepcopy(legacy_dict)
     d["events"] = {"outages": {"per_year": 4.0, "median_duration_min": 60.0}}
     d["backup"] = {"fail_to_start_probability": 0.3}
@@ -168,7 +168,7 @@ def stochastic_scenario(legacy_dict):
 
 
 def test_same_seed_same_monte_carlo(stochastic_scenario):
-    from twin.montecarlo import run_years
+    from twin.study.montecarlo import run_years
     from conftest import SCENARIOS
     a = run_years(stochastic_scenario, 4, 11, base_dir=SCENARIOS, keep_records=True)
     b = run_years(stochastic_scenario, 4, 11, base_dir=SCENARIOS, keep_records=True)
@@ -180,8 +180,8 @@ def test_same_seed_same_monte_carlo(stochastic_scenario):
 
 
 def test_year_zero_equals_a_single_seeded_run(stochastic_scenario):
-    from twin.montecarlo import run_years
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
+    from twin.study.montecarlo import run_years
     from conftest import SCENARIOS
     mc = run_years(stochastic_scenario, 2, 5, base_dir=SCENARIOS)
     scn = stochastic_scenario.model_copy(deep=True)

@@ -1,4 +1,4 @@
-"""The feasibility verdict (twin/metrics/feasibility.py) and the refusal of impossible sizes (twin/sizing.py).
+"""The feasibility verdict (twin/metrics/feasibility.py) and the refusal of impossible sizes (twin/engine/sizing.py).
 
 Each case reported by testers in issue 14 is here: three 10 kW chillers on an 844 kW room,
 ``design_kw = 1e6``, undersized UPS units, a cold-plate hall whose residual air side cannot hold
@@ -19,8 +19,8 @@ import pytest
 
 from conftest import LEGACY, compare_cli, run_dict
 from twin.cli import main as cli_main
+from twin.inputs.envelope import A1_ALLOWABLE_C, degree_hours, outside
 from twin.metrics import feasibility as fz
-from twin.metrics.envelope import A1_ALLOWABLE_C, degree_hours, outside
 
 
 def _scenario(legacy_dict, **sections) -> dict:
@@ -32,7 +32,7 @@ def _scenario(legacy_dict, **sections) -> dict:
 
 
 def _summary(result) -> dict:
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
     return build_summary(result)
 
 
@@ -271,8 +271,9 @@ def test_rank_key_puts_infeasible_last():
 
 def test_catalog_withholds_savings_of_infeasible_rows(tmp_path):
     """The IEC measure at 100 % IT load in Guiyang: the row carries its thermal figures and no saving."""
-    from twin.schema import load_scenario
-    from twin.study.catalog import evaluate_measure, to_csv, to_markdown
+    from twin.inputs.schema import load_scenario
+    from twin.report.catalog import to_csv, to_markdown
+    from twin.study.catalog import evaluate_measure
 
     res = evaluate_measure({"name": "indirect_evaporative_cooling"}, baseline=load_scenario(LEGACY),
                            sites=["guiyang"], loads=(1.0, 0.5))

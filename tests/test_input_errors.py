@@ -136,11 +136,11 @@ OUT_COMMANDS = [
 @pytest.mark.parametrize("where", ["existing file", "under a file", "read-only", "NUL", "name too long"])
 def test_bad_out_is_refused_before_any_work(tmp_path, capsys, monkeypatch, argv, where):
     """An --out that cannot be written is refused at once, before weather, assembly or simulation."""
-    import twin.simulate
+    import twin.engine.simulate
 
     def no_work(*a, **k):
         raise AssertionError("simulated although --out cannot be written")
-    monkeypatch.setattr(twin.simulate, "prepare", no_work)
+    monkeypatch.setattr(twin.engine.simulate, "prepare", no_work)
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     out = {"existing file": blocker, "under a file": blocker / "sub",
@@ -186,11 +186,11 @@ def test_measure_that_makes_the_scenario_impossible(tmp_path, capsys):
 
 
 def test_check_flag_stops_before_simulating(tmp_path, capsys, monkeypatch):
-    import twin.simulate
+    import twin.engine.simulate
 
     def no_simulation(*a, **k):
         raise AssertionError("--check simulated")
-    monkeypatch.setattr(twin.simulate, "run_plant", no_simulation)
+    monkeypatch.setattr(twin.engine.simulate, "run_plant", no_simulation)
     out = tmp_path / "out"
     assert main(["run", str(LEGACY), "--check", "--out", str(out)]) == 0
     assert main(["compare", str(STUDY), "--check", "--out", str(out)]) == 0
@@ -247,9 +247,9 @@ def test_check_with_meters_checks_the_time_zone(capsys):
 
 
 def test_control_character_is_unicode_category_cc():
-    """The regular expression of twin.schema_base finds exactly the characters of category Cc."""
+    """The regular expression of twin.inputs.schema_base finds exactly the characters of category Cc."""
     import unicodedata
-    from twin.schema_base import TEXT_WHITESPACE, control_character
+    from twin.inputs.schema_base import TEXT_WHITESPACE, control_character
     for code in range(0x110000):
         c = chr(code)
         if 0xD800 <= code <= 0xDFFF:

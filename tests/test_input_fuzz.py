@@ -33,9 +33,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS
-from twin.calibrate import dumps_toml
+from twin.calibration.scenario_file import dumps_toml
 from twin.cli import main
-from twin.schema import validate_scenario
+from twin.inputs.schema import validate_scenario
 
 #: "every_key.toml" is the legacy room with every key of the schema written out at its value
 #: (defaults included), so the mutations reach every section: power chain, storage, events,

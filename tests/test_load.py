@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from twin.errors import InputError
-from twin.load import utilisation_series
-from twin.schema import It
+from twin.inputs.load import utilisation_series
+from twin.inputs.schema import It
 
 TIME = pd.date_range("2025-01-01", periods=8760, freq="h")
 

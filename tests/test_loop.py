@@ -4,9 +4,9 @@ import numpy as np
 
 from conftest import run_dict
 from components.layout import OUTPUT
-from twin import loop
-from twin.simulate import prepare
-from twin.schema import validate_scenario
+from twin.engine import loop
+from twin.engine.simulate import prepare
+from twin.inputs.schema import validate_scenario
 
 
 def test_spans_are_few_and_cover_the_year(scenario_dict):
@@ -57,7 +57,7 @@ def test_every_bundled_scenario_runs(tmp_path):
     """Every scenario file (not study or sweep files) shipped in scenarios/ validates and runs."""
     import tomllib
     from conftest import SCENARIOS
-    from twin.simulate import run_file
+    from twin.engine.simulate import run_file
     ran = 0
     for path in sorted(SCENARIOS.glob("*.toml")):
         data = tomllib.loads(path.read_text())

@@ -85,8 +85,8 @@ def test_liquid_cooling_shrinks_server_fans_and_room_load(results, legacy_result
 
 def test_ai_control_keeps_inlets_and_costs_little(results, legacy_dict):
     import time
-    from twin.schema import validate_scenario
-    from twin.simulate import prepare, run_plant
+    from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
     r = results["everything_air"]
     assert r["t_rack_inlet_max"].max() <= 27.0 + 1e-9
     fixed = copy.deepcopy(legacy_dict)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from twin.errors import InputError
-from twin.meters import measured_weather, read_meters, resample, synthetic_meters
+from twin.inputs.meter_file import read_meters
+from twin.inputs.meters import measured_weather, resample, synthetic_meters
 from twin.metrics import guideline14 as g14
 
 COLUMNS = ["it_kw", "facility_kw", "chiller_kw", "crah_kw", "ups_in_kw", "ups_out_kw",

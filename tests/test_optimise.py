@@ -183,11 +183,11 @@ def test_bad_study_file_is_one_line(tmp_path, capsys, change, words):
 
 
 def test_check_validates_without_simulating(small, capsys, monkeypatch):
-    import twin.simulate
+    import twin.engine.simulate
 
     def no_work(*a, **k):
         raise AssertionError("simulated under --check")
-    monkeypatch.setattr(twin.simulate, "prepare", no_work)
+    monkeypatch.setattr(twin.engine.simulate, "prepare", no_work)
     assert main(["optimise", str(small), "--limit", "1.3", "--check"]) == 0
     assert "valid" in capsys.readouterr().out
 

@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
-from components.layout import BOUNDARY, OUTPUT
 from components.facility import run_span
+from components.layout import BOUNDARY, OUTPUT
 from components.power.losses import efficiency, quadratic_loss_w
 from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
-from twin.component_data import data_table
-from twin.schema_curves import curve_array
+from twin.inputs.component_data import data_table
+from twin.inputs.schema_curves import curve_array
 
 P_ATM = 101325.0
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from components.layout import OUTPUT, PARAM
 from conftest import SCENARIOS, run_dict
-from twin.schema import validate_scenario
-from twin.simulate import prepare, run_plant
+from twin.engine.simulate import prepare, run_plant
+from twin.inputs.schema import validate_scenario
 
 # heat flows [W] that are never negative; q_unmet is heat the plant could not remove
 THERMAL_FLOWS = ("q_room_sensible", "q_latent", "q_coil", "q_economizer", "q_evaporator", "q_condenser",
@@ -63,8 +63,8 @@ def test_iec_never_heats_the_air_nor_costs_energy(legacy_dict):
 
 def _shipped_cases():
     """Every bundled scenario and every mix of every bundled study: ``(id, Scenario, base_dir)``."""
-    from twin.schema import load_scenario
-    from twin.site_schema import is_site, load_site
+    from twin.inputs.schema import load_scenario
+    from twin.inputs.site_schema import is_site, load_site
     from twin.study.design import load_study
     cases = []
     for path in sorted(SCENARIOS.glob("*.toml")):
@@ -81,7 +81,7 @@ def _shipped_cases():
 
 
 def test_no_thermal_flow_is_negative_in_shipped_scenarios():
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
     cases = _shipped_cases()
     assert len(cases) > 20
     for name, scn, base_dir in cases:

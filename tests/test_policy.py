@@ -11,11 +11,11 @@ import pytest
 from rich.console import Console
 
 from twin.errors import InputError
-from twin.metrics import tariff as tou
+from twin.inputs import tariffs as tou
 from twin.metrics.policy import (compliance, policy_region, policy_summary, density_headroom, gb40879_grade, layout_tier, load_rules,
                                  policy_attrs, rack_density)
+from twin.inputs.schema import validate_scenario
 from twin.report.terminal import print_policy_summary
-from twin.schema import validate_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = load_rules()

@@ -11,22 +11,22 @@ import pytest
 
 from conftest import assert_energy_closes, assert_heat_closes, run_dict, run_mixes
 from components.layout import OUTPUT, PARAM
-from components.power_chain import it_side_losses
 from components.power import losses, psu
 from components.power.distribution import conductor_loss_w, resistivity, run_coefficient
 from components.power.hvdc import psu_input_w, psu_output_w
 from components.power.modular_ups import active_modules, system_efficiency
 from components.power.mv_ups import mv_unit_loss_w
-from twin.component_data import psu_curve
+from components.power_chain import it_side_losses
 from twin.errors import InputError
-from twin.schema import validate_scenario
-from twin.schema_power import power_chain_data
+from twin.inputs.component_data import psu_curve
+from twin.inputs.schema import validate_scenario
+from twin.inputs.schema_power import power_chain_data
 
 LOADS = (0.10, 0.25, 0.50, 0.75, 1.00)
 
 
 def _curve(name):
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
     row = data_table("ups_curves")[name]
     return row["no_load"], row["proportional"], row["square_law"]
 

@@ -16,10 +16,10 @@ from components.layout import OUTPUT, PARAM
 from components.power import losses
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import duty_units, size_transformers
-from twin.component_data import data_table, transformer_row, transformer_series
+from twin.engine.simulate import prepare
 from twin.errors import InputError
-from twin.schema import validate_scenario
-from twin.simulate import prepare
+from twin.inputs.component_data import data_table, transformer_row, transformer_series
+from twin.inputs.schema import validate_scenario
 
 SCENARIOS_DIR = __import__("conftest").SCENARIOS
 SCB13 = transformer_series("scb13")["rating_va"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from components.power import psu
-from twin.component_data import psu_curve
+from twin.inputs.component_data import psu_curve
 
 
 @pytest.mark.parametrize("level", psu.LEVELS)

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from twin.bundled import resolve_scenario
 from twin.cli import main as cli_main
 from twin.errors import InputError
-from twin.roadmap import grid_factor_scale, renewable_share_of_year, run_roadmap, year_utilisation
-from twin.schema import load_scenario
+from twin.inputs.bundled import resolve_scenario
+from twin.inputs.schema import load_scenario
+from twin.study.roadmap import grid_factor_scale, renewable_share_of_year, run_roadmap, year_utilisation
 
 pytestmark = pytest.mark.usefixtures("private_weather_cache")
 

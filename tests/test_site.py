@@ -1,4 +1,4 @@
-"""Sites with several halls (twin/site.py): energy and heat closure, own and shared plants, input errors, CLI."""
+"""Sites with several halls (twin/engine/site.py): energy and heat closure, own and shared plants, input errors, CLI."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ PLANT = ("p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans")
 
 @pytest.fixture(scope="module")
 def example():
-    from twin.site import run_site_file
+    from twin.engine.site import run_site_file
     return run_site_file(EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def example_summary(example):
-    from twin.site_summary import build_site_summary
+    from twin.metrics.site_summary import build_site_summary
     return build_site_summary(example, scenario_file=str(EXAMPLE))
 
 
@@ -44,8 +44,8 @@ def _hall(legacy: dict, name: str, *, shared: bool = False, **it) -> dict:
 
 
 def _site(legacy: dict, halls: list[dict], shared_plant: dict | None = None):
-    from twin.site import run_site
-    from twin.site_schema import validate_site
+    from twin.engine.site import run_site
+    from twin.inputs.site_schema import validate_site
     data = {"scenario": copy.deepcopy(legacy["scenario"]), "halls": halls}
     if shared_plant is not None:
         data["shared_plant"] = shared_plant
@@ -108,7 +108,7 @@ def test_example_summary_against_its_time_series(example, example_summary, tmp_p
     """Site and hall PUE recomputed from the written NetCDF (an independent path through the numbers)."""
     import xarray as xr
 
-    from twin.site_summary import site_dataset
+    from twin.metrics.site_summary import site_dataset
     path = tmp_path / "site.nc"
     site_dataset(example).to_netcdf(path, engine="h5netcdf")
     ds = xr.open_dataset(path, engine="h5netcdf")
@@ -131,7 +131,7 @@ def test_example_summary_against_its_time_series(example, example_summary, tmp_p
 
 def test_own_plant_hall_is_its_scenario_alone(example):
     """The example's legacy DX room on its own plant gives exactly what guangzhou_dx_room.toml gives alone."""
-    from twin.simulate import run_file
+    from twin.engine.simulate import run_file
     alone = run_file(SCENARIOS / "guangzhou_dx_room.toml")
     hall = example.halls[0].result
     for c in POWER_COMPONENTS + ("p_facility", "t_rack_inlet_max", "q_unmet"):
@@ -143,8 +143,8 @@ def test_two_identical_own_plant_halls_are_twice_one_hall(legacy_dict):
     site = _site(legacy_dict, [_hall(legacy_dict, "a"), _hall(legacy_dict, "b")])
     for c in POWER_COMPONENTS + ("p_facility",):
         np.testing.assert_array_equal(site.channel(c), 2.0 * one[c], err_msg=c)
-    from twin.site_summary import build_site_summary
-    from twin.summary import build_summary
+    from twin.metrics.site_summary import build_site_summary
+    from twin.metrics.summary import build_summary
     assert build_site_summary(site)["pue"]["value"] == pytest.approx(build_summary(one)["pue"]["value"], rel=1e-12)
 
 
@@ -182,7 +182,7 @@ def test_shared_plant_at_full_load_equals_separate_plants(legacy_dict):
 def test_shared_plant_shortfall_is_handed_back_to_the_halls(legacy_dict):
     """An undersized shared plant: the unmet heat reaches the halls in proportion to their load, warms them,
     and makes the site infeasible with the halls named."""
-    from twin.site_summary import build_site_summary
+    from twin.metrics.site_summary import build_site_summary
     plant = dict(legacy_dict["plant"], chillers=2, chiller_capacity_kw=500.0)
     site = _site(legacy_dict, [_hall(legacy_dict, "big", shared=True, utilisation=0.8),
                                _hall(legacy_dict, "small", shared=True, utilisation=0.3)], plant)
@@ -284,8 +284,8 @@ def _edit_curves(d):
 ])
 def test_bad_site_is_one_clear_error(edit, key):
     """Each bad site names the file and the key path inside it, before anything is written."""
-    from twin.site import run_site
-    from twin.site_schema import validate_site
+    from twin.engine.site import run_site
+    from twin.inputs.site_schema import validate_site
     data = _example_data()
     edit(data)
     with pytest.raises(InputError) as err:
@@ -341,7 +341,7 @@ def test_cli_refuses_monte_carlo_on_a_site(capsys):
 
 
 def test_one_hall_commands_refuse_a_site_file():
-    from twin.schema import load_scenario
+    from twin.inputs.schema import load_scenario
     with pytest.raises(InputError) as err:
         load_scenario(EXAMPLE)
     assert err.value.key == "halls" and "dctwin run" in err.value.message
@@ -360,8 +360,8 @@ def test_example_shared_plant_against_separate_plants(example):
     """The bundled example with halls A and B each on half the shared plant (2 x 1000 kW each) instead:
     the shared plant uses less plant energy and the site less energy, despite its own board's
     transformers (docs/plants.md quotes these figures)."""
-    from twin.site import run_site
-    from twin.site_schema import validate_site
+    from twin.engine.site import run_site
+    from twin.inputs.site_schema import validate_site
     data = _example_data()
     plant = {k: v for k, v in data.pop("shared_plant").items() if k != "power"}
     for hall in data["halls"]:

@@ -11,9 +11,9 @@ from components.layout import OUTPUT, STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
 from components.storage import flywheel as fw
-from twin.component_data import battery_chemistry
 from twin.errors import InputError
-from twin.schema_power import storage_data
+from twin.inputs.component_data import battery_chemistry
+from twin.inputs.schema_power import storage_data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_peak_shaving_follows_the_tariff(shaving_run):
 
 
 def test_peak_shaving_keeps_the_autonomy_reserve(shaving_run):
-    from twin.schema_power import power_setup
+    from twin.inputs.schema_power import power_setup
     r = shaving_run
     setup = power_setup(r.plant.scenario)
     e = setup.battery_rated_j + np.cumsum((r.out[OUTPUT.p_storage_charge] - r.out[OUTPUT.p_storage_discharge])
@@ -188,7 +188,7 @@ def test_peak_shaving_keeps_the_autonomy_reserve(shaving_run):
 
 
 def test_pv_does_not_lower_pue_but_lowers_grid(legacy_result, scenario_dict):
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
     scenario_dict["measures"] = [{"name": "pv", "pv_kwp": 300.0}]
     r = run_dict(scenario_dict)
     s = build_summary(r)

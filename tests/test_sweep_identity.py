@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from twin.schema import validate_scenario
-from twin.simulate import run_scenario
+from twin.inputs.schema import validate_scenario
+from twin.engine.simulate import run_scenario
 from twin.study.columns import scalar_metrics, walk_metrics
 from twin.study.design import load_sweep
 from twin.study.store import DONE, open_sweep
 from twin.study.sweep import run_sweep
-from twin.summary import build_summary
+from twin.metrics.summary import build_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,12 +5,13 @@ import pandas as pd
 import pytest
 
 from twin.errors import InputError
+from twin.inputs import tariffs
+from twin.inputs.schema import validate_scenario
 from twin.metrics import tariff as tou
-from twin.schema import validate_scenario
 
-GD = tou.load_tou("guangdong_tou_2021")
-BEIJING = tou.load_surcharge("beijing_2021")
-GD_SURCHARGE = tou.load_surcharge("guangdong_assumption")
+GD = tariffs.load_tou("guangdong_tou_2021")
+BEIJING = tariffs.load_surcharge("beijing_2021")
+GD_SURCHARGE = tariffs.load_surcharge("guangdong_assumption")
 
 
 def _day(date: str, temp_c: float = 25.0, step_min: int = 60):
@@ -23,12 +24,12 @@ def _day(date: str, temp_c: float = 25.0, step_min: int = 60):
     (13, "flat"), (14, "peak"), (18, "peak"), (19, "flat"), (23, "flat"),
 ])
 def test_peak_hour_edges(hour, period):
-    assert tou.hour_periods(GD)[hour] == period
+    assert tariffs.hour_periods(GD)[hour] == period
 
 
 def test_sub_hourly_steps_take_the_period_of_their_starting_hour():
     time, temp = _day("2025-03-04", step_min=15)
-    periods, _ = tou.step_periods(time, temp, GD)
+    periods, _ = tariffs.step_periods(time, temp, GD)
     at = dict(zip(time.strftime("%H:%M"), periods))
     assert at["09:45"] == "flat" and at["10:00"] == "peak"
     assert at["18:45"] == "peak" and at["19:00"] == "flat"
@@ -36,9 +37,9 @@ def test_sub_hourly_steps_take_the_period_of_their_starting_hour():
 
 def test_flat_load_multiplier_normal_and_critical_day():
     # docs/sources.md 4.4 (C): (7 x 1.7 + 8 x 0.38 + 9 x 1) / 24 = 0.9975; with 3 critical hours 1.0506
-    assert tou.day_multipliers(GD).mean() == pytest.approx(0.9975, abs=1e-12)
-    assert tou.day_multipliers(GD, critical_day=True).mean() == pytest.approx(25.215 / 24, abs=1e-12)
-    assert round(tou.day_multipliers(GD, critical_day=True).mean(), 4) == 1.0506
+    assert tariffs.day_multipliers(GD).mean() == pytest.approx(0.9975, abs=1e-12)
+    assert tariffs.day_multipliers(GD, critical_day=True).mean() == pytest.approx(25.215 / 24, abs=1e-12)
+    assert round(tariffs.day_multipliers(GD, critical_day=True).mean(), 4) == 1.0506
 
 
 @pytest.mark.parametrize("date, temp_c, multiplier", [
@@ -50,7 +51,7 @@ def test_flat_load_multiplier_normal_and_critical_day():
 ])
 def test_flat_load_cost_reproduces_the_period_table(date, temp_c, multiplier):
     time, temp = _day(date, temp_c)
-    periods, mult = tou.step_periods(time, temp, GD)
+    periods, mult = tariffs.step_periods(time, temp, GD)
     grid = np.full(len(time), 1000.0)  # 1 kW for 24 h = 24 kWh
     bill = tou.electricity_cost(time.month.to_numpy() - 1, grid, {"p_it": grid}, 3600.0, periods, mult, flat_price_cny_per_kwh=1.0)
     assert bill["energy_cny"] == pytest.approx(24.0 * multiplier, rel=1e-12)
@@ -63,7 +64,7 @@ def test_flat_load_cost_reproduces_the_period_table(date, temp_c, multiplier):
 
 def test_critical_peak_can_be_switched_off():
     time, temp = _day("2025-07-15")
-    periods, mult = tou.step_periods(time, temp, GD, critical_peak=False)
+    periods, mult = tariffs.step_periods(time, temp, GD, critical_peak=False)
     assert "critical" not in set(periods) and mult.mean() == pytest.approx(0.9975)
 
 
@@ -72,7 +73,7 @@ def test_cost_split_by_component_and_demand_charge():
     a = np.full(len(time), 1000.0)
     b = np.full(len(time), 3000.0)
     b[30] = 7000.0  # the March peak step
-    periods, mult = tou.step_periods(time, np.full(len(time), 20.0), GD)
+    periods, mult = tariffs.step_periods(time, np.full(len(time), 20.0), GD)
     bill = tou.electricity_cost(time.month.to_numpy() - 1, a + b, {"a": a, "b": b}, 3600.0, periods, mult, flat_price_cny_per_kwh=0.5,
                                 demand_charge_cny_per_kw_month=30.0, surcharge_cny_per_kwh=0.2)
     assert bill["monthly_peak_kw"][2] == pytest.approx(8.0)
@@ -131,7 +132,7 @@ OVERLAP = GAP.replace("pue_min = 1.5", "pue_min = 1.3")
 def test_surcharge_file_with_gap_or_overlap_is_rejected(tmp_path, bands, word):
     path = _write_rule(tmp_path, bands)
     with pytest.raises(InputError, match=word) as err:
-        tou.load_surcharge(str(path), file="scenario.toml")
+        tariffs.load_surcharge(str(path), file="scenario.toml")
     assert err.value.file == str(path)
     assert err.value.key == "bands.1.pue_min"
     assert str(path) in str(err.value) and "bands.1.pue_min" in str(err.value)
@@ -144,7 +145,7 @@ def test_inline_surcharge_with_gap_or_overlap_is_rejected(bands, word):
     rule = {"name": "inline", "source": "test", **tomllib.loads(bands)}
     scn = validate_scenario({"it": {"design_kw": 100.0, "racks": 20}, "policy": {"tariff": {"surcharge_rule": rule}}})
     with pytest.raises(InputError, match=word) as err:
-        tou.load_surcharge(scn.policy.tariff.surcharge, scn.policy.tariff.surcharge_rule, file="scenario.toml")
+        tariffs.load_surcharge(scn.policy.tariff.surcharge, scn.policy.tariff.surcharge_rule, file="scenario.toml")
     assert err.value.file == "scenario.toml"
     assert err.value.key == "policy.tariff.surcharge_rule.bands.1.pue_min"
 
@@ -152,21 +153,21 @@ def test_inline_surcharge_with_gap_or_overlap_is_rejected(bands, word):
 def test_surcharge_bands_must_cover_every_pue(tmp_path):
     top_open = GAP.replace("pue_min = 1.5", "pue_min = 1.4").replace("inf", "3.0")
     with pytest.raises(InputError, match="inf") as err:
-        tou.load_surcharge(str(_write_rule(tmp_path, top_open)))
+        tariffs.load_surcharge(str(_write_rule(tmp_path, top_open)))
     assert err.value.key == "bands.1.pue_max"
     late_start = GAP.replace("pue_min = 0.0", "pue_min = 1.1").replace("pue_min = 1.5", "pue_min = 1.4")
     with pytest.raises(InputError, match="first band") as err:
-        tou.load_surcharge(str(_write_rule(tmp_path, late_start)))
+        tariffs.load_surcharge(str(_write_rule(tmp_path, late_start)))
     assert err.value.key == "bands.0.pue_min"
 
 
 def test_unknown_surcharge_and_tariff_names():
     with pytest.raises(InputError, match="bundled rules") as err:
-        tou.load_surcharge("shenzhen_2030", file="s.toml")
+        tariffs.load_surcharge("shenzhen_2030", file="s.toml")
     assert err.value.key == "policy.tariff.surcharge"
-    assert tou.load_surcharge("none") is None
+    assert tariffs.load_surcharge("none") is None
     with pytest.raises(InputError, match="bundled tariffs"):
-        tou.load_tou("nowhere_tou")
+        tariffs.load_tou("nowhere_tou")
 
 
 def test_tou_file_with_an_hour_in_two_periods_is_rejected(tmp_path):
@@ -174,5 +175,5 @@ def test_tou_file_with_an_hour_in_two_periods_is_rejected(tmp_path):
     path.write_text('name = "t"\nsource = "t"\n[periods.peak]\nhours = [[10, 12]]\nratio = 1.7\n'
                     '[periods.flat]\nhours = [[0, 11], [12, 24]]\nratio = 1.0\n', encoding="utf-8")
     with pytest.raises(InputError, match="hour 10:00 is in both") as err:
-        tou.load_tou(str(path))
+        tariffs.load_tou(str(path))
     assert err.value.file == str(path.resolve())

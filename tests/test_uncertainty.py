@@ -1,4 +1,4 @@
-"""The uncertainty band (twin/uncertainty.py): sampling, interval, drivers, and its data table."""
+"""The uncertainty band (twin/study/uncertainty.py): sampling, interval, drivers, and its data table."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from twin import uncertainty as unc
-from twin.bundled import resolve_scenario
-from twin.component_data import data_table
-from twin.schema import load_scenario
+from twin.inputs.bundled import resolve_scenario
+from twin.inputs.component_data import data_table
+from twin.inputs.schema import load_scenario
+from twin.study import uncertainty as unc
 
 SAMPLES = 16  # few samples: the tests check the mechanics, not the band's statistics
 
@@ -53,8 +53,8 @@ def test_band_is_deterministic_and_complete(legacy):
     assert a["pue"]["low"] != c["pue"]["low"]
     assert a["samples"] == SAMPLES and a["seed"] == 3
     # the nominal value is the plain run
-    from twin.simulate import run_file
-    from twin.summary import build_summary
+    from twin.engine.simulate import run_file
+    from twin.metrics.summary import build_summary
     scn, path = legacy
     assert a["pue"]["value"] == pytest.approx(build_summary(run_file(path))["pue"]["value"], rel=1e-12)
     # Guangzhou has two typical years; both are drawn
@@ -190,8 +190,8 @@ def test_band_ends_match_direct_runs_at_the_input_quantiles(legacy):
     falls monotonically with the COP, so PUE's 5th/95th percentiles are the plain runs at the COP's
     95th/5th percentiles, x0 (1 +- 0.9 r).  A 1-D Latin hypercube of n points has one point in each
     1/n stratum, so the empirical percentiles sit within 1/n of the exact ones in u."""
-    from twin.simulate import run_scenario
-    from twin.summary import build_summary
+    from twin.engine.simulate import run_scenario
+    from twin.metrics.summary import build_summary
 
     scn, path = legacy
     only = {i["key"]: 0.0 for i in unc.spread_table()["input"]}

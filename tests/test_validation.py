@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from twin import validation as v
+import validation as v
 from twin.errors import InputError
 
 FAST = [c for c in v.discover() if c.fast]
@@ -57,7 +57,7 @@ def test_a_deliberately_wrong_model_fails_its_case(monkeypatch):
 
 
 def test_a_wrong_psu_table_fails_its_case(monkeypatch):
-    from twin import component_data
+    from twin.inputs import component_data
 
     real = component_data.psu_curve
     monkeypatch.setattr(component_data, "psu_curve", lambda level, kind="230v_redundant": (

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from twin import weather as wx
 from twin.errors import InputError
+from twin.inputs import weather as wx
 
 REPO = Path(__file__).resolve().parents[1]
 GRID_REGIONS = {"guangdong", "southern", "north", "northeast", "east", "central", "northwest",
@@ -289,7 +289,7 @@ def test_memory_cache_returns_shared_read_only_arrays():
 
 def test_warm_cache_process_does_not_import_pvlib():
     wx.load_weather("guiyang")  # warms the disk cache of this test run
-    code = ("import sys\nfrom twin.weather import load_weather\n"
+    code = ("import sys\nfrom twin.inputs.weather import load_weather\n"
             "w = load_weather('guiyang', timestep_s=1800)\n"
             "print(len(w.time), 'pvlib' in sys.modules)\n")
     env = dict(os.environ)

@@ -1,4 +1,8 @@
-"""dctwin engine: weather, IT load, plant assembly, the SimPy loop, results, metrics and the CLI.
+"""dctwin engine.  Its subpackages follow the data's path (docs/architecture.md):
+
+inputs -> measures -> engine (kernels of :mod:`components`) -> metrics -> calibration, study ->
+report -> cli.  A module imports only its own layer and the layers before it; ``twin/errors.py``
+(the one-line :class:`~twin.errors.InputError`) sits below them all.
 
 Importing the package configures nothing global; the physics lives in :mod:`components`.
 """

@@ -1,6 +1,6 @@
 """A chilled-water plant shared by several halls: the plant-only kernel of a site.
 
-A site (``twin/site.py``) runs each hall on a shared plant with its air side only: the hall
+A site (``twin/engine/site.py``) runs each hall on a shared plant with its air side only: the hall
 buys its chilled water as if from a district plant with no distribution pumps, so its
 ``q_purchased_cooling`` is its chilled-water load, coil load plus the liquid heat sent to the
 plant [W].  :func:`shared_plant_span` then runs one chilled-water plant
@@ -9,7 +9,7 @@ chilled-water pumps whose heat joins the load, towers or air-cooled condensers, 
 economizer, storage) over the sum of those loads, and feeds its electric power through the
 plant's own LV board: switchgear and wiring loss and the transformers that supply it, by
 :func:`components.power_chain.power_chain` with a parameter vector whose critical path is empty
-(:func:`plant_board_params` in ``twin/site.py`` zeroes it).  The meter identity is then the
+(:func:`plant_board_params` in ``twin/engine/site.py`` zeroes it).  The meter identity is then the
 usual one: ``p_facility = p_chillers + p_chw_pumps + p_cw_pumps + p_tower_fans +
 p_condenser_fans + p_switchgear_loss + p_transformer_loss`` at every step.
 

@@ -21,7 +21,7 @@ inverter idles in standby, so the loss is a small no-load term plus a proportion
 S/V).  The price is a transfer from bypass to inverter when the mains fails (2-10 ms; IEC 62040-3
 class 1 allows up to 10 ms), which a few IT loads do not ride through; the twin reports the
 number of transfers and counts a failed transfer as dropped load with a stated probability
-(see :mod:`twin.events`).
+(see :mod:`twin.engine.events`).
 
 Validity: load fractions 0-1.2 of the on-line modules; the curves are fitted to 10-100 %.
 Units: W and fractions.  Curve coefficients: ``components/data/power_chain.toml``.

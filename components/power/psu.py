@@ -9,7 +9,7 @@ The 80 PLUS programme certifies a PSU by its minimum efficiency at 10 % (Titaniu
 
 ``x`` is the load fraction of one PSU (output / rated output), ``(x_k, eta_k)`` are the
 certification points of ``components/data/psu_80plus.toml`` (docs/sources.md 1.6, evidence P; read
-by :func:`twin.component_data.psu_curve`).  Below
+by :func:`twin.inputs.component_data.psu_curve`).  Below
 the lowest point the loss is held at its value there, in watts: at light load the fixed losses
 (control, fan, switching) dominate, so efficiency falls towards zero at zero load instead of
 being held at the 20 % value.  The curve passes exactly through the certification minima, so

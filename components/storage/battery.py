@@ -3,7 +3,7 @@
 State of a battery: stored energy ``E`` [J] (state of charge ``SOC = E / (Q_r SOH)``) and state
 of health ``SOH`` (capacity / rated capacity ``Q_r``).  The equations, with the parameter sets
 of ``components/data/storage.toml`` (each with its source; read into a :class:`Chemistry` by
-:func:`twin.component_data.battery_chemistry`):
+:func:`twin.inputs.component_data.battery_chemistry`):
 
 Standby (float) loss
     Lead-acid sits on a float charger whose current keeps the cells full; the power is

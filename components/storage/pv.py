@@ -31,7 +31,7 @@ def pv_ac_power_w(*, time_local, timestep_s: float, tz_hours: float, latitude: f
     Parameters
     ----------
     time_local : pandas.DatetimeIndex
-        Step starts, local standard time, tz-naive (:class:`twin.weather.Weather` convention).
+        Step starts, local standard time, tz-naive (:class:`twin.inputs.weather.Weather` convention).
     timestep_s : float
         Step length. [s]
     tz_hours : float

@@ -48,9 +48,9 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components.layout import PARAM  # noqa: E402
-from twin.meters import synthetic_meters  # noqa: E402
-from twin.schema import validate_scenario  # noqa: E402
-from twin.simulate import prepare, run_plant  # noqa: E402
+from twin.engine.simulate import prepare, run_plant  # noqa: E402
+from twin.inputs.meters import synthetic_meters  # noqa: E402
+from twin.inputs.schema import validate_scenario  # noqa: E402
 
 SEED = 20250701
 OUT = HERE / "example_meters.csv.gz"

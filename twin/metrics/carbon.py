@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from twin.errors import InputError
-from twin.schema import read_toml
+from twin.inputs.schema_base import read_toml
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 GRID_FACTORS_FILE = DATA_DIR / "grid_factors.toml"

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from components.layout import IT_ITE_CURVES, PARAM, POWER_COMPONENTS
-from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
-from twin.results import CHANNELS, Result
+from twin.engine.results import CHANNELS, Result
+from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
            "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps",

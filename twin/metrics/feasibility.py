@@ -2,7 +2,7 @@
 
 Every run summary carries a ``feasibility`` block (``dctwin run --json``, ``summary.json``, the
 terminal table).  It is computed after the run from the result channels of
-:data:`components.facility.OUTPUT` and the assembled plant (:class:`twin.plant.PlantArrays`):
+:data:`components.facility.OUTPUT` and the assembled plant (:class:`twin.engine.plant.PlantArrays`):
 
 ============  ==================================================================  ===================
 check         compared                                                            infeasible when
@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from components.layout import CHAIN_LEGACY, CHAIN_MV, PARAM
+from twin.engine.results import Result
+from twin.engine.sizing import conversion_rating_w, transformer_rating_w
+from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, outside, thresholds
 from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, metric
-from twin.metrics.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, outside, thresholds
-from twin.results import Result
-from twin.sizing import conversion_rating_w, transformer_rating_w
 
 FEASIBLE, INFEASIBLE = "feasible", "infeasible"
 #: plant types whose compressors (chillers, DX or IEC trim) are checked against their duty

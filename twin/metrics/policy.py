@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from components.layout import POWER_COMPONENTS
+from twin.engine.results import CHANNELS, Result
+from twin.inputs import tariffs
+from twin.inputs.policy_schema import Policy
+from twin.inputs.schema_base import read_toml
 from twin.metrics import carbon as co2
 from twin.metrics import tariff as tou
 from twin.metrics.energy import J_PER_KWH
 from twin.metrics.feasibility import INFEASIBLE, feasibility_summary
-from twin.policy_schema import Policy
-from twin.results import CHANNELS, Result
-from twin.schema import read_toml
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
 HOURS_PER_YEAR = 8760.0
@@ -223,7 +224,7 @@ def at_default(model, name: str) -> bool:
 def cost_assumptions(policy: Policy, rule, region: dict, purchased_kwh: float, purchased_price: float) -> list[dict]:
     """The assumption-grade inputs behind an electricity bill (each ``{input, value, unit, evidence, why}``).
 
-    An input counts when it holds a schema default that carries no published source (``twin/policy_schema.py``), when the surcharge rule's source says ASSUMPTION, when the
+    An input counts when it holds a schema default that carries no published source (``twin/inputs/policy_schema.py``), when the surcharge rule's source says ASSUMPTION, when the
     policy region was assumed (:func:`policy_region`), and whenever chilled water is bought (no
     public tariff for it exists; ``district_cooling.price_cny_per_kwh``).
     """
@@ -249,11 +250,11 @@ def cost_assumptions(policy: Policy, rule, region: dict, purchased_kwh: float, p
 def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict, region: dict, *,
                 file: str | None, base_dir: Path | None) -> dict:
     t = policy.tariff
-    tariff = tou.load_tou(t.tou, base_dir=base_dir, file=file)
-    rule = tou.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
-    placeholder = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)
+    tariff = tariffs.load_tou(t.tou, base_dir=base_dir, file=file)
+    rule = tariffs.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
+    placeholder = tariffs.load_surcharge(tariffs.PLACEHOLDER_SURCHARGE)
     time = result.time
-    periods, mult = tou.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
+    periods, mult = tariffs.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
     surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
     bill = tou.electricity_cost(result.month_index, grid_w, {c: result[c] for c in POWER_COMPONENTS}, result.plant.timestep_s,
                                 periods, mult, flat_price_cny_per_kwh=t.flat_price_cny_per_kwh,
@@ -261,7 +262,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
                                 surcharge_cny_per_kwh=surcharge_price)
 
     def given(field: str) -> str:
-        return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/policy_schema.py)"
+        return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/inputs/policy_schema.py)"
 
     day_index = time.asi8 // (86400 * 10**9)
     crit_days = int(np.unique(day_index[periods == "critical"]).size)
@@ -301,9 +302,9 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         "surcharge_cny_per_kwh": entry(float(surcharge_price.mean()) if len(surcharge_price) else 0.0, "CNY/kWh",
                                        "mean surcharge per grid kWh", sur_source),
         "placeholder_surcharge_cny": entry(
-            placeholder_cny, "CNY", f"what the placeholder rule '{tou.PLACEHOLDER_SURCHARGE}' charges on this run's grid "
+            placeholder_cny, "CNY", f"what the placeholder rule '{tariffs.PLACEHOLDER_SURCHARGE}' charges on this run's grid "
             "energy; " + ("applied: it is in total_cny" if applied else
-                          f"NOT in total_cny (set policy.tariff.surcharge = '{tou.PLACEHOLDER_SURCHARGE}' to apply it)"),
+                          f"NOT in total_cny (set policy.tariff.surcharge = '{tariffs.PLACEHOLDER_SURCHARGE}' to apply it)"),
             placeholder.source, applied=applied),
         "total_with_placeholder_surcharge_cny": entry(
             total + (0.0 if applied else placeholder_cny), "CNY",

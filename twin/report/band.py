@@ -1,4 +1,4 @@
-"""Text of the uncertainty band (:mod:`twin.uncertainty`): table cells and the terminal table.
+"""Text of the uncertainty band (:mod:`twin.study.uncertainty`): table cells and the terminal table.
 
 A band block is ``{"value", "low", "high", "unit", "level", "drivers"}``; its cell reads
 ``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years).
@@ -9,16 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-#: band key -> (label, display unit, factor from the band's unit, format)
-QUANTITIES = {
-    "pue": ("PUE", "-", 1.0, ".3f"),
-    "delta_pue": ("ΔPUE", "-", 1.0, "+.3f"),
-    "energy_facility_kwh": ("Facility energy", "MWh", 1e-3, ",.0f"),
-    "energy_saving_kwh": ("Energy saving", "MWh/yr", 1e-3, ",.0f"),
-    "cost_total_cny": ("Annual cost", "10k CNY/yr", 1e-4, ",.0f"),
-    "cost_saving_cny": ("Cost saving", "10k CNY/yr", 1e-4, ",.0f"),
-    "simple_payback_years": ("Payback", "yr", 1.0, ",.1f"),
-}
+from twin.study.bands import QUANTITIES
 
 
 def _num(x: float | None, key: str) -> str:

@@ -11,8 +11,8 @@ import base64
 import html
 
 from twin import __version__
+from twin.inputs.tariffs import PLACEHOLDER_SURCHARGE
 from twin.metrics.feasibility import is_infeasible
-from twin.metrics.tariff import PLACEHOLDER_SURCHARGE
 from twin.report import answers, figures
 from twin.report.band import band_note, band_rows, range_cell
 from twin.study.columns import COLUMN_BY_KEY, MISSING, column_cell, column_value
@@ -340,7 +340,7 @@ def render_report(comp) -> str:
 
 def write_report(comp, path) -> None:
     """Write :func:`render_report` to ``path`` atomically (UTF-8)."""
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     text = render_report(comp)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

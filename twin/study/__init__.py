@@ -1,4 +1,5 @@
-"""Studies at scale: compare technology mixes, sweep factorial designs on Dask, catalog tables.
+"""Studies: many runs of the engine, compared: technology mixes, factorial sweeps on Dask, catalog
+entries, uncertainty bands, Monte Carlo years and the policy roadmap.
 
 - :mod:`twin.study.design`: study and sweep files (pydantic, unknown keys are errors), mix
   generation with exclusions, and the factorial case index of a sweep;
@@ -8,10 +9,15 @@
 - :mod:`twin.study.store`: the Zarr store of a sweep (one row per case, resumable);
 - :mod:`twin.study.catalog`: the standard evaluation of one measure across sites and loads;
 - :mod:`twin.study.economics`: CAPEX and payback of each mix against the baseline;
-- :mod:`twin.study.table` and :mod:`twin.study.progress`: the ranked table and the progress bar.
+- :mod:`twin.study.table` and :mod:`twin.study.progress`: the ranked table and the progress bar;
+- :mod:`twin.study.uncertainty` and :mod:`twin.study.bands`: the 90 % uncertainty band of a run
+  and of every mix (Latin hypercube over the sourced inputs);
+- :mod:`twin.study.montecarlo`: several stochastic years of power events;
+- :mod:`twin.study.roadmap`: the year-by-year policy roadmap.
 
-Reports (``report.html`` and its figures) are in :mod:`twin.report.html` and
-:mod:`twin.report.figures`.
+Reports (``report.html``, catalog files and figures) are in :mod:`twin.report`.
 
-Nothing outside the command line imports this package.
+May import: :mod:`twin.errors`, :mod:`twin.inputs`, :mod:`twin.measures`, :mod:`twin.engine`,
+:mod:`twin.metrics` and :mod:`components`; not :mod:`twin.calibration`, :mod:`twin.report` or
+:mod:`twin.cli`.
 """

@@ -1,8 +1,8 @@
-"""Uncertainty bands of every mix of a comparison (:mod:`twin.uncertainty`), and their
+"""Uncertainty bands of every mix of a comparison (:mod:`twin.study.uncertainty`), and their
 ``results.nc`` variables.
 
 All mixes share one Latin-hypercube design over the baseline and the inputs of every mix
-(:class:`twin.uncertainty.Sampler`): the baseline runs once per sample and each mix once per
+(:class:`twin.study.uncertainty.Sampler`): the baseline runs once per sample and each mix once per
 sample, so ``samples x (mixes + 1)`` annual runs in all, and two mixes' bands come from the same
 draws (their difference is not blurred by independent sampling noise).
 """
@@ -13,13 +13,22 @@ from typing import Callable
 
 import numpy as np
 
-from twin.report.band import QUANTITIES
+#: The quantities a band covers: band key -> (label, display unit, factor from the band's unit, format)
+QUANTITIES = {
+    "pue": ("PUE", "-", 1.0, ".3f"),
+    "delta_pue": ("ΔPUE", "-", 1.0, "+.3f"),
+    "energy_facility_kwh": ("Facility energy", "MWh", 1e-3, ",.0f"),
+    "energy_saving_kwh": ("Energy saving", "MWh/yr", 1e-3, ",.0f"),
+    "cost_total_cny": ("Annual cost", "10k CNY/yr", 1e-4, ",.0f"),
+    "cost_saving_cny": ("Cost saving", "10k CNY/yr", 1e-4, ",.0f"),
+    "simple_payback_years": ("Payback", "yr", 1.0, ",.1f"),
+}
 
 
 def study_bands(comp, *, samples: int, seed: int | None = None, spreads: dict[str, float] | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, dict]:
     """``{mix name: band}`` of every outcome and the baseline of a :class:`twin.study.compare.Comparison`."""
-    from twin.uncertainty import Sampler
+    from twin.study.uncertainty import Sampler
 
     study = comp.study
     outcomes = [comp.baseline] + [o for o in comp.outcomes if o is not comp.baseline]

@@ -32,14 +32,12 @@ the Markdown and terminal tables and the figure show "infeasible" in their place
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from twin.errors import InputError
-from twin.schema import Scenario, validate_scenario
+from twin.inputs.schema import Scenario, validate_scenario
 
 LOAD_LEVELS = (0.30, 0.50, 0.80, 1.00)
 
@@ -78,7 +76,7 @@ METRICS = (
     ("degree_hours_outside_allowable", "degree_hours_allowable", "K h outside A1 allowable", "{:,.0f}"),
 )
 
-#: Catalog columns with an uncertainty band (twin/uncertainty.py): column -> (band key, factor to the column's unit)
+#: Catalog columns with an uncertainty band (twin/study/uncertainty.py): column -> (band key, factor to the column's unit)
 BANDED = {"delta_pue": ("delta_pue", 1.0), "energy_saving_mwh": ("energy_saving_kwh", 1e-3),
           "cost_saving_cny": ("cost_saving_cny", 1.0)}
 #: Columns shown as "infeasible" (Markdown, terminal) or left empty (CSV) when either run is infeasible:
@@ -106,7 +104,7 @@ def reference_scenario(baseline: Scenario, site: str, load: float, measures: lis
 
 
 def _site_region(site: str) -> tuple[str, str]:
-    from twin.weather import list_sites
+    from twin.inputs.weather import list_sites
 
     row = list_sites().get(site)
     if row is None:
@@ -152,16 +150,16 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                      progress: Callable[[int], None] | None = None, band: dict | None = None) -> CatalogResult:
     """Run the measure's standard evaluation (see the module docstring).
 
-    ``band``: options of :class:`twin.uncertainty.Sampler` (``samples``, ``seed``, ``spreads``);
-    each row then gets a ``band`` (:func:`twin.uncertainty.band` of the measure at that site and
+    ``band``: options of :class:`twin.study.uncertainty.Sampler` (``samples``, ``seed``, ``spreads``);
+    each row then gets a ``band`` (:func:`twin.study.uncertainty.band` of the measure at that site and
     load, without the utilisation spread: the load level is the row's condition) and its banded
     columns (:data:`BANDED`) show ``[5th–95th percentile]``.  ``progress(1)`` per run.
     """
+    from twin.engine.simulate import run_scenario
+    from twin.inputs.weather import list_sites, resolve_site
     from twin.measures import MEASURES, apply_measures, build_measure, measure_parameters
+    from twin.metrics.summary import build_summary
     from twin.study.columns import COLUMN_BY_KEY, column_value
-    from twin.simulate import run_scenario
-    from twin.summary import build_summary
-    from twin.weather import list_sites, resolve_site
 
     built = build_measure(measure, key="measure")
     try:
@@ -214,118 +212,9 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "cost_assumptions": (with_m.get("policy", {}).get("cost") or {}).get("assumptions", []),
             })
             if band:
-                from twin.uncertainty import Sampler
+                from twin.study.uncertainty import Sampler
 
                 sampler = Sampler(reference_scenario(baseline, site, load), [[measure]], utilisation=False,
                                   file=baseline_file, base_dir=base_dir, **band)
                 out.rows[-1]["band"] = sampler.band([measure], progress=progress)
     return out
-
-
-def band_range(row: dict, key: str) -> tuple[float, float] | None:
-    """The 5th and 95th percentiles of a banded column in the column's unit, or None."""
-    if key not in BANDED or "band" not in row:
-        return None
-    bkey, factor = BANDED[key]
-    block = row["band"].get(bkey)
-    if not block or block["low"] is None or block["high"] is None:
-        return None
-    return block["low"] * factor, block["high"] * factor
-
-
-def _cell(row: dict, key: str, fmt: str) -> str:
-    if key in WITHHELD and not row.get("feasible", True):
-        return "infeasible"
-    v = row.get(key)
-    if v is None:
-        return "—"
-    rng = band_range(row, key)
-    return fmt.format(v) + ("" if rng is None else f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]")
-
-
-def present_columns(res: CatalogResult, columns=TABLE) -> list[tuple[str, str, str]]:
-    """The table columns, without those no row has a value for."""
-    return [c for c in columns if any(r.get(c[0]) is not None for r in res.rows)]
-
-
-def to_csv(res: CatalogResult) -> str:
-    """The rows as CSV: the table columns (with bands, ``<column>_low`` / ``<column>_high`` follow each
-    banded column), the further metrics of :data:`METRICS` and the measure's parameters (every one,
-    defaults filled in, as ``key=value`` pairs)."""
-    from twin.measures import measure_parameters
-
-    cols = present_columns(res, TABLE + tuple((k, h, f) for k, _, h, f in METRICS))
-    params = "; ".join(f"{k}={v}" for k, v in measure_parameters(res.measure)["parameters"].items())
-    banded = any("band" in r for r in res.rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([h for k, _, _ in cols for h in ([k, f"{k}_low", f"{k}_high"] if banded and k in BANDED else [k])]
-               + ["parameters"])
-    for r in res.rows:
-        cells = []
-        for k, _, _ in cols:
-            withheld = k in WITHHELD and not r.get("feasible", True)
-            values = [r.get(k)] + (list(band_range(r, k) or (None, None)) if banded and k in BANDED else [])
-            cells += ["" if v is None or withheld else (f"{v:.6g}" if isinstance(v, float) else v) for v in values]
-        w.writerow(cells + [params])
-    return buf.getvalue()
-
-
-def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
-    cols = present_columns(res)
-    params = {k: v for k, v in res.measure.items() if k != "name"}
-    lines = [f"# Catalog evaluation: {res.title} (`{res.measure['name']}`)", ""]
-    lines.append(f"Parameters: {', '.join(f'`{k} = {v}`' for k, v in params.items()) or 'the measure defaults'}. "
-                 f"Reference baseline: {res.baseline_name}"
-                 + (f" (`{Path(res.baseline_file).name}`)" if res.baseline_file else "") + ".")
-    lines.append("")
-    definition = __doc__.split("IT load level\n-------------\n", 1)[1].split("Savings are", 1)[0].strip()
-    lines.append("**IT load level.** " + " ".join(definition.split()))
-    lines.append("")
-    lines.append("Savings are baseline minus with-measure (positive = saves); ΔPUE is with-measure minus baseline. "
-                 "Thermal columns are those of the run with the measure. " + _band_sentence(res) + "Where the baseline or the run with the "
-                 "measure is infeasible (docs/feasibility.md), no PUE change or saving is shown. "
-                 "Columns the installation does not compute are left out.")
-    lines.append("")
-    lines.append("| " + " | ".join(h for _, h, _ in cols) + " |")
-    lines.append("|" + "|".join("---" if k in ("site", "site_name", "region", "policy_region") else "---:"
-                                for k, _, _ in cols) + "|")
-    for r in res.rows:
-        lines.append("| " + " | ".join(_cell(r, k, f) for k, _, f in cols) + " |")
-    assumed = {a["input"]: a for r in res.rows for a in r.get("cost_assumptions", [])}
-    if assumed:
-        lines += ["", "**Cost saving rests on assumption-grade inputs** (docs/policy.md): " + "; ".join(
-            f"`{k}` = {a['value']} {a['unit']}" for k, a in assumed.items()) + ". No PUE surcharge is included "
-            "unless the baseline scenario sets one."]
-    reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
-               if r.get("infeasible_reason")]
-    if reasons:
-        lines += ["", "**Infeasible runs** (the first reason of each run):", ""] + reasons
-    if figure_name:
-        lines += ["", f"![PUE change by site and IT load]({figure_name})"]
-    return "\n".join(lines) + "\n"
-
-
-def _band_sentence(res: CatalogResult) -> str:
-    b = next((r["band"] for r in res.rows if "band" in r), None)
-    if b is None:
-        return ""
-    return (f"[a, b]: the 90 % uncertainty band (5th–95th percentile of {b['samples']} Latin-hypercube samples, seed "
-            f"{b['seed']}, of the sourced defaults by evidence grade and the site's typical years; docs/uncertainty.md); "
-            "each row's JSON names its top three drivers. ")
-
-
-def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:
-    """Write ``catalog_<measure>.csv``, ``.md`` and ``.png`` atomically; return their paths."""
-    from twin.report.figures import catalog_figure
-    from twin.results import atomic_write
-
-    stem = f"catalog_{res.measure['name']}"
-    csv_path, md_path, png_path = (out_dir / f"{stem}.{ext}" for ext in ("csv", "md", "png"))
-    png = catalog_figure(res.rows, res.measure["name"])
-    atomic_write(png_path, lambda tmp: tmp.write_bytes(png))
-    text = to_csv(res)
-    atomic_write(csv_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    md = to_markdown(res, png_path.name)
-    atomic_write(md_path, lambda tmp: tmp.write_text(md, encoding="utf-8"))
-    return [csv_path, md_path, png_path]

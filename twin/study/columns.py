@@ -1,6 +1,6 @@
 """The headline columns of a comparison, read from run summaries as far as they exist.
 
-A run summary (:func:`twin.summary.build_summary`) always holds the energy block (PUE, energy,
+A run summary (:func:`twin.metrics.summary.build_summary`) always holds the energy block (PUE, energy,
 water).  Policy and economics modules add their own blocks (tariff cost, CO2, CAPEX, payback,
 compliance, GB 40879 grade) when they are installed.  This module does not import them: it
 looks for their entries in the summary by key, so a comparison shows whatever the running

@@ -1,7 +1,7 @@
 """Run every mix of a study, rank the mixes, and gather what the report and ``results.nc`` show.
 
 Each mix is the baseline scenario with the mix's measures appended; it is simulated with
-:func:`twin.simulate.run_scenario` and summarised with :func:`twin.summary.build_summary`, the
+:func:`twin.engine.simulate.run_scenario` and summarised with :func:`twin.metrics.summary.build_summary`, the
 same path as ``dctwin run``, so the metric names and values agree with ``dctwin run --json``.
 Besides the summary, a few compact views of the hourly result are kept per mix (PUE by outdoor
 wet-bulb bin and the facility load-duration curve); the full hourly series only on request.
@@ -19,9 +19,9 @@ from typing import Callable
 
 import numpy as np
 
-from twin.bundled import portable_path
-from twin.metrics.energy import J_PER_KWH, metric
+from twin.inputs.bundled import portable_path
 from twin.measures import measure_parameters
+from twin.metrics.energy import J_PER_KWH, metric
 from twin.metrics.feasibility import is_infeasible
 from twin.study.columns import COLUMN_BY_KEY, COLUMNS, column_value, get_path, scalar_metrics, walk_metrics
 from twin.study.design import BASELINE_MIX, Mix, Study
@@ -47,7 +47,7 @@ class MixOutcome:
     load_duration_kw: np.ndarray           # facility power exceeded for 0..100 % of the time [kW]
     hourly: dict[str, np.ndarray] | None = None
     runtime_s: float = 0.0
-    weather: object = None                 # the run's twin.weather.Weather (shared, read-only)
+    weather: object = None                 # the run's twin.inputs.weather.Weather (shared, read-only)
 
     @property
     def pue(self) -> float:
@@ -67,14 +67,14 @@ class Comparison:
     temp_wet_bulb: np.ndarray | None = None
     runtime_s: float = 0.0
     created: str = ""
-    bands: dict = field(default_factory=dict)       # mix name -> twin.uncertainty band (twin/study/bands.py)
+    bands: dict = field(default_factory=dict)       # mix name -> twin.study.uncertainty band (twin/study/bands.py)
 
     def ranked(self) -> list[MixOutcome]:
         return [self.outcomes[i] for i in self.order]
 
 
 def _outcome(mix: Mix, result, *, scenario_file: str | None, hourly: bool) -> MixOutcome:
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     summary = build_summary(result, scenario_file=scenario_file)
     summary["scenario"]["mix"] = mix.name
@@ -116,7 +116,7 @@ def run_study(study: Study, *, hourly: bool = False,
     ``progress(mix_name)`` is called after each mix.  A ``rank_by`` metric that this
     installation does not compute falls back to PUE (``Comparison.rank_by`` says which was used).
     """
-    from twin.simulate import run_scenario
+    from twin.engine.simulate import run_scenario
 
     t0 = _time.perf_counter()
     outcomes: list[MixOutcome] = []
@@ -184,7 +184,7 @@ def mix_assumptions(summary: dict) -> list[dict]:
 
 
 def baseline_label(study: Study) -> str:
-    """The study's baseline file without machine paths (:func:`twin.bundled.portable_path`):
+    """The study's baseline file without machine paths (:func:`twin.inputs.bundled.portable_path`):
     relative to the study file's folder, a bundled file by its name, or "inline [baseline]"."""
     if not study.baseline_file:
         return "inline [baseline]"
@@ -235,7 +235,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
     """
     import xarray as xr
 
-    from twin.results import CHANNELS
+    from twin.engine.results import CHANNELS
     from twin.study.bands import band_variables
 
     ranked = comp.ranked()
@@ -315,7 +315,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
 
 def write_dataset(comp: Comparison, path, *, hourly: bool = False) -> None:
     """Write :func:`to_dataset` to NetCDF4 (h5netcdf), atomically."""
-    from twin.results import atomic_write
+    from twin.engine.results import atomic_write
 
     ds = to_dataset(comp, hourly=hourly)
     atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))

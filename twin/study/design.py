@@ -59,9 +59,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twin.errors import InputError
+from twin.inputs.schema import Scenario, load_scenario, validate_scenario
+from twin.inputs.schema_base import InputModel, copy_tree, input_error, read_toml
 from twin.measures import MEASURES, apply_measures, build_measure, check_exclusive
-from twin.schema import Scenario, load_scenario, read_toml, validate_scenario
-from twin.schema_base import InputModel, copy_tree, input_error
 
 #: Name of the mix without any measure (the baseline itself).
 BASELINE_MIX = "baseline"
@@ -413,7 +413,7 @@ class SweepDesign:
         return np.array(np.unravel_index(np.asarray(case_ids, dtype=np.int64), self.shape), dtype=np.int64).reshape(len(self.axes), -1)
 
     def scenario_data(self, case_id: int) -> dict:
-        """The scenario dictionary of one case (validate with :func:`twin.schema.validate_scenario`)."""
+        """The scenario dictionary of one case (validate with :func:`twin.inputs.schema.validate_scenario`)."""
         idx = [int(i) for i in np.unravel_index(int(case_id), self.shape)]
         data = copy_tree(self.baseline_data)
         mix = self.mixes[idx[1]]
@@ -437,7 +437,7 @@ class SweepDesign:
 
 
 def _site_axis(sites: list[str] | None, baseline: Scenario, file: str | None) -> Axis:
-    from twin.weather import list_sites, resolve_site
+    from twin.inputs.weather import list_sites, resolve_site
 
     if sites is None:
         sites = [baseline.scenario.site]
@@ -529,7 +529,7 @@ def load_sweep(path: str | Path) -> SweepDesign:
     elif h.hourly is False:
         hourly = ()
     else:
-        from twin.results import CHANNELS
+        from twin.engine.results import CHANNELS
         bad = [c for c in h.hourly if c not in CHANNELS]
         if bad:
             raise InputError(f"unknown channel(s) {bad}; channels are {sorted(CHANNELS)}", file=file, key="sweep.hourly")

@@ -44,7 +44,7 @@ def capacities(plant) -> dict[str, float]:
         caps["cooling_kw"] = float(d["chiller_capacity_total_kw"])
     if "ups_capacity_kw" in d:
         caps["ups_kw"] = float(d["ups_capacity_kw"])
-    for key in ("battery_kwh", "pv_kwp"):  # written by the power-chain assembly (twin/schema_power.py)
+    for key in ("battery_kwh", "pv_kwp"):  # written by the power-chain assembly (twin/inputs/schema_power.py)
         if d.get(key):
             caps[key] = float(d[key])
     try:
@@ -62,7 +62,7 @@ def capacities(plant) -> dict[str, float]:
 
 def finance_assumptions(finance) -> list[dict]:
     """Finance inputs at a schema default whose description grades it "assumption" or "M" (from
-    memory), each ``{input, value, unit, evidence, why}`` (``twin/policy_schema.py`` ``Finance``)."""
+    memory), each ``{input, value, unit, evidence, why}`` (``twin/inputs/policy_schema.py`` ``Finance``)."""
     out = []
     from twin.metrics.policy import at_default
 
@@ -95,13 +95,14 @@ def mix_economics(mix, plant, baseline_summary: dict, mix_summary: dict) -> dict
     if not mix.measures:
         return None
     try:
+        from twin.inputs.costs import cost_table
         from twin.metrics import economics as eco
     except ImportError:  # pragma: no cover - installation without the economics module
         return None
     finance = getattr(getattr(plant.scenario, "policy", None), "finance", None)
     if finance is None or "policy" not in baseline_summary or "policy" not in mix_summary:
         return None
-    table = eco.cost_table(finance.cost_overrides)
+    table = cost_table(finance.cost_overrides)
     caps = capacities(plant)
     rows = []
     for m in mix.measures:

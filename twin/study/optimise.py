@@ -73,7 +73,7 @@ class Problem:
 
 
 def _scenario(problem: Problem, mix: tuple[dict, ...], method: str):
-    from twin.schema import validate_scenario
+    from twin.inputs.schema import validate_scenario
 
     data = copy.deepcopy(problem.baseline_data)
     data["scenario"]["method"] = method
@@ -84,11 +84,11 @@ def _scenario(problem: Problem, mix: tuple[dict, ...], method: str):
 def _run(problem: Problem, mix: tuple[dict, ...], method: str):
     """The result of a mix by ``method``, step by step where the bin method refuses the plant.
 
-    The measures are applied once (:func:`twin.uncertainty.applied`), so a refusal by the bin method
+    The measures are applied once (:func:`twin.study.uncertainty.applied`), so a refusal by the bin method
     (thermal storage) costs only the plant assembly again.
     """
-    from twin.simulate import prepare, run_plant
-    from twin.uncertainty import applied
+    from twin.engine.simulate import prepare, run_plant
+    from twin.study.uncertainty import applied
 
     scn = applied(_scenario(problem, mix, method), file=problem.file)
     try:
@@ -136,7 +136,7 @@ def evaluate(problem: Problem, mix: tuple[dict, ...], method: str) -> dict:
     """
     from twin.study.design import Mix
     from twin.study.economics import mix_economics
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     try:
         result, used = _run(problem, mix, method)
@@ -387,7 +387,7 @@ def confirm(evaluator: Evaluator, screened: dict[str, dict], mixes: dict[str, tu
 
 def baseline_summaries(problem: Problem, methods: set[str]) -> None:
     """Fill ``problem.baseline_summaries`` for each method (the economics compare each mix with them)."""
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
 
     for m in sorted(methods):
         result, _ = _run(problem, (), m)
@@ -440,7 +440,7 @@ class Optimisation:
     best: str | None
     pareto: list[str]
     closest: str | None
-    bands: dict[str, dict]             # key -> band (twin.uncertainty), empty with band = 0
+    bands: dict[str, dict]             # key -> band (twin.study.uncertainty), empty with band = 0
     trials: int
     seed: int
     confirm_method: str
@@ -457,7 +457,7 @@ def optimise(baseline, base_dir: Path, space: Space, *, file: str | None = None,
              objective: str = "npv", trials: int = DEFAULT_TRIALS, population: int = DEFAULT_POPULATION,
              seed: int = 0, workers: int | None = None, scheduler=None, band: int = 64, confirm_method: str = "steps",
              pareto_max: int = DEFAULT_PARETO_MAX, progress: Callable[[str, int, int], None] | None = None) -> Optimisation:
-    """Search ``space`` around ``baseline`` (a validated :class:`twin.schema.Scenario`); see the module docstring.
+    """Search ``space`` around ``baseline`` (a validated :class:`twin.inputs.schema.Scenario`); see the module docstring.
 
     ``progress(stage, n, total)`` is called as work is done (stages "candidates", "band samples").
     """
@@ -485,7 +485,7 @@ def optimise(baseline, base_dir: Path, space: Space, *, file: str | None = None,
     near = None if best is not None else closest(confirmed, labels, objective)
     bands = {}
     if band:
-        from twin.uncertainty import Sampler
+        from twin.study.uncertainty import Sampler
 
         keys = list(dict.fromkeys([k for k in [best, near] if k is not None] + front))
         scn = baseline.model_copy(update={"scenario": baseline.scenario.model_copy(update={"method": confirm_method})})

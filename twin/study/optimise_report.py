@@ -10,7 +10,7 @@ JSON (``--json``, ``optimise.json``)::
      "closest": {<the same object> + "blocked_by": [...]}}      # only when nothing complies
 
 ``best`` is null when nothing complies.  ``pue.low``/``high`` are the 5th/95th percentiles of the
-band (:mod:`twin.uncertainty`), null with ``band = 0``.
+band (:mod:`twin.study.uncertainty`), null with ``band = 0``.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def pareto_png(o: Optimisation) -> bytes:
 
 def write_outputs(o: Optimisation, out: Path) -> None:
     """``optimise.json``, ``pareto.png`` and ``candidates.nc`` in ``out``, each written atomically."""
-    from twin.results import atomic_write, write_json
+    from twin.engine.results import atomic_write, write_json
 
     write_json(summary(o), out / "optimise.json")
     png = pareto_png(o)

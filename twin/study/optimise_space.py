@@ -41,11 +41,11 @@ from pydantic import ValidationError
 
 from twin.errors import InputError
 from twin.measures import MEASURES, build_measure
-from twin.schema import Scenario, read_toml
-from twin.schema_base import input_error
+from twin.inputs.schema import Scenario, read_toml
+from twin.inputs.schema_base import input_error
 
 #: Design decisions of each measure: parameter -> grid step of a number (None: a ``Literal`` or ``bool``).
-#: The values come from the registry field (twin/measures.py, twin/measures_power.py).
+#: The values come from the registry field (twin/measures/cooling.py, twin/measures/power.py).
 DECISIONS: dict[str, dict[str, float | None]] = {
     "containment": {"supply_air_c": 1.0},                       # 15-27 degC, the ASHRAE/GB 50174 band
     "variable_speed_drives": {"compressor": None},              # fixed / inverter / magnetic bearing
@@ -304,7 +304,7 @@ def is_study_file(data: dict[str, Any]) -> bool:
 def load_space(path: str | Path) -> tuple[Scenario, Path, Space]:
     """The baseline scenario, the folder its relative inputs resolve against, and the space of a file:
     a study file (:func:`study_space`) or a scenario (:func:`registry_space` around it)."""
-    from twin.schema import load_scenario
+    from twin.inputs.schema import load_scenario
     from twin.study.design import _load_baseline
 
     path = Path(path)

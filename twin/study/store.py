@@ -51,8 +51,8 @@ from typing import Iterator
 
 import numpy as np
 
-from twin.bundled import portable_path
 from twin.errors import InputError
+from twin.inputs.bundled import portable_path
 from twin.measures import measure_parameters
 from twin.study.design import SweepDesign
 

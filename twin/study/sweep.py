@@ -73,12 +73,12 @@ def _summary_of(result, mode: str) -> dict:
     """The case's summary: the full run summary, or (``metrics = "energy"``) energy, ITUE/TUE and the power
     block (unserved IT energy), and feasibility: no policy, cost or carbon."""
     if mode == "energy":
-        from twin.events import power_summary
         from twin.metrics.energy import energy_summary
         from twin.metrics.feasibility import feasibility_summary
+        from twin.metrics.power import power_summary
         energy = energy_summary(result)
         return {**energy, **power_summary(result, energy), **feasibility_summary(result)}
-    from twin.summary import build_summary
+    from twin.metrics.summary import build_summary
     return build_summary(result)
 
 
@@ -86,7 +86,7 @@ def warm_up(design: SweepDesign) -> str:
     """Load every site's weather and run one case's kernel once, so later cases are warm."""
     if design.digest in _WARM:
         return f"{os.getpid()}: warm"
-    from twin.weather import load_weather
+    from twin.inputs.weather import load_weather
 
     t0 = _time.perf_counter()
     ts = design.baseline_data["scenario"]["timestep_min"] * 60
@@ -107,11 +107,11 @@ def validate_case(design: SweepDesign, case_id: int):
 
     Consecutive cases of a batch usually differ in one parameter; only the sections whose
     dictionaries differ are validated again, and the relations between sections checked again,
-    which gives the same :class:`~twin.schema.Scenario` as validating the whole dictionary.
+    which gives the same :class:`~twin.inputs.schema.Scenario` as validating the whole dictionary.
     Any other difference (the measures, the top-level keys), or an invalid section, goes
-    through :func:`twin.schema.validate_scenario`, so errors read the same.
+    through :func:`twin.inputs.schema.validate_scenario`, so errors read the same.
     """
-    from twin.schema import check_relations, validate_scenario
+    from twin.inputs.schema import check_relations, validate_scenario
 
     data = design.scenario_data(case_id)
     if _LAST_CASE and _LAST_CASE[0] == design.digest:
@@ -137,9 +137,9 @@ _WEATHER: dict = {}
 
 
 def _case_weather(design: SweepDesign, scn):
-    """The case's weather, loaded once per site for the whole sweep (as :func:`twin.simulate.prepare`
+    """The case's weather, loaded once per site for the whole sweep (as :func:`twin.engine.simulate.prepare`
     loads it; its arrays are shared between loads anyway)."""
-    from twin.weather import load_weather
+    from twin.inputs.weather import load_weather
 
     s = scn.scenario
     key = (design.digest, s.site, s.timestep_min, s.year)
@@ -155,7 +155,7 @@ def _case_weather(design: SweepDesign, scn):
 
 def _run_case(design: SweepDesign, case_id: int, timings: dict | None = None):
     """Simulate one case; returns (summary, monthly PUE, result) and adds stage times."""
-    from twin.simulate import prepare, run_plant
+    from twin.engine.simulate import prepare, run_plant
 
     t0 = STAGE_CLOCK()
     scn = validate_case(design, case_id)
@@ -324,7 +324,7 @@ def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window,
         store = SweepStore(store_path, design)
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
-    from twin.simulate import notify_if_compiling
+    from twin.engine.simulate import notify_if_compiling
     notify_if_compiling()  # the workers compile too: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):

@@ -187,7 +187,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """
     from components.cooling.cooling_tower import CP_WATER
     from components.cooling.pumps import G, RHO_WATER
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     sys.path.insert(0, str(HERE))
     import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
@@ -302,7 +302,8 @@ def write_scenario_toml(city: str, scenario: dict, notes: dict) -> Path:
 
 def load_scenario_file(path: Path):
     """Read a scenario TOML, resolve the canmet weather, validate it."""
-    from twin.schema import read_toml, validate_scenario
+    from twin.inputs.schema import validate_scenario
+    from twin.inputs.schema_base import read_toml
     data = read_toml(path)
     data["scenario"]["site"] = resolve_site(data["scenario"]["site"])
     return validate_scenario(data, file=str(path))
@@ -313,7 +314,7 @@ def run_dctwin(scn):
 
     Returns (result, plant, t_sim) with t_sim the time of the SimPy loop and kernels. [s]
     """
-    from twin.simulate import prepare, run_plant
+    from twin.engine.simulate import prepare, run_plant
 
     plant = prepare(scn)
     result = run_plant(plant)
@@ -323,10 +324,10 @@ def run_dctwin(scn):
 def time_kernel_only(plant) -> float:
     """Best of 5 warm runs of the whole year as ONE kernel span (no control events). [s]
 
-    This is the cost of the physics alone (``twin.loop.Simulation`` with no process registered,
+    This is the cost of the physics alone (``twin.engine.loop.Simulation`` with no process registered,
     with the wet-bulb reset inside the kernel).
     """
-    from twin import loop
+    from twin.engine import loop
 
     loop.Simulation(plant).run()
     best = math.inf
@@ -424,7 +425,7 @@ def compare_city(city: str, *, rerun_energyplus: bool = True, write_files: bool 
     path = write_scenario_toml(city, scenario, notes) if write_files else None
     scn = load_scenario_file(path) if path else None
     if scn is None:
-        from twin.schema import validate_scenario
+        from twin.inputs.schema import validate_scenario
         scenario["scenario"]["site"] = resolve_site(scenario["scenario"]["site"])
         scn = validate_scenario(scenario)
     cw = ref["plant"]["parameters"]["cw_loop"]
@@ -565,7 +566,7 @@ def print_table(results: list[dict]) -> None:
 
 def _register_case():
     try:
-        from twin.validation import Row, SkipCase, register
+        from validation import Row, SkipCase, register
     except ImportError:  # pragma: no cover
         return
 

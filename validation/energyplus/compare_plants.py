@@ -92,7 +92,7 @@ def _dx_curve_set(ref: dict) -> tuple[str, dict]:
     coefficients (``dx``), or the compressor-mode fit of the reference's tables (``dx_pre``)."""
 
     import plant_models
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     dx = ref["plant"]["parameters"]["dx_coil"]
     name = DX_CURVE_SETS[ref["model"]]
@@ -169,7 +169,7 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
     """The DX computer room (``dx``, ``dx_pre``) in dctwin terms."""
     from components.cooling.chiller import quadratic
     from components.psychrometrics import dew_point_from_humidity_ratio
-    from twin.schema import Plant
+    from twin.inputs.schema import Plant
 
     par = ref["plant"]["parameters"]
     dx = par["dx_coil"]
@@ -234,7 +234,7 @@ def iec_keys(c: dict) -> tuple[dict, dict]:
     """dctwin's [iec] section for the reference's indirect evaporative cooler, and its notes."""
     import numpy as np
 
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     modifier = data_table("iec", "flow_modifier")  # the same curve must be in both models
     assert np.allclose(modifier["coefficients"], c["effectiveness_modifier"]["coefficients"], rtol=0, atol=0)
@@ -265,7 +265,7 @@ def air_economizer_keys(oa: dict) -> tuple[dict, dict]:
 
 def derive_air_cooled(ref: dict) -> tuple[dict, dict]:
     """The air-cooled chiller plant in dctwin terms."""
-    from twin.component_data import data_table
+    from twin.inputs.component_data import data_table
 
     par = ref["plant"]["parameters"]
     ch = par["chiller"]
@@ -352,8 +352,8 @@ def validation_rows(case) -> list:
     """Rows of the validation case energyplus_plant_types: curve sets against their DataSets, then
     dPUE per model and climate (|dPUE| <= pue_abs) and the climate spread of each model (dctwin's
     spread within spread_rel of EnergyPlus's)."""
-    from twin.component_data import data_table
-    from twin.validation import Row
+    from twin.inputs.component_data import data_table
+    from validation import Row
 
     rows = []
     for set_name, (dataset, pattern, curves) in DATASET_SOURCES.items():

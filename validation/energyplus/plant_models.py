@@ -268,7 +268,7 @@ AIR_ECON_NOTES = {
 # ----------------------------------------------------------------------------------------------
 # Indirect evaporative cooler on the return air, DX trim
 # ----------------------------------------------------------------------------------------------
-IEC_SOURCE = ("dctwin's [iec] defaults (twin/schema.py Iec: wet-bulb effectiveness 0.75, dry-bulb 0.6, secondary "
+IEC_SOURCE = ("dctwin's [iec] defaults (twin/inputs/schema.py Iec: wet-bulb effectiveness 0.75, dry-bulb 0.6, secondary "
               "flow ratio 1, secondary fan 600 W per m3/s, spray pump 90 W per m3/s = EnergyPlus's IDD sizing "
               "factor, dew-point effectiveness factor 0.9) and its flow-modifier curve (components/data/iec.toml), "
               "written as EnergyPlus inputs so that both models read the same numbers")

@@ -1,0 +1,7 @@
+"""``python -m twin.cli ...``: the same command line as ``dctwin ...`` (and ``python -m dctwin``)."""
+
+import sys
+
+from twin.cli import main
+
+sys.exit(main())
