@@ -244,19 +244,19 @@ class OptimiseResult:
 
     def summary(self) -> dict:
         """The answer: what ``dctwin optimise --json`` prints (``best``, ``pareto``, ``limit``, ...)."""
-        from twin.study.optimise_report import summary
+        from twin.report.optimise import summary
 
         return _json_copy(summary(self.raw))
 
     def to_dataset(self):
         """Every evaluated candidate along ``candidate``: the content of ``candidates.nc``."""
-        from twin.study.optimise_report import to_dataset
+        from twin.report.optimise import to_dataset
 
         return to_dataset(self.raw)
 
     def save(self, out: PathLike) -> Path:
         """Write ``optimise.json``, ``pareto.png`` and ``candidates.nc`` to the folder ``out``."""
-        from twin.study.optimise_report import write_outputs
+        from twin.report.optimise import write_outputs
 
         write_outputs(self.raw, Path(out))
         return Path(out)

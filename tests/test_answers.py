@@ -53,7 +53,9 @@ def test_cheapest_compliant_mix_per_limit():
 def test_pareto_front_equals_brute_force():
     rng = __import__("numpy").random.default_rng(15)
     pts = [(float(c), float(p), k) for k, (c, p) in enumerate(zip(rng.integers(0, 20, 60), rng.uniform(1.1, 1.9, 60)))]
-    front = answers.pareto_front(pts)
+    from twin.study.pareto import pareto_front
+
+    front = pareto_front(pts)
     dominated = {k for (c1, p1, k), (c2, p2, _) in itertools.permutations(pts, 2)
                  if c2 <= c1 and p2 <= p1 and (c2 < c1 or p2 < p1)}
     assert {k for _, _, k in front} == {k for _, _, k in pts} - dominated

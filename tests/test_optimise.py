@@ -98,7 +98,7 @@ def test_nothing_complies_names_the_closest(exhaustive):
     baseline, base_dir, space, records, labels = exhaustive
     o = opt.optimise(baseline, base_dir, space, limit=1.05, objective="npv", seed=0, **FAST)
     assert o.best is None
-    from twin.study.optimise_report import summary
+    from twin.report.optimise import summary
     s = summary(o)
     assert s["complies"] is False and s["best"] is None
     closest = s["closest"]
@@ -107,7 +107,7 @@ def test_nothing_complies_names_the_closest(exhaustive):
     assert any("misses the limit 1.05 by" in b for b in closest["blocked_by"])
     from rich.console import Console
 
-    from twin.study.optimise_report import print_table
+    from twin.report.optimise import print_table
     console = Console(width=80, record=True)
     print_table(o, console)
     text = console.export_text()
@@ -123,7 +123,7 @@ def test_same_seed_same_answer(exhaustive):
     assert options["trials"] > opt.TRIM_GENERATIONS * options["population"]
     runs = [opt.optimise(baseline, base_dir, space, limit=1.4, seed=3, **options) for _ in range(2)]
     assert runs[0].best == opt.ranked_compliant(records, labels, 1.4, "npv")[0]
-    from twin.study.optimise_report import summary
+    from twin.report.optimise import summary
     assert summary(runs[0]) == summary(runs[1])
     assert list(runs[0].screened) == list(runs[1].screened)
 

@@ -13,6 +13,7 @@ import pytest
 
 from twin.errors import InputError
 from twin.inputs import weather as wx
+from twin.inputs import weather_cache
 
 REPO = Path(__file__).resolve().parents[1]
 GRID_REGIONS = {"guangdong", "southern", "north", "northeast", "east", "central", "northwest",
@@ -253,8 +254,8 @@ def test_disk_cache_hit_and_corrupt_cache(monkeypatch):
     wx.clear_memory_cache()
     first = wx.load_weather("hohhot")
     path = Path(first.source_file)
-    cache = wx._cache_file(hashlib.sha256(path.read_bytes()).hexdigest())
-    assert cache.is_file() and cache.parent == wx.cache_dir()
+    cache = weather_cache.cache_file(hashlib.sha256(path.read_bytes()).hexdigest())
+    assert cache.is_file() and cache.parent == weather_cache.cache_dir()
     assert not list(cache.parent.glob(".tmp-*"))
 
     def no_parse(*args, **kwargs):
@@ -274,7 +275,7 @@ def test_disk_cache_hit_and_corrupt_cache(monkeypatch):
     rebuilt = wx.load_weather("hohhot")
     _assert_same(first, rebuilt)
     assert rebuilt.temp_air is not first.temp_air
-    assert wx._read_disk_cache(hashlib.sha256(path.read_bytes()).hexdigest()) is not None
+    assert weather_cache.read_cache(hashlib.sha256(path.read_bytes()).hexdigest()) is not None
 
 
 def test_memory_cache_returns_shared_read_only_arrays():

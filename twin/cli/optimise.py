@@ -64,7 +64,7 @@ def main(args) -> int:
     from twin.cli.writable import check_out_dir
     from twin.engine.results import print_json
     from twin.study.optimise import optimise_file
-    from twin.study.optimise_report import print_table, summary, write_outputs
+    from twin.report.optimise import print_table, summary, write_outputs
     from twin.study.progress import progress_bar
 
     path = resolve_scenario(args.file)

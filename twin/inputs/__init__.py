@@ -4,7 +4,8 @@
   ``schema_ite``, ``schema_power``, ``policy_schema``, ``calibration_schema``, ``site_schema``):
   the scenario, policy, calibration and site files (pydantic; unknown keys and impossible values
   are one-line :class:`~twin.errors.InputError`);
-- :mod:`~twin.inputs.weather`: EPW weather and the bundled sites;
+- :mod:`~twin.inputs.weather`: EPW weather and the bundled sites (:mod:`~twin.inputs.weather_cache`: its
+  on-disk cache of processed hourly data);
 - :mod:`~twin.inputs.load`: the IT utilisation series;
 - :mod:`~twin.inputs.meter_file` and :mod:`~twin.inputs.meters`: metered data, read and checked,
   then put on the simulation step;

@@ -33,7 +33,7 @@ Caching
     Parsing needs pvlib and pandas (about 1 s to import).  The processed hourly arrays are cached
     in memory (keyed on the resolved path, modification time and size) and on disk as ``.npz`` in
     ``$DCTWIN_CACHE_DIR/weather`` (default ``$XDG_CACHE_HOME/dctwin/weather`` or
-    ``~/.cache/dctwin/weather``), keyed on the SHA-256 of the file bytes and :data:`CACHE_VERSION`.
+    ``~/.cache/dctwin/weather``), keyed on the SHA-256 of the file bytes and :data:`twin.inputs.weather_cache.CACHE_VERSION`.
     With a warm disk cache pvlib is not imported at all.  Arrays in a :class:`Weather` are
     read-only because they are shared between callers.
 """
@@ -47,7 +47,6 @@ import gzip
 import hashlib
 import io
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,18 +57,15 @@ import numpy as np
 from components import psychrometrics as psy
 from twin.errors import InputError
 from twin.inputs.bundled import portable_path
+from twin.inputs.weather_cache import HOURLY_ARRAYS, HOURS_PER_YEAR, read_cache, write_cache
 
 if TYPE_CHECKING:
     import pandas
-
-#: Bump when the processing below changes, so that stale disk caches are not used.
-CACHE_VERSION = 1
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 WEATHER_DIR = DATA_DIR / "weather"
 SITES_FILE = DATA_DIR / "sites.toml"
 
-HOURS_PER_YEAR = 8760
 #: Valid station pressure range; values outside are treated as missing [Pa].
 PRESSURE_RANGE_PA = (50_000.0, 110_000.0)
 #: Plausible range for dry bulb and dew point after filling missing values [°C].
@@ -86,12 +82,6 @@ _MISSING_AT_OR_ABOVE = {
     "dni": 9999.0,
     "dhi": 9999.0,
 }
-
-_HOURLY_ARRAYS = ("temp_air", "temp_dew", "relative_humidity", "pressure", "humidity_ratio",
-                  "temp_wet_bulb", "ghi", "dni", "dhi", "wind_speed")
-_HOURLY_SCALARS = ("latitude", "longitude", "elevation_m", "tz_hours", "repaired_hours",
-                   "repaired_pressure_hours", "filled_missing_hours")
-_HOURLY_STRINGS = ("city",)
 
 
 @dataclass(frozen=True)
@@ -375,66 +365,9 @@ def _psychrometrics(temp_air: np.ndarray, temp_dew: np.ndarray, pressure: np.nda
 # ---------------------------------------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    """Folder of the on-disk weather cache (not created here)."""
-    root = os.environ.get("DCTWIN_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "weather"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "dctwin" / "weather"
-
-
-def _cache_file(digest: str) -> Path:
-    return cache_dir() / f"{digest}.v{CACHE_VERSION}.npz"
-
-
-def _read_disk_cache(digest: str) -> dict | None:
-    """The cached hourly data, or ``None`` if absent, stale or corrupt."""
-    path = _cache_file(digest)
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if int(z["cache_version"]) != CACHE_VERSION or str(z["sha256"]) != digest:
-                return None
-            out = {name: np.array(z[name], dtype=float) for name in _HOURLY_ARRAYS}
-            for name in _HOURLY_SCALARS:
-                out[name] = z[name].item()
-            for name in _HOURLY_STRINGS:
-                out[name] = str(z[name])
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-        return None
-    if any(out[name].shape != (HOURS_PER_YEAR,) for name in _HOURLY_ARRAYS):
-        return None
-    return out
-
-
-def _write_disk_cache(digest: str, hourly: dict) -> None:
-    """Write the cache atomically (temporary file + rename); failures are ignored."""
-    path = _cache_file(digest)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, cache_version=CACHE_VERSION, sha256=digest,
-                     **{k: hourly[k] for k in _HOURLY_ARRAYS + _HOURLY_SCALARS + _HOURLY_STRINGS})
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass  # a read-only or full cache folder must not stop a run
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
 def _load_hourly_uncached(path: Path, where: dict) -> dict:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    hourly = _read_disk_cache(digest)
+    hourly = read_cache(digest)
     if hourly is None:
         try:
             cols, meta = _parse_epw(path)
@@ -442,8 +375,8 @@ def _load_hourly_uncached(path: Path, where: dict) -> dict:
             raise InputError(f"cannot read EPW weather file {path}: {type(exc).__name__}: {exc}",
                              **where) from exc
         hourly = _process_hourly(path, cols, meta, where)
-        _write_disk_cache(digest, hourly)
-    for name in _HOURLY_ARRAYS:
+        write_cache(digest, hourly)
+    for name in HOURLY_ARRAYS:
         hourly[name].setflags(write=False)
     return hourly
 
@@ -502,7 +435,7 @@ def _check_year(year, where: dict) -> int:
 def _resample(hourly: dict, steps_per_hour: int) -> dict:
     """Sub-hourly arrays: midpoint-linear for states, hold for irradiance (see module doc)."""
     if steps_per_hour == 1:
-        return {name: hourly[name] for name in _HOURLY_ARRAYS}
+        return {name: hourly[name] for name in HOURLY_ARRAYS}
     x_hour = np.arange(HOURS_PER_YEAR) + 0.5
     x_fine = (np.arange(HOURS_PER_YEAR * steps_per_hour) + 0.5) / steps_per_hour
     out = {}

@@ -70,18 +70,6 @@ def infeasible(comp) -> list[tuple[object, list[str]]]:
     return [(o, list(o.summary["feasibility"]["reasons"])) for o in _everyone(comp) if is_infeasible(o.summary)]
 
 
-def pareto_front(points: list[tuple[float, float, object]]) -> list[tuple[float, float, object]]:
-    """The points ``(cost, pue, item)`` no other point beats on both: sorted by cost, each with a lower
-    PUE than every cheaper one (equal cost: the lower PUE only)."""
-    front: list[tuple[float, float, object]] = []
-    for cost, pue, item in sorted(points, key=lambda p: (p[0], p[1])):
-        if not front or pue < front[-1][1]:
-            if front and cost == front[-1][0]:
-                continue
-            front.append((cost, pue, item))
-    return front
-
-
 def capex_points(comp) -> list[tuple[float, float, object]]:
     """``(CAPEX [CNY], PUE, outcome)`` of every priced feasible mix, the baseline at 0 CNY."""
     return [(c, o.pue, o) for o in feasible(comp) if (c := capex_cny(o, comp.baseline)) is not None]

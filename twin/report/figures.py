@@ -197,7 +197,8 @@ def pareto(comp, limits=POLICY_LIMITS) -> bytes:
     are joined by a step line and named; infeasible mixes are not drawn (they are listed in the
     report's answers).
     """
-    from twin.report.answers import capex_points, pareto_front
+    from twin.report.answers import capex_points
+    from twin.study.pareto import pareto_front
 
     points = capex_points(comp)
     front = pareto_front(points)

@@ -224,8 +224,8 @@ def ranked_compliant(records: dict[str, dict], labels: dict[str, str], limit: fl
 
 def pareto_front(records: dict[str, dict], labels: dict[str, str], objective: str) -> list[str]:
     """Keys of the non-dominated mixes on (PUE, cost) among those that count, by rising PUE
-    (:func:`twin.report.answers.pareto_front`, the front of the compare report)."""
-    from twin.report.answers import pareto_front as front_of
+    (:func:`twin.study.pareto.pareto_front`, the front of the compare report)."""
+    from twin.study.pareto import pareto_front as front_of
 
     pts = [(cost(records[k], objective), records[k]["pue"], k)
            for k in sorted(records, key=lambda k: labels[k]) if counts(records[k], objective)]
