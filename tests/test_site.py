@@ -373,3 +373,10 @@ def test_example_shared_plant_against_separate_plants(example):
     assert e_shared / e_sep - 1.0 == pytest.approx(-0.031, abs=0.002)
     assert _energy_kwh(example.channel("p_facility")) < _energy_kwh(separate.channel("p_facility"))
     assert _energy_kwh(example.shared["p_transformer_loss"]) > 0.0
+
+
+def test_site_summary_names_files_without_machine_paths(example_summary):
+    """A bundled site file and its weather are named by their bare names (as `dctwin run --json` does)."""
+    scn = example_summary["scenario"]
+    assert scn["file"] == EXAMPLE.name
+    assert scn["weather_file"] and "/" not in scn["weather_file"] and "\\" not in scn["weather_file"]

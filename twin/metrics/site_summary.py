@@ -23,6 +23,7 @@ import numpy as np
 from components.layout import OUTPUT, POWER_COMPONENTS
 from twin.engine.results import CHANNELS
 from twin.engine.site import SiteResult
+from twin.inputs.bundled import portable_path
 from twin.metrics.energy import COOLING, J_PER_KWH, OTHER, POWER_CHAIN, energy_summary, metric
 from twin.metrics.feasibility import FEASIBLE, INFEASIBLE, _loading_check, feasibility_summary
 
@@ -115,8 +116,9 @@ def build_site_summary(site: SiteResult, *, scenario_file: str | None = None) ->
     reasons = [f"Hall '{h['name']}': {r}" for h in halls for r in h["feasibility"]["reasons"]]
     warnings = [f"Hall '{h['name']}': {x}" for h in halls for x in h["feasibility"]["warnings"]]
     summary = {
-        "scenario": {"name": site.spec.name, "file": scenario_file, "kind": "site", "site": w.site_id,
-                     "site_name": w.name, "weather_file": w.source_file, "year": site.spec.scenario.year,
+        "scenario": {"name": site.spec.name, "file": None if scenario_file is None else portable_path(scenario_file),
+                     "kind": "site", "site": w.site_id,
+                     "site_name": w.name, "weather_file": w.source_name, "year": site.spec.scenario.year,
                      "timestep_min": site.spec.scenario.timestep_min, "halls": len(site.halls),
                      "shared_plant": site.shared is not None},
         "run": {"runtime_s": metric(site.runtime_s, "s")},
