@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import time
 import tomllib
 from pathlib import Path
+
+from measures_run import warm_times  # benchmarks/ is on sys.path when a script here runs
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXES = {
@@ -34,13 +35,8 @@ def timed(measures: list[dict], runs: int = 15) -> dict:
     data["measures"] = measures
     plant = prepare(validate_scenario(data), base_dir=ROOT / "scenarios")
     result = run_plant(plant)
-    wall, cpu = [], []
-    for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        run_plant(plant)
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return {"median_wall_ms": 1e3 * statistics.median(wall), "median_cpu_ms": 1e3 * statistics.median(cpu),
+    wall_ms, cpu_ms = warm_times(plant, runs)
+    return {"median_wall_ms": wall_ms, "median_cpu_ms": cpu_ms,
             "compressor_mwh": float(result["p_chillers"].sum() * result.dt_h / 1e6), "runs": runs}
 
 
