@@ -223,3 +223,21 @@ def test_noise_floor_flags_chance_drivers():
         assert not any(r["clear"] for r in d), seed
         d = unc.drivers([f"x{j}" for j in range(25)], u, u[:, 3] + 0.3 * rng.random(64))
         assert d[0]["input"] == "x3" and d[0]["clear"]
+
+
+def test_ite_curve_rooms_get_a_band_without_the_linear_model_keys(legacy):
+    """With it.model = "ite_curves" the linear IT model's keys do not act: they are not sampled
+    (sampling them used to make every band draw an input error)."""
+    from twin.inputs.schema import validate_scenario
+
+    scn, path = legacy
+    data = scn.model_dump(exclude_unset=True)
+    for key in ("idle_fraction", "fan_threshold_c", "fan_slope_per_k", "fan_speed_max"):
+        data["it"].pop(key, None)
+    data["it"]["model"] = "ite_curves"
+    ite = validate_scenario(data)
+    out = unc.band(ite, samples=8, file=str(path), base_dir=path.parent)
+    names = {i["name"] for i in out["inputs"]}
+    assert not names & {"it.idle_fraction", "it.fan_threshold_c", "it.fan_slope_per_k"}
+    assert "it.fan_fraction" in names
+    assert out["pue"]["low"] <= out["pue"]["value"] <= out["pue"]["high"]

@@ -104,6 +104,8 @@ def _get(scn: Scenario, key: str):
 def _active(entry: dict, scn: Scenario) -> bool:
     if "plant_types" in entry and scn.plant.type not in entry["plant_types"]:
         return False
+    if "it_models" in entry and scn.it.model not in entry["it_models"]:
+        return False
     return not ("needs" in entry and not _get(scn, entry["needs"]))
 
 
