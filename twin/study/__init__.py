@@ -1,5 +1,5 @@
 """Studies: many runs of the engine, compared: technology mixes, factorial sweeps on Dask, catalog
-entries, uncertainty bands, Monte Carlo years and the policy roadmap.
+entries, uncertainty bands, Monte Carlo years, the policy roadmap and the optimiser.
 
 - :mod:`twin.study.design`: study and sweep files (pydantic, unknown keys are errors), mix
   generation with exclusions, and the factorial case index of a sweep;
@@ -13,7 +13,10 @@ entries, uncertainty bands, Monte Carlo years and the policy roadmap.
 - :mod:`twin.study.uncertainty` and :mod:`twin.study.bands`: the 90 % uncertainty band of a run
   and of every mix (Latin hypercube over the sourced inputs);
 - :mod:`twin.study.montecarlo`: several stochastic years of power events;
-- :mod:`twin.study.roadmap`: the year-by-year policy roadmap.
+- :mod:`twin.study.roadmap`: the year-by-year policy roadmap;
+- :mod:`twin.study.optimise` and :mod:`twin.study.optimise_space`: ``dctwin optimise``, the cheapest
+  feasible compliant mix (Optuna NSGA-II on the Dask sweep engine) and the space it searches;
+  :mod:`twin.study.pareto`: the Pareto front of PUE against cost.
 
 Reports (``report.html``, catalog files and figures) are in :mod:`twin.report`.
 
