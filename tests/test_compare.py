@@ -149,11 +149,11 @@ def test_json_rows_carry_every_metric(compared):
     ds.close()
 
 
-def test_no_default_cost_contains_the_placeholder_surcharge(compared):
+def test_no_default_cost_contains_the_assumed_surcharge(compared):
     from twin.inputs import tariffs as tou
 
     rows, _ = compared
-    rule = tou.load_surcharge(tou.PLACEHOLDER_SURCHARGE)
+    rule = tou.load_surcharge(tou.ASSUMED_SURCHARGE)
     for r in rows:
         assert all("surcharge" not in a["input"] for a in r["assumptions"]), r["mix"]
         assert {"policy.tariff.flat_price_cny_per_kwh", "policy.tariff.demand_charge_cny_per_kw_month"} <= \
@@ -161,10 +161,10 @@ def test_no_default_cost_contains_the_placeholder_surcharge(compared):
         # the what-if is the rule's band price on every grid kWh (no PV here: grid = facility energy)
         pue = r["pue"]["value"]
         price = next(b.cny_per_kwh for b in rule.bands if b.pue_min < pue <= b.pue_max)
-        extra = r["policy.cost.total_with_placeholder_surcharge_cny"]["value"] - r["policy.cost.total_cny"]["value"]
+        extra = r["policy.cost.total_with_assumed_surcharge_cny"]["value"] - r["policy.cost.total_cny"]["value"]
         assert extra == pytest.approx(price * r["energy_facility_kwh"]["value"], rel=1e-9)
     base = next(r for r in rows if r["mix"] == "baseline")
-    assert base["policy.cost.total_with_placeholder_surcharge_cny"]["value"] > base["policy.cost.total_cny"]["value"]
+    assert base["policy.cost.total_with_assumed_surcharge_cny"]["value"] > base["policy.cost.total_cny"]["value"]
     priced = [r for r in rows if "economics.capex_cny" in r]
     assert priced and all(any(a["input"].startswith("costs.toml") for a in r["assumptions"]) for r in priced)
 

@@ -120,15 +120,15 @@ def test_run_json_answers_every_policy_question(run_json):
         parts["energy_cny"]["value"] + parts["demand_cny"]["value"] + parts["surcharge_cny"]["value"])
     assert sum(r["cny"] for r in parts["by_component"]) == pytest.approx(parts["total_cny"]["value"])
     assert sum(r["cny"] for r in parts["by_period"]) == pytest.approx(parts["energy_cny"]["value"])
-    # issue 15: no cost contains the placeholder surcharge by default; it is reported as a what-if
+    # issue 15: no cost contains the assumed surcharge by default; it is reported as a what-if
     assert parts["surcharge_cny"]["value"] == 0.0
-    placeholder = parts["placeholder_surcharge_cny"]
-    assert "ASSUMPTION" in placeholder["source"] and placeholder["applied"] is False
+    assumed = parts["assumed_surcharge_cny"]
+    assert "ASSUMPTION" in assumed["source"] and assumed["applied"] is False
     rule = tou.load_surcharge("guangdong_assumption")
     band_price = next(b.cny_per_kwh for b in rule.bands if b.pue_min < pue <= b.pue_max)  # (pue_min, pue_max]
-    assert placeholder["value"] == pytest.approx(band_price * p["carbon"]["grid_kwh"]["value"], rel=1e-9)
-    assert parts["total_with_placeholder_surcharge_cny"]["value"] == pytest.approx(
-        parts["total_cny"]["value"] + placeholder["value"])
+    assert assumed["value"] == pytest.approx(band_price * p["carbon"]["grid_kwh"]["value"], rel=1e-9)
+    assert parts["total_with_assumed_surcharge_cny"]["value"] == pytest.approx(
+        parts["total_cny"]["value"] + assumed["value"])
     assert {a["input"] for a in parts["assumptions"]} == {"policy.tariff.flat_price_cny_per_kwh",
                                                           "policy.tariff.demand_charge_cny_per_kw_month"}
     assert p["region"]["value"] == "guangdong" and p["region"]["assumed"] is False
@@ -146,7 +146,7 @@ def test_terminal_table_and_attrs(run_json):
 
 
 # ---------------------------------------------------------------------------------------------
-# Issue 15: which region's rules apply, and the placeholder surcharge as a named option
+# Issue 15: which region's rules apply, and the assumed surcharge as a named option
 # ---------------------------------------------------------------------------------------------
 
 def test_policy_region_is_said_and_flagged_when_assumed():
@@ -182,7 +182,7 @@ def test_region_none_drops_guangdong_rules_and_costs(legacy_result):
     assert "Policy region" in console.export_text() and "Electricity cost" not in console.export_text()
 
 
-def test_placeholder_surcharge_is_a_named_option(legacy_result):
+def test_assumed_surcharge_is_a_named_option(legacy_result):
     """Applying 'guangdong_assumption' charges exactly what the default run reports as its what-if."""
     from twin.metrics.energy import energy_summary
 
@@ -190,9 +190,9 @@ def test_placeholder_surcharge_is_a_named_option(legacy_result):
     off = policy_summary(legacy_result, energy, policy=_policy())["policy"]["cost"]
     on = policy_summary(legacy_result, energy, policy=_policy(tariff={"surcharge": "guangdong_assumption"}))["policy"]["cost"]
     assert off["surcharge_cny"]["value"] == 0.0
-    assert on["surcharge_cny"]["value"] == pytest.approx(off["placeholder_surcharge_cny"]["value"], rel=1e-12)
-    assert on["total_cny"]["value"] == pytest.approx(off["total_with_placeholder_surcharge_cny"]["value"], rel=1e-12)
-    assert on["placeholder_surcharge_cny"]["applied"] is True
+    assert on["surcharge_cny"]["value"] == pytest.approx(off["assumed_surcharge_cny"]["value"], rel=1e-12)
+    assert on["total_cny"]["value"] == pytest.approx(off["total_with_assumed_surcharge_cny"]["value"], rel=1e-12)
+    assert on["assumed_surcharge_cny"]["applied"] is True
     assert "policy.tariff.surcharge" in {a["input"] for a in on["assumptions"]}
     assert "policy.tariff.surcharge" not in {a["input"] for a in off["assumptions"]}
     given = policy_summary(legacy_result, energy, policy=_policy(tariff={"flat_price_cny_per_kwh": 0.7,

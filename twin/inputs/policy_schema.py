@@ -159,9 +159,9 @@ class Tariff(_Model):
     surcharge: str = Field("none", description=(
         "PUE-tiered surcharge rule: a file in twin/data/surcharges/ (name without .toml), a path relative to the "
         "scenario, or 'none'. Default 'none': Guangdong has published no surcharge amounts (docs/sources.md 4.3). "
-        "'guangdong_assumption' is the named placeholder (Beijing's 2021 amounts, themselves from memory, above "
+        "'guangdong_assumption' is the named assumed rule (Beijing's 2021 amounts, themselves from memory, above "
         "Guangdong's limit 1.5; evidence: assumption); 'beijing_2021' is the Beijing example. Every cost block "
-        "also reports what the placeholder would add (policy.cost.placeholder_surcharge_cny) without charging it"))
+        "also reports what the assumed rule would add (policy.cost.assumed_surcharge_cny) without charging it"))
     surcharge_rule: SurchargeRule | None = Field(None, description="inline surcharge rule table; replaces `surcharge` when given")
 
 

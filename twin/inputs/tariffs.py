@@ -32,9 +32,9 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TARIFF_DIR = DATA_DIR / "tariffs"
 SURCHARGE_DIR = DATA_DIR / "surcharges"
 PERIODS = ("valley", "flat", "peak", "critical")  # reporting order; "critical" = critical-peak hours
-#: The named placeholder surcharge rule (ASSUMPTION: Beijing's 2021 amounts above Guangdong's limit 1.5;
+#: The named assumed surcharge rule (ASSUMPTION: Beijing's 2021 amounts above Guangdong's limit 1.5;
 #: twin/data/surcharges/guangdong_assumption.toml).  Off by default; every cost block reports what it would add.
-PLACEHOLDER_SURCHARGE = "guangdong_assumption"
+ASSUMED_SURCHARGE = "guangdong_assumption"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     t = policy.tariff
     tariff = tariffs.load_tou(t.tou, base_dir=base_dir, file=file)
     rule = tariffs.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
-    placeholder = tariffs.load_surcharge(tariffs.PLACEHOLDER_SURCHARGE)
+    assumed = tariffs.load_surcharge(tariffs.ASSUMED_SURCHARGE)
     time = result.time
     periods, mult = tariffs.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
     surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
@@ -270,11 +270,11 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     purchased_kwh = energy["purchased_cooling_kwh"]["value"]
     purchased_cny = purchased_kwh * district.price_cny_per_kwh
     total = bill["total_cny"] + purchased_cny
-    # what the named placeholder rule would charge on the same grid energy (reported, never added)
-    placeholder_price, _ = tou.monthly_surcharge(result.month_index, placeholder, energy["pue"]["value"],
+    # what the named assumed rule would charge on the same grid energy (reported, never added)
+    assumed_price, _ = tou.monthly_surcharge(result.month_index, assumed, energy["pue"]["value"],
                                                  energy["pue_monthly"]["value"])
-    placeholder_cny = float(np.sum(grid_w * placeholder_price) * result.plant.timestep_s / J_PER_KWH)
-    applied = rule is not None and rule.name == placeholder.name
+    assumed_cny = float(np.sum(grid_w * assumed_price) * result.plant.timestep_s / J_PER_KWH)
+    applied = rule is not None and rule.name == assumed.name
     assumptions = cost_assumptions(policy, rule, region, purchased_kwh, district.price_cny_per_kwh)
     if rule is None:
         sur_rule = "no surcharge rule (policy.tariff.surcharge = 'none'" + (", the default)" if at_default(t, "surcharge")
@@ -301,14 +301,14 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         "surcharge_cny": entry(bill["surcharge_cny"], "CNY", sur_rule, sur_source),
         "surcharge_cny_per_kwh": entry(float(surcharge_price.mean()) if len(surcharge_price) else 0.0, "CNY/kWh",
                                        "mean surcharge per grid kWh", sur_source),
-        "placeholder_surcharge_cny": entry(
-            placeholder_cny, "CNY", f"what the placeholder rule '{tariffs.PLACEHOLDER_SURCHARGE}' charges on this run's grid "
+        "assumed_surcharge_cny": entry(
+            assumed_cny, "CNY", f"what the assumed rule '{tariffs.ASSUMED_SURCHARGE}' charges on this run's grid "
             "energy; " + ("applied: it is in total_cny" if applied else
-                          f"NOT in total_cny (set policy.tariff.surcharge = '{tariffs.PLACEHOLDER_SURCHARGE}' to apply it)"),
-            placeholder.source, applied=applied),
-        "total_with_placeholder_surcharge_cny": entry(
-            total + (0.0 if applied else placeholder_cny), "CNY",
-            "total_cny with the placeholder surcharge applied (what-if; evidence: assumption)", placeholder.source),
+                          f"NOT in total_cny (set policy.tariff.surcharge = '{tariffs.ASSUMED_SURCHARGE}' to apply it)"),
+            assumed.source, applied=applied),
+        "total_with_assumed_surcharge_cny": entry(
+            total + (0.0 if applied else assumed_cny), "CNY",
+            "total_cny with the assumed surcharge applied (what-if; evidence: assumption)", assumed.source),
         "assumptions": assumptions,
         "average_price_cny_per_kwh": entry(bill["total_cny"] / bill["grid_kwh"], "CNY/kWh",
                                            "electricity cost / grid kWh", tariff.source),

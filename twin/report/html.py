@@ -11,7 +11,7 @@ import base64
 import html
 
 from twin import __version__
-from twin.inputs.tariffs import PLACEHOLDER_SURCHARGE
+from twin.inputs.tariffs import ASSUMED_SURCHARGE
 from twin.metrics.feasibility import is_infeasible
 from twin.report import answers, figures
 from twin.report.band import band_note, band_rows, range_cell
@@ -197,7 +197,7 @@ def _answer_mixes(comp) -> list:
 
 def cost_notes(comp) -> str:
     """The cost footnote: the assumption-grade inputs behind the costs shown, and the annual cost with
-    the placeholder PUE surcharge applied next to the cost without it."""
+    the assumed PUE surcharge applied next to the cost without it."""
     shown = _answer_mixes(comp)
     found = {a["input"]: a for o in shown for a in mix_assumptions(o.summary)}
     items = "".join(f"<li><code>{_e(k)}</code> = {_e(a['value'])} {_e(a['unit'])} ({_e(a['evidence'])}): "
@@ -205,27 +205,27 @@ def cost_notes(comp) -> str:
     header = ["Annual electricity cost [M CNY]"] + [o.mix.name for o in shown]
     rows = [["as computed (default: no PUE surcharge)"] +
             [_money(column_value(COLUMN_BY_KEY["cost"], o.summary)) for o in shown],
-            [f"with the placeholder PUE surcharge '{PLACEHOLDER_SURCHARGE}' applied (assumption: Beijing's amounts)"] +
+            [f"with the assumed PUE surcharge '{ASSUMED_SURCHARGE}' applied (assumption: Beijing's amounts)"] +
             [_money(column_value(COLUMN_BY_KEY["cost_surcharge"], o.summary)) for o in shown]]
     return (f'<p class="note" id="cost-notes">{ASSUMED} These costs rest on assumption-grade inputs '
             f"(evidence grades as in docs/policy.md; every mix's list is under <code>assumptions</code> in "
             f"<code>compare --json</code>):</p><ul class=\"note\">{items or '<li>none</li>'}</ul>"
             + _table(header, rows, table_id="surcharge-table", num_from=1, baseline_col=None, rank_col=False)
             + '<p class="note">Guangdong has published no PUE surcharge amounts (docs/sources.md 4.3), so no cost above '
-              "contains one; the second row shows what the named placeholder rule would add "
-              f"(<code>policy.tariff.surcharge = \"{PLACEHOLDER_SURCHARGE}\"</code> applies it).</p>")
+              "contains one; the second row shows what the named assumed rule would add "
+              f"(<code>policy.tariff.surcharge = \"{ASSUMED_SURCHARGE}\"</code> applies it).</p>")
 
 
 def _cost_summary(comp) -> str:
     """Two sentences beside the Pareto figure: how many assumption-grade inputs lie behind the costs
-    shown, and the baseline's annual cost without and with the placeholder surcharge."""
+    shown, and the baseline's annual cost without and with the assumed surcharge."""
     found = {a["input"] for o in _answer_mixes(comp) for a in mix_assumptions(o.summary)}
     base = comp.baseline.summary
     cost, with_s = (column_value(COLUMN_BY_KEY[k], base) for k in ("cost", "cost_surcharge"))
     text = (f'<p class="note">{ASSUMED} The costs above rest on {len(found)} assumption-grade inputs '
             '(<a href="#cost-notes">listed below</a>). ')
     if cost is not None and with_s is not None:
-        text += (f"No cost includes a PUE surcharge (Guangdong has published none); the placeholder with "
+        text += (f"No cost includes a PUE surcharge (Guangdong has published none); the assumed rule with "
                  f"Beijing's amounts would raise the baseline's annual cost from {_money(cost)} to "
                  f"{_money(with_s)} M CNY.")
     return text + "</p>"
@@ -298,7 +298,7 @@ def render_report(comp) -> str:
         '<p class="note">ΔPUE and saving are against the baseline. Infeasible mixes are ranked after every '
         'feasible one (see <a href="#feasibility">Feasibility</a>). '
         f'{ASSUMED}: the cost rests on assumption-grade inputs (see <a href="#cost-notes">the cost notes</a>). '
-        '"Cost + surch.": the annual cost with the placeholder PUE surcharge (not applied by default). '
+        '"Cost + surch.": the annual cost with the assumed PUE surcharge (not applied by default). '
         '"—": the metric is not computed by this installation.</p>',
         ('<h2 id="bands">Uncertainty bands</h2>' + _table(b_header, b_rows, table_id="band-table", text_cols=(7,))
          + f'<p class="note">{_e(band_note(comp))}</p>') if b_rows else "",

@@ -137,7 +137,7 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
     yes_no = {True: "yes", False: "no"}
     assumed = lambda e: " (ASSUMPTION)" if "ASSUMPTION" in e["source"] else ""
     flag = coal["monitoring_required"]
-    placeholder = cost["placeholder_surcharge_cny"]
+    what_if = cost["assumed_surcharge_cny"]
     rows = [
         ("PUE limit", f"{comp['limit']:.2f}", p["site_class"]["value"]),
         ("Compliance", f"{comp['value'].upper()} ({comp['margin']:+.3f})",
@@ -157,9 +157,9 @@ def print_policy_summary(summary: dict, console: Console | None = None) -> None:
         ("  demand charge", _v(cost["demand_cny"], ",.0f"), f"monthly peak kW{assumed(cost['demand_cny'])}"),
         ("  PUE surcharge", _v(cost["surcharge_cny"], ",.0f"),
          f"{cost['surcharge_cny_per_kwh']['value']:.2f} CNY/kWh{assumed(cost['surcharge_cny'])}"),
-        ("  with placeholder surcharge", _v(cost["total_with_placeholder_surcharge_cny"], ",.0f"),
-         "what-if (ASSUMPTION, " + ("applied)" if placeholder["applied"] else
-                                    f"not applied; it would add {placeholder['value']:,.0f} CNY)")),
+        ("  with assumed surcharge", _v(cost["total_with_assumed_surcharge_cny"], ",.0f"),
+         "what-if (ASSUMPTION, " + ("applied)" if what_if["applied"] else
+                                    f"not applied; it would add {what_if['value']:,.0f} CNY)")),
         ("  largest components", "", ", ".join(f"{r['component'].removeprefix('p_')} {100 * r['share']:.0f}%"
                                               for r in cost["by_component"][:3])),
         ("Average price", _v(cost["average_price_cny_per_kwh"], ".3f"),

@@ -120,7 +120,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("co2", "CO2", ("policy.carbon.co2_net_t", "policy.carbon.co2_location_t", "carbon.co2_t", "co2_t"),
            pattern=r"co2|carbon|emission", avoid=r"factor|intensity|per_|_per|saving|cue|share|price|avoided|kwh",
            fmt=",.0f", scale=_MASS),
-    Column("cost_surcharge", "Cost + surch.", ("policy.cost.total_with_placeholder_surcharge_cny",), scale=_MONEY),
+    Column("cost_surcharge", "Cost + surch.", ("policy.cost.total_with_assumed_surcharge_cny",), scale=_MONEY),
     Column("water", "Water", ("water_site_l",), pattern=r"water_site", scale={"L": (1e-3, "m³")}),
     Column("ppue_cooling", "pPUE cool", ("ppue_cooling",), fmt=".3f"),
     Column("ppue_power", "pPUE power", ("ppue_power",), fmt=".3f"),
