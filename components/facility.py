@@ -101,8 +101,14 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     """IT power, server fans and air management at a given supply-air temperature.
 
     Solves the coupling inlet temperature -> server power and air flow -> CRAH flow ->
-    recirculation -> inlet temperature by fixed-point iteration (it contracts: the air-flow
-    slope times the recirculation rise is well below one for physical inputs).  Server air flow
+    recirculation -> inlet temperature ``T = g(T)``.  The map contracts (the air-flow slope
+    times the recirculation rise is well below one for physical inputs, ``|g'| < 1``), so
+    ``f(T) = g(T) - T`` falls strictly and its root is bracketed by every pair of iterates with
+    opposite signs of ``f``.  The first step is the plain one, ``T1 = g(T0)`` (a room whose fans
+    do not react converges there); later steps are secant steps on ``f``, kept when they land
+    inside the bracket, else plain steps: 4-5 evaluations where plain iteration takes 10 at a
+    contraction of -0.11.  Stops when the fan speed (linear servers) or the inlet temperature
+    (``ite_curves``) changes by less than 1e-9 over a step.  Server air flow
     follows the load (:mod:`components.it_equipment`); variable-speed CRAH fans follow it
     (``CRAH_FLOW_SERVERS``) or the air-side heat (``CRAH_FLOW_HEAT``), between their minimum and
     full speed.  ``it_power_measured`` < 0 means "use the server model"; otherwise it is the
@@ -117,13 +123,15 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
     m_crah_min = p[PARAM.crah_min_speed] * m_crah_max
     variable = p[PARAM.crah_variable_speed] > 0.5
     linear = p[PARAM.it_model] != IT_ITE_CURVES
-    t_inlet = temp_supply
+    t_inlet = x = temp_supply  # x: the inlet the servers see in this pass; t_inlet = g(x)
+    x_prev = f_prev = 0.0
+    below, above = -np.inf, np.inf  # inlet temperatures known to lie below / above the fixed point
     m_crah = m_crah_max
     converged = False
     p_it = p_fans = speed = m_server = dt_server = 0.0
     r = p[PARAM.recirculation_min]
-    for _ in range(_FIXED_POINT_ITERATIONS):
-        p_it, p_fans, speed, flow = _server(p, utilisation, t_inlet, it_power_measured)
+    for k in range(_FIXED_POINT_ITERATIONS):
+        p_it, p_fans, speed, flow = _server(p, utilisation, x, it_power_measured)
         m_server = m_server_design * flow
         dt_server = air_share * p_it / (m_server * cp) if m_server > 0.0 else 0.0
         if variable:
@@ -134,14 +142,24 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
                 m_need = air.crah_flow_for_servers(m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
             m_crah = min(max(m_need, m_crah_min), m_crah_max)
         r = air.recirculation_fraction(m_crah, m_server, p[PARAM.bypass], p[PARAM.recirculation_min])
-        new_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
+        t_inlet = air.rack_inlet_temperature(temp_supply, r, dt_server)
         if linear:  # the linear servers see the inlet only through their fan speed
-            converged = abs(_fan_speed(p, new_inlet) - speed) < 1e-9
+            converged = abs(_fan_speed(p, t_inlet) - speed) < 1e-9
         else:
-            converged = abs(new_inlet - t_inlet) < 1e-9
-        t_inlet = new_inlet
+            converged = abs(t_inlet - x) < 1e-9
         if converged:
             break
+        f = t_inlet - x
+        if f > 0.0:
+            below = x
+        else:
+            above = x
+        x_next = t_inlet
+        if k > 0 and f != f_prev:
+            secant = x - f * (x - x_prev) / (f - f_prev)
+            if below < secant < above:
+                x_next = secant
+        x_prev, f_prev, x = x, f, x_next
     if not converged:  # the servers at the last inlet temperature
         p_it, p_fans, speed, flow = _server(p, utilisation, t_inlet, it_power_measured)
     return p_it, p_fans, speed, m_server, m_crah, m_crah / m_crah_max, r, t_inlet, dt_server

@@ -170,7 +170,6 @@ def humidity_ratio_from_dew_point(temp_dew, pressure):
     return humidity_ratio_from_vapor_pressure(saturation_vapor_pressure(temp_dew), pressure)
 
 
-
 @jit_alloc
 def dew_point_from_humidity_ratio(w, pressure):
     r"""Dew-point temperature from the humidity ratio.
@@ -246,7 +245,7 @@ def humidity_ratio_from_wet_bulb(temp_c, temp_wet_bulb, pressure):
 
 
 @jit_alloc
-def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
+def wet_bulb_from_humidity_ratio(temp_c, w, pressure, temp_dew=np.nan):
     r"""Thermodynamic wet-bulb temperature from dry bulb and humidity ratio.
 
     Solves the psychrometric energy balance :math:`W(t, t^*, p) = W` (eq. 33 above 0 °C, eq. 35
@@ -263,6 +262,8 @@ def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
         Humidity ratio [kg/kg dry air].  Values above saturation at ``temp_c`` return ``temp_c``.
     pressure : float
         Total (station) pressure [Pa].
+    temp_dew : float, optional
+        Dew point of ``w`` [°C] if the caller has it (NaN, the default: computed here).
 
     Returns
     -------
@@ -276,7 +277,7 @@ def wet_bulb_from_humidity_ratio(temp_c, w, pressure):
     w = max(w, MIN_HUMIDITY_RATIO)
     if w >= saturation_humidity_ratio(temp_c, pressure):
         return temp_c
-    lo = min(dew_point_from_humidity_ratio(w, pressure), temp_c)
+    lo = min(dew_point_from_humidity_ratio(w, pressure) if np.isnan(temp_dew) else temp_dew, temp_c)
     hi = temp_c
     if lo < 0.0 < hi:
         # W(t*) jumps where eq. 35 (ice) hands over to eq. 33 (water), so regula falsi can stop

@@ -61,3 +61,22 @@ def test_bypass_factor_follows_the_coil_ntu():
     assert dx_coil.bypass_factor(a0, 4.5) == pytest.approx(0.1)
     assert dx_coil.bypass_factor(a0, 9.0) == pytest.approx(np.sqrt(0.1))
     assert dx_coil.bypass_factor(a0, 0.0) == 0.0
+
+
+def test_the_wet_coil_shortcut_decides_as_the_dry_out_residual():
+    """Across the wet/dry boundary the curves see the actual wet bulb exactly when the residual says wet."""
+    row = data_table("chillers", "dx_carrier_50pg24_eplus")
+    curves = curve_array(row)
+    cap_ref, m, t_in, t_out = 73810.8, 3.776 * 1.2, 26.0, 35.0
+    cbf = dx_coil.rated_bypass_factor(cap_ref, m, row["rated_shr"], P)
+    wet = dry = 0
+    for dew in np.linspace(-5.0, 20.0, 501):
+        w = ps.humidity_ratio_from_dew_point(dew, P)
+        h_in = ps.enthalpy_moist_air(t_in, w)
+        x0 = ps.wet_bulb_from_humidity_ratio(t_in, w, P)
+        is_wet = dx_coil._dry_out_residual(curves, cap_ref, t_in, h_in, x0, t_out, m, cbf, P) >= 0.0
+        got = dx_coil.curve_wet_bulb(curves, cap_ref, t_in, w, t_out, m, cbf, P)
+        assert (got == x0) == is_wet, dew
+        wet += is_wet
+        dry += not is_wet
+    assert wet > 10 and dry > 10  # the sweep crosses the boundary

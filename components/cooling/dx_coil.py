@@ -25,13 +25,17 @@ import math
 
 from components._jit import jit
 from components.cooling.chiller import chiller_capacity_w
-from components.psychrometrics import (dry_bulb_from_enthalpy, enthalpy_moist_air, humidity_ratio_from_wet_bulb,
-                                       saturated_enthalpy_and_slope, saturation_humidity_ratio,
-                                       wet_bulb_from_humidity_ratio)
+from components.psychrometrics import (dew_point_from_humidity_ratio, dry_bulb_from_enthalpy, enthalpy_moist_air,
+                                       humidity_ratio_from_wet_bulb, saturated_enthalpy_and_slope,
+                                       saturation_humidity_ratio, wet_bulb_from_humidity_ratio)
 
 RATED_INLET_DRY_BULB_C = 26.67   # AHRI 210/240 entering air, 80 degF dry bulb
 RATED_INLET_WET_BULB_C = 19.44   # 67 degF wet bulb
 DRY_COIL_ITERATIONS = 30
+#: A coil whose h_ADP lies this far below the saturated enthalpy at the entering dew point is wet
+#: without a doubt [J/kg]: about 0.004 K of saturation temperature, thousands of times the error
+#: of the wet-bulb (1e-5 K) and saturation-temperature (1e-7 K) solves.
+WET_COIL_MARGIN_J_KG = 10.0
 
 
 @jit
@@ -104,17 +108,27 @@ def _dry_out_residual(curves, cap_ref_w, t_in, h_in, t_wb, t_outdoor, air_flow_k
 
 
 @jit
-def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure):
+def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure, t_dew_in=math.nan):
     """The entering wet bulb at which a DX coil's curves are evaluated. [degC]
 
     The actual entering wet bulb on a wet coil; on a dry coil the wet bulb at the dry-out point,
     the fixed point ``W = W_ADP(W)`` of the module docstring.  EnergyPlus reaches it by relaxation
     to 1 % in ``W``; here secant steps on the wet bulb (``W`` from it in closed form) reach 1e-5
     relative in ``W`` in a few evaluations.  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.
-    ``h_in`` stays the actual entering enthalpy, as in EnergyPlus.
+    ``h_in`` stays the actual entering enthalpy, as in EnergyPlus.  ``t_dew_in``: the entering dew
+    point [degC] if the caller has it (NaN, the default: solved here).
+
+    The coil is wet when ``W_ADP <= W_in``, that is (``h_s`` and ``W_s`` both rise with
+    temperature) when ``h_ADP <= h_s(T_dew,in) = h(T_dew,in, W_in)``.  An ``h_ADP`` more than
+    :data:`WET_COIL_MARGIN_J_KG` below that settles it without solving for ``T_ADP``; nearer the
+    boundary the residual decides, so the answer is the same as with the residual alone.
     """
     h_in = enthalpy_moist_air(t_in, w_in)
-    x0 = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    t_dew = dew_point_from_humidity_ratio(w_in, pressure) if math.isnan(t_dew_in) else t_dew_in
+    x0 = wet_bulb_from_humidity_ratio(t_in, w_in, pressure, t_dew)
+    cap, _ = chiller_capacity_w(curves, cap_ref_w, x0, t_outdoor)
+    if h_in - cap / air_flow_kgs / (1.0 - cbf) < enthalpy_moist_air(t_dew, w_in) - WET_COIL_MARGIN_J_KG:
+        return x0  # wet coil
     g0 = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x0, t_outdoor, air_flow_kgs, cbf, pressure)
     if g0 >= 0.0:
         return x0  # wet coil: the ADP humidity ratio is below the entering one
