@@ -53,6 +53,7 @@ class Simulation:
         self.spans = 0
         self.kernel_steps = 0  # steps the kernel simulated: every step, or the bins of each span
         self.events: list[tuple[float, str]] = []
+        self.control = None  # a SetpointOptimiser deciding inside the kernel (twin.engine.control)
 
     def step_at(self, t_s: float) -> int:
         """Index of the first step that starts at or after ``t_s``. [-]"""
@@ -62,7 +63,10 @@ class Simulation:
         """Integrate every step that starts before ``t_s`` with the current parameters."""
         i1 = self.step_at(t_s)
         if i1 > self.step_done:
-            if self.plant.bins is None:
+            if self.control is not None:
+                self.control.run_span(self, self.step_done, i1)
+                self.kernel_steps += i1 - self.step_done
+            elif self.plant.bins is None:
                 run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
                          self.state)
                 self.kernel_steps += i1 - self.step_done
