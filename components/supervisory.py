@@ -41,16 +41,16 @@ SETUP = IntEnum("SETUP", [
     "bin_load",         # memo bin width of the interval-mean load, a fraction of peak IT [-]
 ], start=0)
 
-_OFFSET = 1 << 16  # keeps each bin coordinate of a memo key positive
-_BITS = 18         # bits per bin coordinate in a memo key
 
 #: Columns of the ``chosen`` record: the set points of each decision and the evaluations it took.
 CHOSEN = IntEnum("CHOSEN", ["supply_air_c", "chw_supply_c", "cw_setpoint_c", "economizer", "evaluations"],
                  start=0)
 
+_COARSE = 3  # stride of the first scan of the chilled-water grid in a search [-]
+
 
 @jit
-def _evaluate(b, p, curves, state, o, scratch):
+def evaluate(b, p, curves, state, o, scratch):
     """Facility power [W], hottest rack inlet [degC] and unmet load [W] of one representative step.
 
     ``state`` is not changed (the step runs on ``scratch``, a copy); ``o`` is a one-column output.
@@ -72,66 +72,139 @@ def _set(p, k, v, sa_floor):
 
 
 @jit
-def _scan(b, p, curves, state, o, scratch, grids, limit):
-    """Coordinate descent over whole grids from the set points in force; ``p`` ends at the choice.
+def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible):
+    """Power at candidate ``v`` of set point ``k``, and whether it is kept: it lowers power with
+    every rack inlet within the limit and no unmet load, or the best so far breaks the limit and it
+    does not.  ``p`` is left at the candidate.  Returns ``(power, kept)``."""
+    _set(p, k, v, grids[0, 0])
+    power, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
+    return power, t_max <= limit and unmet <= 0.0 and (power < best or not feasible)
 
-    Chilled-water plants scan the chilled water (supply air following it), then the tower set
-    point, then the economizer; other plants scan the supply air.  A candidate is kept when it
-    lowers power with every rack inlet within the limit and no unmet load (or when the set points
-    before it break the limit and it does not).  Returns ``(feasible, evaluations)``.
+
+@jit
+def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, stride):
+    """Try every ``stride``-th grid value of set point ``k``, counted down from the highest; ``p``
+    ends at the best kept.  Returns ``(best, feasible, evaluations)``."""
+    index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
+    n = 0
+    while n < grids.shape[1] and not np.isnan(grids[k, n]):
+        n += 1
+    keep = p[index[k]]
+    keep_sa = p[PARAM.supply_air_c]
+    evaluations = 0
+    for j in range((n - 1) % stride, n, stride):
+        v = grids[k, j]
+        if v == keep:
+            continue
+        power, kept = _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        evaluations += 1
+        if kept:
+            best, feasible = power, True
+            keep, keep_sa = v, p[PARAM.supply_air_c]
+    p[index[k]] = keep
+    p[PARAM.supply_air_c] = keep_sa
+    return best, feasible, evaluations
+
+
+@jit
+def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible):
+    """Move set point ``k`` along its grid from the value in force, steepest neighbour first.
+
+    Tries both grid neighbours of the nearest grid value, moves to the better one that is kept,
+    and goes on in that direction while each next value is kept.
+    Returns ``(best, feasible, evaluations)``.
     """
     index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
-    best, t_max, unmet = _evaluate(b, p, curves, state, o, scratch)
+    n = 0
+    while n < grids.shape[1] and not np.isnan(grids[k, n]):
+        n += 1
+    keep = p[index[k]]
+    keep_sa = p[PARAM.supply_air_c]
+    j = 0
+    for m in range(1, n):
+        if abs(grids[k, m] - keep) < abs(grids[k, j] - keep):
+            j = m
+    evaluations = 0
+    direction = 0
+    for d in (-1, 1):
+        if 0 <= j + d < n:
+            power, kept = _try(k, grids[k, j + d], b, p, curves, state, o, scratch, grids, limit, best, feasible)
+            evaluations += 1
+            if kept:
+                best, feasible, direction = power, True, d
+                keep, keep_sa = p[index[k]], p[PARAM.supply_air_c]
+    m = j + 2 * direction
+    while direction != 0 and 0 <= m < n:
+        power, kept = _try(k, grids[k, m], b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        evaluations += 1
+        if not kept:
+            break
+        best, feasible = power, True
+        keep, keep_sa = p[index[k]], p[PARAM.supply_air_c]
+        m += direction
+    p[index[k]] = keep
+    p[PARAM.supply_air_c] = keep_sa
+    return best, feasible, evaluations
+
+
+@jit
+def _search(b, p, curves, state, o, scratch, grids, limit, full):
+    """One pass of coordinate descent from the set points in ``p``; ``p`` ends at the choice.
+
+    Chilled-water plants search the chilled water (supply air following it), then the tower set
+    point, then the economizer; other plants search the supply air.  Each is scanned over its
+    whole grid (power along the tower set point has a flat shelf, where the towers cannot reach
+    it, and a narrow dip where they just can; along the supply air it has shallow valleys a few
+    steps apart), except the chilled water unless ``full``: its grid is scanned on every
+    ``_COARSE``-th value (power along it can have two valleys: with an air-side economizer, cold
+    water with the supply air at its floor, or warm water) and refined by :func:`_line_search`.
+    Returns ``(feasible, evaluations)``.
+    """
+    best, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
     feasible = t_max <= limit and unmet <= 0.0
     evaluations = 1
     chilled_water = not np.isnan(grids[1, 0])
     for k in range(4):
         if k == 0 and chilled_water:
             continue
-        keep = p[index[k]]
-        keep_sa = p[PARAM.supply_air_c]
-        for j in range(grids.shape[1]):
-            v = grids[k, j]
-            if np.isnan(v) or v == keep:
-                continue
-            _set(p, k, v, grids[0, 0])
-            power, t_max, unmet = _evaluate(b, p, curves, state, o, scratch)
-            evaluations += 1
-            if t_max <= limit and unmet <= 0.0 and (power < best or not feasible):
-                best = power
-                feasible = True
-                keep = v
-                keep_sa = p[PARAM.supply_air_c]
-        p[index[k]] = keep
-        p[PARAM.supply_air_c] = keep_sa
+        if full or k != 1:
+            best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, 1)
+        else:
+            best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible,
+                                           _COARSE)
+            evaluations += n
+            best, feasible, n = _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        evaluations += n
     return feasible, evaluations
 
 
 @jit
-def _key(b, p, setup):
-    """One integer for the bin of a representative step: wet bulb, dry bulb, load, time-of-use period. [-]
+def _bins(b, p, setup, out):
+    """Memo bin of a representative step: wet bulb, dry bulb, load, time-of-use period. [-]
 
     The load is the utilisation, or the metered IT power over the peak when a meter is replayed.
     """
     load = b[BOUNDARY.utilisation, 0]
     if b[BOUNDARY.it_power_w, 0] >= 0.0:
         load = b[BOUNDARY.it_power_w, 0] / p[PARAM.it_peak_w]
-    wet = int(np.floor(b[BOUNDARY.temp_wet_bulb, 0] / setup[SETUP.bin_wet_bulb_k])) + _OFFSET
-    dry = int(np.floor(b[BOUNDARY.temp_air, 0] / setup[SETUP.bin_dry_bulb_k])) + _OFFSET
-    use = int(np.floor(load / setup[SETUP.bin_load])) + _OFFSET
-    return (((wet << _BITS) | dry) << _BITS | use) << 3 | int(b[BOUNDARY.tou_period, 0])
+    out[0] = np.floor(b[BOUNDARY.temp_wet_bulb, 0] / setup[SETUP.bin_wet_bulb_k])
+    out[1] = np.floor(b[BOUNDARY.temp_air, 0] / setup[SETUP.bin_dry_bulb_k])
+    out[2] = np.floor(load / setup[SETUP.bin_load])
+    out[3] = b[BOUNDARY.tou_period, 0]
 
 
 @jit
-def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo_keys, memo, memo_params,
-           chosen_row):
+def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen_row):
     """One supervisory decision at step ``i``: the set points for the interval starting there.
 
-    Looks the representative step's bin up in the memo of this run's decisions; a remembered
-    choice that keeps every inlet within the limit at these conditions is taken at the cost of one
-    evaluation, otherwise :func:`_scan` decides and the memo remembers.  The memo is emptied
-    whenever a parameter other than the four set points has changed since it was filled (an
-    event changed the plant).
+    The decisions of a run are remembered by bin of their representative step (``memo``).  In a
+    bin met before, the remembered choice is taken if it keeps every inlet within the limit at
+    these conditions (one evaluation).  Otherwise a cyclic coordinate search
+    (:func:`_local_search`) starts from the choice of the nearest bin met before (same
+    time-of-use period first) and the memo remembers its result; the first decision, and any
+    whose local search finds nothing within the limit, scan the whole grids (:func:`_scan`).
+    The memo is emptied whenever a parameter other than the four set points has changed since it
+    was filled (an event changed the plant).
 
     Parameters
     ----------
@@ -148,9 +221,9 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
         See :data:`SETUP`.
     b, p, o, scratch : ndarray
         Work arrays: shapes (len(BOUNDARY), 1), (len(PARAM),), (len(OUTPUT), 1), (len(STATE),).
-    memo_keys, memo, memo_params : ndarray
-        The memo: bin keys (int64, -1 where empty), set points per key (shape (len(memo_keys), 4))
-        and the parameters it was filled with.
+    memo, memo_params : ndarray
+        The memo, shape (m, 8): bin (see :func:`_bins`) and chosen set points per row, NaN in
+        column 0 where empty; and the parameters it was filled with.
     chosen_row : ndarray, shape (len(CHOSEN),)
         Receives the chosen set points and the number of single-step evaluations.
     """
@@ -171,31 +244,44 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
     if changed:
         for r in range(params.shape[0]):
             memo_params[r] = params[r]
-        for r in range(memo_keys.shape[0]):
-            memo_keys[r] = -1
+        for r in range(memo.shape[0]):
+            memo[r, 0] = np.nan
     limit = setup[SETUP.inlet_limit_c]
-    key = _key(b, p, setup)
-    slot = 0
-    while slot < memo_keys.shape[0] - 1 and memo_keys[slot] != key and memo_keys[slot] >= 0:
-        slot += 1
+    _bins(b, p, setup, chosen_row)  # the bin, in the row's first four places for now
+    slot, near, hit = memo.shape[0] - 1, -1, False
+    nearest = np.inf
+    for r in range(memo.shape[0]):
+        if np.isnan(memo[r, 0]):
+            slot = r
+            break
+        distance = (abs(memo[r, 0] - chosen_row[0]) + abs(memo[r, 1] - chosen_row[1])
+                    + abs(memo[r, 2] - chosen_row[2]) + 1e3 * abs(memo[r, 3] - chosen_row[3]))
+        if distance == 0.0:
+            slot, hit = r, True
+            break
+        if distance < nearest:
+            near, nearest = r, distance
+    for k in range(4):
+        memo[slot, k] = chosen_row[k]
     evaluations = 0
     feasible = False
-    if memo_keys[slot] == key:
+    if hit:
         for k in range(4):
-            p[index[k]] = memo[slot, k]
-        _, t_max, unmet = _evaluate(b, p, curves, state, o, scratch)
+            p[index[k]] = memo[slot, 4 + k]
+        _, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
         evaluations = 1
         feasible = t_max <= limit and unmet <= 0.0
-        if not feasible:
-            for k in range(4):
-                p[index[k]] = params[index[k]]
-    if not feasible:
-        feasible, n = _scan(b, p, curves, state, o, scratch, grids, limit)
-        evaluations += n
-        memo_keys[slot] = key
+    elif near >= 0:
         for k in range(4):
-            memo[slot, k] = p[index[k]]
+            p[index[k]] = memo[near, 4 + k]
+        feasible, evaluations = _search(b, p, curves, state, o, scratch, grids, limit, False)
+    if not feasible:
+        for k in range(4):
+            p[index[k]] = params[index[k]]
+        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, True)
+        evaluations += n
     for k in range(4):
+        memo[slot, 4 + k] = p[index[k]]
         params[index[k]] = p[index[k]]
         chosen_row[k] = p[index[k]]
     chosen_row[CHOSEN.evaluations] = evaluations
@@ -203,7 +289,7 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
 
 @jit
 def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                        scratch, memo_keys, memo, memo_params):
+                        scratch, memo, memo_params):
     """Integrate steps ``i0 <= i < i1``, deciding the set points at each step of ``decide_at`` first.
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
@@ -216,8 +302,7 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
     taken = 0
     for i in range(i0, i1):
         while k < decide_at.shape[0] and decide_at[k] == i:
-            decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo_keys, memo, memo_params,
-                   chosen[k])
+            decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k])
             k += 1
             taken += 1
         _step(boundary, params, curves, out, i, state)

@@ -27,7 +27,7 @@ from twin.engine.plant import PlantArrays
 
 #: Memo bins of the representative step (see :func:`components.supervisory.decide`): outdoor wet
 #: bulb [K], dry bulb [K], load [fraction of peak IT], and the most bins remembered.
-BIN_WET_BULB_K, BIN_DRY_BULB_K, BIN_LOAD, MEMO_SIZE = 1.0, 2.0, 0.02, 512
+BIN_WET_BULB_K, BIN_DRY_BULB_K, BIN_LOAD, MEMO_SIZE = 1.0, 1.0, 0.02, 1024
 
 
 def _grid(lo: float, hi: float, step: float) -> np.ndarray:
@@ -77,7 +77,7 @@ class SetpointOptimiser:
         self._p = np.empty(len(PARAM))
         self._o = np.empty((N_OUTPUT, 1))
         self._scratch = np.empty(len(STATE))
-        self._memo = (np.full(MEMO_SIZE, -1, dtype=np.int64), np.empty((MEMO_SIZE, 4)), np.full(len(PARAM), np.nan))
+        self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan))
 
     def _decision_steps(self) -> list[int]:
         dt, n = float(self.plant.timestep_s), self.plant.n_steps
