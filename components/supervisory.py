@@ -18,7 +18,7 @@ their representative step (1 K of wet bulb, 1 K of dry bulb, 2 % of load, time-o
 :data:`twin.engine.control.BIN_WET_BULB_K` and the rest).  In a bin met before, the remembered
 choice is checked with one evaluation of the step and taken; in a new bin one pass of coordinate
 descent (:func:`_search`) starts from the choice of the nearest bin met before.  A year of 730
-decisions then costs about 6 single-step evaluations a decision (the chilled-water package of
+decisions then costs about 4 single-step evaluations a decision (the chilled-water package of
 ``benchmarks/measures_run.py``; 3 for a supply-air plant) instead of 24 for a scan of every grid.
 Annual PUE stays within 0.002 of an exhaustive search of the whole grid product at the same
 representative steps (``tests/test_supervisory.py``) and within 0.0009 of the earlier scan of
@@ -51,6 +51,8 @@ CHOSEN = IntEnum("CHOSEN", ["supply_air_c", "chw_supply_c", "cw_setpoint_c", "ec
                  start=0)
 
 _COARSE = 3  # stride of the first scan of the chilled-water grid in a search [-]
+_WINDOW = 2  # places either side of the value in force scanned from an adjacent bin's choice [-]
+_FULL, _NEW, _ADJACENT = 0, 1, 2  # reach of a search: every grid value, from a far bin, from an adjacent bin
 
 
 @jit
@@ -86,17 +88,30 @@ def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible):
 
 
 @jit
-def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, stride):
-    """Try every ``stride``-th grid value of set point ``k``, counted down from the highest; ``p``
-    ends at the best kept.  Returns ``(best, feasible, evaluations)``."""
-    index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
+def _nearest(k, grids, v):
+    """Index of the grid value of set point ``k`` nearest ``v``, and the number of grid values. [-]"""
     n = 0
     while n < grids.shape[1] and not np.isnan(grids[k, n]):
         n += 1
+    j = 0
+    for m in range(1, n):
+        if abs(grids[k, m] - v) < abs(grids[k, j] - v):
+            j = m
+    return j, n
+
+
+@jit
+def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, stride, window):
+    """Try every ``stride``-th grid value of set point ``k``, counted down from the highest, or
+    (``window`` > 0) the values within ``window`` places of the value in force; ``p`` ends at the
+    best kept.  Returns ``(best, feasible, evaluations)``."""
+    index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
     keep = p[index[k]]
     keep_sa = p[PARAM.supply_air_c]
+    j, n = _nearest(k, grids, keep)
+    lo, hi = (max(0, j - window), min(n, j + window + 1)) if window > 0 else (0, n)
     evaluations = 0
-    for j in range((n - 1) % stride, n, stride):
+    for j in range(lo + (hi - 1 - lo) % stride, hi, stride):
         v = grids[k, j]
         if v == keep:
             continue
@@ -119,15 +134,9 @@ def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasibl
     Returns ``(best, feasible, evaluations)``.
     """
     index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
-    n = 0
-    while n < grids.shape[1] and not np.isnan(grids[k, n]):
-        n += 1
     keep = p[index[k]]
     keep_sa = p[PARAM.supply_air_c]
-    j = 0
-    for m in range(1, n):
-        if abs(grids[k, m] - keep) < abs(grids[k, j] - keep):
-            j = m
+    j, n = _nearest(k, grids, keep)
     evaluations = 0
     direction = 0
     for d in (-1, 1):
@@ -152,16 +161,19 @@ def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasibl
 
 
 @jit
-def _search(b, p, curves, state, o, scratch, grids, limit, full):
+def _search(b, p, curves, state, o, scratch, grids, limit, reach):
     """One pass of coordinate descent from the set points in ``p``; ``p`` ends at the choice.
 
     Chilled-water plants search the chilled water (supply air following it), then the tower set
-    point, then the economizer; other plants search the supply air.  Each is scanned over its
-    whole grid (power along the tower set point has a flat shelf, where the towers cannot reach
-    it, and a narrow dip where they just can; along the supply air it has shallow valleys a few
-    steps apart), except the chilled water unless ``full``: its grid is scanned on every
-    ``_COARSE``-th value (power along it can have two valleys: with an air-side economizer, cold
-    water with the supply air at its floor, or warm water) and refined by :func:`_line_search`.
+    point, then the economizer; other plants search the supply air.  How far depends on
+    ``reach``.  ``_FULL``: every grid value of each.  ``_NEW`` (a start from a bin met before):
+    the chilled water on every ``_COARSE``-th value, then refined by :func:`_line_search` (power
+    along it can have two valleys: with an air-side economizer, cold water with the supply air at
+    its floor, or warm water); the others over their whole grids (along the tower set point power
+    has a flat shelf, where the towers cannot reach it, and a narrow dip where they just can; along
+    the supply air, shallow valleys a few steps apart).  ``_ADJACENT`` (a start from a bin next
+    to this one): the chilled water by :func:`_line_search` alone and the tower set point within
+    ``_WINDOW`` places of the start, the rest as ``_NEW``.
     Returns ``(feasible, evaluations)``.
     """
     best, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
@@ -171,13 +183,16 @@ def _search(b, p, curves, state, o, scratch, grids, limit, full):
     for k in range(4):
         if k == 0 and chilled_water:
             continue
-        if full or k != 1:
-            best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, 1)
-        else:
-            best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible,
-                                           _COARSE)
-            evaluations += n
+        if k == 1 and reach != _FULL:
+            if reach == _NEW:
+                best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible,
+                                               _COARSE, 0)
+                evaluations += n
             best, feasible, n = _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        else:
+            window = _WINDOW if reach == _ADJACENT and k == 2 else 0
+            best, feasible, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, 1,
+                                           window)
         evaluations += n
     return feasible, evaluations
 
@@ -203,10 +218,10 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
 
     The decisions of a run are remembered by bin of their representative step (``memo``).  In a
     bin met before, the remembered choice is taken if it keeps every inlet within the limit at
-    these conditions (one evaluation).  Otherwise a cyclic coordinate search
-    (:func:`_local_search`) starts from the choice of the nearest bin met before (same
-    time-of-use period first) and the memo remembers its result; the first decision, and any
-    whose local search finds nothing within the limit, scan the whole grids (:func:`_scan`).
+    these conditions (one evaluation).  Otherwise one pass of coordinate descent (:func:`_search`)
+    starts from the choice of the nearest bin met before (same time-of-use period first; a
+    narrower search when that bin is adjacent) and the memo remembers its result; the first
+    decision, and any whose search finds nothing within the limit, scan every grid value.
     The memo is emptied whenever a parameter other than the four set points has changed since it
     was filled (an event changed the plant).
 
@@ -278,11 +293,12 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
     elif near >= 0:
         for k in range(4):
             p[index[k]] = memo[near, 4 + k]
-        feasible, evaluations = _search(b, p, curves, state, o, scratch, grids, limit, False)
+        feasible, evaluations = _search(b, p, curves, state, o, scratch, grids, limit,
+                                        _ADJACENT if nearest <= 1.0 else _NEW)
     if not feasible:
         for k in range(4):
             p[index[k]] = params[index[k]]
-        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, True)
+        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, _FULL)
         evaluations += n
     for k in range(4):
         memo[slot, 4 + k] = p[index[k]]
