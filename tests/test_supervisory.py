@@ -99,6 +99,9 @@ def test_decisions_fall_on_the_interval_boundaries_and_are_cheap(legacy_dict):
     sp = sim.out[OUTPUT.t_supply_air_setpoint]
     assert np.array_equal(sp[c.decide_at], c.chosen[:, CHOSEN.supply_air_c])
     assert np.array_equal(sp, np.repeat(c.chosen[:, CHOSEN.supply_air_c], np.diff(np.append(c.decide_at, plant.n_steps))))
+    again = loop.Simulation(plant)  # deterministic: the memo belongs to one run
+    SetpointOptimiser(plant).attach(again)
+    assert np.array_equal(again.run(), sim.out, equal_nan=True)
 
 
 def test_a_remembered_decision_is_reused_until_the_plant_changes(legacy_dict):
