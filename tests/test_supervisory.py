@@ -22,6 +22,7 @@ PUE_TOLERANCE = 0.002
 PACKAGE = [{"name": "containment"}, {"name": "variable_speed_drives", "compressor": "inverter"},
            {"name": "waterside_economizer"}, {"name": "liquid_cooling"}, {"name": "thermal_storage"}]
 MIXES = {"chilled-water package": PACKAGE,
+         "containment + drives + water-side economizer": PACKAGE[:3],
          "IEC + liquid": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"}]}
 SET_POINTS = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]
 
