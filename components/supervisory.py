@@ -22,7 +22,7 @@ better of the two.  A year of 730
 decisions then costs about 5 single-step evaluations a decision (the chilled-water package of
 ``benchmarks/measures_run.py``; 3 for a supply-air plant) instead of 24 for a scan of every grid.
 Annual PUE stays within 0.002 of an exhaustive search of the whole grid product at the same
-representative steps (``tests/test_supervisory.py``) and within 0.0009 of the earlier scan of
+representative steps (``tests/test_supervisory.py``) and within 0.001 of the earlier scan of
 every grid in nine bundled cases (two rooms, five technology mixes, stochastic events).
 
 It is the optimum a model-based (or learned) supervisory controller could reach on this model
