@@ -168,13 +168,13 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
 
     Chilled-water plants search the chilled water (supply air following it), then the tower set
     point, then the economizer; other plants search the supply air.  How far depends on
-    ``reach``.  ``_FULL``: every grid value of each.  ``_NEW`` (a start from a bin met before):
-    the chilled water on every ``_COARSE``-th value, then refined by :func:`_line_search` (power
-    along it can have two valleys: with an air-side economizer, cold water with the supply air at
-    its floor, or warm water); the others over their whole grids (along the tower set point power
-    has a flat shelf, where the towers cannot reach it, and a narrow dip where they just can; along
-    the supply air, shallow valleys a few steps apart).  ``_ADJACENT`` (a start from a bin next
-    to this one): the chilled water by :func:`_line_search` alone and the tower set point within
+    ``reach``.  ``_FULL``: every grid value of each.  ``_NEW``: the chilled water on every
+    ``_COARSE``-th value, then refined by :func:`_line_search` (power along it can have two
+    valleys: with an air-side economizer, cold water with the supply air at its floor, or warm
+    water); the others over their whole grids (along the tower set point power has a flat shelf,
+    where the towers cannot reach it, and a narrow dip where they just can; along the supply air,
+    shallow valleys a few steps apart).  ``_ADJACENT`` (a start from the choice of a bin next to
+    this one): the chilled water by :func:`_line_search` alone and the tower set point within
     ``_WINDOW`` places of the start, the rest as ``_NEW``.
     Returns ``(feasible, evaluations)``.
     """
