@@ -1,7 +1,8 @@
 """The whole facility at each time step: IT, air management, cooling plant and power chain.
 
-:func:`run_span` integrates steps ``i0 .. i1-1`` of a year.  It is the only kernel the event
-loop calls; everything it needs arrives in four flat arrays so that a call costs a few
+:func:`run_span` integrates steps ``i0 .. i1-1`` of a year.  It is the kernel the event loop
+calls (with supervisory control, :func:`components.supervisory.run_span_controlled`, which
+decides set points between the same steps); everything it needs arrives in four flat arrays so that a call costs a few
 microseconds:
 
 - ``boundary[BOUNDARY.*, i]``: weather and utilisation at each step;
@@ -36,13 +37,13 @@ than storing heat in the room.
 
 import numpy as np
 
-from components._jit import jit, jit_alloc
+from components._jit import jit
 from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.cooling.liquid import dry_cooler, liquid_tower
 from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
-from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
+from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
@@ -319,77 +320,3 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     """
     for i in range(i0, i1):
         _step(boundary, params, curves, out, i, state)
-
-
-@jit_alloc
-def _power_at(b, p, curves, state, o):
-    """Facility power for one representative step, and whether every rack inlet is in limits."""
-    scratch = state.copy()
-    _step(b, p, curves, o, 0, scratch)
-    return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
-
-
-@jit_alloc
-def optimise_setpoints(b, params, curves, state, grids, inlet_limit_c):
-    """Supervisory set points that minimise facility power at representative conditions.
-
-    Coordinate descent, warm-started from the set points in force.  Chilled-water plants search
-    the chilled-water supply temperature with the supply air at the lowest temperature the coils
-    can then deliver (water plus coil approach, or the supply-air grid's floor), then the tower
-    leaving-water set point, then economizer on/off; other plants search the supply air.  A
-    candidate is kept when it lowers facility power with the hottest rack inlet at or below
-    ``inlet_limit_c`` and no unmet load.  This is the optimum a model-based (or learned)
-    supervisory controller could reach on this model; it is not a trained network.
-
-    Parameters
-    ----------
-    b : ndarray, shape (len(BOUNDARY), 1)
-        Representative boundary conditions of the coming control interval.
-    params : ndarray
-        Current parameters (not modified).
-    grids : ndarray, shape (4, k)
-        Candidate values per set point, NaN-padded: rows supply air [degC], chilled water
-        [degC], tower leaving water [degC], economizer (0/1).  An empty (all-NaN) row is not
-        searched.
-    inlet_limit_c : float
-        Highest rack inlet allowed. [degC]
-
-    Returns
-    -------
-    ndarray, shape (4,)
-        The chosen supply air, chilled water, tower set point and economizer flag.
-    """
-    p = params.copy()
-    o = np.empty((N_OUTPUT, 1))
-    best, t_max, unmet = _power_at(b, p, curves, state, o)
-    feasible = t_max <= inlet_limit_c and unmet <= 0.0
-    sa_floor = grids[0, 0]
-    chilled_water = not np.isnan(grids[1, 0])
-    index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
-    for k in range(4):
-        if k == 0 and chilled_water:
-            continue
-        keep = p[index[k]]
-        keep_sa = p[PARAM.supply_air_c]
-        for j in range(grids.shape[1]):
-            v = grids[k, j]
-            if np.isnan(v) or v == keep:
-                continue
-            p[index[k]] = v
-            if k == 1:
-                sa = v + p[PARAM.coil_approach_k]
-                p[PARAM.supply_air_c] = sa if sa > sa_floor else sa_floor
-            power, t_max, unmet = _power_at(b, p, curves, state, o)
-            ok = t_max <= inlet_limit_c and unmet <= 0.0
-            if ok and (power < best or not feasible):
-                best = power
-                feasible = True
-                keep = v
-                keep_sa = p[PARAM.supply_air_c]
-        p[index[k]] = keep
-        if k == 1:
-            p[PARAM.supply_air_c] = keep_sa
-    result = np.empty(4)
-    for k in range(4):
-        result[k] = p[index[k]]
-    return result

@@ -91,13 +91,19 @@ def test_ai_control_keeps_inlets_and_costs_little(results, legacy_dict):
     assert r["t_rack_inlet_max"].max() <= 27.0 + 1e-9
     fixed = copy.deepcopy(legacy_dict)
     fixed["measures"] = MIXES["everything_air"][:-1]
-    timed = {}
+    timed = {}  # least process CPU time of 5 warm runs: steadier than wall time on a shared machine
     for key, d in (("fixed", fixed), ("ai", dict(legacy_dict, measures=MIXES["everything_air"]))):
         plant = prepare(validate_scenario(d))
         run_plant(plant)
-        best = min((lambda: (time.perf_counter(), run_plant(plant), time.perf_counter()))() for _ in range(3))
-        timed[key] = best[2] - best[0]
-    assert timed["ai"] < 5.0 * timed["fixed"] + 0.02, timed
+        cpu = []
+        for _ in range(5):
+            t0 = time.process_time()
+            run_plant(plant)
+            cpu.append(time.process_time() - t0)
+        timed[key] = min(cpu)
+    # decided in the kernel: about 2x (the set points it picks make the plant slower to integrate);
+    # a SimPy event and a scan of every grid per decision took 4.7x
+    assert timed["ai"] < 3.0 * timed["fixed"] + 0.005, timed
 
 
 @pytest.mark.parametrize("measure, key", [

@@ -1,13 +1,19 @@
 """Supervisory control: fixed set points or model-based optimisation at each control interval.
 
-The optimiser (:class:`SetpointOptimiser`) runs as the controller of
-:func:`twin.engine.loop.control_updates`.  At the start of every control interval it averages the
-boundary conditions of the coming interval into one representative step, asks
-:func:`components.facility.optimise_setpoints` for the set points that minimise facility power
-with every rack inlet within its limit, and puts them into the plant parameters.  The interval
-then runs with the real hourly weather.  It stands for the best a model-based or AI supervisory
-controller could do on this model, not for a trained network, and it sees the interval average,
-not each hour.
+With ``control.mode = "optimise"`` a :class:`SetpointOptimiser` is attached to the simulation
+(:meth:`SetpointOptimiser.attach`).  Step by step, the loop then integrates every span with
+:func:`components.supervisory.run_span_controlled`, which takes the decision of each control
+interval inside the kernel: it averages the boundary conditions of the coming interval into one
+representative step, searches the set points that minimise facility power with every rack inlet
+within its limit, and puts them into the plant parameters; the interval then runs with the real
+hourly weather.  Decisions fall on the same steps as a SimPy event every ``interval_h`` from the
+start would (:attr:`SetpointOptimiser.decide_at`), and SimPy events that change the plant still cut
+spans, so a decision sees the plant as they left it.  The bin method integrates whole spans by
+bins, so there the decisions stay SimPy events (:func:`twin.engine.loop.control_updates` calls
+the optimiser) and use the same kernel function, :func:`components.supervisory.decide`.
+
+It stands for the best a model-based or AI supervisory controller could do on this model, not
+for a trained network, and it sees the interval average, not each hour.
 """
 
 from __future__ import annotations
@@ -15,9 +21,13 @@ from __future__ import annotations
 import numpy as np
 
 from components.cooling.chiller import CURVE_LAYOUT
-from components.facility import optimise_setpoints
-from components.layout import BOUNDARY, PARAM
+from components.layout import BOUNDARY, N_OUTPUT, PARAM, STATE
+from components.supervisory import CHOSEN, SETUP, decide, run_span_controlled
 from twin.engine.plant import PlantArrays
+
+#: Memo bins of the representative step (see :func:`components.supervisory.decide`): outdoor wet
+#: bulb [K], dry bulb [K], load [fraction of peak IT], and the most bins remembered.
+BIN_WET_BULB_K, BIN_DRY_BULB_K, BIN_LOAD, MEMO_SIZE = 1.0, 1.0, 0.02, 1024
 
 
 def _grid(lo: float, hi: float, step: float) -> np.ndarray:
@@ -50,21 +60,53 @@ class SetpointOptimiser:
         self.grids = np.full((4, width), np.nan)
         for k, r in enumerate(rows):
             self.grids[k, :len(r)] = r
-        self.limit = c.inlet_limit_c
-        self.steps = max(1, int(round(c.interval_h * 3600 / plant.timestep_s)))
+        self.setup = np.zeros(len(SETUP))
+        self.setup[SETUP.inlet_limit_c] = c.inlet_limit_c
+        self.setup[SETUP.interval_steps] = max(1, int(round(c.interval_h * 3600 / plant.timestep_s)))
+        self.setup[SETUP.bin_wet_bulb_k] = BIN_WET_BULB_K
+        self.setup[SETUP.bin_dry_bulb_k] = BIN_DRY_BULB_K
+        self.setup[SETUP.bin_load] = BIN_LOAD
+        self.interval_s = c.interval_h * 3600.0
         self.plant = plant
+        #: step of each decision: where a SimPy timeout every ``interval_s`` from the start lands
+        self.decide_at = np.array(self._decision_steps(), dtype=np.int64)
+        #: set points chosen at each decision and the single-step evaluations it took (:data:`CHOSEN`)
+        self.chosen = np.full((len(self.decide_at), len(CHOSEN)), np.nan)
         self.decisions = 0
+        self._b = np.empty((len(BOUNDARY), 1))
+        self._p = np.empty(len(PARAM))
+        self._o = np.empty((N_OUTPUT, 1))
+        self._scratch = np.empty(len(STATE))
+        self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan))
+
+    def _decision_steps(self) -> list[int]:
+        dt, n = float(self.plant.timestep_s), self.plant.n_steps
+        steps, t = [], 0.0
+        while (i := min(n, int(np.ceil(t / dt - 1e-9)))) < n:  # Simulation.step_at of each event time
+            steps.append(i)
+            t += self.interval_s
+        return steps
+
+    def attach(self, sim) -> None:
+        """Take the decisions inside the kernel (step by step) or as SimPy events (bin method)."""
+        from twin.engine.loop import control_updates
+
+        if sim.plant.bins is None:
+            sim.control = self
+        else:
+            sim.env.process(control_updates(sim, self.interval_s, self))
+
+    def run_span(self, sim, i0: int, i1: int) -> None:
+        """Integrate steps ``i0 .. i1-1`` of ``sim``, deciding at the interval boundaries among them."""
+        self.decisions += run_span_controlled(i0, i1, self.plant.boundary, sim.params, self.plant.curves, sim.out,
+                                              sim.state, self.grids, self.setup, self.decide_at, self.chosen,
+                                              self._b, self._p, self._o, self._scratch, *self._memo)
 
     def __call__(self, sim) -> None:
+        """One decision now (a SimPy control event; the bin method)."""
         i0 = sim.step_at(sim.env.now)
         if i0 >= sim.n_steps:
             return
-        i1 = min(sim.n_steps, i0 + self.steps)
-        b = self.plant.boundary[:, i0:i1].mean(axis=1, keepdims=True)
-        b[BOUNDARY.tou_period, 0] = self.plant.boundary[BOUNDARY.tou_period, i0]
-        chosen = optimise_setpoints(b, sim.params, self.plant.curves, sim.state, self.grids, self.limit)
-        sim.params[PARAM.supply_air_c] = chosen[0]
-        sim.params[PARAM.chw_supply_c] = chosen[1]
-        sim.params[PARAM.cw_setpoint_c] = chosen[2]
-        sim.params[PARAM.economizer] = chosen[3]
+        decide(i0, self.plant.boundary, sim.params, self.plant.curves, sim.state, self.grids, self.setup,
+               self._b, self._p, self._o, self._scratch, *self._memo, self.chosen[self.decisions])
         self.decisions += 1

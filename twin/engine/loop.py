@@ -3,7 +3,9 @@
 SimPy owns the discrete events; Numba integrates the time steps between them.  Every process
 follows one rule: **before it changes the plant, it calls** :meth:`Simulation.advance_to`, which
 hands the span since the previous event to :func:`components.facility.run_span` (or, for
-``scenario.method = "bins"``, to :func:`components.bin_method.run_span_binned`).  The span
+``scenario.method = "bins"``, to :func:`components.bin_method.run_span_binned`; with supervisory
+control, to :func:`components.supervisory.run_span_controlled`, which takes the control decisions
+that fall inside the span, see :mod:`twin.engine.control`).  The span
 runs with the parameters as they were; the process then changes ``params`` (a set point, an
 availability, a load scale) and yields its next timeout.  There is never one event per time step.
 
@@ -53,6 +55,7 @@ class Simulation:
         self.spans = 0
         self.kernel_steps = 0  # steps the kernel simulated: every step, or the bins of each span
         self.events: list[tuple[float, str]] = []
+        self.control = None  # a SetpointOptimiser deciding inside the kernel (twin.engine.control)
 
     def step_at(self, t_s: float) -> int:
         """Index of the first step that starts at or after ``t_s``. [-]"""
@@ -62,7 +65,10 @@ class Simulation:
         """Integrate every step that starts before ``t_s`` with the current parameters."""
         i1 = self.step_at(t_s)
         if i1 > self.step_done:
-            if self.plant.bins is None:
+            if self.control is not None:
+                self.control.run_span(self, self.step_done, i1)
+                self.kernel_steps += i1 - self.step_done
+            elif self.plant.bins is None:
                 run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
                          self.state)
                 self.kernel_steps += i1 - self.step_done

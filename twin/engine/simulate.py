@@ -72,8 +72,8 @@ def standard_processes(sim: loop.Simulation, steps: list[tuple[pd.Timestamp, flo
         env.process(loop.load_steps(sim, steps))
     control = plant.scenario.control
     if control.mode == "optimise":
-        # with fixed set points there is nothing to decide, so no control events are scheduled
-        env.process(loop.control_updates(sim, control.interval_h * 3600.0, SetpointOptimiser(plant)))
+        # with fixed set points there is nothing to decide; otherwise decisions are taken in the kernel
+        SetpointOptimiser(plant).attach(sim)
 
 
 def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:

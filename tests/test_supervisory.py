@@ -1,0 +1,122 @@
+"""Supervisory control decided inside the kernel (components/supervisory.py) against an exhaustive search."""
+
+import copy
+import itertools
+
+import numpy as np
+import pytest
+
+from components.layout import BOUNDARY, N_OUTPUT, OUTPUT, PARAM, STATE
+from components.supervisory import CHOSEN, SETUP, decide, evaluate
+from twin.engine import loop
+from twin.engine.control import SetpointOptimiser
+from twin.engine.results import Result
+from twin.engine.simulate import prepare, run_plant
+from twin.inputs.schema import validate_scenario
+from twin.metrics.energy import energy_summary
+
+#: Annual PUE of the in-kernel search may differ from the exhaustive search by at most this much
+#: (README "Speed" and docs: the stated tolerance of the fast supervisory control).
+PUE_TOLERANCE = 0.002
+
+PACKAGE = [{"name": "containment"}, {"name": "variable_speed_drives", "compressor": "inverter"},
+           {"name": "waterside_economizer"}, {"name": "liquid_cooling"}, {"name": "thermal_storage"}]
+MIXES = {"chilled-water package": PACKAGE,
+         "containment + drives + water-side economizer": PACKAGE[:3],
+         "IEC + liquid": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"}]}
+SET_POINTS = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]
+
+
+def _plant(legacy_dict, measures):
+    data = copy.deepcopy(legacy_dict)
+    data["measures"] = measures
+    return prepare(validate_scenario(data))
+
+
+def _exhaustive(plant):
+    """A SimPy controller trying every combination of the grids at the same representative step."""
+    opt = SetpointOptimiser(plant)
+    limit, width = opt.setup[SETUP.inlet_limit_c], int(opt.setup[SETUP.interval_steps])
+    rows = {k: r[~np.isnan(r)] for k, r in enumerate(opt.grids) if not np.isnan(r[0])}
+    if 1 in rows:
+        rows.pop(0)  # chilled-water plants: the supply air follows the water
+    o, scratch = np.empty((N_OUTPUT, 1)), np.empty(len(STATE))
+
+    def controller(sim):
+        i = sim.step_at(sim.env.now)
+        if i >= sim.n_steps:
+            return
+        b = plant.boundary[:, i:i + width].mean(axis=1, keepdims=True)
+        b[BOUNDARY.tou_period, 0] = plant.boundary[BOUNDARY.tou_period, i]
+        best, chosen = np.inf, None
+        for combo in itertools.product(*rows.values()):
+            p = sim.params.copy()
+            for k, v in zip(rows, combo):
+                p[SET_POINTS[k]] = v
+                if k == 1:
+                    p[PARAM.supply_air_c] = max(v + p[PARAM.coil_approach_k], opt.grids[0, 0])
+            power, t_max, unmet = evaluate(b, p, plant.curves, sim.state, o, scratch)
+            if t_max <= limit and unmet <= 0.0 and power < best:
+                best, chosen = power, p
+        if chosen is not None:
+            sim.params[SET_POINTS] = chosen[SET_POINTS]
+    return controller
+
+
+def _summary(plant, out):
+    r = Result(plant=plant, out=out, events=[], runtime_s=0.0, extras={"power": {}, "kernel_steps": 0})
+    limit = plant.scenario.control.inlet_limit_c
+    return energy_summary(r)["pue"]["value"], float((out[OUTPUT.t_rack_inlet_max] > limit + 1e-9).sum())
+
+
+@pytest.mark.parametrize("mix", sorted(MIXES))
+def test_in_kernel_control_matches_an_exhaustive_search(legacy_dict, mix):
+    plant = _plant(legacy_dict, MIXES[mix] + [{"name": "ai_control"}])
+    reference = loop.Simulation(plant)
+    reference.env.process(loop.control_updates(reference, plant.scenario.control.interval_h * 3600.0,
+                                               _exhaustive(plant)))
+    pue_ref, hot_ref = _summary(plant, reference.run())
+    r = run_plant(plant)
+    pue, hot = _summary(plant, r.out)
+    assert abs(pue - pue_ref) <= PUE_TOLERANCE, (pue, pue_ref)
+    assert hot <= hot_ref
+    # the tolerance is tight enough to tell control from none: fixed set points miss it
+    pue_fixed, _ = _summary(plant, run_plant(_plant(legacy_dict, MIXES[mix])).out)
+    assert abs(pue_fixed - pue_ref) > PUE_TOLERANCE, (pue_fixed, pue_ref)
+
+
+def test_decisions_fall_on_the_interval_boundaries_and_are_cheap(legacy_dict):
+    plant = _plant(legacy_dict, PACKAGE + [{"name": "ai_control"}])
+    sim = loop.Simulation(plant)
+    SetpointOptimiser(plant).attach(sim)
+    sim.run()
+    c = sim.control
+    every = 12 * 3600.0 / sim.dt
+    assert np.array_equal(c.decide_at, np.arange(0, plant.n_steps, every).astype(np.int64))
+    assert c.decisions == len(c.decide_at) == 730 and sim.spans == 1  # no SimPy event per decision
+    assert np.isfinite(c.chosen).all()
+    assert c.chosen[:, CHOSEN.evaluations].mean() < 6.0  # a scan of every grid took 24 per decision
+    # the set points in force between two decisions are the last decision's
+    sp = sim.out[OUTPUT.t_supply_air_setpoint]
+    assert np.array_equal(sp[c.decide_at], c.chosen[:, CHOSEN.supply_air_c])
+    assert np.array_equal(sp, np.repeat(c.chosen[:, CHOSEN.supply_air_c], np.diff(np.append(c.decide_at, plant.n_steps))))
+    again = loop.Simulation(plant)  # deterministic: the memo belongs to one run
+    SetpointOptimiser(plant).attach(again)
+    assert np.array_equal(again.run(), sim.out, equal_nan=True)
+
+
+def test_a_remembered_decision_is_reused_until_the_plant_changes(legacy_dict):
+    plant = _plant(legacy_dict, PACKAGE + [{"name": "ai_control"}])
+    opt = SetpointOptimiser(plant)
+    params, state = plant.params.copy(), plant.initial_state.copy()
+    row = np.empty(len(CHOSEN))
+
+    def evaluations():
+        decide(0, plant.boundary, params, plant.curves, state, opt.grids, opt.setup, opt._b, opt._p, opt._o,
+               opt._scratch, *opt._memo, row)
+        return row[CHOSEN.evaluations]
+
+    assert evaluations() > 10   # the first decision scans the grids
+    assert evaluations() == 1   # the same conditions again: the remembered choice, checked once
+    params[PARAM.chillers_available] -= 1
+    assert evaluations() > 1    # an event changed the plant: the memo is emptied
