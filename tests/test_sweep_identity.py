@@ -58,7 +58,7 @@ def swept(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(batch, "run_single_spans", spy)
         run_sweep(design, folder / "results.zarr", workers=0)
-    return design, open_sweep(folder / "results.zarr"), batched
+    return design, open_sweep(folder / "results.zarr").load(), batched
 
 
 def test_the_cases_without_events_ran_batched(swept):
