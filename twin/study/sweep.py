@@ -195,9 +195,11 @@ def _add(timings: dict, **seconds: float) -> None:
         timings[k] = timings.get(k, 0.0) + v
 
 
-#: Cases simulated per batched kernel call: each holds its channels (73 x 8,760 float64, 5 MB for a
-#: year of hours) until its summary is built, so a larger group costs memory and gains no speed.
-KERNEL_CASES = 10
+#: Cases simulated per batched kernel call.  Each holds its channels (73 x 8,760 float64, 5 MB for a
+#: year of hours) until its summary is built.  Measured per case (benchmarks/sweep_throughput.py
+#: design): 4 cases 0.1-0.15 ms faster than one by one through SimPy; 8 or 10 cases 0.5 ms slower
+#: (a 40-50 MB block is mapped afresh by the allocator for every call, and every page of it faulted in).
+KERNEL_CASES = 4
 
 
 def run_batch(design: SweepDesign, case_ids) -> BatchResult:
