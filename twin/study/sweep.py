@@ -20,8 +20,10 @@ How it scales and survives
 
 Per-case path (timed per stage and reported): ``validation`` (build the case's scenario
 dictionary and validate it), ``assembly`` (apply measures, weather from the cache, plant
-arrays), ``kernel`` (the SimPy loop and the Numba spans), ``summary`` (the run summary and its
-flattening into metric columns) and, on the client, ``store`` (Zarr writes).
+arrays), ``kernel`` (the cases without discrete events :data:`KERNEL_CASES` at a time in one
+compiled call, the others through the SimPy loop and the Numba spans; bit-identical either way),
+``summary`` (the run summary and its flattening into metric columns) and, on the client, ``store``
+(Zarr writes).
 
 Diagnostics: with ``DCTWIN_SWEEP_TRACE=<folder>`` every worker appends the id of each case it
 computes to ``<folder>/trace-<pid>.txt`` (used by the resume test).
