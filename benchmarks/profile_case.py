@@ -16,7 +16,8 @@ than wall time on a shared machine) and reported as medians:
   compile time of each kernel from Numba's compile events, then in a later process.
 
 The kernel phase is the time inside :func:`components.facility.run_span` (or the bin method's
-span function); the SimPy loop is the rest of ``run_plant``.  A cProfile of the sweep batches
+span function, or the batched :func:`components.batch.run_cases`); the SimPy loop is the rest of
+``run_plant`` (for the batched cases: stacking their arrays).  A cProfile of the sweep batches
 lists the functions that cost most outside the kernel.
 
 Usage::
@@ -81,12 +82,14 @@ PHASES = ("validation", "assembly", "simpy_loop", "kernel", "summary", "store")
 
 
 class KernelTimer:
-    """Wraps the loop's span functions so their CPU time is summed in ``seconds``."""
+    """Wraps the loop's span functions and the batched kernel so their CPU time is summed in ``seconds``."""
 
     def __init__(self):
+        import twin.engine.batch as batch
         import twin.engine.loop as loop
-        self.loop, self.seconds = loop, 0.0
-        self.saved = {name: getattr(loop, name) for name in ("run_span", "run_span_binned")}
+        self.seconds = 0.0
+        self.saved = {(m, name): getattr(m, name)
+                      for m, name in ((loop, "run_span"), (loop, "run_span_binned"), (batch, "run_cases"))}
 
     def _wrap(self, fn):
         def timed(*args):
@@ -98,13 +101,13 @@ class KernelTimer:
         return timed
 
     def __enter__(self):
-        for name, fn in self.saved.items():
-            setattr(self.loop, name, self._wrap(fn))
+        for (module, name), fn in self.saved.items():
+            setattr(module, name, self._wrap(fn))
         return self
 
     def __exit__(self, *exc):
-        for name, fn in self.saved.items():
-            setattr(self.loop, name, fn)
+        for (module, name), fn in self.saved.items():
+            setattr(module, name, fn)
 
 
 def sweep_phases(n_cases: int, batch: int, tmp: Path) -> tuple[dict, str]:
@@ -206,8 +209,8 @@ def markdown(result: dict, profile_text: str) -> str:
     ]
     what = {"validation": "scenario dictionary, pydantic validation (annual run: read the file too)",
             "assembly": "measures, weather from the cache, plant arrays",
-            "simpy_loop": "SimPy processes and the loop around the kernel",
-            "kernel": "Numba span kernel", "summary": "run summary and (sweep) its flattening to columns",
+            "simpy_loop": "SimPy processes and the loop around the kernel (batched cases: stacking their arrays)",
+            "kernel": "Numba span kernel (sweep: mostly the batched kernel, 4 cases a call)", "summary": "run summary and (sweep) its flattening to columns",
             "store": "sweep: Zarr write of the batch, per case; annual run: results.nc and summary.json",
             "outside_kernel": "validation + assembly + summary + store", "case_total": "everything"}
     for key in (*PHASES, "outside_kernel", "case_total"):

@@ -19,6 +19,9 @@ Usage::
     .venv/bin/python benchmarks/sweep_throughput.py --metrics energy --workers 2
     .venv/bin/python benchmarks/sweep_throughput.py --method bins   # the bin method (scenario.method)
                                     # -> results/sweep_throughput_bins.json
+    # on a scheduler and two workers started by hand (dask scheduler; dask worker ADDRESS
+    # --nthreads 1 --preload dctwin, twice):
+    .venv/bin/python benchmarks/sweep_throughput.py --metrics full --workers 2 --scheduler tcp://127.0.0.1:8786
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ def _cpu_busy() -> tuple[float, float]:
     return sum(parts) - idle, sum(parts)
 
 
-def run_once(design_file: Path, n_workers: int, batch: int) -> dict:
+def run_once(design_file: Path, n_workers: int, batch: int, scheduler: str | None = None) -> dict:
     from twin.study.design import load_sweep
     from twin.study.sweep import run_sweep
 
@@ -77,12 +80,13 @@ def run_once(design_file: Path, n_workers: int, batch: int) -> dict:
     load_before = os.getloadavg()
     busy0, total0 = _cpu_busy()
     t0 = time.perf_counter()
-    report = run_sweep(design, tmp / "results.zarr", workers=n_workers)
+    report = run_sweep(design, tmp / "results.zarr", workers=n_workers, scheduler=scheduler)
     wall = time.perf_counter() - t0
     busy1, total1 = _cpu_busy()
     shutil.rmtree(tmp, ignore_errors=True)
     return {
-        "workers": n_workers,
+        "workers": report.workers,
+        "scheduler": scheduler or "LocalCluster",
         "cases": report.computed,
         "failed": report.failed,
         "batch_size": batch,
@@ -101,6 +105,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="a running Dask scheduler (tcp://127.0.0.1:8786) instead of a LocalCluster; its workers "
+                        "are used and --workers only labels the run")
     p.add_argument("--metrics", choices=("full", "energy"), nargs="+", default=["energy", "full"],
                    help="summary per case: 'energy' (PUE, energy, water) and/or 'full' (plus policy, cost, carbon)")
     p.add_argument("--method", choices=("steps", "bins"), default="steps",
@@ -133,7 +140,7 @@ def main(argv=None) -> int:
               f"load average {os.getloadavg()}", flush=True)
         runs = []
         for n in args.workers:
-            r = run_once(design_file, n, args.batch_size)
+            r = run_once(design_file, n, args.batch_size, args.scheduler)
             runs.append(r)
             print(f"  {n} worker(s): {r['rate_scenario_years_per_s']:.1f} scenario-years/s "
                   f"({r['cases']} cases in {r['compute_s']:.1f} s, start-up {r['startup_s']:.1f} s); "

@@ -1,8 +1,10 @@
 """A sweep gives, bit for bit, what the one-case path gives: every numeric and text metric and the
 monthly PUE of every case in the store equal those of validating the case's scenario, running it
-and building its summary on its own (``dctwin run``'s path).  The sweep's speed-ups (batched
-writes, cached weather, tariff periods and masks, section-wise measure validation) must not
-change a single bit."""
+and building its summary on its own (``dctwin run``'s path).  The sweep's speed-ups (the batched
+kernel for the cases without events, batched writes, cached weather, tariff periods and masks,
+section-wise measure validation) must not change a single bit.  Half the cases have random outages and
+failures (``events.enabled``: event processes, so the SimPy path), half none (the batched kernel),
+mixed in every batch."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import numpy as np
 import pytest
 
 from twin.inputs.schema import validate_scenario
-from twin.engine.simulate import run_scenario
+from twin.engine import batch
+from twin.engine.simulate import prepare, run_plant, run_scenario
 from twin.study.columns import scalar_metrics, walk_metrics
 from twin.study.design import load_sweep
 from twin.study.store import DONE, open_sweep
@@ -21,7 +24,8 @@ from twin.metrics.summary import build_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# 2 sites x 2 mixes x 2 COPs x 2 condenser set points = 16 cases in batches of 3 (the last one short)
+# 2 sites x 2 mixes x 2 COPs x 2 condenser set points x events or none = 32 cases in batches of 3
+# (the last one short); the cases with events go the SimPy path, the others run batched
 SWEEP = f"""
 [sweep]
 name = "identity"
@@ -32,6 +36,7 @@ metrics = "full"
 [parameters]
 "plant.chiller_rated_cop" = [5.0, 6.5]
 "plant.cw_setpoint_c" = [29.0, 31.0]
+"events.enabled" = [false, true]
 [[mixes]]
 name = "containment + economizer"
 measures = ["containment", "waterside_economizer"]
@@ -43,13 +48,40 @@ def swept(tmp_path_factory):
     folder = tmp_path_factory.mktemp("identity")
     (folder / "sweep.toml").write_text(SWEEP, encoding="utf-8")
     design = load_sweep(folder / "sweep.toml")
-    run_sweep(design, folder / "results.zarr", workers=0)
-    return design, open_sweep(folder / "results.zarr")
+    batched = []
+
+    def spy(plants):
+        batched.extend(p.scenario.events.enabled for p in plants)
+        return run_single_spans(plants)
+
+    run_single_spans = batch.run_single_spans
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batch, "run_single_spans", spy)
+        run_sweep(design, folder / "results.zarr", workers=0)
+    return design, open_sweep(folder / "results.zarr").load(), batched
+
+
+def test_the_cases_without_events_ran_batched(swept):
+    design, _, batched = swept
+    # every case without events, and case 0 once more: the worker's warm-up
+    assert len(batched) == design.n_cases // 2 + 1 and set(batched) == {False}
+
+
+def test_batched_kernel_equals_the_simpy_loop_channel_for_channel(swept):
+    """Every channel of every step, for cases of both sites and both mixes in one call."""
+    design, _, _ = swept
+    plants = [prepare(validate_scenario(design.scenario_data(case), file=design.file)) for case in range(design.n_cases)]
+    plants = [p for p in plants if batch.single_span(p)]
+    assert len(plants) == design.n_cases // 2
+    for plant, result in zip(plants, batch.run_single_spans(plants)):
+        one = run_plant(plant)
+        assert np.array_equal(result.out, one.out, equal_nan=True)
+        assert (result.extras, result.events) == (one.extras, one.events)
 
 
 def test_sweep_equals_the_one_case_path_bit_for_bit(swept):
-    design, ds = swept
-    assert design.n_cases == 16
+    design, ds, _ = swept
+    assert design.n_cases == 32
     assert (ds["status"].values == DONE).all()
     for case in range(design.n_cases):
         summary = build_summary(run_scenario(validate_scenario(design.scenario_data(case), file=design.file)))

@@ -7,6 +7,7 @@
 - :mod:`~twin.engine.events` (with ``event_records``, ``pv``, ``peak_shaving``): power-chain,
   storage and grid events as SimPy processes;
 - :mod:`~twin.engine.simulate`: scenario -> :class:`~twin.engine.results.Result`;
+  :mod:`~twin.engine.batch`: plants without discrete events, many in one compiled call;
   :mod:`~twin.engine.results`: the result and its writers;
 - :mod:`~twin.engine.site`: several halls on one site.
 

@@ -93,12 +93,18 @@ def _seconds_from_start(time: pd.DatetimeIndex, at: pd.Timestamp) -> float:
     return (at - time[0]).total_seconds()
 
 
+def varying_setpoints(setpoints: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The set points of a monthly schedule that change during the year (each a change at a month
+    boundary, so an event); set points constant all year are in ``params`` already."""
+    return {k: v for k, v in setpoints.items() if np.ptp(v) > 0}
+
+
 def monthly_setpoints(sim: Simulation, setpoints: dict[str, np.ndarray]):
     """Process: apply the monthly set-point schedule at each month boundary."""
     time = sim.plant.time
     index = {"supply_air_c": PARAM.supply_air_c, "chw_supply_c": PARAM.chw_supply_c,
              "cw_setpoint_c": PARAM.cw_setpoint_c}
-    varying = {k: v for k, v in setpoints.items() if np.ptp(v) > 0}
+    varying = varying_setpoints(setpoints)
     if not varying:
         return
     first = time[0].normalize().replace(day=1)

@@ -26,9 +26,11 @@ COMPILE_NOTICE = "dctwin: compiling kernels, first run only (15-20 s)"
 def notify_if_compiling() -> bool:
     """Print :data:`COMPILE_NOTICE` on stderr when the kernels' on-disk cache is empty; return whether."""
     from components._jit import has_cached_machine_code
+    from components.batch import run_cases
     from components.facility import run_span
 
-    if run_span.signatures or has_cached_machine_code(run_span):  # loaded in this process, or on disk
+    # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
+    if run_span.signatures or run_cases.signatures or has_cached_machine_code(run_span):
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     return True

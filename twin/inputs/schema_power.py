@@ -21,6 +21,7 @@ the allowed range.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -246,7 +247,9 @@ DC_ARCHITECTURES = ("hvdc_240", "hvdc_336", "mv_ups_10kv")
 CHAIN_CODES = {"legacy_ups": 0, "modular_ups": 1, "hvdc_240": 2, "hvdc_336": 2, "mv_ups_10kv": 3}
 
 
+@functools.cache  # the bundled cost table does not change: read it once per kind, not for every run
 def _battery_replacement_cost(kind: str) -> float:
+    """Replacement cost of a battery of ``kind`` from the bundled cost table. [CNY/kWh]"""
     from twin.inputs.costs import cost_table
 
     rows = cost_table()

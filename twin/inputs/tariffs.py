@@ -52,6 +52,23 @@ def _rule_path(name: str, folder: Path, base_dir: Path | None) -> Path:
     return path
 
 
+#: Resolved paths of the rule files found so far: ``{(name, folder, base_dir): path}``.
+_FOUND: dict[tuple, str] = {}
+
+
+def _found_rule(name: str, folder: Path, base_dir: Path | None) -> str | None:
+    """The resolved path of :func:`_rule_path`, or None where no file is there.  A file found is
+    remembered (a sweep prices thousands of runs with the same few rules); a missing one is looked
+    for again."""
+    key = (name, folder, base_dir)
+    if key not in _FOUND:
+        path = _rule_path(name, folder, base_dir)
+        if not path.exists():
+            return None
+        _FOUND[key] = str(path.resolve())
+    return _FOUND[key]
+
+
 def _validate_file(model, path: Path, *, file: str | None, key: str):
     if not path.exists():
         known = sorted(p.stem for p in path.parent.glob("*.toml")) if path.parent.exists() else []
@@ -73,11 +90,11 @@ def _tou_cached(path: str) -> TouTariff:
 def load_tou(name: str, *, base_dir: Path | None = None, file: str | None = None,
              key: str = "policy.tariff.tou") -> TouTariff:
     """Read and check a time-of-use tariff: a bundled name (``guangdong_tou_2021``) or a path."""
-    path = _rule_path(name, TARIFF_DIR, base_dir)
-    if not path.exists():
+    path = _found_rule(name, TARIFF_DIR, base_dir)
+    if path is None:
         known = sorted(p.stem for p in TARIFF_DIR.glob("*.toml"))
         raise InputError(f"no tariff file {name!r}; bundled tariffs are {known}", file=file, key=key)
-    return _tou_cached(str(path.resolve()))
+    return _tou_cached(path)
 
 
 def load_surcharge(name: str | None, inline: SurchargeRule | None = None, *, base_dir: Path | None = None,
@@ -93,12 +110,12 @@ def load_surcharge(name: str | None, inline: SurchargeRule | None = None, *, bas
         return inline
     if name is None or name.strip().lower() == "none":
         return None
-    path = _rule_path(name, SURCHARGE_DIR, base_dir)
-    if not path.exists():
+    path = _found_rule(name, SURCHARGE_DIR, base_dir)
+    if path is None:
         known = sorted(p.stem for p in SURCHARGE_DIR.glob("*.toml"))
         raise InputError(f"no surcharge rule {name!r}; bundled rules are {known} (or 'none')",
                          file=file, key=f"{key}.surcharge")
-    return _surcharge_cached(str(path.resolve()), file, key)
+    return _surcharge_cached(path, file, key)
 
 
 @functools.lru_cache(maxsize=16)

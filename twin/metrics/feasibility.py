@@ -72,6 +72,8 @@ def stored_unmet_rise_k(q_unmet_w: np.ndarray, dt_s: float, capacity_j_per_k: fl
     one-hour steps in a room of C = 30 MJ/K gives 1.2 K, then 2.4 K.
     """
     q = np.maximum(np.asarray(q_unmet_w, dtype=float), 0.0)
+    if not q.any():  # no unmet heat (most runs): no rise, as the general case below gives
+        return np.zeros_like(q) / capacity_j_per_k
     stored = np.cumsum(q * dt_s)
     cleared = np.maximum.accumulate(np.where(q > 0.0, 0.0, stored))  # store total at the last step without unmet heat
     return (stored - cleared) / capacity_j_per_k

@@ -265,7 +265,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
         return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/inputs/policy_schema.py)"
 
     day_index = time.asi8 // (86400 * 10**9)
-    crit_days = int(np.unique(day_index[periods == "critical"]).size)
+    crit_days = int(np.unique(day_index[tariffs.period_masks(periods)["critical"]]).size)
     district = result.plant.scenario.district_cooling
     purchased_kwh = energy["purchased_cooling_kwh"]["value"]
     purchased_cny = purchased_kwh * district.price_cny_per_kwh

@@ -81,8 +81,10 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: 
 
     demand_cny = np.zeros_like(grid_kwh)
     monthly_peak_kw = np.zeros(12)
+    by_month = np.argsort(month_index, kind="stable")  # the steps of each month, in time order
+    ends = np.cumsum(np.bincount(month_index, minlength=12))
     for m in range(12):
-        idx = np.flatnonzero(month_index == m)
+        idx = by_month[ends[m - 1] if m else 0:ends[m]]
         if idx.size:
             peak = idx[np.argmax(grid_w[idx])]
             monthly_peak_kw[m] = grid_w[peak] / 1e3
@@ -90,7 +92,9 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: 
 
     step_cny = energy_cny + surcharge_cny + demand_cny
     # each step's cost is shared pro rata to power: component c pays sum_i P_c,i * cny_i / P_i
-    total_w = sum(np.asarray(w, dtype=float) for w in components_w.values())
+    total_w = np.zeros_like(grid_kwh)
+    for w in components_w.values():
+        total_w += w
     cny_per_w = np.divide(step_cny, total_w, out=np.zeros_like(step_cny), where=total_w > 0)
     by_component = {c: float(np.dot(w, cny_per_w)) for c, w in components_w.items()}
 

@@ -1,0 +1,55 @@
+"""Run many prepared plants at once: the cases without discrete events in one compiled call.
+
+:func:`twin.engine.simulate.run_plant` hands a plant to the SimPy loop, which integrates it span
+by span between its events.  A plant with no event at all (:func:`single_span`) is integrated by
+that loop as one span from the first step to the last, with the parameters as assembled.
+:func:`run_single_spans` does exactly that for a list of such plants through
+:func:`components.batch.run_cases`, one compiled call over a case axis, and returns the same
+:class:`~twin.engine.results.Result` as :func:`~twin.engine.simulate.run_plant` would, bit for bit
+(``tests/test_sweep_identity.py``).  Plants with events keep the SimPy path.
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+import numpy as np
+
+from components.batch import run_cases
+from components.layout import OUTPUT
+from twin.engine.events import needs_events
+from twin.engine.loop import varying_setpoints
+from twin.engine.plant import PlantArrays
+from twin.engine.results import Result
+
+
+def single_span(plant: PlantArrays) -> bool:
+    """Whether the SimPy loop would integrate ``plant`` as one span with its assembled parameters:
+    every step simulated (``scenario.method = "steps"``), no set point that changes by month, no IT
+    load step, fixed set points (no supervisory control), and no power, storage or grid event
+    (:func:`twin.engine.events.needs_events`)."""
+    scn = plant.scenario
+    return (plant.bins is None and not varying_setpoints(plant.monthly_setpoints) and not scn.it.load_steps
+            and scn.control.mode != "optimise" and not needs_events(scn))
+
+
+def run_single_spans(plants: list[PlantArrays]) -> list[Result]:
+    """Simulate plants that are each one span (:func:`single_span`) in one kernel call.
+
+    The plants must share the number of steps.  Each result's ``out`` is a view into one array
+    of all the plants' channels, so the results of one call are kept, or dropped, together;
+    ``runtime_s`` is the call's wall time shared equally. [s]
+    """
+    if not plants:
+        return []
+    assert all(single_span(p) for p in plants), "a plant with events needs the SimPy loop (run_plant)"
+    n_steps = plants[0].n_steps
+    if any(p.n_steps != n_steps for p in plants):
+        raise ValueError("plants of one batched call must have the same number of steps")
+    t0 = _time.perf_counter()
+    out = np.empty((len(plants), len(OUTPUT), n_steps))
+    run_cases(np.stack([p.boundary for p in plants]), np.stack([p.params for p in plants]),
+              np.stack([p.curves for p in plants]), out, np.stack([p.initial_state for p in plants]))
+    runtime = (_time.perf_counter() - t0) / len(plants)
+    return [Result(plant=p, out=out[c], events=[], runtime_s=runtime, extras={"power": {}, "kernel_steps": n_steps})
+            for c, p in enumerate(plants)]
