@@ -13,6 +13,11 @@ runs the very same source as plain Python (used by a fast test subset and for tr
 - :func:`jit_alloc` keeps NRT, for the few functions that allocate arrays (whole-array
   psychrometrics, the set-point optimiser's scratch copies).
 
+Neither builds a C-callable wrapper (``no_cfunc_wrapper``): it is only needed to pass a compiled
+function as a first-class function value or to take its address, which no kernel does, and
+building it for each of the ~140 compiled functions cost about 1-2 s of the first run (of
+17-21 s CPU; 2026-12-05).  Python still calls every kernel through its usual wrapper.
+
 ``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
 without it gets the default, reference-counted compilation: the same results, a little slower.
 """
@@ -24,16 +29,17 @@ try:  # ``_nrt`` is a target option Numba has long had but does not document; us
     _NO_NRT = {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
 except ImportError:  # pragma: no cover - a Numba without it compiles with NRT, only slower
     _NO_NRT = {}
+_OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True}
 
 
 def jit(func):
     """Compile ``func`` in nopython mode with on-disk caching and no reference counting."""
-    return njit(cache=True, nogil=True, **_NO_NRT)(func)
+    return njit(**_OPTIONS, **_NO_NRT)(func)
 
 
 def jit_alloc(func):
     """Compile ``func`` in nopython mode with on-disk caching; it may allocate arrays."""
-    return njit(cache=True, nogil=True)(func)
+    return njit(**_OPTIONS)(func)
 
 
 def has_cached_machine_code(dispatcher) -> bool:
