@@ -33,7 +33,10 @@ from pathlib import Path
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
 
-#: (module, kernel, argument types): compiled by the child process (about half of the work)
+#: (module, kernel, argument types): compiled by the child process.  The split balances the two
+#: processes' CPU time (2026-12-05: the child 9 s with its start-up; this process 7.5 s before it
+#: waits, with the weather and assembly kernels it compiles anyway).  The IEC plant stays with
+#: the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = (
     ("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"),
     ("components.plant.air_side", "dx_plant", "VVfffffMi"),
