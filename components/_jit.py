@@ -23,8 +23,9 @@ the plant kernels in a second process; sweep workers compile side by side).  Num
 function's cache files by reading, extending and rewriting its index, without a lock, so two
 processes saving different specialisations of one function at the same moment could both take
 number 1 and leave an index entry that points at the other's machine code.  :func:`_lock_cache`
-therefore serialises each function's cache reads and writes between processes with an
-advisory file lock (POSIX ``flock``; where there is none, nothing changes).
+therefore serialises the cache reads and writes of each cache folder between processes with
+an advisory file lock (POSIX ``flock``; where there is none, nothing changes).  It wraps two
+methods of Numba's (undocumented) cache file object, as :func:`has_cached_machine_code` reads it.
 
 ``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
 without it gets the default, reference-counted compilation: the same results, a little slower.
