@@ -13,11 +13,19 @@ from twin.engine import parallel_compile
 pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="needs compiled kernels")
 
 
-def test_precompiled_signatures_are_the_ones_run_span_calls(legacy_result):
-    """Each kernel the two processes compile ahead is one the facility kernel calls, with these
-    argument types: otherwise the work is done twice (the parent compiles its own version)."""
+def test_precompiled_signatures_are_the_ones_run_span_calls():
+    """Each kernel the two processes compile ahead is one the facility step calls, with these
+    argument types: otherwise the work is done twice (the parent compiles its own version).
+
+    The step is compiled afresh here, without the cache, so that its typing asks each callee for
+    its signature (a step loaded from the cache would not)."""
     import importlib
 
+    from numba import njit
+
+    from components import facility
+
+    njit(facility._step.py_func).compile(parallel_compile.signature("MVVMiV"))
     for module, name, codes in parallel_compile.CHILD + parallel_compile.PARENT:
         kernel = getattr(importlib.import_module(module), name)
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)

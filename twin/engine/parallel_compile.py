@@ -50,8 +50,9 @@ PARENT = (
     ("components.power_chain", "power_chain", "VMi"),
     ("components.plant.chilled_water", "district_plant", "VfMi"),
 )
-#: set to 1 to compile in one process (benchmarks/annual_run.py measures both)
-SERIAL_ENV = "DCTWIN_SERIAL_COMPILE"
+#: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
+#: measures both); unset, see :func:`needed`
+PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
 _child: subprocess.Popen | None = None
 
@@ -76,12 +77,19 @@ def compile_kernels(group) -> None:
 
 def needed() -> bool:
     """Whether a child process would help: the facility kernel is neither loaded nor on disk,
-    Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, there are 2+ CPUs and
-    :data:`SERIAL_ENV` is not set."""
+    Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, and there is a free CPU.
+
+    Free means 2+ CPUs and a load average (last minute) below the CPU count less one, unless
+    :data:`PROCESSES_ENV` says 1 or 2.  On a busy machine the child gains no wall time and costs
+    1.5-2.5 s of CPU (measured 2026-12-05 on 2 CPUs at load 4-5: 23-26 s wall either way).
+    """
     from components._jit import CACHE_LOCKS, has_cached_machine_code
     from components.facility import run_span
 
-    if not CACHE_LOCKS or os.environ.get(SERIAL_ENV) == "1" or (os.cpu_count() or 1) < 2:
+    cpus, forced = os.cpu_count() or 1, os.environ.get(PROCESSES_ENV)
+    if not CACHE_LOCKS or forced == "1" or cpus < 2:
+        return False
+    if forced != "2" and os.getloadavg()[0] >= cpus - 1:
         return False
     if not hasattr(run_span, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
         return False
