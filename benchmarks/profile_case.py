@@ -12,8 +12,9 @@ than wall time on a shared machine) and reported as medians:
   read and validate the file, assemble, SimPy loop, kernel, build the summary, write
   ``results.nc`` and ``summary.json``.
 
-- **first run**: ``dctwin run`` in a new process (compiling in that one process) with empty Numba and weather caches, with the
-  compile time of each kernel from Numba's compile events, then in a later process.
+- **first run**: ``dctwin run`` in a new process with empty Numba and weather caches, compiling in
+  that one process, with the compile time of each kernel from Numba's compile events, then in a
+  later process.
 
 The kernel phase is the time inside :func:`components.facility.run_span` (or the bin method's
 span function); the SimPy loop is the rest of ``run_plant``.  A cProfile of the sweep batches
