@@ -6,7 +6,11 @@ Three numbers, each in its own sense of "time to a result":
   compiled) - the per-scenario cost inside a sweep;
 - **first run, fresh install**: a new process with an empty Numba cache directory, so every
   kernel compiles (`NUMBA_CACHE_DIR` points to a temporary folder; the weather disk cache is
-  also emptied with `DCTWIN_CACHE_DIR`);
+  also emptied with `DCTWIN_CACHE_DIR`).  As in `dctwin run`, a second process compiles the
+  plant kernels meanwhile (:mod:`twin.engine.parallel_compile`, here whatever the machine's
+  load: `DCTWIN_COMPILE_PROCESSES=2`); the same is measured in one process
+  (`DCTWIN_COMPILE_PROCESSES=1`).  Wall time of the process and CPU time of it and its
+  child;
 - **later process**: a new process that finds the Numba and weather caches filled by the run
   before.
 
@@ -23,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import resource
 import time
 from pathlib import Path
 
@@ -31,6 +36,8 @@ SCENARIO = ROOT / "scenarios" / "guangzhou_legacy.toml"
 CHILD = """
 import time, sys
 t0 = time.perf_counter()
+from twin.engine import parallel_compile
+parallel_compile.start()
 from twin.engine.simulate import run_file
 from twin.metrics.summary import build_summary
 r = run_file(sys.argv[1]); s = build_summary(r)
@@ -59,21 +66,30 @@ def warm(n: int = 30) -> dict:
             "runs": n}
 
 
-def child(env: dict) -> tuple[float, float]:
+def child(env: dict) -> dict:
+    """Wall time of a new process running :data:`CHILD`, its own timing, and the CPU time of it
+    and of every process it started. [s]"""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", CHILD, str(SCENARIO)], env=env, capture_output=True,
                          text=True, check=True).stdout.split()
-    return time.perf_counter() - t0, float(out[0])
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+    return {"process_wall": wall, "import_to_summary": float(out[0]), "cpu_all_processes": cpu}
+
+
+def first_and_later(**extra_env) -> tuple[dict, dict]:
+    """A first run with empty Numba and weather caches, then a later process with them filled."""
+    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache, **extra_env)
+        return child(env), child(env)
 
 
 def main() -> None:
     results = {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()}
-    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache)
-        wall, inner = child(env)
-        results["first_run_fresh_install_s"] = {"process_wall": wall, "import_to_summary": inner}
-        wall, inner = child(env)
-        results["later_process_s"] = {"process_wall": wall, "import_to_summary": inner}
+    results["first_run_fresh_install_s"], results["later_process_s"] = first_and_later(DCTWIN_COMPILE_PROCESSES="2")
+    results["first_run_one_process_s"], _ = first_and_later(DCTWIN_COMPILE_PROCESSES="1")
     results["warm"] = warm()
     results["loadavg_after"] = os.getloadavg()
     out = ROOT / "benchmarks" / "results" / "annual_run.json"

@@ -12,8 +12,9 @@ than wall time on a shared machine) and reported as medians:
   read and validate the file, assemble, SimPy loop, kernel, build the summary, write
   ``results.nc`` and ``summary.json``.
 
-- **first run**: ``dctwin run`` in a new process with empty Numba and weather caches, with the
-  compile time of each kernel from Numba's compile events, then in a later process.
+- **first run**: ``dctwin run`` in a new process with empty Numba and weather caches, compiling in
+  that one process, with the compile time of each kernel from Numba's compile events, then in a
+  later process.
 
 The kernel phase is the time inside :func:`components.facility.run_span` (or the bin method's
 span function, or the batched :func:`components.batch.run_cases`); the SimPy loop is the rest of
@@ -186,7 +187,8 @@ def first_run() -> dict:
 
     out = {}
     with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache,
+        # one process, so that Numba's compile events list every kernel (annual_run.py times two)
+        env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache, DCTWIN_COMPILE_PROCESSES="1",
                    PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         for label in ("empty_caches", "later_process"):
             text = subprocess.run([sys.executable, "-c", COMPILE_CHILD], env=env, capture_output=True, text=True,

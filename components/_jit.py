@@ -13,9 +13,26 @@ runs the very same source as plain Python (used by a fast test subset and for tr
 - :func:`jit_alloc` keeps NRT, for the few functions that allocate arrays (whole-array
   psychrometrics, the set-point optimiser's scratch copies).
 
+Neither builds a C-callable wrapper (``no_cfunc_wrapper``): it is only needed to pass a compiled
+function as a first-class function value or to take its address, which no kernel does, and
+building it for each of the ~140 compiled functions cost about 1-2 s of the first run (of
+17-21 s CPU; 2026-12-05).  Python still calls every kernel through its usual wrapper.
+
+Several processes may fill the same cache at once (:mod:`twin.engine.parallel_compile` compiles
+the plant kernels in a second process; sweep workers compile side by side).  Numba numbers a
+function's cache files by reading, extending and rewriting its index, without a lock, so two
+processes saving different specialisations of one function at the same moment could both take
+number 1 and leave an index entry that points at the other's machine code.  :func:`_lock_cache`
+therefore serialises the cache reads and writes of each cache folder between processes with
+an advisory file lock (POSIX ``flock``; where there is none, nothing changes).  It wraps two
+methods of Numba's (undocumented) cache file object, as :func:`has_cached_machine_code` reads it.
+
 ``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
 without it gets the default, reference-counted compilation: the same results, a little slower.
 """
+
+import contextlib
+import os
 
 from numba import njit
 
@@ -24,16 +41,66 @@ try:  # ``_nrt`` is a target option Numba has long had but does not document; us
     _NO_NRT = {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
 except ImportError:  # pragma: no cover - a Numba without it compiles with NRT, only slower
     _NO_NRT = {}
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, the cache is used unlocked
+    fcntl = None
+_OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True}
+#: the lock file in each cache folder (see :func:`_lock_cache`)
+LOCK_FILE = "dctwin-cache.lock"
+#: whether cache reads and writes are locked between processes (parallel compilation needs it)
+CACHE_LOCKS = fcntl is not None
 
 
 def jit(func):
     """Compile ``func`` in nopython mode with on-disk caching and no reference counting."""
-    return njit(cache=True, nogil=True, **_NO_NRT)(func)
+    return _lock_cache(njit(**_OPTIONS, **_NO_NRT)(func))
 
 
 def jit_alloc(func):
     """Compile ``func`` in nopython mode with on-disk caching; it may allocate arrays."""
-    return njit(cache=True, nogil=True)(func)
+    return _lock_cache(njit(**_OPTIONS)(func))
+
+
+@contextlib.contextmanager
+def _locked(folder: str):
+    """Hold the exclusive lock of a cache folder.
+
+    Unlocked where the lock file cannot be opened: a folder not created yet holds no cache to
+    read (Numba creates it before the first save, which is then locked).
+    """
+    try:
+        lock = open(os.path.join(folder, LOCK_FILE), "a")
+    except OSError:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def _lock_cache(dispatcher):
+    """Serialise ``dispatcher``'s cache loads and saves between processes; return it.
+
+    Wraps ``save`` and ``load`` of Numba's index-and-data cache file (each reads the index and
+    a data file, ``save`` rewrites both) in :func:`_locked`.  A dispatcher without that cache
+    file (``NUMBA_DISABLE_JIT=1``: a plain function) is returned unchanged.
+    """
+    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    if cache_file is None or fcntl is None:
+        return dispatcher
+    folder, save, load = cache_file._cache_path, cache_file.save, cache_file.load
+
+    def locked_save(key, data):
+        with _locked(folder):
+            save(key, data)
+
+    def locked_load(key):
+        with _locked(folder):
+            return load(key)
+
+    cache_file.save, cache_file.load = locked_save, locked_load
+    return dispatcher
 
 
 def has_cached_machine_code(dispatcher) -> bool:

@@ -56,6 +56,8 @@ def main(args) -> int:
             prepare(study.scenario(mix), file=study.file, base_dir=study.base_dir)
         print(f"{path}: valid ({len(study.mixes)} mixes)")
         return 0
+    from twin.engine import parallel_compile
+    parallel_compile.start()  # first run after installing: the plant kernels compile on a second core
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:

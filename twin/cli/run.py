@@ -10,6 +10,7 @@ from pathlib import Path
 
 from twin.cli.arguments import name_values
 from twin.cli.writable import check_out_dir
+from twin.engine import parallel_compile
 from twin.errors import InputError
 from twin.inputs.bundled import resolve_scenario
 from twin.inputs.schema_base import read_toml
@@ -122,6 +123,7 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     if args.check:
         return _check(args, path)
+    parallel_compile.start()  # first run after installing: the plant kernels compile on a second core
     if args.years is not None:  # Monte Carlo over years (twin/study/montecarlo.py, issue 4)
         from twin.study.montecarlo import main_montecarlo
         return main_montecarlo(args, path)
@@ -177,6 +179,7 @@ def main_site(args, path: Path) -> int:
         load_site(path)
         print(f"{path}: valid (a site of several halls)")
         return 0
+    parallel_compile.start()
     site = run_site_file(path)
     summary = build_site_summary(site, scenario_file=str(path))
 

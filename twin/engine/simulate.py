@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from twin.engine import events, loop
+from twin.engine import events, loop, parallel_compile
 from twin.engine.control import SetpointOptimiser
 from twin.engine.plant import PlantArrays, assemble
 from twin.engine.results import Result
@@ -20,7 +20,7 @@ from twin.measures import apply_measures
 
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
-COMPILE_NOTICE = "dctwin: compiling kernels, first run only (15-20 s)"
+COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-20 s)"
 
 
 def notify_if_compiling() -> bool:
@@ -80,6 +80,7 @@ def standard_processes(sim: loop.Simulation, steps: list[tuple[pd.Timestamp, flo
 
 def run_plant(plant: PlantArrays, *, file: str | None = None) -> Result:
     """Simulate a prepared plant with the standard event processes."""
+    parallel_compile.join()  # a first run: the plant kernels the second process compiled, before run_span
     t0 = _time.perf_counter()
     sim = loop.Simulation(plant)
     standard_processes(sim, _load_steps(plant, file))

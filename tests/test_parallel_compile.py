@@ -1,0 +1,60 @@
+"""The first run's two-process compilation (twin/engine/parallel_compile.py) and the cache lock
+it relies on (components/_jit.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from components import _jit
+from twin.engine import parallel_compile
+
+pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="needs compiled kernels")
+
+
+def test_precompiled_signatures_are_the_ones_run_span_calls():
+    """Each kernel the two processes compile ahead is one the facility step calls, with these
+    argument types: otherwise the work is done twice (the parent compiles its own version).
+
+    The step is compiled afresh here, without the cache, so that its typing asks each callee for
+    its signature (a step loaded from the cache would not)."""
+    import importlib
+
+    from numba import njit
+
+    from components import facility
+
+    njit(facility._step.py_func).compile(parallel_compile.signature("MVVMiV"))
+    for module, name, codes in parallel_compile.CHILD + parallel_compile.PARENT:
+        kernel = getattr(importlib.import_module(module), name)
+        assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
+
+
+def test_not_needed_once_the_facility_kernel_is_compiled(legacy_result):
+    assert not parallel_compile.needed()
+    assert parallel_compile.start() is False
+    parallel_compile.join()  # nothing to wait for
+
+
+def test_cache_reads_and_writes_hold_the_folder_lock(tmp_path):
+    """While this process saves to or loads from a kernel's cache, no other can take the lock."""
+    import fcntl
+    from types import SimpleNamespace
+
+    states = []
+
+    def probe(*args):
+        with open(tmp_path / _jit.LOCK_FILE, "a") as other:  # another open file: flock conflicts
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                states.append("free")
+            except BlockingIOError:
+                states.append("held")
+
+    cache_file = SimpleNamespace(_cache_path=str(tmp_path), save=probe, load=probe)
+    _jit._lock_cache(SimpleNamespace(_cache=SimpleNamespace(_cache_file=cache_file)))
+    cache_file.save("key", b"data")
+    cache_file.load("key")
+    probe()
+    assert states == ["held", "held", "free"]
