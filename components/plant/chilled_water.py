@@ -36,6 +36,9 @@ TOWER_EITHER = 2
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
+# first-pass guess of the leaving water of towers running flat out to economize: a typical
+# approach to the wet bulb [K]
+_FLAT_OUT_START_APPROACH_K = 4.0
 
 
 @jit
@@ -50,6 +53,17 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
         q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
         p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess)
     return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio
+
+
+@jit
+def _mechanical_setpoint(p, t_wb):
+    """Leaving-water set point of the towers in mechanical cooling at wet bulb ``t_wb``. [degC]
+
+    Fixed, or with wet-bulb reset the wet bulb plus the reset approach within the reset limits.
+    """
+    if p[PARAM.cw_reset] > 0.5:
+        return min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    return p[PARAM.cw_setpoint_c]
 
 
 @jit
@@ -124,16 +138,13 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     q_charge = 0.0
     q_dis = 0.0
     charge_factor = 1.0
-    setpoint = p[PARAM.cw_setpoint_c]
-    if p[PARAM.cw_reset] > 0.5:
-        # tower set point follows the wet bulb within its limits (wet-bulb reset control)
-        setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    setpoint = _mechanical_setpoint(p, t_wb)
     mechanical_setpoint = setpoint
     t_cw = setpoint
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
-        t_cw = t_wb + 4.0
+        t_cw = t_wb + _FLAT_OUT_START_APPROACH_K
     air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
     if air_cooled:
         t_cw = t_db
@@ -215,6 +226,29 @@ def _better(unmet, power, best_unmet, best_power):
 
 
 @jit
+def _may_economize(p, economize, t_wb, t_db, t_chwr):
+    """Whether :func:`_water_cooled_plant` in mode ``economize`` can end with the economizer on.
+
+    The economizer runs in a pass only if that pass starts with condenser water no warmer than
+    the chilled-water return minus the changeover margin
+    (:func:`components.cooling.economizer.economizer_duty_w`).  The first
+    pass starts at the outdoor dry bulb ``t_db`` for air-cooled chillers (their only pass), else
+    at the set point, or for towers flat out at the wet bulb plus ``_FLAT_OUT_START_APPROACH_K``;
+    every later pass starts where a tower left the water, which is never below its set point,
+    and that is the mechanical set point in a pass that did not economize and in every pass of
+    :data:`ECONOMIZE_SETPOINT`.  So if both the first pass's start and the mechanical set point
+    are too warm, no pass economizes and the solve is mechanical cooling with ``q_economizer``
+    0: skipping it changes nothing.  Temperatures in degC.
+    """
+    warmest = t_chwr - p[PARAM.economizer_margin_k]
+    mechanical = _mechanical_setpoint(p, t_wb)
+    if p[PARAM.plant_type] == PLANT_AIR_COOLED:
+        return not t_db > warmest
+    start = t_wb + _FLAT_OUT_START_APPROACH_K if economize == ECONOMIZE_FLAT_OUT else mechanical
+    return not (start > warmest and mechanical > warmest)
+
+
+@jit
 def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     """The chilled-water plant in the mode its economizer control picks; writes ``o[:, i]``.
 
@@ -232,7 +266,8 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     if p[PARAM.economizer] < 0.5:
         return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
     _, _, _, t_chwr = _chilled_water_loop(p, q_coil)
-    if b[BOUNDARY.temp_wet_bulb, i] >= t_chwr - p[PARAM.economizer_margin_k]:
+    t_wb = b[BOUNDARY.temp_wet_bulb, i]
+    if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step
         return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
     tower = int(p[PARAM.economizer_tower])
@@ -240,6 +275,8 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
     best, best_unmet, best_power = ECONOMIZE_OFF, np.inf, np.inf
     for mode in range(first, last + 1):
+        if not _may_economize(p, mode, t_wb, b[BOUNDARY.temp_air, i], t_chwr):
+            continue  # the solve would end with the tower water too warm (see _may_economize)
         unmet = _water_cooled_plant(*args, mode, o, i)
         if o[OUTPUT.q_economizer, i] <= 0.0:
             continue  # the tower water is too warm to economize in this mode
