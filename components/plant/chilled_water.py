@@ -226,6 +226,21 @@ def _better(unmet, power, best_unmet, best_power):
 
 
 @jit
+def _economizing_power_floor(p, p_chwp):
+    """Least electric power [W] of a plant solve that ends economizing, as :func:`_plant_power` sums it.
+
+    An economizing pass runs a condenser pump for every available chiller (the towers' cells all
+    carry water); chillers and tower fans draw no less than nothing (chiller power is the
+    capacity over COP times positive EIR curves, a tower fan a non-negative fraction of its
+    design power), and the chilled-water pumps ``p_chwp`` [W] do not depend on the mode.
+    Floating-point sums of non-negative terms only grow, so the bound holds as computed.
+    """
+    if p[PARAM.plant_type] == PLANT_AIR_COOLED:
+        return p_chwp
+    return 0.0 + p_chwp + int(p[PARAM.chillers_available]) * p[PARAM.cw_pump_w]
+
+
+@jit
 def _may_economize(p, economize, t_wb, t_db, t_chwr):
     """Whether :func:`_water_cooled_plant` in mode ``economize`` can end with the economizer on.
 
@@ -259,17 +274,28 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     not economizing.  :data:`CONTROL_TEMPERATURE` economizes whenever the tower water is the
     changeover margin colder than the chilled-water return, whatever it costs (EnergyPlus's
     ``HeatExchanger:FluidToFluid`` availability; used for like-for-like comparisons).
+    The cheapest control solves mechanically first and skips the economizer solves that cannot
+    win: all of them when mechanical cooling meets the load below :func:`_economizing_power_floor`,
+    and a mode that :func:`_may_economize` rules out; the choice is the same as solving them all.
     Returns the unmet evaporator load [W].
     """
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
     if p[PARAM.economizer] < 0.5:
         return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-    _, _, _, t_chwr = _chilled_water_loop(p, q_coil)
+    p_chwp, _, _, t_chwr = _chilled_water_loop(p, q_coil)
     t_wb = b[BOUNDARY.temp_wet_bulb, i]
     if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step
         return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+    cheapest = p[PARAM.economizer_control] == CONTROL_CHEAPEST
+    unmet_off, power_off, solved_last = 0.0, 0.0, -1  # -1: o[:, i] holds no solve yet
+    if cheapest:
+        unmet_off = _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+        power_off = _plant_power(o, i)
+        if unmet_off == 0.0 and power_off < _economizing_power_floor(p, p_chwp):
+            return unmet_off  # mechanical cooling meets the load for less than any economizing can
+        solved_last = ECONOMIZE_OFF
     tower = int(p[PARAM.economizer_tower])
     first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
     last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
@@ -278,16 +304,20 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
         if not _may_economize(p, mode, t_wb, b[BOUNDARY.temp_air, i], t_chwr):
             continue  # the solve would end with the tower water too warm (see _may_economize)
         unmet = _water_cooled_plant(*args, mode, o, i)
+        solved_last = mode
         if o[OUTPUT.q_economizer, i] <= 0.0:
             continue  # the tower water is too warm to economize in this mode
-        if p[PARAM.economizer_control] == CONTROL_TEMPERATURE:
+        if not cheapest:
             return unmet
         power = _plant_power(o, i)
         if _better(unmet, power, best_unmet, best_power):
             best, best_unmet, best_power = mode, unmet, power
-    unmet = _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-    if best == ECONOMIZE_OFF or _better(unmet, _plant_power(o, i), best_unmet, best_power):
-        return unmet
+    if not cheapest:
+        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+    if best == ECONOMIZE_OFF or _better(unmet_off, power_off, best_unmet, best_power):
+        best, best_unmet = ECONOMIZE_OFF, unmet_off
+    if best == solved_last:
+        return best_unmet  # o[:, i] already holds this solve
     return _water_cooled_plant(*args, best, o, i)
 
 
