@@ -7,6 +7,8 @@ Simplifications: identical chillers, pumps and tower cells, one cell and one con
 running chiller.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from components._jit import jit
@@ -36,6 +38,12 @@ TOWER_EITHER = 2
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
+#: One solve of the plant: W, degC, [-], kg/s, min as :mod:`components.layout` names the channels
+#: (``p_condenser_fans`` < 0: not written, the plant has none).
+Solve = namedtuple("Solve", [
+    "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "evap", "drift", "blow",
+    "p_chwp", "p_cwp", "p_tower", "q_hx", "q_tower", "q_charge", "q_dis", "ride_through_min", "t_chws",
+    "mode", "air_ratio", "p_condenser_fans"])
 # first-pass guess of the leaving water of towers running flat out to economize: a typical
 # approach to the wet bulb [K]
 _FLAT_OUT_START_APPROACH_K = 4.0
@@ -101,8 +109,8 @@ def _chilled_water_loop(p, q_coil):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize, o, i):
-    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage; writes ``o[:, i]``.
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize):
+    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage.
 
     Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
     their condenser temperature, have no towers or condenser pumps, and their condenser fans
@@ -116,7 +124,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     takes its share of the chilled-water load first; thermal storage discharges into the rest during peak
     hours (or is charged by the chillers in valley hours, see
     :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
-    Returns the unmet evaporator load [W].
+    Returns the solve as a :data:`Solve` (written to ``o[:, i]`` by :func:`_write`).
     """
     n_avail = int(p[PARAM.chillers_available])
     t_chws = p[PARAM.chw_supply_c]
@@ -189,34 +197,43 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+    p_condenser_fans = -1.0  # not written: no condenser fans
     if air_cooled:
-        o[OUTPUT.p_condenser_fans, i] = (n_on * cap * p[PARAM.condenser_fan_w_per_w]
-                                         * chl.run_time_fraction(curves, plr))
+        p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
-    write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state)
-    write_water(o, i, evap, drift, blow)
-    o[OUTPUT.p_chw_pumps, i] = p_chwp
-    o[OUTPUT.p_cw_pumps, i] = p_cwp
-    o[OUTPUT.p_tower_fans, i] = p_tower
-    o[OUTPUT.q_economizer, i] = q_hx
-    o[OUTPUT.q_rejected_wet, i] = q_tower
-    o[OUTPUT.q_tes_charge, i] = q_charge
-    o[OUTPUT.q_tes_discharge, i] = q_dis
-    o[OUTPUT.tes_ride_through_min, i] = tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0
-    o[OUTPUT.t_chw_supply, i] = t_chws
-    o[OUTPUT.economizer_mode, i] = mode
-    o[OUTPUT.tower_air_ratio, i] = air_ratio
-    return q_unmet
+    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state, evap, drift, blow,
+                 p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
+                 tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans)
 
 
 @jit
-def _plant_power(o, i):
-    """Electric power of the chilled-water plant written at step ``i``. [W]"""
-    return (o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i] + o[OUTPUT.p_cw_pumps, i]
-            + o[OUTPUT.p_tower_fans, i])
+def _write(o, i, s):
+    """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``; returns its unmet evaporator load [W]."""
+    if s.p_condenser_fans >= 0.0:
+        o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
+    write_compressors(o, i, s.p_ch, s.q_evap_met, s.t_cw, s.n_on, s.plr, s.curve_state)
+    write_water(o, i, s.evap, s.drift, s.blow)
+    o[OUTPUT.p_chw_pumps, i] = s.p_chwp
+    o[OUTPUT.p_cw_pumps, i] = s.p_cwp
+    o[OUTPUT.p_tower_fans, i] = s.p_tower
+    o[OUTPUT.q_economizer, i] = s.q_hx
+    o[OUTPUT.q_rejected_wet, i] = s.q_tower
+    o[OUTPUT.q_tes_charge, i] = s.q_charge
+    o[OUTPUT.q_tes_discharge, i] = s.q_dis
+    o[OUTPUT.tes_ride_through_min, i] = s.ride_through_min
+    o[OUTPUT.t_chw_supply, i] = s.t_chws
+    o[OUTPUT.economizer_mode, i] = s.mode
+    o[OUTPUT.tower_air_ratio, i] = s.air_ratio
+    return s.q_unmet
+
+
+@jit
+def _plant_power(s):
+    """Electric power of the chilled-water plant in the solve ``s`` (a :data:`Solve`). [W]"""
+    return s.p_ch + s.p_chwp + s.p_cwp + s.p_tower
 
 
 @jit
@@ -274,51 +291,44 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     not economizing.  :data:`CONTROL_TEMPERATURE` economizes whenever the tower water is the
     changeover margin colder than the chilled-water return, whatever it costs (EnergyPlus's
     ``HeatExchanger:FluidToFluid`` availability; used for like-for-like comparisons).
-    The cheapest control solves mechanically first and skips the economizer solves that cannot
-    win: all of them when mechanical cooling meets the load below :func:`_economizing_power_floor`,
-    and a mode that :func:`_may_economize` rules out; the choice is the same as solving them all.
+    The step is solved mechanically first; the economizer solves that cannot change the choice
+    are skipped (all of them under the cheapest control when mechanical cooling meets the load
+    below :func:`_economizing_power_floor`; a mode that :func:`_may_economize` rules out), and
+    only the chosen solve is written: the result is the same as solving and writing them all.
     Returns the unmet evaporator load [W].
     """
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
+    off = _water_cooled_plant(*args, ECONOMIZE_OFF)
     if p[PARAM.economizer] < 0.5:
-        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+        return _write(o, i, off)
     p_chwp, _, _, t_chwr = _chilled_water_loop(p, q_coil)
     t_wb = b[BOUNDARY.temp_wet_bulb, i]
     if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step
-        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+        return _write(o, i, off)
     cheapest = p[PARAM.economizer_control] == CONTROL_CHEAPEST
-    unmet_off, power_off, solved_last = 0.0, 0.0, -1  # -1: o[:, i] holds no solve yet
-    if cheapest:
-        unmet_off = _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-        power_off = _plant_power(o, i)
-        if unmet_off == 0.0 and power_off < _economizing_power_floor(p, p_chwp):
-            return unmet_off  # mechanical cooling meets the load for less than any economizing can
-        solved_last = ECONOMIZE_OFF
+    power_off = _plant_power(off)
+    if cheapest and off.q_unmet == 0.0 and power_off < _economizing_power_floor(p, p_chwp):
+        return _write(o, i, off)  # mechanical cooling meets the load for less than any economizing can
     tower = int(p[PARAM.economizer_tower])
     first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
     last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
-    best, best_unmet, best_power = ECONOMIZE_OFF, np.inf, np.inf
+    chosen, best_unmet, best_power = off, np.inf, np.inf
     for mode in range(first, last + 1):
         if not _may_economize(p, mode, t_wb, b[BOUNDARY.temp_air, i], t_chwr):
             continue  # the solve would end with the tower water too warm (see _may_economize)
-        unmet = _water_cooled_plant(*args, mode, o, i)
-        solved_last = mode
-        if o[OUTPUT.q_economizer, i] <= 0.0:
+        solve = _water_cooled_plant(*args, mode)
+        if solve.q_hx <= 0.0:
             continue  # the tower water is too warm to economize in this mode
         if not cheapest:
-            return unmet
-        power = _plant_power(o, i)
-        if _better(unmet, power, best_unmet, best_power):
-            best, best_unmet, best_power = mode, unmet, power
-    if not cheapest:
-        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-    if best == ECONOMIZE_OFF or _better(unmet_off, power_off, best_unmet, best_power):
-        best, best_unmet = ECONOMIZE_OFF, unmet_off
-    if best == solved_last:
-        return best_unmet  # o[:, i] already holds this solve
-    return _water_cooled_plant(*args, best, o, i)
+            return _write(o, i, solve)
+        power = _plant_power(solve)
+        if _better(solve.q_unmet, power, best_unmet, best_power):
+            chosen, best_unmet, best_power = solve, solve.q_unmet, power
+    if _better(off.q_unmet, power_off, best_unmet, best_power):
+        chosen = off
+    return _write(o, i, chosen)
 
 
 @jit
