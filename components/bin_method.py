@@ -112,7 +112,9 @@ def run_span_binned(i0, i1, boundary, params, curves, out, state, width_wet_bulb
     bin_of, n_bins = assign_bins(i0, i1, boundary, width_wet_bulb, width_dry_bulb, width_utilisation)
     centroids = bin_centroids(i0, i1, boundary, bin_of, n_bins)
     results = np.empty((out.shape[0], n_bins))
-    run_span(0, n_bins, centroids, params, curves, results, state)
+    # a typed zero: a literal 0 would make Numba compile (and cache) a second, Literal[int](0)
+    # specialisation of run_span next to the int64 one every other caller uses
+    run_span(np.int64(0), n_bins, centroids, params, curves, results, state)
     for c in range(out.shape[0]):
         row, target = results[c], out[c, i0:i1]
         for k in range(i1 - i0):

@@ -87,6 +87,22 @@ def test_repeated_weather_is_exact(legacy_dict):
     np.testing.assert_allclose(out_bins, out_steps, rtol=1e-12, atol=1e-9)
 
 
+
+def test_bins_call_the_common_run_span(legacy_dict):
+    """The bin method calls the kernel's int64 specialisation, not a Literal[int](0) one that
+    Numba would compile and cache as a second copy of ``run_span`` (a literal ``0`` argument)."""
+    from numba import njit
+
+    from components.facility import run_span
+    if not hasattr(run_span, "signatures"):
+        pytest.skip("NUMBA_DISABLE_JIT: nothing is specialised")
+    plant = prepare(validate_scenario(_with(legacy_dict, [])))
+    out = np.empty((len(OUTPUT), 48))
+    # compiled afresh (not loaded from the cache) so that its call to run_span is typed here
+    njit(bm.run_span_binned.py_func)(0, 48, plant.boundary, plant.params, plant.curves, out,
+                                     plant.initial_state.copy(), 1.0, 1.0, 0.1)
+    assert not any("Literal" in str(sig) for sig in run_span.signatures)
+
 def test_bins_partition_like_numpy_unique():
     rng = np.random.default_rng(3)
     n = 5000

@@ -7,6 +7,8 @@ Simplifications: identical chillers, pumps and tower cells, one cell and one con
 running chiller.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from components._jit import jit
@@ -36,6 +38,15 @@ TOWER_EITHER = 2
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
+#: One solve of the plant: W, degC, [-], kg/s, min as :mod:`components.layout` names the channels
+#: (``p_condenser_fans`` < 0: not written, the plant has none).
+Solve = namedtuple("Solve", [
+    "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "evap", "drift", "blow",
+    "p_chwp", "p_cwp", "p_tower", "q_hx", "q_tower", "q_charge", "q_dis", "ride_through_min", "t_chws",
+    "mode", "air_ratio", "p_condenser_fans"])
+# first-pass guess of the leaving water of towers running flat out to economize: a typical
+# approach to the wet bulb [K]
+_FLAT_OUT_START_APPROACH_K = 4.0
 
 
 @jit
@@ -50,6 +61,17 @@ def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
         q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
         p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess)
     return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio
+
+
+@jit
+def _mechanical_setpoint(p, t_wb):
+    """Leaving-water set point of the towers in mechanical cooling at wet bulb ``t_wb``. [degC]
+
+    Fixed, or with wet-bulb reset the wet bulb plus the reset approach within the reset limits.
+    """
+    if p[PARAM.cw_reset] > 0.5:
+        return min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    return p[PARAM.cw_setpoint_c]
 
 
 @jit
@@ -87,8 +109,8 @@ def _chilled_water_loop(p, q_coil):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize, o, i):
-    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage; writes ``o[:, i]``.
+def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize):
+    """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage.
 
     Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
     their condenser temperature, have no towers or condenser pumps, and their condenser fans
@@ -102,7 +124,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     takes its share of the chilled-water load first; thermal storage discharges into the rest during peak
     hours (or is charged by the chillers in valley hours, see
     :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
-    Returns the unmet evaporator load [W].
+    Returns the solve as a :data:`Solve` (written to ``o[:, i]`` by :func:`_write`).
     """
     n_avail = int(p[PARAM.chillers_available])
     t_chws = p[PARAM.chw_supply_c]
@@ -124,16 +146,13 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     q_charge = 0.0
     q_dis = 0.0
     charge_factor = 1.0
-    setpoint = p[PARAM.cw_setpoint_c]
-    if p[PARAM.cw_reset] > 0.5:
-        # tower set point follows the wet bulb within its limits (wet-bulb reset control)
-        setpoint = min(max(t_wb + p[PARAM.cw_reset_approach_k], p[PARAM.cw_reset_min_c]), p[PARAM.cw_reset_max_c])
+    setpoint = _mechanical_setpoint(p, t_wb)
     mechanical_setpoint = setpoint
     t_cw = setpoint
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers run flat out for the coldest water; start from a typical approach
         setpoint = t_wb
-        t_cw = t_wb + 4.0
+        t_cw = t_wb + _FLAT_OUT_START_APPROACH_K
     air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
     if air_cooled:
         t_cw = t_db
@@ -178,40 +197,87 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+    p_condenser_fans = -1.0  # not written: no condenser fans
     if air_cooled:
-        o[OUTPUT.p_condenser_fans, i] = (n_on * cap * p[PARAM.condenser_fan_w_per_w]
-                                         * chl.run_time_fraction(curves, plr))
+        p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
-    write_compressors(o, i, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state)
-    write_water(o, i, evap, drift, blow)
-    o[OUTPUT.p_chw_pumps, i] = p_chwp
-    o[OUTPUT.p_cw_pumps, i] = p_cwp
-    o[OUTPUT.p_tower_fans, i] = p_tower
-    o[OUTPUT.q_economizer, i] = q_hx
-    o[OUTPUT.q_rejected_wet, i] = q_tower
-    o[OUTPUT.q_tes_charge, i] = q_charge
-    o[OUTPUT.q_tes_discharge, i] = q_dis
-    o[OUTPUT.tes_ride_through_min, i] = tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0
-    o[OUTPUT.t_chw_supply, i] = t_chws
-    o[OUTPUT.economizer_mode, i] = mode
-    o[OUTPUT.tower_air_ratio, i] = air_ratio
-    return q_unmet
+    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state, evap, drift, blow,
+                 p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
+                 tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans)
 
 
 @jit
-def _plant_power(o, i):
-    """Electric power of the chilled-water plant written at step ``i``. [W]"""
-    return (o[OUTPUT.p_chillers, i] + o[OUTPUT.p_chw_pumps, i] + o[OUTPUT.p_cw_pumps, i]
-            + o[OUTPUT.p_tower_fans, i])
+def _write(o, i, s):
+    """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``; returns its unmet evaporator load [W]."""
+    if s.p_condenser_fans >= 0.0:
+        o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
+    write_compressors(o, i, s.p_ch, s.q_evap_met, s.t_cw, s.n_on, s.plr, s.curve_state)
+    write_water(o, i, s.evap, s.drift, s.blow)
+    o[OUTPUT.p_chw_pumps, i] = s.p_chwp
+    o[OUTPUT.p_cw_pumps, i] = s.p_cwp
+    o[OUTPUT.p_tower_fans, i] = s.p_tower
+    o[OUTPUT.q_economizer, i] = s.q_hx
+    o[OUTPUT.q_rejected_wet, i] = s.q_tower
+    o[OUTPUT.q_tes_charge, i] = s.q_charge
+    o[OUTPUT.q_tes_discharge, i] = s.q_dis
+    o[OUTPUT.tes_ride_through_min, i] = s.ride_through_min
+    o[OUTPUT.t_chw_supply, i] = s.t_chws
+    o[OUTPUT.economizer_mode, i] = s.mode
+    o[OUTPUT.tower_air_ratio, i] = s.air_ratio
+    return s.q_unmet
+
+
+@jit
+def _plant_power(s):
+    """Electric power of the chilled-water plant in the solve ``s`` (a :data:`Solve`). [W]"""
+    return s.p_ch + s.p_chwp + s.p_cwp + s.p_tower
 
 
 @jit
 def _better(unmet, power, best_unmet, best_power):
     """Less unmet load first, then less electric power."""
     return unmet < best_unmet - 1e-9 or (unmet <= best_unmet + 1e-9 and power < best_power)
+
+
+@jit
+def _economizing_power_floor(p, p_chwp):
+    """Least electric power [W] of a plant solve that ends economizing, as :func:`_plant_power` sums it.
+
+    An economizing pass runs a condenser pump for every available chiller (the towers' cells all
+    carry water); chillers and tower fans draw no less than nothing (chiller power is the
+    capacity over COP times positive EIR curves, a tower fan a non-negative fraction of its
+    design power), and the chilled-water pumps ``p_chwp`` [W] do not depend on the mode.
+    Floating-point sums of non-negative terms only grow, so the bound holds as computed.
+    """
+    if p[PARAM.plant_type] == PLANT_AIR_COOLED:
+        return p_chwp
+    return 0.0 + p_chwp + int(p[PARAM.chillers_available]) * p[PARAM.cw_pump_w]
+
+
+@jit
+def _may_economize(p, economize, t_wb, t_db, t_chwr):
+    """Whether :func:`_water_cooled_plant` in mode ``economize`` can end with the economizer on.
+
+    The economizer runs in a pass only if that pass starts with condenser water no warmer than
+    the chilled-water return minus the changeover margin
+    (:func:`components.cooling.economizer.economizer_duty_w`).  The first
+    pass starts at the outdoor dry bulb ``t_db`` for air-cooled chillers (their only pass), else
+    at the set point, or for towers flat out at the wet bulb plus ``_FLAT_OUT_START_APPROACH_K``;
+    every later pass starts where a tower left the water, which is never below its set point,
+    and that is the mechanical set point in a pass that did not economize and in every pass of
+    :data:`ECONOMIZE_SETPOINT`.  So if both the first pass's start and the mechanical set point
+    are too warm, no pass economizes and the solve is mechanical cooling with ``q_economizer``
+    0: skipping it changes nothing.  Temperatures in degC.
+    """
+    warmest = t_chwr - p[PARAM.economizer_margin_k]
+    mechanical = _mechanical_setpoint(p, t_wb)
+    if p[PARAM.plant_type] == PLANT_AIR_COOLED:
+        return not t_db > warmest
+    start = t_wb + _FLAT_OUT_START_APPROACH_K if economize == ECONOMIZE_FLAT_OUT else mechanical
+    return not (start > warmest and mechanical > warmest)
 
 
 @jit
@@ -225,33 +291,44 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     not economizing.  :data:`CONTROL_TEMPERATURE` economizes whenever the tower water is the
     changeover margin colder than the chilled-water return, whatever it costs (EnergyPlus's
     ``HeatExchanger:FluidToFluid`` availability; used for like-for-like comparisons).
+    The step is solved mechanically first; the economizer solves that cannot change the choice
+    are skipped (all of them under the cheapest control when mechanical cooling meets the load
+    below :func:`_economizing_power_floor`; a mode that :func:`_may_economize` rules out), and
+    only the chosen solve is written: the result is the same as solving and writing them all.
     Returns the unmet evaporator load [W].
     """
     args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
+    off = _water_cooled_plant(*args, ECONOMIZE_OFF)
     if p[PARAM.economizer] < 0.5:
-        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-    _, _, _, t_chwr = _chilled_water_loop(p, q_coil)
-    if b[BOUNDARY.temp_wet_bulb, i] >= t_chwr - p[PARAM.economizer_margin_k]:
+        return _write(o, i, off)
+    p_chwp, _, _, t_chwr = _chilled_water_loop(p, q_coil)
+    t_wb = b[BOUNDARY.temp_wet_bulb, i]
+    if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step
-        return _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
+        return _write(o, i, off)
+    cheapest = p[PARAM.economizer_control] == CONTROL_CHEAPEST
+    power_off = _plant_power(off)
+    if cheapest and off.q_unmet == 0.0 and power_off < _economizing_power_floor(p, p_chwp):
+        return _write(o, i, off)  # mechanical cooling meets the load for less than any economizing can
     tower = int(p[PARAM.economizer_tower])
     first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
     last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
-    best, best_unmet, best_power = ECONOMIZE_OFF, np.inf, np.inf
+    chosen, best_unmet, best_power = off, np.inf, np.inf
     for mode in range(first, last + 1):
-        unmet = _water_cooled_plant(*args, mode, o, i)
-        if o[OUTPUT.q_economizer, i] <= 0.0:
+        if not _may_economize(p, mode, t_wb, b[BOUNDARY.temp_air, i], t_chwr):
+            continue  # the solve would end with the tower water too warm (see _may_economize)
+        solve = _water_cooled_plant(*args, mode)
+        if solve.q_hx <= 0.0:
             continue  # the tower water is too warm to economize in this mode
-        if p[PARAM.economizer_control] == CONTROL_TEMPERATURE:
-            return unmet
-        power = _plant_power(o, i)
-        if _better(unmet, power, best_unmet, best_power):
-            best, best_unmet, best_power = mode, unmet, power
-    unmet = _water_cooled_plant(*args, ECONOMIZE_OFF, o, i)
-    if best == ECONOMIZE_OFF or _better(unmet, _plant_power(o, i), best_unmet, best_power):
-        return unmet
-    return _water_cooled_plant(*args, best, o, i)
+        if not cheapest:
+            return _write(o, i, solve)
+        power = _plant_power(solve)
+        if _better(solve.q_unmet, power, best_unmet, best_power):
+            chosen, best_unmet, best_power = solve, solve.q_unmet, power
+    if _better(off.q_unmet, power_off, best_unmet, best_power):
+        chosen = off
+    return _write(o, i, chosen)
 
 
 @jit
