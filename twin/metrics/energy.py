@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.channel_stats import monthly_sums
 from components.layout import IT_ITE_CURVES, PARAM, POWER_COMPONENTS
 from twin.engine.results import CHANNELS, Result
 from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
@@ -52,7 +53,9 @@ def energy_kwh(result: Result, channel: str) -> float:
 
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
     """Energy of a power channel by calendar month (12 values). [kWh]"""
-    return np.bincount(result.month_index, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
+    sums = np.empty(12)
+    monthly_sums(result[channel], result.month_index, sums)
+    return sums * result.plant.timestep_s / J_PER_KWH
 
 
 def _server_fan_limit(result) -> float:
