@@ -48,7 +48,7 @@ def metric(value, unit: str, note: str = "") -> dict:
 
 def energy_kwh(result: Result, channel: str) -> float:
     """Energy of a power channel over the period. [kWh]"""
-    return float(result[channel].sum() * result.plant.timestep_s / J_PER_KWH)
+    return result.total(channel) * result.plant.timestep_s / J_PER_KWH
 
 
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
@@ -74,7 +74,7 @@ def energy_summary(result: Result) -> dict:
     parts = {c: energy_kwh(result, c) for c in POWER_COMPONENTS}
     cooling = sum(parts[c] for c in COOLING)
     power = sum(parts[c] for c in POWER_CHAIN)
-    purchased = float(result["q_purchased_cooling"].sum() * result.plant.timestep_s / J_PER_KWH)
+    purchased = energy_kwh(result, "q_purchased_cooling")
     k_purchased = result.plant.scenario.district_cooling.electricity_equivalent
     equivalent = k_purchased * purchased
     monthly_fac = monthly_energy_kwh(result, "p_facility") + k_purchased * monthly_energy_kwh(result, "q_purchased_cooling")
@@ -130,11 +130,11 @@ def energy_summary(result: Result) -> dict:
                                "IEC bypassed, DX only: the outdoor air could not cool the return air, "
                                "or the IEC fans and pumps would cost more than the DX power they save")}
            if result.plant.scenario.plant.type == "iec" else {}),
-        "liquid_heat_share": metric(float(result["q_liquid"].sum() / max(result["p_it"].sum(), 1e-9)), "-",
+        "liquid_heat_share": metric(result.total("q_liquid") / max(result.total("p_it"), 1e-9), "-",
                                     "heat captured by liquid cooling / IT energy"),
         "tes_shifted_kwh": {
-            "charged_valley": metric(float(result["q_tes_charge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold made in valley hours"),
-            "discharged_peak": metric(float(result["q_tes_discharge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold delivered in peak hours"),
+            "charged_valley": metric(energy_kwh(result, "q_tes_charge"), "kWh", "cold made in valley hours"),
+            "discharged_peak": metric(energy_kwh(result, "q_tes_discharge"), "kWh", "cold delivered in peak hours"),
         },
         "tes_ride_through_min": metric(float(np.min(result["tes_ride_through_min"])) if result["tes_energy"].max() > 0 else 0.0,
                                        "min", "least minutes of chilled-water load the store could carry after a chiller trip"),

@@ -69,7 +69,7 @@ def power_summary(result, energy: dict) -> dict:
     kwh = result.plant.timestep_s / J_PER_KWH
 
     def total(ch: str) -> float:
-        return float(result[ch].sum() * kwh)
+        return result.total(ch) * kwh
 
     scn = result.plant.scenario
     setup = power_setup(scn)
