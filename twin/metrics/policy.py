@@ -354,7 +354,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
     location = co2.co2_kg(grid_w, factor, ts)
     contracted = r.green_power_kwh + r.green_certificates_kwh
     net = co2.net_co2_kg(location, grid_kwh, contracted)
-    pv_kwh = r.onsite_pv_kwh + result.total("p_pv") * ts / J_PER_KWH
+    pv_kwh = r.onsite_pv_kwh + float(result.total("p_pv") * ts / J_PER_KWH)
     share = co2.renewable_share(min(pv_kwh, fac_kwh), r.green_power_kwh, r.green_certificates_kwh, fac_kwh)
     inputs = "scenario inputs policy.renewables (on-site PV, green-power contracts, green certificates)"
     carbon = {
