@@ -6,15 +6,12 @@ costliest of them in one compiled call each, with the same floating-point operat
 same order, so every reported number is unchanged (``tests/test_summary_sums.py``):
 
 - :func:`monthly_sums`: ``np.bincount(month_index, weights=values, minlength=12)``;
-- :func:`group_sums`: ``values[codes == g].sum()`` for every group ``g`` (NumPy's pairwise order);
 - :func:`bill_steps`: the per-step electricity bill of :func:`twin.metrics.tariff.electricity_cost`.
 
-Units are those of the arrays given (W, CNY, ...).
+Units are those of the arrays given (W, CNY, ...); nothing here allocates (:func:`components._jit.jit`).
 """
 
-import numpy as np
-
-from components._jit import jit, jit_alloc
+from components._jit import jit
 
 
 @jit
@@ -41,105 +38,6 @@ def monthly_sums(values, month_index, sums):
             acc += values[i]
             i += 1
         sums[m] = acc
-
-
-#: Largest range NumPy sums with its eight-accumulator loop before splitting it in two.
-PW_BLOCKSIZE = 128
-
-
-@jit
-def _leaf(a, lo, n):
-    """Sum of ``a[lo:lo + n]``, ``n <= PW_BLOCKSIZE``, as NumPy sums a block: eight interleaved
-    accumulators combined pairwise, then the remainder (fewer than 8 values: added in order to -0.0)."""
-    if n < 8:
-        res = -0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = lo + 8
-    end = lo + n - n % 8
-    while i < end:
-        r0 += a[i]
-        r1 += a[i + 1]
-        r2 += a[i + 2]
-        r3 += a[i + 3]
-        r4 += a[i + 4]
-        r5 += a[i + 5]
-        r6 += a[i + 6]
-        r7 += a[i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < lo + n:
-        res += a[i]
-        i += 1
-    return res
-
-
-@jit_alloc
-def _pairwise(a, lo, n):
-    """Sum of ``a[lo:lo + n]`` in NumPy's pairwise order (``pairwise_sum`` of
-    ``numpy/_core/src/umath/loops_utils.h.src``), before the reduction's initial 0.0 is added.
-
-    A range longer than :data:`PW_BLOCKSIZE` is the sum of its left part (half its length, rounded
-    down to a multiple of 8) and the rest.  Numba cannot load a recursive function from its cache,
-    so the recursion runs on an explicit stack of unfinished ranges.
-    """
-    if n <= PW_BLOCKSIZE:
-        return _leaf(a, lo, n)
-    s_lo = np.empty(64, np.int64)       # unfinished ranges: start, length,
-    s_n = np.empty(64, np.int64)
-    s_left = np.empty(64)               # the sum of the left part once known
-    s_has_left = np.zeros(64, np.bool_)
-    s_lo[0], s_n[0] = lo, n
-    top = 1
-    while True:
-        f = top - 1
-        n2 = s_n[f] // 2
-        n2 -= n2 % 8
-        c_lo, c_n = (s_lo[f] + n2, s_n[f] - n2) if s_has_left[f] else (s_lo[f], n2)
-        if c_n > PW_BLOCKSIZE:
-            s_lo[top], s_n[top], s_has_left[top] = c_lo, c_n, False
-            top += 1
-            continue
-        val = _leaf(a, c_lo, c_n)
-        while True:  # hand the finished part to its range
-            f = top - 1
-            if not s_has_left[f]:
-                s_left[f], s_has_left[f] = val, True
-                break
-            val = s_left[f] + val
-            top -= 1
-            if top == 0:
-                return val
-
-
-@jit_alloc
-def group_sums(values, codes, scratch, sums):
-    """Sum of ``values`` over the steps of each group, bit-identical to ``values[codes == g].sum()``.
-
-    Each group's values are gathered in time order and summed in NumPy's pairwise order, with the
-    reduction's initial 0.0 added last.
-
-    Parameters
-    ----------
-    values : ndarray, shape (n_steps,)
-        One value per step (any unit).
-    codes : ndarray of int, shape (n_steps,)
-        Group of each step, ``0 .. len(sums) - 1`` (other codes belong to no group).
-    scratch : ndarray, shape (n_steps,)
-        Work space (overwritten).
-    sums : ndarray, shape (n_groups,)
-        Overwritten with the sum of each group (0.0 for a group without steps).
-    """
-    for g in range(sums.shape[0]):
-        k = 0
-        for i in range(values.shape[0]):
-            if codes[i] == g:
-                scratch[k] = values[i]
-                k += 1
-        sums[g] = 0.0 + _pairwise(scratch, 0, k)
 
 
 @jit

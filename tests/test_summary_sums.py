@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.channel_stats import group_sums, monthly_sums
+from components.channel_stats import monthly_sums
 from twin.inputs import tariffs
 from twin.metrics import tariff as tou
 
@@ -53,17 +53,6 @@ def test_monthly_sums_are_numpys_bincount(steps_per_hour):
         sums = np.empty(12)
         monthly_sums(values, months, sums)
         assert np.array_equal(_bits(sums), _bits(np.bincount(months, weights=values, minlength=12)))
-
-
-@pytest.mark.parametrize("n", [0, 5, 8, 127, 128, 129, 1000, 8760, 8784, 35040, 105120])
-def test_group_sums_are_numpys_pairwise_sums_of_each_group(n):
-    rng = np.random.default_rng(n)
-    values = rng.standard_normal(n) * 10.0 ** rng.integers(-3, 7, n)
-    codes = rng.integers(-1, 4, n)
-    codes[: n // 3] = 2  # one group far longer than NumPy's 128-value block
-    sums = np.empty(5)
-    group_sums(values, codes, np.empty(n), sums)
-    assert np.array_equal(_bits(sums), _bits([values[codes == g].sum() for g in range(5)]))
 
 
 @pytest.mark.parametrize("demand, surcharge", [(0.0, 0.0), (30.0, 0.2), (12.5, "per step")])

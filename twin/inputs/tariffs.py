@@ -230,29 +230,20 @@ def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> t
     return _PERIOD_CACHE[key]
 
 
-_MASK_CACHE: dict[int, tuple[np.ndarray, dict, np.ndarray]] = {}
+_MASK_CACHE: dict[int, tuple[np.ndarray, dict]] = {}
 
 
-def period_index(periods: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """``({period: steps in it}, codes)``: a mask for each of the named :data:`PERIODS` and any other name
-    in ``periods``, and the period of each step as its position among those masks; computed once per
-    read-only array of :func:`weather_periods` (string comparisons over a year of steps cost more than
-    the bill itself)."""
+def period_masks(periods: np.ndarray) -> dict[str, np.ndarray]:
+    """``{period: steps in it}`` for the named :data:`PERIODS` and any other name in ``periods``,
+    computed once per read-only array of :func:`weather_periods` (string comparisons over a
+    year of steps cost more than the bill itself)."""
     cached = _MASK_CACHE.get(id(periods))
     if cached is not None and cached[0] is periods:
-        return cached[1], cached[2]
+        return cached[1]
     masks = {p: periods == p for p in PERIODS}
     unnamed = ~np.logical_or.reduce(list(masks.values()))
     if unnamed.any():  # a tariff with periods of its own names
         masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
-    codes = np.empty(len(periods), dtype=np.int64)
-    for k, m in enumerate(masks.values()):
-        codes[m] = k
     if not periods.flags.writeable:  # the array is kept in the cache, so its id is not reused
-        _MASK_CACHE[id(periods)] = (periods, masks, codes)
-    return masks, codes
-
-
-def period_masks(periods: np.ndarray) -> dict[str, np.ndarray]:
-    """``{period: steps in it}`` of :func:`period_index`."""
-    return period_index(periods)[0]
+        _MASK_CACHE[id(periods)] = (periods, masks)
+    return masks

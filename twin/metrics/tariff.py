@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.channel_stats import bill_steps, group_sums
+from components.channel_stats import bill_steps
 from twin.inputs.policy_schema import SurchargeBand, SurchargeRule
-from twin.inputs.tariffs import period_index
+from twin.inputs.tariffs import period_masks
 
 J_PER_KWH = 3.6e6
 
@@ -82,8 +82,8 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.n
     grid_w = np.ascontiguousarray(grid_w, dtype=float)
     n = grid_w.size
     surcharge = np.ascontiguousarray(np.broadcast_to(np.asarray(surcharge_cny_per_kwh, dtype=float), (n,)))
-    # grid kWh, energy, surcharge, demand and step cost [CNY], the step cost per component watt [CNY/W], work space
-    grid_kwh, energy_cny, surcharge_cny, demand_cny, step_cny, cny_per_w, scratch = np.empty((7, n))
+    # grid kWh, energy, surcharge, demand and step cost [CNY], the step cost per component watt [CNY/W]
+    grid_kwh, energy_cny, surcharge_cny, demand_cny, step_cny, cny_per_w = np.empty((6, n))
     monthly_peak_kw = np.empty(12)
     bill_steps(grid_w, timestep_s, flat_price_cny_per_kwh, np.asarray(multiplier, dtype=float), surcharge,
                np.asarray(month_index), demand_charge_cny_per_kw_month, channels,
@@ -91,12 +91,8 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.n
                demand_cny, step_cny, cny_per_w, monthly_peak_kw, np.empty(12, dtype=np.int64))
     # component c pays sum_i P_c,i * cny_i / P_i
     by_component = {c: float(np.dot(channels[r], cny_per_w)) for c, r in rows.items()}
-    masks, codes = period_index(periods)
-    period_kwh, period_cny = np.empty((2, len(masks)))
-    group_sums(grid_kwh, codes, scratch, period_kwh)
-    group_sums(energy_cny, codes, scratch, period_cny)
-    by_period = {p: {"kwh": float(kwh), "cny": float(cny)}
-                 for (p, m), kwh, cny in zip(masks.items(), period_kwh, period_cny) if m.any()}
+    by_period = {p: {"kwh": float(grid_kwh[m].sum()), "cny": float(energy_cny[m].sum())}
+                 for p, m in period_masks(periods).items() if m.any()}
     return {
         "grid_kwh": float(grid_kwh.sum()),
         "energy_cny": float(energy_cny.sum()),
