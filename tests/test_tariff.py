@@ -53,7 +53,7 @@ def test_flat_load_cost_reproduces_the_period_table(date, temp_c, multiplier):
     time, temp = _day(date, temp_c)
     periods, mult = tariffs.step_periods(time, temp, GD)
     grid = np.full(len(time), 1000.0)  # 1 kW for 24 h = 24 kWh
-    bill = tou.electricity_cost(time.month.to_numpy() - 1, grid, {"p_it": grid}, 3600.0, periods, mult, flat_price_cny_per_kwh=1.0)
+    bill = tou.electricity_cost(time.month.to_numpy() - 1, grid, grid[None], {"p_it": 0}, 3600.0, periods, mult, flat_price_cny_per_kwh=1.0)
     assert bill["energy_cny"] == pytest.approx(24.0 * multiplier, rel=1e-12)
     assert bill["grid_kwh"] == pytest.approx(24.0)
     assert sum(v["kwh"] for v in bill["by_period"].values()) == pytest.approx(24.0)
@@ -74,7 +74,7 @@ def test_cost_split_by_component_and_demand_charge():
     b = np.full(len(time), 3000.0)
     b[30] = 7000.0  # the March peak step
     periods, mult = tariffs.step_periods(time, np.full(len(time), 20.0), GD)
-    bill = tou.electricity_cost(time.month.to_numpy() - 1, a + b, {"a": a, "b": b}, 3600.0, periods, mult, flat_price_cny_per_kwh=0.5,
+    bill = tou.electricity_cost(time.month.to_numpy() - 1, a + b, np.stack([a, b]), {"a": 0, "b": 1}, 3600.0, periods, mult, flat_price_cny_per_kwh=0.5,
                                 demand_charge_cny_per_kw_month=30.0, surcharge_cny_per_kwh=0.2)
     assert bill["monthly_peak_kw"][2] == pytest.approx(8.0)
     assert bill["demand_cny"] == pytest.approx(8.0 * 30.0)

@@ -112,6 +112,7 @@ class Result:
     events: list[tuple[float, str]] = field(default_factory=list)
     runtime_s: float = 0.0
     extras: dict = field(default_factory=dict)  # per-run blocks from event processes (twin.engine.events: "power")
+    _totals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def time(self) -> pd.DatetimeIndex:
@@ -128,6 +129,14 @@ class Result:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.out[ROW[name]]
+
+    def total(self, name: str) -> float:
+        """``self[name].sum()`` over the period, summed once per channel (the summary's metrics read the
+        same totals several times); ``out`` must not change after the first call. [channel unit x steps]"""
+        value = self._totals.get(name)
+        if value is None:
+            value = self._totals[name] = float(self.out[ROW[name]].sum())
+        return value
 
     def to_dataset(self):
         """The full time series as an :class:`xarray.Dataset` with units in ``attrs``."""

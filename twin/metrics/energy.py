@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.channel_stats import monthly_sums
 from components.layout import IT_ITE_CURVES, PARAM, POWER_COMPONENTS
 from twin.engine.results import CHANNELS, Result
 from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
@@ -47,12 +48,19 @@ def metric(value, unit: str, note: str = "") -> dict:
 
 def energy_kwh(result: Result, channel: str) -> float:
     """Energy of a power channel over the period. [kWh]"""
-    return float(result[channel].sum() * result.plant.timestep_s / J_PER_KWH)
+    return float(result.total(channel) * result.plant.timestep_s / J_PER_KWH)
+
+
+def hours(mask: np.ndarray, dt_h: float) -> float:
+    """Hours of the steps where ``mask`` holds, ``mask.sum() * dt_h`` (counted without summing booleans). [h]"""
+    return float(np.count_nonzero(mask) * dt_h)
 
 
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
     """Energy of a power channel by calendar month (12 values). [kWh]"""
-    return np.bincount(result.month_index, weights=result[channel], minlength=12) * result.plant.timestep_s / J_PER_KWH
+    sums = np.empty(12)
+    monthly_sums(result[channel], result.month_index, sums)
+    return sums * result.plant.timestep_s / J_PER_KWH
 
 
 def _server_fan_limit(result) -> float:
@@ -71,7 +79,7 @@ def energy_summary(result: Result) -> dict:
     parts = {c: energy_kwh(result, c) for c in POWER_COMPONENTS}
     cooling = sum(parts[c] for c in COOLING)
     power = sum(parts[c] for c in POWER_CHAIN)
-    purchased = float(result["q_purchased_cooling"].sum() * result.plant.timestep_s / J_PER_KWH)
+    purchased = energy_kwh(result, "q_purchased_cooling")
     k_purchased = result.plant.scenario.district_cooling.electricity_equivalent
     equivalent = k_purchased * purchased
     monthly_fac = monthly_energy_kwh(result, "p_facility") + k_purchased * monthly_energy_kwh(result, "q_purchased_cooling")
@@ -106,38 +114,38 @@ def energy_summary(result: Result) -> dict:
         "breakdown": breakdown,
         "peak_facility_kw": metric(float(result["p_facility"].max() / 1e3), "kW"),
         "mean_it_kw": metric(float(result["p_it"].mean() / 1e3), "kW"),
-        "hours_setpoint_not_held": metric(float(not_held.sum() * dt_h), "h",
+        "hours_setpoint_not_held": metric(hours(not_held, dt_h), "h",
                                           f"supply air more than {SETPOINT_TOLERANCE_K} K above its set point"),
-        "hours_chiller_curve_extrapolated": metric(float((result["curve_out_of_range"] >= 1).sum() * dt_h), "h",
+        "hours_chiller_curve_extrapolated": metric(hours(result["curve_out_of_range"] >= 1, dt_h), "h",
                                                    "a chiller or DX compressor ran outside its curve data: "
                                                    + _EXTRAPOLATION_NOTE[result.plant.scenario.plant.curve_extrapolation]),
-        "hours_chiller_curve_at_bound": metric(float((result["curve_out_of_range"] >= 2).sum() * dt_h), "h",
+        "hours_chiller_curve_at_bound": metric(hours(result["curve_out_of_range"] >= 2, dt_h), "h",
                                                "of those, hours beyond the curve set's physical bounds (inputs held there)"),
-        "hours_server_fans_at_max": metric(float((result["server_fan_speed"] >= _server_fan_limit(result) - 1e-9).sum() * dt_h), "h",
+        "hours_server_fans_at_max": metric(hours(result["server_fan_speed"] >= _server_fan_limit(result) - 1e-9, dt_h), "h",
                                            "server fans at their maximum speed (it.model = 'ite_curves': air flow at the "
                                            "air-flow curve's maximum output)"),
         "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
-        "hours_outside_a1_recommended": metric(float(a1_rec.sum() * dt_h), "h",
+        "hours_outside_a1_recommended": metric(hours(a1_rec, dt_h), "h",
                                                f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (docs/sources.md 2.3)"),
-        "hours_outside_a1_allowable": metric(float(a1_allow.sum() * dt_h), "h",
+        "hours_outside_a1_allowable": metric(hours(a1_allow, dt_h), "h",
                                              f"any rack inlet outside ASHRAE A1 allowable {A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC (docs/sources.md 2.3)"),
-        "iec_mode_hours": {name: metric(float((result["iec_mode"] == code).sum() * dt_h), "h")
+        "iec_mode_hours": {name: metric(hours(result["iec_mode"] == code, dt_h), "h")
                            for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))}
-        | ({"bypassed": metric(float((result["iec_mode"] == 0).sum() * dt_h), "h",
+        | ({"bypassed": metric(hours(result["iec_mode"] == 0, dt_h), "h",
                                "IEC bypassed, DX only: the outdoor air could not cool the return air, "
                                "or the IEC fans and pumps would cost more than the DX power they save")}
            if result.plant.scenario.plant.type == "iec" else {}),
-        "liquid_heat_share": metric(float(result["q_liquid"].sum() / max(result["p_it"].sum(), 1e-9)), "-",
+        "liquid_heat_share": metric(result.total("q_liquid") / max(result.total("p_it"), 1e-9), "-",
                                     "heat captured by liquid cooling / IT energy"),
         "tes_shifted_kwh": {
-            "charged_valley": metric(float(result["q_tes_charge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold made in valley hours"),
-            "discharged_peak": metric(float(result["q_tes_discharge"].sum() * result.plant.timestep_s / J_PER_KWH), "kWh", "cold delivered in peak hours"),
+            "charged_valley": metric(energy_kwh(result, "q_tes_charge"), "kWh", "cold made in valley hours"),
+            "discharged_peak": metric(energy_kwh(result, "q_tes_discharge"), "kWh", "cold delivered in peak hours"),
         },
         "tes_ride_through_min": metric(float(np.min(result["tes_ride_through_min"])) if result["tes_energy"].max() > 0 else 0.0,
                                        "min", "least minutes of chilled-water load the store could carry after a chiller trip"),
         "economizer_hours": {
-            "free": metric(float((result["economizer_mode"] == 2).sum() * dt_h), "h"),
-            "partial": metric(float((result["economizer_mode"] == 1).sum() * dt_h), "h"),
+            "free": metric(hours(result["economizer_mode"] == 2, dt_h), "h"),
+            "partial": metric(hours(result["economizer_mode"] == 1, dt_h), "h"),
         },
         **_pump_table_hours(result),
         "water_site_l": metric(water_kg, "L", "evaporation + blowdown + drift, 1 kg = 1 L"),
@@ -153,6 +161,6 @@ def _pump_table_hours(result) -> dict:
     dt = result["t_return_air"] - result.plant.weather.temp_air
     beyond = (result["q_pumped_refrigerant"] > 0.0) & (dt > table[-1][0])
     return {"hours_pumped_refrigerant_table_held": metric(
-        float(beyond.sum() * result.dt_h), "h",
+        hours(beyond, result.dt_h), "h",
         f"pump circuits ran with the return-to-outdoor difference above the table's last {table[-1][0]:g} K "
         "(capacity held at its last value)")}

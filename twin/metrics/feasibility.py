@@ -42,7 +42,7 @@ from components.layout import CHAIN_LEGACY, CHAIN_MV, PARAM
 from twin.engine.results import Result
 from twin.engine.sizing import conversion_rating_w, transformer_rating_w
 from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, outside, thresholds
-from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, metric
+from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, hours, metric
 
 FEASIBLE, INFEASIBLE = "feasible", "infeasible"
 #: plant types whose compressors (chillers, DX or IEC trim) are checked against their duty
@@ -161,15 +161,15 @@ def cooling_check(result: Result) -> Check:
     capacity = scn.events.heat_capacity_kj_per_k_per_kw * 1e3 * scn.it.design_kw
     rise = stored_unmet_rise_k(q_unmet, result.plant.timestep_s, capacity)
     not_absorbed = (q_unmet > 0.0) & (hot + rise > A1_ALLOWABLE_C[1])
-    hours = float((q_unmet > 0.0).sum() * dt_h)
-    lost_h = float(not_absorbed.sum() * dt_h)
+    unmet_h = hours(q_unmet > 0.0, dt_h)
+    lost_h = hours(not_absorbed, dt_h)
     rate = float(q_unmet.max() / capacity * 3600.0)
     load = result["q_coil"] + result["q_liquid_to_plant"]
-    energy = float(q_unmet.sum() * result.plant.timestep_s / J_PER_KWH)
+    energy = float(result.total("q_unmet") * result.plant.timestep_s / J_PER_KWH)
     load_kwh = float(load.sum() * result.plant.timestep_s / J_PER_KWH)
     share = energy / load_kwh if load_kwh > 0 else 0.0
     chk = Check("cooling", {
-        "unmet_hours": metric(hours, "h", "steps with heat the plant or the CRAH coils could not remove"),
+        "unmet_hours": metric(unmet_h, "h", "steps with heat the plant or the CRAH coils could not remove"),
         "unmet_hours_not_absorbed": metric(lost_h, "h", (
             f"unmet steps whose stored heat would lift the hottest inlet above {A1_ALLOWABLE_C[1]:g} degC "
             f"(room heat capacity {capacity / 1e6:,.1f} MJ/K); infeasible above {t['max_hours_not_absorbed']:g} h")),
@@ -179,16 +179,16 @@ def cooling_check(result: Result) -> Check:
         "peak_warming_k_per_h": metric(rate, "K/h", "room warming by the largest unmet heat, q_unmet / C"),
     })
     if lost_h > t["max_hours_not_absorbed"]:
-        chk.reason = (f"Cooling fell short of the load in {hours:,.0f} h of the year ({_kwh(energy)}, {_pct(share)} "
+        chk.reason = (f"Cooling fell short of the load in {unmet_h:,.0f} h of the year ({_kwh(energy)}, {_pct(share)} "
                       f"of the cooling load, up to {q_unmet.max() / 1e3:,.0f} kW); in {lost_h:,.0f} h the stored "
                       f"heat would lift the hottest rack inlet above {A1_ALLOWABLE_C[1]:g} degC "
                       f"(the room warms by up to {rate:,.1f} K per hour of shortfall).")
-    elif hours > 0.0:
-        chk.warnings.append(f"Cooling fell short of the load in {hours:,.0f} h ({_kwh(energy)}, up to "
+    elif unmet_h > 0.0:
+        chk.warnings.append(f"Cooling fell short of the load in {unmet_h:,.0f} h ({_kwh(energy)}, up to "
                        f"{q_unmet.max() / 1e3:,.0f} kW); the room's heat capacity absorbs it within A1 allowable "
                        f"(it warms by up to {rise.max():.1f} K).")
     excess = result["t_supply_air"] - result["t_supply_air_setpoint"]
-    not_held_h = float((excess > SETPOINT_TOLERANCE_K).sum() * dt_h)
+    not_held_h = hours(excess > SETPOINT_TOLERANCE_K, dt_h)
     chk.metrics["max_supply_air_excess_k"] = metric(float(excess.max()), "K",
                                                     "largest supply air above its set point")
     if not_held_h > 0.0:
@@ -205,7 +205,7 @@ def crah_check(result: Result) -> Check:
                          p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w],
                          f"{scn.crah.units} x {scn.crah.unit_capacity_kw:g} kW", "kW")
     need = airflow_need_ratio(result["recirculation"], p[PARAM.recirculation_min])
-    short_h = float((need > 1.0).sum() * result.dt_h)
+    short_h = hours(need > 1.0, result.dt_h)
     chk.metrics["airflow_short_hours"] = metric(short_h, "h", "CRAH air reaching the servers below their intake "
                                                              "(recirculation above its minimum)")
     chk.metrics["peak_airflow_need_ratio"] = metric(float(need.max()), "-",
@@ -271,7 +271,7 @@ def inlet_check(result: Result) -> Check:
     t = thresholds()["inlet"]
     dt_h = result.dt_h
     hot, cold = result["t_rack_inlet_max"], result["t_supply_air"]
-    allow_h = float(outside(hot, cold, A1_ALLOWABLE_C).sum() * dt_h)
+    allow_h = hours(outside(hot, cold, A1_ALLOWABLE_C), dt_h)
     allow_kh = degree_hours(hot, cold, A1_ALLOWABLE_C, dt_h)
     allowable = f"{A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC"
     recommended = f"{A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC"
@@ -281,7 +281,7 @@ def inlet_check(result: Result) -> Check:
         "hours_outside_allowable": metric(allow_h, "h", f"any inlet outside ASHRAE A1 allowable {allowable}; "
                                                         f"infeasible above {t['max_hours_outside_allowable']:g} h"),
         "degree_hours_outside_allowable": metric(allow_kh, "K h", f"sum of the excursions beyond {allowable}"),
-        "hours_outside_recommended": metric(float(outside(hot, cold, A1_RECOMMENDED_C).sum() * dt_h), "h",
+        "hours_outside_recommended": metric(hours(outside(hot, cold, A1_RECOMMENDED_C), dt_h), "h",
                                             f"any inlet outside ASHRAE A1 recommended {recommended}"),
         "degree_hours_outside_recommended": metric(degree_hours(hot, cold, A1_RECOMMENDED_C, dt_h), "K h",
                                                    f"sum of the excursions beyond {recommended}"),

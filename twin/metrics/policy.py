@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from components.layout import POWER_COMPONENTS
-from twin.engine.results import CHANNELS, Result
+from twin.engine.results import CHANNELS, ROW, Result
 from twin.inputs import tariffs
 from twin.inputs.policy_schema import Policy
 from twin.inputs.schema_base import read_toml
@@ -256,7 +256,8 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     time = result.time
     periods, mult = tariffs.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
     surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
-    bill = tou.electricity_cost(result.month_index, grid_w, {c: result[c] for c in POWER_COMPONENTS}, result.plant.timestep_s,
+    bill = tou.electricity_cost(result.month_index, grid_w, result.out, {c: ROW[c] for c in POWER_COMPONENTS},
+                                result.plant.timestep_s,
                                 periods, mult, flat_price_cny_per_kwh=t.flat_price_cny_per_kwh,
                                 demand_charge_cny_per_kw_month=t.demand_charge_cny_per_kw_month,
                                 surcharge_cny_per_kwh=surcharge_price)
@@ -353,7 +354,7 @@ def _carbon_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: di
     location = co2.co2_kg(grid_w, factor, ts)
     contracted = r.green_power_kwh + r.green_certificates_kwh
     net = co2.net_co2_kg(location, grid_kwh, contracted)
-    pv_kwh = r.onsite_pv_kwh + float(result["p_pv"].sum() * ts / J_PER_KWH)
+    pv_kwh = r.onsite_pv_kwh + float(result.total("p_pv") * ts / J_PER_KWH)
     share = co2.renewable_share(min(pv_kwh, fac_kwh), r.green_power_kwh, r.green_certificates_kwh, fac_kwh)
     inputs = "scenario inputs policy.renewables (on-site PV, green-power contracts, green certificates)"
     carbon = {

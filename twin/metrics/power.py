@@ -10,7 +10,7 @@ from components.layout import STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
 from twin.inputs.schema_power import PowerSetup, power_setup
-from twin.metrics.energy import J_PER_KWH, metric
+from twin.metrics.energy import J_PER_KWH, hours, metric
 
 
 ECO_RISK_NOTE = ("ECO mode runs the load on the static bypass; on every mains failure the UPS must transfer to its "
@@ -21,7 +21,7 @@ ECO_RISK_NOTE = ("ECO mode runs the load on the static bypass; on every mains fa
 
 def hours_above_allowable(result, allowable_c: float) -> float:
     """Hours the hottest rack inlet of the kernel run exceeds ``allowable_c``. [h]"""
-    return float((result["t_rack_inlet_max"] > allowable_c).sum() * result.dt_h)
+    return hours(result["t_rack_inlet_max"] > allowable_c, result.dt_h)
 
 
 def redundancy_label(installed: int, needed: int) -> str:
@@ -69,7 +69,7 @@ def power_summary(result, energy: dict) -> dict:
     kwh = result.plant.timestep_s / J_PER_KWH
 
     def total(ch: str) -> float:
-        return float(result[ch].sum() * kwh)
+        return float(result.total(ch) * kwh)
 
     scn = result.plant.scenario
     setup = power_setup(scn)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.channel_stats import bill_steps
 from twin.inputs.policy_schema import SurchargeBand, SurchargeRule
 from twin.inputs.tariffs import period_masks
 
@@ -43,7 +44,7 @@ def surcharge_band(pue: float, bands: list[SurchargeBand]) -> tuple[int, float]:
 # The bill
 # ---------------------------------------------------------------------------------------------
 
-def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: dict[str, np.ndarray],
+def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.ndarray, rows: dict[str, int],
                      timestep_s: float, periods: np.ndarray, multiplier: np.ndarray, *,
                      flat_price_cny_per_kwh: float, demand_charge_cny_per_kw_month: float = 0.0,
                      surcharge_cny_per_kwh: np.ndarray | float = 0.0) -> dict:
@@ -55,8 +56,11 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: 
         Calendar month of each step, 0 = January (``Weather.month_index``).
     grid_w : numpy.ndarray
         Power bought from the grid in each step [W].
-    components_w : dict of str to numpy.ndarray
-        Power of each facility component [W]; each step's cost is split pro rata to these.
+    channels : numpy.ndarray, shape (n_channels, n_steps)
+        Power channels [W], e.g. ``Result.out``.
+    rows : dict of str to int
+        The facility components and their rows in ``channels``; each step's cost is split pro rata
+        to their power.
     timestep_s : float
         Step length [s].
     periods, multiplier : numpy.ndarray
@@ -75,29 +79,18 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, components_w: 
         ``by_period`` {period: {"kwh", "cny"}} (energy charge only), ``by_component``
         {component: CNY} (energy + surcharge + demand), ``monthly_peak_kw`` (12 values).
     """
-    grid_kwh = np.asarray(grid_w, dtype=float) * timestep_s / J_PER_KWH
-    energy_cny = grid_kwh * flat_price_cny_per_kwh * multiplier
-    surcharge_cny = grid_kwh * np.broadcast_to(np.asarray(surcharge_cny_per_kwh, dtype=float), grid_kwh.shape)
-
-    demand_cny = np.zeros_like(grid_kwh)
-    monthly_peak_kw = np.zeros(12)
-    by_month = np.argsort(month_index, kind="stable")  # the steps of each month, in time order
-    ends = np.cumsum(np.bincount(month_index, minlength=12))
-    for m in range(12):
-        idx = by_month[ends[m - 1] if m else 0:ends[m]]
-        if idx.size:
-            peak = idx[np.argmax(grid_w[idx])]
-            monthly_peak_kw[m] = grid_w[peak] / 1e3
-            demand_cny[peak] += monthly_peak_kw[m] * demand_charge_cny_per_kw_month
-
-    step_cny = energy_cny + surcharge_cny + demand_cny
-    # each step's cost is shared pro rata to power: component c pays sum_i P_c,i * cny_i / P_i
-    total_w = np.zeros_like(grid_kwh)
-    for w in components_w.values():
-        total_w += w
-    cny_per_w = np.divide(step_cny, total_w, out=np.zeros_like(step_cny), where=total_w > 0)
-    by_component = {c: float(np.dot(w, cny_per_w)) for c, w in components_w.items()}
-
+    grid_w = np.ascontiguousarray(grid_w, dtype=float)
+    n = grid_w.size
+    surcharge = np.ascontiguousarray(np.broadcast_to(np.asarray(surcharge_cny_per_kwh, dtype=float), (n,)))
+    # grid kWh, energy, surcharge, demand and step cost [CNY], the step cost per component watt [CNY/W]
+    grid_kwh, energy_cny, surcharge_cny, demand_cny, step_cny, cny_per_w = np.empty((6, n))
+    monthly_peak_kw = np.empty(12)
+    bill_steps(grid_w, timestep_s, flat_price_cny_per_kwh, np.asarray(multiplier, dtype=float), surcharge,
+               np.asarray(month_index), demand_charge_cny_per_kw_month, channels,
+               np.fromiter(rows.values(), dtype=np.int64, count=len(rows)), grid_kwh, energy_cny, surcharge_cny,
+               demand_cny, step_cny, cny_per_w, monthly_peak_kw, np.empty(12, dtype=np.int64))
+    # component c pays sum_i P_c,i * cny_i / P_i
+    by_component = {c: float(np.dot(channels[r], cny_per_w)) for c, r in rows.items()}
     by_period = {p: {"kwh": float(grid_kwh[m].sum()), "cny": float(energy_cny[m].sum())}
                  for p, m in period_masks(periods).items() if m.any()}
     return {

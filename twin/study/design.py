@@ -349,6 +349,10 @@ def _flatten_parameters(params: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+#: The scenario section that a site or load axis sets (a scenario axis sets the first part of its name).
+_AXIS_SECTION = {"site": "scenario", "load": "it"}
+
+
 def _set_dotted(data: dict, key: str, value) -> None:
     parts = key.split(".")
     node = data
@@ -415,7 +419,12 @@ class SweepDesign:
     def scenario_data(self, case_id: int) -> dict:
         """The scenario dictionary of one case (validate with :func:`twin.inputs.schema.validate_scenario`)."""
         idx = [int(i) for i in np.unravel_index(int(case_id), self.shape)]
-        data = copy_tree(self.baseline_data)
+        # copy on write: only the sections an axis sets are copied, the others are the baseline's
+        data = dict(self.baseline_data)
+        for key in {_AXIS_SECTION.get(axis.kind) or axis.name.split(".", 1)[0]
+                    for axis in self.axes if axis.kind in ("site", "load", "scenario")}:
+            if key in data:
+                data[key] = copy_tree(data[key])
         mix = self.mixes[idx[1]]
         measures = [dict(m) for m in mix.measures]
         for axis, i in zip(self.axes, idx):
@@ -432,7 +441,7 @@ class SweepDesign:
                 for m in measures:
                     if m["name"] == mname:
                         m[param] = value
-        data["measures"] = list(data.get("measures") or []) + measures
+        data["measures"] = copy_tree(list(data.get("measures") or [])) + measures
         return data
 
 
