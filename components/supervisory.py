@@ -82,10 +82,17 @@ def _set(p, k, v, sa_floor):
 def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible):
     """Power at candidate ``v`` of set point ``k``, and whether it is kept: it lowers power with
     every rack inlet within the limit and no unmet load, or the best so far breaks the limit and it
-    does not.  ``p`` is left at the candidate.  Returns ``(power, kept)``."""
+    does not.  ``p`` is left at the candidate.  Returns ``(power, kept)``.
+
+    Economizer off is also kept at equal power (the tie rule): an economizer that does not run at
+    the representative step leaves the step's power unchanged to the last bit (the plant then
+    writes its mechanical solve, :func:`components.plant.chilled_water.chilled_water_plant`), but
+    switched on it makes the kernel try it every hour of the interval.
+    """
     _set(p, k, v, grids[0, 0])
     power, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
-    return power, t_max <= limit and unmet <= 0.0 and (power < best or not feasible)
+    lower = power < best or (power == best and k == 3 and v == 0.0)
+    return power, t_max <= limit and unmet <= 0.0 and (lower or not feasible)
 
 
 @jit

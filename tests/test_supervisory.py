@@ -120,3 +120,23 @@ def test_a_remembered_decision_is_reused_until_the_plant_changes(legacy_dict):
     assert evaluations() == 1   # the same conditions again: the remembered choice, checked once
     params[PARAM.chillers_available] -= 1
     assert evaluations() > 1    # an event changed the plant: the memo is emptied
+
+
+def test_an_economizer_that_does_not_change_the_power_is_switched_off(legacy_dict):
+    """The tie rule: on a July afternoon the economizer cannot run, so on and off cost the same at
+    the representative step; off is chosen, although on (the measure's setting) was in force."""
+    plant = _plant(legacy_dict, PACKAGE + [{"name": "ai_control"}])
+    opt = SetpointOptimiser(plant)
+    params, state = plant.params.copy(), plant.initial_state.copy()
+    assert params[PARAM.economizer] == 1.0
+    row = np.empty(len(CHOSEN))
+    i = 24 * 195 + 12
+    decide(i, plant.boundary, params, plant.curves, state, opt.grids, opt.setup, opt._b, opt._p, opt._o,
+           opt._scratch, *opt._memo, row)
+    assert row[CHOSEN.economizer] == 0.0
+    o, scratch = np.empty((N_OUTPUT, 1)), np.empty(len(STATE))
+    powers = []
+    for economizer in (0.0, 1.0):
+        params[PARAM.economizer] = economizer
+        powers.append(evaluate(opt._b, params, plant.curves, state, o, scratch)[0])
+    assert powers[0] == powers[1]  # a tie, decided by the rule
