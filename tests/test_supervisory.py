@@ -23,7 +23,10 @@ PACKAGE = [{"name": "containment"}, {"name": "variable_speed_drives", "compresso
            {"name": "waterside_economizer"}, {"name": "liquid_cooling"}, {"name": "thermal_storage"}]
 MIXES = {"chilled-water package": PACKAGE,
          "containment + drives + water-side economizer": PACKAGE[:3],
-         "IEC + liquid": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"}]}
+         "IEC + liquid": [{"name": "indirect_evaporative_cooling"}, {"name": "liquid_cooling"}],
+         # two economizers: power along the chilled water can fall in two valleys
+         "outdoor air + pad + chilled-water package": PACKAGE[:2] + [
+             {"name": "air_side_economizer", "evaporative": True}] + PACKAGE[2:]}
 SET_POINTS = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]
 
 
