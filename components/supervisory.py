@@ -24,11 +24,12 @@ nearest bin's choice: line searches along the chilled water and the tower set po
 set point jumping over the set points the towers cannot reach (all cost the same), probes of the
 warmest chilled water and the coldest tower water where an economizer gains most, and a scan of
 the whole supply-air grid for other plants.  A year of 730 decisions then costs about 2.3
-single-step evaluations a decision (the chilled-water package of ``benchmarks/measures_run.py``; 4.6 before
-these local searches) instead of 24 for a scan of every grid.  Annual PUE stays within 0.002 of
-an exhaustive search of the whole grid product at the same representative steps
-(``tests/test_supervisory.py``; 0.0009 or better in eight bundled cases) and within 0.0004 of the
-earlier, wider search in ten (two rooms, six technology mixes, stochastic events).
+single-step evaluations a decision (the chilled-water package of ``benchmarks/measures_run.py``;
+4.6 before these local searches) instead of 24 for a scan of every grid.  Annual PUE stays within
+0.002 of an exhaustive search of the whole grid product at the same representative steps (the
+stated tolerance, ``tests/test_supervisory.py``; at most 0.0009 above it in eight bundled cases)
+and within 0.0004 of the earlier, wider search in ten (two rooms, six technology mixes,
+stochastic events).
 
 It is the optimum a model-based (or learned) supervisory controller could reach on this model
 at the interval-average conditions, not a trained network.
@@ -210,8 +211,8 @@ def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, 
     """Try grid value ``j`` of set point ``k`` unless it is in force; ``p`` ends at the better.
 
     Returns ``(best, feasible, economizing, evaluations, economizes_there)`` (see
-    :func:`_search`); ``economizes_there``: whether the economizer ran at the candidate
-    (False if it was in force).
+    :func:`_search`); ``economizes_there``: whether the economizer runs at the candidate, False
+    when the value is in force (no probe: the search goes on along the line from the start).
     """
     index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
     keep, keep_sa = p[index[k]], p[PARAM.supply_air_c]
