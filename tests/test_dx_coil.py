@@ -76,7 +76,7 @@ def test_the_wet_coil_shortcut_decides_as_the_dry_out_residual():
         w = ps.humidity_ratio_from_dew_point(dew, P)
         h_in = ps.enthalpy_moist_air(t_in, w)
         x0 = dx_coil.entering_wet_bulb(t_in, w, P)
-        is_wet = dx_coil._dry_out_residual(curves, cap_ref, t_in, h_in, x0, t_out, m, cbf, P) >= 0.0
+        is_wet = dx_coil._dry_out_residual(curves, cap_ref, t_in, h_in, x0, t_out, m, cbf, P, 20.0)[0] >= 0.0
         got = dx_coil.curve_wet_bulb(curves, cap_ref, t_in, w, t_out, m, cbf, P, x0)
         assert (got == x0) == is_wet, dew
         wet += is_wet

@@ -45,9 +45,12 @@ WET_BULB_ITERATIONS = 20
 
 
 @jit
-def saturation_temperature_from_enthalpy(h, pressure):
-    """Temperature of saturated air with enthalpy ``h``: Newton on :func:`saturated_enthalpy`. [degC]"""
-    t = 20.0
+def saturation_temperature_from_enthalpy(h, pressure, t_start=20.0):
+    """Temperature of saturated air with enthalpy ``h``: Newton on :func:`saturated_enthalpy`. [degC]
+
+    From ``t_start`` [degC] (a nearby answer saves steps) until a step is below 1e-7 K.
+    """
+    t = t_start
     for _ in range(50):
         hs, dh = saturated_enthalpy_and_slope(t, pressure)
         step = (hs - h) / dh
@@ -148,12 +151,15 @@ def bypass_factor(a0_kgs, air_flow_kgs):
 
 
 @jit
-def _dry_out_residual(curves, cap_ref_w, t_in, h_in, t_wb, t_outdoor, air_flow_kgs, cbf, pressure):
-    """``W(T_in, T_wb) - W_ADP(T_wb)``: how far an entering wet bulb is from the coil's dry-out point. [kg/kg]"""
+def _dry_out_residual(curves, cap_ref_w, t_in, h_in, t_wb, t_outdoor, air_flow_kgs, cbf, pressure, t_adp_start):
+    """``W(T_in, T_wb) - W_ADP(T_wb)``: how far an entering wet bulb is from the coil's dry-out point.
+
+    Returns ``(residual [kg/kg], T_ADP [degC])``; the ADP solve starts from ``t_adp_start``.
+    """
     cap, _ = chiller_capacity_w(curves, cap_ref_w, t_wb, t_outdoor)
     h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
-    w_adp = saturation_humidity_ratio(saturation_temperature_from_enthalpy(h_adp, pressure), pressure)
-    return humidity_ratio_from_wet_bulb(t_in, t_wb, pressure) - w_adp
+    t_adp = saturation_temperature_from_enthalpy(h_adp, pressure, t_adp_start)
+    return humidity_ratio_from_wet_bulb(t_in, t_wb, pressure) - saturation_humidity_ratio(t_adp, pressure), t_adp
 
 
 @jit
@@ -165,15 +171,18 @@ def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, 
     of the module docstring.  EnergyPlus reaches it by relaxation to 1 % in ``W``; here secant
     steps on the wet bulb (``W`` from it in closed form) reach 1e-5 relative in ``W`` in a few
     evaluations, the first of them a tangent step ``-g / (dW/dt*)`` that neglects the change of
-    ``W_ADP``.  ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.  ``h_in`` stays the
-    actual entering enthalpy, as in EnergyPlus.
+    ``W_ADP``; each ``T_ADP`` solve starts from the last (the first from the wet bulb, above it).
+    ``cap_ref_w`` and ``air_flow_kgs`` are those of one coil.  ``h_in`` stays the actual entering
+    enthalpy, as in EnergyPlus.
 
     The coil is wet when ``W_ADP <= W_in``, that is (``h_s`` and ``W_s`` both rise with
     temperature) when ``h_ADP <= h_s(T_dew,in) = h(T_dew,in, W_in)``.  An ``h_ADP`` more than
     :data:`WET_COIL_MARGIN_J_KG` below ``h(T_lo, W_in)``, with ``T_lo`` the cheap
     :func:`components.psychrometrics.dew_point_lower_bound` from the wet bulb, or failing that
-    below ``h(T_dew,in, W_in)``, settles it without solving for ``T_ADP``; nearer the boundary
-    the residual decides, so the answer is the same as with the residual alone.
+    below ``h(T_dew,in, W_in)``, settles it without solving for ``T_ADP``; so does one more than
+    the margin above ``h(T_wb,in, W_in) >= h(T_dew,in, W_in)`` (dry, without the dew-point
+    solve).  Nearer the boundary the residual decides, so the answer is the same as with the
+    residual alone.
     """
     h_in = enthalpy_moist_air(t_in, w_in)
     x0 = t_wb_in
@@ -181,14 +190,16 @@ def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, 
     h_adp = h_in - cap / air_flow_kgs / (1.0 - cbf)
     if h_adp < enthalpy_moist_air(dew_point_lower_bound(x0, w_in, pressure), w_in) - WET_COIL_MARGIN_J_KG:
         return x0  # wet coil
-    if h_adp < enthalpy_moist_air(dew_point_from_humidity_ratio(w_in, pressure), w_in) - WET_COIL_MARGIN_J_KG:
+    if h_adp <= enthalpy_moist_air(x0, w_in) + WET_COIL_MARGIN_J_KG and (
+            h_adp < enthalpy_moist_air(dew_point_from_humidity_ratio(w_in, pressure), w_in) - WET_COIL_MARGIN_J_KG):
         return x0  # wet coil
-    g0 = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x0, t_outdoor, air_flow_kgs, cbf, pressure)
+    g0, t_adp = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x0, t_outdoor, air_flow_kgs, cbf, pressure, x0)
     if g0 >= 0.0:
         return x0  # wet coil: the ADP humidity ratio is below the entering one
     x1 = min(x0 - g0 / humidity_ratio_from_wet_bulb_and_slope(t_in, x0, pressure)[1], t_in)
     for _ in range(DRY_COIL_ITERATIONS):
-        g1 = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x1, t_outdoor, air_flow_kgs, cbf, pressure)
+        g1, t_adp = _dry_out_residual(curves, cap_ref_w, t_in, h_in, x1, t_outdoor, air_flow_kgs, cbf, pressure,
+                                      t_adp)
         if abs(g1) <= 1e-5 * w_in or g1 == g0:
             break
         x0, x1, g0 = x1, x1 - g1 * (x1 - x0) / (g1 - g0), g1
