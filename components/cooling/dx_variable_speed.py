@@ -52,12 +52,13 @@ def wet_bulb_at_capacity(t_in, w_in, t_wb, q_w, air_flow_kgs, cbf, pressure):
 
     The actual entering wet bulb ``t_wb`` if the coil is wet (``W_ADP <= W_in``), else the wet
     bulb at the entering dry bulb and ``W = W_ADP``, the dry-out point, with
-    ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.
+    ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.  The ``T_ADP``
+    solve starts from ``t_wb``, above it (``h_s(T_wb) ~ h_in > h_ADP``).
     """
     if cbf < 0.0 or q_w <= 0.0 or air_flow_kgs <= 0.0:
         return t_wb
     h_adp = enthalpy_moist_air(t_in, w_in) - q_w / (air_flow_kgs * (1.0 - cbf))
-    w_adp = saturation_humidity_ratio(dx_coil.saturation_temperature_from_enthalpy(h_adp, pressure), pressure)
+    w_adp = saturation_humidity_ratio(dx_coil.saturation_temperature_from_enthalpy(h_adp, pressure, t_wb), pressure)
     if w_adp <= w_in:
         return t_wb
     return _wet_bulb_above(t_in, w_adp, t_wb, pressure)
