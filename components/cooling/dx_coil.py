@@ -25,10 +25,10 @@ import math
 
 from components._jit import jit
 from components.cooling.chiller import chiller_capacity_w
-from components.psychrometrics import (FREEZING_POINT_C, dew_point_from_humidity_ratio, dew_point_lower_bound,
-                                       dry_bulb_from_enthalpy, enthalpy_moist_air, humidity_ratio_from_wet_bulb,
-                                       humidity_ratio_from_wet_bulb_and_slope, saturated_enthalpy_and_slope,
-                                       saturation_humidity_ratio, saturation_humidity_ratio_and_slope,
+from components.psychrometric_slopes import (dew_point_lower_bound, humidity_ratio_from_wet_bulb_and_slope,
+                                             saturated_enthalpy_and_slope, saturation_humidity_ratio_and_slope)
+from components.psychrometrics import (FREEZING_POINT_C, dew_point_from_humidity_ratio, dry_bulb_from_enthalpy,
+                                       enthalpy_moist_air, humidity_ratio_from_wet_bulb, saturation_humidity_ratio,
                                        wet_bulb_from_humidity_ratio)
 
 RATED_INLET_DRY_BULB_C = 26.67   # AHRI 210/240 entering air, 80 degF dry bulb
@@ -65,7 +65,7 @@ def entering_wet_bulb(t_in, w_in, pressure):
     """Thermodynamic wet bulb of the air entering a coil: Newton on the psychrometric balance. [degC]
 
     Solves ``W(t_in, t*) = w_in`` (ASHRAE Fundamentals 2017 ch. 1 eq. 33, over water) for the
-    wet bulb ``t*`` with :func:`components.psychrometrics.humidity_ratio_from_wet_bulb_and_slope`.
+    wet bulb ``t*`` with :func:`components.psychrometric_slopes.humidity_ratio_from_wet_bulb_and_slope`.
     ``W`` rises and is convex in ``t*``.  At ``t* = t_in`` it is the saturation humidity ratio
     ``W_s(t_in)``: air at or above it is saturated and its wet bulb is ``t_in``.  Otherwise the
     first step solves the exponential model of ``W`` with the value, slope and curvature of ``W``
@@ -178,7 +178,7 @@ def curve_wet_bulb(curves, cap_ref_w, t_in, w_in, t_outdoor, air_flow_kgs, cbf, 
     The coil is wet when ``W_ADP <= W_in``, that is (``h_s`` and ``W_s`` both rise with
     temperature) when ``h_ADP <= h_s(T_dew,in) = h(T_dew,in, W_in)``.  An ``h_ADP`` more than
     :data:`WET_COIL_MARGIN_J_KG` below ``h(T_lo, W_in)``, with ``T_lo`` the cheap
-    :func:`components.psychrometrics.dew_point_lower_bound` from the wet bulb, or failing that
+    :func:`components.psychrometric_slopes.dew_point_lower_bound` from the wet bulb, or failing that
     below ``h(T_dew,in, W_in)``, settles it without solving for ``T_ADP``; so does one more than
     the margin above ``h(T_wb,in, W_in) >= h(T_dew,in, W_in)`` (dry, without the dew-point
     solve).  Nearer the boundary the residual decides, so the answer is the same as with the
