@@ -4,7 +4,8 @@ Every function is a small, pure ``@jit`` function that can be called from Python
 another Numba kernel.  The equations are those of ASHRAE Handbook - Fundamentals (2017), chapter 1
 "Psychrometrics" [1]_ (SI edition), the same set that PsychroLib [2]_ implements; this is an
 independent implementation checked against PsychroLib in ``tests/test_psychrometrics.py``.  The
-saturation curve they all build on is in :mod:`components.saturation`.
+saturation curve they all build on is in :mod:`components.saturation`; the slopes of these relations
+for Newton solvers are in :mod:`components.psychrometric_slopes`.
 
 Conventions (SI): temperatures in °C, pressures in Pa, humidity ratio ``w`` in kg of water vapour
 per kg of dry air [kg/kg], specific enthalpy in J per kg of dry air [J/kg], relative humidity as a
@@ -26,8 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from components._jit import jit_alloc
-from components.saturation import (ZERO_CELSIUS_K, d_ln_saturation_vapor_pressure, dew_point_from_vapor_pressure,
-                                   saturation_vapor_pressure)
+from components.saturation import ZERO_CELSIUS_K, dew_point_from_vapor_pressure, saturation_vapor_pressure
 
 #: Ratio of the molar masses of water vapour and dry air, ASHRAE (2017) ch. 1 eq. 20 [-].
 MOLAR_MASS_RATIO = 0.621945
@@ -390,52 +390,6 @@ def saturated_enthalpy(temp_c, pressure):
     ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 23 and 30.
     """
     return enthalpy_moist_air(temp_c, saturation_humidity_ratio(temp_c, pressure))
-
-
-@jit_alloc
-def saturated_enthalpy_and_slope(temp_c, pressure):
-    r"""Specific enthalpy of saturated moist air and its derivative with temperature.
-
-    .. math::
-
-        h_s = 1000\,[1.006\,t + W_s (2501 + 1.86\,t)], \qquad
-        W_s = 0.621945\,\frac{p_{ws}}{p - p_{ws}}
-
-        \frac{dh_s}{dt} = 1000\,\Big[1.006 + 1.86\,W_s + (2501 + 1.86\,t)\,
-        \frac{dW_s}{dt}\Big], \qquad
-        \frac{dW_s}{dt} = 0.621945\,\frac{p\,p_{ws}}{(p - p_{ws})^2}\,\frac{d\ln p_{ws}}{dt}
-
-    :math:`h_s` is the value :func:`saturated_enthalpy` gives, computed by the same operations.
-    The slope is the saturation specific heat of Braun et al. (1989) in its differential form;
-    Newton solvers of cooling-tower and coil balances use it.
-
-    Parameters
-    ----------
-    temp_c : float
-        Temperature [°C], about 0.01 to 110 °C (over liquid water; below the triple point the
-        slope uses the ice formulation).
-    pressure : float
-        Total (station) pressure [Pa].
-
-    Returns
-    -------
-    tuple of float
-        ``(h_s, dh_s/dt)``: [J/kg dry air] and [J/(kg dry air K)].
-
-    References
-    ----------
-    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5/6, 20, 23 and 30, differentiated.
-    """
-    p_ws = saturation_vapor_pressure(temp_c)
-    w = humidity_ratio_from_vapor_pressure(p_ws, pressure)
-    dw = 0.0
-    if w > MIN_HUMIDITY_RATIO:
-        dw = (MOLAR_MASS_RATIO * pressure * p_ws * d_ln_saturation_vapor_pressure(temp_c)
-              / ((pressure - p_ws) * (pressure - p_ws)))
-    else:
-        w = MIN_HUMIDITY_RATIO
-    return (enthalpy_moist_air(temp_c, w),
-            (1.006 + 1.86 * w + (2501.0 + 1.86 * temp_c) * dw) * 1000.0)
 
 
 @jit_alloc

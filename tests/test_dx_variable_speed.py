@@ -40,7 +40,7 @@ def _run(q, a0=np.zeros(N), m_rated=NO_FLOW_CURVES, t_in=26.67, w=W_RATED, t_odb
 
 
 def _capft_eirft(t_odb=T_ODB):
-    t_wb = ps.wet_bulb_from_humidity_ratio(26.67, W_RATED, P)
+    t_wb = dx_coil.entering_wet_bulb(26.67, W_RATED, P)  # as the unit solves it
     return _hand_biquadratic(ROW["capft"], t_wb, t_odb), _hand_biquadratic(ROW["eirft"], t_wb, t_odb)
 
 

@@ -87,3 +87,43 @@ def test_sizing_helper_rejects_bad_flow():
     assert iec.secondary_design_flow_m3s(2.0, 1.2) == pytest.approx(2.4)
     with pytest.raises(ValueError, match="primary design flow"):
         iec.secondary_design_flow_m3s(0.0)
+
+
+FLOW_MODIFIER = np.array([0.05510467, 1.90439481, -1.26864098, 0.31010841, 0.2, 1.5])  # data/iec flow_modifier
+
+
+def test_cubic_curve_inverse_round_trips_and_refuses_flat_curves():
+    for curve in (FLOW_MODIFIER, L, np.array([0.2, 0.5, 0.3, 0.0, 0.1, 2.0])):
+        for x in np.linspace(curve[4], curve[5], 41)[1:-1]:
+            assert iec.cubic_curve_inverse(curve, iec.cubic_curve(curve, x)) == pytest.approx(x, rel=1e-13)
+    assert np.isnan(iec.cubic_curve_inverse(C, 1.0))  # constant: no inverse
+    assert np.isnan(iec.cubic_curve_inverse(FLOW_MODIFIER, iec.cubic_curve(FLOW_MODIFIER, 0.2)))  # at a range end
+    assert np.isnan(iec.cubic_curve_inverse(FLOW_MODIFIER, 2.0))  # beyond the curve
+
+
+def test_modulation_meets_its_stated_tolerance_over_the_operating_range():
+    """Dry and wet, cold to hot secondary air, dry to humid (dew-point bound in force), a small and
+    a large secondary flow (secondary limit and the flat curve below x_min): the returned ff meets
+    the set point, to 1e-9 K, or lies within 2e-10 of where T_out(ff) steps across it."""
+    checked = stepped = 0
+    for mode in (iec.MODE_DRY, iec.MODE_WET):
+        for t_sec in np.linspace(-5.0, 26.0, 12):
+            for depression in (0.5, 4.0, 10.0):
+                for ratio in (0.4, 1.0, 2.5):
+                    for t_set in (16.0, 20.0, 24.0, 27.0):
+                        t_wb, t_in = t_sec - depression / 2.0, 30.0
+                        args = (t_in, 0.009, t_sec, t_wb, t_wb - depression / 2.0, 0.006)
+                        ff, t = iec.iec_secondary_fraction_for_setpoint(
+                            mode, t_set, *args, 1.0, ratio, 0.75, 0.6, FLOW_MODIFIER, FLOW_MODIFIER, 0.9)
+
+                        def t_out(f):
+                            return iec.iec_outlet_temperature(mode, *args, f * ratio, 0.75, 0.6, FLOW_MODIFIER,
+                                                              FLOW_MODIFIER, 0.9)[0]
+                        if ff in (0.0, 1.0):
+                            continue
+                        checked += 1
+                        assert t == t_out(ff) and t <= t_set
+                        if t_set - t >= 1e-9:
+                            stepped += 1
+                            assert t_out(ff - 2e-10) > t_set
+    assert checked > 200 and stepped > 10

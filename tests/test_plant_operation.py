@@ -258,3 +258,24 @@ def test_pump_table_example_of_the_docs_runs(legacy_dict):
     block = tomllib.loads(re.search(r"```toml\n(.*?)```", text, re.S).group(1).replace("\n  ", "\n"))
     r = _dx_room(legacy_dict, "hohhot", block["measures"])
     assert r.out[OUTPUT.q_pumped_refrigerant].sum() > 0.0
+
+
+def test_dew_point_band_by_humidity_ratio_decides_as_the_dew_point():
+    """The humidity-ratio test of the economizer's dew-point band gives the dew-point comparison's
+    answer, at the limits themselves and a hair either side of them, at sea level and at altitude."""
+    from components import psychrometrics as ps
+    from components.cooling.air_economizer import dew_point_in_band
+
+    inside = outside = 0
+    for p in (80000.0, 101325.0):
+        for dew_min, dew_max in ((5.5, 15.0), (-9.0, 15.0)):
+            limits = [ps.humidity_ratio_from_dew_point(d, p) for d in (dew_min, dew_max)]
+            ws = np.concatenate([np.geomspace(1e-4, 0.03, 400)]
+                                + [w * (1.0 + np.array([-1e-6, -1e-10, -1e-13, 0.0, 1e-13, 1e-10, 1e-6]))
+                                   for w in limits])
+            for w in ws:
+                expected = dew_min <= ps.dew_point_from_humidity_ratio(w, p) <= dew_max
+                assert dew_point_in_band(w, p, dew_min, dew_max) == expected, (w, p)
+                inside += expected
+                outside += not expected
+    assert inside > 100 and outside > 100

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from components import psychrometric_slopes as slopes
 from components import psychrometrics as ps
 from components import saturation as sat
 
@@ -181,8 +182,59 @@ def test_moist_air_state_matches_scalars():
 def test_saturated_enthalpy_slope(t, p):
     # moist air exists only below boiling: keep the vapour pressure well under the total pressure
     assume(sat.saturation_vapor_pressure(t + 1e-4) < 0.5 * p)
-    h, dh = ps.saturated_enthalpy_and_slope(t, p)
+    h, dh = slopes.saturated_enthalpy_and_slope(t, p)
     assert h == ps.saturated_enthalpy(t, p)  # same operations, bit for bit
     step = 1e-4
     numeric = (ps.saturated_enthalpy(t + step, p) - ps.saturated_enthalpy(t - step, p)) / (2 * step)
     assert dh == pytest.approx(numeric, rel=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=st.floats(0.02, 90.0), p=st.floats(60000.0, 110000.0))
+def test_saturation_humidity_ratio_slope(t, p):
+    assume(sat.saturation_vapor_pressure(t + 1e-4) < 0.5 * p)
+    w, dw = slopes.saturation_humidity_ratio_and_slope(t, p)
+    assert w == ps.saturation_humidity_ratio(t, p)  # same operations, bit for bit
+    step = 1e-4
+    numeric = (ps.saturation_humidity_ratio(t + step, p) - ps.saturation_humidity_ratio(t - step, p)) / (2 * step)
+    assert dw == pytest.approx(numeric, rel=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=st.floats(0.5, 60.0), depression=st.floats(0.0, 1.0), p=st.floats(60000.0, 110000.0))
+def test_wet_bulb_balance_slope(t, depression, p):
+    """The value is eq. 33 bit for bit; the slope is its derivative with the wet bulb."""
+    t_wb = t - depression * (t - 0.3)
+    w, dw = slopes.humidity_ratio_from_wet_bulb_and_slope(t, t_wb, p)
+    assume(w > ps.MIN_HUMIDITY_RATIO)  # where eq. 33 is not held at its floor
+    assert w == ps.humidity_ratio_from_wet_bulb(t, t_wb, p)
+    step = 1e-4
+    numeric = (ps.humidity_ratio_from_wet_bulb(t, t_wb + step, p)
+               - ps.humidity_ratio_from_wet_bulb(t, t_wb - step, p)) / (2 * step)
+    assert dw == pytest.approx(numeric, rel=1e-6)
+
+
+def test_dew_point_lower_bound_is_a_bound_and_tight_near_the_dew_point():
+    """Below the dew point wherever W_s(t) <= 0.08 (50-110 kPa, dry to humid, cold to hot); within
+    0.1 K of it from up to 5 K above, over water (second order in t - t_d; the ice/water kink of
+    p_ws at 0.01 degC loosens it below); and, as the validity range says, no bound from a hotter
+    tangent."""
+    worst, loosest = -np.inf, 0.0
+    for p in (50000.0, 80000.0, 101325.0, 110000.0):
+        for td in np.linspace(-30.0, 45.0, 76):
+            w = ps.humidity_ratio_from_dew_point(td, p)
+            exact = ps.dew_point_from_humidity_ratio(w, p)
+            for t in np.linspace(td, td + 40.0, 81):
+                lo = slopes.dew_point_lower_bound(t, w, p)
+                if ps.saturation_humidity_ratio(t, p) > 0.08:
+                    assert lo == -np.inf
+                    continue
+                worst = max(worst, lo - exact)
+                if t - td <= 5.0 and td > 0.5:
+                    loosest = max(loosest, exact - lo)
+    assert worst <= 1e-9
+    assert loosest < 0.1
+    # the guard matters: beyond W_s = 0.08 the tangent overshoots the dew point (convex ln W_s)
+    w, p = ps.humidity_ratio_from_dew_point(20.0, 60000.0), 60000.0
+    ws, dws = slopes.saturation_humidity_ratio_and_slope(50.0, p)
+    assert 50.0 - np.log(ws / w) * ws / dws > 20.0

@@ -22,13 +22,44 @@ constant specific heat.  Units: degC, kg/kg, -.
 """
 
 from components._jit import jit
-from components.psychrometrics import dew_point_from_humidity_ratio, humidity_ratio_from_wet_bulb
+from components.psychrometrics import (dew_point_from_humidity_ratio, humidity_ratio_from_dew_point,
+                                       humidity_ratio_from_wet_bulb)
+
+#: Humidity ratios within this fraction of a band limit's are decided by the dew point itself [-]:
+#: far above the rounding of ``W_s`` (1e-15) and of the dew-point solve (1e-9 K, 6e-11 in ``W``).
+DEW_BAND_PAD = 1e-9
 
 
 @jit
-def outdoor_air_fraction(temp_outdoor, temp_return, temp_supply, dew_outdoor, dew_min, dew_max):
-    """Outdoor-air share of the supply air and the mixed-air temperature. Returns ``(f [-], T_mix [degC])``."""
-    if temp_outdoor >= temp_return or dew_outdoor < dew_min or dew_outdoor > dew_max:
+def dew_point_in_band(w, pressure, dew_min, dew_max):
+    """Whether air of humidity ratio ``w`` has its dew point in ``[dew_min, dew_max]`` [degC].
+
+    ``W_s`` rises with temperature, so ``t_d <= dew_max  <=>  w <= W_s(dew_max)`` and likewise at
+    ``dew_min`` (ASHRAE Fundamentals 2017 ch. 1 eq. 20, 36): two saturation evaluations
+    (:func:`components.psychrometrics.humidity_ratio_from_dew_point`) instead of the dew-point
+    solve.  A ``w`` within :data:`DEW_BAND_PAD` of a limit is decided by
+    :func:`components.psychrometrics.dew_point_from_humidity_ratio`, so the answer is the
+    dew-point comparison's.  Units: kg/kg, Pa, degC; limits -100 to 200 degC.
+    """
+    w_max = humidity_ratio_from_dew_point(dew_max, pressure)
+    if w > w_max * (1.0 + DEW_BAND_PAD):
+        return False
+    w_min = humidity_ratio_from_dew_point(dew_min, pressure)
+    if w < w_min * (1.0 - DEW_BAND_PAD):
+        return False
+    if w_min * (1.0 + DEW_BAND_PAD) < w < w_max * (1.0 - DEW_BAND_PAD):
+        return True
+    dew = dew_point_from_humidity_ratio(w, pressure)
+    return dew_min <= dew <= dew_max
+
+
+@jit
+def outdoor_air_fraction(temp_outdoor, temp_return, temp_supply, dew_in_band):
+    """Outdoor-air share of the supply air and the mixed-air temperature. Returns ``(f [-], T_mix [degC])``.
+
+    ``dew_in_band``: whether the outdoor air's dew point is inside the economizer's range.
+    """
+    if temp_outdoor >= temp_return or not dew_in_band:
         return 0.0, temp_return
     if temp_outdoor <= temp_supply:
         return (temp_return - temp_supply) / (temp_return - temp_outdoor), temp_supply
@@ -37,7 +68,6 @@ def outdoor_air_fraction(temp_outdoor, temp_return, temp_supply, dew_outdoor, de
 
 @jit
 def evaporated_outdoor_air(temp_outdoor, temp_wet_bulb, effectiveness, pressure):
-    """Outdoor air after a direct evaporative pad. Returns ``(T [degC], w [kg/kg], dew point [degC])``."""
+    """Outdoor air after a direct evaporative pad. Returns ``(T [degC], w [kg/kg])``."""
     t = temp_outdoor - effectiveness * (temp_outdoor - temp_wet_bulb)
-    w = humidity_ratio_from_wet_bulb(t, temp_wet_bulb, pressure)
-    return t, w, dew_point_from_humidity_ratio(w, pressure)
+    return t, humidity_ratio_from_wet_bulb(t, temp_wet_bulb, pressure)

@@ -30,7 +30,8 @@ PUE and its improvement potential", Energy 2020, Eq. 5-7; docs/sources.md 2.2)::
 import math
 
 from components._jit import jit
-from components.psychrometrics import saturated_enthalpy, saturated_enthalpy_and_slope
+from components.psychrometric_slopes import saturated_enthalpy_and_slope
+from components.psychrometrics import saturated_enthalpy
 
 CP_WATER = 4186.0      # J/(kg K)
 H_FG = 2.43e6          # J/kg, latent heat of vaporisation near 30 degC
@@ -200,7 +201,7 @@ def _floating_residual_and_slope(t_out, q_w, rng, h_air_in, pressure, water_flow
                      + eps h_s'(T + R)]
 
     with ``d eps / d m*`` from :func:`_effectiveness_and_slopes` and ``h_s'`` from
-    :func:`components.psychrometrics.saturated_enthalpy_and_slope`.  For a range ``R`` of 0.05 K
+    :func:`components.psychrometric_slopes.saturated_enthalpy_and_slope`.  For a range ``R`` of 0.05 K
     or less (where :func:`_saturation_terms` switches to a centred ``c_s``) and within 1e-6 of
     ``m* = 1`` the slope is NaN and the caller bisects.  Returns ``(f, df/dT)``: [W], [W/K].
     """

@@ -39,8 +39,7 @@ import math
 from components._jit import jit
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
-from components.psychrometrics import (enthalpy_moist_air, humidity_ratio_from_wet_bulb, saturation_humidity_ratio,
-                                       wet_bulb_from_humidity_ratio)
+from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb, saturation_humidity_ratio
 
 MAX_SPEEDS = 10
 CBF_MAX = 0.999        # EnergyPlus caps the bypass factor of a variable-speed coil here
@@ -53,12 +52,13 @@ def wet_bulb_at_capacity(t_in, w_in, t_wb, q_w, air_flow_kgs, cbf, pressure):
 
     The actual entering wet bulb ``t_wb`` if the coil is wet (``W_ADP <= W_in``), else the wet
     bulb at the entering dry bulb and ``W = W_ADP``, the dry-out point, with
-    ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.
+    ``h_ADP = h_in - q / (m (1 - CBF))``.  ``cbf < 0`` turns the adjustment off.  The ``T_ADP``
+    solve starts from ``t_wb``, above it (``h_s(T_wb) ~ h_in > h_ADP``).
     """
     if cbf < 0.0 or q_w <= 0.0 or air_flow_kgs <= 0.0:
         return t_wb
     h_adp = enthalpy_moist_air(t_in, w_in) - q_w / (air_flow_kgs * (1.0 - cbf))
-    w_adp = saturation_humidity_ratio(dx_coil.saturation_temperature_from_enthalpy(h_adp, pressure), pressure)
+    w_adp = saturation_humidity_ratio(dx_coil.saturation_temperature_from_enthalpy(h_adp, pressure, t_wb), pressure)
     if w_adp <= w_in:
         return t_wb
     return _wet_bulb_above(t_in, w_adp, t_wb, pressure)
@@ -165,7 +165,7 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
     """
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
-    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    t_wb = dx_coil.entering_wet_bulb(t_in, w_in, pressure)
     cap1, pow1 = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, 0, air_flow_kgs)
     # the load at CapFT = 1 and the speed interval it falls in, with the capacity curve at the
     # load's dry-out point; SR enters through the interpolated bypass factor (a fixed point)
@@ -189,7 +189,7 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
         # speed 1, cycling: the single-speed coil's dry-out fixed point at its full capacity
         cbf1 = _bypass(a0_kgs[0], air_flow_kgs)
         if cbf1 >= 0.0:
-            t_c = dx_coil.curve_wet_bulb(curves, cap1, t_in, w_in, t_outdoor, air_flow_kgs, cbf1, pressure)
+            t_c = dx_coil.curve_wet_bulb(curves, cap1, t_in, w_in, t_outdoor, air_flow_kgs, cbf1, pressure, t_wb)
         capft = chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
         plr = min(q_w / (cap1 * capft), 1.0)
         rtf = min(plr / max(chl.quadratic(plf, plr), plf_min), 1.0)
@@ -206,10 +206,9 @@ def full_capacity_w(curves, cap_top_w, a0_top_kgs, m_rated_top_kgs, fff, t_in, w
     """Capacity of one unit at its top speed (dry-out fixed point on a dry coil). [W]"""
     cap = cap_top_w * flow_factors(fff, m_rated_top_kgs, air_flow_kgs)[0]
     cbf = _bypass(a0_top_kgs, air_flow_kgs)
-    if cbf < 0.0:
-        t_c = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
-    else:
-        t_c = dx_coil.curve_wet_bulb(curves, cap, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure)
+    t_c = dx_coil.entering_wet_bulb(t_in, w_in, pressure)
+    if cbf >= 0.0:
+        t_c = dx_coil.curve_wet_bulb(curves, cap, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure, t_c)
     return cap * chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
 
 

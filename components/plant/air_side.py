@@ -15,26 +15,25 @@ from components.cooling import indirect_evaporative as iec
 from components.cooling import pumped_refrigerant as pre
 from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.plant.channels import write_compressors, write_water
-from components.psychrometrics import dew_point_from_humidity_ratio, wet_bulb_from_humidity_ratio
 
 _CUBE_LAW = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])  # fan power ~ flow fraction**3 (affinity law)
 _LINEAR = iec.LINEAR_CURVE                              # spray pump power ~ flow fraction
 
 
 @jit
-def _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure, t_dew):
+def _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure):
     """Entering wet bulb for the DX curves: the dry-out point on a dry coil (:mod:`components.cooling.dx_coil`).
 
     Every available DX unit takes an equal share of the room air; ``dx_coil_a0 = 0`` turns the
-    dry-coil adjustment off (the actual entering wet bulb).  ``t_dew``: the room air's dew point
-    if known, else NaN.  [degC]
+    dry-coil adjustment off (the actual entering wet bulb).  [degC]
     """
     w_in = p[PARAM.indoor_humidity_ratio]
+    t_wb = dx_coil.entering_wet_bulb(t_in, w_in, pressure)
     if p[PARAM.dx_coil_a0_kgs] <= 0.0:
-        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure, t_dew)
+        return t_wb
     m_unit = m_crah / p[PARAM.chillers_available]
     return dx_coil.curve_wet_bulb(curves, p[PARAM.chiller_cap_ref_w], t_in, w_in, t_outdoor, m_unit,
-                                  dx_coil.bypass_factor(p[PARAM.dx_coil_a0_kgs], m_unit), pressure, t_dew)
+                                  dx_coil.bypass_factor(p[PARAM.dx_coil_a0_kgs], m_unit), pressure, t_wb)
 
 
 @jit
@@ -47,7 +46,7 @@ def _dx_compressors(p, curves, q, t_in, m_crah, t_outdoor, pressure):
     """
     if p[PARAM.dx_speeds] > 0.5:
         return _inverter_units(p, curves, q, t_in, m_crah, t_outdoor, pressure)
-    t_wb_in = _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure, np.nan)
+    t_wb_in = _coil_wet_bulb(p, curves, t_in, m_crah, t_outdoor, pressure)
     cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_outdoor)
     n_on, plr, q_unmet = chl.stage_chillers(q, cap, int(p[PARAM.chillers_available]), p[PARAM.stage_up_plr])
     p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_outdoor)
@@ -125,14 +124,13 @@ def dx_plant(p, curves, q_coil, t_outdoor, t_return_air, m_crah, pressure, o, i)
 
 
 @jit
-def _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i, t_dew):
+def _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i):
     """Heat split, DX trim and IEC fans and pumps in one mode, without writing anything.
 
     ``t_out``: primary air leaving the IEC at secondary flow fraction ``ff``.  The IEC and trim
     shares of the room load are split in proportion to the primary-air temperature drops so that
-    the heat balance closes exactly.  ``t_dew``: the room air's dew point, or NaN if not solved
-    yet (it is solved here when the DX trim runs).  Returns ``(q_unmet, p_ch, n_on, plr,
-    curve_state, q_iec, q_trim, t_dew)`` [W, W, -, -, -, W, W, degC].
+    the heat balance closes exactly.  Returns ``(q_unmet, p_ch, n_on, plr, curve_state, q_iec,
+    q_trim)`` [W, W, -, -, -, W, W].
     """
     t_sa = p[PARAM.supply_air_c]
     t_db = b[BOUNDARY.temp_air, i]
@@ -144,20 +142,18 @@ def _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i, t_dew):
     q_trim = q_room - q_iec
     n_on, plr, q_unmet, p_ch, curve_state = 0, 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
     if q_trim > 0.0:
-        if np.isnan(t_dew):
-            t_dew = dew_point_from_humidity_ratio(p[PARAM.indoor_humidity_ratio], b[BOUNDARY.pressure, i])
-        t_wb_in = _coil_wet_bulb(p, curves, t_out, m_crah, t_db, b[BOUNDARY.pressure, i], t_dew)
+        t_wb_in = _coil_wet_bulb(p, curves, t_out, m_crah, t_db, b[BOUNDARY.pressure, i])
         cap, curve_state = chl.chiller_capacity_w(curves, p[PARAM.chiller_cap_ref_w], t_wb_in, t_db)
         n_on, plr, q_unmet = chl.stage_chillers(q_trim, cap, int(p[PARAM.chillers_available]),
                                                 p[PARAM.stage_up_plr])
         p_ch = n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr, t_wb_in, t_db)
-    return q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim, t_dew
+    return q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim
 
 
 @jit
 def _iec_write(p, mode, ff, option, b, o, i):
     """Write the channels of one IEC option (:func:`_iec_option`) in ``mode``. Returns the unmet load [W]."""
-    q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim, _ = option
+    q_unmet, p_ch, n_on, plr, curve_state, q_iec, q_trim = option
     t_db = b[BOUNDARY.temp_air, i]
     evap, drift, blow = iec.iec_water_use_kg_s(mode, q_iec, t_db, p[PARAM.cycles_of_concentration],
                                                p[PARAM.drift_fraction])
@@ -203,13 +199,13 @@ def iec_plant(p, curves, q_room, m_crah, t_return, b, o, i):
         if t_out <= t_sa + 1e-6:
             break
     if t_out >= t_return:
-        off = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i, np.nan)
+        off = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i)
         return _iec_write(p, iec.MODE_OFF, 0.0, off, b, o, i)
-    option = _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i, np.nan)
+    option = _iec_option(p, curves, q_room, t_return, ff, t_out, m_crah, b, i)
     power = option[1] + _iec_fans_pumps(p, mode, ff)
     if option[0] <= 0.0 and power * p[PARAM.dx_cop_upper] <= q_room:
         return _iec_write(p, mode, ff, option, b, o, i)  # DX alone would need a COP above any its curves reach
-    bypass = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i, option[7])  # same room dew point
+    bypass = _iec_option(p, curves, q_room, t_return, 0.0, t_return, m_crah, b, i)
     if bypass[0] <= option[0] + 1e-9 and bypass[1] < power:
         return _iec_write(p, iec.MODE_OFF, 0.0, bypass, b, o, i)
     return _iec_write(p, mode, ff, option, b, o, i)

@@ -10,7 +10,7 @@ dehumidification is modelled; relief is by the CRAH fans (no extra fan power).
 """
 
 from components._jit import jit
-from components.cooling.air_economizer import evaporated_outdoor_air, outdoor_air_fraction
+from components.cooling.air_economizer import dew_point_in_band, evaporated_outdoor_air, outdoor_air_fraction
 from components.cooling.air_management import CP_AIR
 from components.layout import BOUNDARY, OUTPUT, PARAM
 
@@ -30,13 +30,16 @@ def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, o):
         return t_return
     t_oa = b[BOUNDARY.temp_air, i]
     dew_min, dew_max = p[PARAM.economizer_dew_min_c], p[PARAM.economizer_dew_max_c]
-    f, t_mix = outdoor_air_fraction(t_oa, t_return, t_supply, b[BOUNDARY.temp_dew, i], dew_min, dew_max)
+    f, t_mix = outdoor_air_fraction(t_oa, t_return, t_supply, dew_min <= b[BOUNDARY.temp_dew, i] <= dew_max)
     water = 0.0
     pump = 0.0
     if p[PARAM.direct_evaporative] > 0.5 and t_oa > t_supply:
-        t_e, w_e, dew_e = evaporated_outdoor_air(t_oa, b[BOUNDARY.temp_wet_bulb, i],
-                                                 p[PARAM.evaporative_effectiveness], b[BOUNDARY.pressure, i])
-        f_e, t_mix_e = outdoor_air_fraction(t_e, t_return, t_supply, dew_e, dew_min, dew_max)
+        pressure = b[BOUNDARY.pressure, i]
+        t_e, w_e = evaporated_outdoor_air(t_oa, b[BOUNDARY.temp_wet_bulb, i], p[PARAM.evaporative_effectiveness],
+                                          pressure)
+        # the humidified air's dew-point band is tested only if its temperature could use it at all
+        in_band = t_e < t_return and dew_point_in_band(w_e, pressure, dew_min, dew_max)
+        f_e, t_mix_e = outdoor_air_fraction(t_e, t_return, t_supply, in_band)
         if t_mix_e < t_mix - 1e-9:
             f, t_mix = f_e, t_mix_e
             water = f * m_crah * (w_e - b[BOUNDARY.humidity_ratio, i])
