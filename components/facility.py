@@ -217,11 +217,13 @@ def _step(b, p, curves, o, i, state):
     q_unmet = 0.0
     tes_energy = state[STATE.tes_energy_j]
     # pass 1 at the set point; pass 2 only if the plant falls short and the air warms up
+    chilled_water = plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED
     for _ in range(2):
-        for k in PLANT_CHANNELS:
-            o[k, i] = 0.0
-        o[OUTPUT.t_chw_supply, i] = np.nan
-        o[OUTPUT.t_condenser, i] = np.nan
+        if not chilled_water:  # the chilled-water plant writes every plant channel itself
+            for k in PLANT_CHANNELS:
+                o[k, i] = 0.0
+            o[OUTPUT.t_chw_supply, i] = np.nan
+            o[OUTPUT.t_condenser, i] = np.nan
         (p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet,
          dt_server) = _air_side(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i])
         if p[PARAM.crah_variable_speed] > 0.5:
@@ -241,7 +243,7 @@ def _step(b, p, curves, o, i, state):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        if plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED:
+        if chilled_water:
             q_unmet = chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
             q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in, m_crah,

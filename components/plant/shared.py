@@ -20,11 +20,9 @@ halls).  It may import :mod:`components.cooling`, :mod:`components.layout` and t
 power-chain pieces, never :mod:`components.facility` or ``twin``.
 """
 
-import numpy as np
-
 from components._jit import jit
 from components.cooling import thermal_storage as tes
-from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS, STATE
+from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
 from components.plant.chilled_water import chilled_water_plant
 from components.power_chain import power_chain
 
@@ -32,10 +30,6 @@ from components.power_chain import power_chain
 @jit
 def _shared_step(b, p, curves, q_load, o, i, state):
     """One step of the shared plant serving ``q_load[i]`` [W]; writes ``o[:, i]``, advances ``state``."""
-    for k in PLANT_CHANNELS:
-        o[k, i] = 0.0
-    o[OUTPUT.t_chw_supply, i] = np.nan
-    o[OUTPUT.t_condenser, i] = np.nan
     tes_energy = state[STATE.tes_energy_j]
     q_unmet = chilled_water_plant(p, curves, q_load[i], b, tes_energy, o, i)
     o[OUTPUT.q_coil, i] = q_load[i]
