@@ -258,8 +258,6 @@ def _step(b, p, curves, o, i, state):
         t_sa = t_sa_first + q_unmet / (m_crah * cp)
     o[OUTPUT.p_it, i] = p_it
     o[OUTPUT.p_it_fans, i] = p_fans
-    o[OUTPUT.p_pdu_loss, i] = pdu_loss
-    o[OUTPUT.p_ups_loss, i] = ups_loss
     o[OUTPUT.p_crah_fans, i] = p_crah
     o[OUTPUT.p_liquid_pumps, i] = p_liq_pumps
     o[OUTPUT.p_dry_cooler_fans, i] = p_dc_fans

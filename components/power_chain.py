@@ -62,16 +62,27 @@ def _conversion_loss(p, load_w):
 
 
 @jit
-def _critical_path(p, p_it_model):
-    """Everything between the conversion stage input and the server boards.
+def _behind_psus(p, p_it_model):
+    """IT input power with the installed server PSUs, without their loss. [W]
 
-    Returns ``(p_it, psu, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input
-    power with the installed PSUs, the PSU loss (inside ``p_it``), the PDU loss, the explicit
+    With the reference PSUs (``psu_convert`` off) it is the model's power itself, as
+    :func:`_psu_conversion` returns it, and their efficiency curve, which only the PSU loss
+    needs, is not evaluated.
+    """
+    if p[PARAM.psu_convert] < 0.5:
+        return p_it_model
+    return _psu_conversion(p, p_it_model)[0]
+
+
+@jit
+def _upstream_losses(p, p_it):
+    """Losses between the conversion stage input and the PSU inputs drawing ``p_it`` [W].
+
+    Returns ``(pdu, distribution, conversion, battery, flywheel)`` [W]: the PDU loss, the explicit
     distribution (I2R) loss, the UPS / rectifier / 10 kV module loss at its output
     ``p_it + pdu + distribution``, the battery loss (float or BMS standby plus the charge and
     discharge inefficiencies of the flows the events set) and the flywheel spinning loss.
     """
-    p_it, psu = _psu_conversion(p, p_it_model)
     pdu = quadratic_loss_w(p_it, p[PARAM.pdu_rating_w], 1.0, p[PARAM.pdu_no_load], 0.0,
                            p[PARAM.pdu_square_law])
     dist = conductor_loss_w(p_it + pdu, p[PARAM.distribution_rating_w], p[PARAM.distribution_square_law])
@@ -79,7 +90,20 @@ def _critical_path(p, p_it_model):
     battery = (p[PARAM.battery_float_w]
                + p[PARAM.storage_charge_w] * (1.0 - p[PARAM.storage_charge_efficiency])
                + p[PARAM.storage_discharge_w] * (1.0 - p[PARAM.storage_discharge_efficiency]))
-    return p_it, psu, pdu, dist, conv, battery, p[PARAM.flywheel_standby_w]
+    return pdu, dist, conv, battery, p[PARAM.flywheel_standby_w]
+
+
+@jit
+def _critical_path(p, p_it_model):
+    """Everything between the conversion stage input and the server boards.
+
+    Returns ``(p_it, psu, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input
+    power with the installed PSUs, the PSU loss (inside ``p_it``) and the
+    :func:`_upstream_losses` of ``p_it``.
+    """
+    p_it, psu = _psu_conversion(p, p_it_model)
+    pdu, dist, conv, battery, flywheel = _upstream_losses(p, p_it)
+    return p_it, psu, pdu, dist, conv, battery, flywheel
 
 
 @jit
@@ -171,5 +195,6 @@ def it_side_losses(p, p_it):
     quantities channel by channel.  With the default parameters this is exactly the WP113 PDU
     and UPS loss of the legacy plant.
     """
-    p_in, psu, pdu, dist, conv, battery, flywheel = _critical_path(p, p_it)
+    p_in = _behind_psus(p, p_it)
+    pdu, dist, conv, battery, flywheel = _upstream_losses(p, p_in)
     return (p_in - p_it) + pdu + dist, conv + battery + flywheel
