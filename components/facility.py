@@ -48,7 +48,7 @@ from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_C
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
 from components.plant.outdoor_air import outdoor_air_stage
-from components.power_chain import it_side_losses, power_chain
+from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
@@ -230,10 +230,11 @@ def _step(b, p, curves, o, i, state):
             p_crah = p[PARAM.crah_units] * air.affinity_fan_power_w(p[PARAM.crah_unit_fan_w], crah_ratio)
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
-        pdu_loss, ups_loss = it_side_losses(p, p_it)
+        path = critical_path(p, p_it)
+        room_loss, ups_loss = heat_split(path, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
                                                                  b[BOUNDARY.pressure, i])
-        q_room = _air_heat_w(p, p_it, pdu_loss, ups_loss) + p_crah
+        q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first; the plant's coils see the mixed air
         t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, o)
@@ -256,7 +257,6 @@ def _step(b, p, curves, o, i, state):
         if q_unmet <= 0.0:
             break
         t_sa = t_sa_first + q_unmet / (m_crah * cp)
-    o[OUTPUT.p_it, i] = p_it
     o[OUTPUT.p_it_fans, i] = p_fans
     o[OUTPUT.p_crah_fans, i] = p_crah
     o[OUTPUT.p_liquid_pumps, i] = p_liq_pumps
@@ -280,7 +280,7 @@ def _step(b, p, curves, o, i, state):
                                                      o[OUTPUT.q_tes_discharge, i], p[PARAM.tes_loss_per_s],
                                                      p[PARAM.timestep_s])
     o[OUTPUT.tes_energy, i] = state[STATE.tes_energy_j]
-    power_chain(p, o, i)
+    power_chain(p, o, i, p_it, path)
     # heat rejected directly to outdoor air: economizer exhaust air, dry coolers, air-cooled
     # condensers, dry-mode IEC, electrical rooms
     dry = (o[OUTPUT.q_air_economizer, i] + o[OUTPUT.p_evaporative_pumps, i] + o[OUTPUT.p_switchgear_loss, i]
