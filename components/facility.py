@@ -35,6 +35,8 @@ pump per running chiller; unmet cooling raises the supply air temperature for th
 than storing heat in the room.
 """
 
+import math
+
 import numpy as np
 
 from components._jit import jit
@@ -52,6 +54,8 @@ from components.power_chain import critical_path, heat_split, it_side_losses, po
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
+# a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 6 of the critical path
+_NO_ROOM = (math.nan,) * 18
 
 
 @jit
@@ -167,6 +171,30 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
 
 
 @jit
+def _same(a, b):
+    """Whether two floats are the same number: equal, and zeros of the same sign."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@jit
+def _room(p, utilisation, t_sa, it_power_measured, previous):
+    """The air side at a supply-air temperature and the critical path of its IT power.
+
+    Returns ``(utilisation, t_sa, it_power_measured, *air, *path)``: the inputs, the
+    :func:`_air_side` results ``air`` and ``path`` = :func:`components.power_chain.critical_path`
+    of its IT power.  Both are pure functions of these inputs and ``p``, so ``previous`` (such a
+    tuple from the same ``p``, or :data:`_NO_ROOM`) is returned as it is when its inputs are the
+    same numbers: a room whose utilisation holds from step to step (the bundled default's does all
+    year) solves its air side once, not at every step.
+    """
+    if (_same(utilisation, previous[0]) and _same(t_sa, previous[1])
+            and _same(it_power_measured, previous[2])):
+        return previous
+    air = _air_side(p, utilisation, t_sa, it_power_measured)
+    return (utilisation, t_sa, it_power_measured) + air + critical_path(p, air[0])
+
+
+@jit
 def _liquid_loop(p, p_it, t_db, h_air, pressure):
     """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
 
@@ -204,6 +232,13 @@ def liquid_tower_water_kg_s(q_rejected, p):
 @jit
 def _step(b, p, curves, o, i, state):
     """One time step; writes every channel of ``o[:, i]`` and advances ``state``."""
+    _step_from(b, p, curves, o, i, state, _NO_ROOM)
+
+
+@jit
+def _step_from(b, p, curves, o, i, state, room):
+    """:func:`_step` given the :func:`_room` of an earlier step with the same ``p`` (or
+    :data:`_NO_ROOM`); returns the room of this step's last pass."""
     cp = air.CP_AIR
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
@@ -224,13 +259,13 @@ def _step(b, p, curves, o, i, state):
                 o[k, i] = 0.0
             o[OUTPUT.t_chw_supply, i] = np.nan
             o[OUTPUT.t_condenser, i] = np.nan
-        (p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet,
-         dt_server) = _air_side(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i])
+        room = _room(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i], room)
+        p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server = room[3:12]
+        path = room[12:]
         if p[PARAM.crah_variable_speed] > 0.5:
             p_crah = p[PARAM.crah_units] * air.affinity_fan_power_w(p[PARAM.crah_unit_fan_w], crah_ratio)
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
-        path = critical_path(p, p_it)
         room_loss, ups_loss = heat_split(path, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
                                                                  b[BOUNDARY.pressure, i])
@@ -297,6 +332,7 @@ def _step(b, p, curves, o, i, state):
     o[OUTPUT.q_rejected_dry, i] = dry
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
     o[OUTPUT.water_liquid_tower, i] = liquid_tower_water_kg_s(liquid_wet, p) if liquid_wet > 0.0 else 0.0
+    return room
 
 
 @jit
@@ -318,5 +354,6 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     state : ndarray, shape (len(STATE),)
         Quantities carried between steps (see :data:`STATE`), updated in place.
     """
+    room = _NO_ROOM
     for i in range(i0, i1):
-        _step(boundary, params, curves, out, i, state)
+        room = _step_from(boundary, params, curves, out, i, state, room)
