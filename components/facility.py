@@ -35,6 +35,8 @@ pump per running chiller; unmet cooling raises the supply air temperature for th
 than storing heat in the room.
 """
 
+import math
+
 import numpy as np
 
 from components._jit import jit
@@ -48,10 +50,12 @@ from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_C
 from components.plant.air_side import dx_plant, iec_plant
 from components.plant.chilled_water import chilled_water_plant, district_plant
 from components.plant.outdoor_air import outdoor_air_stage
-from components.power_chain import it_side_losses, power_chain
+from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
+# a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 6 of the critical path
+_NO_ROOM = (math.nan,) * 18
 
 
 @jit
@@ -167,6 +171,30 @@ def _air_side(p, utilisation, temp_supply, it_power_measured):
 
 
 @jit
+def _same(a, b):
+    """Whether two floats are the same number: equal, and zeros of the same sign."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@jit
+def _room(p, utilisation, t_sa, it_power_measured, previous):
+    """The air side at a supply-air temperature and the critical path of its IT power.
+
+    Returns ``(utilisation, t_sa, it_power_measured, *air, *path)``: the inputs, the
+    :func:`_air_side` results ``air`` and ``path`` = :func:`components.power_chain.critical_path`
+    of its IT power.  Both are pure functions of these inputs and ``p``, so ``previous`` (such a
+    tuple from the same ``p``, or :data:`_NO_ROOM`) is returned as it is when its inputs are the
+    same numbers: a room whose utilisation holds from step to step (the bundled default's does all
+    year) solves its air side once, not at every step.
+    """
+    if (_same(utilisation, previous[0]) and _same(t_sa, previous[1])
+            and _same(it_power_measured, previous[2])):
+        return previous
+    air = _air_side(p, utilisation, t_sa, it_power_measured)
+    return (utilisation, t_sa, it_power_measured) + air + critical_path(p, air[0])
+
+
+@jit
 def _liquid_loop(p, p_it, t_db, h_air, pressure):
     """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
 
@@ -204,6 +232,13 @@ def liquid_tower_water_kg_s(q_rejected, p):
 @jit
 def _step(b, p, curves, o, i, state):
     """One time step; writes every channel of ``o[:, i]`` and advances ``state``."""
+    _step_from(b, p, curves, o, i, state, _NO_ROOM)
+
+
+@jit
+def _step_from(b, p, curves, o, i, state, room):
+    """:func:`_step` given the :func:`_room` of an earlier step with the same ``p`` (or
+    :data:`_NO_ROOM`); returns the room of this step's last pass."""
     cp = air.CP_AIR
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
@@ -217,21 +252,24 @@ def _step(b, p, curves, o, i, state):
     q_unmet = 0.0
     tes_energy = state[STATE.tes_energy_j]
     # pass 1 at the set point; pass 2 only if the plant falls short and the air warms up
+    chilled_water = plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED
     for _ in range(2):
-        for k in PLANT_CHANNELS:
-            o[k, i] = 0.0
-        o[OUTPUT.t_chw_supply, i] = np.nan
-        o[OUTPUT.t_condenser, i] = np.nan
-        (p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet,
-         dt_server) = _air_side(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i])
+        if not chilled_water:  # the chilled-water plant writes every plant channel itself
+            for k in PLANT_CHANNELS:
+                o[k, i] = 0.0
+            o[OUTPUT.t_chw_supply, i] = np.nan
+            o[OUTPUT.t_condenser, i] = np.nan
+        room = _room(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i], room)
+        p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server = room[3:12]
+        path = room[12:]
         if p[PARAM.crah_variable_speed] > 0.5:
             p_crah = p[PARAM.crah_units] * air.affinity_fan_power_w(p[PARAM.crah_unit_fan_w], crah_ratio)
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
-        pdu_loss, ups_loss = it_side_losses(p, p_it)
+        room_loss, ups_loss = heat_split(path, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
                                                                  b[BOUNDARY.pressure, i])
-        q_room = _air_heat_w(p, p_it, pdu_loss, ups_loss) + p_crah
+        q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first; the plant's coils see the mixed air
         t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, o)
@@ -241,7 +279,7 @@ def _step(b, p, curves, o, i, state):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        if plant == PLANT_WATER_COOLED or plant == PLANT_AIR_COOLED:
+        if chilled_water:
             q_unmet = chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
         elif plant == PLANT_DX:
             q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in, m_crah,
@@ -254,10 +292,7 @@ def _step(b, p, curves, o, i, state):
         if q_unmet <= 0.0:
             break
         t_sa = t_sa_first + q_unmet / (m_crah * cp)
-    o[OUTPUT.p_it, i] = p_it
     o[OUTPUT.p_it_fans, i] = p_fans
-    o[OUTPUT.p_pdu_loss, i] = pdu_loss
-    o[OUTPUT.p_ups_loss, i] = ups_loss
     o[OUTPUT.p_crah_fans, i] = p_crah
     o[OUTPUT.p_liquid_pumps, i] = p_liq_pumps
     o[OUTPUT.p_dry_cooler_fans, i] = p_dc_fans
@@ -280,7 +315,7 @@ def _step(b, p, curves, o, i, state):
                                                      o[OUTPUT.q_tes_discharge, i], p[PARAM.tes_loss_per_s],
                                                      p[PARAM.timestep_s])
     o[OUTPUT.tes_energy, i] = state[STATE.tes_energy_j]
-    power_chain(p, o, i)
+    power_chain(p, o, i, p_it, path)
     # heat rejected directly to outdoor air: economizer exhaust air, dry coolers, air-cooled
     # condensers, dry-mode IEC, electrical rooms
     dry = (o[OUTPUT.q_air_economizer, i] + o[OUTPUT.p_evaporative_pumps, i] + o[OUTPUT.p_switchgear_loss, i]
@@ -297,6 +332,7 @@ def _step(b, p, curves, o, i, state):
     o[OUTPUT.q_rejected_dry, i] = dry
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
     o[OUTPUT.water_liquid_tower, i] = liquid_tower_water_kg_s(liquid_wet, p) if liquid_wet > 0.0 else 0.0
+    return room
 
 
 @jit
@@ -318,5 +354,6 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     state : ndarray, shape (len(STATE),)
         Quantities carried between steps (see :data:`STATE`), updated in place.
     """
+    room = _NO_ROOM
     for i in range(i0, i1):
-        _step(boundary, params, curves, out, i, state)
+        room = _step_from(boundary, params, curves, out, i, state, room)

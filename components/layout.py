@@ -173,7 +173,8 @@ CHAIN_MODULAR = 1   # modular AC UPS with module hibernation (optionally ECO mod
 CHAIN_HVDC = 2      # 240/336 V DC rectifier frames, no inverter, DC-input PSUs
 CHAIN_MV = 3        # 10 kV AC-input power module ("Panama"): the IT path bypasses the LV transformers
 
-# channels a plant writes only when it has the equipment; cleared at the start of every step
+# channels a plant writes only when it has the equipment: the step clears them before a DX, IEC or
+# district plant; the chilled-water plant writes them all itself, zeros included
 PLANT_CHANNELS = (OUTPUT.p_chillers, OUTPUT.p_chw_pumps, OUTPUT.p_cw_pumps, OUTPUT.p_tower_fans,
                    OUTPUT.p_iec_secondary, OUTPUT.q_economizer, OUTPUT.q_evaporator,
                    OUTPUT.q_condenser, OUTPUT.q_rejected_wet, OUTPUT.q_iec, OUTPUT.iec_mode,

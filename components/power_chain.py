@@ -62,16 +62,27 @@ def _conversion_loss(p, load_w):
 
 
 @jit
-def _critical_path(p, p_it_model):
-    """Everything between the conversion stage input and the server boards.
+def _behind_psus(p, p_it_model):
+    """IT input power with the installed server PSUs, without their loss. [W]
 
-    Returns ``(p_it, psu, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input
-    power with the installed PSUs, the PSU loss (inside ``p_it``), the PDU loss, the explicit
+    With the reference PSUs (``psu_convert`` off) it is the model's power itself, as
+    :func:`_psu_conversion` returns it, and their efficiency curve, which only the PSU loss
+    needs, is not evaluated.
+    """
+    if p[PARAM.psu_convert] < 0.5:
+        return p_it_model
+    return _psu_conversion(p, p_it_model)[0]
+
+
+@jit
+def _upstream_losses(p, p_it):
+    """Losses between the conversion stage input and the PSU inputs drawing ``p_it`` [W].
+
+    Returns ``(pdu, distribution, conversion, battery, flywheel)`` [W]: the PDU loss, the explicit
     distribution (I2R) loss, the UPS / rectifier / 10 kV module loss at its output
     ``p_it + pdu + distribution``, the battery loss (float or BMS standby plus the charge and
     discharge inefficiencies of the flows the events set) and the flywheel spinning loss.
     """
-    p_it, psu = _psu_conversion(p, p_it_model)
     pdu = quadratic_loss_w(p_it, p[PARAM.pdu_rating_w], 1.0, p[PARAM.pdu_no_load], 0.0,
                            p[PARAM.pdu_square_law])
     dist = conductor_loss_w(p_it + pdu, p[PARAM.distribution_rating_w], p[PARAM.distribution_square_law])
@@ -79,17 +90,31 @@ def _critical_path(p, p_it_model):
     battery = (p[PARAM.battery_float_w]
                + p[PARAM.storage_charge_w] * (1.0 - p[PARAM.storage_charge_efficiency])
                + p[PARAM.storage_discharge_w] * (1.0 - p[PARAM.storage_discharge_efficiency]))
-    return p_it, psu, pdu, dist, conv, battery, p[PARAM.flywheel_standby_w]
+    return pdu, dist, conv, battery, p[PARAM.flywheel_standby_w]
 
 
 @jit
-def power_chain(p, o, i):
+def critical_path(p, p_it_model):
+    """Everything between the conversion stage input and the server boards but the PSU loss.
+
+    Returns ``(p_it, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input power
+    with the installed PSUs (:func:`_behind_psus`) and its :func:`_upstream_losses`.  The room's
+    heat needs them at every pass of the step and :func:`power_chain` the same values again, so
+    the step computes them once.
+    """
+    p_it = _behind_psus(p, p_it_model)
+    pdu, dist, conv, battery, flywheel = _upstream_losses(p, p_it)
+    return p_it, pdu, dist, conv, battery, flywheel
+
+
+@jit
+def power_chain(p, o, i, p_model, path):
     """Follow the power from the IT boards up to the meters; writes every power-chain channel.
 
-    Reads the IT power of the server model and the mechanical powers already written for step
-    ``i`` (``o[p_it]`` must hold the *model* IT power, as ``_step`` writes it just before the
-    call) and replaces ``p_it``, ``p_pdu_loss`` and ``p_ups_loss`` by their values with the
-    installed PSUs and conversion stage (:func:`_critical_path`).  Meter identity (consumer
+    ``p_model`` is the IT power of the server model [W] and ``path`` its :func:`critical_path`;
+    reads the server fan power and the mechanical powers already written for step ``i``, writes
+    ``p_it``, ``p_psu_loss``, ``p_pdu_loss`` and ``p_ups_loss`` with the installed PSUs and
+    conversion stage, and scales ``p_it_fans`` with the IT input power.  Meter identity (consumer
     frame, W), checked at every step by ``tests/conftest.py::assert_energy_closes``::
 
         crit     = IT + PDU + distribution + conversion            (critical path, heat)
@@ -107,8 +132,8 @@ def power_chain(p, o, i):
     ``p_storage_discharge = P_discharge`` (energy out of them).  PUE uses ``p_facility``: the
     energy the site consumes, whatever supplies it (PV does not lower PUE).
     """
-    p_model = o[OUTPUT.p_it, i]
-    p_it, psu, pdu, dist, conv, battery, flywheel = _critical_path(p, p_model)
+    p_it, pdu, dist, conv, battery, flywheel = path
+    psu = _psu_conversion(p, p_model)[1]
     if p_model > 0.0 and p_it != p_model:
         o[OUTPUT.p_it_fans, i] = o[OUTPUT.p_it_fans, i] * (p_it / p_model)
     p_charge = p[PARAM.storage_charge_w]
@@ -171,5 +196,11 @@ def it_side_losses(p, p_it):
     quantities channel by channel.  With the default parameters this is exactly the WP113 PDU
     and UPS loss of the legacy plant.
     """
-    p_in, psu, pdu, dist, conv, battery, flywheel = _critical_path(p, p_it)
-    return (p_in - p_it) + pdu + dist, conv + battery + flywheel
+    return heat_split(critical_path(p, p_it), p_it)
+
+
+@jit
+def heat_split(path, p_it_model):
+    """:func:`it_side_losses` of the model IT power ``p_it_model`` from its :func:`critical_path` ``path``. [W]"""
+    p_in, pdu, dist, conv, battery, flywheel = path
+    return (p_in - p_it_model) + pdu + dist, conv + battery + flywheel

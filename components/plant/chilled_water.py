@@ -38,12 +38,16 @@ TOWER_EITHER = 2
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
-#: One solve of the plant: W, degC, [-], kg/s, min as :mod:`components.layout` names the channels
-#: (``p_condenser_fans`` < 0: not written, the plant has none).
+#: One solve of the plant: W, degC, [-], kg/s, min as :mod:`components.layout` names the channels.
 Solve = namedtuple("Solve", [
     "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "evap", "drift", "blow",
     "p_chwp", "p_cwp", "p_tower", "q_hx", "q_tower", "q_charge", "q_dis", "ride_through_min", "t_chws",
     "mode", "air_ratio", "p_condenser_fans"])
+# the plant channels (components.layout.PLANT_CHANNELS) of the other plant types: :func:`_write`
+# zeroes them, so that with :func:`chilled_water_plant` writing every plant channel the step need
+# not clear them first
+_OTHER_PLANT_CHANNELS = (OUTPUT.p_iec_secondary, OUTPUT.q_iec, OUTPUT.iec_mode, OUTPUT.q_purchased_cooling,
+                         OUTPUT.p_refrigerant_pumps, OUTPUT.q_pumped_refrigerant)
 # first-pass guess of the leaving water of towers running flat out to economize: a typical
 # approach to the wet bulb [K]
 _FLAT_OUT_START_APPROACH_K = 4.0
@@ -109,7 +113,7 @@ def _chilled_water_loop(p, q_coil):
 
 
 @jit
-def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_energy, t_db, economize):
+def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, economize):
     """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage.
 
     Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
@@ -117,7 +121,8 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     draw ``condenser_fan_w_per_w`` per W of available capacity while on (EnergyPlus
     ``Chiller:Electric:EIR`` "Condenser Fan Power Ratio"), scaled by the part-load ratio below
     the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
-    condenser heat.
+    condenser heat.  ``loop`` is the chilled-water loop of the coil load,
+    :func:`_chilled_water_loop` (the same in every economizer mode, so solved once per step).
 
     With ``economize`` (:data:`ECONOMIZE_FLAT_OUT`: towers run flat out for the coldest water;
     :data:`ECONOMIZE_SETPOINT`: towers keep their mechanical-cooling set point) the economizer
@@ -129,7 +134,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
     n_avail = int(p[PARAM.chillers_available])
     t_chws = p[PARAM.chw_supply_c]
     cap_ref = p[PARAM.chiller_cap_ref_w]
-    p_chwp, q_chw, m_chw, t_chwr = _chilled_water_loop(p, q_coil)
+    p_chwp, q_chw, m_chw, t_chwr = loop
 
     q_hx = 0.0
     mode = eco.MODE_MECHANICAL
@@ -197,7 +202,7 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
         change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
     q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
-    p_condenser_fans = -1.0  # not written: no condenser fans
+    p_condenser_fans = 0.0
     if air_cooled:
         p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
@@ -211,9 +216,11 @@ def _water_cooled_plant(p, curves, q_coil, t_wb, h_air, pressure, period, tes_en
 
 @jit
 def _write(o, i, s):
-    """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``; returns its unmet evaporator load [W]."""
-    if s.p_condenser_fans >= 0.0:
-        o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
+    """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``, and zeros to the plant channels of the
+    other plant types; returns its unmet evaporator load [W]."""
+    for k in _OTHER_PLANT_CHANNELS:
+        o[k, i] = 0.0
+    o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
     write_compressors(o, i, s.p_ch, s.q_evap_met, s.t_cw, s.n_on, s.plr, s.curve_state)
     write_water(o, i, s.evap, s.drift, s.blow)
     o[OUTPUT.p_chw_pumps, i] = s.p_chwp
@@ -284,6 +291,9 @@ def _may_economize(p, economize, t_wb, t_db, t_chwr):
 def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     """The chilled-water plant in the mode its economizer control picks; writes ``o[:, i]``.
 
+    Writes every plant channel (:data:`components.layout.PLANT_CHANNELS`, zero where the plant
+    has no such equipment), ``t_chw_supply`` and ``t_condenser``.
+
     ``economizer_control``: :data:`CONTROL_CHEAPEST` solves the step mechanically and in each
     allowed economizer mode (``economizer_tower``: towers flat out, at their set point, or both)
     and keeps the one with less unmet load, then less electric power, as a plant controller that
@@ -297,12 +307,13 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     only the chosen solve is written: the result is the same as solving and writing them all.
     Returns the unmet evaporator load [W].
     """
-    args = (p, curves, q_coil, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
+    loop = _chilled_water_loop(p, q_coil)
+    args = (p, curves, loop, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
     off = _water_cooled_plant(*args, ECONOMIZE_OFF)
     if p[PARAM.economizer] < 0.5:
         return _write(o, i, off)
-    p_chwp, _, _, t_chwr = _chilled_water_loop(p, q_coil)
+    p_chwp, _, _, t_chwr = loop
     t_wb = b[BOUNDARY.temp_wet_bulb, i]
     if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step

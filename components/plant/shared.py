@@ -20,33 +20,26 @@ halls).  It may import :mod:`components.cooling`, :mod:`components.layout` and t
 power-chain pieces, never :mod:`components.facility` or ``twin``.
 """
 
-import numpy as np
-
 from components._jit import jit
 from components.cooling import thermal_storage as tes
-from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS, STATE
+from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
 from components.plant.chilled_water import chilled_water_plant
-from components.power_chain import power_chain
+from components.power_chain import critical_path, power_chain
 
 
 @jit
 def _shared_step(b, p, curves, q_load, o, i, state):
     """One step of the shared plant serving ``q_load[i]`` [W]; writes ``o[:, i]``, advances ``state``."""
-    for k in PLANT_CHANNELS:
-        o[k, i] = 0.0
-    o[OUTPUT.t_chw_supply, i] = np.nan
-    o[OUTPUT.t_condenser, i] = np.nan
     tes_energy = state[STATE.tes_energy_j]
     q_unmet = chilled_water_plant(p, curves, q_load[i], b, tes_energy, o, i)
     o[OUTPUT.q_coil, i] = q_load[i]
     o[OUTPUT.q_unmet, i] = q_unmet
-    o[OUTPUT.p_it, i] = 0.0
     o[OUTPUT.p_it_fans, i] = 0.0
     state[STATE.tes_energy_j] = tes.tes_energy_after(tes_energy, o[OUTPUT.q_tes_charge, i],
                                                      o[OUTPUT.q_tes_discharge, i], p[PARAM.tes_loss_per_s],
                                                      p[PARAM.timestep_s])
     o[OUTPUT.tes_energy, i] = state[STATE.tes_energy_j]
-    power_chain(p, o, i)
+    power_chain(p, o, i, 0.0, critical_path(p, 0.0))
     dry = o[OUTPUT.p_switchgear_loss, i] + o[OUTPUT.p_transformer_loss, i]
     if p[PARAM.plant_type] == PLANT_AIR_COOLED:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.p_condenser_fans, i]

@@ -47,7 +47,7 @@ PARENT = (
     ("components.facility", "_air_side", "Vfff"),
     ("components.facility", "_liquid_loop", "Vffff"),
     ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM"),
-    ("components.power_chain", "power_chain", "VMi"),
+    ("components.power_chain", "critical_path", "Vf"),
     ("components.plant.chilled_water", "district_plant", "VfMi"),
 )
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
