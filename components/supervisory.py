@@ -36,6 +36,7 @@ import numpy as np
 from components._jit import jit
 from components.facility import _step
 from components.layout import BOUNDARY, OUTPUT, PARAM
+from components.plant.families import ANY_PLANT
 
 #: Layout of the ``setup`` array of :func:`run_span_controlled`.
 SETUP = IntEnum("SETUP", [
@@ -64,7 +65,7 @@ def evaluate(b, p, curves, state, o, scratch):
     """
     for k in range(state.shape[0]):
         scratch[k] = state[k]
-    _step(b, p, curves, o, 0, scratch)
+    _step(b, p, curves, o, 0, scratch, ANY_PLANT)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -341,5 +342,5 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
             decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k])
             k += 1
             taken += 1
-        _step(boundary, params, curves, out, i, state)
+        _step(boundary, params, curves, out, i, state, ANY_PLANT)
     return taken

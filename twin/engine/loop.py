@@ -35,8 +35,8 @@ import pandas as pd
 import simpy
 
 from components.bin_method import run_span_binned
-from components.facility import run_span
 from components.layout import OUTPUT, PARAM
+from components.spans import span_kernel
 from twin.engine.plant import PlantArrays
 
 
@@ -69,8 +69,8 @@ class Simulation:
                 self.control.run_span(self, self.step_done, i1)
                 self.kernel_steps += i1 - self.step_done
             elif self.plant.bins is None:
-                run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
-                         self.state)
+                span_kernel(self.params[PARAM.plant_type])(self.step_done, i1, self.plant.boundary, self.params,
+                                                           self.plant.curves, self.out, self.state)
                 self.kernel_steps += i1 - self.step_done
             else:
                 self.kernel_steps += run_span_binned(self.step_done, i1, self.plant.boundary, self.params,

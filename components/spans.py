@@ -1,0 +1,34 @@
+"""The span kernels of one plant family: :func:`components.facility.run_span` without the other plants.
+
+:func:`components.facility.run_span` compiles every plant into its step (the family
+:data:`~components.plant.families.ANY_PLANT`).  The event loop, the outage and design runs call
+the span of their plant's family instead (:func:`span_kernel`), which compiles only that
+family's plants: a first chilled-water run compiles no DX or IEC code.  A span computes the same
+numbers, bit for bit, as :func:`~components.facility.run_span`; the arguments are the same.
+"""
+
+from components._jit import jit
+from components.facility import _step
+from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
+
+
+@jit
+def run_span_chilled_water(i0, i1, boundary, params, curves, out, state):
+    """Steps ``i0 <= i < i1`` of a chilled-water or district plant (see :func:`components.facility.run_span`)."""
+    for i in range(i0, i1):
+        _step(boundary, params, curves, out, i, state, CHILLED_WATER)
+
+
+@jit
+def run_span_air_side(i0, i1, boundary, params, curves, out, state):
+    """Steps ``i0 <= i < i1`` of a DX or IEC plant (see :func:`components.facility.run_span`)."""
+    for i in range(i0, i1):
+        _step(boundary, params, curves, out, i, state, AIR_SIDE)
+
+
+_SPANS = {CHILLED_WATER: run_span_chilled_water, AIR_SIDE: run_span_air_side}
+
+
+def span_kernel(plant_type: float):
+    """The span kernel of a plant type (``params[PARAM.plant_type]``), called as :func:`components.facility.run_span`."""
+    return _SPANS[family_of(plant_type)]
