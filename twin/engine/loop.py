@@ -2,7 +2,9 @@
 
 SimPy owns the discrete events; Numba integrates the time steps between them.  Every process
 follows one rule: **before it changes the plant, it calls** :meth:`Simulation.advance_to`, which
-hands the span since the previous event to :func:`components.facility.run_span` (or, for
+hands the span since the previous event to the span kernel of the plant's family
+(:func:`components.spans.span_kernel`, :func:`components.facility.run_span` without the other
+plant families' code; or, for
 ``scenario.method = "bins"``, to :func:`components.bin_method.run_span_binned`; with supervisory
 control, to :func:`components.supervisory.run_span_controlled`, which takes the control decisions
 that fall inside the span, see :mod:`twin.engine.control`).  The span

@@ -1,21 +1,22 @@
 """The first run compiles the kernels in two processes at once.
 
 Numba compiles a kernel together with every kernel it calls, one after the other in one
-process, and :func:`components.facility.run_span` calls every plant's code: about 16-20 s on
-one core in a new install.  With ``cache=True`` each compiled kernel is saved on disk, and when
+process: the span kernel of a chilled-water plant (:func:`components.spans.span_kernel`), about
+11-13 s on one core in a new install.  With ``cache=True`` each compiled kernel is saved on disk, and when
 a caller is compiled later Numba loads a callee found there instead of compiling it again (its
 machine code and its optimised LLVM bitcode, which the caller links and inlines as before: the
 result is the same machine code).
 
-So when the cache is empty, :func:`start` launches a child process that compiles the plant
-kernels of :data:`CHILD` into the cache while this process goes on reading the scenario and
-weather (which compiles their own kernels); :func:`join`, called before the first simulation,
+So when the cache is empty, :func:`start` (called once the plant type is known, if the command
+line has called :func:`enable`) launches a child process that compiles the plant kernels of the
+plant's family (:data:`CHILD`) into the cache while this process goes on reading the weather and
+assembling the plant (which compiles their own kernels); :func:`join`, called before the first simulation,
 compiles :data:`PARENT` here, waits for the child and returns, and the facility kernel then
 finds the plants on disk.  The two processes' cache writes are serialised by the lock in
 :mod:`components._jit`.  If the child fails, this process compiles what is missing itself: the
 results never depend on it.
 
-The signatures are those :func:`~components.facility.run_span` calls the kernels with (float
+The signatures are those :func:`~components.facility._step` calls the kernels with (float
 arrays C-contiguous, indices int64); ``tests/test_parallel_compile.py`` checks that they still
 are, since a kernel precompiled with other argument types would be compiled again.
 """
@@ -29,19 +30,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
+
 #: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
 
-#: (module, kernel, argument types): compiled by the child process.  The split balances the two
-#: processes' CPU time (2026-12-05: the child 9 s with its start-up; this process 7.5 s before it
-#: waits, with the weather and assembly kernels it compiles anyway).  The IEC plant stays with
-#: the DX plant: its DX trim calls the same kernels, which two processes would both compile.
-CHILD = (
-    ("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"),
-    ("components.plant.air_side", "dx_plant", "VVfffffMi"),
-    ("components.plant.air_side", "iec_plant", "VVfffMMi"),
-)
+#: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
+#: by the child process.  The IEC plant stays with the DX plant: its DX trim calls the same
+#: kernels, which two processes would both compile.
+CHILD = {
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"),),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"),
+               ("components.plant.air_side", "iec_plant", "VVfffMMi")),
+}
 #: compiled by this process in :func:`join` while the child runs
 PARENT = (
     ("components.facility", "_air_side", "Vfff"),
@@ -54,6 +56,7 @@ PARENT = (
 #: measures both); unset, see :func:`needed`
 PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
+_enabled = False
 _child: subprocess.Popen | None = None
 
 
@@ -75,8 +78,9 @@ def compile_kernels(group) -> None:
         getattr(importlib.import_module(module), name).compile(signature(codes))
 
 
-def needed() -> bool:
-    """Whether a child process would help: the facility kernel is neither loaded nor on disk,
+def needed(plant_type: float) -> bool:
+    """Whether a child process would help: the span kernel of ``plant_type`` (a ``PARAM.plant_type``
+    code) is neither loaded nor on disk,
     Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, and there is a free CPU.
 
     Free means 2+ CPUs and a load average (last minute) below the CPU count less one, unless
@@ -84,30 +88,38 @@ def needed() -> bool:
     1.5-2.5 s of CPU (measured 2026-12-05 on 2 CPUs at load 4-5: 23-26 s wall either way).
     """
     from components._jit import CACHE_LOCKS, has_cached_machine_code
-    from components.facility import run_span
+    from components.spans import span_kernel
 
     cpus, forced = os.cpu_count() or 1, os.environ.get(PROCESSES_ENV)
     if not CACHE_LOCKS or forced == "1" or cpus < 2:
         return False
     if forced != "2" and os.getloadavg()[0] >= cpus - 1:
         return False
-    if not hasattr(run_span, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
+    kernel = span_kernel(plant_type)
+    if not hasattr(kernel, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
         return False
-    return not run_span.signatures and not has_cached_machine_code(run_span)
+    return not kernel.signatures and not has_cached_machine_code(kernel)
 
 
-def start() -> bool:
-    """Launch the child compiling :data:`CHILD` if the kernels must be compiled; return whether.
+def enable() -> None:
+    """Let :func:`start` launch a child: the command line's runs (a library call compiles in its own process)."""
+    global _enabled
+    _enabled = True
+
+
+def start(plant_type: float) -> bool:
+    """Launch the child compiling the :data:`CHILD` kernels of ``plant_type``'s family if they must be
+    compiled and :func:`enable` was called; return whether.
 
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
     its path; it writes nothing but Numba's cache.  It is stopped at exit if still running.
     """
     global _child
-    if _child is not None or not needed():
+    if not _enabled or _child is not None or not needed(plant_type):
         return False
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    _child = subprocess.Popen([sys.executable, "-m", __name__], env=env, cwd=root,
+    _child = subprocess.Popen([sys.executable, "-m", __name__, str(family_of(plant_type))], env=env, cwd=root,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     atexit.register(_stop)
     return True
@@ -131,4 +143,4 @@ def _stop() -> None:
 
 
 if __name__ == "__main__":
-    compile_kernels(CHILD)
+    compile_kernels(CHILD[int(sys.argv[1])])
