@@ -27,7 +27,7 @@ def test_precompiled_signatures_are_the_ones_run_span_calls():
     from components.plant.families import ANY_PLANT
 
     njit(facility._step.py_func).compile(parallel_compile.signature("MVVMiV") + (types.literal(ANY_PLANT),))
-    for module, name, codes in sum(parallel_compile.CHILD.values(), parallel_compile.PARENT):
+    for module, name, codes in sum((*parallel_compile.CHILD.values(), *parallel_compile.PARENT.values()), ()):
         kernel = getattr(importlib.import_module(module), name)
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
 

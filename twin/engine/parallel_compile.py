@@ -36,28 +36,32 @@ from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
 
+_AIR_SIDE = ("components.facility", "_air_side", "Vfff")
+_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
+_OUTDOOR_AIR = ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM")
+_POWER_CHAIN = ("components.power_chain", "power_chain", "VMi")
 #: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
-#: by the child process.  The IEC plant stays with the DX plant: its DX trim calls the same
-#: kernels, which two processes would both compile.
+#: by the child process.  The split balances the two processes' CPU time (2026-12-05, the
+#: chilled-water family: the child 5.5 s with its start-up; this process 4 s before :func:`join`,
+#: with the weather and assembly kernels it compiles anyway, and :data:`PARENT` after it).  The
+#: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
+#: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"),),
-    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"),
-               ("components.plant.air_side", "iec_plant", "VVfffMMi")),
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
 }
-#: compiled by this process in :func:`join` while the child runs
-PARENT = (
-    ("components.facility", "_air_side", "Vfff"),
-    ("components.facility", "_liquid_loop", "Vffff"),
-    ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM"),
-    ("components.power_chain", "power_chain", "VMi"),
-    ("components.plant.chilled_water", "district_plant", "VfMi"),
-)
+#: compiled by this process in :func:`join` while the child runs, by plant family
+PARENT = {
+    CHILLED_WATER: (_AIR_SIDE, _POWER_CHAIN, ("components.plant.chilled_water", "district_plant", "VfMi")),
+    AIR_SIDE: (_AIR_SIDE, _POWER_CHAIN, _LIQUID_LOOP, _OUTDOOR_AIR),
+}
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
 #: measures both); unset, see :func:`needed`
 PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
 _enabled = False
 _child: subprocess.Popen | None = None
+_family = CHILLED_WATER  # of the child's kernels
 
 
 def signature(codes: str) -> tuple:
@@ -114,23 +118,24 @@ def start(plant_type: float) -> bool:
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
     its path; it writes nothing but Numba's cache.  It is stopped at exit if still running.
     """
-    global _child
+    global _child, _family
     if not _enabled or _child is not None or not needed(plant_type):
         return False
+    _family = family_of(plant_type)
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    _child = subprocess.Popen([sys.executable, "-m", __name__, str(family_of(plant_type))], env=env, cwd=root,
+    _child = subprocess.Popen([sys.executable, "-m", __name__, str(_family)], env=env, cwd=root,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     atexit.register(_stop)
     return True
 
 
 def join() -> None:
-    """If a child is compiling: compile :data:`PARENT` here, then wait for the child."""
+    """If a child is compiling: compile the :data:`PARENT` kernels of its family here, then wait for it."""
     global _child
     if _child is None:
         return
-    compile_kernels(PARENT)
+    compile_kernels(PARENT[_family])
     _child.wait()
     _child = None
 
