@@ -21,7 +21,7 @@ from twin.measures import apply_measures
 
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
-COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-20 s)"
+COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-15 s)"
 
 
 def notify_if_compiling(kernel=None) -> bool:
