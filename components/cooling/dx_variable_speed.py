@@ -170,7 +170,8 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
     """
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
-    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+    # unknown dew points given as NaN rather than omitted: one compiled form with the other callers
+    t_wb = wet_bulb_from_humidity_ratio(t_in, w_in, pressure, np.nan)
     cap1, pow1 = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, _LOWEST, air_flow_kgs)
     # the load at CapFT = 1 and the speed interval it falls in, with the capacity curve at the
     # load's dry-out point; SR enters through the interpolated bypass factor (a fixed point)
@@ -194,7 +195,7 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
         # speed 1, cycling: the single-speed coil's dry-out fixed point at its full capacity
         cbf1 = _bypass(a0_kgs[0], air_flow_kgs)
         if cbf1 >= 0.0:
-            t_c = dx_coil.curve_wet_bulb(curves, cap1, t_in, w_in, t_outdoor, air_flow_kgs, cbf1, pressure)
+            t_c = dx_coil.curve_wet_bulb(curves, cap1, t_in, w_in, t_outdoor, air_flow_kgs, cbf1, pressure, np.nan)
         capft = chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
         plr = min(q_w / (cap1 * capft), 1.0)
         rtf = min(plr / max(chl.quadratic(plf, plr), plf_min), 1.0)
@@ -212,9 +213,9 @@ def full_capacity_w(curves, cap_top_w, a0_top_kgs, m_rated_top_kgs, fff, t_in, w
     cap = cap_top_w * flow_factors(fff, m_rated_top_kgs, air_flow_kgs)[0]
     cbf = _bypass(a0_top_kgs, air_flow_kgs)
     if cbf < 0.0:
-        t_c = wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+        t_c = wet_bulb_from_humidity_ratio(t_in, w_in, pressure, np.nan)
     else:
-        t_c = dx_coil.curve_wet_bulb(curves, cap, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure)
+        t_c = dx_coil.curve_wet_bulb(curves, cap, t_in, w_in, t_outdoor, air_flow_kgs, cbf, pressure, np.nan)
     return cap * chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
 
 
