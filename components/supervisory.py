@@ -65,7 +65,9 @@ def evaluate(b, p, curves, state, o, scratch):
     """
     for k in range(state.shape[0]):
         scratch[k] = state[k]
-    _step(b, p, curves, o, 0, scratch, ANY_PLANT)
+    # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of the
+    # step and of every plant kernel it calls, next to the int64 one run_span_controlled uses
+    _step(b, p, curves, o, np.int64(0), scratch, ANY_PLANT)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
