@@ -22,20 +22,24 @@ from twin.measures import apply_measures
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
 COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-15 s)"
+_notified = False
 
 
 def notify_if_compiling(kernel=None) -> bool:
-    """Print :data:`COMPILE_NOTICE` on stderr when ``kernel`` (a span kernel; default the any-plant
-    :func:`components.facility.run_span` of a sweep's batched calls) has no machine code on disk; return whether."""
+    """Print :data:`COMPILE_NOTICE` on stderr, once a process, when the span kernel a run will call
+    (``kernel``; by default the any-plant :func:`components.facility.run_span` of a sweep's batched
+    calls) is neither loaded nor on disk; return whether."""
+    global _notified
     from components._jit import has_cached_machine_code
     from components.batch import run_cases
     from components.facility import run_span
 
-    kernel = run_span if kernel is None else kernel
     # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
-    if kernel.signatures or run_cases.signatures or has_cached_machine_code(kernel):
+    loaded = kernel.signatures if kernel is not None else run_span.signatures or run_cases.signatures
+    if _notified or loaded or has_cached_machine_code(run_span if kernel is None else kernel):
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+    _notified = True
     return True
 
 
