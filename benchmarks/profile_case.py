@@ -83,15 +83,15 @@ PHASES = ("validation", "assembly", "simpy_loop", "kernel", "summary", "store")
 
 
 class KernelTimer:
-    """Wraps the loop's span functions (the kernels ``span_kernel`` returns) and the batched kernel so
-    their CPU time is summed in ``seconds``."""
+    """Wraps the loop's span functions (the kernels ``span_kernel`` and ``binned_kernel`` return) and
+    the batched kernel so their CPU time is summed in ``seconds``."""
 
     def __init__(self):
         import twin.engine.batch as batch
         import twin.engine.loop as loop
         self.seconds = 0.0
         self.saved = {(m, name): getattr(m, name)
-                      for m, name in ((loop, "span_kernel"), (loop, "run_span_binned"), (batch, "run_cases"))}
+                      for m, name in ((loop, "span_kernel"), (loop, "binned_kernel"), (batch, "run_cases"))}
 
     def _wrap(self, fn):
         def timed(*args):
@@ -104,7 +104,8 @@ class KernelTimer:
 
     def __enter__(self):
         for (module, name), fn in self.saved.items():
-            timed = (lambda plant_type, fn=fn: self._wrap(fn(plant_type))) if name == "span_kernel" else self._wrap(fn)
+            kernel_of = name.endswith("_kernel")  # returns the kernel of a plant type
+            timed = (lambda plant_type, fn=fn: self._wrap(fn(plant_type))) if kernel_of else self._wrap(fn)
             setattr(module, name, timed)
         return self
 
