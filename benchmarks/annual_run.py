@@ -37,7 +37,7 @@ CHILD = """
 import time, sys
 t0 = time.perf_counter()
 from twin.engine import parallel_compile
-parallel_compile.start()
+parallel_compile.enable()
 from twin.engine.simulate import run_file
 from twin.metrics.summary import build_summary
 r = run_file(sys.argv[1]); s = build_summary(r)

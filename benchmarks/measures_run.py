@@ -74,8 +74,8 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
     run chose, without deciding: the part of the AI run's cost that is the plant's physics."""
     import numpy as np
 
-    from components.facility import run_span
     from components.layout import OUTPUT, PARAM
+    from components.spans import span_kernel
     from twin.engine.loop import Simulation
     from twin.engine.simulate import prepare, standard_processes
     from twin.inputs.schema import validate_scenario
@@ -90,7 +90,7 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
     at = np.append(sim.control.decide_at, plant.n_steps)
     chosen = sim.control.chosen[:, :4]
     set_points = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]
-    cpu = []
+    run_span, cpu = span_kernel(plant.params[PARAM.plant_type]), []
     for _ in range(runs + 1):
         out, state, params = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy(), plant.params.copy()
         c0 = time.process_time()

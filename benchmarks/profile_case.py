@@ -16,7 +16,7 @@ than wall time on a shared machine) and reported as medians:
   that one process, with the compile time of each kernel from Numba's compile events, then in a
   later process.
 
-The kernel phase is the time inside :func:`components.facility.run_span` (or the bin method's
+The kernel phase is the time inside the plant's span kernel (:func:`components.spans.span_kernel`; or the bin method's
 span function, or the batched :func:`components.batch.run_cases`); the SimPy loop is the rest of
 ``run_plant`` (for the batched cases: stacking their arrays).  A cProfile of the sweep batches
 lists the functions that cost most outside the kernel.
@@ -83,14 +83,15 @@ PHASES = ("validation", "assembly", "simpy_loop", "kernel", "summary", "store")
 
 
 class KernelTimer:
-    """Wraps the loop's span functions and the batched kernel so their CPU time is summed in ``seconds``."""
+    """Wraps the loop's span functions (the kernels ``span_kernel`` and ``binned_kernel`` return) and
+    the batched kernel so their CPU time is summed in ``seconds``."""
 
     def __init__(self):
         import twin.engine.batch as batch
         import twin.engine.loop as loop
         self.seconds = 0.0
         self.saved = {(m, name): getattr(m, name)
-                      for m, name in ((loop, "run_span"), (loop, "run_span_binned"), (batch, "run_cases"))}
+                      for m, name in ((loop, "span_kernel"), (loop, "binned_kernel"), (batch, "run_cases"))}
 
     def _wrap(self, fn):
         def timed(*args):
@@ -103,7 +104,9 @@ class KernelTimer:
 
     def __enter__(self):
         for (module, name), fn in self.saved.items():
-            setattr(module, name, self._wrap(fn))
+            kernel_of = name.endswith("_kernel")  # returns the kernel of a plant type
+            timed = (lambda plant_type, fn=fn: self._wrap(fn(plant_type))) if kernel_of else self._wrap(fn)
+            setattr(module, name, timed)
         return self
 
     def __exit__(self, *exc):

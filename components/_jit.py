@@ -46,6 +46,9 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks, the cache is used unlocked
     fcntl = None
 _OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True}
+#: options of an ``@overload`` implementation called from :func:`jit` code: those of :func:`jit`
+#: but the cache (it is compiled into its caller, whose cache holds it)
+OVERLOAD_OPTIONS = {"nogil": True, "no_cfunc_wrapper": True, **_NO_NRT}
 #: the lock file in each cache folder (see :func:`_lock_cache`)
 LOCK_FILE = "dctwin-cache.lock"
 #: whether cache reads and writes are locked between processes (parallel compilation needs it)

@@ -32,7 +32,7 @@ import numpy as np
 
 from components._jit import jit_alloc
 from components.layout import BOUNDARY
-from components.facility import run_span
+from components.facility import _step
 
 _EMPTY = -1
 _HASH_MULTIPLIER = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15 (Fibonacci hashing)
@@ -101,20 +101,21 @@ def bin_centroids(i0, i1, boundary, bin_of, n_bins):
 
 @jit_alloc
 def run_span_binned(i0, i1, boundary, params, curves, out, state, width_wet_bulb, width_dry_bulb,
-                    width_utilisation):
+                    width_utilisation, family):
     """Integrate steps ``i0 <= i < i1`` by the bin method; results go to ``out``.
 
     Arguments as :func:`components.facility.run_span`, plus the bin widths: wet bulb [K], dry
-    bulb [K] and utilisation [-].  ``state`` is passed to the bin steps unchanged in meaning: the
-    method is only valid when no step changes it (no thermal storage).
+    bulb [K] and utilisation [-], and the plant family compiled in, a constant
+    (:mod:`components.plant.families`; Python calls the family's form,
+    :func:`components.spans.binned_kernel`).  ``state`` is passed to the bin steps unchanged in
+    meaning: the method is only valid when no step changes it (no thermal storage).
     Returns the number of bins simulated. [-]
     """
     bin_of, n_bins = assign_bins(i0, i1, boundary, width_wet_bulb, width_dry_bulb, width_utilisation)
     centroids = bin_centroids(i0, i1, boundary, bin_of, n_bins)
     results = np.empty((out.shape[0], n_bins))
-    # a typed zero: a literal 0 would make Numba compile (and cache) a second, Literal[int](0)
-    # specialisation of run_span next to the int64 one every other caller uses
-    run_span(np.int64(0), n_bins, centroids, params, curves, results, state)
+    for j in range(n_bins):  # the span of the bins' centroids, as components.facility.run_span steps it
+        _step(centroids, params, curves, results, j, state, family)
     for c in range(out.shape[0]):
         row, target = results[c], out[c, i0:i1]
         for k in range(i1 - i0):

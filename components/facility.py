@@ -47,8 +47,7 @@ from components.cooling.liquid import dry_cooler, liquid_tower
 from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
-from components.plant.air_side import dx_plant, iec_plant
-from components.plant.chilled_water import chilled_water_plant, district_plant
+from components.plant.families import ANY_PLANT, family_plant
 from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
 
@@ -230,13 +229,15 @@ def liquid_tower_water_kg_s(q_rejected, p):
 
 
 @jit
-def _step(b, p, curves, o, i, state):
-    """One time step; writes every channel of ``o[:, i]`` and advances ``state``."""
-    _step_from(b, p, curves, o, i, state, _NO_ROOM)
+def _step(b, p, curves, o, i, state, family):
+    """One time step; writes every channel of ``o[:, i]`` and advances ``state``.
+
+    ``family``: the plants compiled in, a constant (:mod:`components.plant.families`)."""
+    _step_from(b, p, curves, o, i, state, _NO_ROOM, family)
 
 
 @jit
-def _step_from(b, p, curves, o, i, state, room):
+def _step_from(b, p, curves, o, i, state, room, family):
     """:func:`_step` given the :func:`_room` of an earlier step with the same ``p`` (or
     :data:`_NO_ROOM`); returns the room of this step's last pass."""
     cp = air.CP_AIR
@@ -279,15 +280,7 @@ def _step_from(b, p, curves, o, i, state, room):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        if chilled_water:
-            q_unmet = chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i)
-        elif plant == PLANT_DX:
-            q_unmet = dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in, m_crah,
-                               b[BOUNDARY.pressure, i], o, i)
-        elif plant == PLANT_IEC:
-            q_unmet = iec_plant(p, curves, q_plant, m_crah, t_coil_in, b, o, i)
-        else:
-            q_unmet = district_plant(p, q_plant, o, i)
+        q_unmet = family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i)
         q_unmet += q_coil_unmet
         if q_unmet <= 0.0:
             break
@@ -356,4 +349,4 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     """
     room = _NO_ROOM
     for i in range(i0, i1):
-        room = _step_from(boundary, params, curves, out, i, state, room)
+        room = _step_from(boundary, params, curves, out, i, state, room, ANY_PLANT)

@@ -548,6 +548,7 @@ def moist_air_state(temp_c, humidity, pressure, humidity_is_dew_point):
             dew, rh = dew_point_from_humidity_ratio(w, p), humidity[i]
         out[STATE_HUMIDITY_RATIO, i] = w
         out[STATE_DEW_POINT, i] = dew
-        out[STATE_WET_BULB, i] = wet_bulb_from_humidity_ratio(t, w, p)
+        # the dew point as NaN, given rather than omitted: the form the DX kernels compile too
+        out[STATE_WET_BULB, i] = wet_bulb_from_humidity_ratio(t, w, p, np.nan)
         out[STATE_RELATIVE_HUMIDITY, i] = rh
     return out

@@ -42,6 +42,7 @@ import numpy as np
 from components._jit import jit
 from components.facility import _step
 from components.layout import BOUNDARY, OUTPUT, PARAM
+from components.plant.families import ANY_PLANT
 
 #: Layout of the ``setup`` array of :func:`run_span_controlled`.
 SETUP = IntEnum("SETUP", [
@@ -68,7 +69,9 @@ def evaluate(b, p, curves, state, o, scratch):
     """
     for k in range(state.shape[0]):
         scratch[k] = state[k]
-    _step(b, p, curves, o, 0, scratch)
+    # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of the
+    # step and of every plant kernel it calls, next to the int64 one run_span_controlled uses
+    _step(b, p, curves, o, np.int64(0), scratch, ANY_PLANT)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -407,5 +410,5 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
             decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k])
             k += 1
             taken += 1
-        _step(boundary, params, curves, out, i, state)
+        _step(boundary, params, curves, out, i, state, ANY_PLANT)
     return taken

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from components import bin_method as bm
-from components.layout import OUTPUT
+from components.layout import OUTPUT, PARAM
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
 from twin.engine.simulate import prepare
 from twin.errors import InputError
@@ -81,27 +81,28 @@ def test_repeated_weather_is_exact(legacy_dict):
     out_bins = np.empty((len(OUTPUT), n))
     from components.facility import run_span
     run_span(0, n, boundary, plant.params, plant.curves, out_steps, plant.initial_state.copy())
-    n_bins = bm.run_span_binned(0, n, boundary, plant.params, plant.curves, out_bins,
-                                plant.initial_state.copy(), 1e-3, 1e-3, 1e-4)
+    from components.spans import binned_kernel
+    n_bins = binned_kernel(plant.params[PARAM.plant_type])(0, n, boundary, plant.params, plant.curves, out_bins,
+                                                           plant.initial_state.copy(), 1e-3, 1e-3, 1e-4)
     assert n_bins == 24
     np.testing.assert_allclose(out_bins, out_steps, rtol=1e-12, atol=1e-9)
 
 
 
-def test_bins_call_the_common_run_span(legacy_dict):
-    """The bin method calls the kernel's int64 specialisation, not a Literal[int](0) one that
-    Numba would compile and cache as a second copy of ``run_span`` (a literal ``0`` argument)."""
-    from numba import njit
+def test_bins_call_the_common_step(legacy_dict):
+    """The bin method steps its bins with an int64 column, as every span does, not a literal one
+    that Numba would compile and cache as a second copy of the step and of every plant kernel."""
+    from numba import njit, types
 
-    from components.facility import run_span
-    if not hasattr(run_span, "signatures"):
+    from components import facility
+    from components.plant.families import CHILLED_WATER
+    from twin.engine.parallel_compile import signature
+    if not hasattr(facility._step, "signatures"):
         pytest.skip("NUMBA_DISABLE_JIT: nothing is specialised")
-    plant = prepare(validate_scenario(_with(legacy_dict, [])))
-    out = np.empty((len(OUTPUT), 48))
-    # compiled afresh (not loaded from the cache) so that its call to run_span is typed here
-    njit(bm.run_span_binned.py_func)(0, 48, plant.boundary, plant.params, plant.curves, out,
-                                     plant.initial_state.copy(), 1.0, 1.0, 0.1)
-    assert not any("Literal" in str(sig) for sig in run_span.signatures)
+    # compiled afresh (not loaded from the cache) so that its call to the step is typed here
+    njit(bm.run_span_binned.py_func).compile(signature("iiMVVMVfff") + (types.literal(CHILLED_WATER),))
+    assert not any(isinstance(sig[4], types.Literal) for sig in facility._step.signatures)
+
 
 def test_bins_partition_like_numpy_unique():
     rng = np.random.default_rng(3)

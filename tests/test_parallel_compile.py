@@ -17,23 +17,28 @@ def test_precompiled_signatures_are_the_ones_run_span_calls():
     """Each kernel the two processes compile ahead is one the facility step calls, with these
     argument types: otherwise the work is done twice (the parent compiles its own version).
 
-    The step is compiled afresh here, without the cache, so that its typing asks each callee for
-    its signature (a step loaded from the cache would not)."""
+    The step of every plant family is compiled afresh here, without the cache, so that its typing
+    asks each callee for its signature (a step loaded from the cache would not)."""
     import importlib
 
-    from numba import njit
+    from numba import njit, types
 
     from components import facility
+    from components.plant.families import ANY_PLANT
 
-    njit(facility._step.py_func).compile(parallel_compile.signature("MVVMiV"))
-    for module, name, codes in parallel_compile.CHILD + parallel_compile.PARENT:
+    room = types.UniTuple(types.float64, len(facility._NO_ROOM))
+    njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV") + (room, types.literal(ANY_PLANT)))
+    for module, name, codes in sum((*parallel_compile.CHILD.values(), *parallel_compile.PARENT.values()), ()):
         kernel = getattr(importlib.import_module(module), name)
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
 
 
-def test_not_needed_once_the_facility_kernel_is_compiled(legacy_result):
-    assert not parallel_compile.needed()
-    assert parallel_compile.start() is False
+def test_not_needed_once_the_span_kernel_is_compiled(legacy_result):
+    from components.layout import PLANT_WATER_COOLED
+
+    assert not parallel_compile.needed(PLANT_WATER_COOLED)
+    parallel_compile.enable()
+    assert parallel_compile.start(PLANT_WATER_COOLED) is False
     parallel_compile.join()  # nothing to wait for
 
 

@@ -83,7 +83,7 @@ def entering_wet_bulb(t_in, w_in, pressure):
     any ``t_in``, ``w_in`` whose wet bulb is above 0 degC converges.  Units: degC, kg/kg, Pa.
     """
     if t_in <= FREEZING_POINT_C:
-        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure)  # so is the wet bulb: ice
+        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure, math.nan)  # so is the wet bulb: ice
     ws, dws = saturation_humidity_ratio_and_slope(t_in, pressure)
     if w_in >= ws:
         return t_in
@@ -99,7 +99,7 @@ def entering_wet_bulb(t_in, w_in, pressure):
         if abs(step) < WET_BULB_STEP_K:
             break
     if t < FREEZING_POINT_C or abs(step) >= WET_BULB_STEP_K:
-        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure)
+        return wet_bulb_from_humidity_ratio(t_in, w_in, pressure, math.nan)
     return t
 
 

@@ -36,6 +36,8 @@ capacities rising.  Units: W, kg/s (dry air), degC, kg/kg.
 
 import math
 
+import numpy as np
+
 from components._jit import jit
 from components.cooling import chiller as chl
 from components.cooling import dx_coil
@@ -43,6 +45,9 @@ from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_we
 
 MAX_SPEEDS = 10
 CBF_MAX = 0.999        # EnergyPlus caps the bypass factor of a variable-speed coil here
+#: index of the lowest speed, an int64: a literal 0 (or 1) would make Numba compile a Literal[int]
+#: specialisation of :func:`_speed` for each next to the one for other speeds
+_LOWEST = np.int64(0)
 SPEED_RATIO_ITERATIONS = 6  # at most, fixed-point passes on SR (through the bypass factor); 2-3 reach 1e-7
 
 
@@ -119,9 +124,9 @@ def _interval(cap_ref_w, cop_ref, m_rated_kgs, fff, n_speeds, x, air_flow_kgs):
 
     ``k`` (0-based, >= 1) is the upper speed, ``SR`` in [0, 1] (clipped at the top speed).
     """
-    lo_cap, lo_pow = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, 0, air_flow_kgs)
+    lo_cap, lo_pow = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, _LOWEST, air_flow_kgs)
     k = 1
-    hi_cap, hi_pow = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, 1, air_flow_kgs)
+    hi_cap, hi_pow = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, _LOWEST + 1, air_flow_kgs)
     while k < n_speeds - 1 and x > hi_cap:
         k += 1
         lo_cap, lo_pow = hi_cap, hi_pow
@@ -166,7 +171,7 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
     t_wb = dx_coil.entering_wet_bulb(t_in, w_in, pressure)
-    cap1, pow1 = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, 0, air_flow_kgs)
+    cap1, pow1 = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, _LOWEST, air_flow_kgs)
     # the load at CapFT = 1 and the speed interval it falls in, with the capacity curve at the
     # load's dry-out point; SR enters through the interpolated bypass factor (a fixed point)
     x = q_w / chl.curve_value(curves[0:6], curves, t_wb, t_outdoor)

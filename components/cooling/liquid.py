@@ -30,6 +30,8 @@ temperature and is reported, not simulated; no adiabatic pre-cooling on the dry 
 tower's plate-HX approach is folded into its design approach.
 """
 
+import numpy as np
+
 from components._jit import jit
 from components.cooling.cooling_tower import heat_rejected_w, operate
 
@@ -102,6 +104,8 @@ def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_
         return 0.0, 0.0
     if q_full < q_w:
         return q_full, fan_design_w
+    # a typed True: a literal would make Numba compile (and cache) a second, Literal[bool](True)
+    # specialisation of operate next to the one the chilled-water towers use
     _, fan_fraction, _ = operate(q_w, temp_supply, h_air_in, pressure, water_flow, air_flow, ntu_design,
-                                 True, temp_supply)
+                                 np.bool_(True), temp_supply)
     return q_w, fan_fraction * fan_design_w

@@ -57,7 +57,7 @@ def main(args) -> int:
         print(f"{path}: valid ({len(study.mixes)} mixes)")
         return 0
     from twin.engine import parallel_compile
-    parallel_compile.start()  # first run after installing: the plant kernels compile on a second core
+    parallel_compile.enable()  # first run after installing: the plant kernels compile on a second core
     err = Console(stderr=True)
     n = len(study.mixes) + (0 if any(m.name == "baseline" for m in study.mixes) else 1)
     with progress_bar(err, total=n, description="simulating mixes", unit="mixes") as advance:

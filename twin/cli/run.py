@@ -123,7 +123,7 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     if args.check:
         return _check(args, path)
-    parallel_compile.start()  # first run after installing: the plant kernels compile on a second core
+    parallel_compile.enable()  # first run after installing: the plant kernels compile on a second core
     if args.years is not None:  # Monte Carlo over years (twin/study/montecarlo.py, issue 4)
         from twin.study.montecarlo import main_montecarlo
         return main_montecarlo(args, path)
@@ -179,7 +179,7 @@ def main_site(args, path: Path) -> int:
         load_site(path)
         print(f"{path}: valid (a site of several halls)")
         return 0
-    parallel_compile.start()
+    parallel_compile.enable()
     site = run_site_file(path)
     summary = build_site_summary(site, scenario_file=str(path))
 

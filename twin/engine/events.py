@@ -51,8 +51,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from components.facility import run_span
 from components.layout import OUTPUT, PARAM, STATE
+from components.spans import span_kernel
 from components.storage import backup as bk
 from components.storage import battery as bat
 from twin.engine.event_records import J_PER_KWH, EventTotals, OutageRecord
@@ -365,7 +365,8 @@ class PowerEvents:
         if k >= 1 and sim.step_done >= k:
             return sim.out[:, k - 1]
         scratch = np.empty((sim.out.shape[0], sim.n_steps))
-        run_span(k, k + 1, self.plant.boundary, sim.params.copy(), self.plant.curves, scratch, sim.state.copy())
+        span_kernel(sim.params[PARAM.plant_type])(k, k + 1, self.plant.boundary, sim.params.copy(), self.plant.curves,
+                                                  scratch, sim.state.copy())
         return scratch[:, k].copy()
 
     def _outage(self, start: float, duration: float):

@@ -2,9 +2,10 @@
 
 SimPy owns the discrete events; Numba integrates the time steps between them.  Every process
 follows one rule: **before it changes the plant, it calls** :meth:`Simulation.advance_to`, which
-hands the span since the previous event to :func:`components.facility.run_span` (or, for
-``scenario.method = "bins"``, to :func:`components.bin_method.run_span_binned`; with supervisory
-control, to :func:`components.supervisory.run_span_controlled`, which takes the control decisions
+hands the span since the previous event to the span kernel of the plant's family
+(:func:`components.spans.span_kernel`, :func:`components.facility.run_span` without the other
+plant families' code; or, for ``scenario.method = "bins"``, to the family's
+:func:`components.bin_method.run_span_binned`; with supervisory control, to :func:`components.supervisory.run_span_controlled`, which takes the control decisions
 that fall inside the span, see :mod:`twin.engine.control`).  The span
 runs with the parameters as they were; the process then changes ``params`` (a set point, an
 availability, a load scale) and yields its next timeout.  There is never one event per time step.
@@ -34,9 +35,8 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from components.bin_method import run_span_binned
-from components.facility import run_span
 from components.layout import OUTPUT, PARAM
+from components.spans import binned_kernel, span_kernel
 from twin.engine.plant import PlantArrays
 
 
@@ -69,12 +69,13 @@ class Simulation:
                 self.control.run_span(self, self.step_done, i1)
                 self.kernel_steps += i1 - self.step_done
             elif self.plant.bins is None:
-                run_span(self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out,
-                         self.state)
+                span_kernel(self.params[PARAM.plant_type])(self.step_done, i1, self.plant.boundary, self.params,
+                                                           self.plant.curves, self.out, self.state)
                 self.kernel_steps += i1 - self.step_done
             else:
-                self.kernel_steps += run_span_binned(self.step_done, i1, self.plant.boundary, self.params,
-                                                     self.plant.curves, self.out, self.state, *self.plant.bins)
+                self.kernel_steps += binned_kernel(self.params[PARAM.plant_type])(
+                    self.step_done, i1, self.plant.boundary, self.params, self.plant.curves, self.out, self.state,
+                    *self.plant.bins)
             self.step_done = i1
             self.spans += 1
 

@@ -1,21 +1,22 @@
 """The first run compiles the kernels in two processes at once.
 
 Numba compiles a kernel together with every kernel it calls, one after the other in one
-process, and :func:`components.facility.run_span` calls every plant's code: about 16-20 s on
-one core in a new install.  With ``cache=True`` each compiled kernel is saved on disk, and when
+process: the span kernel of a chilled-water plant (:func:`components.spans.span_kernel`), about
+11-13 s on one core in a new install.  With ``cache=True`` each compiled kernel is saved on disk, and when
 a caller is compiled later Numba loads a callee found there instead of compiling it again (its
 machine code and its optimised LLVM bitcode, which the caller links and inlines as before: the
 result is the same machine code).
 
-So when the cache is empty, :func:`start` launches a child process that compiles the plant
-kernels of :data:`CHILD` into the cache while this process goes on reading the scenario and
-weather (which compiles their own kernels); :func:`join`, called before the first simulation,
+So when the cache is empty, :func:`start` (called once the plant type is known, if the command
+line has called :func:`enable`) launches a child process that compiles the plant kernels of the
+plant's family (:data:`CHILD`) into the cache while this process goes on reading the weather and
+assembling the plant (which compiles their own kernels); :func:`join`, called before the first simulation,
 compiles :data:`PARENT` here, waits for the child and returns, and the facility kernel then
 finds the plants on disk.  The two processes' cache writes are serialised by the lock in
 :mod:`components._jit`.  If the child fails, this process compiles what is missing itself: the
 results never depend on it.
 
-The signatures are those :func:`~components.facility.run_span` calls the kernels with (float
+The signatures are those :func:`~components.facility._step` calls the kernels with (float
 arrays C-contiguous, indices int64); ``tests/test_parallel_compile.py`` checks that they still
 are, since a kernel precompiled with other argument types would be compiled again.
 """
@@ -29,32 +30,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
+
 #: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
 
-#: (module, kernel, argument types): compiled by the child process.  The split balances the two
-#: processes' CPU time (2026-12-05: the child 9 s with its start-up; this process 7.5 s before it
-#: waits, with the weather and assembly kernels it compiles anyway).  The IEC plant stays with
-#: the DX plant: its DX trim calls the same kernels, which two processes would both compile.
-CHILD = (
-    ("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"),
-    ("components.plant.air_side", "dx_plant", "VVfffffMi"),
-    ("components.plant.air_side", "iec_plant", "VVfffMMi"),
-)
-#: compiled by this process in :func:`join` while the child runs
-PARENT = (
-    ("components.facility", "_air_side", "Vfff"),
-    ("components.facility", "_liquid_loop", "Vffff"),
-    ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM"),
-    ("components.power_chain", "critical_path", "Vf"),
-    ("components.plant.chilled_water", "district_plant", "VfMi"),
-)
+_AIR_SIDE = ("components.facility", "_air_side", "Vfff")
+_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
+_OUTDOOR_AIR = ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM")
+_CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
+#: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
+#: by the child process.  The split balances the two processes' CPU time (2026-12-05, the
+#: chilled-water family: the child 5.5 s with its start-up; this process 4 s before :func:`join`,
+#: with the weather and assembly kernels it compiles anyway, and :data:`PARENT` after it).  The
+#: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
+#: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
+CHILD = {
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
+}
+#: compiled by this process in :func:`join` while the child runs, by plant family
+PARENT = {
+    CHILLED_WATER: (_AIR_SIDE, _CRITICAL_PATH, ("components.plant.chilled_water", "district_plant", "VfMi")),
+    AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _LIQUID_LOOP, _OUTDOOR_AIR),
+}
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
 #: measures both); unset, see :func:`needed`
 PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
+_enabled = False
 _child: subprocess.Popen | None = None
+_family = CHILLED_WATER  # of the child's kernels
 
 
 def signature(codes: str) -> tuple:
@@ -75,8 +82,9 @@ def compile_kernels(group) -> None:
         getattr(importlib.import_module(module), name).compile(signature(codes))
 
 
-def needed() -> bool:
-    """Whether a child process would help: the facility kernel is neither loaded nor on disk,
+def needed(plant_type: float) -> bool:
+    """Whether a child process would help: the span kernel of ``plant_type`` (a ``PARAM.plant_type``
+    code) is neither loaded nor on disk,
     Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, and there is a free CPU.
 
     Free means 2+ CPUs and a load average (last minute) below the CPU count less one, unless
@@ -84,41 +92,50 @@ def needed() -> bool:
     1.5-2.5 s of CPU (measured 2026-12-05 on 2 CPUs at load 4-5: 23-26 s wall either way).
     """
     from components._jit import CACHE_LOCKS, has_cached_machine_code
-    from components.facility import run_span
+    from components.spans import span_kernel
 
     cpus, forced = os.cpu_count() or 1, os.environ.get(PROCESSES_ENV)
     if not CACHE_LOCKS or forced == "1" or cpus < 2:
         return False
     if forced != "2" and os.getloadavg()[0] >= cpus - 1:
         return False
-    if not hasattr(run_span, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
+    kernel = span_kernel(plant_type)
+    if not hasattr(kernel, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
         return False
-    return not run_span.signatures and not has_cached_machine_code(run_span)
+    return not kernel.signatures and not has_cached_machine_code(kernel)
 
 
-def start() -> bool:
-    """Launch the child compiling :data:`CHILD` if the kernels must be compiled; return whether.
+def enable() -> None:
+    """Let :func:`start` launch a child: the command line's runs (a library call compiles in its own process)."""
+    global _enabled
+    _enabled = True
+
+
+def start(plant_type: float) -> bool:
+    """Launch the child compiling the :data:`CHILD` kernels of ``plant_type``'s family if they must be
+    compiled and :func:`enable` was called; return whether.
 
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
     its path; it writes nothing but Numba's cache.  It is stopped at exit if still running.
     """
-    global _child
-    if _child is not None or not needed():
+    global _child, _family
+    if not _enabled or _child is not None or not needed(plant_type):
         return False
+    _family = family_of(plant_type)
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    _child = subprocess.Popen([sys.executable, "-m", __name__], env=env, cwd=root,
+    _child = subprocess.Popen([sys.executable, "-m", __name__, str(_family)], env=env, cwd=root,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     atexit.register(_stop)
     return True
 
 
 def join() -> None:
-    """If a child is compiling: compile :data:`PARENT` here, then wait for the child."""
+    """If a child is compiling: compile the :data:`PARENT` kernels of its family here, then wait for it."""
     global _child
     if _child is None:
         return
-    compile_kernels(PARENT)
+    compile_kernels(PARENT[_family])
     _child.wait()
     _child = None
 
@@ -131,4 +148,4 @@ def _stop() -> None:
 
 
 if __name__ == "__main__":
-    compile_kernels(CHILD)
+    compile_kernels(CHILD[int(sys.argv[1])])

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from components.spans import span_kernel
 from twin.engine import events, loop, parallel_compile
 from twin.engine.control import SetpointOptimiser
-from twin.engine.plant import PlantArrays, assemble
+from twin.engine.plant import PLANT_CODES, PlantArrays, assemble
 from twin.engine.results import Result
 from twin.errors import InputError
 from twin.inputs.calibration_schema import apply_calibration
@@ -20,19 +21,25 @@ from twin.measures import apply_measures
 
 
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
-COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-20 s)"
+COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-15 s)"
+_notified = False
 
 
-def notify_if_compiling() -> bool:
-    """Print :data:`COMPILE_NOTICE` on stderr when the kernels' on-disk cache is empty; return whether."""
+def notify_if_compiling(kernel=None) -> bool:
+    """Print :data:`COMPILE_NOTICE` on stderr, once a process, when the span kernel a run will call
+    (``kernel``; by default the any-plant :func:`components.facility.run_span` of a sweep's batched
+    calls) is neither loaded nor on disk; return whether."""
+    global _notified
     from components._jit import has_cached_machine_code
     from components.batch import run_cases
     from components.facility import run_span
 
     # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
-    if run_span.signatures or run_cases.signatures or has_cached_machine_code(run_span):
+    loaded = kernel.signatures if kernel is not None else run_span.signatures or run_cases.signatures
+    if _notified or loaded or has_cached_machine_code(run_span if kernel is None else kernel):
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+    _notified = True
     return True
 
 
@@ -44,8 +51,10 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     A calibrated scenario's ``[calibration.overrides]`` (fitted kernel parameters without a
     scenario key, such as UPS loss coefficients) are written into the parameters last.
     """
-    notify_if_compiling()
     scn = apply_measures(scn, file=file)
+    plant_type = PLANT_CODES[scn.plant.type]
+    notify_if_compiling(span_kernel(plant_type))
+    parallel_compile.start(plant_type)  # a first run from the command line: the plant compiles on a second core
     s = scn.scenario
     weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
                                       file_for_errors=file, key_for_errors="scenario.site")
