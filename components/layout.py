@@ -69,7 +69,7 @@ PARAM = IntEnum("PARAM", [
     "cw_reset", "cw_reset_approach_k", "cw_reset_min_c", "cw_reset_max_c",
     "condenser_fan_w_per_w",       # air-cooled chiller condenser fans per W of available capacity [W/W]
     "dx_coil_a0_kgs",              # DX coil NTU x rated air flow, -ln(CBF_rated) m_rated, per unit (0: off) [kg/s]
-    "dx_cop_upper",                # highest COP the DX curve set reaches anywhere (chiller.cop_upper_bound) [-]
+    "dx_cop_upper",                # highest COP the DX curve set reaches anywhere (chiller.cop_upper_bound; IEC plants only, else 0) [-]
     "dx_speeds",                   # speed levels of inverter DX units (0: single-speed; components.cooling.dx_variable_speed) [-]
     "dx_plf0", "dx_plf1", "dx_plf2", "dx_plf_min",  # their part-load fraction below speed 1, PLF(PLR), and its floor [-]
     *[f"dx_speed_cap{k}" for k in range(10)],  # per unit and speed, lowest first: capacity at CapFT = 1 [W]

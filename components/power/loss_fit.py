@@ -17,7 +17,6 @@ fraction of unit rating at load fraction ``x``::
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import nnls
 
 
 def flat_efficiency_coefficients(eta: float) -> tuple[float, float, float]:
@@ -47,6 +46,8 @@ def fit_wp113(load_fraction, efficiency) -> tuple[tuple[float, float, float], fl
         Coefficients (fractions of rating) and the largest efficiency residual
         ``max |eta(x_i) - eta_i|`` of the fit, a fraction (x100 for percentage points).
     """
+    from scipy.optimize import nnls  # here, not at the top: scipy.optimize costs ~0.4 s of every run's start-up
+
     x = np.asarray(load_fraction, dtype=float)
     eta = np.asarray(efficiency, dtype=float)
     loss = x / eta - x

@@ -206,7 +206,8 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
                          file=file, key="plant.pumped_refrigerant")
     p[PARAM.condenser_fan_w_per_w] = plant.condenser_fan_w_per_kw / 1e3
     p[PARAM.dx_coil_a0_kgs] = _dx_coil_a0(plant, curve_row, file)
-    p[PARAM.dx_cop_upper] = chl.cop_upper_bound(curves, p[PARAM.chiller_cop_ref])
+    # read by the IEC plant only (its DX trim); other plants skip the grid and its compilation
+    p[PARAM.dx_cop_upper] = chl.cop_upper_bound(curves, p[PARAM.chiller_cop_ref]) if plant.type == "iec" else 0.0
     _inverter_params(p, plant, curve_row, rho_air, file)
     p[PARAM.pre_economizer] = plant.pumped_refrigerant
     p[PARAM.pre_design_w] = plant.chillers * cap_rated

@@ -26,9 +26,9 @@ import math
 from typing import Protocol
 
 import numpy as np
-from scipy.optimize import brentq
 
 from twin.errors import InputError
+
 
 class FinanceLike(Protocol):
     """What the economics needs from :class:`twin.inputs.policy_schema.Finance`."""
@@ -73,6 +73,8 @@ def irr(flows: np.ndarray | list[float], low: float = -0.99, high: float = 10.0)
     f_low, f_high = npv(low, flows), npv(high, flows)
     if not (np.isfinite(f_low) and np.isfinite(f_high)) or f_low * f_high > 0:
         return None
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize costs ~0.4 s of every run's start-up
+
     return float(brentq(lambda r: npv(r, flows), low, high, xtol=1e-12, maxiter=500))
 
 
