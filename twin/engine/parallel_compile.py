@@ -35,24 +35,32 @@ from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 #: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
+#: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``)
+#: and its critical path (:func:`components.power_chain.critical_path`)
+_TUPLES = {"R": 18, "P": 6}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
 _OUTDOOR_AIR = ("components.plant.outdoor_air", "outdoor_air_stage", "VMifffM")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
+_ROOM = ("components.facility", "_room", "VfffR")
+_POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
 #: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
-#: by the child process.  The split balances the two processes' CPU time (2026-12-05, the
-#: chilled-water family: the child 5.5 s with its start-up; this process 4 s before :func:`join`,
-#: with the weather and assembly kernels it compiles anyway, and :data:`PARENT` after it).  The
+#: by the child process.  The split balances the two processes (2026-12-06, the chilled-water
+#: family: this process reads the weather and assembles the plant, compiling their kernels, for
+#: 3.4-4.2 s, then :data:`PARENT`; the child, started 0.8-0.9 s in, ends within 0.3 s of it,
+#: either side).  :data:`PARENT` includes the step's room and power chain, which would otherwise
+#: compile after :func:`join`, in the step's own compilation.  The
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR),
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR,
+                    ("components.plant.chilled_water", "district_plant", "VfMi")),
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
 PARENT = {
-    CHILLED_WATER: (_AIR_SIDE, _CRITICAL_PATH, ("components.plant.chilled_water", "district_plant", "VfMi")),
+    CHILLED_WATER: (_AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN),
     AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _LIQUID_LOOP, _OUTDOOR_AIR),
 }
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
@@ -65,11 +73,14 @@ _family = CHILLED_WATER  # of the child's kernels
 
 
 def signature(codes: str) -> tuple:
-    """Numba argument types of a code string of :data:`_TYPES` (``"VMi"``: vector, matrix, int)."""
+    """Numba argument types of a code string of :data:`_TYPES` and :data:`_TUPLES` (``"VMi"``: vector, matrix, int)."""
     from numba import types
 
     out = []
     for c in codes:
+        if c in _TUPLES:
+            out.append(types.UniTuple(types.float64, _TUPLES[c]))
+            continue
         name, ndim = _TYPES[c]
         scalar = getattr(types, name)
         out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C"))
