@@ -33,8 +33,9 @@ from pathlib import Path
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 #: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
-#: (parameters, curves; boundary, outputs), float64 and int64 scalars
-_TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
+#: (parameters, curves; boundary, outputs), float64 and int64 scalars, and a tuple of float64 as
+#: long as :data:`components.cooling.cooling_tower.NO_TERMS` (the towers' set-point terms)
+_TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0), "T": ("float64", -1)}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
@@ -47,7 +48,7 @@ _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR),
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP, _OUTDOOR_AIR),
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
@@ -68,11 +69,16 @@ def signature(codes: str) -> tuple:
     """Numba argument types of a code string of :data:`_TYPES` (``"VMi"``: vector, matrix, int)."""
     from numba import types
 
+    from components.cooling.cooling_tower import NO_TERMS
+
     out = []
     for c in codes:
         name, ndim = _TYPES[c]
         scalar = getattr(types, name)
-        out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C"))
+        if ndim < 0:
+            out.append(types.UniTuple(scalar, len(NO_TERMS)))
+        else:
+            out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C"))
     return tuple(out)
 
 
