@@ -55,6 +55,8 @@ from components.power_chain import critical_path, heat_split, it_side_losses, po
 _FIXED_POINT_ITERATIONS = 30
 # a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 6 of the critical path
 _NO_ROOM = (math.nan,) * 18
+# what a step reuses of an earlier one (see :func:`_step_from`), before the first step
+_NO_REUSE = (_NO_ROOM, tower.NO_TERMS)
 
 
 @jit
@@ -233,13 +235,19 @@ def _step(b, p, curves, o, i, state, family):
     """One time step; writes every channel of ``o[:, i]`` and advances ``state``.
 
     ``family``: the plants compiled in, a constant (:mod:`components.plant.families`)."""
-    _step_from(b, p, curves, o, i, state, _NO_ROOM, family)
+    _step_from(b, p, curves, o, i, state, _NO_REUSE, family)
 
 
 @jit
-def _step_from(b, p, curves, o, i, state, room, family):
-    """:func:`_step` given the :func:`_room` of an earlier step with the same ``p`` (or
-    :data:`_NO_ROOM`); returns the room of this step's last pass."""
+def _step_from(b, p, curves, o, i, state, reuse, family):
+    """:func:`_step` given ``reuse`` of an earlier step with the same ``p`` (or :data:`_NO_REUSE`);
+    returns the ``reuse`` of this step.
+
+    ``reuse`` is ``(room, terms)``: the :func:`_room` of that step's last pass, and its cooling
+    towers' set-point terms (:func:`components.cooling.cooling_tower.setpoint_terms`).  Both are
+    reused only where their inputs are the same numbers, so the results do not depend on them.
+    """
+    room, terms = reuse
     cp = air.CP_AIR
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
@@ -280,7 +288,7 @@ def _step_from(b, p, curves, o, i, state, room, family):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        q_unmet = family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i)
+        q_unmet, terms = family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms)
         q_unmet += q_coil_unmet
         if q_unmet <= 0.0:
             break
@@ -325,7 +333,7 @@ def _step_from(b, p, curves, o, i, state, room, family):
     o[OUTPUT.q_rejected_dry, i] = dry
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
     o[OUTPUT.water_liquid_tower, i] = liquid_tower_water_kg_s(liquid_wet, p) if liquid_wet > 0.0 else 0.0
-    return room
+    return room, terms
 
 
 @jit
@@ -347,6 +355,6 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     state : ndarray, shape (len(STATE),)
         Quantities carried between steps (see :data:`STATE`), updated in place.
     """
-    room = _NO_ROOM
+    reuse = _NO_REUSE
     for i in range(i0, i1):
-        room = _step_from(boundary, params, curves, out, i, state, room, ANY_PLANT)
+        reuse = _step_from(boundary, params, curves, out, i, state, reuse, ANY_PLANT)

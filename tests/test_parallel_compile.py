@@ -21,13 +21,13 @@ def test_precompiled_signatures_are_the_ones_run_span_calls():
     asks each callee for its signature (a step loaded from the cache would not)."""
     import importlib
 
-    from numba import njit, types
+    from numba import njit, typeof, types
 
     from components import facility
     from components.plant.families import ANY_PLANT
 
-    room = types.UniTuple(types.float64, len(facility._NO_ROOM))
-    njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV") + (room, types.literal(ANY_PLANT)))
+    reuse = typeof(facility._NO_REUSE)
+    njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV") + (reuse, types.literal(ANY_PLANT)))
     for module, name, codes in sum((*parallel_compile.CHILD.values(), *parallel_compile.PARENT.values()), ()):
         kernel = getattr(importlib.import_module(module), name)
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)

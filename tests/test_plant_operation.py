@@ -286,6 +286,7 @@ def test_dew_point_band_by_humidity_ratio_decides_as_the_dew_point():
                                     "chiller_rated_cop": 3.08, "chiller_curves": "trane_cgam130_air_cooled"}])
 def test_chilled_water_plant_writes_every_plant_channel(legacy_dict, plant):
     """The step does not clear the plant channels before a chilled-water plant (it writes them all)."""
+    from components.cooling.cooling_tower import NO_TERMS
     from components.layout import PLANT_CHANNELS
     from components.plant.chilled_water import chilled_water_plant
 
@@ -295,5 +296,5 @@ def test_chilled_water_plant_writes_every_plant_channel(legacy_dict, plant):
     written = [*PLANT_CHANNELS, OUTPUT.t_chw_supply, OUTPUT.t_condenser]
     o = np.full((len(OUTPUT), arrays.n_steps), np.nan)
     for i, q_coil in ((0, 0.0), (4000, 1.5e6)):
-        chilled_water_plant(arrays.params, arrays.curves, q_coil, arrays.boundary, 0.0, o, i)
+        chilled_water_plant(arrays.params, arrays.curves, q_coil, arrays.boundary, 0.0, o, i, NO_TERMS)
         assert not np.isnan(o[written, i]).any(), [OUTPUT(k).name for k in written if np.isnan(o[k, i])]

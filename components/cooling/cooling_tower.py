@@ -42,6 +42,8 @@ _ROOT_TOLERANCE = 1e-7  # relative heat residual of the fan-speed root (0.1 W in
 # relative heat residual of a floating leaving temperature: the tower's heat rises ~10 % per K
 # there, so 1e-6 is ~1e-5 K, 500 times finer than the plant's 5 mK condenser-water tolerance
 _FLOATING_TOLERANCE = 1e-6
+#: :func:`setpoint_terms` of no inputs: matches none
+NO_TERMS = (math.nan,) * 7
 
 
 @jit
@@ -86,13 +88,47 @@ def _saturation_terms(temp_water_in, temp_water_out, pressure):
 
 
 @jit
+def _cell_effectiveness(air_ratio, c_s, water_flow, air_flow_design, ntu_design):
+    """Effectiveness of a cell at an air flow ratio once ``c_s`` is known. [-]"""
+    m_star = air_ratio * air_flow_design * c_s / (water_flow * CP_WATER)
+    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+    return _effectiveness(ntu, m_star)
+
+
+@jit
+def _heat(eps, air_ratio, h_in, h_air_in, air_flow_design):
+    """Heat rejected at an air flow ratio with effectiveness ``eps``: ``eps m_a (h_s(T_w,in) - h_a,in)``. [W]"""
+    q = eps * (air_ratio * air_flow_design) * (h_in - h_air_in)
+    return q if q > 0.0 else 0.0
+
+
+@jit
 def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design):
     """Heat rejected at an air flow ratio once the saturation terms are known. [W]"""
-    m_air = air_ratio * air_flow_design
-    m_star = m_air * c_s / (water_flow * CP_WATER)
-    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
-    q = _effectiveness(ntu, m_star) * m_air * (h_in - h_air_in)
-    return q if q > 0.0 else 0.0
+    eps = _cell_effectiveness(air_ratio, c_s, water_flow, air_flow_design, ntu_design)
+    return _heat(eps, air_ratio, h_in, h_air_in, air_flow_design)
+
+
+@jit
+def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous):
+    """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air.
+
+    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free)``: the inputs, the
+    :func:`_saturation_terms` of water entering at ``temp_setpoint + rng`` and leaving at
+    ``temp_setpoint``, and the cell's effectiveness at full fan and in free convection.  None
+    depends on the outdoor air's enthalpy, so ``previous`` (such a tuple for the same flows and
+    NTU, or :data:`NO_TERMS`) is returned as it is when its inputs are the same numbers: a plant
+    whose towers hold their set point at a steady load under a steady barometer (the bundled
+    default's, 96 % of its hours) evaluates the saturation curve and the effectiveness once, not
+    at every step.  A signed zero set point changes none of the terms.  Units: degC, K, Pa, J/kg,
+    J/(kg K), [-].
+    """
+    if temp_setpoint == previous[0] and rng == previous[1] and pressure == previous[2]:
+        return previous
+    h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
+    return (temp_setpoint, rng, pressure, h_in, c_s,
+            _cell_effectiveness(1.0, c_s, water_flow, air_flow_design, ntu_design),
+            _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design))
 
 
 @jit
@@ -272,34 +308,46 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
     Returns ``(temp_water_out, fan_power_fraction, air_ratio)``: the leaving water temperature
     [degC], fan power as a fraction of design fan power [-], and the air flow ratio [-].
     """
+    return operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
+                        variable_speed, temp_guess, NO_TERMS)[:3]
+
+
+@jit
+def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
+                 variable_speed, temp_guess, previous):
+    """:func:`operate` given the :func:`setpoint_terms` of an earlier call with the same flows and
+    NTU (or :data:`NO_TERMS`); returns its result and the set-point terms of this call (``previous``
+    if it needed none), the same numbers whatever ``previous`` holds.
+    """
     if q_w <= 0.0:
-        return temp_setpoint, 0.0, 0.0
+        return temp_setpoint, 0.0, 0.0, previous
     rng = q_w / (water_flow * CP_WATER)
     if temp_guess > temp_setpoint:
         # a warm start: the solve reports NaN if the set point turns out to be within reach
         x = _floating_temperature(temp_guess, temp_setpoint, q_w, rng, h_air_in, pressure, water_flow,
                                   air_flow_design, ntu_design)
         if x == x:
-            return x, 1.0, 1.0
-    h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
-    q_full = _capacity(1.0, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
+            return x, 1.0, 1.0, previous
+    terms = setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous)
+    h_in, c_s, eps_full, eps_free = terms[3:]
+    q_full = _heat(eps_full, 1.0, h_in, h_air_in, air_flow_design)
     if q_full >= q_w:
-        q_free = _capacity(FREE_CONVECTION, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
+        q_free = _heat(eps_free, FREE_CONVECTION, h_in, h_air_in, air_flow_design)
         if q_free >= q_w:
-            return temp_setpoint, 0.0, FREE_CONVECTION
+            return temp_setpoint, 0.0, FREE_CONVECTION, terms
         if not variable_speed:
             on = (q_w - q_free) / (q_full - q_free)
-            return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION)
+            return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION), terms
         x = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
                                 ntu_design)
-        return temp_setpoint, x * x * x, x
+        return temp_setpoint, x * x * x, x, terms
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
-    eps_full = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
-    step = (q_w - q_full) / (eps_full * air_flow_design * c_s) if eps_full > 0.0 else 4.0
+    eps_reached = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
+    step = (q_w - q_full) / (eps_reached * air_flow_design * c_s) if eps_reached > 0.0 else 4.0
     x = _floating_temperature(temp_setpoint + min(max(step, 0.01), 60.0), temp_setpoint, q_w, rng,
                               h_air_in, pressure, water_flow, air_flow_design, ntu_design)
-    return x, 1.0, 1.0
+    return x, 1.0, 1.0, terms
 
 
 @jit

@@ -42,7 +42,7 @@ _PLANT_TOLERANCE_K = 0.005
 Solve = namedtuple("Solve", [
     "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "evap", "drift", "blow",
     "p_chwp", "p_cwp", "p_tower", "q_hx", "q_tower", "q_charge", "q_dis", "ride_through_min", "t_chws",
-    "mode", "air_ratio", "p_condenser_fans"])
+    "mode", "air_ratio", "p_condenser_fans", "tower_terms"])
 # the plant channels (components.layout.PLANT_CHANNELS) of the other plant types: :func:`_write`
 # zeroes them, so that with :func:`chilled_water_plant` writing every plant channel the step need
 # not clear them first
@@ -54,17 +54,19 @@ _FLAT_OUT_START_APPROACH_K = 4.0
 
 
 @jit
-def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess):
-    """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``.
+def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess, terms):
+    """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``, and
+    the cells' set-point terms.
 
-    ``guess``: a leaving temperature to start a floating solve from (see :func:`tower.operate`).
+    ``guess``: a leaving temperature to start a floating solve from; ``terms``: the set-point
+    terms of an earlier solve with the same ``p`` (see :func:`tower.operate_from`).
     """
     if n_cells <= 0 or q_reject <= 0.0:
-        return setpoint, 0.0, 0.0
-    t_out, fan_frac, air_ratio = tower.operate(
+        return setpoint, 0.0, 0.0, terms
+    t_out, fan_frac, air_ratio, terms = tower.operate_from(
         q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
-        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess)
-    return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio
+        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess, terms)
+    return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio, terms
 
 
 @jit
@@ -113,7 +115,7 @@ def _chilled_water_loop(p, q_coil):
 
 
 @jit
-def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, economize):
+def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, economize, terms):
     """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage.
 
     Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
@@ -122,7 +124,10 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     ``Chiller:Electric:EIR`` "Condenser Fan Power Ratio"), scaled by the part-load ratio below
     the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
     condenser heat.  ``loop`` is the chilled-water loop of the coil load,
-    :func:`_chilled_water_loop` (the same in every economizer mode, so solved once per step).
+    :func:`_chilled_water_loop` (the same in every economizer mode, so solved once per step);
+    ``terms`` the towers' set-point terms of an earlier solve with the same ``p``
+    (:func:`components.cooling.cooling_tower.setpoint_terms`, or ``NO_TERMS``), which the solve
+    returns updated: they save work, never change a result.
 
     With ``economize`` (:data:`ECONOMIZE_FLAT_OUT`: towers run flat out for the coldest water;
     :data:`ECONOMIZE_SETPOINT`: towers keep their mechanical-cooling set point) the economizer
@@ -194,7 +199,8 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
         # the previous pass's temperature warm-starts a floating tower (the set point, i.e. no
         # guess, in the first pass of mechanical cooling)
-        t_cw, p_tower, air_ratio = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, t_cw_previous)
+        t_cw, p_tower, air_ratio, terms = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, t_cw_previous,
+                                                       terms)
         change = abs(t_cw - t_cw_previous)
         if change < _PLANT_TOLERANCE_K or (change_previous > change and
                                            change * change / (change_previous - change) < _PLANT_TOLERANCE_K):
@@ -211,7 +217,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
                                              p[PARAM.drift_fraction])
     return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state, evap, drift, blow,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
-                 tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans)
+                 tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans, terms)
 
 
 @jit
@@ -288,7 +294,7 @@ def _may_economize(p, economize, t_wb, t_db, t_chwr):
 
 
 @jit
-def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
+def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
     """The chilled-water plant in the mode its economizer control picks; writes ``o[:, i]``.
 
     Writes every plant channel (:data:`components.layout.PLANT_CHANNELS`, zero where the plant
@@ -305,23 +311,28 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     are skipped (all of them under the cheapest control when mechanical cooling meets the load
     below :func:`_economizing_power_floor`; a mode that :func:`_may_economize` rules out), and
     only the chosen solve is written: the result is the same as solving and writing them all.
-    Returns the unmet evaporator load [W].
+    ``terms``: the towers' set-point terms of an earlier step with the same ``p``
+    (:func:`components.cooling.cooling_tower.setpoint_terms`, or ``NO_TERMS``).
+    Returns the unmet evaporator load [W] and the set-point terms of its mechanical solve (the
+    first solve of the next step, which reuses them when its towers hold the same set point at
+    the same load and pressure).
     """
     loop = _chilled_water_loop(p, q_coil)
     args = (p, curves, loop, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
             b[BOUNDARY.tou_period, i], tes_energy, b[BOUNDARY.temp_air, i])
-    off = _water_cooled_plant(*args, ECONOMIZE_OFF)
+    off = _water_cooled_plant(*args, ECONOMIZE_OFF, terms)
+    terms = off.tower_terms
     if p[PARAM.economizer] < 0.5:
-        return _write(o, i, off)
+        return _write(o, i, off), terms
     p_chwp, _, _, t_chwr = loop
     t_wb = b[BOUNDARY.temp_wet_bulb, i]
     if t_wb >= t_chwr - p[PARAM.economizer_margin_k]:
         # no tower can make water colder than the wet bulb: the economizer cannot run this step
-        return _write(o, i, off)
+        return _write(o, i, off), terms
     cheapest = p[PARAM.economizer_control] == CONTROL_CHEAPEST
     power_off = _plant_power(off)
     if cheapest and off.q_unmet == 0.0 and power_off < _economizing_power_floor(p, p_chwp):
-        return _write(o, i, off)  # mechanical cooling meets the load for less than any economizing can
+        return _write(o, i, off), terms  # mechanical cooling meets the load for less than economizing can
     tower = int(p[PARAM.economizer_tower])
     first = ECONOMIZE_FLAT_OUT if tower == TOWER_FLAT_OUT or tower == TOWER_EITHER else ECONOMIZE_SETPOINT
     last = ECONOMIZE_SETPOINT if tower == TOWER_SETPOINT or tower == TOWER_EITHER else ECONOMIZE_FLAT_OUT
@@ -329,17 +340,17 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i):
     for mode in range(first, last + 1):
         if not _may_economize(p, mode, t_wb, b[BOUNDARY.temp_air, i], t_chwr):
             continue  # the solve would end with the tower water too warm (see _may_economize)
-        solve = _water_cooled_plant(*args, mode)
+        solve = _water_cooled_plant(*args, mode, terms)
         if solve.q_hx <= 0.0:
             continue  # the tower water is too warm to economize in this mode
         if not cheapest:
-            return _write(o, i, solve)
+            return _write(o, i, solve), terms
         power = _plant_power(solve)
         if _better(solve.q_unmet, power, best_unmet, best_power):
             chosen, best_unmet, best_power = solve, solve.q_unmet, power
     if _better(off.q_unmet, power_off, best_unmet, best_power):
         chosen = off
-    return _write(o, i, chosen)
+    return _write(o, i, chosen), terms
 
 
 @jit

@@ -21,6 +21,7 @@ power-chain pieces, never :mod:`components.facility` or ``twin``.
 """
 
 from components._jit import jit
+from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
 from components.plant.chilled_water import chilled_water_plant
@@ -28,10 +29,13 @@ from components.power_chain import critical_path, power_chain
 
 
 @jit
-def _shared_step(b, p, curves, q_load, o, i, state):
-    """One step of the shared plant serving ``q_load[i]`` [W]; writes ``o[:, i]``, advances ``state``."""
+def _shared_step(b, p, curves, q_load, o, i, state, terms):
+    """One step of the shared plant serving ``q_load[i]`` [W]; writes ``o[:, i]``, advances ``state``.
+
+    ``terms``: the towers' set-point terms of an earlier step (see
+    :func:`~components.plant.chilled_water.chilled_water_plant`); returns those of this step."""
     tes_energy = state[STATE.tes_energy_j]
-    q_unmet = chilled_water_plant(p, curves, q_load[i], b, tes_energy, o, i)
+    q_unmet, terms = chilled_water_plant(p, curves, q_load[i], b, tes_energy, o, i, terms)
     o[OUTPUT.q_coil, i] = q_load[i]
     o[OUTPUT.q_unmet, i] = q_unmet
     o[OUTPUT.p_it_fans, i] = 0.0
@@ -44,6 +48,7 @@ def _shared_step(b, p, curves, q_load, o, i, state):
     if p[PARAM.plant_type] == PLANT_AIR_COOLED:
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.p_condenser_fans, i]
     o[OUTPUT.q_rejected_dry, i] = dry
+    return terms
 
 
 @jit
@@ -67,5 +72,6 @@ def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state):
     state : ndarray, shape (len(STATE),)
         Stored cold carried between steps, updated in place.
     """
+    terms = tower.NO_TERMS
     for i in range(i0, i1):
-        _shared_step(boundary, params, curves, q_load, out, i, state)
+        terms = _shared_step(boundary, params, curves, q_load, out, i, state, terms)

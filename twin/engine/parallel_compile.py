@@ -35,8 +35,9 @@ from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 #: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
-#: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``)
-#: and its critical path (:func:`components.power_chain.critical_path`)
+#: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``),
+#: its critical path (:func:`components.power_chain.critical_path`) and, "T", the towers'
+#: set-point terms (as long as :data:`components.cooling.cooling_tower.NO_TERMS`)
 _TUPLES = {"R": 18, "P": 6}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
@@ -54,7 +55,7 @@ _POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMi"), _LIQUID_LOOP, _OUTDOOR_AIR,
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP, _OUTDOOR_AIR,
                     ("components.plant.chilled_water", "district_plant", "VfMi")),
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
 }
@@ -76,10 +77,13 @@ def signature(codes: str) -> tuple:
     """Numba argument types of a code string of :data:`_TYPES` and :data:`_TUPLES` (``"VMi"``: vector, matrix, int)."""
     from numba import types
 
+    from components.cooling.cooling_tower import NO_TERMS
+
+    lengths = dict(_TUPLES, T=len(NO_TERMS))
     out = []
     for c in codes:
-        if c in _TUPLES:
-            out.append(types.UniTuple(types.float64, _TUPLES[c]))
+        if c in lengths:
+            out.append(types.UniTuple(types.float64, lengths[c]))
             continue
         name, ndim = _TYPES[c]
         scalar = getattr(types, name)
