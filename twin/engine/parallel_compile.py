@@ -36,9 +36,10 @@ from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 #: (parameters, curves; boundary, outputs), float64 and int64 scalars
 _TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
 #: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``),
-#: its critical path (:func:`components.power_chain.critical_path`) and, "T", the towers'
-#: set-point terms (as long as :data:`components.cooling.cooling_tower.NO_TERMS`)
-_TUPLES = {"R": 18, "P": 6}
+#: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
+#: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
+#: checks them against the step
+_TUPLES = {"R": 18, "P": 6, "T": 7}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
@@ -77,13 +78,10 @@ def signature(codes: str) -> tuple:
     """Numba argument types of a code string of :data:`_TYPES` and :data:`_TUPLES` (``"VMi"``: vector, matrix, int)."""
     from numba import types
 
-    from components.cooling.cooling_tower import NO_TERMS
-
-    lengths = dict(_TUPLES, T=len(NO_TERMS))
     out = []
     for c in codes:
-        if c in lengths:
-            out.append(types.UniTuple(types.float64, lengths[c]))
+        if c in _TUPLES:
+            out.append(types.UniTuple(types.float64, _TUPLES[c]))
             continue
         name, ndim = _TYPES[c]
         scalar = getattr(types, name)
