@@ -40,7 +40,7 @@ from enum import IntEnum
 import numpy as np
 
 from components._jit import jit
-from components.facility import _step
+from components.facility import _NO_REUSE, _step, _step_from
 from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.plant.families import ANY_PLANT
 
@@ -399,16 +399,21 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
     entry, see :data:`CHOSEN`) belong to the whole period; the other arguments are those of
-    :func:`components.facility.run_span` and :func:`decide`.  Returns the number of decisions taken.
+    :func:`components.facility.run_span` and :func:`decide`.  Between two decisions the steps reuse
+    what an earlier step with the same inputs solved, as :func:`components.facility.run_span` does
+    (:func:`components.facility._step_from`; the same numbers, bit for bit); a decision starts afresh.
+    Returns the number of decisions taken.
     """
     k = 0
     while k < decide_at.shape[0] and decide_at[k] < i0:
         k += 1
     taken = 0
+    reuse = _NO_REUSE
     for i in range(i0, i1):
         while k < decide_at.shape[0] and decide_at[k] == i:
             decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k])
             k += 1
             taken += 1
-        _step(boundary, params, curves, out, i, state, ANY_PLANT)
+            reuse = _NO_REUSE  # new set points: nothing of the steps before is reused
+        reuse = _step_from(boundary, params, curves, out, i, state, reuse, ANY_PLANT)
     return taken
