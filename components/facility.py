@@ -53,8 +53,8 @@ from components.power_chain import critical_path, heat_split, it_side_losses, po
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
-# a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 6 of the critical path
-_NO_ROOM = (math.nan,) * 18
+# a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 7 of the critical path
+_NO_ROOM = (math.nan,) * 19
 # what a step reuses of an earlier one (see :func:`_step_from`), before the first step
 _NO_REUSE = (_NO_ROOM, tower.NO_TERMS)
 

@@ -62,19 +62,6 @@ def _conversion_loss(p, load_w):
 
 
 @jit
-def _behind_psus(p, p_it_model):
-    """IT input power with the installed server PSUs, without their loss. [W]
-
-    With the reference PSUs (``psu_convert`` off) it is the model's power itself, as
-    :func:`_psu_conversion` returns it, and their efficiency curve, which only the PSU loss
-    needs, is not evaluated.
-    """
-    if p[PARAM.psu_convert] < 0.5:
-        return p_it_model
-    return _psu_conversion(p, p_it_model)[0]
-
-
-@jit
 def _upstream_losses(p, p_it):
     """Losses between the conversion stage input and the PSU inputs drawing ``p_it`` [W].
 
@@ -95,16 +82,17 @@ def _upstream_losses(p, p_it):
 
 @jit
 def critical_path(p, p_it_model):
-    """Everything between the conversion stage input and the server boards but the PSU loss.
+    """Everything between the conversion stage input and the server boards.
 
-    Returns ``(p_it, pdu, distribution, conversion, battery, flywheel)`` [W]: the IT input power
-    with the installed PSUs (:func:`_behind_psus`) and its :func:`_upstream_losses`.  The room's
-    heat needs them at every pass of the step and :func:`power_chain` the same values again, so
-    the step computes them once.
+    Returns ``(p_it, pdu, distribution, conversion, battery, flywheel, psu)`` [W]: the IT input
+    power with the installed PSUs and its :func:`_upstream_losses`, and the PSU loss
+    (:func:`_psu_conversion`).  The room's heat needs them at every pass of the step and
+    :func:`power_chain` the same values again, so the step computes them once (and a room whose
+    IT power holds from step to step, once for all those steps: ``components.facility._room``).
     """
-    p_it = _behind_psus(p, p_it_model)
+    p_it, psu = _psu_conversion(p, p_it_model)
     pdu, dist, conv, battery, flywheel = _upstream_losses(p, p_it)
-    return p_it, pdu, dist, conv, battery, flywheel
+    return p_it, pdu, dist, conv, battery, flywheel, psu
 
 
 @jit
@@ -132,8 +120,7 @@ def power_chain(p, o, i, p_model, path):
     ``p_storage_discharge = P_discharge`` (energy out of them).  PUE uses ``p_facility``: the
     energy the site consumes, whatever supplies it (PV does not lower PUE).
     """
-    p_it, pdu, dist, conv, battery, flywheel = path
-    psu = _psu_conversion(p, p_model)[1]
+    p_it, pdu, dist, conv, battery, flywheel, psu = path
     if p_model > 0.0 and p_it != p_model:
         o[OUTPUT.p_it_fans, i] = o[OUTPUT.p_it_fans, i] * (p_it / p_model)
     p_charge = p[PARAM.storage_charge_w]
@@ -202,5 +189,5 @@ def it_side_losses(p, p_it):
 @jit
 def heat_split(path, p_it_model):
     """:func:`it_side_losses` of the model IT power ``p_it_model`` from its :func:`critical_path` ``path``. [W]"""
-    p_in, pdu, dist, conv, battery, flywheel = path
+    p_in, pdu, dist, conv, battery, flywheel, _ = path
     return (p_in - p_it_model) + pdu + dist, conv + battery + flywheel

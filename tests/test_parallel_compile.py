@@ -17,17 +17,32 @@ def test_precompiled_signatures_are_the_ones_run_span_calls():
     """Each kernel the two processes compile ahead is one the facility step calls, with these
     argument types: otherwise the work is done twice (the parent compiles its own version).
 
-    The step of every plant family is compiled afresh here, without the cache, so that its typing
-    asks each callee for its signature (a step loaded from the cache would not)."""
+    The step of every plant family is compiled afresh here, and so is every kernel it calls that this
+    process has not compiled yet: each dispatcher's on-disk cache is set aside meanwhile, so that
+    typing asks each callee for its signature (a kernel loaded from the cache, filled by an earlier
+    process, would not ask its own callees)."""
     import importlib
+    import sys
 
     from numba import njit, typeof, types
+    from numba.core.caching import NullCache
+    from numba.core.registry import CPUDispatcher
 
     from components import facility
     from components.plant.families import ANY_PLANT
 
+    dispatchers = [d for name, m in list(sys.modules.items()) if name.startswith("components") and m is not None
+                   for d in vars(m).values() if isinstance(d, CPUDispatcher)]
+    caches = [d._cache for d in dispatchers]
     reuse = typeof(facility._NO_REUSE)
-    njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV") + (reuse, types.literal(ANY_PLANT)))
+    try:
+        for d in dispatchers:
+            d._cache = NullCache()
+        njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV")
+                                                  + (reuse, types.literal(ANY_PLANT)))
+    finally:
+        for d, cache in zip(dispatchers, caches):
+            d._cache = cache
     for module, name, codes in sum((*parallel_compile.CHILD.values(), *parallel_compile.PARENT.values()), ()):
         kernel = getattr(importlib.import_module(module), name)
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
