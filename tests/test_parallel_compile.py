@@ -48,6 +48,20 @@ def test_precompiled_signatures_are_the_ones_run_span_calls():
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
 
 
+def test_summary_kernels_precompiled_with_the_signatures_a_summary_calls(legacy_result):
+    """The child's :data:`~twin.engine.parallel_compile.SUMMARY` kernels are compiled for the argument
+    types the run summary of ``dctwin run`` passes (a call from Python registers its signature,
+    loaded from the cache or not)."""
+    import importlib
+
+    from twin.metrics.summary import build_summary
+
+    build_summary(legacy_result)
+    for module, name, codes in parallel_compile.SUMMARY:
+        kernel = getattr(importlib.import_module(module), name)
+        assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
+
+
 def test_not_needed_once_the_span_kernel_is_compiled(legacy_result):
     from components.layout import PLANT_WATER_COOLED
 

@@ -11,8 +11,10 @@ So when the cache is empty, :func:`start` (called once the plant type is known, 
 line has called :func:`enable`) launches a child process that compiles the plant kernels of the
 plant's family (:data:`CHILD`) into the cache while this process goes on reading the weather and
 assembling the plant (which compiles their own kernels); :func:`join`, called before the first simulation,
-compiles :data:`PARENT` here, waits for the child and returns, and the facility kernel then
-finds the plants on disk.  The two processes' cache writes are serialised by the lock in
+compiles :data:`PARENT` here, waits until the child reports its plant kernels saved and returns,
+and the facility kernel then finds the plants on disk.  The child goes on with the run summary's
+kernels (:data:`SUMMARY`) while this process compiles the step and simulates, and this process
+waits for it to end before exiting.  The two processes' cache writes are serialised by the lock in
 :mod:`components._jit`.  If the child fails, this process compiles what is missing itself: the
 results never depend on it.
 
@@ -32,9 +34,12 @@ from pathlib import Path
 
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
-#: argument type codes of the signatures below: 1-D and 2-D C-contiguous float64 arrays
-#: (parameters, curves; boundary, outputs), float64 and int64 scalars
-_TYPES = {"V": ("float64", 1), "M": ("float64", 2), "f": ("float64", 0), "i": ("int64", 0)}
+#: argument type codes of the signatures below: (dtype, dimensions, read-only) of 1-D and 2-D
+#: C-contiguous float64 arrays (parameters, curves; boundary, outputs), float64 and int64 scalars,
+#: an int64 vector, and the read-only vectors the summary passes (tariff period arrays, the month
+#: of each step)
+_TYPES = {"V": ("float64", 1, False), "M": ("float64", 2, False), "f": ("float64", 0, False),
+          "i": ("int64", 0, False), "I": ("int64", 1, False), "v": ("float64", 1, True), "j": ("int32", 1, True)}
 #: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``),
 #: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
 #: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
@@ -65,12 +70,20 @@ PARENT = {
     CHILLED_WATER: (_AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN),
     AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _LIQUID_LOOP, _OUTDOOR_AIR),
 }
+#: the run summary's kernels (:mod:`components.channel_stats`), compiled by the child after
+#: :data:`CHILD` while this process compiles the step (about 0.5 s it would otherwise spend after the
+#: simulation); ``tests/test_parallel_compile.py`` checks the signatures against a summary's calls
+SUMMARY = (("components.channel_stats", "monthly_sums", "VjV"),
+           ("components.channel_stats", "bill_steps", "VifvvjfMIVVVVVVVI"))
+#: the line the child writes once the :data:`CHILD` kernels are in the cache
+_READY = "plants compiled"
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
 #: measures both); unset, see :func:`needed`
 PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
 _enabled = False
-_child: subprocess.Popen | None = None
+_child: subprocess.Popen | None = None  # compiling the plant kernels: :func:`join` not called yet
+_finishing: subprocess.Popen | None = None  # past :func:`join`, compiling :data:`SUMMARY`
 _family = CHILLED_WATER  # of the child's kernels
 
 
@@ -83,9 +96,9 @@ def signature(codes: str) -> tuple:
         if c in _TUPLES:
             out.append(types.UniTuple(types.float64, _TUPLES[c]))
             continue
-        name, ndim = _TYPES[c]
+        name, ndim, readonly = _TYPES[c]
         scalar = getattr(types, name)
-        out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C"))
+        out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C", readonly=readonly))
     return tuple(out)
 
 
@@ -129,7 +142,8 @@ def start(plant_type: float) -> bool:
     compiled and :func:`enable` was called; return whether.
 
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
-    its path; it writes nothing but Numba's cache.  It is stopped at exit if still running.
+    its path; it writes nothing but Numba's cache and one line to this process (:data:`_READY`).
+    Before :func:`join` it is stopped at exit if still running; after, waited for.
     """
     global _child, _family
     if not _enabled or _child is not None or not needed(plant_type):
@@ -137,28 +151,39 @@ def start(plant_type: float) -> bool:
     _family = family_of(plant_type)
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    _child = subprocess.Popen([sys.executable, "-m", __name__, str(_family)], env=env, cwd=root,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _child = subprocess.Popen([sys.executable, "-m", __name__, str(_family)], env=env, cwd=root, text=True,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     atexit.register(_stop)
     return True
 
 
 def join() -> None:
-    """If a child is compiling: compile the :data:`PARENT` kernels of its family here, then wait for it."""
-    global _child
+    """If a child is compiling: compile the :data:`PARENT` kernels of its family here, then wait until
+    the child has saved its plant kernels (or ended: whatever it did not save, Numba compiles here)."""
+    global _child, _finishing
     if _child is None:
         return
     compile_kernels(PARENT[_family])
-    _child.wait()
-    _child = None
+    _child.stdout.readline()  # its ready line, or "" once it has ended
+    _child, _finishing = None, _child
 
 
 def _stop() -> None:
-    """At exit: end a child still compiling (an error ended this process before :func:`join`)."""
+    """At exit: end a child still compiling plant kernels (an error ended this process before
+    :func:`join`); wait for one compiling the summary's (stopped mid-save, it would leave a cache
+    entry half written)."""
     if _child is not None and _child.poll() is None:
         _child.terminate()
         _child.wait()
+    if _finishing is not None:
+        try:
+            _finishing.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            _finishing.terminate()
+            _finishing.wait()
 
 
 if __name__ == "__main__":
     compile_kernels(CHILD[int(sys.argv[1])])
+    print(_READY, flush=True)
+    compile_kernels(SUMMARY)
