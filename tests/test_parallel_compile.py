@@ -13,39 +13,40 @@ from twin.engine import parallel_compile
 pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="needs compiled kernels")
 
 
-def test_precompiled_signatures_are_the_ones_run_span_calls():
+#: compiles the facility step of every plant family afresh in a new process with an empty cache,
+#: then prints the kernels of parallel_compile.CHILD and PARENT not compiled for their listed
+#: signature (one per line)
+_MISSING = """
+import importlib
+from numba import njit, typeof, types
+from components import facility
+from components.plant.families import ANY_PLANT
+from twin.engine import parallel_compile as pc
+njit(facility._step_from.py_func).compile(pc.signature("MVVMiV") + (typeof(facility._NO_REUSE), types.literal(ANY_PLANT)))
+for module, name, codes in sum((*pc.CHILD.values(), *pc.PARENT.values()), ()):
+    kernel = getattr(importlib.import_module(module), name)
+    if pc.signature(codes) not in kernel.signatures:
+        print(name, codes, kernel.signatures)
+"""
+
+
+def test_precompiled_signatures_are_the_ones_run_span_calls(tmp_path):
     """Each kernel the two processes compile ahead is one the facility step calls, with these
     argument types: otherwise the work is done twice (the parent compiles its own version).
 
-    The step of every plant family is compiled afresh here, and so is every kernel it calls that this
-    process has not compiled yet: each dispatcher's on-disk cache is set aside meanwhile, so that
-    typing asks each callee for its signature (a kernel loaded from the cache, filled by an earlier
-    process, would not ask its own callees)."""
-    import importlib
+    The step of every plant family is compiled in a new process with an empty cache, so that its
+    typing asks each callee for its signature (a kernel loaded from the cache, in this process or
+    one before, would not ask its own callees)."""
+    import subprocess
     import sys
+    from pathlib import Path
 
-    from numba import njit, typeof, types
-    from numba.core.caching import NullCache
-    from numba.core.registry import CPUDispatcher
-
-    from components import facility
-    from components.plant.families import ANY_PLANT
-
-    dispatchers = [d for name, m in list(sys.modules.items()) if name.startswith("components") and m is not None
-                   for d in vars(m).values() if isinstance(d, CPUDispatcher)]
-    caches = [d._cache for d in dispatchers]
-    reuse = typeof(facility._NO_REUSE)
-    try:
-        for d in dispatchers:
-            d._cache = NullCache()
-        njit(facility._step_from.py_func).compile(parallel_compile.signature("MVVMiV")
-                                                  + (reuse, types.literal(ANY_PLANT)))
-    finally:
-        for d, cache in zip(dispatchers, caches):
-            d._cache = cache
-    for module, name, codes in sum((*parallel_compile.CHILD.values(), *parallel_compile.PARENT.values()), ()):
-        kernel = getattr(importlib.import_module(module), name)
-        assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, "-c", _MISSING], env=env, cwd=root, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == "", proc.stdout
 
 
 def test_summary_kernels_precompiled_with_the_signatures_a_summary_calls(legacy_result):

@@ -135,10 +135,11 @@ def test_floating_residual_slope_matches_a_central_difference(wb, above_wb, rang
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(-5.0, 30.0), st.floats(0.05, 1.0), st.floats(0.1, 1.0))
-def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio):
-    # the Newton fan-speed solve holds the set point with the load rejected to 1e-7, and its
-    # analytic slope dQ/dx matches a central difference
+@given(st.floats(-5.0, 30.0), st.floats(0.05, 1.0), st.floats(0.1, 1.0), st.floats(0.0, 1.2))
+def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, guess):
+    # the Newton fan-speed solve holds the set point with the load rejected to 1e-7, from its own
+    # start or from any speed carried in the set-point terms (``guess``, inside the bracket or not),
+    # which then carry the speed found; its analytic slope dQ/dx matches a central difference
     approach, rng, lg = 4.0, 5.0, 1.1
     ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
     m_w = 100.0
@@ -159,6 +160,10 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio):
         h_in, c_s = tower._saturation_terms(setpoint + q_w / (m_w * tower.CP_WATER), setpoint, P_ATM)
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and abs(fan - x ** 3) <= 1e-15
+        t_out, fan, x, terms = tower.operate_from(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
+                                                  tower.NO_TERMS[:7] + (guess,))
+        rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
+        assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and terms[7] == x
 
 
 def test_staging_is_minimal_and_reports_unmet():

@@ -42,8 +42,11 @@ _ROOT_TOLERANCE = 1e-7  # relative heat residual of the fan-speed root (0.1 W in
 # relative heat residual of a floating leaving temperature: the tower's heat rises ~10 % per K
 # there, so 1e-6 is ~1e-5 K, 500 times finer than the plant's 5 mK condenser-water tolerance
 _FLOATING_TOLERANCE = 1e-6
-#: :func:`setpoint_terms` of no inputs: matches none
-NO_TERMS = (math.nan,) * 7
+#: :func:`setpoint_terms` of no inputs (matches none) and no fan speed to start from
+NO_TERMS = (math.nan,) * 8
+# a fan-speed Newton step this small relative to the speed is taken without evaluating the heat
+# there again: Newton's error after it is about (step / speed)**2 times the speed, 1e-8 of it
+_STEP_TOLERANCE = 1e-4
 
 
 @jit
@@ -113,11 +116,13 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
 def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous):
     """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air.
 
-    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free)``: the inputs, the
-    :func:`_saturation_terms` of water entering at ``temp_setpoint + rng`` and leaving at
-    ``temp_setpoint``, and the cell's effectiveness at full fan and in free convection.  None
-    depends on the outdoor air's enthalpy, so ``previous`` (such a tuple for the same flows and
-    NTU, or :data:`NO_TERMS`) is returned as it is when its inputs are the same numbers: a plant
+    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free, speed)``: the inputs,
+    the :func:`_saturation_terms` of water entering at ``temp_setpoint + rng`` and leaving at
+    ``temp_setpoint``, the cell's effectiveness at full fan and in free convection, and the fan
+    speed of the last variable-speed solve (carried from ``previous``: a starting point, see
+    :func:`operate_from`).  None depends on the outdoor air's enthalpy, so ``previous`` (such a
+    tuple for the same flows and NTU, or :data:`NO_TERMS`) is returned as it is when its inputs
+    are the same numbers: a plant
     whose towers hold their set point at a steady load under a steady barometer (the bundled
     default's, 96 % of its hours) evaluates the saturation curve and the effectiveness once, not
     at every step.  A signed zero set point changes none of the terms.  Units: degC, K, Pa, J/kg,
@@ -128,7 +133,7 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
     return (temp_setpoint, rng, pressure, h_in, c_s,
             _cell_effectiveness(1.0, c_s, water_flow, air_flow_design, ntu_design),
-            _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design))
+            _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design), previous[7])
 
 
 @jit
@@ -154,15 +159,23 @@ def _capacity_and_slope(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_des
 
 @jit
 def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
-                        ntu_design):
+                        ntu_design, x_guess):
     """Air flow ratio at which one cell rejects ``q_w``, given ``q_free < q_w <= q_full``. [-]
 
     Newton's method on ``Q(x) - q_w`` with the analytic slope of :func:`_capacity_and_slope`,
     kept inside the bracket ``[FREE_CONVECTION, 1]`` (a step that leaves the bracket, or a NaN
-    slope, bisects instead), to a relative heat residual of ``_ROOT_TOLERANCE``.
+    slope, bisects instead), to a relative heat residual of ``_ROOT_TOLERANCE``, or until a
+    Newton step inside the bracket is below ``_STEP_TOLERANCE`` of the speed (that step is
+    taken; the residual after it is about 1e-8 of the heat, below the tolerance).  It starts from
+    ``x_guess`` when that lies inside the bracket (the speed of the step before: hour to hour a
+    tower's speed moves by 0.006 at the median, its linear interpolation between free
+    convection and full speed is 0.1 off), else from that interpolation.  Two evaluations of the
+    heat instead of four for a year of the bundled default with variable-speed fans.
     """
     a, c = FREE_CONVECTION, 1.0
-    x = a + (c - a) * (q_w - q_free) / (q_full - q_free)
+    x = x_guess
+    if not a < x < c:
+        x = a + (c - a) * (q_w - q_free) / (q_full - q_free)
     for _ in range(_ROOT_ITERATIONS):
         q, slope = _capacity_and_slope(x, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_design)
         f = q - q_w
@@ -173,6 +186,8 @@ def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, ai
         else:
             c = x
         step = x - f / slope if slope > 0.0 else math.nan
+        if a < step < c and abs(step - x) <= _STEP_TOLERANCE * x:
+            return step
         x = step if a < step < c else 0.5 * (a + c)
     return x
 
@@ -317,7 +332,10 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
                  variable_speed, temp_guess, previous):
     """:func:`operate` given the :func:`setpoint_terms` of an earlier call with the same flows and
     NTU (or :data:`NO_TERMS`); returns its result and the set-point terms of this call (``previous``
-    if it needed none), the same numbers whatever ``previous`` holds.
+    if it needed none).  The set-point terms are the same numbers whatever ``previous`` holds; a
+    variable-speed fan's solve starts from the speed ``previous`` carries, so its speed depends on
+    it within the solve's tolerance (relative heat residual 1e-7), and the terms returned carry
+    the speed found.
     """
     if q_w <= 0.0:
         return temp_setpoint, 0.0, 0.0, previous
@@ -329,7 +347,7 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
         if x == x:
             return x, 1.0, 1.0, previous
     terms = setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous)
-    h_in, c_s, eps_full, eps_free = terms[3:]
+    h_in, c_s, eps_full, eps_free = terms[3:7]
     q_full = _heat(eps_full, 1.0, h_in, h_air_in, air_flow_design)
     if q_full >= q_w:
         q_free = _heat(eps_free, FREE_CONVECTION, h_in, h_air_in, air_flow_design)
@@ -339,8 +357,8 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION), terms
         x = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
-                                ntu_design)
-        return temp_setpoint, x * x * x, x, terms
+                                ntu_design, terms[7])
+        return temp_setpoint, x * x * x, x, terms[:7] + (x,)
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
     eps_reached = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0

@@ -34,9 +34,11 @@ def notify_if_compiling(kernel=None) -> bool:
     from components.batch import run_cases
     from components.facility import run_span
 
+    if _notified or not hasattr(run_span, "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python, nothing compiles
+        return False
     # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
     loaded = kernel.signatures if kernel is not None else run_span.signatures or run_cases.signatures
-    if _notified or loaded or has_cached_machine_code(run_span if kernel is None else kernel):
+    if loaded or has_cached_machine_code(run_span if kernel is None else kernel):
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     _notified = True
