@@ -230,20 +230,36 @@ def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> t
     return _PERIOD_CACHE[key]
 
 
-_MASK_CACHE: dict[int, tuple[np.ndarray, dict]] = {}
+_MASK_CACHE: dict[int, tuple[np.ndarray, dict, tuple, np.ndarray, np.ndarray]] = {}
 
 
 def period_masks(periods: np.ndarray) -> dict[str, np.ndarray]:
     """``{period: steps in it}`` for the named :data:`PERIODS` and any other name in ``periods``,
     computed once per read-only array of :func:`weather_periods` (string comparisons over a
     year of steps cost more than the bill itself)."""
+    return _period_index(periods)[1]
+
+
+def period_order(periods: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The periods of :func:`period_masks` in its order, the steps sorted by period (in time order
+    within each period) and where each period's steps start in that order (``len + 1`` bounds),
+    cached as the masks are: ``values[order[bounds[k]:bounds[k + 1]]]`` is ``values[masks[name k]]``."""
+    _, _, names, order, bounds = _period_index(periods)
+    return names, order, bounds
+
+
+def _period_index(periods: np.ndarray) -> tuple[np.ndarray, dict, tuple, np.ndarray, np.ndarray]:
+    """``(periods, masks, names, order, bounds)`` of :func:`period_masks` and :func:`period_order`."""
     cached = _MASK_CACHE.get(id(periods))
     if cached is not None and cached[0] is periods:
-        return cached[1]
+        return cached
     masks = {p: periods == p for p in PERIODS}
     unnamed = ~np.logical_or.reduce(list(masks.values()))
     if unnamed.any():  # a tariff with periods of its own names
         masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
+    order = np.concatenate([np.flatnonzero(m) for m in masks.values()])
+    bounds = np.concatenate(([0], np.cumsum([np.count_nonzero(m) for m in masks.values()])))
+    index = (periods, masks, tuple(masks), order, bounds)
     if not periods.flags.writeable:  # the array is kept in the cache, so its id is not reused
-        _MASK_CACHE[id(periods)] = (periods, masks)
-    return masks
+        _MASK_CACHE[id(periods)] = index
+    return index
