@@ -93,7 +93,7 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.n
     # component c pays sum_i P_c,i * cny_i / P_i
     by_component = {c: float(np.dot(channels[r], cny_per_w)) for c, r in rows.items()}
     names, order, bounds = period_order(periods)
-    by_step = per_step[:2, order]  # grid kWh and energy charge, each period's steps together in time order
+    by_step = per_step[:2].take(order, axis=1)  # grid kWh and energy charge, each period's steps together in time order
     by_period = {p: {"kwh": float(by_step[0, lo:hi].sum()), "cny": float(by_step[1, lo:hi].sum())}
                  for p, lo, hi in zip(names, bounds[:-1], bounds[1:]) if hi > lo}
     return {
