@@ -215,18 +215,32 @@ def step_periods(time: pd.DatetimeIndex, temp_air_c: np.ndarray, tariff: TouTari
 
 
 
-_PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray, int]] = {}
+DAY_NS = 86400 * 10**9
 
 
 def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`step_periods` of a :class:`twin.inputs.weather.Weather`, cached per weather file, calendar,
     step and tariff (sweeps evaluate thousands of cases on the same few sites)."""
+    periods, mult, _ = _weather_tariff(weather, tariff, critical_peak)
+    return periods, mult
+
+
+def weather_critical_days(weather, tariff: TouTariff, critical_peak: bool = True) -> int:
+    """Calendar days of the weather with at least one critical-peak step of :func:`weather_periods`,
+    cached with them. [d]"""
+    return _weather_tariff(weather, tariff, critical_peak)[2]
+
+
+def _weather_tariff(weather, tariff: TouTariff, critical_peak: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(periods, multiplier, critical-peak days)`` of :func:`weather_periods` and :func:`weather_critical_days`."""
     key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
            critical_peak)
     if key not in _PERIOD_CACHE:
         periods, mult = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
         periods.flags.writeable = mult.flags.writeable = False  # shared by every case: read-only
-        _PERIOD_CACHE[key] = periods, mult
+        days = int(np.unique((weather.time.asi8 // DAY_NS)[period_masks(periods)["critical"]]).size)
+        _PERIOD_CACHE[key] = periods, mult, days
     return _PERIOD_CACHE[key]
 
 
