@@ -222,24 +222,19 @@ DAY_NS = 86400 * 10**9
 def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`step_periods` of a :class:`twin.inputs.weather.Weather`, cached per weather file, calendar,
     step and tariff (sweeps evaluate thousands of cases on the same few sites)."""
-    periods, mult, _ = _weather_tariff(weather, tariff, critical_peak)
+    periods, mult, _ = weather_tariff_steps(weather, tariff, critical_peak)
     return periods, mult
 
 
-def weather_critical_days(weather, tariff: TouTariff, critical_peak: bool = True) -> int:
-    """Calendar days of the weather with at least one critical-peak step of :func:`weather_periods`,
-    cached with them. [d]"""
-    return _weather_tariff(weather, tariff, critical_peak)[2]
-
-
-def _weather_tariff(weather, tariff: TouTariff, critical_peak: bool) -> tuple[np.ndarray, np.ndarray, int]:
-    """``(periods, multiplier, critical-peak days)`` of :func:`weather_periods` and :func:`weather_critical_days`."""
-    key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
-           critical_peak)
+def weather_tariff_steps(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`weather_periods` and the number of calendar days with at least one critical-peak step,
+    cached together. [-, -, d]"""
+    time = weather.time
+    key = (weather.source_file, int(time.asi8[0]), len(time), weather.timestep_s, tariff.name, critical_peak)
     if key not in _PERIOD_CACHE:
-        periods, mult = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
+        periods, mult = step_periods(time, weather.temp_air, tariff, critical_peak)
         periods.flags.writeable = mult.flags.writeable = False  # shared by every case: read-only
-        days = int(np.unique((weather.time.asi8 // DAY_NS)[period_masks(periods)["critical"]]).size)
+        days = int(np.unique((time.asi8 // DAY_NS)[period_masks(periods)["critical"]]).size)
         _PERIOD_CACHE[key] = periods, mult, days
     return _PERIOD_CACHE[key]
 
