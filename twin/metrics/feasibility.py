@@ -41,8 +41,8 @@ import numpy as np
 from components.layout import CHAIN_LEGACY, CHAIN_MV, PARAM
 from twin.engine.results import Result
 from twin.engine.sizing import conversion_rating_w, transformer_rating_w
-from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, extremes_inside, thresholds
-from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, hours, hours_outside, metric
+from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, extremes_inside, outside, thresholds
+from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, hours, metric
 
 FEASIBLE, INFEASIBLE = "feasible", "infeasible"
 #: plant types whose compressors (chillers, DX or IEC trim) are checked against their duty
@@ -281,10 +281,10 @@ def inlet_check(result: Result) -> Check:
     hot_max, cold_min = hot.max(), cold.min()
 
     def excursion(band: tuple[float, float]) -> tuple[float, float]:
-        """Hours [h] and degree-hours [K h] outside ``band``."""
+        """Hours [h] and degree-hours [K h] outside ``band``; both 0 when the extremes lie inside it."""
         if extremes_inside(hot_max, cold_min, band):
             return 0.0, 0.0
-        return hours_outside(hot, cold, band, dt_h, hot_max, cold_min), degree_hours(hot, cold, band, dt_h)
+        return hours(outside(hot, cold, band), dt_h), degree_hours(hot, cold, band, dt_h)
 
     allow_h, allow_kh = excursion(A1_ALLOWABLE_C)
     rec_h, rec_kh = excursion(A1_RECOMMENDED_C)
