@@ -19,7 +19,7 @@ import pytest
 
 from conftest import LEGACY, compare_cli, run_dict
 from twin.cli import main as cli_main
-from twin.inputs.envelope import A1_ALLOWABLE_C, degree_hours, outside
+from twin.inputs.envelope import A1_ALLOWABLE_C, degree_hours, extremes_inside, outside
 from twin.metrics import feasibility as fz
 
 
@@ -58,6 +58,28 @@ def test_peak_loading_and_envelope_helpers():
     hot, cold = np.array([34.0, 30.0, 20.0]), np.array([18.0, 14.0, 18.0])
     assert list(outside(hot, cold, (15.0, 32.0))) == [True, True, False]
     assert degree_hours(hot, cold, (15.0, 32.0), 1.0) == pytest.approx(2.0 + 1.0)
+
+
+@pytest.mark.parametrize("hot_edit, inside", [(None, True), (np.nan, False), (32.5, False)])
+def test_extremes_inside_a_band_mean_no_step_outside_it(hot_edit, inside):
+    """The summary skips the passes over the steps when the extremes lie inside a band: then the full
+    computation gives exactly 0 hours and 0.0 degree-hours (inlets at the edges and -0.0 included)."""
+    rng = np.random.default_rng(5)
+    hot, cold = 15.0 + 17.0 * rng.random(8760), 15.0 + 17.0 * rng.random(8760)
+    hot[:3], cold[:3] = 32.0, 15.0  # at the band's edges: max(0, t - edge) is -0.0 or 0.0
+    if hot_edit is not None:
+        hot[100] = hot_edit
+    assert extremes_inside(hot.max(), cold.min(), (15.0, 32.0)) is inside
+    if inside:
+        assert np.count_nonzero(outside(hot, cold, (15.0, 32.0))) == 0
+        assert np.signbit(degree_hours(hot, cold, (15.0, 32.0), 1.0)) == np.signbit(0.0)
+        assert degree_hours(hot, cold, (15.0, 32.0), 1.0) == 0.0
+
+
+def test_airflow_need_ratio_at_the_minimum_throughout_is_one():
+    r = np.full(8760, 0.12)
+    need = fz.airflow_need_ratio(r, 0.12)
+    assert need.dtype == np.float64 and np.array_equal(need, np.where(r > 0.12 + 1e-9, 0.88 / (1.0 - r), 1.0))
 
 
 def test_transformer_load_reproduces_the_kernels_transformer_loss(legacy_result):

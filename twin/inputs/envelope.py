@@ -34,6 +34,13 @@ def outside(t_hot: np.ndarray, t_cold: np.ndarray, band: tuple[float, float]) ->
     return (t_hot > band[1]) | (t_cold < band[0])
 
 
+def extremes_inside(hot_max: float, cold_min: float, band: tuple[float, float]) -> bool:
+    """Whether the hottest inlet ``hot_max`` and the coldest supply air ``cold_min`` [degC] both lie inside
+    ``band = (low, high)``: then no step is :func:`outside` it and its :func:`degree_hours` are 0
+    (False when either is NaN). [bool]"""
+    return bool(hot_max <= band[1] and cold_min >= band[0])
+
+
 def degree_hours(t_hot: np.ndarray, t_cold: np.ndarray, band: tuple[float, float], dt_h: float) -> float:
     """Degree-hours outside ``band``: sum of ``max(0, t_hot - high) + max(0, low - t_cold)`` times the step. [K h]
 

@@ -80,6 +80,8 @@ class InputModel(BaseModel):
     @field_validator("*")
     @classmethod
     def _plain_text(cls, v, info):
+        if v is None or isinstance(v, (int, float)):  # numbers and booleans hold no text (most fields)
+            return v
         allowed = TEXT_WHITESPACE if info.field_name in FREE_TEXT_FIELDS else frozenset()
         c = control_character(v, allowed)
         if c is not None:

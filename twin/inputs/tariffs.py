@@ -215,35 +215,60 @@ def step_periods(time: pd.DatetimeIndex, temp_air_c: np.ndarray, tariff: TouTari
 
 
 
-_PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_PERIOD_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray, int]] = {}
+DAY_NS = 86400 * 10**9
 
 
 def weather_periods(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`step_periods` of a :class:`twin.inputs.weather.Weather`, cached per weather file, calendar,
     step and tariff (sweeps evaluate thousands of cases on the same few sites)."""
-    key = (weather.source_file, weather.time[0], len(weather.time), weather.timestep_s, tariff.name,
-           critical_peak)
+    periods, mult, _ = weather_tariff_steps(weather, tariff, critical_peak)
+    return periods, mult
+
+
+def weather_tariff_steps(weather, tariff: TouTariff, critical_peak: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`weather_periods` and the number of calendar days with at least one critical-peak step,
+    cached together. [-, -, d]"""
+    time = weather.time
+    key = (weather.source_file, int(time.asi8[0]), len(time), weather.timestep_s, tariff.name, critical_peak)
     if key not in _PERIOD_CACHE:
-        periods, mult = step_periods(weather.time, weather.temp_air, tariff, critical_peak)
+        periods, mult = step_periods(time, weather.temp_air, tariff, critical_peak)
         periods.flags.writeable = mult.flags.writeable = False  # shared by every case: read-only
-        _PERIOD_CACHE[key] = periods, mult
+        days = int(np.unique((time.asi8 // DAY_NS)[period_masks(periods)["critical"]]).size)
+        _PERIOD_CACHE[key] = periods, mult, days
     return _PERIOD_CACHE[key]
 
 
-_MASK_CACHE: dict[int, tuple[np.ndarray, dict]] = {}
+_MASK_CACHE: dict[int, tuple[np.ndarray, dict, tuple, np.ndarray, np.ndarray]] = {}
 
 
 def period_masks(periods: np.ndarray) -> dict[str, np.ndarray]:
     """``{period: steps in it}`` for the named :data:`PERIODS` and any other name in ``periods``,
     computed once per read-only array of :func:`weather_periods` (string comparisons over a
     year of steps cost more than the bill itself)."""
+    return _period_index(periods)[1]
+
+
+def period_order(periods: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The periods of :func:`period_masks` in its order, the steps sorted by period (in time order
+    within each period) and where each period's steps start in that order (``len + 1`` bounds),
+    cached as the masks are: ``values[order[bounds[k]:bounds[k + 1]]]`` is ``values[masks[name k]]``."""
+    _, _, names, order, bounds = _period_index(periods)
+    return names, order, bounds
+
+
+def _period_index(periods: np.ndarray) -> tuple[np.ndarray, dict, tuple, np.ndarray, np.ndarray]:
+    """``(periods, masks, names, order, bounds)`` of :func:`period_masks` and :func:`period_order`."""
     cached = _MASK_CACHE.get(id(periods))
     if cached is not None and cached[0] is periods:
-        return cached[1]
+        return cached
     masks = {p: periods == p for p in PERIODS}
     unnamed = ~np.logical_or.reduce(list(masks.values()))
     if unnamed.any():  # a tariff with periods of its own names
         masks.update({p: periods == p for p in sorted(set(periods[unnamed].tolist()))})
+    order = np.concatenate([np.flatnonzero(m) for m in masks.values()])
+    bounds = np.concatenate(([0], np.cumsum([np.count_nonzero(m) for m in masks.values()])))
+    index = (periods, masks, tuple(masks), order, bounds)
     if not periods.flags.writeable:  # the array is kept in the cache, so its id is not reused
-        _MASK_CACHE[id(periods)] = (periods, masks)
-    return masks
+        _MASK_CACHE[id(periods)] = index
+    return index

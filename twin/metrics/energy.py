@@ -20,7 +20,7 @@ import numpy as np
 from components.channel_stats import monthly_sums
 from components.layout import IT_ITE_CURVES, PARAM, POWER_COMPONENTS
 from twin.engine.results import CHANNELS, Result
-from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, outside
+from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, extremes_inside, outside
 
 COOLING = ("p_crah_fans", "p_chillers", "p_chw_pumps", "p_cw_pumps", "p_tower_fans", "p_iec_secondary",
            "p_liquid_pumps", "p_dry_cooler_fans", "p_condenser_fans", "p_refrigerant_pumps",
@@ -56,6 +56,15 @@ def hours(mask: np.ndarray, dt_h: float) -> float:
     return float(np.count_nonzero(mask) * dt_h)
 
 
+def hours_outside(t_hot: np.ndarray, t_cold: np.ndarray, band: tuple[float, float], dt_h: float,
+                  hot_max: float, cold_min: float) -> float:
+    """Hours with any rack inlet :func:`~twin.inputs.envelope.outside` ``band`` [degC]; 0 without a pass over
+    the steps when the hottest inlet ``hot_max`` and the coldest supply air ``cold_min`` lie inside it. [h]"""
+    if extremes_inside(hot_max, cold_min, band):
+        return 0.0
+    return hours(outside(t_hot, t_cold, band), dt_h)
+
+
 def monthly_energy_kwh(result: Result, channel: str) -> np.ndarray:
     """Energy of a power channel by calendar month (12 values). [kWh]"""
     sums = np.empty(12)
@@ -84,9 +93,9 @@ def energy_summary(result: Result) -> dict:
     equivalent = k_purchased * purchased
     monthly_fac = monthly_energy_kwh(result, "p_facility") + k_purchased * monthly_energy_kwh(result, "q_purchased_cooling")
     monthly_pue = monthly_fac / monthly_energy_kwh(result, "p_it")
-    a1_rec = outside(result["t_rack_inlet_max"], result["t_supply_air"], A1_RECOMMENDED_C)
-    a1_allow = outside(result["t_rack_inlet_max"], result["t_supply_air"], A1_ALLOWABLE_C)
     dt_h = result.dt_h
+    hot, cold = result["t_rack_inlet_max"], result["t_supply_air"]
+    hot_max, cold_min = hot.max(), cold.min()
     not_held = result["t_supply_air"] > result["t_supply_air_setpoint"] + SETPOINT_TOLERANCE_K
     water_kg = float((result["water_evaporation"] + result["water_blowdown"] + result["water_drift"]
                       + result["water_direct_evaporative"] + result["water_liquid_tower"]).sum()
@@ -124,10 +133,10 @@ def energy_summary(result: Result) -> dict:
         "hours_server_fans_at_max": metric(hours(result["server_fan_speed"] >= _server_fan_limit(result) - 1e-9, dt_h), "h",
                                            "server fans at their maximum speed (it.model = 'ite_curves': air flow at the "
                                            "air-flow curve's maximum output)"),
-        "max_rack_inlet_c": metric(float(result["t_rack_inlet_max"].max()), "degC", "hottest rack inlet, hottest step"),
-        "hours_outside_a1_recommended": metric(hours(a1_rec, dt_h), "h",
+        "max_rack_inlet_c": metric(float(hot_max), "degC", "hottest rack inlet, hottest step"),
+        "hours_outside_a1_recommended": metric(hours_outside(hot, cold, A1_RECOMMENDED_C, dt_h, hot_max, cold_min), "h",
                                                f"any rack inlet outside ASHRAE A1 recommended {A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC (docs/sources.md 2.3)"),
-        "hours_outside_a1_allowable": metric(hours(a1_allow, dt_h), "h",
+        "hours_outside_a1_allowable": metric(hours_outside(hot, cold, A1_ALLOWABLE_C, dt_h, hot_max, cold_min), "h",
                                              f"any rack inlet outside ASHRAE A1 allowable {A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC (docs/sources.md 2.3)"),
         "iec_mode_hours": {name: metric(hours(result["iec_mode"] == code, dt_h), "h")
                            for name, code in (("dry", 1), ("wet", 2), ("mixed", 3))}

@@ -41,7 +41,7 @@ import numpy as np
 from components.layout import CHAIN_LEGACY, CHAIN_MV, PARAM
 from twin.engine.results import Result
 from twin.engine.sizing import conversion_rating_w, transformer_rating_w
-from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, outside, thresholds
+from twin.inputs.envelope import A1_ALLOWABLE_C, A1_RECOMMENDED_C, degree_hours, extremes_inside, outside, thresholds
 from twin.metrics.energy import J_PER_KWH, SETPOINT_TOLERANCE_K, hours, metric
 
 FEASIBLE, INFEASIBLE = "feasible", "infeasible"
@@ -97,7 +97,10 @@ def airflow_need_ratio(recirculation: np.ndarray, recirculation_min: float) -> n
     (bypass ``b`` removed) for the geometric minimum recirculation.  1 where ``r = r_min``.
     """
     r = np.asarray(recirculation, dtype=float)
-    return np.where(r > recirculation_min + _RISE_TOLERANCE, (1.0 - recirculation_min) / (1.0 - r), 1.0)
+    above = r > recirculation_min + _RISE_TOLERANCE
+    if not above.any():  # recirculation at its minimum throughout (most runs)
+        return np.ones_like(r)
+    return np.where(above, (1.0 - recirculation_min) / (1.0 - r), 1.0)
 
 
 def transformer_load_w(result: Result) -> np.ndarray:
@@ -139,7 +142,7 @@ def _loading_check(name: str, what: str, load_w: np.ndarray, rating_w: float, in
     """Peak loading of one kind of equipment against its rating (load and rating in W or VA, shown in ``unit``: kW or kVA)."""
     limit = thresholds()["loading"]["max_fraction"]
     peak = float(np.max(load_w))
-    frac = peak_loading(load_w, rating_w)
+    frac = peak_loading(peak, rating_w)  # the highest load found once
     chk = Check(name, {
         "peak_load": metric(peak * 1e-3, unit, what),
         "rating": metric(float(rating_w) * 1e-3, unit, installed),
@@ -159,15 +162,19 @@ def cooling_check(result: Result) -> Check:
     q_unmet = result["q_unmet"]
     hot = result["t_rack_inlet_max"]
     capacity = scn.events.heat_capacity_kj_per_k_per_kw * 1e3 * scn.it.design_kw
-    rise = stored_unmet_rise_k(q_unmet, result.plant.timestep_s, capacity)
-    not_absorbed = (q_unmet > 0.0) & (hot + rise > A1_ALLOWABLE_C[1])
-    unmet_h = hours(q_unmet > 0.0, dt_h)
-    lost_h = hours(not_absorbed, dt_h)
-    rate = float(q_unmet.max() / capacity * 3600.0)
-    load = result["q_coil"] + result["q_liquid_to_plant"]
+    unmet = q_unmet > 0.0
+    unmet_h = hours(unmet, dt_h)
+    rise = lost_h = 0.0  # without unmet steps (most runs) no step is unmet and not absorbed
+    if unmet_h > 0.0:
+        rise = stored_unmet_rise_k(q_unmet, result.plant.timestep_s, capacity)
+        lost_h = hours(unmet & (hot + rise > A1_ALLOWABLE_C[1]), dt_h)
+    peak_w = q_unmet.max()
+    rate = float(peak_w / capacity * 3600.0)
     energy = float(result.total("q_unmet") * result.plant.timestep_s / J_PER_KWH)
-    load_kwh = float(load.sum() * result.plant.timestep_s / J_PER_KWH)
-    share = energy / load_kwh if load_kwh > 0 else 0.0
+    share = 0.0  # no unmet energy: no share of the load, whatever the load
+    if energy != 0.0:
+        load_kwh = float((result["q_coil"] + result["q_liquid_to_plant"]).sum() * result.plant.timestep_s / J_PER_KWH)
+        share = energy / load_kwh if load_kwh > 0 else 0.0
     chk = Check("cooling", {
         "unmet_hours": metric(unmet_h, "h", "steps with heat the plant or the CRAH coils could not remove"),
         "unmet_hours_not_absorbed": metric(lost_h, "h", (
@@ -175,17 +182,17 @@ def cooling_check(result: Result) -> Check:
             f"(room heat capacity {capacity / 1e6:,.1f} MJ/K); infeasible above {t['max_hours_not_absorbed']:g} h")),
         "unmet_energy_kwh": metric(energy, "kWh", "heat the plant and CRAH coils could not remove"),
         "unmet_share": metric(share, "-", "unmet heat / heat the plant was asked to remove"),
-        "peak_unmet_kw": metric(float(q_unmet.max() / 1e3), "kW"),
+        "peak_unmet_kw": metric(float(peak_w / 1e3), "kW"),
         "peak_warming_k_per_h": metric(rate, "K/h", "room warming by the largest unmet heat, q_unmet / C"),
     })
     if lost_h > t["max_hours_not_absorbed"]:
         chk.reason = (f"Cooling fell short of the load in {unmet_h:,.0f} h of the year ({_kwh(energy)}, {_pct(share)} "
-                      f"of the cooling load, up to {q_unmet.max() / 1e3:,.0f} kW); in {lost_h:,.0f} h the stored "
+                      f"of the cooling load, up to {peak_w / 1e3:,.0f} kW); in {lost_h:,.0f} h the stored "
                       f"heat would lift the hottest rack inlet above {A1_ALLOWABLE_C[1]:g} degC "
                       f"(the room warms by up to {rate:,.1f} K per hour of shortfall).")
     elif unmet_h > 0.0:
         chk.warnings.append(f"Cooling fell short of the load in {unmet_h:,.0f} h ({_kwh(energy)}, up to "
-                       f"{q_unmet.max() / 1e3:,.0f} kW); the room's heat capacity absorbs it within A1 allowable "
+                       f"{peak_w / 1e3:,.0f} kW); the room's heat capacity absorbs it within A1 allowable "
                        f"(it warms by up to {rise.max():.1f} K).")
     excess = result["t_supply_air"] - result["t_supply_air_setpoint"]
     not_held_h = hours(excess > SETPOINT_TOLERANCE_K, dt_h)
@@ -271,25 +278,33 @@ def inlet_check(result: Result) -> Check:
     t = thresholds()["inlet"]
     dt_h = result.dt_h
     hot, cold = result["t_rack_inlet_max"], result["t_supply_air"]
-    allow_h = hours(outside(hot, cold, A1_ALLOWABLE_C), dt_h)
-    allow_kh = degree_hours(hot, cold, A1_ALLOWABLE_C, dt_h)
+    hot_max, cold_min = hot.max(), cold.min()
+
+    def excursion(band: tuple[float, float]) -> tuple[float, float]:
+        """Hours [h] and degree-hours [K h] outside ``band``; both 0 when the extremes lie inside it."""
+        if extremes_inside(hot_max, cold_min, band):
+            return 0.0, 0.0
+        return hours(outside(hot, cold, band), dt_h), degree_hours(hot, cold, band, dt_h)
+
+    allow_h, allow_kh = excursion(A1_ALLOWABLE_C)
+    rec_h, rec_kh = excursion(A1_RECOMMENDED_C)
     allowable = f"{A1_ALLOWABLE_C[0]:g}-{A1_ALLOWABLE_C[1]:g} degC"
     recommended = f"{A1_RECOMMENDED_C[0]:g}-{A1_RECOMMENDED_C[1]:g} degC"
     chk = Check("inlet", {
-        "max_rack_inlet_c": metric(float(hot.max()), "degC", "hottest rack inlet, hottest step"),
-        "min_supply_air_c": metric(float(cold.min()), "degC", "coldest supply air (coldest possible inlet)"),
+        "max_rack_inlet_c": metric(float(hot_max), "degC", "hottest rack inlet, hottest step"),
+        "min_supply_air_c": metric(float(cold_min), "degC", "coldest supply air (coldest possible inlet)"),
         "hours_outside_allowable": metric(allow_h, "h", f"any inlet outside ASHRAE A1 allowable {allowable}; "
                                                         f"infeasible above {t['max_hours_outside_allowable']:g} h"),
         "degree_hours_outside_allowable": metric(allow_kh, "K h", f"sum of the excursions beyond {allowable}"),
-        "hours_outside_recommended": metric(hours(outside(hot, cold, A1_RECOMMENDED_C), dt_h), "h",
+        "hours_outside_recommended": metric(rec_h, "h",
                                             f"any inlet outside ASHRAE A1 recommended {recommended}"),
-        "degree_hours_outside_recommended": metric(degree_hours(hot, cold, A1_RECOMMENDED_C, dt_h), "K h",
+        "degree_hours_outside_recommended": metric(rec_kh, "K h",
                                                    f"sum of the excursions beyond {recommended}"),
     })
     if allow_h > t["max_hours_outside_allowable"]:
         chk.reason = (f"Rack inlets left ASHRAE A1 allowable ({allowable}) in {allow_h:,.0f} h "
-                      f"({allow_kh:,.0f} K h), the hottest reaching {hot.max():.1f} degC"
-                      + (f" and the supply air falling to {cold.min():.1f} degC" if cold.min() < A1_ALLOWABLE_C[0]
+                      f"({allow_kh:,.0f} K h), the hottest reaching {hot_max:.1f} degC"
+                      + (f" and the supply air falling to {cold_min:.1f} degC" if cold_min < A1_ALLOWABLE_C[0]
                          else "") + ".")
     return chk
 

@@ -253,8 +253,7 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     tariff = tariffs.load_tou(t.tou, base_dir=base_dir, file=file)
     rule = tariffs.load_surcharge(t.surcharge, t.surcharge_rule, base_dir=base_dir, file=file)
     assumed = tariffs.load_surcharge(tariffs.ASSUMED_SURCHARGE)
-    time = result.time
-    periods, mult = tariffs.weather_periods(result.plant.weather, tariff, critical_peak=t.critical_peak)
+    periods, mult, crit_days = tariffs.weather_tariff_steps(result.plant.weather, tariff, critical_peak=t.critical_peak)
     surcharge_price, bands = tou.monthly_surcharge(result.month_index, rule, energy["pue"]["value"], energy["pue_monthly"]["value"])
     bill = tou.electricity_cost(result.month_index, grid_w, result.out, {c: ROW[c] for c in POWER_COMPONENTS},
                                 result.plant.timestep_s,
@@ -265,8 +264,6 @@ def _cost_block(result: Result, policy: Policy, grid_w: np.ndarray, energy: dict
     def given(field: str) -> str:
         return "scenario input" if not at_default(t, field) else "ASSUMPTION (schema default; see twin/inputs/policy_schema.py)"
 
-    day_index = time.asi8 // (86400 * 10**9)
-    crit_days = int(np.unique(day_index[tariffs.period_masks(periods)["critical"]]).size)
     district = result.plant.scenario.district_cooling
     purchased_kwh = energy["purchased_cooling_kwh"]["value"]
     purchased_cny = purchased_kwh * district.price_cny_per_kwh

@@ -18,7 +18,7 @@ import numpy as np
 
 from components.channel_stats import bill_steps
 from twin.inputs.policy_schema import SurchargeBand, SurchargeRule
-from twin.inputs.tariffs import period_masks
+from twin.inputs.tariffs import period_order
 
 J_PER_KWH = 3.6e6
 
@@ -83,7 +83,8 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.n
     n = grid_w.size
     surcharge = np.ascontiguousarray(np.broadcast_to(np.asarray(surcharge_cny_per_kwh, dtype=float), (n,)))
     # grid kWh, energy, surcharge, demand and step cost [CNY], the step cost per component watt [CNY/W]
-    grid_kwh, energy_cny, surcharge_cny, demand_cny, step_cny, cny_per_w = np.empty((6, n))
+    per_step = np.empty((6, n))
+    grid_kwh, energy_cny, surcharge_cny, demand_cny, step_cny, cny_per_w = per_step
     monthly_peak_kw = np.empty(12)
     bill_steps(grid_w, timestep_s, flat_price_cny_per_kwh, np.asarray(multiplier, dtype=float), surcharge,
                np.asarray(month_index), demand_charge_cny_per_kw_month, channels,
@@ -91,8 +92,10 @@ def electricity_cost(month_index: np.ndarray, grid_w: np.ndarray, channels: np.n
                demand_cny, step_cny, cny_per_w, monthly_peak_kw, np.empty(12, dtype=np.int64))
     # component c pays sum_i P_c,i * cny_i / P_i
     by_component = {c: float(np.dot(channels[r], cny_per_w)) for c, r in rows.items()}
-    by_period = {p: {"kwh": float(grid_kwh[m].sum()), "cny": float(energy_cny[m].sum())}
-                 for p, m in period_masks(periods).items() if m.any()}
+    names, order, bounds = period_order(periods)
+    by_step = per_step[:2].take(order, axis=1)  # grid kWh and energy charge, each period's steps together in time order
+    by_period = {p: {"kwh": float(by_step[0, lo:hi].sum()), "cny": float(by_step[1, lo:hi].sum())}
+                 for p, lo, hi in zip(names, bounds[:-1], bounds[1:]) if hi > lo}
     return {
         "grid_kwh": float(grid_kwh.sum()),
         "energy_cny": float(energy_cny.sum()),

@@ -25,16 +25,23 @@ def is_metric(obj: Any) -> bool:
     return isinstance(obj, dict) and "value" in obj and "unit" in obj
 
 
-def walk_metrics(summary: dict, prefix: str = "") -> Iterator[tuple[str, dict]]:
+def walk_metrics(summary: dict, prefix: str = "") -> list[tuple[str, dict]]:
     """Every metric entry of a summary as ``(dotted path, entry)``, depth first."""
-    for key, obj in summary.items():
+    found: list[tuple[str, dict]] = []
+    _collect_metrics(summary, prefix, found)
+    return found
+
+
+def _collect_metrics(node: dict, prefix: str, found: list) -> None:
+    """Append the metric entries under ``node`` to ``found`` (one recursion per block, no generators:
+    a sweep flattens a summary of a few hundred entries per case)."""
+    for key, obj in node.items():
         if key in ("scenario", "run"):
             continue
-        path = f"{prefix}{key}"
         if is_metric(obj):
-            yield path, obj
+            found.append((prefix + key, obj))
         elif isinstance(obj, dict):
-            yield from walk_metrics(obj, path + ".")
+            _collect_metrics(obj, f"{prefix}{key}.", found)
 
 
 def get_path(summary: dict, path: str) -> Any:
