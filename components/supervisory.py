@@ -399,9 +399,10 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
     entry, see :data:`CHOSEN`) belong to the whole period; the other arguments are those of
-    :func:`components.facility.run_span` and :func:`decide`.  Between two decisions the steps reuse
-    what an earlier step with the same inputs solved, as :func:`components.facility.run_span` does
-    (:func:`components.facility._step_from`; the same numbers, bit for bit); a decision starts afresh.
+    :func:`components.facility.run_span` and :func:`decide`.  The steps reuse what an earlier step
+    solved, as :func:`components.facility.run_span` does (:func:`components.facility._step_from`),
+    across decisions too: a decision changes only the four set points, and the room and the towers'
+    terms are reused only where the set points they depend on are the same numbers.
     Returns the number of decisions taken.
     """
     k = 0
@@ -414,6 +415,5 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
             decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k])
             k += 1
             taken += 1
-            reuse = _NO_REUSE  # new set points: nothing of the steps before is reused
         reuse = _step_from(boundary, params, curves, out, i, state, reuse, ANY_PLANT)
     return taken
