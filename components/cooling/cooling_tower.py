@@ -122,10 +122,9 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     speed of the last variable-speed solve (carried from ``previous``: a starting point, see
     :func:`operate_from`).  None depends on the outdoor air's enthalpy, so ``previous`` (such a
     tuple for the same flows and NTU, or :data:`NO_TERMS`) is returned as it is when its inputs
-    are the same numbers: a plant
-    whose towers hold their set point at a steady load under a steady barometer (the bundled
-    default's, 96 % of its hours) evaluates the saturation curve and the effectiveness once, not
-    at every step.  A signed zero set point changes none of the terms.  Units: degC, K, Pa, J/kg,
+    are the same numbers: a plant whose towers hold their set point at a steady load under a
+    steady barometer (the bundled default's, 96 % of its hours) evaluates the saturation curve and
+    the effectiveness once, not at every step.  A signed zero set point changes none of the terms.  Units: degC, K, Pa, J/kg,
     J/(kg K), [-].
     """
     if temp_setpoint == previous[0] and rng == previous[1] and pressure == previous[2]:
