@@ -93,3 +93,21 @@ def test_cache_reads_and_writes_hold_the_folder_lock(tmp_path):
     cache_file.load("key")
     probe()
     assert states == ["held", "held", "free"]
+
+
+def test_compile_notice_reads_a_kernel_cache_index_once(monkeypatch):
+    """A span kernel found on disk is remembered: a sweep's cases (which never load the span
+    kernel, running batched) do not read its cache index one by one."""
+    from twin.engine import simulate
+
+    class Kernel:  # a span kernel not loaded in this process
+        signatures: list = []
+
+    reads = []
+    monkeypatch.setattr(simulate, "_on_disk", set())
+    monkeypatch.setattr(simulate, "_notified", False)
+    monkeypatch.setattr(_jit, "has_cached_machine_code", lambda kernel: reads.append(kernel) or True)
+    kernel = Kernel()
+    assert simulate.notify_if_compiling(kernel) is False
+    assert simulate.notify_if_compiling(kernel) is False
+    assert reads == [kernel]

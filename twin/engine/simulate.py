@@ -23,6 +23,9 @@ from twin.measures import apply_measures
 #: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
 COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-15 s)"
 _notified = False
+#: span kernels found on disk by :func:`notify_if_compiling`: their cache index is read once a
+#: process, not for every case of a sweep (whose batched calls never load the span kernel)
+_on_disk: set = set()
 
 
 def notify_if_compiling(kernel=None) -> bool:
@@ -38,7 +41,11 @@ def notify_if_compiling(kernel=None) -> bool:
         return False
     # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
     loaded = kernel.signatures if kernel is not None else run_span.signatures or run_cases.signatures
-    if loaded or has_cached_machine_code(run_span if kernel is None else kernel):
+    target = run_span if kernel is None else kernel
+    if loaded or target in _on_disk:
+        return False
+    if has_cached_machine_code(target):
+        _on_disk.add(target)
         return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     _notified = True
