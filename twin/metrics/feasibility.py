@@ -79,8 +79,9 @@ def stored_unmet_rise_k(q_unmet_w: np.ndarray, dt_s: float, capacity_j_per_k: fl
     return (stored - cleared) / capacity_j_per_k
 
 
-def peak_loading(load_w: np.ndarray, rating_w: float) -> float:
-    """Highest load over the rating of the installed units, ``max(load) / rating``. [-]
+def peak_loading(load_w: np.ndarray | float, rating_w: float) -> float:
+    """Highest load over the rating of the installed units, ``max(load) / rating`` (``load_w``: the
+    loads of the steps, or their peak when the caller has it already). [-]
 
     NaN when nothing is installed (``rating_w <= 0``).
     """
