@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from components._jit import jit
+from components._jit import jit, jit_inlined
 from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
@@ -336,6 +336,10 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
     return room, terms
 
 
+#: :func:`_step_from` inlined into the loops over steps (:func:`components._jit.jit_inlined`)
+_step_inlined = jit_inlined(_step_from)
+
+
 @jit
 def run_span(i0, i1, boundary, params, curves, out, state):
     """Integrate steps ``i0 <= i < i1`` with the current parameters; results go to ``out``.
@@ -357,4 +361,4 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     """
     reuse = _NO_REUSE
     for i in range(i0, i1):
-        reuse = _step_from(boundary, params, curves, out, i, state, reuse, ANY_PLANT)
+        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, ANY_PLANT)

@@ -10,7 +10,7 @@ or IEC code.  A span computes the same numbers, bit for bit, as
 
 from components._jit import jit, jit_alloc
 from components.bin_method import run_span_binned
-from components.facility import _NO_REUSE, _step_from
+from components.facility import _NO_REUSE, _step_inlined
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 
@@ -19,7 +19,7 @@ def run_span_chilled_water(i0, i1, boundary, params, curves, out, state):
     """Steps ``i0 <= i < i1`` of a chilled-water or district plant (see :func:`components.facility.run_span`)."""
     reuse = _NO_REUSE
     for i in range(i0, i1):
-        reuse = _step_from(boundary, params, curves, out, i, state, reuse, CHILLED_WATER)
+        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, CHILLED_WATER)
 
 
 @jit
@@ -27,7 +27,7 @@ def run_span_air_side(i0, i1, boundary, params, curves, out, state):
     """Steps ``i0 <= i < i1`` of a DX or IEC plant (see :func:`components.facility.run_span`)."""
     reuse = _NO_REUSE
     for i in range(i0, i1):
-        reuse = _step_from(boundary, params, curves, out, i, state, reuse, AIR_SIDE)
+        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, AIR_SIDE)
 
 
 @jit_alloc
