@@ -108,6 +108,26 @@ def test_decisions_fall_on_the_interval_boundaries_and_are_cheap(legacy_dict):
     assert np.array_equal(again.run(), sim.out, equal_nan=True)
 
 
+@pytest.mark.parametrize("interval_h", [12.0, 1.0, 1.5, 7.3, 0.4])
+def test_decision_steps_are_where_simpy_timeouts_land(legacy_dict, interval_h):
+    """The decision steps (computed in numpy) are those a SimPy process yielding a timeout every
+    interval would reach, through ``Simulation.step_at``; a 0.4 h interval on hourly steps skips none."""
+    plant = _plant(legacy_dict, [])
+    opt = SetpointOptimiser(plant)
+    opt.interval_s = interval_h * 3600.0
+    sim = loop.Simulation(plant)
+    landed = []
+
+    def ticks():
+        while (i := sim.step_at(sim.env.now)) < sim.n_steps:
+            landed.append(i)
+            yield sim.env.timeout(opt.interval_s)
+
+    sim.env.process(ticks())
+    sim.env.run()
+    assert opt._decision_steps().tolist() == landed
+
+
 def test_a_remembered_decision_is_reused_until_the_plant_changes(legacy_dict):
     plant = _plant(legacy_dict, PACKAGE + [{"name": "ai_control"}])
     opt = SetpointOptimiser(plant)
