@@ -1,7 +1,7 @@
 """The whole facility at each time step: IT, air management, cooling plant and power chain.
 
 :func:`run_span` integrates steps ``i0 .. i1-1`` of a year.  It is the kernel the event loop
-calls (with supervisory control, :func:`components.supervisory.run_span_controlled`, which
+calls (with supervisory control, :func:`components.supervisory._run_span_controlled`, which
 decides set points between the same steps); everything it needs arrives in four flat arrays so that a call costs a few
 microseconds:
 

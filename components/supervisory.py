@@ -1,6 +1,7 @@
 """Supervisory set-point optimisation, solved inside the kernel (``scenario.control.mode = "optimise"``).
 
-:func:`run_span_controlled` integrates a span like :func:`components.facility.run_span` and, at
+:func:`_run_span_controlled` (through the kernel of the plant's family, :func:`controlled_kernel`)
+integrates a span like :func:`components.facility.run_span` and, at
 each control-interval boundary inside it (the steps of ``decide_at``), first takes a decision
 (:func:`decide`): it averages the boundary of the coming interval into one representative step
 (the time-of-use period of the first step), searches the set points that minimise facility power
@@ -42,9 +43,9 @@ import numpy as np
 from components._jit import jit
 from components.facility import _NO_REUSE, _step, _step_inlined
 from components.layout import BOUNDARY, OUTPUT, PARAM
-from components.plant.families import ANY_PLANT
+from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
 
-#: Layout of the ``setup`` array of :func:`run_span_controlled`.
+#: Layout of the ``setup`` array of :func:`_run_span_controlled`.
 SETUP = IntEnum("SETUP", [
     "inlet_limit_c",    # hottest rack inlet allowed [degC]
     "interval_steps",   # steps averaged into a decision's representative step [-]
@@ -66,12 +67,20 @@ def evaluate(b, p, curves, state, o, scratch):
     """Facility power [W], hottest rack inlet [degC] and unmet load [W] of one representative step.
 
     ``state`` is not changed (the step runs on ``scratch``, a copy); ``o`` is a one-column output.
+    Any plant type (the search's own evaluations compile their plant family only).
     """
+    return _evaluate(b, p, curves, state, o, scratch, ANY_PLANT)
+
+
+@jit
+def _evaluate(b, p, curves, state, o, scratch, family):
+    """:func:`evaluate` with the plants of ``family`` compiled in (a constant,
+    :mod:`components.plant.families`); so are the ``family`` arguments below."""
     for k in range(state.shape[0]):
         scratch[k] = state[k]
     # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of the
-    # step and of every plant kernel it calls, next to the int64 one run_span_controlled uses
-    _step(b, p, curves, o, np.int64(0), scratch, ANY_PLANT)
+    # step and of every plant kernel it calls, next to the int64 one the span uses
+    _step(b, p, curves, o, np.int64(0), scratch, family)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -86,7 +95,7 @@ def _set(p, k, v, sa_floor):
 
 
 @jit
-def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible):
+def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible, family):
     """Power at candidate ``v`` of set point ``k``, and whether it is kept: it lowers power with
     every rack inlet within the limit and no unmet load, or the best so far breaks the limit and it
     does not.  ``p`` is left at the candidate and ``o`` holds its step.  Returns ``(power, kept)``.
@@ -97,7 +106,7 @@ def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible):
     switched on it makes the kernel try it every hour of the interval.
     """
     _set(p, k, v, grids[0, 0])
-    power, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
+    power, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
     lower = power < best or (power == best and k == 3 and v == 0.0)
     return power, t_max <= limit and unmet <= 0.0 and (lower or not feasible)
 
@@ -116,7 +125,7 @@ def _nearest(k, grids, v):
 
 
 @jit
-def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing):
+def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Try every grid value of set point ``k`` but the one in force (its power is ``best``), lowest
     first; ``p`` ends at the best kept.
     Returns ``(best, feasible, economizing, evaluations)`` (see :func:`_search`)."""
@@ -129,7 +138,7 @@ def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible,
         v = grids[k, j]
         if v == start:
             continue
-        power, kept = _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        power, kept = _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
         evaluations += 1
         if kept:
             best, feasible, economizing = power, True, o[OUTPUT.q_economizer, 0] > 0.0
@@ -149,7 +158,7 @@ def _first_at_or_above(k, grids, n, t):
 
 
 @jit
-def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing):
+def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Move set point ``k`` along its grid from the value in force while power falls.
 
     Tries the grid neighbour above the nearest grid value, then (if that is not kept) the one
@@ -172,7 +181,7 @@ def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasibl
     for d in (1, -1):
         if not 0 <= j + d < n:
             continue
-        power, kept = _try(k, grids[k, j + d], b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        power, kept = _try(k, grids[k, j + d], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
         evaluations += 1
         if kept:
             best, feasible, economizing, direction, m = power, True, o[OUTPUT.q_economizer, 0] > 0.0, d, j + d
@@ -184,7 +193,7 @@ def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasibl
             break
     while direction != 0 and 0 <= m + direction < n:
         m += direction
-        power, kept = _try(k, grids[k, m], b, p, curves, state, o, scratch, grids, limit, best, feasible)
+        power, kept = _try(k, grids[k, m], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
         evaluations += 1
         if not kept:
             break
@@ -210,7 +219,7 @@ def _allow_economizer(p, grids):
 
 
 @jit
-def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing):
+def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Try grid value ``j`` of set point ``k`` unless it is in force; ``p`` ends at the better.
 
     Returns ``(best, feasible, economizing, evaluations, economizes_there)`` (see
@@ -221,7 +230,7 @@ def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, 
     keep, keep_sa = p[index[k]], p[PARAM.supply_air_c]
     if grids[k, j] == keep:
         return best, feasible, economizing, 0, False
-    power, kept = _try(k, grids[k, j], b, p, curves, state, o, scratch, grids, limit, best, feasible)
+    power, kept = _try(k, grids[k, j], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
     there = o[OUTPUT.q_economizer, 0] > 0.0
     if kept:
         best, feasible, economizing = power, True, there
@@ -231,7 +240,7 @@ def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, 
 
 
 @jit
-def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible, economizing):
+def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible, economizing, family):
     """One pass of coordinate descent from the set points in ``p`` (facility power ``best``, within
     the limits if ``feasible``, the economizer running if ``economizing``); ``p`` ends at the
     choice.
@@ -262,14 +271,14 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
         if reach == _LOCAL and (k == 1 or (k == 2 and p[PARAM.economizer] > 0.5)):
             j = _nearest(k, grids, np.inf)[1] - 1 if k == 1 else 0
             best, feasible, economizing, n, there = _probe(k, j, b, p, curves, state, o, scratch, grids, limit,
-                                                           best, feasible, economizing)
+                                                           best, feasible, economizing, family)
             evaluations += n
         if reach == _LOCAL and (k == 1 or k == 2) and not (k == 2 and there):
             best, feasible, economizing, n = _line_search(k, b, p, curves, state, o, scratch, grids, limit, best,
-                                                          feasible, economizing)
+                                                          feasible, economizing, family)
         else:
             best, feasible, economizing, n = _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best,
-                                                        feasible, economizing)
+                                                        feasible, economizing, family)
         evaluations += n
     return feasible, evaluations
 
@@ -324,15 +333,17 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
     chosen_row : ndarray, shape (len(CHOSEN),)
         Receives the chosen set points and the number of single-step evaluations.
     """
-    _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen_row, True)
+    _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen_row, True,
+            ANY_PLANT)
 
 
 @jit
-def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen_row, fresh):
+def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen_row, fresh,
+            family):
     """:func:`decide`, told whether ``p`` may differ from ``params`` outside the four set points.
 
     ``fresh`` False: the decision before this one was taken in the same call of
-    :func:`run_span_controlled`, which changes no parameter between them but the set points that
+    :func:`_run_span_controlled`, which changes no parameter between them but the set points that
     decision wrote into ``params`` and ``p`` alike; ``p`` is then ``params`` already, and
     ``params`` has not changed since it was compared with the memo's.  Copying and comparing the
     283 parameters at every decision cost about 3 % of a controlled year (perf, 2026-12-06).
@@ -378,25 +389,25 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
     if hit:
         for k in range(4):
             p[index[k]] = memo[slot, 4 + k]
-        _, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
+        _, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
         evaluations = 1
         feasible = t_max <= limit and unmet <= 0.0
     elif near >= 0:  # from the nearest bin's choice
         for k in range(3):
             p[index[k]] = memo[near, 4 + k]
         _allow_economizer(p, grids)
-        best, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
+        best, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
         evaluations = 1
         feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, _LOCAL, best,
-                              t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0)
+                              t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0, family)
         evaluations += n
     if not feasible:
         for k in range(3):
             p[index[k]] = params[index[k]]
         _allow_economizer(p, grids)
-        best, t_max, unmet = evaluate(b, p, curves, state, o, scratch)
+        best, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
         feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, _FULL, best,
-                              t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0)
+                              t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0, family)
         evaluations += 1 + n
     for k in range(4):
         memo[slot, 4 + k] = p[index[k]]
@@ -406,8 +417,8 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
 
 
 @jit
-def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                        scratch, memo, memo_params):
+def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
+                         scratch, memo, memo_params, family):
     """Integrate steps ``i0 <= i < i1``, deciding the set points at each step of ``decide_at`` first.
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
@@ -415,8 +426,9 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
     :func:`components.facility.run_span` and :func:`decide`.  The steps reuse what an earlier step
     solved, as :func:`components.facility.run_span` does (:func:`components.facility._step_from`),
     across decisions too: a decision changes only the four set points, and the room and the towers'
-    terms are reused only where the set points they depend on are the same numbers.
-    Returns the number of decisions taken.
+    terms are reused only where the set points they depend on are the same numbers.  ``family``:
+    the plants compiled in, a constant (:mod:`components.plant.families`; see
+    :func:`controlled_kernel`).  Returns the number of decisions taken.
     """
     k = 0
     while k < decide_at.shape[0] and decide_at[k] < i0:
@@ -426,8 +438,36 @@ def run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, set
     for i in range(i0, i1):
         while k < decide_at.shape[0] and decide_at[k] == i:
             _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k],
-                    taken == 0)
+                    taken == 0, family)
             k += 1
             taken += 1
-        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, ANY_PLANT)
+        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, family)
     return taken
+
+
+@jit
+def run_span_controlled_chilled_water(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b,
+                                      p, o, scratch, memo, memo_params):
+    """:func:`_run_span_controlled` of a chilled-water or district plant (the family
+    :data:`~components.plant.families.CHILLED_WATER` only is compiled in)."""
+    return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
+                                scratch, memo, memo_params, CHILLED_WATER)
+
+
+@jit
+def run_span_controlled_air_side(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p,
+                                 o, scratch, memo, memo_params):
+    """:func:`_run_span_controlled` of a DX or IEC plant (the family
+    :data:`~components.plant.families.AIR_SIDE` only is compiled in)."""
+    return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
+                                scratch, memo, memo_params, AIR_SIDE)
+
+
+_CONTROLLED = {CHILLED_WATER: run_span_controlled_chilled_water, AIR_SIDE: run_span_controlled_air_side}
+
+
+def controlled_kernel(plant_type: float):
+    """The controlled span kernel of a plant type (``params[PARAM.plant_type]``), called as
+    :func:`_run_span_controlled` without its last argument: only that plant family's code is compiled
+    (a first AI-controlled run compiled every plant, 43-51 s, 2026-12-06)."""
+    return _CONTROLLED[family_of(plant_type)]

@@ -2,7 +2,7 @@
 
 With ``control.mode = "optimise"`` a :class:`SetpointOptimiser` is attached to the simulation
 (:meth:`SetpointOptimiser.attach`).  Step by step, the loop then integrates every span with
-:func:`components.supervisory.run_span_controlled`, which takes the decision of each control
+:func:`components.supervisory.controlled_kernel`, which takes the decision of each control
 interval inside the kernel: it averages the boundary conditions of the coming interval into one
 representative step, searches the set points that minimise facility power with every rack inlet
 within its limit, and puts them into the plant parameters; the interval then runs with the real
@@ -22,7 +22,7 @@ import numpy as np
 
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, N_OUTPUT, PARAM, STATE
-from components.supervisory import CHOSEN, SETUP, decide, run_span_controlled
+from components.supervisory import CHOSEN, SETUP, controlled_kernel, decide
 from twin.engine.plant import PlantArrays
 
 #: Memo bins of the representative step (see :func:`components.supervisory.decide`): outdoor wet
@@ -100,9 +100,10 @@ class SetpointOptimiser:
 
     def run_span(self, sim, i0: int, i1: int) -> None:
         """Integrate steps ``i0 .. i1-1`` of ``sim``, deciding at the interval boundaries among them."""
-        self.decisions += run_span_controlled(i0, i1, self.plant.boundary, sim.params, self.plant.curves, sim.out,
-                                              sim.state, self.grids, self.setup, self.decide_at, self.chosen,
-                                              self._b, self._p, self._o, self._scratch, *self._memo)
+        kernel = controlled_kernel(self.plant.params[PARAM.plant_type])
+        self.decisions += kernel(i0, i1, self.plant.boundary, sim.params, self.plant.curves, sim.out, sim.state,
+                                 self.grids, self.setup, self.decide_at, self.chosen, self._b, self._p, self._o,
+                                 self._scratch, *self._memo)
 
     def __call__(self, sim) -> None:
         """One decision now (a SimPy control event; the bin method)."""

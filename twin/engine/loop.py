@@ -5,7 +5,7 @@ follows one rule: **before it changes the plant, it calls** :meth:`Simulation.ad
 hands the span since the previous event to the span kernel of the plant's family
 (:func:`components.spans.span_kernel`, :func:`components.facility.run_span` without the other
 plant families' code; or, for ``scenario.method = "bins"``, to the family's
-:func:`components.bin_method.run_span_binned`; with supervisory control, to :func:`components.supervisory.run_span_controlled`, which takes the control decisions
+:func:`components.bin_method.run_span_binned`; with supervisory control, to :func:`components.supervisory.controlled_kernel`, which takes the control decisions
 that fall inside the span, see :mod:`twin.engine.control`).  The span
 runs with the parameters as they were; the process then changes ``params`` (a set point, an
 availability, a load scale) and yields its next timeout.  There is never one event per time step.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from components.spans import span_kernel
+from components.supervisory import controlled_kernel
 from twin.engine import events, loop, parallel_compile
 from twin.engine.control import SetpointOptimiser
 from twin.engine.plant import PLANT_CODES, PlantArrays, assemble
@@ -62,7 +63,8 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     """
     scn = apply_measures(scn, file=file)
     plant_type = PLANT_CODES[scn.plant.type]
-    notify_if_compiling(span_kernel(plant_type))
+    controlled = scn.control.mode == "optimise" and scn.scenario.method == "steps"
+    notify_if_compiling(controlled_kernel(plant_type) if controlled else span_kernel(plant_type))
     parallel_compile.start(plant_type)  # a first run from the command line: the plant compiles on a second core
     s = scn.scenario
     weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
