@@ -34,7 +34,7 @@ without it gets the default, reference-counted compilation: the same results, a 
 import contextlib
 import os
 
-from numba import njit
+from numba import config, njit
 
 try:  # ``_nrt`` is a target option Numba has long had but does not document; use it if present
     from numba.core.cpu import CPUTargetOptions
@@ -60,8 +60,8 @@ def jit(func):
     return _lock_cache(njit(**_OPTIONS, **_NO_NRT)(func))
 
 
-def jit_inlined(dispatcher):
-    """A second compiled form of the :func:`jit` function ``dispatcher``, inlined into each caller.
+def jit_inlined(func):
+    """``func`` (or a :func:`jit` function's Python source) compiled into each caller's code, not on its own.
 
     Numba compiles a call to a :func:`jit` function as a call: arguments and results go through
     memory.  The facility step (:func:`components.facility._step_from`) passes the 27 numbers it
@@ -69,13 +69,17 @@ def jit_inlined(dispatcher):
     of a default room's year (perf, 2026-12-06).  This form is inlined into its callers' code at
     Numba's intermediate representation (``inline="always"``), so a span kernel's loop keeps
     ``reuse`` in registers: the same numbers, bit for bit, 8-10 % faster.  Each caller then
-    compiles the inlined body itself, so only the loops over steps use it.  With
-    ``NUMBA_DISABLE_JIT=1``: ``dispatcher`` itself (a plain function).
+    compiles the inlined body itself, so only the loops over steps use it.
+
+    As a decorator it also saves compilation: Numba compiles each function on its own and then
+    optimises and generates machine code again for everything it calls, in every caller, so a
+    chain of small functions over the step (the set-point search: ``_try`` < ``_line_search`` <
+    ``_search`` < ``_decide``) regenerates the step's code at each link.  With
+    ``NUMBA_DISABLE_JIT=1``: ``func`` itself, plain Python.
     """
-    func = getattr(dispatcher, "py_func", None)
-    if func is None:
-        return dispatcher
-    return njit(inline="always", **_OPTIONS, **_NO_NRT)(func)
+    if config.DISABLE_JIT:
+        return func
+    return njit(inline="always", **_OPTIONS, **_NO_NRT)(getattr(func, "py_func", func))
 
 
 def jit_alloc(func):

@@ -40,8 +40,8 @@ from enum import IntEnum
 
 import numpy as np
 
-from components._jit import jit
-from components.facility import _NO_REUSE, _step, _step_inlined
+from components._jit import jit, jit_inlined
+from components.facility import _NO_REUSE, _step_inlined
 from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
 
@@ -59,7 +59,9 @@ SETUP = IntEnum("SETUP", [
 CHOSEN = IntEnum("CHOSEN", ["supply_air_c", "chw_supply_c", "cw_setpoint_c", "economizer", "evaluations"],
                  start=0)
 
-_FULL, _LOCAL = 0, 1  # reach of a search: every grid value, or around the start (see _search)
+# reach of a search: every grid value, or around the start (see _search); passed typed (np.int64), as a
+# literal each would compile a copy of the search
+_FULL, _LOCAL = 0, 1
 
 
 @jit
@@ -80,7 +82,7 @@ def _evaluate(b, p, curves, state, o, scratch, family):
         scratch[k] = state[k]
     # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of the
     # step and of every plant kernel it calls, next to the int64 one the span uses
-    _step(b, p, curves, o, np.int64(0), scratch, family)
+    _step_inlined(b, p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -94,7 +96,7 @@ def _set(p, k, v, sa_floor):
         p[PARAM.supply_air_c] = sa if sa > sa_floor else sa_floor
 
 
-@jit
+@jit_inlined
 def _try(k, v, b, p, curves, state, o, scratch, grids, limit, best, feasible, family):
     """Power at candidate ``v`` of set point ``k``, and whether it is kept: it lowers power with
     every rack inlet within the limit and no unmet load, or the best so far breaks the limit and it
@@ -124,7 +126,7 @@ def _nearest(k, grids, v):
     return j, n
 
 
-@jit
+@jit_inlined
 def _grid_scan(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Try every grid value of set point ``k`` but the one in force (its power is ``best``), lowest
     first; ``p`` ends at the best kept.
@@ -157,7 +159,7 @@ def _first_at_or_above(k, grids, n, t):
     return j
 
 
-@jit
+@jit_inlined
 def _line_search(k, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Move set point ``k`` along its grid from the value in force while power falls.
 
@@ -218,7 +220,7 @@ def _allow_economizer(p, grids):
         p[PARAM.economizer] = grids[3, n - 1]
 
 
-@jit
+@jit_inlined
 def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Try grid value ``j`` of set point ``k`` unless it is in force; ``p`` ends at the better.
 
@@ -398,7 +400,7 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
         _allow_economizer(p, grids)
         best, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
         evaluations = 1
-        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, _LOCAL, best,
+        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, np.int64(_LOCAL), best,
                               t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0, family)
         evaluations += n
     if not feasible:
@@ -406,7 +408,7 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
             p[index[k]] = params[index[k]]
         _allow_economizer(p, grids)
         best, t_max, unmet = _evaluate(b, p, curves, state, o, scratch, family)
-        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, _FULL, best,
+        feasible, n = _search(b, p, curves, state, o, scratch, grids, limit, np.int64(_FULL), best,
                               t_max <= limit and unmet <= 0.0, o[OUTPUT.q_economizer, 0] > 0.0, family)
         evaluations += 1 + n
     for k in range(4):
@@ -416,7 +418,7 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
     chosen_row[CHOSEN.evaluations] = evaluations
 
 
-@jit
+@jit_inlined
 def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
                          scratch, memo, memo_params, family):
     """Integrate steps ``i0 <= i < i1``, deciding the set points at each step of ``decide_at`` first.
