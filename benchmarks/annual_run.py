@@ -66,12 +66,12 @@ def warm(n: int = 30) -> dict:
             "runs": n}
 
 
-def child(env: dict) -> dict:
-    """Wall time of a new process running :data:`CHILD`, its own timing, and the CPU time of it
-    and of every process it started. [s]"""
+def child(env: dict, scenario: Path = SCENARIO) -> dict:
+    """Wall time of a new process running :data:`CHILD` on ``scenario``, its own timing, and the CPU
+    time of it and of every process it started. [s]"""
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", CHILD, str(SCENARIO)], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", CHILD, str(scenario)], env=env, capture_output=True,
                          text=True, check=True).stdout.split()
     wall = time.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -79,11 +79,12 @@ def child(env: dict) -> dict:
     return {"process_wall": wall, "import_to_summary": float(out[0]), "cpu_all_processes": cpu}
 
 
-def first_and_later(**extra_env) -> tuple[dict, dict]:
-    """A first run with empty Numba and weather caches, then a later process with them filled."""
+def first_and_later(scenario: Path = SCENARIO, **extra_env) -> tuple[dict, dict]:
+    """A first run of ``scenario`` with empty Numba and weather caches, then a later process with
+    them filled."""
     with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as dctwin_cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=numba_cache, DCTWIN_CACHE_DIR=dctwin_cache, **extra_env)
-        return child(env), child(env)
+        return child(env, scenario), child(env, scenario)
 
 
 def main() -> None:
