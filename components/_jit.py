@@ -69,7 +69,7 @@ def jit_inlined(func):
     of a default room's year (perf, 2026-12-06).  This form is inlined into its callers' code at
     Numba's intermediate representation (``inline="always"``), so a span kernel's loop keeps
     ``reuse`` in registers: the same numbers, bit for bit, 8-10 % faster.  Each caller then
-    compiles the inlined body itself, so only the loops over steps use it.
+    compiles the inlined body itself, so it is for functions with few callers.
 
     As a decorator it also saves compilation: Numba compiles each function on its own and then
     optimises and generates machine code again for everything it calls, in every caller, so a

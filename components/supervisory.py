@@ -80,8 +80,8 @@ def _evaluate(b, p, curves, state, o, scratch, family):
     :mod:`components.plant.families`); so are the ``family`` arguments below."""
     for k in range(state.shape[0]):
         scratch[k] = state[k]
-    # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of the
-    # step and of every plant kernel it calls, next to the int64 one the span uses
+    # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of every
+    # plant kernel the step calls, next to the int64 one the spans use
     _step_inlined(b, p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
@@ -471,5 +471,6 @@ _CONTROLLED = {CHILLED_WATER: run_span_controlled_chilled_water, AIR_SIDE: run_s
 def controlled_kernel(plant_type: float):
     """The controlled span kernel of a plant type (``params[PARAM.plant_type]``), called as
     :func:`_run_span_controlled` without its last argument: only that plant family's code is compiled
-    (a first AI-controlled run compiled every plant, 43-51 s, 2026-12-06)."""
+    (a first AI-controlled run of the default room compiled every plant: 31-45 s, 20 s with its family
+    only, 2026-12-06)."""
     return _CONTROLLED[family_of(plant_type)]
