@@ -139,7 +139,9 @@ def test_floating_residual_slope_matches_a_central_difference(wb, above_wb, rang
 def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, guess):
     # the Newton fan-speed solve holds the set point with the load rejected to 1e-7, from its own
     # start or from any speed carried in the set-point terms (``guess``, inside the bracket or not),
-    # which then carry the speed found; its analytic slope dQ/dx matches a central difference
+    # which then carry the last speed evaluated and its heat terms; started from those (the next
+    # step's solve), the solve gives what it gives with the heat terms evaluated afresh there, and
+    # the load rejected; its analytic slope dQ/dx matches a central difference
     approach, rng, lg = 4.0, 5.0, 1.1
     ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
     m_w = 100.0
@@ -147,7 +149,8 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, gue
     setpoint = wb + approach
     q_design = m_w * tower.CP_WATER * rng
     h_in, c_s = tower._saturation_terms(setpoint + rng, setpoint, P_ATM)
-    q, slope = tower._capacity_and_slope(ratio, h_in, c_s, h_air, m_w, m_w / lg, ntu)
+    eps, g = tower._heat_terms(ratio, c_s, m_w, m_w / lg, ntu)
+    q, slope = eps * ratio * (m_w / lg) * (h_in - h_air), (m_w / lg) * (h_in - h_air) * g
     assert abs(q - tower._capacity(ratio, h_in, c_s, h_air, m_w, m_w / lg, ntu)) <= 1e-12 * q
     step = 1e-6
     lo = tower._capacity(max(ratio - step, 0.05), h_in, c_s, h_air, m_w, m_w / lg, ntu)
@@ -161,9 +164,19 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, gue
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and abs(fan - x ** 3) <= 1e-15
         t_out, fan, x, terms = tower.operate_from(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
-                                                  tower.NO_TERMS[:7] + (guess,))
+                                                  tower.NO_TERMS[:7] + (guess, math.nan, math.nan))
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
-        assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and terms[7] == x
+        assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w
+        assert terms[8:] == tower._heat_terms(terms[7], c_s, m_w, m_w / lg, ntu)
+        # the next step: the same cell and load (the same set-point terms) in other outdoor air
+        q_next, h_next = q_w, h_air + 500.0
+        cached = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan, terms)
+        afresh = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
+                                    terms[:8] + (math.nan, math.nan))
+        assert cached[:3] == afresh[:3]
+        if 0.0 < cached[1] < 1.0 and cached[2] > tower.FREE_CONVECTION:
+            rejected = tower._capacity(cached[2], h_in, c_s, h_next, m_w, m_w / lg, ntu)
+            assert abs(rejected - q_next) <= 1e-7 * q_next
 
 
 def test_staging_is_minimal_and_reports_unmet():
