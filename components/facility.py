@@ -245,7 +245,9 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
 
     ``reuse`` is ``(room, terms)``: the :func:`_room` of that step's last pass, and its cooling
     towers' set-point terms (:func:`components.cooling.cooling_tower.setpoint_terms`).  Both are
-    reused only where their inputs are the same numbers, so the results do not depend on them.
+    reused only where their inputs are the same numbers; the terms also carry where the towers'
+    solves start (a fan speed, a flat-out approach), so the results depend on them within those
+    solves' tolerances only (:func:`components.plant.chilled_water._water_cooled_plant`).
     """
     room, terms = reuse
     cp = air.CP_AIR

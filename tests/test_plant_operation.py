@@ -298,3 +298,29 @@ def test_chilled_water_plant_writes_every_plant_channel(legacy_dict, plant):
     for i, q_coil in ((0, 0.0), (4000, 1.5e6)):
         chilled_water_plant(arrays.params, arrays.curves, q_coil, arrays.boundary, 0.0, o, i, NO_TERMS)
         assert not np.isnan(o[written, i]).any(), [OUTPUT(k).name for k in written if np.isnan(o[k, i])]
+
+
+def test_flat_out_towers_start_from_the_last_approach_within_tolerance(legacy_dict):
+    """Economizing towers flat out start their floating solve from the approach of the step before
+    (kept in the towers' terms, slot 10); the plant gives what it gives when they start from the
+    typical approach instead, within the plant's condenser-water tolerance."""
+    from components.cooling.cooling_tower import NO_TERMS
+    from components.plant.chilled_water import _PLANT_TOLERANCE_K, chilled_water_plant
+
+    d = copy.deepcopy(legacy_dict)
+    d["scenario"]["site"] = "hohhot"
+    d["measures"] = [{"name": "waterside_economizer"}]
+    arrays = prepare(validate_scenario(d), base_dir=SCENARIOS)
+    b, p, c = arrays.boundary, arrays.params, arrays.curves
+    carried, fresh = (np.zeros((len(OUTPUT), arrays.n_steps)) for _ in range(2))
+    terms, used = NO_TERMS, 0
+    for i in range(0, 2000):
+        q_coil = 1.2e6 * (1.0 + 0.3 * np.sin(i / 7.0))
+        chilled_water_plant(p, c, q_coil, b, 0.0, fresh, i, terms[:10] + (np.nan,))
+        used += terms[10] > 0.0
+        _, terms = chilled_water_plant(p, c, q_coil, b, 0.0, carried, i, terms)
+    assert used > 1000  # winter: the towers economize flat out most hours
+    assert np.array_equal(carried[OUTPUT.economizer_mode], fresh[OUTPUT.economizer_mode])
+    assert np.abs(carried[OUTPUT.t_condenser] - fresh[OUTPUT.t_condenser]).max() <= _PLANT_TOLERANCE_K
+    for k in (OUTPUT.p_chillers, OUTPUT.p_tower_fans, OUTPUT.q_economizer):
+        assert np.abs(carried[k] - fresh[k]).max() <= 1e-3 * np.abs(fresh[k]).max()

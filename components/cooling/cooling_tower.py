@@ -47,8 +47,9 @@ _FLOATING_TOLERANCE = 1e-6
 # it predicts after the step, f''/2 step**2 with f'' from the last two slopes, is below the
 # tolerance with this margin
 _CURVATURE_SAFETY = 4.0
-#: :func:`setpoint_terms` of no inputs (matches none) and no fan speed to start from
-NO_TERMS = (math.nan,) * 10
+#: :func:`setpoint_terms` of no inputs (matches none), no fan speed to start from and nothing kept
+#: for the caller
+NO_TERMS = (math.nan,) * 11
 # a fan-speed Newton step this small relative to the speed is taken without evaluating the heat
 # there again: Newton's error after it is about (step / speed)**2 times the speed, 1e-8 of it
 _STEP_TOLERANCE = 1e-4
@@ -121,12 +122,14 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
 def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous):
     """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air.
 
-    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free, speed, eps, G)``: the
-    inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint + rng`` and leaving
-    at ``temp_setpoint``, the cell's effectiveness at full fan and in free convection, and the
-    last fan speed a variable-speed solve evaluated with its :func:`_heat_terms` (a starting
-    point, see :func:`_fan_speed_for_load`; the speed is carried from ``previous``, its heat
-    terms only while ``c_s`` is the same).  None depends on the outdoor air's enthalpy, so ``previous`` (such a
+    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free, speed, eps, G,
+    kept)``: the inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint +
+    rng`` and leaving at ``temp_setpoint``, the cell's effectiveness at full fan and in free
+    convection, the last fan speed a variable-speed solve evaluated with its :func:`_heat_terms`
+    (a starting point, see :func:`_fan_speed_for_load`; the speed is carried from ``previous``,
+    its heat terms only while ``c_s`` is the same), and a number the caller keeps with the terms,
+    carried from ``previous`` (the chilled-water plant's flat-out approach,
+    :func:`components.plant.chilled_water._water_cooled_plant`).  None depends on the outdoor air's enthalpy, so ``previous`` (such a
     tuple for the same flows and NTU, or :data:`NO_TERMS`) is returned as it is when its inputs
     are the same numbers: a plant whose towers hold their set point at a steady load under a
     steady barometer (the bundled default's, 96 % of its hours) evaluates the saturation curve and
@@ -139,7 +142,7 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     return (temp_setpoint, rng, pressure, h_in, c_s,
             _cell_effectiveness(1.0, c_s, water_flow, air_flow_design, ntu_design),
             _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design), previous[7],
-            math.nan, math.nan)
+            math.nan, math.nan, previous[10])
 
 
 @jit
@@ -392,8 +395,8 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION), terms
         x, start = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
-                                       ntu_design, terms[7:])
-        return temp_setpoint, x * x * x, x, terms[:7] + start
+                                       ntu_design, terms[7:10])
+        return temp_setpoint, x * x * x, x, terms[:7] + start + terms[10:]
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
     eps_reached = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0

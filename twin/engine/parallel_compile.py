@@ -44,7 +44,7 @@ _TYPES = {"V": ("float64", 1, False), "M": ("float64", 2, False), "f": ("float64
 #: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
 #: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
 #: checks them against the step
-_TUPLES = {"R": 19, "P": 7, "T": 10}
+_TUPLES = {"R": 19, "P": 7, "T": 11}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
