@@ -29,7 +29,7 @@ PUE and its improvement potential", Energy 2020, Eq. 5-7; docs/sources.md 2.2)::
 
 import math
 
-from components._jit import jit
+from components._jit import jit, jit_inlined
 from components.psychrometric_slopes import saturated_enthalpy_and_slope
 from components.psychrometrics import saturated_enthalpy
 from components.saturation import TRIPLE_POINT_C
@@ -365,7 +365,7 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
                         variable_speed, temp_guess, NO_TERMS)[:3]
 
 
-@jit
+@jit_inlined
 def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
                  variable_speed, temp_guess, previous):
     """:func:`operate` given the :func:`setpoint_terms` of an earlier call with the same flows and
@@ -374,6 +374,11 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
     variable-speed fan's solve starts from the speed ``previous`` carries, so its speed depends on
     it within the solve's tolerance (relative heat residual 1e-7), and the terms returned carry
     the last speed it evaluated (:func:`_fan_speed_for_load`).
+
+    Inlined into its callers (:func:`components._jit.jit_inlined`): a compiled call passes the 11
+    terms in and out through memory, and each float more in the terms cost the default room about
+    1.6 % of its year (2026-12-06, side by side); inlined, the default room is within 2 % of the
+    8-number terms of before, and the first run no slower.
     """
     if q_w <= 0.0:
         return temp_setpoint, 0.0, 0.0, previous

@@ -11,7 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from components._jit import jit
+from components._jit import jit, jit_inlined
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
 from components.cooling import economizer as eco
@@ -57,7 +57,7 @@ _OTHER_PLANT_CHANNELS = (OUTPUT.p_iec_secondary, OUTPUT.q_iec, OUTPUT.iec_mode, 
 _FLAT_OUT_START_APPROACH_K = 4.0
 
 
-@jit
+@jit_inlined
 def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess, terms):
     """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``, and
     the cells' set-point terms.
