@@ -129,12 +129,12 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     (a starting point, see :func:`_fan_speed_for_load`; the speed is carried from ``previous``,
     its heat terms only while ``c_s`` is the same), and a number the caller keeps with the terms,
     carried from ``previous`` (the chilled-water plant's flat-out approach,
-    :func:`components.plant.chilled_water._water_cooled_plant`).  None depends on the outdoor air's enthalpy, so ``previous`` (such a
-    tuple for the same flows and NTU, or :data:`NO_TERMS`) is returned as it is when its inputs
-    are the same numbers: a plant whose towers hold their set point at a steady load under a
-    steady barometer (the bundled default's, 96 % of its hours) evaluates the saturation curve and
-    the effectiveness once, not at every step.  A signed zero set point changes none of the terms.  Units: degC, K, Pa, J/kg,
-    J/(kg K), [-].
+    :func:`components.plant.chilled_water._water_cooled_plant`).  None depends on the outdoor air's
+    enthalpy, so ``previous`` (such a tuple for the same flows and NTU, or :data:`NO_TERMS`) is
+    returned as it is when its inputs are the same numbers: a plant whose towers hold their set
+    point at a steady load under a steady barometer (the bundled default's, 96 % of its hours)
+    evaluates the saturation curve and the effectiveness once, not at every step.  A signed zero
+    set point changes none of the terms.  Units: degC, K, Pa, J/kg, J/(kg K), [-].
     """
     if temp_setpoint == previous[0] and rng == previous[1] and pressure == previous[2]:
         return previous
@@ -180,11 +180,11 @@ def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, ai
     known).  The solve starts from ``x`` when that lies inside the bracket (hour to hour a
     tower's speed moves by 0.006 at the median, its linear interpolation between free convection
     and full speed is 0.1 off), else from that interpolation.  The heat terms depend on neither
-    the air's enthalpy nor the load once ``c_s`` is given, so with them known (the last point a solve of the same cell
-    and set-point terms evaluated, returned here as ``start`` for the next solve) the first
-    Newton step costs no evaluation of the effectiveness: over a year of the bundled default with
-    variable-speed fans, 1.5 evaluations of the effectiveness a solve instead of 2.5 (4.0 from the
-    interpolation).
+    the air's enthalpy nor the load once ``c_s`` is given, so with them known (the last point a
+    solve of the same cell and set-point terms evaluated, returned here as ``start`` for the next
+    solve) the first Newton step costs no evaluation of the effectiveness: over a year of the
+    bundled default with variable-speed fans, 1.5 evaluations of the effectiveness a solve instead
+    of 2.5 (4.0 from the interpolation).
     Returns ``(x, start)``: the speed and the last point evaluated with its heat terms.
     """
     a, c = FREE_CONVECTION, 1.0
@@ -304,9 +304,9 @@ def _floating_temperature(x, low, q_w, rng, h_air_in, pressure, water_flow, air_
     Newton step: ``f''/2 step**2``, ``f''`` estimated from the slopes of the last two iterations,
     within the tolerance ``_CURVATURE_SAFETY`` times over (that step is taken without evaluating
     the heat there: 2.7 evaluations a solve instead of 3.6 over a year in Hohhot with the
-    economizer).  ``low`` is a temperature known to
-    reject too little (the set point); the root is kept bracketed above it: a step that leaves
-    the bracket bisects, and while no upper bound is known the bracket doubles upwards.
+    economizer).  ``low`` is a temperature known to reject too little (the set point); the root is
+    kept bracketed above it: a step that leaves the bracket bisects, and while no upper bound is
+    known the bracket doubles upwards.
     Returns NaN if ``x`` is not above ``low`` or the bracket collapses onto ``low`` (the
     assumption that ``low`` rejects too little was wrong).
     """
