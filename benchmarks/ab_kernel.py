@@ -12,7 +12,8 @@ Usage::
 
     .venv/bin/python benchmarks/ab_kernel.py --base HEAD~1 baseline "IEC + liquid, fixed set points"
 
-Mixes are those of ``measures_run.py`` (``baseline``: the bundled default).  The base package is
+Mixes are those of ``measures_run.py`` (``baseline``: the bundled default); an AI-controlled mix
+times the controlled kernels (decisions inside the kernel), each year from an empty memo.  The base package is
 extracted to ``$TMPDIR/dctwin-ab/<commit>`` and keeps its Numba cache there, so a second
 comparison against the same revision starts warm.  Both revisions must have the same array
 layout (``components/layout.py``); a measurement, not a test.
@@ -60,15 +61,26 @@ def base_package(rev: str) -> Path:
 
 
 def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, dict]:
-    """Median process CPU time [ms] of a year of each kernel, in turns, and each kernel's channels."""
+    """Median process CPU time [ms] of a year of each kernel, in turns, and each kernel's channels.
+
+    An AI-controlled plant (``scenario.control.mode = "optimise"``) runs the controlled kernels,
+    each year with a fresh decision memo (:class:`twin.engine.control.SetpointOptimiser`).
+    """
     import numpy as np
 
     from components.layout import OUTPUT
+    from twin.engine.control import SetpointOptimiser
+
+    controlled = plant.scenario.control.mode == "optimise"
 
     def year(kernel):
         out, state = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy()
+        extra = ()
+        if controlled:
+            c = SetpointOptimiser(plant)
+            extra = (c.grids, c.setup, c.decide_at, c.chosen, c._b, c._p, c._o, c._scratch, *c._memo)
         c0 = time.process_time()
-        kernel(0, plant.n_steps, plant.boundary, plant.params.copy(), plant.curves, out, state)
+        kernel(0, plant.n_steps, plant.boundary, plant.params.copy(), plant.curves, out, state, *extra)
         return time.process_time() - c0, out
 
     channels = {name: year(k)[1] for name, k in kernels.items()}  # compiles (or loads) both
@@ -106,6 +118,7 @@ def main(argv=None) -> int:
 
     from components.layout import OUTPUT, PARAM
     from components.spans import span_kernel
+    from components.supervisory import controlled_kernel
 
     sys.path.insert(0, str(base_package(args.base)))
     base_layout = importlib.import_module("components_base.layout")
@@ -113,11 +126,15 @@ def main(argv=None) -> int:
         print(f"error: {args.base} has another array layout (components/layout.py); cannot compare", file=sys.stderr)
         return 2
     base_spans = importlib.import_module("components_base.spans")
+    base_supervisory = importlib.import_module("components_base.supervisory")
     for mix in args.mixes:
         plant = measures_run.prepared(measures_run.MIXES[mix])
         kind = plant.params[PARAM.plant_type]
-        ms, channels = kernel_times(plant, {"base": base_spans.span_kernel(kind), "new": span_kernel(kind)},
-                                    args.rounds, args.runs)
+        if plant.scenario.control.mode == "optimise":
+            kernels = {"base": base_supervisory.controlled_kernel(kind), "new": controlled_kernel(kind)}
+        else:
+            kernels = {"base": base_spans.span_kernel(kind), "new": span_kernel(kind)}
+        ms, channels = kernel_times(plant, kernels, args.rounds, args.runs)
         print(f"{mix}: {args.base} {ms['base']:.3f} ms, working tree {ms['new']:.3f} ms "
               f"({ms['new'] / ms['base'] - 1:+.1%}); channels {difference(channels['base'], channels['new'])}",
               flush=True)
