@@ -109,7 +109,7 @@ def difference(base, new) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("mixes", nargs="*", default=["baseline"], help="mixes of measures_run.MIXES")
+    p.add_argument("mixes", nargs="*", default=["baseline"], help="mixes of measures_run.MIXES, each also with ' + AI control'")
     p.add_argument("--base", default="HEAD", help="git revision to compare the working tree with")
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--runs", type=int, default=5)
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
     base_spans = importlib.import_module("components_base.spans")
     base_supervisory = importlib.import_module("components_base.supervisory")
     for mix in args.mixes:
-        plant = measures_run.prepared(measures_run.MIXES[mix])
+        plant = measures_run.prepared(measures_run.measures_of(mix))
         kind = plant.params[PARAM.plant_type]
         if plant.scenario.control.mode == "optimise":
             kernels = {"base": base_supervisory.controlled_kernel(kind), "new": controlled_kernel(kind)}

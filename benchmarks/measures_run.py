@@ -41,6 +41,15 @@ MIXES = {
 }
 
 
+def measures_of(mix: str) -> list[dict]:
+    """The measures of a mix of :data:`MIXES`, or of ``"<mix> + AI control"`` for any of them."""
+    if mix not in MIXES and mix.endswith(" + AI control") and mix[:-len(" + AI control")] in MIXES:
+        return MIXES[mix[:-len(" + AI control")]] + [{"name": "ai_control"}]
+    if mix not in MIXES:
+        raise SystemExit(f"unknown mix {mix!r}; choose from {sorted(MIXES)} (each also with ' + AI control')")
+    return MIXES[mix]
+
+
 def prepared(measures: list[dict]):
     """The bundled default with ``measures`` instead of its own, prepared and run once (compiled)."""
     from twin.engine.simulate import prepare, run_plant

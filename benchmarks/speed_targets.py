@@ -49,7 +49,6 @@ import annual_run  # noqa: E402  (benchmarks/ siblings)
 import measures_run  # noqa: E402
 import sweep_throughput  # noqa: E402
 
-AI = [{"name": "ai_control"}]
 HYBRIDS = ("hybrid: outdoor air + pad + chilled-water package", "hybrid: outdoor air + pad + IEC + DX trim + liquid")
 
 
@@ -69,7 +68,7 @@ def warm_runs() -> dict:
     """Median CPU and wall ms of the default room and of each hybrid with AI control."""
     out = {}
     for name, measures in [("default room", measures_run.MIXES["baseline"])] + [
-            (f"{h} + AI control", measures_run.MIXES[h] + AI) for h in HYBRIDS]:
+            (f"{h} + AI control", measures_run.measures_of(f"{h} + AI control")) for h in HYBRIDS]:
         wall, cpu = measures_run.timed(measures)
         out[name] = {"cpu_ms": cpu, "wall_ms": wall}
         print(f"  {name}: {cpu:.2f} ms CPU ({wall:.2f} ms wall)", flush=True)
