@@ -21,7 +21,9 @@ hour).  Decisions are remembered by the bin of their representative step (1 K of
 dry bulb, 2 % of load, time-of-use period: :data:`twin.engine.control.BIN_WET_BULB_K` and the
 rest).  In a bin met before, the remembered choice is checked with one evaluation of the step and
 taken; in a new bin one pass of local coordinate descent (:func:`_search`) starts from the
-nearest bin's choice: line searches along the chilled water and the tower set point, the tower
+nearest bin's choice, or from the warmest chilled water with the coldest tower water where a
+water-side economizer is allowed and that corner is better (:func:`_corner`: one set point at a
+time cannot always get there): line searches along the chilled water and the tower set point, the tower
 set point jumping over the set points the towers cannot reach (all cost the same), probes of the
 warmest chilled water and the coldest tower water where an economizer gains most; for IEC plants
 a line search along the supply air, for DX plants a scan of its whole grid (their compressors
@@ -246,14 +248,40 @@ def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, 
     return best, feasible, economizing, 1, there
 
 
+@jit_inlined
+def _corner(b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
+    """Try the warmest chilled water and the coldest tower water at once (the supply air following
+    the water); ``p`` ends at the better of it and the set points in force.
+
+    Where a water-side economizer can run, this corner is where it gains most, and moves of one set
+    point at a time may never reach it: with the tower set point high, the economizer runs only
+    with the towers flat out, and then power is flat along both set points (Hohhot in January:
+    chilled water 10 degC and tower water 30 degC, towers flat out at 50 kW, against the corner's
+    partial economizer with one chiller trimming, 24 kW less).  Returns ``(best, feasible,
+    economizing, evaluations)`` (see :func:`_search`).
+    """
+    j = _nearest(1, grids, np.inf)[1] - 1
+    chw, cw, sa = p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c]
+    if chw == grids[1, j] and cw == grids[2, 0]:
+        return best, feasible, economizing, 0
+    p[PARAM.cw_setpoint_c] = grids[2, 0]
+    power, kept = _try(1, grids[1, j], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
+    if kept:
+        return power, True, o[OUTPUT.q_economizer, 0] > 0.0, 1
+    p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c] = chw, cw, sa
+    return best, feasible, economizing, 1
+
+
 @jit
 def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible, economizing, family):
     """One pass of coordinate descent from the set points in ``p`` (facility power ``best``, within
     the limits if ``feasible``, the economizer running if ``economizing``); ``p`` ends at the
     choice.
 
-    Chilled-water plants search the chilled water (supply air following it), then the tower set
-    point, then the economizer; other plants search the supply air.  ``reach`` ``_FULL``: every
+    Chilled-water plants with towers and an economizer allowed first try the warmest chilled water
+    with the coldest tower water (:func:`_corner`); then chilled-water plants search the chilled
+    water (supply air following it), then the tower set point, then the economizer; other plants
+    search the supply air.  ``reach`` ``_FULL``: every
     grid value of each (:func:`_grid_scan`).  ``_LOCAL``: the supply air of DX plants over its
     whole grid (along it, shallow valleys a few steps apart where the compressors stage) and the
     economizer both ways; the supply air of IEC plants (power falls smoothly towards the highest set
@@ -271,6 +299,9 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
     """
     evaluations = 0
     chilled_water = not np.isnan(grids[1, 0])
+    if chilled_water and not np.isnan(grids[2, 0]) and p[PARAM.economizer] > 0.5:
+        best, feasible, economizing, evaluations = _corner(b, p, curves, state, o, scratch, grids, limit, best,
+                                                           feasible, economizing, family)
     for k in range(4):
         if (k == 0 and chilled_water) or np.isnan(grids[k, 0]):
             continue  # chilled-water plants: the supply air follows the water; an empty grid row
