@@ -254,11 +254,15 @@ def _corner(b, p, curves, state, o, scratch, grids, limit, best, feasible, econo
     the water); ``p`` ends at the better of it and the set points in force.
 
     Where a water-side economizer can run, this corner is where it gains most, and moves of one set
-    point at a time may never reach it: with the tower set point high, the economizer runs only
-    with the towers flat out, and then power is flat along both set points (Hohhot in January:
-    chilled water 10 degC and tower water 30 degC, towers flat out at 50 kW, against the corner's
-    partial economizer with one chiller trimming, 24 kW less).  Returns ``(best, feasible,
-    economizing, evaluations)`` (see :func:`_search`).
+    point at a time need not reach it: with the tower set point high, the economizer runs only
+    with the towers in their economizing mode, and power can then be flat along each set point
+    alone.  So it was in Hohhot while economizing towers ran their fans flat out (before
+    2026-12-06; chilled water 10 degC and tower water 30 degC, against the corner's partial
+    economizer, 24 kW less; annual PUE 0.014 above the exhaustive search).  With the towers
+    holding the water the economizer can use the searches get there too, and the corner spares
+    them steps: 2,347 evaluations a year in Hohhot instead of 3,227 (containment + drives +
+    water-side economizer), one more a search where the economizer does not run.  Returns
+    ``(best, feasible, economizing, evaluations)`` (see :func:`_search`).
     """
     j = _nearest(1, grids, np.inf)[1] - 1
     chw, cw, sa = p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c]

@@ -33,7 +33,8 @@ MIXES = {"chilled-water package": PACKAGE,
 #: power along the supply air a sawtooth, which the DX plants' search scans whole (a line search
 #: there came to +0.0008 of the exhaustive search, 2026-12-06).  The water-side economizer in
 #: Hohhot: in winter, moves of one set point at a time could not leave towers running flat out
-#: (+0.014 before the search tried the warmest chilled water with the coldest tower water at once).
+#: (+0.014 while economizing towers ran their fans flat out, before the search tried the warmest
+#: chilled water with the coldest tower water at once; +0.0001 now).
 CASES = {"DX room": ("guangzhou_dx_room.toml", "guangzhou", []),
          "containment + drives + water-side economizer in Hohhot": ("guangzhou_legacy.toml", "hohhot", PACKAGE[:3])}
 SET_POINTS = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]

@@ -24,7 +24,7 @@ CP_WATER = tower.CP_WATER
 # economizer operation of one solve, and the controls that choose it (PARAM.economizer_control,
 # PARAM.economizer_tower)
 ECONOMIZE_OFF = 0          # mechanical cooling only
-ECONOMIZE_FLAT_OUT = 1     # economizer on, towers flat out for the coldest water
+ECONOMIZE_FLAT_OUT = 1     # economizer on, towers as cold as it can use (flat out if they cannot get there)
 ECONOMIZE_SETPOINT = 2     # economizer on, towers at their mechanical-cooling set point
 CONTROL_CHEAPEST = 0       # economize in whichever allowed mode costs least, or not at all
 CONTROL_TEMPERATURE = 1    # economize whenever the tower water is cold enough
@@ -55,6 +55,29 @@ _OTHER_PLANT_CHANNELS = (OUTPUT.p_iec_secondary, OUTPUT.q_iec, OUTPUT.iec_mode, 
 # first-pass guess of the leaving water of towers running flat out to economize: a typical
 # approach to the wet bulb [K]
 _FLAT_OUT_START_APPROACH_K = 4.0
+# the economizer's coldest useful water lies this fraction of its distance from the return below
+# the temperature at which the plate HX carries the whole load exactly, so that rounding never
+# leaves a chiller to trim a remainder of 1e-16 of the load (1e-8 K at a 10 K distance)
+_FREE_COOLING_MARGIN = 1e-9
+
+
+@jit
+def free_cooling_water_c(p, q_chw, t_chwr, c_min):
+    """Warmest tower water at which the economizer carries the whole chilled-water load. [degC]
+
+    From the plate-HX duty of :func:`components.cooling.economizer.economizer_duty_w`,
+    ``eps C_min (T_chw,return - T_cw) = Q_chw``: ``T_cw = T_chw,return - Q_chw / (eps C_min)``, and no
+    warmer than the changeover (``T_chw,return - economizer_margin_k``).  Colder water buys
+    nothing (the HX already carries the load), so towers economizing "flat out" hold this
+    temperature, throttling their fans (or cycling them), as a free-cooling controller resetting
+    the tower set point does; where they cannot reach it they do run flat out.  Without this bound
+    (before 2026-12-06) towers ran their fans flat out in every free-cooling hour and, in Hohhot,
+    cooled the condenser water to -14 degC in 2,514 hours of the year.
+    Units: W, degC, W/K.
+    """
+    t_free = t_chwr - q_chw / (p[PARAM.economizer_effectiveness] * c_min) * (1.0 + _FREE_COOLING_MARGIN)
+    changeover = t_chwr - p[PARAM.economizer_margin_k]
+    return t_free if t_free < changeover else changeover
 
 
 @jit_inlined
@@ -140,7 +163,8 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     evaluations of the floating residual a step over a year in Hohhot with the economizer (-9 %
     of its kernel time), channels within 3e-6 of their range of a start at the typical approach.
 
-    With ``economize`` (:data:`ECONOMIZE_FLAT_OUT`: towers run flat out for the coldest water;
+    With ``economize`` (:data:`ECONOMIZE_FLAT_OUT`: towers run for the coldest water the economizer
+    can use, :func:`free_cooling_water_c`, flat out where they cannot reach it;
     :data:`ECONOMIZE_SETPOINT`: towers keep their mechanical-cooling set point) the economizer
     takes its share of the chilled-water load first; thermal storage discharges into the rest during peak
     hours (or is charged by the chillers in valley hours, see
@@ -171,11 +195,15 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     mechanical_setpoint = setpoint
     t_cw = setpoint
     flat_out_guess = np.nan
+    c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
+    flat_setpoint = np.nan
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
-        # economizing towers run flat out for the coldest water; start from a typical approach
-        # (the towers' solve from the approach of the last flat-out solve, which terms[10] keeps)
-        setpoint = t_wb
-        t_cw = t_wb + _FLAT_OUT_START_APPROACH_K
+        # economizing towers make the coldest water the economizer can use (free_cooling_water_c),
+        # flat out where they cannot reach it; start from a typical approach (the towers' solve
+        # from the approach of the last flat-out solve, which terms[10] keeps)
+        flat_setpoint = max(free_cooling_water_c(p, q_chw, t_chwr, c_min), t_wb)
+        setpoint = flat_setpoint
+        t_cw = max(t_wb + _FLAT_OUT_START_APPROACH_K, flat_setpoint)
         if terms[10] > 0.0:
             flat_out_guess = t_wb + terms[10]
     air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
@@ -186,7 +214,6 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
         if economize and q_chw > 0.0:
-            c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
             q_hx, mode = eco.economizer_duty_w(q_chw, t_chwr, t_cw, c_min,
                                                p[PARAM.economizer_effectiveness],
                                                p[PARAM.economizer_margin_k])
@@ -220,7 +247,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         # the previous pass's temperature warm-starts a floating tower (the set point, i.e. no
         # guess, in the first pass of mechanical cooling)
         guess = t_cw_previous
-        if flat_out_guess == flat_out_guess and setpoint == t_wb:
+        if flat_out_guess == flat_out_guess and setpoint == flat_setpoint:
             guess, flat_out_guess = flat_out_guess, np.nan  # first flat-out pass
         t_cw, p_tower, air_ratio, terms = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, guess, terms)
         q_tower_last, n_cells_last, setpoint_last = q_tower, n_cells, setpoint
@@ -238,7 +265,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
                                              p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
-    if economize == ECONOMIZE_FLAT_OUT and setpoint == t_wb and t_cw > setpoint:
+    if economize == ECONOMIZE_FLAT_OUT and setpoint == flat_setpoint and t_cw > setpoint:
         terms = terms[:10] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
     return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state, evap, drift, blow,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
@@ -311,7 +338,9 @@ def _may_economize(p, economize, t_wb, t_db, t_chwr):
     the chilled-water return minus the changeover margin
     (:func:`components.cooling.economizer.economizer_duty_w`).  The first
     pass starts at the outdoor dry bulb ``t_db`` for air-cooled chillers (their only pass), else
-    at the set point, or for towers flat out at the wet bulb plus ``_FLAT_OUT_START_APPROACH_K``;
+    at the set point, or for towers flat out at the wet bulb plus ``_FLAT_OUT_START_APPROACH_K`` (or
+    at :func:`free_cooling_water_c` where that is warmer, which is never warmer than the changeover:
+    so that start is too warm exactly when the wet bulb plus the approach is);
     every later pass starts where a tower left the water, which is never below its set point,
     and that is the mechanical set point in a pass that did not economize and in every pass of
     :data:`ECONOMIZE_SETPOINT`.  So if both the first pass's start and the mechanical set point

@@ -231,7 +231,9 @@ class Plant(_Model):
         "(a controller with an economizer lockout); 'temperature': whenever the tower water is economizer_margin_k "
         "colder than the chilled-water return, whatever it costs (EnergyPlus's plate-HX availability)"))
     economizer_tower: Literal["flat_out", "setpoint", "cheapest"] = Field("cheapest", description=(
-        "towers while economizing: 'flat_out' for the coldest water, 'setpoint' at their mechanical set point "
+        "towers while economizing: 'flat_out' for the coldest water the economizer can use (the warmest at which "
+        "it carries the whole load; fans flat out only where the towers cannot reach it), 'setpoint' at their "
+        "mechanical set point "
         "(or wet-bulb reset), 'cheapest' whichever costs less at each step (needs economizer_control = 'cheapest')"))
     condenser_fan_w_per_kw: float = Field(0.0, ge=0.0, le=100.0, description=(
         "air-cooled chiller condenser fans per kW of available capacity, when not inside the rated COP [W/kW]. "
