@@ -261,12 +261,23 @@ def _corner(b, p, curves, state, o, scratch, grids, limit, best, feasible, econo
     economizer, 24 kW less; annual PUE 0.014 above the exhaustive search).  With the towers
     holding the water the economizer can use the searches get there too, and the corner spares
     them steps: 2,347 evaluations a year in Hohhot instead of 3,227 (containment + drives +
-    water-side economizer), one more a search where the economizer does not run.  Returns
+    water-side economizer), one more a search where the economizer does not run and the wet bulb
+    does not rule it out (Guangzhou, chilled-water package: 1,938 evaluations a year against 1,899
+    without the corner and 2,000 without that check).  Returns
     ``(best, feasible, economizing, evaluations)`` (see :func:`_search`).
     """
     j = _nearest(1, grids, np.inf)[1] - 1
     chw, cw, sa = p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c]
-    if chw == grids[1, j] and cw == grids[2, 0]:
+    # Not where the economizer cannot run there: it needs tower water the changeover margin below the
+    # chilled-water return, towers never cool water to the wet bulb, and the return lies at most
+    # chw_design_dt_k above the supply, times the load over the chillers' reference capacity when
+    # that is above 1 (components.plant.chilled_water._chilled_water_loop; the load: 1.5 x that of
+    # the step in force, ``o``, for the warmer supply air at the corner)
+    load = 1.5 * (o[OUTPUT.q_coil, 0] + o[OUTPUT.q_liquid_to_plant, 0] + o[OUTPUT.p_chw_pumps, 0]) / (
+        p[PARAM.chillers_available] * p[PARAM.chiller_cap_ref_w])
+    warmest_return = grids[1, j] + p[PARAM.chw_design_dt_k] * max(1.0, load)
+    if (chw == grids[1, j] and cw == grids[2, 0]) or (
+            b[BOUNDARY.temp_wet_bulb, 0] >= warmest_return - p[PARAM.economizer_margin_k]):
         return best, feasible, economizing, 0
     p[PARAM.cw_setpoint_c] = grids[2, 0]
     power, kept = _try(1, grids[1, j], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
