@@ -28,9 +28,9 @@ set point jumping over the set points the towers cannot reach (all cost the same
 warmest chilled water and the coldest tower water where an economizer gains most; for IEC plants
 a line search along the supply air, for DX plants a scan of its whole grid (their compressors
 stage, so power along the supply air is a sawtooth: it rises, drops where one unit fewer runs,
-and rises again).  A year of 730 decisions then costs about 2.3 single-step evaluations a
+and rises again).  A year of 730 decisions then costs about 2.7 single-step evaluations a
 decision (the chilled-water package of ``benchmarks/measures_run.py``; 4.6 before these local
-searches) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of
+searches, 2.3 before the corner and before economizing towers held the water the economizer can use) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of
 the supply air).  Annual PUE stays within
 0.002 of an exhaustive search of the whole grid product at the same representative steps (the
 stated tolerance, ``tests/test_supervisory.py``; at most 0.0009 above it in eight bundled cases;
