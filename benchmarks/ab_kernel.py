@@ -11,6 +11,7 @@ the same channels, bit for bit.
 Usage::
 
     .venv/bin/python benchmarks/ab_kernel.py --base HEAD~1 baseline "IEC + liquid, fixed set points"
+    .venv/bin/python benchmarks/ab_kernel.py --base HEAD~1 --site hohhot "chilled-water package + AI control"
 
 Mixes are those of ``measures_run.py`` (``baseline``: the bundled default); an AI-controlled mix
 times the controlled kernels (decisions inside the kernel), each year from an empty memo.  The base package is
@@ -113,6 +114,7 @@ def main(argv=None) -> int:
     p.add_argument("--base", default="HEAD", help="git revision to compare the working tree with")
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--site", default=None, help="a bundled site id instead of the default room's (e.g. hohhot)")
     args = p.parse_args(argv)
     import numpy as np
 
@@ -128,7 +130,7 @@ def main(argv=None) -> int:
     base_spans = importlib.import_module("components_base.spans")
     base_supervisory = importlib.import_module("components_base.supervisory")
     for mix in args.mixes:
-        plant = measures_run.prepared(measures_run.measures_of(mix))
+        plant = measures_run.prepared(measures_run.measures_of(mix), args.site)
         kind = plant.params[PARAM.plant_type]
         if plant.scenario.control.mode == "optimise":
             kernels = {"base": base_supervisory.controlled_kernel(kind), "new": controlled_kernel(kind)}

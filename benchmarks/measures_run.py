@@ -50,8 +50,9 @@ def measures_of(mix: str) -> list[dict]:
     return MIXES[mix]
 
 
-def prepared(measures: list[dict]):
-    """The bundled default with ``measures`` instead of its own, prepared and run once (compiled)."""
+def prepared(measures: list[dict], site: str | None = None):
+    """The bundled default with ``measures`` instead of its own (and at ``site``, a bundled site id,
+    if given), prepared and run once (compiled)."""
     from twin.engine.simulate import prepare, run_plant
     from twin.inputs.schema import validate_scenario
 
@@ -59,6 +60,8 @@ def prepared(measures: list[dict]):
         data = tomllib.load(fh)
     data = copy.deepcopy(data)
     data["measures"] = measures
+    if site is not None:
+        data["scenario"]["site"] = site
     plant = prepare(validate_scenario(data))
     run_plant(plant)
     return plant
@@ -114,6 +117,8 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
     with open(ROOT / "scenarios" / "guangzhou_legacy.toml", "rb") as fh:
         data = tomllib.load(fh)
     data["measures"] = measures
+    if site is not None:
+        data["scenario"]["site"] = site
     plant = prepare(validate_scenario(data))
     sim = Simulation(plant)
     standard_processes(sim, [])
