@@ -110,7 +110,8 @@ def difference(base, new) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("mixes", nargs="*", default=["baseline"], help="mixes of measures_run.MIXES, each also with ' + AI control'")
+    p.add_argument("mixes", nargs="*", default=["baseline"],
+                   help="mixes of measures_run.MIXES, each also with ' + AI control'")
     p.add_argument("--base", default="HEAD", help="git revision to compare the working tree with")
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--runs", type=int, default=5)

@@ -23,15 +23,16 @@ rest).  In a bin met before, the remembered choice is checked with one evaluatio
 taken; in a new bin one pass of local coordinate descent (:func:`_search`) starts from the
 nearest bin's choice, or from the warmest chilled water with the coldest tower water where a
 water-side economizer is allowed and that corner is better (:func:`_corner`: one set point at a
-time cannot always get there): line searches along the chilled water and the tower set point, the tower
-set point jumping over the set points the towers cannot reach (all cost the same), probes of the
+time cannot always get there): line searches along the chilled water and the tower set point,
+the tower set point jumping over the set points the towers cannot reach (all cost the same), probes of the
 warmest chilled water and the coldest tower water where an economizer gains most; for IEC plants
 a line search along the supply air, for DX plants a scan of its whole grid (their compressors
 stage, so power along the supply air is a sawtooth: it rises, drops where one unit fewer runs,
 and rises again).  A year of 730 decisions then costs about 2.7 single-step evaluations a
 decision (the chilled-water package of ``benchmarks/measures_run.py``; 4.6 before these local
-searches, 2.3 before the corner and before economizing towers held the water the economizer can use) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of
-the supply air).  Annual PUE stays within
+searches, 2.3 before the corner and before economizing towers held the water the economizer can
+use) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of the
+supply air).  Annual PUE stays within
 0.002 of an exhaustive search of the whole grid product at the same representative steps (the
 stated tolerance, ``tests/test_supervisory.py``; at most 0.0009 above it in eight bundled cases;
 IEC + liquid and the hybrid with outdoor air, pad and IEC in Guangzhou, Shaoguan, Beijing and
@@ -269,7 +270,7 @@ def _corner(b, p, curves, state, o, scratch, grids, limit, best, feasible, econo
     j = _nearest(1, grids, np.inf)[1] - 1
     chw, cw, sa = p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c]
     # Not where the economizer cannot run there: it needs tower water the changeover margin below the
-    # chilled-water return, towers never cool water to the wet bulb, and the return lies at most
+    # chilled-water return, towers never cool water below the wet bulb, and the return lies at most
     # chw_design_dt_k above the supply, times the load over the chillers' reference capacity when
     # that is above 1 (components.plant.chilled_water._chilled_water_loop; the load: 1.5 x that of
     # the step in force, ``o``, for the warmer supply air at the corner)
@@ -296,13 +297,12 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
     Chilled-water plants with towers and an economizer allowed first try the warmest chilled water
     with the coldest tower water (:func:`_corner`); then chilled-water plants search the chilled
     water (supply air following it), then the tower set point, then the economizer; other plants
-    search the supply air.  ``reach`` ``_FULL``: every
-    grid value of each (:func:`_grid_scan`).  ``_LOCAL``: the supply air of DX plants over its
-    whole grid (along it, shallow valleys a few steps apart where the compressors stage) and the
-    economizer both ways; the supply air of IEC plants (power falls smoothly towards the highest set
-    point that keeps the inlets within the limit; the valleys of their DX trim lie far below it)
-    by :func:`_line_search` from the start; the chilled water
-    and the tower set point by :func:`_line_search` from the start or from a probe of the end of
+    search the supply air.  ``reach`` ``_FULL``: every grid value of each (:func:`_grid_scan`).
+    ``_LOCAL``: the supply air of DX plants over its whole grid (along it, shallow valleys a few
+    steps apart where the compressors stage) and the economizer both ways; the supply air of IEC
+    plants (power falls smoothly towards the highest set point that keeps the inlets within the
+    limit; the valleys of their DX trim lie far below it) by :func:`_line_search` from the start;
+    the chilled water and the tower set point by :func:`_line_search` from the start or from a probe of the end of
     their grid where an economizer runs most, whichever is better: the warmest chilled water
     (an economizer can make power along the chilled water fall in two valleys, the warm one
     deeper), the coldest tower water while the economizer is allowed.  If the economizer runs

@@ -115,7 +115,9 @@ def test_decisions_fall_on_the_interval_boundaries_and_are_cheap(legacy_dict):
     assert np.array_equal(c.decide_at, np.arange(0, plant.n_steps, every).astype(np.int64))
     assert c.decisions == len(c.decide_at) == 730 and sim.spans == 1  # no SimPy event per decision
     assert np.isfinite(c.chosen).all()
-    assert c.chosen[:, CHOSEN.evaluations].mean() < 3.0  # 2.7 (2.3 before the corner and the towers' fix); a scan of every grid took 24 per decision, 4.6 before local searches
+    # 2.7 (2.3 before the corner and the towers' fix); a scan of every grid took 24 per decision, 4.6
+    # before local searches
+    assert c.chosen[:, CHOSEN.evaluations].mean() < 3.0
     # the set points in force between two decisions are the last decision's
     sp = sim.out[OUTPUT.t_supply_air_setpoint]
     assert np.array_equal(sp[c.decide_at], c.chosen[:, CHOSEN.supply_air_c])
