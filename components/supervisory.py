@@ -21,24 +21,25 @@ hour).  Decisions are remembered by the bin of their representative step (1 K of
 dry bulb, 2 % of load, time-of-use period: :data:`twin.engine.control.BIN_WET_BULB_K` and the
 rest).  In a bin met before, the remembered choice is checked with one evaluation of the step and
 taken; in a new bin one pass of local coordinate descent (:func:`_search`) starts from the
-nearest bin's choice, or from the warmest chilled water with the coldest tower water where a
-water-side economizer is allowed and that corner is better (:func:`_corner`: one set point at a
-time cannot always get there): line searches along the chilled water and the tower set point,
-the tower set point jumping over the set points the towers cannot reach (all cost the same), probes of the
+nearest bin's choice: line searches along the chilled water and the tower set point, the tower
+set point jumping over the set points the towers cannot reach (all cost the same), probes of the
 warmest chilled water and the coldest tower water where an economizer gains most; for IEC plants
 a line search along the supply air, for DX plants a scan of its whole grid (their compressors
 stage, so power along the supply air is a sawtooth: it rises, drops where one unit fewer runs,
-and rises again).  A year of 730 decisions then costs about 2.7 single-step evaluations a
+and rises again).  A year of 730 decisions then costs about 2.4 single-step evaluations a
 decision (the chilled-water package of ``benchmarks/measures_run.py``; 4.6 before these local
-searches, 2.3 before the corner and before economizing towers held the water the economizer can
-use) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of the
-supply air).  Annual PUE stays within
-0.002 of an exhaustive search of the whole grid product at the same representative steps (the
-stated tolerance, ``tests/test_supervisory.py``; at most 0.0009 above it in eight bundled cases;
-IEC + liquid and the hybrid with outdoor air, pad and IEC in Guangzhou, Shaoguan, Beijing and
-Hohhot 0.00002 to 0.0008 below it, 2026-12-06)
-and within 0.0004 of the earlier, wider search in ten (two rooms, six technology mixes,
-stochastic events).
+searches) instead of 24 for a scan of every grid, and 1.5 for IEC + liquid (3.1 with a scan of
+the supply air).  Annual PUE stays within 0.002 of an exhaustive search of the whole grid product
+at the same representative steps (the stated tolerance, ``tests/test_supervisory.py``; at most
+0.0009 above it in eight bundled cases; on 2026-12-06, the four mixes of the test in Guangzhou,
+Shaoguan, Beijing and Hohhot at most 0.00004 above it (up to 0.0007 in Hohhot with towers at
+their set point while economizing, ``economizer_tower = "setpoint"``), and IEC + liquid and the hybrid with
+outdoor air, pad and IEC 0.00002 to 0.0008 below it) and within 0.0004 of the earlier, wider
+search in ten (two rooms, six technology mixes, stochastic events).  In Hohhot and Beijing the
+search was 0.014 and 0.011 above the exhaustive search while economizing towers ran their fans
+flat out (power was then flat along each set point alone, and the search stalled short of the
+partial economizer at warm chilled and cold tower water); with the towers holding the water the
+economizer can use (:func:`components.plant.chilled_water.free_cooling_water_c`) it is 0.0001.
 
 It is the optimum a model-based (or learned) supervisory controller could reach on this model
 at the interval-average conditions, not a trained network.
@@ -232,59 +233,17 @@ def _allow_economizer(p, grids):
 def _probe(k, j, b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
     """Try grid value ``j`` of set point ``k`` unless it is in force; ``p`` ends at the better.
 
-    Returns ``(best, feasible, economizing, evaluations, economizes_there)`` (see
-    :func:`_search`); ``economizes_there``: whether the economizer runs at the candidate, False
-    when the value is in force (no probe: the search goes on along the line from the start).
+    Returns ``(best, feasible, economizing, evaluations)`` (see :func:`_search`).
     """
     index = (PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer)
     keep, keep_sa = p[index[k]], p[PARAM.supply_air_c]
     if grids[k, j] == keep:
-        return best, feasible, economizing, 0, False
+        return best, feasible, economizing, 0
     power, kept = _try(k, grids[k, j], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
-    there = o[OUTPUT.q_economizer, 0] > 0.0
     if kept:
-        best, feasible, economizing = power, True, there
+        best, feasible, economizing = power, True, o[OUTPUT.q_economizer, 0] > 0.0
     else:
         p[index[k]], p[PARAM.supply_air_c] = keep, keep_sa
-    return best, feasible, economizing, 1, there
-
-
-@jit_inlined
-def _corner(b, p, curves, state, o, scratch, grids, limit, best, feasible, economizing, family):
-    """Try the warmest chilled water and the coldest tower water at once (the supply air following
-    the water); ``p`` ends at the better of it and the set points in force.
-
-    Where a water-side economizer can run, this corner is where it gains most, and moves of one set
-    point at a time need not reach it: with the tower set point high, the economizer runs only
-    with the towers in their economizing mode, and power can then be flat along each set point
-    alone.  So it was in Hohhot while economizing towers ran their fans flat out (before
-    2026-12-06; chilled water 10 degC and tower water 30 degC, against the corner's partial
-    economizer, 24 kW less; annual PUE 0.014 above the exhaustive search).  With the towers
-    holding the water the economizer can use the searches get there too, and the corner spares
-    them steps: 2,347 evaluations a year in Hohhot instead of 3,227 (containment + drives +
-    water-side economizer), one more a search where the economizer does not run and the wet bulb
-    does not rule it out (Guangzhou, chilled-water package: 1,938 evaluations a year against 1,899
-    without the corner and 2,000 without that check).  Returns
-    ``(best, feasible, economizing, evaluations)`` (see :func:`_search`).
-    """
-    j = _nearest(1, grids, np.inf)[1] - 1
-    chw, cw, sa = p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c]
-    # Not where the economizer cannot run there: it needs tower water the changeover margin below the
-    # chilled-water return, towers never cool water below the wet bulb, and the return lies at most
-    # chw_design_dt_k above the supply, times the load over the chillers' reference capacity when
-    # that is above 1 (components.plant.chilled_water._chilled_water_loop; the load: 1.5 x that of
-    # the step in force, ``o``, for the warmer supply air at the corner)
-    load = 1.5 * (o[OUTPUT.q_coil, 0] + o[OUTPUT.q_liquid_to_plant, 0] + o[OUTPUT.p_chw_pumps, 0]) / (
-        p[PARAM.chillers_available] * p[PARAM.chiller_cap_ref_w])
-    warmest_return = grids[1, j] + p[PARAM.chw_design_dt_k] * max(1.0, load)
-    if (chw == grids[1, j] and cw == grids[2, 0]) or (
-            b[BOUNDARY.temp_wet_bulb, 0] >= warmest_return - p[PARAM.economizer_margin_k]):
-        return best, feasible, economizing, 0
-    p[PARAM.cw_setpoint_c] = grids[2, 0]
-    power, kept = _try(1, grids[1, j], b, p, curves, state, o, scratch, grids, limit, best, feasible, family)
-    if kept:
-        return power, True, o[OUTPUT.q_economizer, 0] > 0.0, 1
-    p[PARAM.chw_supply_c], p[PARAM.cw_setpoint_c], p[PARAM.supply_air_c] = chw, cw, sa
     return best, feasible, economizing, 1
 
 
@@ -294,43 +253,39 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
     the limits if ``feasible``, the economizer running if ``economizing``); ``p`` ends at the
     choice.
 
-    Chilled-water plants with towers and an economizer allowed first try the warmest chilled water
-    with the coldest tower water (:func:`_corner`); then chilled-water plants search the chilled
-    water (supply air following it), then the tower set point, then the economizer; other plants
-    search the supply air.  ``reach`` ``_FULL``: every grid value of each (:func:`_grid_scan`).
+    Chilled-water plants search the chilled water (supply air following it), then the tower set
+    point, then the economizer; other plants search the supply air.  ``reach`` ``_FULL``: every grid value of each (:func:`_grid_scan`).
     ``_LOCAL``: the supply air of DX plants over its whole grid (along it, shallow valleys a few
     steps apart where the compressors stage) and the economizer both ways; the supply air of IEC
     plants (power falls smoothly towards the highest set point that keeps the inlets within the
     limit; the valleys of their DX trim lie far below it) by :func:`_line_search` from the start;
-    the chilled water and the tower set point by :func:`_line_search` from the start or from a probe of the end of
-    their grid where an economizer runs most, whichever is better: the warmest chilled water
-    (an economizer can make power along the chilled water fall in two valleys, the warm one
-    deeper), the coldest tower water while the economizer is allowed.  If the economizer runs
-    there, the tower set point is scanned over its whole grid (power along it then jumps where
-    the economizer stops and starts again).  An economizer allowed that does not run at the choice
+    the chilled water and the tower set point by :func:`_line_search` from the start or from a
+    probe of the end of their grid where an economizer runs most, whichever is better: the warmest
+    chilled water (an economizer can make power along the chilled water fall in two valleys, the
+    warm one deeper), the coldest tower water while the economizer is allowed.  (Until economizing
+    towers held the water the economizer can use, 2026-12-06, power along the tower set point
+    jumped where the economizer stopped and started again, and an economizer running at the
+    coldest tower water had the whole grid scanned; a line search now gives the same answers or
+    better, within 0.00015 of annual PUE in four climates, with 2-21 % fewer evaluations.)  An
+    economizer allowed that does not run at the choice
     is switched off without an evaluation: the step is then the same to the last bit (the tie
     rule of :func:`_try`).
     Returns ``(feasible, evaluations)``.
     """
     evaluations = 0
     chilled_water = not np.isnan(grids[1, 0])
-    if chilled_water and not np.isnan(grids[2, 0]) and p[PARAM.economizer] > 0.5:
-        best, feasible, economizing, evaluations = _corner(b, p, curves, state, o, scratch, grids, limit, best,
-                                                           feasible, economizing, family)
     for k in range(4):
         if (k == 0 and chilled_water) or np.isnan(grids[k, 0]):
             continue  # chilled-water plants: the supply air follows the water; an empty grid row
         if k == 3 and p[PARAM.economizer] > 0.5 and not economizing and grids[3, 0] == 0.0:
             p[PARAM.economizer] = 0.0
             continue
-        there = False
         if reach == _LOCAL and (k == 1 or (k == 2 and p[PARAM.economizer] > 0.5)):
             j = _nearest(k, grids, np.inf)[1] - 1 if k == 1 else 0
-            best, feasible, economizing, n, there = _probe(k, j, b, p, curves, state, o, scratch, grids, limit,
-                                                           best, feasible, economizing, family)
+            best, feasible, economizing, n = _probe(k, j, b, p, curves, state, o, scratch, grids, limit,
+                                                    best, feasible, economizing, family)
             evaluations += n
-        line = k == 1 or (k == 2 and not there) or (k == 0 and p[PARAM.plant_type] == PLANT_IEC)
-        if reach == _LOCAL and line:
+        if reach == _LOCAL and (k == 1 or k == 2 or (k == 0 and p[PARAM.plant_type] == PLANT_IEC)):
             best, feasible, economizing, n = _line_search(k, b, p, curves, state, o, scratch, grids, limit, best,
                                                           feasible, economizing, family)
         else:

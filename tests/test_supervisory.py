@@ -32,9 +32,8 @@ MIXES = {"chilled-water package": PACKAGE,
 #: Further cases: (scenario file, site, measures).  The bundled DX room: compressor staging makes
 #: power along the supply air a sawtooth, which the DX plants' search scans whole (a line search
 #: there came to +0.0008 of the exhaustive search, 2026-12-06).  The water-side economizer in
-#: Hohhot: in winter, moves of one set point at a time could not leave towers running flat out
-#: (+0.014 while economizing towers ran their fans flat out, before the search tried the warmest
-#: chilled water with the coldest tower water at once; +0.0001 now).
+#: Hohhot: +0.014 while economizing towers ran their fans flat out (power was flat along each set
+#: point alone and the search stalled); -0.0001 since they hold the water the economizer can use.
 CASES = {"DX room": ("guangzhou_dx_room.toml", "guangzhou", []),
          "containment + drives + water-side economizer in Hohhot": ("guangzhou_legacy.toml", "hohhot", PACKAGE[:3])}
 SET_POINTS = [PARAM.supply_air_c, PARAM.chw_supply_c, PARAM.cw_setpoint_c, PARAM.economizer]
@@ -115,8 +114,7 @@ def test_decisions_fall_on_the_interval_boundaries_and_are_cheap(legacy_dict):
     assert np.array_equal(c.decide_at, np.arange(0, plant.n_steps, every).astype(np.int64))
     assert c.decisions == len(c.decide_at) == 730 and sim.spans == 1  # no SimPy event per decision
     assert np.isfinite(c.chosen).all()
-    # 2.7 (2.3 before the corner and the towers' fix); a scan of every grid took 24 per decision, 4.6
-    # before local searches
+    # 2.4; a scan of every grid took 24 per decision, 4.6 before local searches
     assert c.chosen[:, CHOSEN.evaluations].mean() < 3.0
     # the set points in force between two decisions are the last decision's
     sp = sim.out[OUTPUT.t_supply_air_setpoint]
