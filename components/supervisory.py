@@ -33,13 +33,14 @@ the supply air).  Annual PUE stays within 0.002 of an exhaustive search of the w
 at the same representative steps (the stated tolerance, ``tests/test_supervisory.py``; at most
 0.0009 above it in eight bundled cases; on 2026-12-06, the four mixes of the test in Guangzhou,
 Shaoguan, Beijing and Hohhot at most 0.00004 above it (up to 0.0007 in Hohhot with towers at
-their set point while economizing, ``economizer_tower = "setpoint"``), and IEC + liquid and the hybrid with
-outdoor air, pad and IEC 0.00002 to 0.0008 below it) and within 0.0004 of the earlier, wider
-search in ten (two rooms, six technology mixes, stochastic events).  In Hohhot and Beijing the
+their set point while economizing, ``economizer_tower = "setpoint"``), and IEC + liquid and the
+hybrid with outdoor air, pad and IEC 0.00002 to 0.0008 below it) and within 0.0004 of the
+earlier, wider search in ten (two rooms, six technology mixes, stochastic events).  In Hohhot and Beijing the
 search was 0.014 and 0.011 above the exhaustive search while economizing towers ran their fans
 flat out (power was then flat along each set point alone, and the search stalled short of the
 partial economizer at warm chilled and cold tower water); with the towers holding the water the
-economizer can use (:func:`components.plant.chilled_water.free_cooling_water_c`) it is 0.0001.
+economizer can use (:func:`components.plant.chilled_water.free_cooling_water_c`) it is 0.0001
+below it.
 
 It is the optimum a model-based (or learned) supervisory controller could reach on this model
 at the interval-average conditions, not a trained network.
@@ -254,7 +255,8 @@ def _search(b, p, curves, state, o, scratch, grids, limit, reach, best, feasible
     choice.
 
     Chilled-water plants search the chilled water (supply air following it), then the tower set
-    point, then the economizer; other plants search the supply air.  ``reach`` ``_FULL``: every grid value of each (:func:`_grid_scan`).
+    point, then the economizer; other plants search the supply air.  ``reach`` ``_FULL``: every
+    grid value of each (:func:`_grid_scan`).
     ``_LOCAL``: the supply air of DX plants over its whole grid (along it, shallow valleys a few
     steps apart where the compressors stage) and the economizer both ways; the supply air of IEC
     plants (power falls smoothly towards the highest set point that keeps the inlets within the
