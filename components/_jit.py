@@ -13,6 +13,13 @@ runs the very same source as plain Python (used by a fast test subset and for tr
 - :func:`jit_alloc` keeps NRT, for the few functions that allocate arrays (whole-array
   psychrometrics, the set-point optimiser's scratch copies).
 
+Both use NumPy's floating-point error model (``error_model="numpy"``): a division by zero gives
+``inf`` or ``nan`` as in NumPy instead of raising ``ZeroDivisionError``.  Under Numba's default
+(Python) model every division tests its divisor and branches to an exception path, which the
+kernels never take (they guard their divisions); the results are bit-identical and the span
+kernels 2-5 % faster (``benchmarks/ab_kernel.py``, 2026-12-06: the default room, the chilled-water
+package, IEC + liquid and the outdoor-air + IEC hybrid with AI control, channels identical).
+
 Neither builds a C-callable wrapper (``no_cfunc_wrapper``): it is only needed to pass a compiled
 function as a first-class function value or to take its address, which no kernel does, and
 building it for each of the ~140 compiled functions cost about 1-2 s of the first run (of
@@ -45,10 +52,10 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks, the cache is used unlocked
     fcntl = None
-_OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True}
+_OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True, "error_model": "numpy"}
 #: options of an ``@overload`` implementation called from :func:`jit` code: those of :func:`jit`
 #: but the cache (it is compiled into its caller, whose cache holds it)
-OVERLOAD_OPTIONS = {"nogil": True, "no_cfunc_wrapper": True, **_NO_NRT}
+OVERLOAD_OPTIONS = {"nogil": True, "no_cfunc_wrapper": True, "error_model": "numpy", **_NO_NRT}
 #: the lock file in each cache folder (see :func:`_lock_cache`)
 LOCK_FILE = "dctwin-cache.lock"
 #: whether cache reads and writes are locked between processes (parallel compilation needs it)
