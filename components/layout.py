@@ -96,7 +96,9 @@ PARAM = IntEnum("PARAM", [
     "iec_mod_min", "iec_mod_max",
     # thermal storage and purchased (district / power-plant) cooling
     "tes_capacity_j", "tes_charge_w", "tes_discharge_w", "tes_loss_per_s",
-    "tes_capacity_factor", "tes_cop_factor", "district_pump_w_per_w",
+    "tes_capacity_factor", "tes_cop_factor",
+    "tes_economizer_charges",      # 1: a chilled-water tank the economizer may charge; 0: ice, or none [-]
+    "district_pump_w_per_w",
     # power chain and storage (issue 4; see components.power_chain)
     "chain_kind",                  # CHAIN_LEGACY 0, CHAIN_MODULAR 1, CHAIN_HVDC 2, CHAIN_MV 3
     "chain_systems",               # independent systems sharing the critical load (2 = 2N) [-]

@@ -10,7 +10,7 @@ import tomllib
 import numpy as np
 import pytest
 from components.layout import OUTPUT, PARAM
-from conftest import SCENARIOS, run_dict
+from conftest import SCENARIOS, assert_energy_closes, assert_heat_closes, run_dict
 from twin.engine.simulate import prepare, run_plant
 from twin.inputs.schema import validate_scenario
 
@@ -363,3 +363,39 @@ def test_economizing_towers_make_no_colder_water_than_free_cooling_needs(legacy_
     assert free.sum() > 4000
     assert r.out[OUTPUT.t_condenser][free].min() > 5.0
     assert np.median(r.out[OUTPUT.tower_air_ratio][free]) < 0.5
+
+
+def test_the_economizer_charges_a_chilled_water_tank_and_chillers_make_the_ice(legacy_dict):
+    """In valley hours a chilled-water tank is charged through the plate HX as far as it can carry
+    load and charge; only what it leaves falls to the chillers.  Ice is made by the chillers only:
+    an "ice" store with both charging factors at 1 is otherwise the same tank, so it shows what
+    chiller charging costs.  Before 2026-12-07 the chillers charged every tank, also in the 1,506
+    hours of Hohhot's year in which the economizer carried the whole load."""
+    from components.cooling.economizer import MODE_FREE
+
+    runs = {}
+    for kind in ("chilled_water", "ice"):
+        d = copy.deepcopy(legacy_dict)
+        d["scenario"]["site"] = "hohhot"
+        d["measures"] = [{"name": "variable_speed_drives"}, {"name": "waterside_economizer"},
+                         {"name": "thermal_storage", "kind": kind}]
+        if kind == "ice":
+            d["thermal_storage"] = {"capacity_factor": 1.0, "cop_factor": 1.0}
+        runs[kind] = r = run_dict(d)
+        assert_energy_closes(r)
+        assert_heat_closes(r)
+    tank, ice = runs["chilled_water"], runs["ice"]
+    charging = tank.out[OUTPUT.q_tes_charge] > 0.0
+    chillers_off = tank.out[OUTPUT.p_chillers] == 0.0
+    by_hx = charging & chillers_off
+    assert by_hx.sum() > 500, "the economizer must charge the tank in Hohhot's cold valley hours"
+    # where the economizer carries the whole load (and the charge), no chiller runs
+    free = tank.out[OUTPUT.economizer_mode] == MODE_FREE
+    assert not np.any(free & ~chillers_off)
+    # the HX duty covers the load and the charge it carried
+    q_chw = tank.out[OUTPUT.q_economizer][by_hx]
+    assert np.all(q_chw >= tank.out[OUTPUT.q_tes_charge][by_hx])
+    # the ice store makes its charge with chillers in those hours; the tank saves that energy
+    assert np.all(ice.out[OUTPUT.p_chillers][by_hx & (ice.out[OUTPUT.q_tes_charge] > 0.0)] > 0.0)
+    saved = (ice.out[OUTPUT.p_facility].sum() - tank.out[OUTPUT.p_facility].sum()) / 1e6  # MWh
+    assert saved > 20.0

@@ -7,6 +7,9 @@ during valley hours until full, discharge during peak and critical-peak hours, i
     peak:    Q_discharge = min(discharge rate, E / dt, chilled-water load)
     always:  E <- E + (Q_charge - Q_discharge) dt - lambda E dt          (standing loss)
 
+Who makes the cold: a chilled-water tank is charged through the water-side economizer where it can
+carry the charge besides the load, the chillers make the rest
+(:func:`components.plant.chilled_water._water_cooled_plant`); ice only by the chillers.
 Making ice, chillers run at reduced capacity and COP (brine at -5 to -6 degC): their capacity is
 multiplied by ``capacity_factor`` (~0.6-0.7) and their COP by ``cop_factor`` (~0.65-0.8);
 docs/sources.md 2.6 (Trane "Ice Storage Systems", M).  Chilled-water tanks keep both factors at 1.

@@ -63,8 +63,10 @@ _FREE_COOLING_MARGIN = 1e-9
 
 @jit
 def free_cooling_water_c(p, q_chw, t_chwr, c_min):
-    """Warmest tower water at which the economizer carries the whole chilled-water load. [degC]
+    """Warmest tower water at which the economizer carries all it may: ``q_chw``. [degC]
 
+    ``q_chw`` is the chilled-water load, plus a chilled-water tank's valley charge where the
+    economizer may charge it (:func:`_water_cooled_plant`; ``c_min`` then counts the charging flow).
     From the plate-HX duty of :func:`components.cooling.economizer.economizer_duty_w`,
     ``eps C_min (T_chw,return - T_cw) = Q_chw``: ``T_cw = T_chw,return - Q_chw / (eps C_min)``, and no
     warmer than the changeover (``T_chw,return - economizer_margin_k``).  Colder water buys
@@ -167,8 +169,15 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     can use, :func:`free_cooling_water_c`, flat out where they cannot reach it;
     :data:`ECONOMIZE_SETPOINT`: towers keep their mechanical-cooling set point) the economizer
     takes its share of the chilled-water load first; thermal storage discharges into the rest during peak
-    hours (or is charged by the chillers in valley hours, see
-    :mod:`components.cooling.thermal_storage`), and the chillers meet what remains.
+    hours (or is charged in valley hours, see :mod:`components.cooling.thermal_storage`), and the
+    chillers meet what remains.  A chilled-water tank (``tes_economizer_charges``) is charged
+    through the economizer as far as it can: its warm water, drawn at the return temperature
+    ``T_chw,return`` at ``m_charge = Q_charge / (c_p (T_chw,return - T_chw,supply))``, passes the plate
+    HX beside the load's flow, so the HX sees ``Q_chw + Q_charge`` with ``C_min`` of both flows, and
+    carries the load first, then the charge; the chillers make only the charge it leaves.  Ice is
+    made by the chillers only.  (Before 2026-12-07 the chillers charged every tank, also in hours
+    when the economizer carried the whole load: 1,506 h a year in Hohhot with the chilled-water
+    package, at condenser water held at 12.8 degC while the towers made 8 degC water.)
     Returns the solve as a :data:`Solve` (written to ``o[:, i]`` by :func:`_write`).
     """
     n_avail = int(p[PARAM.chillers_available])
@@ -189,19 +198,29 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     curve_state = chl.STATUS_IN_DATA
     q_evap = q_chw
     q_charge = 0.0
+    q_charge_ch = 0.0
     q_dis = 0.0
     charge_factor = 1.0
     setpoint = _mechanical_setpoint(p, t_wb)
     mechanical_setpoint = setpoint
     t_cw = setpoint
     flat_out_guess = np.nan
-    c_min = min(m_chw, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
+    m_hx = m_chw
+    q_hx_demand = q_chw  # what the economizer may carry: the load, and a chilled-water tank's valley charge
+    if economize and q_chw > 0.0 and p[PARAM.tes_economizer_charges] > 0.5:
+        q_valley, _ = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
+                                    p[PARAM.tes_discharge_w], q_chw, p[PARAM.timestep_s])
+        if q_valley > 0.0:
+            # the tank's warm water, drawn at the return temperature, through the HX beside the load
+            m_hx = m_chw + q_valley / (CP_WATER * (t_chwr - t_chws))
+            q_hx_demand = q_chw + q_valley
+    c_min = min(m_hx, p[PARAM.tower_water_flow_kgs] * n_avail) * CP_WATER
     flat_setpoint = np.nan
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers make the coldest water the economizer can use (free_cooling_water_c),
         # flat out where they cannot reach it; start from a typical approach (the towers' solve
         # from the approach of the last flat-out solve, which terms[10] keeps)
-        flat_setpoint = max(free_cooling_water_c(p, q_chw, t_chwr, c_min), t_wb)
+        flat_setpoint = max(free_cooling_water_c(p, q_hx_demand, t_chwr, c_min), t_wb)
         setpoint = flat_setpoint
         t_cw = max(t_wb + _FLAT_OUT_START_APPROACH_K, flat_setpoint)
         if terms[10] > 0.0:
@@ -214,22 +233,26 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     for _ in range(_PLANT_ITERATIONS):
         t_cw_previous = t_cw
         if economize and q_chw > 0.0:
-            q_hx, mode = eco.economizer_duty_w(q_chw, t_chwr, t_cw, c_min,
+            q_hx, mode = eco.economizer_duty_w(q_hx_demand, t_chwr, t_cw, c_min,
                                                p[PARAM.economizer_effectiveness],
                                                p[PARAM.economizer_margin_k])
             if mode == eco.MODE_MECHANICAL:
                 setpoint = mechanical_setpoint
+        q_hx_load = q_hx if q_hx < q_chw else q_chw  # the HX carries the load first, then the charge
         q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
-                                        p[PARAM.tes_discharge_w], q_chw - q_hx, p[PARAM.timestep_s])
-        q_evap = q_chw - q_hx - q_dis
+                                        p[PARAM.tes_discharge_w], q_chw - q_hx_load, p[PARAM.timestep_s])
+        q_charge_hx = q_hx - q_hx_load
+        q_charge_ch = q_charge - q_charge_hx  # what the chillers make
+        q_evap = q_chw - q_hx_load - q_dis
         cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
         spare = n_avail * cap - q_evap
-        if q_charge / p[PARAM.tes_capacity_factor] > spare:
+        if q_charge_ch / p[PARAM.tes_capacity_factor] > spare:
             # charging never starves the load: it takes only spare chiller capacity
-            q_charge = max(spare, 0.0) * p[PARAM.tes_capacity_factor]
-        n_on, plr, q_unmet = chl.stage_chillers(q_evap + q_charge / p[PARAM.tes_capacity_factor], cap,
+            q_charge_ch = max(spare, 0.0) * p[PARAM.tes_capacity_factor]
+            q_charge = q_charge_hx + q_charge_ch
+        n_on, plr, q_unmet = chl.stage_chillers(q_evap + q_charge_ch / p[PARAM.tes_capacity_factor], cap,
                                                 n_avail, p[PARAM.stage_up_plr])
-        charge_factor = tes.charging_power_factor(q_evap, q_charge, p[PARAM.tes_capacity_factor],
+        charge_factor = tes.charging_power_factor(q_evap, q_charge_ch, p[PARAM.tes_capacity_factor],
                                                   p[PARAM.tes_cop_factor])
         p_ch = charge_factor * n_on * chl.chiller_power_w(curves, cap, p[PARAM.chiller_cop_ref], plr,
                                                           t_chws, t_cw)
@@ -239,7 +262,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         if mode != eco.MODE_MECHANICAL:
             n_cells = n_avail
         p_cwp = n_cells * p[PARAM.cw_pump_w]
-        q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+        q_tower = q_evap - q_unmet + q_charge_ch + p_ch + q_hx + p_cwp
         if q_tower == q_tower_last and n_cells == n_cells_last and setpoint == setpoint_last and t_cw > setpoint:
             # the towers float with the load and set point of the previous pass: started from where
             # they left the water then, the solve would evaluate it once and return it
@@ -257,7 +280,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
             break
         change_previous = change
     p_cwp = n_cells * p[PARAM.cw_pump_w]
-    q_tower = q_evap - q_unmet + q_charge + p_ch + q_hx + p_cwp
+    q_tower = q_evap - q_unmet + q_charge_ch + p_ch + q_hx + p_cwp
     p_condenser_fans = 0.0
     if air_cooled:
         p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
@@ -267,7 +290,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
                                              p[PARAM.drift_fraction])
     if economize == ECONOMIZE_FLAT_OUT and setpoint == flat_setpoint and t_cw > setpoint:
         terms = terms[:10] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
-    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge, t_cw, n_on, plr, curve_state, evap, drift, blow,
+    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge_ch, t_cw, n_on, plr, curve_state, evap, drift, blow,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
                  tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans, terms)
 

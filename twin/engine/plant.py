@@ -412,6 +412,8 @@ def _storage_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:
     cap_default, cop_default = TES_DEFAULT_FACTORS[st.kind]
     p[PARAM.tes_capacity_factor] = st.capacity_factor or cap_default
     p[PARAM.tes_cop_factor] = st.cop_factor or cop_default
+    # the plate HX chills water, it cannot make ice (components.plant.chilled_water._water_cooled_plant)
+    p[PARAM.tes_economizer_charges] = st.kind == "chilled_water"
     if st.kind == "none":
         return
     if scn.plant.type != "water_cooled_chiller":
