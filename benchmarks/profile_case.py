@@ -215,7 +215,7 @@ def markdown(result: dict, profile_text: str) -> str:
     what = {"validation": "scenario dictionary, pydantic validation (annual run: read the file too)",
             "assembly": "measures, weather from the cache, plant arrays",
             "simpy_loop": "SimPy processes and the loop around the kernel (batched cases: stacking their arrays)",
-            "kernel": "Numba span kernel (sweep: mostly the batched kernel, one case a call: twin.study.sweep.KERNEL_CASES)", "summary": "run summary and (sweep) its flattening to columns",
+            "kernel": "Numba span kernel (sweep: mostly the batched kernel, one case a call)", "summary": "run summary and (sweep) its flattening to columns",
             "store": "sweep: Zarr write of the batch, per case; annual run: results.nc and summary.json",
             "outside_kernel": "validation + assembly + summary + store", "case_total": "everything"}
     for key in (*PHASES, "outside_kernel", "case_total"):
