@@ -285,6 +285,11 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         # the outdoor-air stage takes its share first; the plant's coils see the mixed air
         t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, o)
         q_room_coil = q_room - o[OUTPUT.q_air_economizer, i]
+        if q_room_coil < 0.0:
+            # the outdoor air carries the whole room load (mixed air at the supply temperature) and
+            # round-off left the coil a load of -1e-11 W: booked to the outdoor air, so no flow is negative
+            o[OUTPUT.q_air_economizer, i] = q_room
+            q_room_coil = 0.0
         q_latent = 0.0 if plant == PLANT_IEC else q_room_coil * (1.0 / p[PARAM.sensible_heat_ratio] - 1.0)
         q_coil = q_room_coil + q_latent
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]

@@ -242,6 +242,8 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         q_charge, q_dis = tes.tes_flows(period, tes_energy, p[PARAM.tes_capacity_j], p[PARAM.tes_charge_w],
                                         p[PARAM.tes_discharge_w], q_chw - q_hx_load, p[PARAM.timestep_s])
         q_charge_hx = q_hx - q_hx_load
+        if q_charge_hx > q_charge or (mode == eco.MODE_FREE and q_hx_demand > q_chw):
+            q_charge_hx = q_charge  # the HX carries all of the charge (not q_hx - q_chw's round-off, 1e-11 W)
         q_charge_ch = q_charge - q_charge_hx  # what the chillers make
         q_evap = q_chw - q_hx_load - q_dis
         cap, curve_state = chl.chiller_capacity_w(curves, cap_ref, t_chws, t_cw)
