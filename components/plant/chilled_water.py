@@ -175,7 +175,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     ``T_chw,return`` at ``m_charge = Q_charge / (c_p (T_chw,return - T_chw,supply))``, passes the plate
     HX beside the load's flow, so the HX sees ``Q_chw + Q_charge`` with ``C_min`` of both flows, and
     carries the load first, then the charge; the chillers make only the charge it leaves.  Ice is
-    made by the chillers only.  (Before 2026-12-07 the chillers charged every tank, also in hours
+    made by the chillers only.  (Until 2026-12-06 the chillers charged every tank, also in hours
     when the economizer carried the whole load: 1,506 h a year in Hohhot with the chilled-water
     package, at condenser water held at 12.8 degC while the towers made 8 degC water.)
     Returns the solve as a :data:`Solve` (written to ``o[:, i]`` by :func:`_write`).
