@@ -21,8 +21,9 @@ from twin.inputs.weather import Weather, load_weather
 from twin.measures import apply_measures
 
 
-#: Printed on stderr before Numba compiles the kernels (the first run after installing or editing).
-COMPILE_NOTICE = "dctwin: compiling kernels, first run only (10-15 s)"
+#: Printed on stderr before Numba compiles the kernels (the first run after installing or editing);
+#: 8.7-24 s measured on this 2-core machine (benchmarks/results/speed_targets.md, README "Speed").
+COMPILE_NOTICE = "dctwin: compiling kernels, first run only (about 10-25 s)"
 _notified = False
 #: span kernels found on disk by :func:`notify_if_compiling`: their cache index is read once a
 #: process, not for every case of a sweep (whose batched calls never load the span kernel)
