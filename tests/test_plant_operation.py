@@ -421,3 +421,32 @@ def test_the_economizer_charges_a_chilled_water_tank_and_chillers_make_the_ice(l
     assert np.all(ice.out[OUTPUT.p_chillers][by_hx & (ice.out[OUTPUT.q_tes_charge] > 0.0)] > 0.0)
     saved = (ice.out[OUTPUT.p_facility].sum() - tank.out[OUTPUT.p_facility].sum()) / 1e6  # MWh
     assert saved > 20.0
+
+
+def test_outdoor_air_lockout_hours_are_reported(legacy_dict):
+    """The hours the dew-point band locks the outdoor air out although it is colder than the return
+    air are counted, too dry and too humid: in Hohhot's dry winter the GB 50174 floor of 5.5 degC
+    locks it out for most of the year; ASHRAE's -9 degC floor (a site that accepts drier air) frees
+    those hours and the plant draws less."""
+    from twin.metrics.energy import energy_summary
+
+    summaries = {}
+    for band in ((5.5, 15.0), (-9.0, 15.0)):
+        d = copy.deepcopy(legacy_dict)
+        d["scenario"]["site"] = "hohhot"
+        d["measures"] = [{"name": "containment"}, {"name": "air_side_economizer", "dew_point_range_c": list(band)}]
+        r = run_dict(d)
+        s = energy_summary(r)
+        locked = s["outdoor_air_locked_out_hours"]
+        # counted by hand: colder than the return, not used, dew point outside the band
+        off = (r.plant.weather.temp_air < r["t_return_air"]) & (r["outdoor_air_fraction"] == 0.0)
+        assert locked["too_dry"]["value"] == np.count_nonzero(off & (r.plant.weather.temp_dew < band[0]))
+        assert locked["too_humid"]["value"] == np.count_nonzero(off & (r.plant.weather.temp_dew > band[1]))
+        summaries[band] = s
+    gb, ashrae = summaries[(5.5, 15.0)], summaries[(-9.0, 15.0)]
+    # measured: 5,962 h against 3,543 h (Hohhot's winter dew points fall below -9 degC too)
+    assert gb["outdoor_air_locked_out_hours"]["too_dry"]["value"] > 5000
+    assert ashrae["outdoor_air_locked_out_hours"]["too_dry"]["value"] < 4000
+    assert ashrae["pue"]["value"] < gb["pue"]["value"] - 0.01
+    d = copy.deepcopy(legacy_dict)
+    assert "outdoor_air_locked_out_hours" not in energy_summary(run_dict(d))

@@ -157,9 +157,27 @@ def energy_summary(result: Result) -> dict:
             "partial": metric(hours(result["economizer_mode"] == 1, dt_h), "h"),
         },
         **_pump_table_hours(result),
+        **_outdoor_air_lockout_hours(result),
         "water_site_l": metric(water_kg, "L", "evaporation + blowdown + drift, 1 kg = 1 L"),
         "wue": metric(water_kg / it, "L/kWh", "site WUE, The Green Grid WP#35"),
     }
+
+
+def _outdoor_air_lockout_hours(result) -> dict:
+    """Hours the outdoor-air stage was locked out by its dew-point band although the outdoor air was
+    colder than the return air: too dry (below ``dew_point_range_c``) or too humid (above it)."""
+    eco = result.plant.scenario.air_economizer
+    if not eco.enabled:
+        return {}
+    w = result.plant.weather
+    locked = (w.temp_air < result["t_return_air"]) & (result["outdoor_air_fraction"] <= 0.0)
+    dew_min, dew_max = eco.dew_point_range_c
+    note = ("outdoor air colder than the return air but its dew point {} the economizer's "
+            f"dew_point_range_c {dew_min:g}-{dew_max:g} degC: locked out (no humidifier or dehumidifier is modelled)")
+    return {"outdoor_air_locked_out_hours": {
+        "too_dry": metric(hours(locked & (w.temp_dew < dew_min), result.dt_h), "h", note.format("below")),
+        "too_humid": metric(hours(locked & (w.temp_dew > dew_max), result.dt_h), "h", note.format("above")),
+    }}
 
 
 def _pump_table_hours(result) -> dict:

@@ -41,6 +41,12 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
         ("Chiller curve extrapolated", _v(summary["hours_chiller_curve_extrapolated"], ".0f"),
          summary["hours_chiller_curve_extrapolated"]["note"]),
     ]
+    if "outdoor_air_locked_out_hours" in summary:
+        locked = summary["outdoor_air_locked_out_hours"]
+        rows.append(("Outdoor air locked out",
+                     f"{locked['too_dry']['value']:,.0f} / {locked['too_humid']['value']:,.0f} h",
+                     "too dry / too humid: colder than the return air, dew point outside the economizer's "
+                     "dew_point_range_c (no humidifier or dehumidifier is modelled)"))
     for row in rows:
         head.add_row(*row)
     console.print(head)
