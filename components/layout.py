@@ -86,6 +86,7 @@ PARAM = IntEnum("PARAM", [
     *[f"pre_table_f{k}" for k in range(16)],   # its free capacity, fraction of the installed capacity [-]
     "air_economizer", "economizer_dew_min_c", "economizer_dew_max_c",  # see components.plant.outdoor_air
     "direct_evaporative", "evaporative_effectiveness", "evaporative_pump_w_per_kgs",
+    "economizer_humidify",         # 1: a humidifier holds the supply at the band's lower dew point [-]
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",

@@ -17,13 +17,25 @@ effectiveness): the outdoor air is cooled adiabatically toward its wet bulb,
 ``T_e = T_oa - eps (T_oa - T_wb)``, at constant wet bulb; it is used when it makes the mixed air
 colder and the humidified air stays below ``dew_max``.
 
+Humidifier (optional): outdoor air too dry for the band (dew point below ``dew_min``) is still
+used; an adiabatic humidifier on the mixed air (wet media or spray, constant enthalpy) adds water
+up to the band's lower humidity ratio ``W_min = W(dew_min)``.  The room adds no moisture, so in
+steady state the return air has the supply's ``W_min``, and by the enthalpy balance of mixing and
+humidifying (ASHRAE Fundamentals 2017 ch. 1 eq. 30)::
+
+    f h(T_oa, W_oa) + (1 - f) h(T_return, W_min) = h(T_out, W_min)
+    f = (h(T_return, W_min) - h(T_sa, W_min)) / (h(T_return, W_min) - h(T_oa, W_oa)),  T_out = T_sa
+    f = 1,  T_out = T(h(T_oa, W_oa), W_min)   where that f exceeds 1 (integrated: trim)
+
+with ``f (W_min - W_oa)`` kg of water per kg of dry supply air.
+
 Validity: sea-level to ~2,000 m sites; steady state; mixing of dry-air mass flows with a
-constant specific heat.  Units: degC, kg/kg, -.
+constant specific heat (the humidifier: with the enthalpy of eq. 30).  Units: degC, kg/kg, -.
 """
 
 from components._jit import jit
-from components.psychrometrics import (dew_point_from_humidity_ratio, humidity_ratio_from_dew_point,
-                                       humidity_ratio_from_wet_bulb)
+from components.psychrometrics import (dew_point_from_humidity_ratio, dry_bulb_from_enthalpy, enthalpy_moist_air,
+                                       humidity_ratio_from_dew_point, humidity_ratio_from_wet_bulb)
 
 #: Humidity ratios within this fraction of a band limit's are decided by the dew point itself [-]:
 #: far above the rounding of ``W_s`` (1e-15) and of the dew-point solve (1e-9 K, 6e-11 in ``W``).
@@ -64,6 +76,23 @@ def outdoor_air_fraction(temp_outdoor, temp_return, temp_supply, dew_in_band):
     if temp_outdoor <= temp_supply:
         return (temp_return - temp_supply) / (temp_return - temp_outdoor), temp_supply
     return 1.0, temp_outdoor
+
+
+@jit
+def humidified_outdoor_air_fraction(temp_outdoor, w_outdoor, temp_return, temp_supply, w_min):
+    """Outdoor-air share with a humidifier holding the supply at ``w_min`` (see the module docstring).
+
+    Returns ``(f [-], T_out [degC], water [kg per kg of dry supply air])``: ``(0, T_return, 0)``
+    where the outdoor air's enthalpy is not below the return air's (it cannot cool it).
+    """
+    h_return = enthalpy_moist_air(temp_return, w_min)
+    h_outdoor = enthalpy_moist_air(temp_outdoor, w_outdoor)
+    if h_outdoor >= h_return:
+        return 0.0, temp_return, 0.0
+    f = (h_return - enthalpy_moist_air(temp_supply, w_min)) / (h_return - h_outdoor)
+    if f >= 1.0:
+        return 1.0, dry_bulb_from_enthalpy(h_outdoor, w_min), w_min - w_outdoor
+    return f, temp_supply, f * (w_min - w_outdoor)
 
 
 @jit

@@ -5,14 +5,17 @@ plant's coils (:mod:`components.cooling.air_economizer` gives the control and th
 outdoor air takes what it can of the room's sensible heat, and the plant (CRAH coils on chilled
 water, DX, IEC) sees the air at the mixed-air temperature.  The heat it removes leaves with the
 exhaust air.  Simplification: the outdoor air brings its humidity, and the economizer is locked
-out whenever that (after the pad) would leave the room's dew-point band, so no humidification or
+out whenever that (after the pad) would leave the room's dew-point band, unless a humidifier
+(``economizer_humidify``) brings outdoor air that is too dry up to the band's lower dew point; no
 dehumidification is modelled; relief is by the CRAH fans (no extra fan power).
 """
 
 from components._jit import jit
-from components.cooling.air_economizer import dew_point_in_band, evaporated_outdoor_air, outdoor_air_fraction
+from components.cooling.air_economizer import (dew_point_in_band, evaporated_outdoor_air,
+                                               humidified_outdoor_air_fraction, outdoor_air_fraction)
 from components.cooling.air_management import CP_AIR
 from components.layout import BOUNDARY, OUTPUT, PARAM
+from components.psychrometrics import humidity_ratio_from_dew_point
 
 
 @jit
@@ -33,6 +36,14 @@ def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, o):
     f, t_mix = outdoor_air_fraction(t_oa, t_return, t_supply, dew_min <= b[BOUNDARY.temp_dew, i] <= dew_max)
     water = 0.0
     pump = 0.0
+    if p[PARAM.economizer_humidify] > 0.5 and b[BOUNDARY.temp_dew, i] < dew_min and t_oa < t_return:
+        # too dry for the band: a humidifier on the mixed air holds the supply at the band's floor
+        f, t_mix, w_added = humidified_outdoor_air_fraction(
+            t_oa, b[BOUNDARY.humidity_ratio, i], t_return, t_supply,
+            humidity_ratio_from_dew_point(dew_min, b[BOUNDARY.pressure, i]))
+        if f > 0.0:
+            water = m_crah * w_added
+            pump = m_crah * p[PARAM.evaporative_pump_w_per_kgs]
     if p[PARAM.direct_evaporative] > 0.5 and t_oa > t_supply:
         pressure = b[BOUNDARY.pressure, i]
         t_e, w_e = evaporated_outdoor_air(t_oa, b[BOUNDARY.temp_wet_bulb, i], p[PARAM.evaporative_effectiveness],

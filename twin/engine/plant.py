@@ -405,6 +405,7 @@ def _air_economizer_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None
     p[PARAM.direct_evaporative] = eco.enabled and eco.evaporative
     p[PARAM.evaporative_effectiveness] = eco.evaporative_effectiveness
     p[PARAM.evaporative_pump_w_per_kgs] = eco.evaporative_pump_w_per_m3s / rho_air
+    p[PARAM.economizer_humidify] = eco.enabled and eco.humidify
 
 
 def _storage_params(p: np.ndarray, scn: Scenario, file: str | None) -> None:

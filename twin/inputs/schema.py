@@ -287,9 +287,14 @@ class AirEconomizer(_Model):
 
     enabled: bool = Field(False, description="outdoor air cools the room whenever it is colder than the return air")
     dew_point_range_c: Range = Field((5.5, 15.0), description=(
-        "outdoor dew points the economizer accepts [degC] (lockout outside: no humidifier or dehumidification is "
+        "outdoor dew points the economizer accepts [degC] (lockout outside, unless humidify; no dehumidification is "
         "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (docs/sources.md 2.3, M); ASHRAE TC 9.9 "
         "2021 recommends -9 to 15 degC"))
+    humidify: bool = Field(False, description=(
+        "adiabatic humidifier on the mixed air: outdoor air too dry for dew_point_range_c is still used, humidified "
+        "to the range's lower dew point (water counted; pump power evaporative_pump_w_per_m3s per m3/s of supply "
+        "air, assumption). Off by default: a humidifier is a design choice (water and its treatment), and the default "
+        "keeps the lockout"))
     evaporative: bool = Field(False, description="direct evaporative pad on the outdoor air")
     evaporative_effectiveness: float = Field(0.85, gt=0.0, le=1.0, description=(
         "saturation effectiveness of the pad [-]. Assumption (evidence M): rigid-media pads 0.7-0.9 "

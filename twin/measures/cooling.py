@@ -153,10 +153,11 @@ class AirSideEconomizer(Measure):
 
     evaporative: bool = AirEconomizer.model_fields["evaporative"]
     dew_point_range_c: Range = AirEconomizer.model_fields["dew_point_range_c"]
+    humidify: bool = AirEconomizer.model_fields["humidify"]
 
     def apply(self, scn: Scenario) -> Scenario:
         return self.updated(scn, "air_economizer", enabled=True, evaporative=self.evaporative,
-                            dew_point_range_c=self.dew_point_range_c)
+                            dew_point_range_c=self.dew_point_range_c, humidify=self.humidify)
 
 
 @register

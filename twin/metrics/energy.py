@@ -173,7 +173,9 @@ def _outdoor_air_lockout_hours(result) -> dict:
     locked = (w.temp_air < result["t_return_air"]) & (result["outdoor_air_fraction"] <= 0.0)
     dew_min, dew_max = eco.dew_point_range_c
     note = ("outdoor air colder than the return air but its dew point {} the economizer's "
-            f"dew_point_range_c {dew_min:g}-{dew_max:g} degC: locked out (no humidifier or dehumidifier is modelled)")
+            f"dew_point_range_c {dew_min:g}-{dew_max:g} degC: locked out (no dehumidifier is modelled; "
+            + ("a humidifier: too dry only where the outdoor air's enthalpy is not below the return air's)"
+               if eco.humidify else "no humidifier: air_economizer.humidify = false)"))
     return {"outdoor_air_locked_out_hours": {
         "too_dry": metric(hours(locked & (w.temp_dew < dew_min), result.dt_h), "h", note.format("below")),
         "too_humid": metric(hours(locked & (w.temp_dew > dew_max), result.dt_h), "h", note.format("above")),

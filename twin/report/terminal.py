@@ -46,7 +46,7 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
         rows.append(("Outdoor air locked out",
                      f"{locked['too_dry']['value']:,.0f} / {locked['too_humid']['value']:,.0f} h",
                      "too dry / too humid: colder than the return air, dew point outside the economizer's "
-                     "dew_point_range_c (no humidifier or dehumidifier is modelled)"))
+                     "dew_point_range_c (see air_economizer.humidify)"))
     for row in rows:
         head.add_row(*row)
     console.print(head)
