@@ -480,6 +480,10 @@ def test_humidifier_is_an_adiabatic_process_psychrolib_agrees(t_oa, rh_oa, t_ret
     t_mix = psychrolib.GetTDryBulbFromEnthalpyAndHumRatio(f * h_oa + (1.0 - f) * h_ret, w_mix)
     assert psychrolib.GetTWetBulbFromHumRatio(t_out, w_min, pressure) == pytest.approx(
         psychrolib.GetTWetBulbFromHumRatio(t_mix, w_mix, pressure), abs=0.05)
+    # at the band's floor the share is the economizer's without a humidifier: no jump there
+    from components.cooling.air_economizer import outdoor_air_fraction
+    f_floor = humidified_outdoor_air_fraction(t_oa, w_min, t_return, t_supply, w_min)[0]
+    assert f_floor == pytest.approx(outdoor_air_fraction(t_oa, t_return, t_supply, True)[0], rel=1e-12)
 
 
 def test_a_humidifier_uses_outdoor_air_too_dry_for_the_band(legacy_dict):

@@ -27,7 +27,9 @@ humidifying (ASHRAE Fundamentals 2017 ch. 1 eq. 30)::
     f = (h(T_return, W_min) - h(T_sa, W_min)) / (h(T_return, W_min) - h(T_oa, W_oa)),  T_out = T_sa
     f = 1,  T_out = T(h(T_oa, W_oa), W_min)   where that f exceeds 1 (integrated: trim)
 
-with ``f (W_min - W_oa)`` kg of water per kg of dry supply air.
+with ``f (W_min - W_oa)`` kg of water per kg of dry supply air.  At ``W_oa = W_min`` the enthalpy
+balance is the temperature mixing above (the humidity terms cancel; the two shares agree to
+round-off), so the share is continuous across the band's floor.
 
 Validity: sea-level to ~2,000 m sites; steady state; mixing of dry-air mass flows with a
 constant specific heat (the humidifier: with the enthalpy of eq. 30).  Units: degC, kg/kg, -.
