@@ -116,3 +116,16 @@ def test_wider_terminal_drops_fewer_columns(small_comparison):
     keys, head, rows = ranked_rows(small_comparison)
     counts = [len(fit_columns(keys, head, rows, w)[1]) for w in (80, 120, 400)]
     assert counts[0] > counts[1] > counts[2] == 0
+
+
+def test_ranked_table_shows_the_hours_curves_left_their_data(small_comparison):
+    """Chilled water at 12 degC lies beyond the legacy chillers' curve data (5-10 degC): the economizer mix's
+    row shows the hours its run summary counts, the others none."""
+    keys, head, rows = ranked_rows(small_comparison)
+    col = keys.index("extrapolated")
+    assert head[col].startswith("h curves extrap.")
+    shown = {r[1]: r[col] for r in rows}
+    for o in [small_comparison.baseline, *small_comparison.outcomes]:
+        hours = o.summary["hours_chiller_curve_extrapolated"]["value"]
+        assert shown[o.mix.name] == f"{hours:,.0f}"
+    assert shown["containment + drives + economizer"] != "0" and shown["drives"] == "0"

@@ -62,6 +62,41 @@ def test_catalog_writes_csv_markdown_and_figure(tmp_path, capsys):
     assert (out / "catalog_containment.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_catalog_says_which_rows_rest_on_extrapolated_curves(tmp_path, capsys):
+    """Chilled water at 14 degC lies beyond the legacy chillers' curve data (5-10 degC): the rows carry each
+    run's extrapolated hours, as its run summary counts them, and the Markdown says so under the table."""
+    from twin.engine.simulate import run_scenario
+    from twin.metrics.energy import energy_summary
+
+    out = tmp_path / "cat"
+    code = cli_main(["catalog", "waterside_economizer", "--param", "chw_supply_c=14", "--sites", "guangzhou",
+                     "--loads", "50", "--out", str(out)])
+    assert code == 0
+    capsys.readouterr()
+    (row,) = list(csv.DictReader(open(out / "catalog_waterside_economizer.csv", encoding="utf-8")))
+    base = reference_scenario(load_scenario(LEGACY), "guangzhou", 0.5)
+    with_m = reference_scenario(load_scenario(LEGACY), "guangzhou", 0.5,
+                                [{"name": "waterside_economizer", "chw_supply_c": 14.0}])
+    expected = [energy_summary(run_scenario(s))["hours_chiller_curve_extrapolated"]["value"] for s in (base, with_m)]
+    assert [float(row["curve_hours_baseline"]), float(row["curve_hours_measure"])] == expected
+    assert expected[0] == 0.0 and expected[1] > 1000.0
+    md = (out / "catalog_waterside_economizer.md").read_text(encoding="utf-8")
+    assert "h curves extrapolated, with measure" in md
+    assert f"**Compressor curves outside their data** in 1 of 1 rows (up to {expected[1]:,.0f} h" in md
+
+
+def test_catalog_note_only_where_curves_left_their_data():
+    from twin.report.catalog import _extrapolation_note
+    from twin.study.catalog import CatalogResult
+
+    res = CatalogResult(measure={"name": "containment"}, title="t", baseline_name="b", baseline_file=None,
+                        rows=[{"curve_hours_baseline": 0.0, "curve_hours_measure": 0.0},
+                              {"curve_hours_baseline": None, "curve_hours_measure": None}])
+    assert _extrapolation_note(res) == []
+    res.rows.append({"curve_hours_baseline": 12.0, "curve_hours_measure": 3.0})
+    assert "in 1 of 3 rows (up to 12 h of a run)" in _extrapolation_note(res)[1]
+
+
 @pytest.mark.parametrize("argv, message", [
     (["catalog", "free_cooling_magic"], "unknown measure"),
     (["catalog", "containment", "--loads", "0", "50"], "load level"),

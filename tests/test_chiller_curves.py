@@ -53,6 +53,23 @@ def test_warmer_chilled_water_raises_cop_as_the_source_curves_say(name):
         assert _model_cop(curves, t, t_cond) == pytest.approx(_source_cop(row, t, t_cond), rel=1e-6)
 
 
+@pytest.mark.parametrize("name", ["trane_cvhe_1442kw_vsd", "magnetic_bearing_vsd"])
+@pytest.mark.parametrize("t_cond", [12.8, 16.5, 20.2, 23.89])
+def test_tangent_is_conservative_against_a_same_class_machine_with_data_there(name, t_cond):
+    """Beyond 8.89 degC chilled water the VSD centrifugal sets have no data; the Carrier 19XR VSD set (the
+    same class, EnergyPlus DataSets) has data to 12.78 degC at 12.8-23.89 degC condenser water.  From
+    8.89 to 12.78 degC the tangent earns 39-56 % of the COP gain 19XR's data show (docs/plants.md,
+    "Chiller curves outside their data"): conservative, not optimistic.  The test fails if the
+    extrapolation stops gaining, or gains more than the neighbour's data."""
+    curves = curve_array(data_table("chillers", name))
+    neighbour = curve_array(data_table("chillers", "carrier_19xr_1410kw_vsd"))
+    gain = _model_cop(curves, 12.78, t_cond) / _model_cop(curves, 8.89, t_cond) - 1.0
+    data_gain = _model_cop(neighbour, 12.78, t_cond) / _model_cop(neighbour, 8.89, t_cond) - 1.0
+    assert chl.curve_status(neighbour, 12.78, t_cond) == chl.STATUS_IN_DATA
+    assert chl.curve_status(curves, 12.78, t_cond) == chl.STATUS_EXTRAPOLATED
+    assert 0.3 * data_gain < gain < data_gain
+
+
 def test_hold_mode_reproduces_energyplus_curve_limits():
     row = data_table("chillers", "doe2_centrifugal_5_50cop")
     held = curve_array(row, extrapolate=False)

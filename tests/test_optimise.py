@@ -78,9 +78,13 @@ def test_json_shape(small, capsys, tmp_path):
     assert set(answer) == {"best", "pareto", "limit", "objective", "evaluations", "complies"}
     assert answer["limit"] == 1.4 and answer["objective"] == "npv" and answer["complies"] is True
     assert answer["evaluations"] >= 20
-    keys = {"mix", "measures", "pue", "feasible", "capex_cny", "annual_cost_cny", "npv_cny"}
+    keys = {"mix", "measures", "pue", "feasible", "capex_cny", "annual_cost_cny", "npv_cny", "curve_extrapolated_hours"}
     for obj in [answer["best"], *answer["pareto"]]:
         assert set(obj) == keys
+        # every compressor of this space has curve data up to 10 degC chilled water at most (docs/plants.md)
+        chws = [m["parameters"]["chw_supply_c"] for m in obj["measures"] if m["name"] == "waterside_economizer"]
+        assert obj["curve_extrapolated_hours"] >= 0.0
+        assert chws != [12.0] or obj["curve_extrapolated_hours"] > 1000.0, obj["mix"]
         assert set(obj["pue"]) == {"value", "low", "high"}
         assert obj["pue"]["low"] <= obj["pue"]["value"] <= obj["pue"]["high"]
         assert obj["feasible"] is True
@@ -212,9 +216,27 @@ def test_api(small):
     assert ds.sizes["candidate"] == s["evaluations"]
     assert s["best"]["mix"] in set(ds["candidate"].values)
     assert {"pue", "capex_cny", "npv_cny", "annual_cost_cny", "feasible", "metric_ppue_cooling", "metric_itue",
-            "metric_tue", "metric_unserved", "metric_max_inlet"} <= set(ds.data_vars)
+            "metric_tue", "metric_unserved", "metric_max_inlet", "metric_extrapolated"} <= set(ds.data_vars)
     row = ds.sel(candidate=s["best"]["mix"])
     assert bool(row["feasible"]) and bool(row["complies"])
     assert float(row["capex_cny"]) == pytest.approx(s["best"]["capex_cny"])
     cheaper = ds.where(ds["feasible"] & ds["complies"] & (ds["capex_cny"] < s["best"]["capex_cny"] - 1e-6), drop=True)
     assert cheaper.sizes["candidate"] == 0  # no evaluated compliant mix is cheaper than the answer
+
+
+def test_terminal_names_mixes_on_extrapolated_curves(exhaustive):
+    """A shown mix whose chillers ran outside their curve data is named under the table with its hours."""
+    from rich.console import Console
+
+    from twin.report.optimise import candidate, print_table
+
+    baseline, base_dir, space, _, _ = exhaustive
+    o = opt.optimise(baseline, base_dir, space, limit=1.4, objective="npv", seed=0, **FAST)
+    console = Console(record=True, width=400, color_system=None)
+    print_table(o, console)
+    text = " ".join(console.export_text().split())
+    shown = list(dict.fromkeys(([o.best] if o.best else []) + o.pareto))
+    hours = {o.labels[k]: candidate(o, k)["curve_extrapolated_hours"] for k in shown}
+    assert any(hours.values()), "no shown mix leaves the curve data: the test no longer checks the note"
+    for mix, h in hours.items():
+        assert (f"{mix}: {h:,.0f} h" in text) == (h > 0.0), mix

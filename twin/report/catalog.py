@@ -87,6 +87,7 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
         lines += ["", "**Cost saving rests on assumption-grade inputs** (docs/policy.md): " + "; ".join(
             f"`{k}` = {a['value']} {a['unit']}" for k, a in assumed.items()) + ". No PUE surcharge is included "
             "unless the baseline scenario sets one."]
+    lines += _extrapolation_note(res)
     reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
                if r.get("infeasible_reason")]
     if reasons:
@@ -94,6 +95,20 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
     if figure_name:
         lines += ["", f"![PUE change by site and IT load]({figure_name})"]
     return "\n".join(lines) + "\n"
+
+
+def _extrapolation_note(res: CatalogResult) -> list[str]:
+    """Markdown lines saying which rows rest on compressor curves used outside their data (none: no lines)."""
+    hours = [max(r.get("curve_hours_baseline") or 0.0, r.get("curve_hours_measure") or 0.0) for r in res.rows]
+    flagged = sum(h > 0.0 for h in hours)
+    if not flagged:
+        return []
+    return ["", f"**Compressor curves outside their data** in {flagged} of {len(res.rows)} rows (up to "
+            f"{max(hours):,.0f} h of a run): the chiller or DX curves were extrapolated along their tangent at the data "
+            "edge, so the savings of those hours rest on the curves' slope there, not on measured points "
+            "(docs/plants.md, \"Chiller curves outside their data\"; with `plant.curve_extrapolation = \"hold\"` the "
+            "inputs are held at the data edge instead, as EnergyPlus does, and AI control chooses chilled water inside "
+            "the data)."]
 
 
 def _band_sentence(res: CatalogResult) -> str:

@@ -5,12 +5,14 @@ JSON (``--json``, ``optimise.json``)::
 
     {"limit": 1.5, "objective": "npv", "evaluations": 2000, "complies": true,
      "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high"},
-              "feasible", "capex_cny", "annual_cost_cny", "npv_cny"},
+              "feasible", "capex_cny", "annual_cost_cny", "npv_cny", "curve_extrapolated_hours"},
      "pareto": [<the same objects, by rising PUE>],
      "closest": {<the same object> + "blocked_by": [...]}}      # only when nothing complies
 
 ``best`` is null when nothing complies.  ``pue.low``/``high`` are the 5th/95th percentiles of the
-band (:mod:`twin.study.uncertainty`), null with ``band = 0``.
+band (:mod:`twin.study.uncertainty`), null with ``band = 0``.  ``curve_extrapolated_hours``: hours the
+mix's chiller or DX curves ran outside their data (docs/plants.md, "Chiller curves outside their data");
+the terminal names the shown mixes whose figures rest on such hours.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def candidate(o: Optimisation, key: str) -> dict:
     return {"mix": o.labels[key], "measures": [measure_parameters(m) for m in o.mixes[key]],
             "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high")},
             "feasible": rec["feasible"], "capex_cny": rec["capex_cny"],
-            "annual_cost_cny": rec["annual_cost_cny"], "npv_cny": rec["npv_cny"]}
+            "annual_cost_cny": rec["annual_cost_cny"], "npv_cny": rec["npv_cny"],
+            "curve_extrapolated_hours": rec["metrics"].get("extrapolated")}
 
 
 def summary(o: Optimisation) -> dict:
@@ -200,6 +203,12 @@ def print_table(o: Optimisation, console=None) -> None:
     for row in rows:
         table.add_row(*(escape(row[i]) for i in kept))
     console.print(table)
+    shown = list(dict.fromkeys(([o.best] if o.best else []) + ([o.closest] if o.closest else []) + o.pareto))
+    outside = [(o.labels[k], h) for k in shown if (h := candidate(o, k)["curve_extrapolated_hours"])]
+    if outside:
+        console.print("chiller curves outside their data (their figures rest on the curves' tangent at the data "
+                      "edge; docs/plants.md): " + "; ".join(f"{escape(m)}: {h:,.0f} h" for m, h in outside),
+                      highlight=False)
     if o.best is None and o.closest is not None:
         console.print(f"closest: {escape(o.labels[o.closest])}", highlight=False)
         for reason in blocked_by(o.confirmed[o.closest], o.limit, o.objective):

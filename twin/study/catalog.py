@@ -23,6 +23,11 @@ Savings are baseline minus with-measure (positive = the measure saves); PUE chan
 with-measure minus baseline (negative = better).  Cost, CO2 and water columns come from the run
 summary as far as this installation computes them (see :mod:`twin.study.columns`).
 
+Curves outside their data.  Each row carries the hours each run's chiller or DX curves ran outside
+their data (``hours_chiller_curve_extrapolated`` of the run summary): a saving earned in those hours
+rests on the curves' tangent at the data edge (docs/plants.md, "Chiller curves outside their data"),
+and the Markdown table says so under the table.
+
 Feasibility.  Each row carries the thermal figures of the with-measure run (hottest rack inlet,
 hours outside ASHRAE A1 allowable, unmet cooling hours) and the feasibility of both runs
 (:mod:`twin.metrics.feasibility`).  When either run is infeasible the JSON rows keep every
@@ -60,6 +65,8 @@ TABLE = (
     ("max_inlet_c", "max rack inlet [°C]", "{:.1f}"),
     ("hours_outside_allowable", "h outside A1 allowable", "{:,.0f}"),
     ("unmet_hours", "unmet cooling [h]", "{:,.0f}"),
+    ("curve_hours_baseline", "h curves extrapolated, baseline", "{:,.0f}"),
+    ("curve_hours_measure", "h curves extrapolated, with measure", "{:,.0f}"),
     ("feasibility", "feasibility", "{}"),
 )
 #: Further metrics of the run with the measure, in the CSV and the JSON rows (not in the Markdown table):
@@ -203,6 +210,8 @@ def evaluate_measure(measure: dict, *, baseline: Scenario, baseline_file: str | 
                 "max_inlet_c": thermal["inlet"]["max_rack_inlet_c"]["value"],
                 "hours_outside_allowable": thermal["inlet"]["hours_outside_allowable"]["value"],
                 "unmet_hours": thermal["cooling"]["unmet_hours"]["value"],
+                "curve_hours_baseline": base["hours_chiller_curve_extrapolated"]["value"],
+                "curve_hours_measure": with_m["hours_chiller_curve_extrapolated"]["value"],
                 **{key: column_value(COLUMN_BY_KEY[col], with_m) for key, col, _, _ in METRICS},
                 **_feasibility(base, with_m),
                 "feasibility_reasons": {"baseline": base["feasibility"]["reasons"],

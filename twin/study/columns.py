@@ -144,6 +144,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("degree_hours_allowable", "K·h > A1 allow.",
            ("feasibility.checks.inlet.degree_hours_outside_allowable",), fmt=",.0f"),
     Column("unserved", "Unserved IT", ("power.unserved_it_kwh",), scale={"kWh": (1e-3, "MWh")}, fmt=",.1f"),
+    # hours the chiller or DX curves ran outside their data: the figures of those hours rest on the curves'
+    # tangent at the data edge (docs/plants.md, "Chiller curves outside their data")
+    Column("extrapolated", "h curves extrap.", ("hours_chiller_curve_extrapolated",), fmt=",.0f"),
     Column("max_inlet", "Max inlet", ("feasibility.checks.inlet.max_rack_inlet_c", "max_rack_inlet_c"), fmt=".1f"),
     Column("unmet", "Unmet cooling", ("feasibility.checks.cooling.unmet_hours",), fmt=",.0f"),
     Column("feasibility", "Feasibility", ("feasibility.verdict",), kind="status"),

@@ -21,11 +21,11 @@ from twin.study.compare import Comparison, delta_pue, energy_saving_kwh
 #: Columns after "#" and "Mix", left to right.
 ORDER = ("pue", "delta_pue", "energy", "saving", "cost", "cost_surcharge", "capex", "payback", "npv", "co2", "cue",
          "water", "wue", "cooling", "ppue_cooling", "ppue_power", "itue", "tue", "unserved", "envelope",
-         "degree_hours", "max_inlet", "feasibility", "compliance", "grade")
+         "degree_hours", "max_inlet", "extrapolated", "feasibility", "compliance", "grade")
 #: The same columns, most important first: a narrow terminal drops them from the end.
 PRIORITY = ("pue", "compliance", "feasibility", "energy", "saving", "cost", "capex", "payback", "delta_pue",
             "max_inlet", "degree_hours", "co2", "npv", "cost_surcharge", "tue", "ppue_cooling", "ppue_power", "itue",
-            "cue", "wue", "water", "cooling", "unserved", "envelope", "grade")
+            "cue", "wue", "water", "cooling", "unserved", "envelope", "extrapolated", "grade")
 #: Marker of a cost that rests on assumption-grade inputs (listed under ``assumptions`` in --json).
 ASSUMED = "*"
 #: Money columns: the bill's (policy.cost) and the investment's (economics).
@@ -118,7 +118,8 @@ def print_ranked_table(comp: Comparison, console: Console | None = None) -> None
     keys, header, rows = ranked_rows(comp)
     kept, dropped = fit_columns(keys, header, rows, console.width)
     caption = (f"ΔPUE and saving are against the baseline; infeasible mixes are ranked last (docs/feasibility.md); "
-               f"{ASSUMED} cost rests on assumption-grade inputs (--json 'assumptions'); — : not computed")
+               f"{ASSUMED} cost rests on assumption-grade inputs (--json 'assumptions'); h curves extrap.: hours the "
+               f"chiller or DX curves ran outside their data (docs/plants.md); — : not computed")
     if dropped:
         caption += f". Dropped to fit {console.width} columns: {', '.join(dropped)} (widen the terminal, or see " \
                    "report.html / --json)"
