@@ -31,6 +31,7 @@ def test_widening_a_spread_widens_the_pue_band(legacy):
     be the first driver with a negative rank correlation (a better chiller, a lower PUE)."""
     only = {i["key"]: 0.0 for i in unc.spread_table()["input"]}
     only.update({g["name"]: 0.0 for g in unc.spread_table()["group"]})
+    only[unc.spread_table()["curve_extrapolation"]["name"]] = 0.0
     narrow = _band(legacy, spreads={**only, "plant.chiller_rated_cop": 0.05}, utilisation=False, weather=False)
     wide = _band(legacy, spreads={**only, "plant.chiller_rated_cop": 0.20}, utilisation=False, weather=False)
     w_narrow = narrow["pue"]["high"] - narrow["pue"]["low"]
@@ -39,6 +40,39 @@ def test_widening_a_spread_widens_the_pue_band(legacy):
     assert [i["name"] for i in wide["inputs"]] == ["plant.chiller_rated_cop"]
     assert wide["drivers"][0]["input"] == "plant.chiller_rated_cop" and wide["drivers"][0]["rho"] < -0.9
     assert wide["pue"]["low"] < wide["pue"]["value"] < wide["pue"]["high"]
+
+
+def _only_curve_slope(scn, path):
+    """The band of ``scn`` with only the slope of the curves' extrapolation sampled."""
+    table = unc.spread_table()
+    only = {i["key"]: 0.0 for i in table["input"]} | {g["name"]: 0.0 for g in table["group"]}
+    return unc.band(scn, samples=SAMPLES, file=str(path), base_dir=path.parent, spreads=only, utilisation=False,
+                    weather=False)
+
+
+def test_curve_extrapolation_slope_moves_only_runs_that_leave_the_data(legacy):
+    """The slope factor (0: held at the data edge .. 2: twice the tangent) moves a run whose chillers
+    work beyond their curve data, and leaves one inside its data where it was; a steeper tangent
+    earns more COP, so PUE falls with it.  A scenario that holds its curves does not sample it."""
+    import tomllib
+
+    from twin.inputs.schema import validate_scenario
+
+    scn, path = legacy
+    name = unc.spread_table()["curve_extrapolation"]["name"]
+    inside = _only_curve_slope(scn, path)
+    assert [i["name"] for i in inside["inputs"]] == [name]
+    assert inside["pue"]["low"] == inside["pue"]["high"] == pytest.approx(inside["pue"]["value"], rel=1e-12)
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    # the Trane CVHE VSD set's data end at 8.89 degC chilled water (components/data/chillers.toml)
+    data["plant"].update(chiller_curves="trane_cvhe_1442kw_vsd", chw_supply_c=12.0)
+    beyond = _only_curve_slope(validate_scenario(data), path)
+    assert beyond["pue"]["low"] < beyond["pue"]["value"] < beyond["pue"]["high"]
+    assert beyond["drivers"][0]["input"] == name and beyond["drivers"][0]["rho"] < -0.9
+
+    data["plant"]["curve_extrapolation"] = "hold"
+    assert name not in [i["name"] for i in _only_curve_slope(validate_scenario(data), path)["inputs"]]
 
 
 def test_band_is_deterministic_and_complete(legacy):

@@ -56,10 +56,10 @@ CURVE_LAYOUT = ("capft0", "capft1", "capft2", "capft3", "capft4", "capft5",
                 "first_data_min", "first_data_max", "second_data_min", "second_data_max",
                 "min_unload_plr", "min_plr",
                 "first_bound_min", "first_bound_max", "second_bound_min", "second_bound_max",
-                "extrapolate")
+                "extrapolate", "extrapolation_slope")
 N_CURVE = len(CURVE_LAYOUT)
-_FIRST_DATA, _SECOND_DATA, _MIN_UNLOAD, _MIN_PLR, _FIRST_BOUND, _SECOND_BOUND, _EXTRAPOLATE = (
-    15, 17, 19, 20, 21, 23, 25)
+_FIRST_DATA, _SECOND_DATA, _MIN_UNLOAD, _MIN_PLR, _FIRST_BOUND, _SECOND_BOUND, _EXTRAPOLATE, _SLOPE = (
+    15, 17, 19, 20, 21, 23, 25, 26)
 
 STATUS_IN_DATA = 0       # both inputs inside the curve data
 STATUS_EXTRAPOLATED = 1  # an input outside the data: tangent extrapolation (or held at the data edge)
@@ -107,8 +107,10 @@ def curve_value(c, curves, t_first, t_second):
     """A biquadratic ``c`` of the set ``curves`` at ``(t_first, t_second)``, extrapolated as the set says. [-]
 
     Inside the data: the biquadratic.  Outside: its first-order Taylor expansion about the
-    nearest data point, ``f(x_e, y_e) + f_x (x - x_e) + f_y (y - y_e)``, with ``(x, y)`` held at
-    the physical bounds; or, with ``extrapolate = 0``, ``f(x_e, y_e)`` (EnergyPlus curve limits).
+    nearest data point, ``f(x_e, y_e) + s (f_x (x - x_e) + f_y (y - y_e))``, with ``(x, y)`` held at
+    the physical bounds and ``s`` the set's ``extrapolation_slope`` (1: the tangent; the uncertainty
+    band draws it, :mod:`twin.study.uncertainty`); or, with ``extrapolate = 0``, ``f(x_e, y_e)``
+    (EnergyPlus curve limits).
     """
     x = _held(t_first, curves[_FIRST_BOUND], curves[_FIRST_BOUND + 1])
     y = _held(t_second, curves[_SECOND_BOUND], curves[_SECOND_BOUND + 1])
@@ -118,7 +120,7 @@ def curve_value(c, curves, t_first, t_second):
     if curves[_EXTRAPOLATE] > 0.5:
         dfdx = c[1] + 2.0 * c[2] * xe + c[5] * ye
         dfdy = c[3] + 2.0 * c[4] * ye + c[5] * xe
-        value += dfdx * (x - xe) + dfdy * (y - ye)
+        value += curves[_SLOPE] * (dfdx * (x - xe) + dfdy * (y - ye))
     return value
 
 
@@ -128,7 +130,7 @@ def chiller_capacity_w(curves, cap_ref_w, t_first, t_second):
 
     ``curves`` is a 1-D array laid out as :data:`CURVE_LAYOUT`: CAPFT (6), EIRFT (6), EIRFPLR (3),
     the data ranges of the two inputs, the minimum unloading and minimum part-load ratios, the
-    physical bounds of the two inputs and the extrapolation flag.
+    physical bounds of the two inputs, the extrapolation flag and the factor on the tangent's slope.
     Returns ``(capacity, status)`` with ``status`` from :func:`curve_status`.
     """
     return cap_ref_w * curve_value(curves[0:6], curves, t_first, t_second), curve_status(curves, t_first, t_second)

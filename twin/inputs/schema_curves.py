@@ -23,12 +23,13 @@ def curve_array(entry: dict, extrapolate: bool = True) -> np.ndarray:
     """Pack a curve-set table row into the layout of :data:`chiller.CURVE_LAYOUT`.
 
     ``extrapolate``: tangent extrapolation outside the data up to the set's physical bounds
-    (True), or inputs held at the data edge as EnergyPlus's curve limits do (False).
+    (True), or inputs held at the data edge as EnergyPlus's curve limits do (False).  The factor on
+    the tangent's slope (``extrapolation_slope``) is 1; the uncertainty band draws it.
     """
     return np.array([*entry["capft"], *entry["eirft"], *entry["eirfplr"],
                      *entry["chws_range_c"], *entry["cwe_range_c"], entry["min_unload_plr"],
                      entry["min_plr"], *entry["first_bounds_c"], *entry["second_bounds_c"],
-                     float(extrapolate)], dtype=float)
+                     float(extrapolate), 1.0], dtype=float)
 
 
 class CurveSet(InputModel):

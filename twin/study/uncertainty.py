@@ -9,6 +9,9 @@ Sources of uncertainty (``twin/data/uncertainty.toml``, docs/uncertainty.md):
 * the weather: each sample runs one of the site's typical-year files with equal weight (the
   bundled file and the ``[weather]`` alternatives), the files ordered by annual mean wet bulb so
   that the draw is ordinal;
+* the compressor curves beyond their data: the slope of their tangent extrapolation is multiplied
+  by a factor from 0 (held at the data edge, as EnergyPlus does) to 2 (``[curve_extrapolation]``;
+  docs/plants.md); it acts only in the hours a run leaves the curve data;
 * IT utilisation: every step's utilisation is multiplied by one factor and kept within 0-1;
 * costs (mixes only): one factor on the CAPEX and O&M of the mix's cost rows, with the weakest
   grade among them.
@@ -44,6 +47,7 @@ from typing import Callable
 
 import numpy as np
 
+from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, PARAM
 from twin.errors import InputError
 from twin.inputs.schema import Scenario
@@ -59,6 +63,8 @@ N_DRIVERS = 3
 #: headline quantities of a single run: summary path -> (band key, unit)
 RUN_METRICS = {"pue": ("pue", "-"), "energy_facility_kwh": ("energy_facility_kwh", "kWh"),
                "policy.cost.total_cny": ("cost_total_cny", "CNY/yr")}
+#: plant types whose chillers or DX units run on curve sets (the IEC's DX trim included)
+COMPRESSOR_PLANTS = ("water_cooled_chiller", "air_cooled_chiller", "dx", "iec")
 #: headline quantities of a mix against its baseline (band key -> unit)
 MIX_METRICS = {"delta_pue": "-", "energy_saving_kwh": "kWh", "cost_saving_cny": "CNY/yr",
                "simple_payback_years": "yr"}
@@ -87,7 +93,7 @@ class Input:
     or the costs.  ``half_width`` is absolute when ``relative`` is false."""
 
     name: str
-    kind: str            # "key", "group", "utilisation", "weather", "costs"
+    kind: str            # "key", "group", "curves", "utilisation", "weather", "costs"
     grade: str
     half_width: float    # relative [-] or absolute [unit of the key]
     relative: bool = True
@@ -118,7 +124,9 @@ def _inputs(scns: list[Scenario], spreads: dict[str, float] | None, *, utilisati
     data = _data()
     grades = data["grades"]
     spreads = dict(spreads or {})
-    known = [e["key"] for e in data["input"]] + [g["name"] for g in data["group"]] + ["it.utilisation", "costs"]
+    curves = data["curve_extrapolation"]
+    known = ([e["key"] for e in data["input"]] + [g["name"] for g in data["group"]]
+             + [curves["name"], "it.utilisation", "costs"])
     unknown = sorted(set(spreads) - set(known))
     if unknown:
         raise InputError(f"no sampled input named {unknown}; choose from {sorted(known)}", key="--spread")
@@ -141,6 +149,9 @@ def _inputs(scns: list[Scenario], spreads: dict[str, float] | None, *, utilisati
     for g in data["group"]:
         out.append(Input(g["name"], "group", g["grade"], float(spreads.get(g["name"], grades[g["grade"]])),
                          params=tuple(g["params"])))
+    if any(scn.plant.curve_extrapolation == "tangent" and scn.plant.type in COMPRESSOR_PLANTS for scn in scns):
+        out.append(Input(curves["name"], "curves", curves["grade"],
+                         float(spreads.get(curves["name"], curves["half_width"]))))
     if utilisation:
         grade = data["utilisation"]["grade"]
         out.append(Input("it.utilisation", "utilisation", grade, float(spreads.get("it.utilisation", grades[grade]))))
@@ -268,6 +279,8 @@ def run_draw(applied: Scenario, inputs: list[Input], d: Draw, weathers: list[Wea
         if inp.kind == "group":
             for p in inp.params:
                 plant.params[getattr(PARAM, p)] *= d.factor(inp)
+        elif inp.kind == "curves":
+            plant.curves[CURVE_LAYOUT.index("extrapolation_slope")] = d.factor(inp)
         elif inp.kind == "utilisation" and d.factor(inp) != 1.0:
             row = plant.boundary[BOUNDARY.utilisation] * d.factor(inp)
             clipped += ["it.utilisation"] * int(np.count_nonzero((row < 0.0) | (row > 1.0)))
