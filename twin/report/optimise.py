@@ -4,13 +4,18 @@ the dataset of every candidate (:class:`twin.study.optimise.Optimisation`).
 JSON (``--json``, ``optimise.json``)::
 
     {"limit": 1.5, "objective": "npv", "evaluations": 2000, "complies": true,
-     "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high"},
+     "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high", "p_complies"},
               "feasible", "capex_cny", "annual_cost_cny", "npv_cny", "curve_extrapolated_hours"},
+     "robust": {<the same object>} or null,
      "pareto": [<the same objects, by rising PUE>],
      "closest": {<the same object> + "blocked_by": [...]}}      # only when nothing complies
 
 ``best`` is null when nothing complies.  ``pue.low``/``high`` are the 5th/95th percentiles of the
-band (:mod:`twin.study.uncertainty`), null with ``band = 0``.  ``curve_extrapolated_hours``: hours the
+band (:mod:`twin.study.uncertainty`) and ``pue.p_complies`` the share of its samples at or below the
+limit, all null with ``band = 0``.  ``robust`` is the cheapest banded mix that meets the limit in at
+least 95 % of its samples (:attr:`twin.study.optimise.Optimisation.robust`; null without bands or
+when none does): where the best mix's band crosses the limit, the mix to build if the limit must hold
+with confidence.  ``curve_extrapolated_hours``: hours the
 mix's chiller or DX curves ran outside their data (docs/plants.md, "Chiller curves outside their data");
 the terminal names the shown mixes whose figures rest on such hours.
 """
@@ -22,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.study.optimise import OBJECTIVES, Optimisation, blocked_by, counts
+from twin.study.optimise import OBJECTIVES, ROBUST_SHARE, Optimisation, blocked_by, counts
 
 #: What the optimiser calls each objective in tables and figures.
 OBJECTIVE_TITLES = {"npv": "NPV of the savings (higher is better)", "capex": "CAPEX (lower is better)",
@@ -36,7 +41,8 @@ def candidate(o: Optimisation, key: str) -> dict:
     rec = o.confirmed[key]
     b = o.bands.get(key, {}).get("pue", {})
     return {"mix": o.labels[key], "measures": [measure_parameters(m) for m in o.mixes[key]],
-            "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high")},
+            "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high"),
+                    "p_complies": b.get("share_at_or_below_limit")},
             "feasible": rec["feasible"], "capex_cny": rec["capex_cny"],
             "annual_cost_cny": rec["annual_cost_cny"], "npv_cny": rec["npv_cny"],
             "curve_extrapolated_hours": rec["metrics"].get("extrapolated")}
@@ -44,7 +50,9 @@ def candidate(o: Optimisation, key: str) -> dict:
 
 def summary(o: Optimisation) -> dict:
     """The ``--json`` answer (see the module docstring)."""
+    robust = o.robust
     out = {"best": candidate(o, o.best) if o.best is not None else None,
+           "robust": candidate(o, robust) if robust is not None else None,
            "pareto": [candidate(o, k) for k in o.pareto],
            "limit": o.limit, "objective": o.objective, "evaluations": o.evaluations, "complies": o.best is not None}
     if o.best is None and o.closest is not None:
@@ -154,17 +162,20 @@ def _money(v: float | None) -> str:
 
 def table_rows(o: Optimisation) -> tuple[list[str], list[str], list[list[str]]]:
     """Keys, header and rows of the terminal table: the best mix first, then the front by rising PUE."""
-    keys = ["#", "mix", "pue", "compliance", "feasibility", "capex", "cost", "npv"]
-    header = ["#", "Mix", "PUE [90 % band]", f"Compliance\n(≤ {o.limit:g})", "Feasible", "CAPEX\n[10k CNY]",
-              "Annual cost\n[10k CNY/yr]", f"NPV {o.horizon_years} yr\n[10k CNY]"]
-    order = list(dict.fromkeys(([o.best] if o.best else []) + ([o.closest] if o.closest else []) + o.pareto))
+    keys = ["#", "mix", "pue", "compliance", "p_complies", "feasibility", "capex", "cost", "npv"]
+    header = ["#", "Mix", "PUE [90 % band]", f"Compliance\n(≤ {o.limit:g})", "P(≤ limit)\n[%]", "Feasible",
+              "CAPEX\n[10k CNY]", "Annual cost\n[10k CNY/yr]", f"NPV {o.horizon_years} yr\n[10k CNY]"]
+    robust = o.robust
+    order = list(dict.fromkeys(([o.best] if o.best else []) + ([robust] if robust else [])
+                               + ([o.closest] if o.closest else []) + o.pareto))
     rows = []
     for i, k in enumerate(order, start=1):
         c = candidate(o, k)
         p = c["pue"]
         band = f" [{p['low']:.3f}–{p['high']:.3f}]" if p["low"] is not None and p["high"] is not None else ""
-        tag = "best" if k == o.best else "closest" if k == o.closest else str(i)
-        rows.append([tag, c["mix"], f"{p['value']:.3f}{band}", "pass" if p["value"] <= o.limit else "fail",
+        tag = "best" if k == o.best else "robust" if k == robust else "closest" if k == o.closest else str(i)
+        share = "—" if p["p_complies"] is None else f"{100.0 * p['p_complies']:.0f}"
+        rows.append([tag, c["mix"], f"{p['value']:.3f}{band}", "pass" if p["value"] <= o.limit else "fail", share,
                      "yes" if c["feasible"] else "no", _money(c["capex_cny"]), _money(c["annual_cost_cny"]),
                      _money(c["npv_cny"])])
     return keys, header, rows
@@ -178,14 +189,16 @@ def print_table(o: Optimisation, console=None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from twin.study.table import MIX_WIDTH, PIPE_WIDTH, fit_columns
+    from twin.study.table import MIX_WIDTH, PIPE_WIDTH, PRIORITY, fit_columns
 
     if console is None:
         console = Console()
         if not console.is_terminal:
             console = Console(width=max(console.width, PIPE_WIDTH))
     keys, header, rows = table_rows(o)
-    kept, dropped = fit_columns(keys, header, rows, console.width)
+    # the chance of meeting the limit goes right after the compliance it qualifies
+    at = PRIORITY.index("compliance") + 1
+    kept, dropped = fit_columns(keys, header, rows, console.width, PRIORITY[:at] + ("p_complies",) + PRIORITY[at:])
     caption = (f"objective: {OBJECTIVE_TITLES[o.objective]}; {o.evaluations:,} mixes screened by the bin method "
                f"in {o.trials:,} trials, numbers confirmed by method '{o.confirm_method}'; NPV is the saving "
                "against the baseline")
@@ -203,7 +216,16 @@ def print_table(o: Optimisation, console=None) -> None:
     for row in rows:
         table.add_row(*(escape(row[i]) for i in kept))
     console.print(table)
-    shown = list(dict.fromkeys(([o.best] if o.best else []) + ([o.closest] if o.closest else []) + o.pareto))
+    robust = o.robust
+    shown = list(dict.fromkeys(([o.best] if o.best else []) + ([robust] if robust else [])
+                               + ([o.closest] if o.closest else []) + o.pareto))
+    share = o.share_complying(o.best) if o.best else None
+    if share is not None and share < ROBUST_SHARE:
+        console.print(f"the best mix meets PUE ≤ {o.limit:g} in {100.0 * share:.0f} % of its band's samples (the "
+                      "inputs moved by their evidence grade, docs/uncertainty.md); "
+                      + (f"the cheapest mix that meets it in ≥ {100 * ROBUST_SHARE:.0f} %: {escape(o.labels[robust])} "
+                         "(row 'robust')" if robust else
+                         f"no banded mix meets it in ≥ {100 * ROBUST_SHARE:.0f} % of its samples"), highlight=False)
     outside = [(o.labels[k], h) for k in shown if (h := candidate(o, k)["curve_extrapolated_hours"])]
     if outside:
         console.print("chiller curves outside their data (their figures rest on the curves' tangent at the data "

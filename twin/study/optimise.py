@@ -49,6 +49,9 @@ TOP = 3
 ROUNDS = 4
 #: Generations that bring no new mix before the search stops (the sampler keeps proposing known mixes).
 STALE_GENERATIONS = 5
+#: Share of a mix's band samples that must meet the limit for the mix to count as compliant with
+#: confidence (:attr:`Optimisation.robust`); the band's own level is 90 % two-sided, so 95 % is its upper end.
+ROBUST_SHARE = 0.95
 #: Defaults of the command line and the API: trials asked, NSGA-II population, front points reported.
 DEFAULT_TRIALS = 2000
 DEFAULT_POPULATION = 100
@@ -452,6 +455,19 @@ class Optimisation:
         """Mixes simulated by the screening method (cache hits and ruled-out mixes not counted)."""
         return sum(1 for r in self.screened.values() if r is not None)
 
+    def share_complying(self, key: str) -> float | None:
+        """Share of the mix's band samples with PUE at or below the limit (None: not banded)."""
+        return self.bands.get(key, {}).get("pue", {}).get("share_at_or_below_limit")
+
+    @property
+    def robust(self) -> str | None:
+        """The cheapest banded mix that is feasible, meets the limit and meets it in at least
+        :data:`ROBUST_SHARE` of its band's samples (None without bands or when no banded mix does).
+        The banded mixes are the best, the closest and the Pareto front."""
+        ok = [k for k in self.bands if (self.share_complying(k) or 0.0) >= ROBUST_SHARE]
+        ranked = ranked_compliant({k: self.confirmed[k] for k in ok}, self.labels, self.limit, self.objective)
+        return ranked[0] if ranked else None
+
 
 def optimise(baseline, base_dir: Path, space: Space, *, file: str | None = None, limit: float | None = None,
              objective: str = "npv", trials: int = DEFAULT_TRIALS, population: int = DEFAULT_POPULATION,
@@ -492,7 +508,7 @@ def optimise(baseline, base_dir: Path, space: Space, *, file: str | None = None,
         sampler = Sampler(scn, [list(mixes[k]) for k in keys if mixes[k]], samples=band, seed=seed, file=file,
                           base_dir=base_dir)
         step = tick("band samples", band * len(keys))
-        bands = {k: sampler.band(list(mixes[k]) or None, progress=step) for k in keys}
+        bands = {k: sampler.band(list(mixes[k]) or None, progress=step, limit=limit) for k in keys}
     return Optimisation(space=space, limit=limit, objective=objective,
                         horizon_years=int(finance.horizon_years) if finance is not None else 0,
                         screened=screened, confirmed=confirmed, mixes=mixes, labels=labels, best=best, pareto=front,

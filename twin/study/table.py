@@ -89,16 +89,18 @@ def column_width(header: str, cells: list[str], *, cap: int | None = None) -> in
     return (min(widest, cap) if cap else widest) + 3
 
 
-def fit_columns(keys: list[str], header: list[str], rows: list[list[str]], width: int) -> tuple[list[int], list[str]]:
+def fit_columns(keys: list[str], header: list[str], rows: list[list[str]], width: int,
+                priority: tuple[str, ...] = PRIORITY) -> tuple[list[int], list[str]]:
     """Indices of the columns that fit in ``width`` terminal cells, and the titles of those dropped.
 
-    "#", "Mix" and PUE always stay; the other columns go in reverse :data:`PRIORITY` order until
-    the rest fit (a table may hold only some of the :data:`PRIORITY` keys, as ``dctwin optimise``'s).
+    "#", "Mix" and PUE always stay; the other columns go in reverse ``priority`` order (default
+    :data:`PRIORITY`) until the rest fit (a table may hold only some of its keys, as ``dctwin
+    optimise``'s).
     """
     need = {i: column_width(header[i], [r[i] for r in rows], cap=MIX_WIDTH if keys[i] == "mix" else None)
             for i in range(len(keys))}
     kept = set(range(len(keys)))
-    for key in (k for k in reversed(PRIORITY[1:]) if k in keys):
+    for key in (k for k in reversed(priority[1:]) if k in keys):
         if sum(need[i] for i in kept) + 1 <= width:
             break
         kept.discard(keys.index(key))

@@ -491,9 +491,13 @@ class Sampler:
                 if (i.kind != "key" or any(_active(entries[i.name], s) for s in scns))
                 and (i.kind != "costs" or has_costs)]
 
-    def band(self, measures: list[dict] | None = None, progress: Callable[[int], None] | None = None) -> dict:
+    def band(self, measures: list[dict] | None = None, progress: Callable[[int], None] | None = None,
+             limit: float | None = None) -> dict:
         """The band of the baseline (``measures=None``) or of one mix (see :func:`band`);
-        ``progress(1)`` after each sample."""
+        ``progress(1)`` after each sample.  With a PUE ``limit``, the ``pue`` block also holds
+        ``limit`` and ``share_at_or_below_limit``: the share of the samples whose PUE is at or below it
+        (a sample without a PUE counts as above), the chance of meeting the limit over the sampled
+        inputs."""
         t0 = _time.perf_counter()
         measures = [dict(m) for m in measures or []]
         value, _ = self._evaluate(measures, None)
@@ -514,6 +518,8 @@ class Sampler:
             lo, hi = _interval(y)
             out[key] = {"value": v if math.isfinite(v) else None, "low": lo, "high": hi, "unit": unit,
                         "level": LEVEL, "drivers": drivers(names, self.u[:, cols], y)}
+            if key == "pue" and limit is not None:
+                out[key].update(limit=float(limit), share_at_or_below_limit=float(np.mean(y <= limit)))
         out.update({
             "drivers": out["pue"]["drivers"],
             "samples": self.samples,
