@@ -202,11 +202,19 @@ def test_compare_rows_results_and_report_carry_bands(tmp_path, legacy):
     base = next(r for r in rows if r["mix"] == "baseline")
     _has_band(base["band"], ("pue",))
     assert mix["band"]["pue"]["value"] == pytest.approx(mix["pue"]["value"], rel=1e-12)
+    # the legacy room's policy limit (existing retrofit, 1.5): the share of each band's samples meeting it
+    for r in rows:
+        p = r["band"]["pue"]
+        assert p["limit"] == 1.5 and 0.0 <= p["share_at_or_below_limit"] <= 1.0
+        assert p["share_at_or_below_limit"] * 8 == round(p["share_at_or_below_limit"] * 8)
+        assert p["low"] > 1.5 and p["share_at_or_below_limit"] <= 1 / 8  # no sample of this room gets near 1.5
     with xr.open_dataset(tmp_path / "out" / "results.nc", engine="h5netcdf") as ds:
         i = list(ds["mix"].values).index("c")
         assert float(ds["band_pue_low"][i]) == mix["band"]["pue"]["low"]
+        assert float(ds["band_pue_p_complies"][i]) == mix["band"]["pue"]["share_at_or_below_limit"]
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="band-table"' in html and mix["band"]["pue"]["drivers"][0]["input"] in html
+    assert "P(≤ 1.5) [%]" in html
 
 
 def test_catalog_rows_carry_bands_on_the_savings(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from twin.study.bands import QUANTITIES
+from twin.study.bands import QUANTITIES, compliance_shares
 
 
 def _num(x: float | None, key: str) -> str:
@@ -92,28 +92,41 @@ def print_band_rows(comp, console: Console | None = None) -> None:
         console = Console(width=max(console.width, 120))
     keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
     b = next(iter(bands.values()))
+    limit, shares = compliance_shares(comp)
     table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
-                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html")
-    for h in ["#", "Mix"] + [_header(k) for k in keys] + ["PUE driver"]:
+                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html"
+                          + ("" if limit is None else f"; P(≤ {limit:g}): share of the samples meeting the PUE limit"))
+    for h in ["#", "Mix"] + [_header(k) for k in keys] + ([] if limit is None else [_share_header(limit)]) + ["PUE driver"]:
         table.add_column(h, overflow="fold")
-    for i, o in enumerate(comp.ranked(), start=1):
+    for i, (o, share) in enumerate(zip(comp.ranked(), shares), start=1):
         if o.mix.name in bands:
             band = bands[o.mix.name]
             table.add_row(str(i), o.mix.name, *[range_cell(band, k) for k in keys],
-                          drivers_text(band["pue"], 1, short=True))
+                          *([] if limit is None else [_share(share)]), drivers_text(band["pue"], 1, short=True))
     console.print(table)
+
+
+def _share_header(limit: float) -> str:
+    return f"P(≤ {limit:g}) [%]"
+
+
+def _share(share: float | None) -> str:
+    return "—" if share is None else f"{100.0 * share:.0f}"
 
 
 def band_rows(comp) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the band table of a comparison (ranked order); no rows without bands."""
     bands = getattr(comp, "bands", None) or {}
     keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
-    header = ["#", "Mix"] + [_header(k) for k in keys] + ["Top drivers of PUE"]
+    limit, shares = compliance_shares(comp)
+    extra = [] if limit is None else [_share_header(limit)]
+    header = ["#", "Mix"] + [_header(k) for k in keys] + extra + ["Top drivers of PUE"]
     rows = []
-    for i, o in enumerate(comp.ranked(), start=1):
+    for i, (o, share) in enumerate(zip(comp.ranked(), shares), start=1):
         b = bands.get(o.mix.name)
         if b is not None:
-            rows.append([str(i), o.mix.name] + [band_cell(b, k) for k in keys] + [drivers_text(b["pue"])])
+            rows.append([str(i), o.mix.name] + [band_cell(b, k) for k in keys]
+                        + ([] if limit is None else [_share(share)]) + [drivers_text(b["pue"])])
     return header, rows
 
 

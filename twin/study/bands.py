@@ -27,19 +27,39 @@ QUANTITIES = {
 
 def study_bands(comp, *, samples: int, seed: int | None = None, spreads: dict[str, float] | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """``{mix name: band}`` of every outcome and the baseline of a :class:`twin.study.compare.Comparison`."""
+    """``{mix name: band}`` of every outcome and the baseline of a :class:`twin.study.compare.Comparison`.
+
+    With a policy PUE limit (the baseline's ``policy.site_class``), each ``pue`` block also holds the
+    share of its samples at or below it (``share_at_or_below_limit``, :meth:`Sampler.band`)."""
     from twin.study.uncertainty import Sampler
 
+    limit = policy_limit(comp.baseline.summary)
     study = comp.study
     outcomes = [comp.baseline] + [o for o in comp.outcomes if o is not comp.baseline]
     sampler = Sampler(study.baseline, [list(o.mix.measures) for o in outcomes if o.mix.measures],
                       samples=samples, seed=seed, spreads=spreads, file=study.file, base_dir=study.base_dir)
     bands = {}
     for o in outcomes:
-        bands[o.mix.name] = sampler.band(list(o.mix.measures) or None)
+        bands[o.mix.name] = sampler.band(list(o.mix.measures) or None, limit=limit)
         if progress is not None:
             progress(o.mix.name)
     return bands
+
+
+def policy_limit(summary: dict) -> float | None:
+    """The PUE limit of a run summary's policy site class, or None (no policy block, ``region = 'none'``)."""
+    from twin.study.columns import get_path
+
+    limit = get_path(summary, "policy.site_class.limit")
+    return float(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) else None
+
+
+def compliance_shares(comp) -> tuple[float | None, list[float | None]]:
+    """The policy limit of a comparison's bands and, per mix in ranked order, the share of its band's
+    samples at or below it (None: no band, or no limit)."""
+    bands = getattr(comp, "bands", None) or {}
+    limit = next((b["pue"]["limit"] for b in bands.values() if "limit" in b.get("pue", {})), None)
+    return limit, [bands.get(o.mix.name, {}).get("pue", {}).get("share_at_or_below_limit") for o in comp.ranked()]
 
 
 def band_variables(comp) -> dict[str, tuple]:
@@ -60,4 +80,9 @@ def band_variables(comp) -> dict[str, tuple]:
             out[f"band_{key}_{end}"] = ("mix", values, {"units": "1" if unit == "-" else unit,
                                                          "long_name": f"{label}: {pct} percentile of the "
                                                                       "uncertainty band (docs/uncertainty.md)"})
+    limit, shares = compliance_shares(comp)
+    if limit is not None:
+        out["band_pue_p_complies"] = ("mix", np.array([np.nan if v is None else v for v in shares], dtype=float),
+                                      {"units": "1", "long_name": f"share of the uncertainty band's samples with PUE "
+                                                                  f"at or below the policy limit {limit:g}"})
     return out

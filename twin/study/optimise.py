@@ -399,10 +399,10 @@ def baseline_summaries(problem: Problem, methods: set[str]) -> None:
 
 def policy_limit(summary: dict) -> float:
     """The PUE limit the baseline is judged against (``policy.site_class.limit``); InputError without one."""
-    from twin.study.columns import get_path
+    from twin.study.bands import policy_limit as limit_of
 
-    limit = get_path(summary, "policy.site_class.limit")
-    if not isinstance(limit, (int, float)):
+    limit = limit_of(summary)
+    if limit is None:
         raise InputError("this scenario has no policy PUE limit (policy.region = 'none' or no site class); "
                          "give one with --limit", key="--limit")
     return float(limit)
