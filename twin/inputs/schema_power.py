@@ -436,6 +436,7 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
     from components.layout import PARAM, STATE
     from components.power import psu
     from components.power.distribution import run_coefficient
+    from components.power.hvdc import BUS_VOLTAGE_V
     from components.storage import battery as bat
 
     setup = power_setup(scn, file=file)
@@ -474,8 +475,7 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
         j_bus = dist.busway_current_density_a_mm2 or d["busway_current_density_a_mm2"]
         j_row = j_bus if dist.kind == "busway" else j_cable
         j_feeder = j_bus if (dist.kind == "busway" and dist.trunk_busway) else j_cable
-        voltage = (240.0 if setup.architecture in ("hvdc_240", "mv_ups_10kv") else
-                   336.0 if setup.architecture == "hvdc_336" else d["voltage_ac_v"])
+        voltage = BUS_VOLTAGE_V.get(setup.architecture, d["voltage_ac_v"])
         coef = run_coefficient(dist.kind, material, temp,
                                dist.feeder_length_m if dist.feeder_length_m is not None else d["feeder_length_m"],
                                j_feeder, dist.row_length_m if dist.row_length_m is not None else d["row_length_m"],
