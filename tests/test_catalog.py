@@ -85,6 +85,28 @@ def test_catalog_says_which_rows_rest_on_extrapolated_curves(tmp_path, capsys):
     assert f"**Compressor curves outside their data** in 1 of 1 rows (up to {expected[1]:,.0f} h" in md
 
 
+def test_catalog_explains_a_pue_that_rises_while_energy_falls(tmp_path, capsys):
+    """Titanium PSUs cut IT power itself: PUE rises, energy and TUE fall, and the Markdown says why."""
+    from twin.engine.simulate import run_scenario
+    from twin.metrics.summary import build_summary
+    from twin.report.catalog import _it_side_note
+
+    out = tmp_path / "cat"
+    assert cli_main(["catalog", "psu_titanium", "--sites", "guangzhou", "--loads", "50", "--out", str(out)]) == 0
+    capsys.readouterr()
+    (row,) = list(csv.DictReader(open(out / "catalog_psu_titanium.csv", encoding="utf-8")))
+    assert float(row["delta_pue"]) > 0.0 and float(row["energy_saving_mwh"]) > 0.0
+    tue = [build_summary(run_scenario(reference_scenario(load_scenario(LEGACY), "guangzhou", 0.5, extra)))["tue"]["value"]
+           for extra in ([], [{"name": "psu_titanium"}])]
+    assert tue[1] < tue[0] and float(row["tue"]) == pytest.approx(tue[1], rel=1e-5)
+    md = (out / "catalog_psu_titanium.md").read_text(encoding="utf-8")
+    assert "**PUE rises although energy falls** in 1 of 1 rows" in md
+    saving = type("R", (), {"rows": [{"delta_pue": -0.01, "energy_saving_mwh": 5.0, "feasible": True},
+                                     {"delta_pue": 0.01, "energy_saving_mwh": -5.0, "feasible": True},
+                                     {"delta_pue": 0.01, "energy_saving_mwh": 5.0, "feasible": False}]})()
+    assert _it_side_note(saving) == []
+
+
 def test_catalog_note_only_where_curves_left_their_data():
     from twin.report.catalog import _extrapolation_note
     from twin.study.catalog import CatalogResult

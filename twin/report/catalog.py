@@ -87,7 +87,7 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
         lines += ["", "**Cost saving rests on assumption-grade inputs** (docs/policy.md): " + "; ".join(
             f"`{k}` = {a['value']} {a['unit']}" for k, a in assumed.items()) + ". No PUE surcharge is included "
             "unless the baseline scenario sets one."]
-    lines += _extrapolation_note(res)
+    lines += _extrapolation_note(res) + _it_side_note(res)
     reasons = [f"- {r['site_name']}, {r['load']:.0f} %: {r['infeasible_reason']}" for r in res.rows
                if r.get("infeasible_reason")]
     if reasons:
@@ -95,6 +95,18 @@ def to_markdown(res: CatalogResult, figure_name: str | None = None) -> str:
     if figure_name:
         lines += ["", f"![PUE change by site and IT load]({figure_name})"]
     return "\n".join(lines) + "\n"
+
+
+def _it_side_note(res: CatalogResult) -> list[str]:
+    """Markdown lines for rows whose PUE rises while the facility uses less energy (none: no lines)."""
+    rows = [r for r in res.rows if r.get("feasible", True) and (r.get("delta_pue") or 0.0) > 0.0
+            and (r.get("energy_saving_mwh") or 0.0) > 0.0]
+    if not rows:
+        return []
+    return ["", f"**PUE rises although energy falls** in {len(rows)} of {len(res.rows)} rows: the measure cuts IT "
+            "power itself (server PSU or fan losses count as IT energy, PUE's denominator), so the same overheads "
+            "weigh more per IT kWh. The energy saving is the measure's effect; TUE = ITUE x PUE (CSV) counts the "
+            "server-side losses as overhead and falls with it."]
 
 
 def _extrapolation_note(res: CatalogResult) -> list[str]:

@@ -26,7 +26,9 @@ summary as far as this installation computes them (see :mod:`twin.study.columns`
 Curves outside their data.  Each row carries the hours each run's chiller or DX curves ran outside
 their data (``hours_chiller_curve_extrapolated`` of the run summary): a saving earned in those hours
 rests on the curves' tangent at the data edge (docs/plants.md, "Chiller curves outside their data"),
-and the Markdown table says so under the table.
+and the Markdown table says so under the table.  A measure that cuts IT power itself (server
+PSUs) can raise PUE while the facility uses less energy; the Markdown explains such rows (TUE is in
+the CSV).
 
 Feasibility.  Each row carries the thermal figures of the with-measure run (hottest rack inlet,
 hours outside ASHRAE A1 allowable, unmet cooling hours) and the feasibility of both runs
