@@ -199,34 +199,43 @@ def _room(p, utilisation, t_sa, it_power_measured, previous):
 def _liquid_loop(p, p_it, t_db, h_air, pressure):
     """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
 
-    Returns ``(q_liquid, p_pumps, p_fans, q_to_plant)`` [W]: heat captured by liquid (pump heat
-    included), pump power, dry-cooler or tower fan power, and the part of the liquid heat the dry
-    cooler or tower cannot take, which goes to the chilled-water (or trim) plant.
+    Returns ``(q_liquid, p_pumps, p_fans, q_to_plant, air_ratio)``: heat captured by liquid (pump
+    heat included), pump power, dry-cooler or tower fan power, and the part of the liquid heat the
+    dry cooler or tower cannot take, which goes to the chilled-water (or trim) plant [W]; and the
+    liquid tower's air flow over design [-] (0 without one).
     """
     phi = p[PARAM.liquid_fraction]
     if phi <= 0.0:
-        return 0.0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0
     q_it = phi * p_it
     p_pumps = q_it * p[PARAM.liquid_pump_fraction]
     q_liquid = q_it + p_pumps
     if p[PARAM.liquid_rejection] == LIQUID_CHILLERS:
-        return q_liquid, p_pumps, 0.0, q_liquid
+        return q_liquid, p_pumps, 0.0, q_liquid, 0.0
     if p[PARAM.liquid_rejection] == LIQUID_TOWER:
-        q_tower, p_fans = liquid_tower(q_liquid, p[PARAM.liquid_supply_c], p[PARAM.liquid_range_k], h_air, pressure,
-                                       p[PARAM.liquid_tower_water_kgs], p[PARAM.liquid_tower_air_kgs],
-                                       p[PARAM.liquid_tower_ntu], p[PARAM.liquid_tower_fan_w])
-        return q_liquid, p_pumps, p_fans, q_liquid - q_tower
+        q_tower, p_fans, air_ratio = liquid_tower(q_liquid, p[PARAM.liquid_supply_c], p[PARAM.liquid_range_k], h_air,
+                                                  pressure, p[PARAM.liquid_tower_water_kgs],
+                                                  p[PARAM.liquid_tower_air_kgs], p[PARAM.liquid_tower_ntu],
+                                                  p[PARAM.liquid_tower_fan_w])
+        return q_liquid, p_pumps, p_fans, q_liquid - q_tower, air_ratio
     t_mean = p[PARAM.liquid_supply_c] + 0.5 * p[PARAM.liquid_range_k]
     q_dry, p_fans, _ = dry_cooler(q_liquid, t_mean, t_db, p[PARAM.dry_cooler_ua_w_per_k],
                                   p[PARAM.dry_cooler_fan_w])
-    return q_liquid, p_pumps, p_fans, q_liquid - q_dry
+    return q_liquid, p_pumps, p_fans, q_liquid - q_dry, 0.0
 
 
 @jit
-def liquid_tower_water_kg_s(q_rejected, p):
-    """Make-up water of the liquid loop's tower: evaporation, drift and blowdown. [kg/s]"""
-    evap, drift, blow = tower.water_use_kg_s(q_rejected, p[PARAM.liquid_tower_water_kgs],
-                                             p[PARAM.cycles_of_concentration], p[PARAM.drift_fraction])
+def liquid_tower_water_kg_s(q_rejected, air_ratio, p, b, i):
+    """Make-up water of the liquid loop's tower rejecting ``q_rejected`` [W] at ``air_ratio`` of its
+    design air flow in step ``i``: evaporation into saturated leaving air (from the water entering
+    it, the supply set point plus the range of this load), drift and blowdown. [kg/s]"""
+    water_flow = p[PARAM.liquid_tower_water_kgs]
+    evaporation = tower.saturated_exit_evaporation_kg_s(
+        q_rejected, air_ratio * p[PARAM.liquid_tower_air_kgs],
+        p[PARAM.liquid_supply_c] + q_rejected / (water_flow * tower.CP_WATER), b[BOUNDARY.temp_wet_bulb, i],
+        b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i], tower.NO_TERMS)
+    evap, drift, blow = tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
+                                             p[PARAM.drift_fraction])
     return evap + drift + blow
 
 
@@ -278,8 +287,8 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         else:
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
         room_loss, ups_loss = heat_split(path, p_it)
-        q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant = _liquid_loop(p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i],
-                                                                 b[BOUNDARY.pressure, i])
+        q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant, liquid_air_ratio = _liquid_loop(
+            p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i])
         q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first; the plant's coils see the mixed air
@@ -339,7 +348,8 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_iec, i] - o[OUTPUT.q_rejected_wet, i]
     o[OUTPUT.q_rejected_dry, i] = dry
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
-    o[OUTPUT.water_liquid_tower, i] = liquid_tower_water_kg_s(liquid_wet, p) if liquid_wet > 0.0 else 0.0
+    o[OUTPUT.water_liquid_tower, i] = (liquid_tower_water_kg_s(liquid_wet, liquid_air_ratio, p, b, i)
+                                       if liquid_wet > 0.0 else 0.0)
     return room, terms
 
 

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -223,13 +224,38 @@ def test_staging_is_minimal_and_reports_unmet():
 
 
 @settings(max_examples=40, deadline=None)
-@given(coc=st.floats(2.0, 10.0), q=st.floats(1e5, 5e6))
-def test_tower_blowdown_follows_cycles_of_concentration(coc, q):
-    """Lei & Masanet Eq. 5-7 (docs/sources.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
-    evap, drift, blow = tower.water_use_kg_s(q, 100.0, coc, 0.0)
-    assert evap == q / tower.H_FG and drift == 0.0
+@given(coc=st.floats(2.0, 10.0), e=st.floats(0.01, 3.0))
+def test_tower_blowdown_follows_cycles_of_concentration(coc, e):
+    """Lei & Masanet Eq. 6-7 (docs/sources.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
+    evap, drift, blow = tower.water_use_kg_s(e, 100.0, coc, 0.0)
+    assert evap == e and drift == 0.0
     assert blow == evap / (coc - 1.0)
     # blowdown's share of make-up is 1/CoC when drift is negligible
     assert abs(blow / (evap + blow) - 1.0 / coc) < 1e-12
-    evap2, drift2, blow2 = tower.water_use_kg_s(q, 100.0, coc, 1e-4)
+    evap2, drift2, blow2 = tower.water_use_kg_s(e, 100.0, coc, 1e-4)
     assert drift2 == 0.01 and blow2 == max(evap2 / (coc - 1.0) - drift2, 0.0)
+    assert tower.water_use_kg_s(0.0, 100.0, coc, 1e-4) == (0.0, 0.0, 0.0)  # no heat, no tower water
+
+
+@settings(max_examples=60, deadline=None)
+@given(t_db=st.floats(-10.0, 40.0), rh=st.floats(0.05, 1.0), q=st.floats(1e4, 2e6), m_a=st.floats(5.0, 60.0))
+def test_tower_evaporation_closes_the_air_side_balance(t_db, rh, q, m_a):
+    """Saturated exit air: its enthalpy is the inlet's plus Q / m_a (PsychroLib, independent of the
+    kernel's psychrometrics), it is saturated, and the water it carries away is the evaporation;
+    that evaporation carries less heat than Q (the air also warms) unless the air cools."""
+    import psychrolib
+
+    psychrolib.SetUnitSystem(psychrolib.SI)
+    p = 101325.0
+    w_in = psychrolib.GetHumRatioFromRelHum(t_db, rh, p)
+    h_in = psychrolib.GetMoistAirEnthalpy(t_db, w_in)
+    t_water_in = max(t_db, 0.0) + 15.0
+    e = tower.saturated_exit_evaporation_kg_s(q, m_a, t_water_in + 40.0, np.nan, h_in, w_in, p, tower.NO_TERMS)
+    w_out = w_in + e / m_a
+    h_out = h_in + q / m_a
+    t_out = (h_out - 2.501e6 * w_out) / (1006.0 + 1860.0 * w_out)  # ASHRAE eq. 32 solved for t
+    assert psychrolib.GetSatHumRatio(t_out, p) == pytest.approx(w_out, rel=2e-4)  # 1e-3 K of T_out: < 1e-4
+    assert e > 0.0
+    if t_out >= t_db:
+        assert e * 2.5e6 < q * 1.001  # latent heat of what evaporates at most the heat rejected
+

@@ -93,19 +93,20 @@ def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_
     Returns
     -------
     tuple
-        ``(q_rejected [W], fan_power [W])``; ``q_rejected < q_w`` when the wet bulb is too warm
-        for the tower to bring the water down to its set point.
+        ``(q_rejected [W], fan_power [W], air_ratio [-])``; ``q_rejected < q_w`` when the wet bulb
+        is too warm for the tower to bring the water down to its set point; ``air_ratio`` is the air
+        flow over design (for the tower's evaporation).
     """
     if q_w <= 0.0:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     q_full = heat_rejected_w(1.0, temp_supply + range_k, temp_supply, h_air_in, pressure, water_flow,
                              air_flow, ntu_design)
     if q_full <= 0.0:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     if q_full < q_w:
-        return q_full, fan_design_w
+        return q_full, fan_design_w, 1.0
     # a typed True: a literal would make Numba compile (and cache) a second, Literal[bool](True)
     # specialisation of operate next to the one the chilled-water towers use
-    _, fan_fraction, _ = operate(q_w, temp_supply, h_air_in, pressure, water_flow, air_flow, ntu_design,
-                                 np.bool_(True), temp_supply)
-    return q_w, fan_fraction * fan_design_w
+    _, fan_fraction, air_ratio = operate(q_w, temp_supply, h_air_in, pressure, water_flow, air_flow, ntu_design,
+                                         np.bool_(True), temp_supply)
+    return q_w, fan_fraction * fan_design_w, air_ratio

@@ -44,7 +44,7 @@ _PLANT_ITERATIONS = 8
 _PLANT_TOLERANCE_K = 0.005
 #: One solve of the plant: W, degC, [-], kg/s, min as :mod:`components.layout` names the channels.
 Solve = namedtuple("Solve", [
-    "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "evap", "drift", "blow",
+    "q_unmet", "p_ch", "q_evap_met", "t_cw", "n_on", "plr", "curve_state", "n_cells",
     "p_chwp", "p_cwp", "p_tower", "q_hx", "q_tower", "q_charge", "q_dis", "ride_through_min", "t_chws",
     "mode", "air_ratio", "p_condenser_fans", "tower_terms"])
 # the plant channels (components.layout.PLANT_CHANNELS) of the other plant types: :func:`_write`
@@ -287,12 +287,9 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     if air_cooled:
         p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
-    evap, drift, blow = tower.water_use_kg_s(q_tower, n_cells * p[PARAM.tower_water_flow_kgs],
-                                             p[PARAM.cycles_of_concentration],
-                                             p[PARAM.drift_fraction])
     if economize == ECONOMIZE_FLAT_OUT and setpoint == flat_setpoint and t_cw > setpoint:
         terms = terms[:10] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
-    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge_ch, t_cw, n_on, plr, curve_state, evap, drift, blow,
+    return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge_ch, t_cw, n_on, plr, curve_state, n_cells,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
                  tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans, terms)
 
@@ -306,14 +303,27 @@ _solve_inlined = jit_inlined(_water_cooled_plant)
 
 
 @jit
-def _write(o, i, s):
+def _write(p, b, o, i, s):
     """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``, and zeros to the plant channels of the
-    other plant types; returns its unmet evaporator load [W]."""
+    other plant types; returns its unmet evaporator load [W].
+
+    The towers' water is computed here, once for the solve the step keeps: their ``n_cells`` cells
+    at ``air_ratio`` of design air flow evaporate into air that leaves saturated
+    (:func:`components.cooling.cooling_tower.saturated_exit_evaporation_kg_s`, its search started
+    from the saturation points of the solve's tower terms), plus drift and blowdown."""
     for k in _OTHER_PLANT_CHANNELS:
         o[k, i] = 0.0
     o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
     write_compressors(o, i, s.p_ch, s.q_evap_met, s.t_cw, s.n_on, s.plr, s.curve_state)
-    write_water(o, i, s.evap, s.drift, s.blow)
+    water_flow = s.n_cells * p[PARAM.tower_water_flow_kgs]
+    evaporation = 0.0
+    if s.q_tower > 0.0 and water_flow > 0.0:
+        evaporation = tower.saturated_exit_evaporation_kg_s(
+            s.q_tower, s.n_cells * s.air_ratio * p[PARAM.tower_air_flow_kgs], s.t_cw + s.q_tower / (water_flow * CP_WATER),
+            b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i],
+            s.tower_terms)
+    write_water(o, i, *tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
+                                            p[PARAM.drift_fraction]))
     o[OUTPUT.p_chw_pumps, i] = s.p_chwp
     o[OUTPUT.p_cw_pumps, i] = s.p_cwp
     o[OUTPUT.p_tower_fans, i] = s.p_tower
@@ -438,7 +448,7 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
                 chosen, best_unmet, best_power = solve, solve.q_unmet, power
         if cheapest and _better(off.q_unmet, power_off, best_unmet, best_power):
             chosen = off
-    return _write(o, i, chosen), terms
+    return _write(p, b, o, i, chosen), terms
 
 
 @jit

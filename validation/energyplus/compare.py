@@ -240,6 +240,8 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
             "tower_design_wet_bulb_c": t_wb_d, "tower_approach_k": approach,
             "tower_water_to_air": water_to_air, "tower_fan_kw_per_mw": tower_fan_kw_per_mw,
             "tower_fan_control": "single_speed", "economizer": False,
+            "cycles_of_concentration": tw["blowdown_concentration_ratio"],
+            "drift_fraction": tw["drift_loss_percent"] / 100.0,
         },
     })
     notes = {
@@ -254,6 +256,9 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
         "cw_setpoint": (f"wet-bulb reset in the kernel: clip(T_wb + {cw['setpoint_offset_k']}, {cw['setpoint_min_c']}, "
                         f"{cw['setpoint_max_c']}) degC, as EnergyPlus"),
         "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
+        "cycles_of_concentration": (f"EnergyPlus blowdown concentration ratio {tw['blowdown_concentration_ratio']}, "
+                                    f"drift {tw['drift_loss_percent']} % of the tower water flow; evaporation "
+                                    f"'{tw['evaporation_loss_mode']}' on both sides"),
     }
     return scenario, notes
 
@@ -620,6 +625,13 @@ def _register_case():
         sys.path.insert(0, str(HERE))
         import compare_plants
         return compare_plants.validation_rows(case)
+
+    @register("tower_water_energyplus")
+    def tower_water_energyplus(case, ctx):
+        require_energyplus()
+        sys.path.insert(0, str(HERE))
+        import compare_plants
+        return compare_plants.tower_water_rows(case)
 
     return energyplus_side_by_side
 

@@ -308,11 +308,46 @@ def compare_one(model: str, city: str) -> dict:
     pue = compare.energyplus_boundary_pue(result)
     dt_h = 1.0  # hourly steps
     cooling = {c: float(result[c].sum() * dt_h / 1e3) for c in compare.COOLING}
-    return {"city": city, "pue_energyplus": ref["annual_pue"], "pue_dctwin": pue, "delta": pue - ref["annual_pue"],
-            "annual_cooling_kwh_energyplus": ref["annual_cooling_kwh"],
-            "annual_cooling_kwh_dctwin": sum(cooling.values()),
-            "energyplus_by_end_use_kwh": ref["annual_cooling_by_end_use_kwh"], "dctwin_by_channel_kwh": cooling,
-            "scenario": path.name, "notes": notes}
+    row = {"city": city, "pue_energyplus": ref["annual_pue"], "pue_dctwin": pue, "delta": pue - ref["annual_pue"],
+           "annual_cooling_kwh_energyplus": ref["annual_cooling_kwh"],
+           "annual_cooling_kwh_dctwin": sum(cooling.values()),
+           "energyplus_by_end_use_kwh": ref["annual_cooling_by_end_use_kwh"], "dctwin_by_channel_kwh": cooling,
+           "scenario": path.name, "notes": notes}
+    if "annual_tower_makeup_m3" in ref:
+        row["tower_water_m3"] = tower_water_m3(ref, result)
+    return row
+
+
+def tower_water_m3(ref: dict, result) -> dict:
+    """Annual tower water [m3] by EnergyPlus and by dctwin: make-up = evaporation + drift + blowdown.
+
+    dctwin's channels are mass flows [kg/s]; their annual mass is turned into volume at
+    ``RHO_WATER`` (EnergyPlus reports volumes at the water density of the air temperature, within
+    0.5 % of it)."""
+    from components.cooling.pumps import RHO_WATER
+
+    ts = result.plant.timestep_s
+    ours = {k: float(result.total(f"water_{c}") * ts / RHO_WATER)
+            for k, c in (("evaporation", "evaporation"), ("drift", "drift"), ("blowdown", "blowdown"))}
+    ours["makeup"] = ours["evaporation"] + ours["drift"] + ours["blowdown"]
+    theirs = {k: ref[f"annual_tower_{k}_m3"] for k in ("makeup", "evaporation", "drift", "blowdown")}
+    return {"energyplus": theirs, "dctwin": ours}
+
+
+def tower_water_rows(case) -> list:
+    """Rows of the validation case tower_water_energyplus: annual make-up water and evaporation of the
+    towers of each model and climate, dctwin against EnergyPlus, within ``water_rel`` of EnergyPlus."""
+    from validation import Row
+
+    rel = float(case.tolerance["water_rel"])
+    rows = []
+    for model in case.inputs["models"]:
+        for city in case.inputs.get("cities", CITIES):
+            w = compare_one(model, city)["tower_water_m3"]
+            for k, label in (("makeup", "make-up water"), ("evaporation", "evaporation")):
+                ref = w["energyplus"][k]
+                rows.append(Row(f"{model}, {city}: annual tower {label}", ref, w["dctwin"][k], "m3", rel * ref))
+    return rows
 
 
 def compare_model(model: str, cities=CITIES) -> dict:
@@ -397,8 +432,11 @@ def main(argv=None) -> int:
     out = [compare_model(m, tuple(args.cities)) for m in (args.model or plant_models.MODELS)]
     for m in out:
         for r in m["cities"]:
+            water = r.get("tower_water_m3")
             print(f"{m['model']:20s} {r['city']:14s} E+ {r['pue_energyplus']:.4f}  dctwin {r['pue_dctwin']:.4f}  "
-                  f"dPUE {r['delta']:+.4f}")
+                  f"dPUE {r['delta']:+.4f}" + ("" if water is None else
+                                               f"  tower make-up E+ {water['energyplus']['makeup']:,.0f} m3, "
+                                               f"dctwin {water['dctwin']['makeup']:,.0f} m3"))
         print(f"{m['model']:20s} {'spread':14s} E+ {m['spread_energyplus']:.4f}  dctwin {m['spread_dctwin']:.4f}  "
               f"max |dPUE| {m['max_abs_delta']:.4f}")
     if args.model is None and args.cities == list(CITIES):

@@ -173,6 +173,10 @@ PARAMS = {
         "capacity_control": "FanCycling",
         "number_of_cells": 1,
         "basin_heater_w": 0.0,
+        # water use: evaporation with saturated leaving air; EnergyPlus's default drift and cycles
+        "evaporation_loss_mode": "SaturatedExit",
+        "drift_loss_percent": 0.008,
+        "blowdown_concentration_ratio": 3.0,
     },
     "outputs": "hourly (mean of the timesteps in the hour); SQLite",
 }
@@ -396,6 +400,10 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Cooling Tower Outlet Temperature"),
         ("*", "Cooling Tower Fan Cycling Ratio"),
         ("*", "Cooling Tower Mass Flow Rate"),
+        ("*", "Cooling Tower Make Up Water Volume Flow Rate"),
+        ("*", "Cooling Tower Water Evaporation Volume Flow Rate"),
+        ("*", "Cooling Tower Water Drift Volume Flow Rate"),
+        ("*", "Cooling Tower Water Blowdown Volume Flow Rate"),
         ("CW Supply Outlet Node", "System Node Setpoint Temperature"),
     ],
     "dx": [
@@ -713,8 +721,11 @@ def cw_loop(p, demand_equipment):
                   (float(tw["design_inlet_air_wetbulb_c"]), "Design Inlet Air Wet-Bulb Temperature"),
                   (float(tw["design_approach_k"]), "Design Approach Temperature"),
                   (float(tw["design_range_k"]), "Design Range Temperature"),
-                  (float(tw["basin_heater_w"]), "Basin Heater Capacity"), 2.0, "", "SaturatedExit", "", "",
-                  "ConcentrationRatio", "", "", "", "", (tw["capacity_control"], "Capacity Control"),
+                  (float(tw["basin_heater_w"]), "Basin Heater Capacity"), 2.0, "",
+                  (tw["evaporation_loss_mode"], "Evaporation Loss Mode"), "",
+                  (float(tw["drift_loss_percent"]), "Drift Loss Percent"), "ConcentrationRatio",
+                  (float(tw["blowdown_concentration_ratio"]), "Blowdown Concentration Ratio"), "", "", "",
+                  (tw["capacity_control"], "Capacity Control"),
                   (tw["number_of_cells"], "Number of Cells"), "MaximalCell", "", "", (1.0, "Sizing Factor"),
                   ("Tower", "End-Use Subcategory")))
     o += _loop_side("CW Demand", demand_equipment)

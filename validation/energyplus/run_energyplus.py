@@ -102,6 +102,10 @@ SERIES_BY_PART = {
         ("TOWER 1", "Cooling Tower Inlet Temperature"): "t_tower_in",
         ("TOWER 1", "Cooling Tower Outlet Temperature"): "t_tower_out",
         ("TOWER 1", "Cooling Tower Fan Cycling Ratio"): "tower_cycling",
+        ("TOWER 1", "Cooling Tower Make Up Water Volume Flow Rate"): "makeup_m3s",
+        ("TOWER 1", "Cooling Tower Water Evaporation Volume Flow Rate"): "evaporation_m3s",
+        ("TOWER 1", "Cooling Tower Water Drift Volume Flow Rate"): "drift_m3s",
+        ("TOWER 1", "Cooling Tower Water Blowdown Volume Flow Rate"): "blowdown_m3s",
         ("CW SUPPLY OUTLET NODE", "System Node Setpoint Temperature"): "t_cw_setpoint",
     },
     "dx": {
@@ -218,9 +222,15 @@ COLUMNS = {
     "iec_effectiveness": lambda r: f"{r['iec_effectiveness']:.4f}",
     "iec_secondary_flow_fraction": lambda r: f"{r['iec_plr']:.4f}",
     "t_iec_outlet_c": lambda r: f"{r['t_iec_out']:.3f}",
+    "tower_makeup_m3s": lambda r: f"{r['makeup_m3s']:.4e}",
+    "tower_evaporation_m3s": lambda r: f"{r['evaporation_m3s']:.4e}",
+    "tower_drift_m3s": lambda r: f"{r['drift_m3s']:.4e}",
+    "tower_blowdown_m3s": lambda r: f"{r['blowdown_m3s']:.4e}",
 }
+#: the tower's water columns (make-up = evaporation + drift + blowdown), of every model with a tower
+TOWER_WATER_CSV = ["tower_makeup_m3s", "tower_evaporation_m3s", "tower_drift_m3s", "tower_blowdown_m3s"]
 #: the water-cooled reference's column order (the first eleven are the agreed columns)
-WATER_COOLED_CSV = list(COLUMNS)[:26]
+WATER_COOLED_CSV = list(COLUMNS)[:26] + TOWER_WATER_CSV
 #: other models: the air-side columns, then those of their parts
 CSV_BY_PART = {
     "air_side": ["hour_of_year", "t_outdoor_drybulb_c", "t_outdoor_wetbulb_c", "it_w", "facility_w", "fan_w",
@@ -229,7 +239,7 @@ CSV_BY_PART = {
     "chiller": ["chiller_w", "chw_pump_w", "chiller_plr", "chiller_evaporator_load_w", "t_chw_supply_c",
                 "t_chw_return_c", "t_condenser_entering_c", "chiller_condenser_heat_w"],
     "tower": ["pumps_w", "tower_w", "t_cw_setpoint_c", "t_tower_inlet_c", "t_tower_outlet_c",
-              "tower_fan_cycling_ratio"],
+              "tower_fan_cycling_ratio", *TOWER_WATER_CSV],
     "dx": ["dx_w", "dx_runtime_fraction"],
     "dx_speed": ["dx_speed_level", "dx_speed_ratio"],
     "outdoor_air": ["outdoor_dew_point_c", "outdoor_air_fraction", "economizer_on", "t_mixed_air_c", "t_pad_outlet_c",
@@ -397,6 +407,9 @@ def _part_results(part, rows, kwh, p):
             "hours_tower_fan_full_and_setpoint_missed": sum(
                 r["tower_cycling"] > 0.999 and r["t_tower_out"] > r["t_cw_setpoint"] + 0.01 for r in rows),
             "cw_mass_flow_kg_s": mean("m_cw"),
+            # hourly mean volume flow rates [m3/s] x 3600 s: annual volumes [m3]
+            **{f"annual_tower_{k}_m3": 3600.0 * sum(r[f"{k}_m3s"] for r in rows)
+               for k in ("makeup", "evaporation", "drift", "blowdown")},
         }
     if part == "dx":
         y = p["dx_coil"]["capft"]["y_range"]
