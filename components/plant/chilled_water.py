@@ -303,27 +303,14 @@ _solve_inlined = jit_inlined(_water_cooled_plant)
 
 
 @jit
-def _write(p, b, o, i, s):
+def _write(o, i, s):
     """Write the solve ``s`` (a :data:`Solve`) to ``o[:, i]``, and zeros to the plant channels of the
-    other plant types; returns its unmet evaporator load [W].
-
-    The towers' water is computed here, once for the solve the step keeps: their ``n_cells`` cells
-    at ``air_ratio`` of design air flow evaporate into air that leaves saturated
-    (:func:`components.cooling.cooling_tower.saturated_exit_evaporation_kg_s`, its search started
-    from the saturation points of the solve's tower terms), plus drift and blowdown."""
+    other plant types; returns its unmet evaporator load [W].  The towers' water is
+    :func:`_write_tower_water`'s."""
     for k in _OTHER_PLANT_CHANNELS:
         o[k, i] = 0.0
     o[OUTPUT.p_condenser_fans, i] = s.p_condenser_fans
     write_compressors(o, i, s.p_ch, s.q_evap_met, s.t_cw, s.n_on, s.plr, s.curve_state)
-    water_flow = s.n_cells * p[PARAM.tower_water_flow_kgs]
-    evaporation = 0.0
-    if s.q_tower > 0.0 and water_flow > 0.0:
-        evaporation = tower.saturated_exit_evaporation_kg_s(
-            s.q_tower, s.n_cells * s.air_ratio * p[PARAM.tower_air_flow_kgs], s.t_cw + s.q_tower / (water_flow * CP_WATER),
-            b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i],
-            s.tower_terms)
-    write_water(o, i, *tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
-                                            p[PARAM.drift_fraction]))
     o[OUTPUT.p_chw_pumps, i] = s.p_chwp
     o[OUTPUT.p_cw_pumps, i] = s.p_cwp
     o[OUTPUT.p_tower_fans, i] = s.p_tower
@@ -336,6 +323,24 @@ def _write(p, b, o, i, s):
     o[OUTPUT.economizer_mode, i] = s.mode
     o[OUTPUT.tower_air_ratio, i] = s.air_ratio
     return s.q_unmet
+
+
+@jit
+def _write_tower_water(p, b, o, i, s):
+    """Write the towers' water of the solve ``s`` (a :data:`Solve`) kept for step ``i``: its ``n_cells``
+    cells at ``air_ratio`` of design air flow evaporate into air that leaves saturated
+    (:func:`components.cooling.cooling_tower.saturated_exit_evaporation_kg_s`, its search started from
+    the saturation points of the solve's tower terms), plus drift and blowdown.  Computed once a
+    step, for the solve kept (not in each solve :func:`chilled_water_plant` compares)."""
+    water_flow = s.n_cells * p[PARAM.tower_water_flow_kgs]
+    evaporation = 0.0
+    if s.q_tower > 0.0 and water_flow > 0.0:
+        evaporation = tower.saturated_exit_evaporation_kg_s(
+            s.q_tower, s.n_cells * s.air_ratio * p[PARAM.tower_air_flow_kgs], s.t_cw + s.q_tower / (water_flow * CP_WATER),
+            b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i],
+            s.tower_terms)
+    write_water(o, i, *tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
+                                            p[PARAM.drift_fraction]))
 
 
 @jit
@@ -448,7 +453,8 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
                 chosen, best_unmet, best_power = solve, solve.q_unmet, power
         if cheapest and _better(off.q_unmet, power_off, best_unmet, best_power):
             chosen = off
-    return _write(p, b, o, i, chosen), terms
+    _write_tower_water(p, b, o, i, chosen)
+    return _write(o, i, chosen), terms
 
 
 @jit
