@@ -425,8 +425,10 @@ def _exit_air_start_c(h_out, temp_water_in, temp_wet_bulb, h_air_in, pressure, t
     The inverse quadratic through three points of the saturation curve: the inlet air at its wet bulb
     (``h_sat(T_wb) ~ h_a,in``) and the two the towers' set-point terms hold (water in and out,
     :func:`setpoint_terms`) when they are for this pressure; else the water entering
-    (``temp_water_in``), which the air cannot leave warmer than.  Only the number of Newton steps
-    depends on it.
+    (``temp_water_in``), which the air cannot leave warmer than.  The interpolated start is kept
+    within the bracket of the root, the wet bulb to the entering water (the leaving air's enthalpy
+    lies between the inlet air's and the saturated enthalpy at the entering water).  Only the number
+    of Newton steps depends on it.
     """
     if not (terms[2] == pressure and terms[1] > 0.05 and temp_wet_bulb < terms[0]):
         return temp_water_in
@@ -435,9 +437,10 @@ def _exit_air_start_c(h_out, temp_water_in, temp_wet_bulb, h_air_in, pressure, t
     t3, h3 = temp_wet_bulb, h_air_in
     if not (h3 < h2 < h1):
         return temp_water_in
-    return (t1 * (h_out - h2) * (h_out - h3) / ((h1 - h2) * (h1 - h3))
-            + t2 * (h_out - h1) * (h_out - h3) / ((h2 - h1) * (h2 - h3))
-            + t3 * (h_out - h1) * (h_out - h2) / ((h3 - h1) * (h3 - h2)))
+    t = (t1 * (h_out - h2) * (h_out - h3) / ((h1 - h2) * (h1 - h3))
+         + t2 * (h_out - h1) * (h_out - h3) / ((h2 - h1) * (h2 - h3))
+         + t3 * (h_out - h1) * (h_out - h2) / ((h3 - h1) * (h3 - h2)))
+    return min(max(t, temp_wet_bulb), temp_water_in)
 
 
 @jit
