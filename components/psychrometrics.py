@@ -368,6 +368,31 @@ def dry_bulb_from_enthalpy(h, w):
 
 
 @jit_alloc
+def humidity_ratio_from_enthalpy(temp_c, h):
+    r"""Humidity ratio from dry-bulb temperature and specific enthalpy (eq. 30 solved for :math:`W`).
+
+    .. math:: W = (h/1000 - 1.006\,t) / (2501 + 1.86\,t)
+
+    Parameters
+    ----------
+    temp_c : float
+        Dry-bulb temperature [°C].
+    h : float
+        Specific enthalpy [J/kg dry air].
+
+    Returns
+    -------
+    float
+        Humidity ratio [kg/kg dry air].
+
+    References
+    ----------
+    ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 30 solved for :math:`W`.
+    """
+    return (h / 1000.0 - 1.006 * temp_c) / (2501.0 + 1.86 * temp_c)
+
+
+@jit_alloc
 def saturated_enthalpy(temp_c, pressure):
     r"""Specific enthalpy of saturated moist air.
 

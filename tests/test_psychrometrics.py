@@ -111,6 +111,7 @@ def test_humidity_ratio_enthalpy_rh_random(t, rh, p):
                                                         rel=1e-9, abs=1e-6)
     assert ps.saturated_enthalpy(t, p) == pytest.approx(pl.GetSatAirEnthalpy(t, p), rel=1e-9)
     assert ps.dry_bulb_from_enthalpy(ps.enthalpy_moist_air(t, w), w) == pytest.approx(t, abs=1e-9)
+    assert ps.humidity_ratio_from_enthalpy(t, pl.GetMoistAirEnthalpy(t, w)) == pytest.approx(w, rel=1e-9, abs=1e-12)
     assert ps.vapor_pressure_from_humidity_ratio(w, p) == pytest.approx(
         pl.GetVapPresFromHumRatio(w, p), rel=1e-9)
     assert ps.moist_air_specific_volume(t, w, p) == pytest.approx(

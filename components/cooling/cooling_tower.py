@@ -36,7 +36,7 @@ import math
 
 from components._jit import jit, jit_inlined
 from components.psychrometric_slopes import saturated_enthalpy_and_slope
-from components.psychrometrics import saturated_enthalpy
+from components.psychrometrics import humidity_ratio_from_enthalpy, saturated_enthalpy
 from components.saturation import TRIPLE_POINT_C
 
 CP_WATER = 4186.0      # J/(kg K)
@@ -452,8 +452,8 @@ def saturated_exit_evaporation_kg_s(q_w, air_flow, temp_water_in, temp_wet_bulb,
     temperature where ``h_sat(T_out) = h_out`` (Newton steps from :func:`_exit_air_start_c`; ``h_sat``
     is increasing and convex, so from above the steps fall monotonically onto the root, from below
     the first overshoots; they stop when the error left, about ``(h''/2h') step**2``, is below 1e-3
-    K); it carries ``W_out = (h_out - 1006 T_out) / (2.501e6 + 1860 T_out)`` away, ``evaporation =
-    m_a (W_out - W_in)``, at least 0.  The rest of the heat warms the air: in EnergyPlus's comparison
+    K); it carries ``W_out`` away (:func:`components.psychrometrics.humidity_ratio_from_enthalpy` at
+    ``T_out``, ``h_out``), ``evaporation = m_a (W_out - W_in)``, at least 0.  The rest of the heat warms the air: in EnergyPlus's comparison
     plants over six climates, 68-82 % of the annual heat leaves as latent heat (validation case
     ``tower_water_energyplus``), where ``Q / h_fg`` counts all of it.
 
@@ -489,8 +489,7 @@ def saturated_exit_evaporation_kg_s(q_w, air_flow, temp_water_in, temp_wet_bulb,
         # Newton's error after the step is about (h''/2h') step**2, h''/h' < 0.1 /K from -10 to 60 degC
         if 0.05 * step * step < _EXIT_AIR_TOLERANCE_K:
             break
-    w_out = (h_out - 1006.0 * t) / (2.501e6 + 1860.0 * t)
-    return max(air_flow * (w_out - w_air_in), 0.0)
+    return max(air_flow * (humidity_ratio_from_enthalpy(t, h_out) - w_air_in), 0.0)
 
 
 @jit
