@@ -633,6 +633,13 @@ def _register_case():
         import compare_plants
         return compare_plants.tower_water_rows(case)
 
+    @register("evaporative_water_energyplus")
+    def evaporative_water_energyplus(case, ctx):
+        require_energyplus()
+        sys.path.insert(0, str(HERE))
+        import compare_plants
+        return compare_plants.evaporative_water_rows(case)
+
     return energyplus_side_by_side
 
 

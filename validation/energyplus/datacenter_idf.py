@@ -422,6 +422,7 @@ OUTPUT_VARIABLES_BY_PART = {
         ("CRAH Mixed Air Node", "System Node Temperature"),
         ("OA Pad Outlet Node", "System Node Temperature"),
         ("*", "Evaporative Cooler Electricity Rate"),
+        ("*", "Evaporative Cooler Water Volume"),
     ],
     "iec": [
         ("Environment", "Site Outdoor Air Dewpoint Temperature"),
@@ -429,6 +430,7 @@ OUTPUT_VARIABLES_BY_PART = {
         ("*", "Evaporative Cooler Operating Mode Status"),
         ("*", "Evaporative Cooler Total Stage Effectiveness"),
         ("*", "Evaporative Cooler Part Load Ratio"),
+        ("*", "Evaporative Cooler Water Volume"),
         ("IEC Primary Outlet Node", "System Node Temperature"),
     ],
     "liquid": [

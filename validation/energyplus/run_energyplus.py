@@ -124,6 +124,7 @@ SERIES_BY_PART = {
         ("CRAH MIXED AIR NODE", "System Node Temperature"): "t_mixed_air",
         ("OA PAD OUTLET NODE", "System Node Temperature"): "t_pad_out",
         ("*", "Evaporative Cooler Electricity Rate"): "evap_pump",
+        ("*", "Evaporative Cooler Water Volume"): "evaporative_water_m3",
     },
     "iec": {
         ("ENVIRONMENT", "Site Outdoor Air Dewpoint Temperature"): "t_dew",
@@ -131,6 +132,7 @@ SERIES_BY_PART = {
         ("CRAH IEC", "Evaporative Cooler Operating Mode Status"): "iec_mode",
         ("CRAH IEC", "Evaporative Cooler Total Stage Effectiveness"): "iec_effectiveness",
         ("CRAH IEC", "Evaporative Cooler Part Load Ratio"): "iec_plr",
+        ("CRAH IEC", "Evaporative Cooler Water Volume"): "evaporative_water_m3",
         ("IEC PRIMARY OUTLET NODE", "System Node Temperature"): "t_iec_out",
     },
     "liquid": {
@@ -222,6 +224,7 @@ COLUMNS = {
     "iec_effectiveness": lambda r: f"{r['iec_effectiveness']:.4f}",
     "iec_secondary_flow_fraction": lambda r: f"{r['iec_plr']:.4f}",
     "t_iec_outlet_c": lambda r: f"{r['t_iec_out']:.3f}",
+    "evaporative_water_m3": lambda r: f"{r['evaporative_water_m3']:.4e}",  # the hour's sum
     "tower_makeup_m3s": lambda r: f"{r['makeup_m3s']:.4e}",
     "tower_evaporation_m3s": lambda r: f"{r['evaporation_m3s']:.4e}",
     "tower_drift_m3s": lambda r: f"{r['drift_m3s']:.4e}",
@@ -243,10 +246,10 @@ CSV_BY_PART = {
     "dx": ["dx_w", "dx_runtime_fraction"],
     "dx_speed": ["dx_speed_level", "dx_speed_ratio"],
     "outdoor_air": ["outdoor_dew_point_c", "outdoor_air_fraction", "economizer_on", "t_mixed_air_c", "t_pad_outlet_c",
-                    "evaporative_pump_w"],
+                    "evaporative_pump_w", "evaporative_water_m3"],
     "liquid": ["liquid_it_w", "liquid_pump_w", "liquid_heat_w", "t_cold_plate_chw_in_c", "t_cold_plate_chw_out_c"],
     "iec": ["outdoor_dew_point_c", "iec_fan_pump_w", "iec_mode", "iec_effectiveness", "iec_secondary_flow_fraction",
-            "t_iec_outlet_c"],
+            "t_iec_outlet_c", "evaporative_water_m3"],
     "economizer": ["wse_heat_w", "wse_on", "t_wse_chw_out_c", "wse_cw_flow_kg_s", "chiller_cw_flow_kg_s"],
 }
 
@@ -430,6 +433,7 @@ def _part_results(part, rows, kwh, p):
     if part == "outdoor_air":
         return {
             "annual_evaporative_pump_kwh": kwh("evap_pump"),
+            "annual_evaporative_water_m3": sum(r["evaporative_water_m3"] for r in rows),  # hourly sums
             "mean_outdoor_air_fraction": mean("oa_fraction"),
             "hours_economizer_on": sum(r["economizer_on"] > 0.5 for r in rows),
             "hours_dx_off": sum(r["dx"] < 1.0 for r in rows),
@@ -447,6 +451,7 @@ def _part_results(part, rows, kwh, p):
     if part == "iec":
         return {
             "annual_iec_fan_pump_kwh": kwh("iec_fan_pump"),
+            "annual_evaporative_water_m3": sum(r["evaporative_water_m3"] for r in rows),  # hourly sums
             "annual_iec_cooling_kwh": sum(r["m_supply_air"] * 1006.0 * max(r["t_zone"] - r["t_iec_out"], 0.0)
                                           for r in rows) / 1000.0,
             "hours_iec_on": sum(r["iec_fan_pump"] > 1.0 for r in rows),
