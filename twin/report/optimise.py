@@ -160,14 +160,21 @@ def _money(v: float | None) -> str:
     return "—" if v is None else f"{v / 1e4:,.0f}"
 
 
+def shown(o: Optimisation) -> list[str]:
+    """Keys of the mixes the terminal table shows, in its order: the best, the robust, the closest, then
+    the front by rising PUE (each once)."""
+    robust = o.robust
+    return list(dict.fromkeys(([o.best] if o.best else []) + ([robust] if robust else [])
+                              + ([o.closest] if o.closest else []) + o.pareto))
+
+
 def table_rows(o: Optimisation) -> tuple[list[str], list[str], list[list[str]]]:
     """Keys, header and rows of the terminal table: the best mix first, then the front by rising PUE."""
     keys = ["#", "mix", "pue", "compliance", "p_complies", "feasibility", "capex", "cost", "npv"]
     header = ["#", "Mix", "PUE [90 % band]", f"Compliance\n(≤ {o.limit:g})", "P(≤ limit)\n[%]", "Feasible",
               "CAPEX\n[10k CNY]", "Annual cost\n[10k CNY/yr]", f"NPV {o.horizon_years} yr\n[10k CNY]"]
     robust = o.robust
-    order = list(dict.fromkeys(([o.best] if o.best else []) + ([robust] if robust else [])
-                               + ([o.closest] if o.closest else []) + o.pareto))
+    order = shown(o)
     rows = []
     for i, k in enumerate(order, start=1):
         c = candidate(o, k)
@@ -217,8 +224,6 @@ def print_table(o: Optimisation, console=None) -> None:
         table.add_row(*(escape(row[i]) for i in kept))
     console.print(table)
     robust = o.robust
-    shown = list(dict.fromkeys(([o.best] if o.best else []) + ([robust] if robust else [])
-                               + ([o.closest] if o.closest else []) + o.pareto))
     share = o.share_complying(o.best) if o.best else None
     if share is not None and share < ROBUST_SHARE:
         console.print(f"the best mix meets PUE ≤ {o.limit:g} in {100.0 * share:.0f} % of its band's samples (the "
@@ -226,7 +231,7 @@ def print_table(o: Optimisation, console=None) -> None:
                       + (f"the cheapest mix that meets it in ≥ {100 * ROBUST_SHARE:.0f} %: {escape(o.labels[robust])} "
                          "(row 'robust')" if robust else
                          f"no banded mix meets it in ≥ {100 * ROBUST_SHARE:.0f} % of its samples"), highlight=False)
-    outside = [(o.labels[k], h) for k in shown if (h := candidate(o, k)["curve_extrapolated_hours"])]
+    outside = [(o.labels[k], h) for k in shown(o) if (h := candidate(o, k)["curve_extrapolated_hours"])]
     if outside:
         console.print("chiller curves outside their data (their figures rest on the curves' tangent at the data "
                       "edge; docs/plants.md): " + "; ".join(f"{escape(m)}: {h:,.0f} h" for m, h in outside),
