@@ -212,6 +212,7 @@ def test_compare_rows_results_and_report_carry_bands(tmp_path, legacy):
         i = list(ds["mix"].values).index("c")
         assert float(ds["band_pue_low"][i]) == mix["band"]["pue"]["low"]
         assert float(ds["band_pue_p_complies"][i]) == mix["band"]["pue"]["share_at_or_below_limit"]
+        assert float(ds["band_delta_pue_settled"][i]) == float(mix["band"]["delta_pue"]["settled"])
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="band-table"' in html and mix["band"]["pue"]["drivers"][0]["input"] in html
     assert "P(≤ 1.5) [%]" in html

@@ -1,7 +1,8 @@
 """Text of the uncertainty band (:mod:`twin.study.uncertainty`): table cells and the terminal table.
 
-A band block is ``{"value", "low", "high", "unit", "level", "drivers"}``; its cell reads
-``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years).
+A band block is ``{"value", "low", "high", "low_ci", "high_ci", "settled", "unit", "level", "drivers"}``;
+its cell reads ``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years), with
+:data:`UNSETTLED` after the bracket when its samples do not settle an end (:mod:`twin.study.band_ends`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,25 @@ def _num(x: float | None, key: str) -> str:
     return f"{x * factor:{fmt}}"
 
 
+#: mark after a band whose samples do not settle one of its ends
+UNSETTLED = "†"
+#: what :data:`UNSETTLED` means, for captions and notes
+UNSETTLED_TEXT = (f"{UNSETTLED} an end the samples do not settle (its 90 % confidence interval is wider than the "
+                  "band; more samples, --band, narrow it)")
+
+
+def unsettled(block: dict | None) -> str:
+    """:data:`UNSETTLED` for a band block with an unsettled end, else ""."""
+    return UNSETTLED if block and block.get("settled") is False else ""
+
+
 def band_cell(band: dict | None, key: str) -> str:
-    """``value [low–high]`` of one quantity, or "—" without a band."""
+    """``value [low, high]`` of one quantity (:data:`UNSETTLED` after it for an unsettled end), or "—"
+    without a band."""
     block = (band or {}).get(key)
     if not block:
         return "—"
-    return f"{_num(block['value'], key)} [{_num(block['low'], key)}, {_num(block['high'], key)}]"
+    return f"{_num(block['value'], key)} [{_num(block['low'], key)}, {_num(block['high'], key)}]{unsettled(block)}"
 
 
 def drivers_text(block: dict, n: int = 3, *, short: bool = False) -> str:
@@ -52,8 +66,8 @@ def print_band(band: dict, console: Console | None = None) -> None:
     w = ", ".join(band["weather_files"]) if len(band["weather_files"]) > 1 else "one typical year"
     level = 100 * next(iter(_blocks(band).values()))["level"]
     table = Table(title=f"{level:.0f} % band: {band['samples']} samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
-                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance "
-                          "(docs/uncertainty.md)")
+                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance; "
+                          f"{UNSETTLED_TEXT} (docs/uncertainty.md)")
     table.add_column("quantity")
     table.add_column("value [5th, 95th percentile]", justify="right")
     table.add_column("top drivers (Spearman rho)")
@@ -75,9 +89,10 @@ def _header(key: str) -> str:
 
 
 def range_cell(band: dict | None, key: str) -> str:
-    """``low–high`` of one quantity (the terminal's compact cell), or "—"."""
+    """``low, high`` of one quantity (the terminal's compact cell; :data:`UNSETTLED` after it for an
+    unsettled end), or "—"."""
     block = (band or {}).get(key)
-    return f"{_num(block['low'], key)}, {_num(block['high'], key)}" if block else "—"
+    return f"{_num(block['low'], key)}, {_num(block['high'], key)}{unsettled(block)}" if block else "—"
 
 
 def print_band_rows(comp, console: Console | None = None) -> None:
@@ -94,7 +109,8 @@ def print_band_rows(comp, console: Console | None = None) -> None:
     b = next(iter(bands.values()))
     limit, shares = compliance_shares(comp)
     table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
-                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html"
+                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html; "
+                          + UNSETTLED_TEXT
                           + ("" if limit is None else f"; P(≤ {limit:g}): share of the samples meeting the PUE limit"))
     for h in ["#", "Mix"] + [_header(k) for k in keys] + ([] if limit is None else [_share_header(limit)]) + ["PUE driver"]:
         table.add_column(h, overflow="fold")
@@ -138,4 +154,4 @@ def band_note(comp) -> str:
             f"the site's typical years ({', '.join(b['weather_files'])}), IT utilisation and, for priced mixes, "
             "costs. Every mix runs the same draws as the baseline. Drivers: Spearman rank correlation of PUE "
             "with each input; \"?\" marks a driver that chance alone could rank there, which more samples "
-            "(--band) resolve (docs/uncertainty.md).")
+            f"(--band) resolve; {UNSETTLED_TEXT} (docs/uncertainty.md).")

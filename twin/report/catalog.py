@@ -8,6 +8,7 @@ import csv
 import io
 from pathlib import Path
 
+from twin.report.band import UNSETTLED_TEXT, unsettled
 from twin.study import catalog as study_catalog
 from twin.study.catalog import BANDED, METRICS, TABLE, WITHHELD, CatalogResult
 
@@ -30,7 +31,9 @@ def _cell(row: dict, key: str, fmt: str) -> str:
     if v is None:
         return "—"
     rng = band_range(row, key)
-    return fmt.format(v) + ("" if rng is None else f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]")
+    if rng is None:
+        return fmt.format(v)
+    return fmt.format(v) + f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]" + unsettled(row["band"].get(BANDED[key][0]))
 
 
 def present_columns(res: CatalogResult, columns=TABLE) -> list[tuple[str, str, str]]:
@@ -129,7 +132,7 @@ def _band_sentence(res: CatalogResult) -> str:
         return ""
     return (f"[a, b]: the 90 % uncertainty band (5th–95th percentile of {b['samples']} Latin-hypercube samples, seed "
             f"{b['seed']}, of the sourced defaults by evidence grade and the site's typical years; docs/uncertainty.md); "
-            "each row's JSON names its top three drivers. ")
+            f"each row's JSON names its top three drivers; {UNSETTLED_TEXT}. ")
 
 
 def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:

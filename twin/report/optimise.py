@@ -4,7 +4,8 @@ the dataset of every candidate (:class:`twin.study.optimise.Optimisation`).
 JSON (``--json``, ``optimise.json``)::
 
     {"limit": 1.5, "objective": "npv", "evaluations": 2000, "complies": true,
-     "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high", "p_complies"},
+     "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high", "settled",
+                                                                         "p_complies", "p_complies_ci"},
               "feasible", "capex_cny", "annual_cost_cny", "npv_cny", "curve_extrapolated_hours"},
      "robust": {<the same object>} or null,
      "pareto": [<the same objects, by rising PUE>],
@@ -12,7 +13,9 @@ JSON (``--json``, ``optimise.json``)::
 
 ``best`` is null when nothing complies.  ``pue.low``/``high`` are the 5th/95th percentiles of the
 band (:mod:`twin.study.uncertainty`) and ``pue.p_complies`` the share of its samples at or below the
-limit, all null with ``band = 0``.  ``robust`` is the cheapest banded mix that meets the limit in at
+limit, all null with ``band = 0``; ``pue.settled`` is false when the band's samples do not settle one of
+its ends and ``pue.p_complies_ci`` is the share's 90 % confidence interval (:mod:`twin.study.band_ends`).
+``robust`` is the cheapest banded mix that meets the limit in at
 least 95 % of its samples (:attr:`twin.study.optimise.Optimisation.robust`; null without bands or
 when none does): where the best mix's band crosses the limit, the mix to build if the limit must hold
 with confidence.  ``curve_extrapolated_hours``: hours the
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from twin.report.band import UNSETTLED_TEXT, unsettled
 from twin.study.optimise import OBJECTIVES, ROBUST_SHARE, Optimisation, blocked_by, counts
 
 #: What the optimiser calls each objective in tables and figures.
@@ -41,8 +45,8 @@ def candidate(o: Optimisation, key: str) -> dict:
     rec = o.confirmed[key]
     b = o.bands.get(key, {}).get("pue", {})
     return {"mix": o.labels[key], "measures": [measure_parameters(m) for m in o.mixes[key]],
-            "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high"),
-                    "p_complies": b.get("share_at_or_below_limit")},
+            "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high"), "settled": b.get("settled"),
+                    "p_complies": b.get("share_at_or_below_limit"), "p_complies_ci": b.get("share_ci")},
             "feasible": rec["feasible"], "capex_cny": rec["capex_cny"],
             "annual_cost_cny": rec["annual_cost_cny"], "npv_cny": rec["npv_cny"],
             "curve_extrapolated_hours": rec["metrics"].get("extrapolated")}
@@ -179,7 +183,8 @@ def table_rows(o: Optimisation) -> tuple[list[str], list[str], list[list[str]]]:
     for i, k in enumerate(order, start=1):
         c = candidate(o, k)
         p = c["pue"]
-        band = f" [{p['low']:.3f}–{p['high']:.3f}]" if p["low"] is not None and p["high"] is not None else ""
+        band = (f" [{p['low']:.3f}–{p['high']:.3f}]{unsettled(p)}"
+                if p["low"] is not None and p["high"] is not None else "")
         tag = "best" if k == o.best else "robust" if k == robust else "closest" if k == o.closest else str(i)
         share = "—" if p["p_complies"] is None else f"{100.0 * p['p_complies']:.0f}"
         rows.append([tag, c["mix"], f"{p['value']:.3f}{band}", "pass" if p["value"] <= o.limit else "fail", share,
@@ -226,11 +231,15 @@ def print_table(o: Optimisation, console=None) -> None:
     robust = o.robust
     share = o.share_complying(o.best) if o.best else None
     if share is not None and share < ROBUST_SHARE:
-        console.print(f"the best mix meets PUE ≤ {o.limit:g} in {100.0 * share:.0f} % of its band's samples (the "
-                      "inputs moved by their evidence grade, docs/uncertainty.md); "
+        ci = candidate(o, o.best)["pue"]["p_complies_ci"]
+        confidence = f"90 % confidence {100.0 * ci[0]:.0f}–{100.0 * ci[1]:.0f} %; " if ci else ""
+        console.print(f"the best mix meets PUE ≤ {o.limit:g} in {100.0 * share:.0f} % of its band's samples "
+                      f"({confidence}the inputs moved by their evidence grade, docs/uncertainty.md); "
                       + (f"the cheapest mix that meets it in ≥ {100 * ROBUST_SHARE:.0f} %: {escape(o.labels[robust])} "
                          "(row 'robust')" if robust else
                          f"no banded mix meets it in ≥ {100 * ROBUST_SHARE:.0f} % of its samples"), highlight=False)
+    if any(unsettled(candidate(o, k)["pue"]) for k in shown(o)):
+        console.print(UNSETTLED_TEXT, highlight=False)
     outside = [(o.labels[k], h) for k in shown(o) if (h := candidate(o, k)["curve_extrapolated_hours"])]
     if outside:
         console.print("chiller curves outside their data (their figures rest on the curves' tangent at the data "

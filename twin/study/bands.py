@@ -63,8 +63,8 @@ def compliance_shares(comp) -> tuple[float | None, list[float | None]]:
 
 
 def band_variables(comp) -> dict[str, tuple]:
-    """``band_<quantity>_low`` / ``_high`` along ``mix`` (best first; NaN where a mix has no such
-    band) for :func:`twin.study.compare.to_dataset`; empty without bands."""
+    """``band_<quantity>_low`` / ``_high`` / ``_settled`` along ``mix`` (best first; NaN where a mix has no
+    such band) for :func:`twin.study.compare.to_dataset`; empty without bands."""
     bands = getattr(comp, "bands", None) or {}
     if not bands:
         return {}
@@ -80,6 +80,9 @@ def band_variables(comp) -> dict[str, tuple]:
             out[f"band_{key}_{end}"] = ("mix", values, {"units": "1" if unit == "-" else unit,
                                                          "long_name": f"{label}: {pct} percentile of the "
                                                                       "uncertainty band (docs/uncertainty.md)"})
+        settled = np.array([np.nan if not b else float(b["settled"]) for b in blocks], dtype=float)
+        out[f"band_{key}_settled"] = ("mix", settled, {"units": "1", "long_name": f"{label}: 1 when the samples settle "
+                                                       "both ends of the band, 0 when not (docs/uncertainty.md)"})
     limit, shares = compliance_shares(comp)
     if limit is not None:
         out["band_pue_p_complies"] = ("mix", np.array([np.nan if v is None else v for v in shares], dtype=float),

@@ -50,6 +50,7 @@ import numpy as np
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, PARAM
 from twin.errors import InputError
+from twin.study.band_ends import ends, share_interval
 from twin.inputs.schema import Scenario
 from twin.inputs.weather import WEATHER_DIR, Weather, load_weather
 
@@ -304,16 +305,25 @@ def _path_value(summary: dict, path: str) -> float:
     return float("nan") if v is None else float(v)
 
 
-def _interval(values: np.ndarray) -> tuple[float | None, float | None]:
-    """5th and 95th percentiles (linear interpolation); an infinite end (a payback never reached in
-    at least 5 % of the samples) becomes None."""
+def _interval(values: np.ndarray) -> dict:
+    """``low`` and ``high``: the 5th and 95th percentiles (linear interpolation), and how firmly the
+    samples pin them down (:func:`twin.study.band_ends.ends`: ``low_ci``, ``high_ci``, ``settled``).
+    An infinite end or bound (a payback never reached) becomes None, as does a bound the samples cannot
+    give; no finite sample: all None."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if v.size == 0:
-        return None, None
+        return {"low": None, "high": None, "low_ci": [None, None], "high_ci": [None, None], "settled": False}
     big = np.finfo(float).max / 4  # stands for +-inf, so that interpolation never subtracts infinities
-    lo, hi = np.percentile(np.clip(v, -big, big), PERCENTILES)
-    return (float(lo) if abs(lo) < big / 2 else None), (float(hi) if abs(hi) < big / 2 else None)
+    v = np.clip(v, -big, big)
+    lo, hi = np.percentile(v, PERCENTILES)
+    out = ends(v, float(lo), float(hi), (PERCENTILES[0] / 100, PERCENTILES[1] / 100))
+
+    def finite(x):
+        return x if x is not None and abs(x) < big / 2 else None
+
+    return {"low": finite(float(lo)), "high": finite(float(hi)), **out,
+            "low_ci": [finite(x) for x in out["low_ci"]], "high_ci": [finite(x) for x in out["high_ci"]]}
 
 
 def noise_floor(n_inputs: int, samples: int, alpha: float = 0.05) -> float:
@@ -515,11 +525,12 @@ class Sampler:
         for key, v in value.items():
             unit = MIX_METRICS.get(key) or next(unit for name, unit in RUN_METRICS.values() if name == key)
             y = np.array([r[key] for r in rows], dtype=float)
-            lo, hi = _interval(y)
-            out[key] = {"value": v if math.isfinite(v) else None, "low": lo, "high": hi, "unit": unit,
+            out[key] = {"value": v if math.isfinite(v) else None, **_interval(y), "unit": unit,
                         "level": LEVEL, "drivers": drivers(names, self.u[:, cols], y)}
             if key == "pue" and limit is not None:
-                out[key].update(limit=float(limit), share_at_or_below_limit=float(np.mean(y <= limit)))
+                hits = int(np.sum(y <= limit))
+                out[key].update(limit=float(limit), share_at_or_below_limit=hits / y.size,
+                                share_ci=share_interval(hits, y.size))
         out.update({
             "drivers": out["pue"]["drivers"],
             "samples": self.samples,
