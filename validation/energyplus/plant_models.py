@@ -193,6 +193,15 @@ OUTDOOR_AIR = {
                           "with every control type, on the outdoor air at the actuator node, i.e. before the pad); "
                           "lower limit: EnergyPlus has none, so an EMS program sets the controller's maximum "
                           "outdoor-air fraction schedule to 0 while the site outdoor dew point is below it"),
+    "pad_dew_point_control": ("as dctwin (components/plant/outdoor_air.py): the pad may run only while the air it "
+                              "delivers at full effectiveness, T_pad = T_oa - eps (T_oa - T_wb) at the outdoor wet "
+                              "bulb, has its dew point inside dew_point_range_c, since the hall takes that humidity; "
+                              "EnergyPlus's dew-point limit looks at the outdoor air before the pad only, so an EMS "
+                              "program sets the pad's availability schedule to 0 otherwise (with the limit on the "
+                              "unpadded air alone EnergyPlus ran the pad in 507 of Tampa's hours with a pad-outlet "
+                              "dew point above 15 degC, 40 % of its pad water). Outdoor air drier than the band's floor "
+                              "is let in when the pad can bring it into the band and the outdoor air is warmer than "
+                              "the mixed-air set point (dctwin uses the pad there too)"),
     "mixed_air_setpoint": ("SetpointManager:MixedAir on the mixed-air node: the 18 degC supply set point minus the "
                            "fan temperature rise (about 0.67 K), so that the supply leaves the fan at 18 degC"),
     "evaporative_cooler": {
@@ -235,7 +244,9 @@ def outdoor_air_stage(p):
              ("OA Max Fraction", "Maximum Fraction of Outdoor Air Schedule Name")),
         _obj("SetpointManager:MixedAir", "CRAH Mixed Air Manager", "Temperature", "CRAH Supply Outlet Node",
              "CRAH Mixed Air Node", "CRAH Fan Outlet Node", "CRAH Mixed Air Node"),
-        _obj("EvaporativeCooler:Direct:ResearchSpecial", ("OA Evaporative Cooler", "Name"), ("AlwaysOn", "Availability"),
+        _obj("Schedule:Constant", "OA Pad Availability", "Fraction", 1.0),
+        _obj("EvaporativeCooler:Direct:ResearchSpecial", ("OA Evaporative Cooler", "Name"),
+             ("OA Pad Availability", "Availability Schedule Name"),
              (float(pad["design_effectiveness"]), "Cooler Design Effectiveness"), "",
              (float(pad["primary_air_design_flow_m3s"]), "Primary Air Design Flow Rate"),
              (float(pad["pump_design_power_w"]), "Recirculating Water Pump Design Power"), "", "",
@@ -246,8 +257,21 @@ def outdoor_air_stage(p):
         _obj("EnergyManagementSystem:Actuator", "OAMaxFraction", "OA Max Fraction", "Schedule:Constant", "Schedule Value"),
         _obj("EnergyManagementSystem:ProgramCallingManager", "OA Dew Lockout Manager", "BeginTimestepBeforePredictor",
              "OADewLockout"),
-        _obj("EnergyManagementSystem:Program", "OADewLockout", f"IF OutdoorDew < {dew_low}", "SET OAMaxFraction = 0",
-             "ELSE", "SET OAMaxFraction = 1", "ENDIF"),
+        # the pad only while the air it delivers at full effectiveness is inside the dew-point band (as dctwin)
+        _obj("EnergyManagementSystem:Sensor", "OutdoorDb", "Environment", "Site Outdoor Air Drybulb Temperature"),
+        _obj("EnergyManagementSystem:Sensor", "OutdoorWb", "Environment", "Site Outdoor Air Wetbulb Temperature"),
+        _obj("EnergyManagementSystem:Sensor", "OutdoorPb", "Environment", "Site Outdoor Air Barometric Pressure"),
+        _obj("EnergyManagementSystem:Sensor", "MixedSetpoint", "CRAH Mixed Air Node", "System Node Setpoint Temperature"),
+        _obj("EnergyManagementSystem:Actuator", "PadAvailability", "OA Pad Availability", "Schedule:Constant",
+             "Schedule Value"),
+        _obj("EnergyManagementSystem:Program", "OADewLockout",
+             f"SET PadT = OutdoorDb - {float(pad['design_effectiveness'])} * (OutdoorDb - OutdoorWb)",
+             "SET PadW = @WFnTdbTwbPb PadT OutdoorWb OutdoorPb", "SET PadDew = @TdpFnWPb PadW OutdoorPb",
+             f"IF PadDew >= {dew_low} && PadDew <= {dew_high}", "SET PadAvailability = 1", "ELSE",
+             "SET PadAvailability = 0", "ENDIF",
+             f"IF OutdoorDew >= {dew_low}", "SET OAMaxFraction = 1",
+             "ELSEIF PadAvailability == 1 && OutdoorDb > MixedSetpoint", "SET OAMaxFraction = 1",
+             "ELSE", "SET OAMaxFraction = 0", "ENDIF"),
     ]
     branch = [("AirLoopHVAC:OutdoorAirSystem", "CRAH OA System", "CRAH Supply Inlet Node", "CRAH Mixed Air Node")]
     return objects, branch, "CRAH Mixed Air Node"
