@@ -165,12 +165,19 @@ def energy_summary(result: Result) -> dict:
 
 def _outdoor_air_lockout_hours(result) -> dict:
     """Hours the outdoor-air stage was locked out by its dew-point band although the outdoor air was
-    colder than the return air: too dry (below ``dew_point_range_c``) or too humid (above it)."""
+    colder than the return air reaching its dampers: too dry (below ``dew_point_range_c``) or too humid
+    (above it).  The dampers are ahead of the CRAH fans, so they see the return air less the fans'
+    rise ``P_fan / (m_crah c_p)`` (components/plant/outdoor_air.py, mixed_air_ahead_of_fans)."""
+    from components.cooling.air_management import CP_AIR
+
     eco = result.plant.scenario.air_economizer
     if not eco.enabled:
         return {}
     w = result.plant.weather
-    locked = (w.temp_air < result["t_return_air"]) & (result["outdoor_air_fraction"] <= 0.0)
+    p = result.plant.params
+    m_crah = result["crah_flow_ratio"] * p[PARAM.crah_units] * p[PARAM.crah_unit_flow_kgs]
+    rise = np.divide(result["p_crah_fans"], m_crah * CP_AIR, out=np.zeros_like(m_crah), where=m_crah > 0.0)
+    locked = (w.temp_air < result["t_return_air"] - rise) & (result["outdoor_air_fraction"] <= 0.0)
     dew_min, dew_max = eco.dew_point_range_c
     note = ("outdoor air colder than the return air but its dew point {} the economizer's "
             f"dew_point_range_c {dew_min:g}-{dew_max:g} degC: locked out (no dehumidifier is modelled; "
