@@ -48,7 +48,7 @@ from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flo
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.families import ANY_PLANT, family_plant
-from components.plant.outdoor_air import mixed_air_ahead_of_fans
+from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
@@ -292,7 +292,7 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first, ahead of the CRAH fans; the coils see the mixed air
-        t_coil_in = mixed_air_ahead_of_fans(p, b, i, t_return, t_sa, m_crah, p_crah, o)
+        t_coil_in = outdoor_air_stage(p, b, i, t_return, t_sa, m_crah, p_crah, o)
         q_room_coil = q_room - o[OUTPUT.q_air_economizer, i]
         if q_room_coil < 0.0:
             # the outdoor air carries the whole room load (mixed air at the supply temperature) and

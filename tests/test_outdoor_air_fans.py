@@ -1,14 +1,14 @@
 """The outdoor-air stage sits ahead of the CRAH fans: the mixed air is aimed at the supply set
 point minus the fans' temperature rise (EnergyPlus SetpointManager:MixedAir), and the economizer
 and the evaporative pad compare the outdoor air with the air reaching the dampers (the return air
-without the fans' heat).  components/plant/outdoor_air.py: mixed_air_ahead_of_fans."""
+without the fans' heat).  components/plant/outdoor_air.py: outdoor_air_stage."""
 
 import numpy as np
 import pytest
 
 from components.cooling.air_management import CP_AIR
 from components.layout import BOUNDARY, N_OUTPUT, OUTPUT, PARAM
-from components.plant.outdoor_air import mixed_air_ahead_of_fans
+from components.plant.outdoor_air import outdoor_air_stage
 from components.psychrometrics import dew_point_from_humidity_ratio, humidity_ratio_from_wet_bulb
 
 M_CRAH = 60.0       # kg/s
@@ -31,7 +31,7 @@ def _hour(t_oa, t_wb, evaporative=True):
     b[BOUNDARY.humidity_ratio, 0] = w
     b[BOUNDARY.temp_dew, 0] = dew_point_from_humidity_ratio(w, pressure)
     o = np.zeros((N_OUTPUT, 1))
-    t_coil = mixed_air_ahead_of_fans(p, b, 0, T_RETURN, T_SUPPLY, M_CRAH, P_FANS, o)
+    t_coil = outdoor_air_stage(p, b, 0, T_RETURN, T_SUPPLY, M_CRAH, P_FANS, o)
     return t_coil, o[:, 0]
 
 
