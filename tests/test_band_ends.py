@@ -9,7 +9,9 @@ from scipy.stats import beta, binom
 
 from twin.inputs.bundled import resolve_scenario
 from twin.inputs.schema import load_scenario
-from twin.report.band import UNSETTLED, band_cell, range_cell
+from twin.report.band import band_cell, range_cell
+
+UNSETTLED = "†"
 from twin.study import band_ends
 from twin.study import uncertainty as unc
 

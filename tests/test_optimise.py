@@ -85,7 +85,9 @@ def test_json_shape(small, capsys, tmp_path):
         chws = [m["parameters"]["chw_supply_c"] for m in obj["measures"] if m["name"] == "waterside_economizer"]
         assert obj["curve_extrapolated_hours"] >= 0.0
         assert chws != [12.0] or obj["curve_extrapolated_hours"] > 1000.0, obj["mix"]
-        assert set(obj["pue"]) == {"value", "low", "high", "settled", "p_complies", "p_complies_ci"}
+        assert set(obj["pue"]) == {"value", "low", "high", "settled", "infeasible_samples", "p_complies", "p_complies_ci"}
+        # a sample whose plant cannot carry its load never meets the limit
+        assert obj["pue"]["p_complies"] <= 1.0 - obj["pue"]["infeasible_samples"] / 8
         ci = obj["pue"]["p_complies_ci"]
         assert isinstance(obj["pue"]["settled"], bool) and 0.0 <= ci[0] <= obj["pue"]["p_complies"] <= ci[1] <= 1.0
         assert obj["pue"]["low"] <= obj["pue"]["value"] <= obj["pue"]["high"]

@@ -1,8 +1,9 @@
 """Text of the uncertainty band (:mod:`twin.study.uncertainty`): table cells and the terminal table.
 
-A band block is ``{"value", "low", "high", "low_ci", "high_ci", "settled", "unit", "level", "drivers"}``;
-its cell reads ``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh, 10k CNY, years), with
-:data:`UNSETTLED` after the bracket when its samples do not settle an end (:mod:`twin.study.band_ends`).
+A band block is ``{"value", "low", "high", "low_ci", "high_ci", "settled", "infeasible_samples", "unit",
+"level", "drivers"}``; its cell reads ``1.838 [1.771, 1.924]`` in the display unit of the quantity (MWh,
+10k CNY, years), with :data:`MARKS` after the bracket where they apply: its samples do not settle an
+end (:mod:`twin.study.band_ends`), or some samples cannot carry the load (the band is over the others).
 """
 
 from __future__ import annotations
@@ -20,25 +21,34 @@ def _num(x: float | None, key: str) -> str:
     return f"{x * factor:{fmt}}"
 
 
-#: mark after a band whose samples do not settle one of its ends
-UNSETTLED = "†"
-#: what :data:`UNSETTLED` means, for captions and notes
-UNSETTLED_TEXT = (f"{UNSETTLED} an end the samples do not settle (its 90 % confidence interval is wider than the "
-                  "band; more samples, --band, narrow it)")
+#: marks after a band, each with when it applies to a band block and what it means
+MARKS = {
+    "†": (lambda block: block.get("settled") is False,
+          "an end the samples do not settle (its 90 % confidence interval is wider than the band; more samples, "
+          "--band, narrow it)"),
+    "‡": (lambda block: bool(block.get("infeasible_samples")),
+          "some samples cannot carry the load (a failed feasibility check, docs/feasibility.md): the band is over "
+          "the others, and they never meet a PUE limit (infeasible_samples in --json)"),
+}
 
 
-def unsettled(block: dict | None) -> str:
-    """:data:`UNSETTLED` for a band block with an unsettled end, else ""."""
-    return UNSETTLED if block and block.get("settled") is False else ""
+def marks(block: dict | None) -> str:
+    """The :data:`MARKS` that apply to a band block ("" for none or no block)."""
+    return "".join(m for m, (applies, _) in MARKS.items() if block and applies(block))
+
+
+def marks_legend(blocks) -> str:
+    """What the marks shown on ``blocks`` (band blocks, None for none) mean, ``"; "``-separated ("" for none)."""
+    shown = "".join(marks(b) for b in blocks)
+    return "; ".join(f"{m} {text}" for m, (_, text) in MARKS.items() if m in shown)
 
 
 def band_cell(band: dict | None, key: str) -> str:
-    """``value [low, high]`` of one quantity (:data:`UNSETTLED` after it for an unsettled end), or "—"
-    without a band."""
+    """``value [low, high]`` of one quantity with its :func:`marks`, or "—" without a band."""
     block = (band or {}).get(key)
     if not block:
         return "—"
-    return f"{_num(block['value'], key)} [{_num(block['low'], key)}, {_num(block['high'], key)}]{unsettled(block)}"
+    return f"{_num(block['value'], key)} [{_num(block['low'], key)}, {_num(block['high'], key)}]{marks(block)}"
 
 
 def drivers_text(block: dict, n: int = 3, *, short: bool = False) -> str:
@@ -65,9 +75,10 @@ def print_band(band: dict, console: Console | None = None) -> None:
     console = console or Console()
     w = ", ".join(band["weather_files"]) if len(band["weather_files"]) > 1 else "one typical year"
     level = 100 * next(iter(_blocks(band).values()))["level"]
+    legend = marks_legend(_blocks(band).values())
     table = Table(title=f"{level:.0f} % band: {band['samples']} samples, seed {band['seed']}, {band['runtime_s']:.1f} s",
-                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance; "
-                          f"{UNSETTLED_TEXT} (docs/uncertainty.md)")
+                  caption=f"{len(band['inputs'])} uncertain inputs, weather: {w}; ? = not clear of chance"
+                          + (f"; {legend}" if legend else "") + " (docs/uncertainty.md)")
     table.add_column("quantity")
     table.add_column("value [5th, 95th percentile]", justify="right")
     table.add_column("top drivers (Spearman rho)")
@@ -75,6 +86,10 @@ def print_band(band: dict, console: Console | None = None) -> None:
         table.add_row(_header(key), band_cell(band, key),
                       "\n".join(f"{_name(d)} {d['rho']:+.2f}{_doubt(d)}" for d in block["drivers"]))
     console.print(table)
+    if band.get("infeasible_samples"):
+        checks = ", ".join(f"{c} {n}" for c, n in band["infeasible_checks"].items())
+        console.print(f"{band['infeasible_samples']} of {band['samples']} samples cannot carry the load (failed checks: "
+                      f"{checks}): the plant is not feasible over the band's inputs", style="bold red", highlight=False)
     if band["clipped"]:
         console.print("moved into range: " + ", ".join(f"{k} x{v}" for k, v in band["clipped"].items()))
 
@@ -89,10 +104,9 @@ def _header(key: str) -> str:
 
 
 def range_cell(band: dict | None, key: str) -> str:
-    """``low, high`` of one quantity (the terminal's compact cell; :data:`UNSETTLED` after it for an
-    unsettled end), or "—"."""
+    """``low, high`` of one quantity (the terminal's compact cell) with its :func:`marks`, or "—"."""
     block = (band or {}).get(key)
-    return f"{_num(block['low'], key)}, {_num(block['high'], key)}{unsettled(block)}" if block else "—"
+    return f"{_num(block['low'], key)}, {_num(block['high'], key)}{marks(block)}" if block else "—"
 
 
 def print_band_rows(comp, console: Console | None = None) -> None:
@@ -109,8 +123,8 @@ def print_band_rows(comp, console: Console | None = None) -> None:
     b = next(iter(bands.values()))
     limit, shares = compliance_shares(comp)
     table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
-                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html; "
-                          + UNSETTLED_TEXT
+                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html"
+                          + _legend(bands, keys)
                           + ("" if limit is None else f"; P(≤ {limit:g}): share of the samples meeting the PUE limit"))
     for h in ["#", "Mix"] + [_header(k) for k in keys] + ([] if limit is None else [_share_header(limit)]) + ["PUE driver"]:
         table.add_column(h, overflow="fold")
@@ -154,4 +168,10 @@ def band_note(comp) -> str:
             f"the site's typical years ({', '.join(b['weather_files'])}), IT utilisation and, for priced mixes, "
             "costs. Every mix runs the same draws as the baseline. Drivers: Spearman rank correlation of PUE "
             "with each input; \"?\" marks a driver that chance alone could rank there, which more samples "
-            f"(--band) resolve; {UNSETTLED_TEXT} (docs/uncertainty.md).")
+            f"(--band) resolve{_legend(comp.bands, QUANTITIES)} (docs/uncertainty.md).")
+
+
+def _legend(bands: dict, keys) -> str:
+    """``"; "`` and the :func:`marks_legend` of the ``keys`` blocks of every band, or ""."""
+    legend = marks_legend(b.get(k) for b in bands.values() for k in keys)
+    return f"; {legend}" if legend else ""

@@ -8,7 +8,7 @@ import csv
 import io
 from pathlib import Path
 
-from twin.report.band import UNSETTLED_TEXT, unsettled
+from twin.report.band import marks, marks_legend
 from twin.study import catalog as study_catalog
 from twin.study.catalog import BANDED, METRICS, TABLE, WITHHELD, CatalogResult
 
@@ -33,7 +33,7 @@ def _cell(row: dict, key: str, fmt: str) -> str:
     rng = band_range(row, key)
     if rng is None:
         return fmt.format(v)
-    return fmt.format(v) + f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]" + unsettled(row["band"].get(BANDED[key][0]))
+    return fmt.format(v) + f" [{fmt.format(rng[0])}, {fmt.format(rng[1])}]" + marks(row["band"].get(BANDED[key][0]))
 
 
 def present_columns(res: CatalogResult, columns=TABLE) -> list[tuple[str, str, str]]:
@@ -130,9 +130,10 @@ def _band_sentence(res: CatalogResult) -> str:
     b = next((r["band"] for r in res.rows if "band" in r), None)
     if b is None:
         return ""
+    legend = marks_legend(r["band"].get(k) for r in res.rows if "band" in r for k, _ in BANDED.values())
     return (f"[a, b]: the 90 % uncertainty band (5th–95th percentile of {b['samples']} Latin-hypercube samples, seed "
             f"{b['seed']}, of the sourced defaults by evidence grade and the site's typical years; docs/uncertainty.md); "
-            f"each row's JSON names its top three drivers; {UNSETTLED_TEXT}. ")
+            "each row's JSON names its top three drivers" + (f"; {legend}" if legend else "") + ". ")
 
 
 def write_outputs(res: CatalogResult, out_dir: Path) -> list[Path]:

@@ -5,7 +5,7 @@ JSON (``--json``, ``optimise.json``)::
 
     {"limit": 1.5, "objective": "npv", "evaluations": 2000, "complies": true,
      "best": {"mix": ..., "measures": [{"name", "parameters"}], "pue": {"value", "low", "high", "settled",
-                                                                         "p_complies", "p_complies_ci"},
+                                                   "infeasible_samples", "p_complies", "p_complies_ci"},
               "feasible", "capex_cny", "annual_cost_cny", "npv_cny", "curve_extrapolated_hours"},
      "robust": {<the same object>} or null,
      "pareto": [<the same objects, by rising PUE>],
@@ -14,7 +14,8 @@ JSON (``--json``, ``optimise.json``)::
 ``best`` is null when nothing complies.  ``pue.low``/``high`` are the 5th/95th percentiles of the
 band (:mod:`twin.study.uncertainty`) and ``pue.p_complies`` the share of its samples at or below the
 limit, all null with ``band = 0``; ``pue.settled`` is false when the band's samples do not settle one of
-its ends and ``pue.p_complies_ci`` is the share's 90 % confidence interval (:mod:`twin.study.band_ends`).
+its ends, ``pue.infeasible_samples`` counts the samples whose plant cannot carry its load (they never
+meet the limit) and ``pue.p_complies_ci`` is the share's 90 % confidence interval (:mod:`twin.study.band_ends`).
 ``robust`` is the cheapest banded mix that meets the limit in at
 least 95 % of its samples (:attr:`twin.study.optimise.Optimisation.robust`; null without bands or
 when none does): where the best mix's band crosses the limit, the mix to build if the limit must hold
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.report.band import UNSETTLED_TEXT, unsettled
+from twin.report.band import marks, marks_legend
 from twin.study.optimise import OBJECTIVES, ROBUST_SHARE, Optimisation, blocked_by, counts
 
 #: What the optimiser calls each objective in tables and figures.
@@ -46,6 +47,7 @@ def candidate(o: Optimisation, key: str) -> dict:
     b = o.bands.get(key, {}).get("pue", {})
     return {"mix": o.labels[key], "measures": [measure_parameters(m) for m in o.mixes[key]],
             "pue": {"value": rec["pue"], "low": b.get("low"), "high": b.get("high"), "settled": b.get("settled"),
+                    "infeasible_samples": b.get("infeasible_samples"),
                     "p_complies": b.get("share_at_or_below_limit"), "p_complies_ci": b.get("share_ci")},
             "feasible": rec["feasible"], "capex_cny": rec["capex_cny"],
             "annual_cost_cny": rec["annual_cost_cny"], "npv_cny": rec["npv_cny"],
@@ -183,7 +185,7 @@ def table_rows(o: Optimisation) -> tuple[list[str], list[str], list[list[str]]]:
     for i, k in enumerate(order, start=1):
         c = candidate(o, k)
         p = c["pue"]
-        band = (f" [{p['low']:.3f}–{p['high']:.3f}]{unsettled(p)}"
+        band = (f" [{p['low']:.3f}–{p['high']:.3f}]{marks(p)}"
                 if p["low"] is not None and p["high"] is not None else "")
         tag = "best" if k == o.best else "robust" if k == robust else "closest" if k == o.closest else str(i)
         share = "—" if p["p_complies"] is None else f"{100.0 * p['p_complies']:.0f}"
@@ -238,8 +240,9 @@ def print_table(o: Optimisation, console=None) -> None:
                       + (f"the cheapest mix that meets it in ≥ {100 * ROBUST_SHARE:.0f} %: {escape(o.labels[robust])} "
                          "(row 'robust')" if robust else
                          f"no banded mix meets it in ≥ {100 * ROBUST_SHARE:.0f} % of its samples"), highlight=False)
-    if any(unsettled(candidate(o, k)["pue"]) for k in shown(o)):
-        console.print(UNSETTLED_TEXT, highlight=False)
+    legend = marks_legend(candidate(o, k)["pue"] for k in shown(o))
+    if legend:
+        console.print(legend, highlight=False)
     outside = [(o.labels[k], h) for k in shown(o) if (h := candidate(o, k)["curve_extrapolated_hours"])]
     if outside:
         console.print("chiller curves outside their data (their figures rest on the curves' tangent at the data "

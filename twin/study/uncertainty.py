@@ -22,6 +22,10 @@ point is one annual run on the step-by-step engine (or the bin method when the s
 it), with the same draw for the baseline and the mix (common random numbers), so a saving's band
 holds the uncertainty of the saving, not of two independent runs.
 
+Feasibility: a sample whose plant cannot carry its load (a failed check of
+:mod:`twin.metrics.feasibility`) gives no number; the band's percentiles are over the feasible
+samples, and it counts the infeasible ones, which never meet a PUE limit.
+
 Interval: the 5th and 95th percentiles of the sampled outputs (``numpy.percentile``, linear
 interpolation); ``value`` is the nominal run (no input moved).  Drivers: the Spearman rank
 correlation ``rho`` of the output with each sampled input over the samples; the three largest
@@ -387,6 +391,11 @@ def cost_grade(rows: list[dict]) -> str:
     return max(grades, key=order.index)
 
 
+def _failed_checks(summary: dict) -> list[str]:
+    """The feasibility checks a run summary fails (empty: feasible; :mod:`twin.metrics.feasibility`)."""
+    return [name for name, check in summary["feasibility"]["checks"].items() if not check["ok"]]
+
+
 def _run_metrics(summary: dict) -> dict[str, float]:
     return {name: _path_value(summary, path) for path, (name, _) in RUN_METRICS.items()}
 
@@ -471,14 +480,18 @@ class Sampler:
             self._base_runs[key] = (build_summary(res), clipped)
         return self._base_runs[key]
 
-    def _evaluate(self, measures: list[dict] | None, k: int | None) -> tuple[dict[str, float], list[str]]:
+    def _evaluate(self, measures: list[dict] | None, k: int | None) -> tuple[dict[str, float], list[str], list[str], bool]:
+        """The band quantities of sample ``k`` (None: nominal), its clipped inputs, the feasibility checks
+        its run fails (the mix's, or the baseline's without ``measures``; :mod:`twin.metrics.feasibility`)
+        and whether both runs are feasible."""
         from twin.metrics.summary import build_summary
         from twin.study.design import Mix
         from twin.study.economics import mix_economics
 
         base, clipped = self._baseline(k)
+        base_failed = _failed_checks(base)
         if not measures:
-            return _run_metrics(base), clipped
+            return _run_metrics(base), clipped, base_failed, not base_failed
         scn, grade = self._mix(measures)
         d = self._draw(k)
         res, clipped_mix = run_draw(scn, self.inputs, d, self.weathers, file=self.file, base_dir=self.base_dir)
@@ -490,7 +503,8 @@ class Sampler:
         if cost is not None and grade is not None:
             factor = 1.0 + float(self.spreads.get("costs", _data()["grades"][grade])) * d.z.get("costs", 0.0)
         out.update(_mix_metrics(base, mix, economics, factor))
-        return out, clipped + clipped_mix
+        failed = _failed_checks(mix)
+        return out, clipped + clipped_mix, failed, not failed and not base_failed
 
     def _acting(self, measures: list[dict] | None) -> list[int]:
         """Columns of the inputs that act on the baseline or on the mix (driver candidates)."""
@@ -506,33 +520,51 @@ class Sampler:
         """The band of the baseline (``measures=None``) or of one mix (see :func:`band`);
         ``progress(1)`` after each sample.  With a PUE ``limit``, the ``pue`` block also holds
         ``limit`` and ``share_at_or_below_limit``: the share of the samples whose PUE is at or below it
-        (a sample without a PUE counts as above), the chance of meeting the limit over the sampled
-        inputs."""
+        (a sample without a PUE, or whose plant cannot carry its load, counts as above), the chance of
+        meeting the limit over the sampled inputs.
+
+        A sample whose run fails a feasibility check (:mod:`twin.metrics.feasibility`) has no number
+        in the band: each quantity's percentiles and drivers are over the feasible samples (for a mix's
+        savings, those where both runs are), each block counts the others (``infeasible_samples``), and
+        the band counts the run's samples that are infeasible and the checks they fail
+        (``infeasible_samples``, ``infeasible_checks``)."""
         t0 = _time.perf_counter()
         measures = [dict(m) for m in measures or []]
-        value, _ = self._evaluate(measures, None)
-        rows, clipped = [], {}
+        value = self._evaluate(measures, None)[0]
+        rows, clipped, failed, pair_ok = [], {}, [], []
         for k in range(self.samples):
-            row, clip = self._evaluate(measures, k)
+            row, clip, fail, both = self._evaluate(measures, k)
             if progress is not None:
                 progress(1)
             rows.append(row)
+            failed.append(fail)
+            pair_ok.append(both)
             for c in clip:
                 clipped[c] = clipped.get(c, 0) + 1
+        run_ok = np.array([not f for f in failed])
+        pair_ok = np.array(pair_ok)
         cols = self._acting(measures)
         names = [self.inputs[j].name for j in cols]
         out: dict = {}
         for key, v in value.items():
             unit = MIX_METRICS.get(key) or next(unit for name, unit in RUN_METRICS.values() if name == key)
-            y = np.array([r[key] for r in rows], dtype=float)
+            ok = pair_ok if key in MIX_METRICS else run_ok
+            # a sample whose plant cannot carry its load has no number to put in the band
+            y = np.where(ok, np.array([r[key] for r in rows], dtype=float), np.nan)
             out[key] = {"value": v if math.isfinite(v) else None, **_interval(y), "unit": unit,
-                        "level": LEVEL, "drivers": drivers(names, self.u[:, cols], y)}
+                        "level": LEVEL, "infeasible_samples": int(np.sum(~ok)),
+                        "drivers": drivers(names, self.u[:, cols], y)}
             if key == "pue" and limit is not None:
-                hits = int(np.sum(y <= limit))
+                hits = int(np.sum(y <= limit))  # an infeasible sample (NaN) does not meet it
                 out[key].update(limit=float(limit), share_at_or_below_limit=hits / y.size,
                                 share_ci=share_interval(hits, y.size))
+        checks: dict[str, int] = {}
+        for c in (c for f in failed for c in f):
+            checks[c] = checks.get(c, 0) + 1
         out.update({
             "drivers": out["pue"]["drivers"],
+            "infeasible_samples": int(np.sum(~run_ok)),
+            "infeasible_checks": checks,
             "samples": self.samples,
             "seed": self.seed,
             "inputs": [{"name": self.inputs[j].name, "grade": self.inputs[j].grade,
