@@ -288,7 +288,7 @@ class AirEconomizer(_Model):
     enabled: bool = Field(False, description="outdoor air cools the room whenever it is colder than the return air")
     dew_point_range_c: Range = Field((5.5, 15.0), description=(
         "outdoor dew points the economizer accepts [degC] (lockout outside, unless humidify; no dehumidification is "
-        "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (docs/sources.md 2.3, M); ASHRAE TC 9.9 "
+        "modelled). Source: GB 50174-2017 Appendix A, 5.5-15 degC dew point (docs/sources.md 2.3, S); ASHRAE TC 9.9 "
         "2021 recommends -9 to 15 degC"))
     humidify: bool = Field(False, description=(
         "adiabatic humidifier on the mixed air: outdoor air too dry for dew_point_range_c is still used, humidified "
