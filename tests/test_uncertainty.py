@@ -10,6 +10,7 @@ import pytest
 from twin.inputs.bundled import resolve_scenario
 from twin.inputs.component_data import data_table
 from twin.inputs.schema import load_scenario
+from twin.study import band_drivers
 from twin.study import uncertainty as unc
 
 SAMPLES = 16  # few samples: the tests check the mechanics, not the band's statistics
@@ -82,7 +83,7 @@ def test_band_is_deterministic_and_complete(legacy):
     for key in ("pue", "energy_facility_kwh", "cost_total_cny"):
         assert a[key]["low"] == b[key]["low"] and a[key]["high"] == b[key]["high"]
         assert a[key]["low"] <= a[key]["high"]
-        assert len(a[key]["drivers"]) == unc.N_DRIVERS
+        assert len(a[key]["drivers"]) == band_drivers.N_DRIVERS
         assert {"input", "rho", "share"} <= set(a[key]["drivers"][0])
     assert a["pue"]["low"] != c["pue"]["low"]
     assert a["samples"] == SAMPLES and a["seed"] == 3
@@ -98,7 +99,7 @@ def test_band_is_deterministic_and_complete(legacy):
 def test_mix_band_has_savings_and_payback(legacy):
     res = _band(legacy, measures=[{"name": "containment"}])
     for key in ("delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years"):
-        assert key in res and len(res[key]["drivers"]) == unc.N_DRIVERS, key
+        assert key in res and len(res[key]["drivers"]) == band_drivers.N_DRIVERS, key
     assert res["delta_pue"]["high"] < 0.0  # containment saves in every sample
     assert res["energy_saving_kwh"]["low"] > 0.0
     assert "costs" in [i["name"] for i in res["inputs"]]
@@ -108,7 +109,7 @@ def test_drivers_rank_a_known_dependence():
     rng = np.random.default_rng(0)
     u = rng.random((200, 3))
     y = 3.0 * u[:, 1] - 1.0 * u[:, 2] + 0.01 * rng.random(200)
-    d = unc.drivers(["a", "b", "c"], u, y)
+    d = band_drivers.drivers(["a", "b", "c"], u, y)
     assert [r["input"] for r in d] == ["b", "c", "a"]
     assert d[0]["rho"] > 0.9 and d[1]["rho"] < 0 and sum(r["share"] for r in d) == pytest.approx(1.0)
 
@@ -177,7 +178,7 @@ def _has_band(block: dict, keys: tuple[str, ...]) -> None:
     for key in keys:
         b = block[key]
         assert b["low"] <= b["high"], key
-        assert len(b["drivers"]) == unc.N_DRIVERS and all(d["input"] for d in b["drivers"]), key
+        assert len(b["drivers"]) == band_drivers.N_DRIVERS and all(d["input"] for d in b["drivers"]), key
 
 
 def test_run_json_carries_the_band(legacy):
@@ -213,6 +214,7 @@ def test_compare_rows_results_and_report_carry_bands(tmp_path, legacy):
         assert float(ds["band_pue_low"][i]) == mix["band"]["pue"]["low"]
         assert float(ds["band_pue_p_complies"][i]) == mix["band"]["pue"]["share_at_or_below_limit"]
         assert float(ds["band_delta_pue_settled"][i]) == float(mix["band"]["delta_pue"]["settled"])
+        assert float(ds["band_infeasible_samples"][i]) == mix["band"]["infeasible_samples"] == 0
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="band-table"' in html and mix["band"]["pue"]["drivers"][0]["input"] in html
     assert "P(≤ 1.5) [%]" in html
@@ -257,14 +259,14 @@ def test_band_ends_match_direct_runs_at_the_input_quantiles(legacy):
 
 def test_noise_floor_flags_chance_drivers():
     """Inputs without any effect stay under the noise floor (here in all 20 seeds), a real one clears it."""
-    assert unc.noise_floor(25, 64) == pytest.approx(0.39, abs=0.005)
-    assert unc.noise_floor(25, 256) < unc.noise_floor(25, 64) < unc.noise_floor(25, 16)
+    assert band_drivers.noise_floor(25, 64) == pytest.approx(0.39, abs=0.005)
+    assert band_drivers.noise_floor(25, 256) < band_drivers.noise_floor(25, 64) < band_drivers.noise_floor(25, 16)
     for seed in range(20):
         rng = np.random.default_rng(seed)
         u = rng.random((64, 25))
-        d = unc.drivers([f"x{j}" for j in range(25)], u, rng.random(64))
+        d = band_drivers.drivers([f"x{j}" for j in range(25)], u, rng.random(64))
         assert not any(r["clear"] for r in d), seed
-        d = unc.drivers([f"x{j}" for j in range(25)], u, u[:, 3] + 0.3 * rng.random(64))
+        d = band_drivers.drivers([f"x{j}" for j in range(25)], u, u[:, 3] + 0.3 * rng.random(64))
         assert d[0]["input"] == "x3" and d[0]["clear"]
 
 

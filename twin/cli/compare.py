@@ -9,7 +9,7 @@ from twin.study.design import RANK_KEYS
 
 DEFAULT_STUDY = "guangzhou_retrofit_study.toml"
 #: samples of each mix's band: (mixes + 1) x 64 annual runs, about 0.6-1 s per mix; 64 keeps the drivers of a
-#: 25-input design clear of chance above |rho| 0.39 (twin.study.uncertainty.noise_floor)
+#: 25-input design clear of chance above |rho| 0.39 (twin.study.band_drivers.noise_floor)
 DEFAULT_COMPARE_SAMPLES = 64
 
 

@@ -1,4 +1,8 @@
-"""How firmly a band's samples pin down its ends, and the share of them meeting a limit.
+"""A band's ends: the percentiles of its samples, how firmly the samples pin them down, and the share
+of them meeting a limit.
+
+**Interval.**  The 5th and 95th percentiles of the sampled values (``numpy.percentile``, linear
+interpolation); an infinite end (a payback never reached in at least 5 % of the samples) is None.
 
 A 90 % band's ends are the 5th and 95th percentiles of a few dozen annual runs.  Where an output has a
 thin, far tail, a few samples more or fewer in it move an end a long way.  Measured on the legacy
@@ -40,6 +44,27 @@ import numpy as np
 END_CONFIDENCE = 0.90
 #: an end is settled when its interval spans at most this multiple of the band
 SETTLED_SHARE = 1.0
+
+
+def interval(values: np.ndarray, percentiles: tuple[float, float]) -> dict:
+    """``low`` and ``high``: the ``percentiles`` (0-100) of the finite and infinite ``values`` (NaN left
+    out), and how firmly the samples pin them down (:func:`ends`: ``low_ci``, ``high_ci``, ``settled``).
+    An infinite end or bound (a payback never reached) becomes None, as does a bound the samples cannot
+    give; no sample: all None."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return {"low": None, "high": None, "low_ci": [None, None], "high_ci": [None, None], "settled": False}
+    big = np.finfo(float).max / 4  # stands for +-inf, so that interpolation never subtracts infinities
+    v = np.clip(v, -big, big)
+    lo, hi = np.percentile(v, percentiles)
+    out = ends(v, float(lo), float(hi), (percentiles[0] / 100, percentiles[1] / 100))
+
+    def finite(x):
+        return x if x is not None and abs(x) < big / 2 else None
+
+    return {"low": finite(float(lo)), "high": finite(float(hi)), **out,
+            "low_ci": [finite(x) for x in out["low_ci"]], "high_ci": [finite(x) for x in out["high_ci"]]}
 
 
 def end_interval(values: np.ndarray, quantile: float) -> tuple[float | None, float | None]:

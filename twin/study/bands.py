@@ -63,8 +63,8 @@ def compliance_shares(comp) -> tuple[float | None, list[float | None]]:
 
 
 def band_variables(comp) -> dict[str, tuple]:
-    """``band_<quantity>_low`` / ``_high`` / ``_settled`` along ``mix`` (best first; NaN where a mix has no
-    such band) for :func:`twin.study.compare.to_dataset`; empty without bands."""
+    """``band_<quantity>_low`` / ``_high`` / ``_settled`` and ``band_infeasible_samples`` along ``mix`` (best
+    first; NaN where a mix has no such band) for :func:`twin.study.compare.to_dataset`; empty without bands."""
     bands = getattr(comp, "bands", None) or {}
     if not bands:
         return {}
@@ -83,6 +83,10 @@ def band_variables(comp) -> dict[str, tuple]:
         settled = np.array([np.nan if not b else float(b["settled"]) for b in blocks], dtype=float)
         out[f"band_{key}_settled"] = ("mix", settled, {"units": "1", "long_name": f"{label}: 1 when the samples settle "
                                                        "both ends of the band, 0 when not (docs/uncertainty.md)"})
+    out["band_infeasible_samples"] = ("mix", np.array([bands[o.mix.name]["infeasible_samples"] if o.mix.name in bands
+                                                       else np.nan for o in ranked], dtype=float),
+                                      {"units": "1", "long_name": "band samples whose plant cannot carry its load "
+                                                                  "(left out of the band; docs/feasibility.md)"})
     limit, shares = compliance_shares(comp)
     if limit is not None:
         out["band_pue_p_complies"] = ("mix", np.array([np.nan if v is None else v for v in shares], dtype=float),

@@ -26,16 +26,9 @@ Feasibility: a sample whose plant cannot carry its load (a failed check of
 :mod:`twin.metrics.feasibility`) gives no number; the band's percentiles are over the feasible
 samples, and it counts the infeasible ones, which never meet a PUE limit.
 
-Interval: the 5th and 95th percentiles of the sampled outputs (``numpy.percentile``, linear
-interpolation); ``value`` is the nominal run (no input moved).  Drivers: the Spearman rank
-correlation ``rho`` of the output with each sampled input over the samples; the three largest
-``|rho|`` are the drivers, each with ``share = rho^2 / sum(rho^2)`` (for a monotone, nearly
-additive model the share of the output's variance it explains; Saltelli et al., Global Sensitivity
-Analysis: The Primer, Wiley 2008, ch. 1.2.5) and ``rho_se``, the approximate standard error of rho
-``1.03 (1 - rho^2) / sqrt(n - 3)`` (Fieller, Hartley & Pearson 1957): drivers whose rho differ by
-less than about two standard errors may swap places between seeds.  A driver is ``clear`` when its
-|rho| exceeds what the largest of that many inputs without effect would reach by chance
-(:func:`noise_floor`, Bonferroni at 5 %); with few samples the drivers are often not clear.
+Interval: the 5th and 95th percentiles of the sampled outputs, with how firmly the samples settle
+them (:mod:`twin.study.band_ends`); ``value`` is the nominal run (no input moved).  Drivers: the
+inputs whose rank correlation with the output is largest (:mod:`twin.study.band_drivers`).
 """
 
 from __future__ import annotations
@@ -54,7 +47,8 @@ import numpy as np
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, PARAM
 from twin.errors import InputError
-from twin.study.band_ends import ends, share_interval
+from twin.study.band_drivers import drivers
+from twin.study.band_ends import interval, share_interval
 from twin.inputs.schema import Scenario
 from twin.inputs.weather import WEATHER_DIR, Weather, load_weather
 
@@ -64,7 +58,6 @@ YEARS_DIR = WEATHER_DIR / "years"
 LEVEL = 0.90
 PERCENTILES = (100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2)
 DEFAULT_SAMPLES = 64
-N_DRIVERS = 3
 #: headline quantities of a single run: summary path -> (band key, unit)
 RUN_METRICS = {"pue": ("pue", "-"), "energy_facility_kwh": ("energy_facility_kwh", "kWh"),
                "policy.cost.total_cny": ("cost_total_cny", "CNY/yr")}
@@ -309,69 +302,6 @@ def _path_value(summary: dict, path: str) -> float:
     return float("nan") if v is None else float(v)
 
 
-def _interval(values: np.ndarray) -> dict:
-    """``low`` and ``high``: the 5th and 95th percentiles (linear interpolation), and how firmly the
-    samples pin them down (:func:`twin.study.band_ends.ends`: ``low_ci``, ``high_ci``, ``settled``).
-    An infinite end or bound (a payback never reached) becomes None, as does a bound the samples cannot
-    give; no finite sample: all None."""
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return {"low": None, "high": None, "low_ci": [None, None], "high_ci": [None, None], "settled": False}
-    big = np.finfo(float).max / 4  # stands for +-inf, so that interpolation never subtracts infinities
-    v = np.clip(v, -big, big)
-    lo, hi = np.percentile(v, PERCENTILES)
-    out = ends(v, float(lo), float(hi), (PERCENTILES[0] / 100, PERCENTILES[1] / 100))
-
-    def finite(x):
-        return x if x is not None and abs(x) < big / 2 else None
-
-    return {"low": finite(float(lo)), "high": finite(float(hi)), **out,
-            "low_ci": [finite(x) for x in out["low_ci"]], "high_ci": [finite(x) for x in out["high_ci"]]}
-
-
-def noise_floor(n_inputs: int, samples: int, alpha: float = 0.05) -> float:
-    """|rho| that one of ``n_inputs`` inputs without any effect exceeds with probability ``alpha``.
-
-    Under no effect a rank correlation over ``samples`` points is about normal with variance
-    ``1 / (samples - 1)``; over ``n_inputs`` inputs the two-sided Bonferroni bound gives
-    ``z(1 - alpha / (2 n_inputs)) / sqrt(samples - 1)`` (64 samples, 25 inputs: 0.39).
-    """
-    from scipy.stats import norm
-
-    return float(norm.ppf(1.0 - alpha / (2.0 * max(n_inputs, 1))) / math.sqrt(max(samples - 1, 1)))
-
-
-def drivers(names: list[str], u: np.ndarray, y: np.ndarray, n: int = N_DRIVERS) -> list[dict]:
-    """The ``n`` inputs with the largest |Spearman rho| against ``y`` (see the module docstring).
-
-    Infinite outputs (a payback never reached) rank above every finite one.  ``clear`` is false
-    for a driver whose |rho| does not exceed :func:`noise_floor`: chance alone could rank it there.
-    """
-    from scipy.stats import spearmanr
-
-    y = np.asarray(y, dtype=float)
-    ok = ~np.isnan(y)
-    y = np.where(np.isposinf(y), np.finfo(float).max, y)
-    rows = []
-    for j, name in enumerate(names):
-        x = u[ok, j]
-        if ok.sum() < 3 or np.ptp(x) == 0 or np.ptp(y[ok]) == 0:
-            continue
-        rho = float(spearmanr(x, y[ok]).statistic)
-        if math.isfinite(rho):
-            rows.append({"input": name, "rho": rho})
-    total = sum(r["rho"] ** 2 for r in rows)
-    m = int(ok.sum())
-    floor = noise_floor(len(names), m)
-    for r in rows:
-        r["share"] = r["rho"] ** 2 / total if total > 0 else 0.0
-        # approximate standard error of a Spearman rho (Fieller, Hartley & Pearson 1957, Biometrika 44:470)
-        r["rho_se"] = 1.03 * (1.0 - r["rho"] ** 2) / math.sqrt(m - 3) if m > 3 else math.nan
-        r["clear"] = abs(r["rho"]) > floor
-    return sorted(rows, key=lambda r: -abs(r["rho"]))[:n]
-
-
 def _cost_rows(scn: Scenario, measures: list[dict], file: str | None) -> list[dict] | None:
     """The cost rows of a mix's measures, or None when one has no row (no economics then)."""
     from twin.inputs.costs import cost_table
@@ -551,7 +481,7 @@ class Sampler:
             ok = pair_ok if key in MIX_METRICS else run_ok
             # a sample whose plant cannot carry its load has no number to put in the band
             y = np.where(ok, np.array([r[key] for r in rows], dtype=float), np.nan)
-            out[key] = {"value": v if math.isfinite(v) else None, **_interval(y), "unit": unit,
+            out[key] = {"value": v if math.isfinite(v) else None, **interval(y, PERCENTILES), "unit": unit,
                         "level": LEVEL, "infeasible_samples": int(np.sum(~ok)),
                         "drivers": drivers(names, self.u[:, cols], y)}
             if key == "pue" and limit is not None:
