@@ -47,10 +47,10 @@ import numpy as np
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, PARAM
 from twin.errors import InputError
-from twin.study.band_drivers import drivers
-from twin.study.band_ends import interval, share_interval
 from twin.inputs.schema import Scenario
 from twin.inputs.weather import WEATHER_DIR, Weather, load_weather
+from twin.study.band_drivers import drivers
+from twin.study.band_ends import interval, share_interval
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "uncertainty.toml"
 YEARS_DIR = WEATHER_DIR / "years"
