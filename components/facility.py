@@ -304,7 +304,8 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         crah_capacity = p[PARAM.crah_units] * p[PARAM.crah_unit_capacity_w]
         q_coil_unmet = q_room_coil - crah_capacity if q_room_coil > crah_capacity else 0.0
         q_plant = q_coil - q_coil_unmet + q_liq_plant
-        q_unmet, terms = family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms)
+        q_unmet, terms = family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_crah, o, i,
+                                      terms)
         q_unmet += q_coil_unmet
         if q_unmet <= 0.0:
             break

@@ -42,44 +42,45 @@ def family_of(plant_type: float) -> int:
     return FAMILY_OF_PLANT[int(plant_type)]
 
 
-def _chilled_water_family(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms):
+def _chilled_water_family(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms):
     if p[PARAM.plant_type] == PLANT_DISTRICT:
         return district_plant(p, q_plant, o, i), terms
     return chilled_water_plant(p, curves, q_plant, b, tes_energy, o, i, terms)
 
 
-def _air_side_family(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms):
+def _air_side_family(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms):
     if p[PARAM.plant_type] == PLANT_DX:
         return dx_plant(p, curves, q_plant, b[BOUNDARY.temp_air, i], t_coil_in, m_crah, b[BOUNDARY.pressure, i], o,
                         i), terms
-    return iec_plant(p, curves, q_plant, m_crah, t_coil_in, b, o, i), terms
+    return iec_plant(p, curves, q_plant, m_crah, t_coil_in, p_fans, b, o, i), terms
 
 
-def _any_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms):
+def _any_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms):
     plant = p[PARAM.plant_type]
     if plant == PLANT_DX or plant == PLANT_IEC:
-        return family_plant(AIR_SIDE, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms)
-    return family_plant(CHILLED_WATER, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms)
+        return family_plant(AIR_SIDE, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms)
+    return family_plant(CHILLED_WATER, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms)
 
 
 _FAMILY_CODE = {CHILLED_WATER: _chilled_water_family, AIR_SIDE: _air_side_family, ANY_PLANT: _any_plant}
 
 
-def family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms):
+def family_plant(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms):
     """The plant of the step meeting ``q_plant`` [W]; writes its channels of ``o[:, i]``.
 
     ``family``: :data:`CHILLED_WATER`, :data:`AIR_SIDE` or :data:`ANY_PLANT`, which plants the
     compiled step holds (it must hold ``p[PARAM.plant_type]``).  ``tes_energy``: stored cold at
     the start of the step [J]; ``t_coil_in``: air entering the coils [degC]; ``m_crah``: CRAH
-    air flow [kg/s]; ``terms``: the cooling towers' set-point terms of an earlier step with the same
+    air flow [kg/s]; ``p_fans``: CRAH fan power [W], whose heat is in ``t_coil_in`` (the IEC sits
+    ahead of the fans); ``terms``: the cooling towers' set-point terms of an earlier step with the same
     ``p`` (:func:`components.cooling.cooling_tower.setpoint_terms`, or ``NO_TERMS``).  Returns the
     unmet load [W] and the set-point terms of this step (``terms`` if it has no towers).
     """
-    return _FAMILY_CODE[family](family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms)
+    return _FAMILY_CODE[family](family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms)
 
 
 @overload(family_plant, prefer_literal=True, jit_options=OVERLOAD_OPTIONS)
-def _family_plant_compiled(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, o, i, terms):
+def _family_plant_compiled(family, p, curves, q_plant, b, tes_energy, t_coil_in, m_crah, p_fans, o, i, terms):
     """Numba's form of :func:`family_plant`: the code of a literal family; any plant otherwise."""
     if isinstance(family, types.IntegerLiteral):
         return _FAMILY_CODE[family.literal_value]

@@ -63,7 +63,7 @@ _POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
 CHILD = {
     CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP, _OUTDOOR_AIR,
                     ("components.plant.chilled_water", "district_plant", "VfMi")),
-    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVfffMMi")),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVffffMMi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
 PARENT = {
