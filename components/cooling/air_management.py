@@ -87,3 +87,15 @@ def crah_flow_for_heat(q_air_w, design_rise_k):
     mass balance then raises the recirculation.
     """
     return q_air_w / (CP_AIR * design_rise_k)
+
+
+@jit
+def fan_rise_k(fan_power_w, air_flow):
+    """Temperature rise of the air through the CRAH fans. [K]
+
+    ``dT_fan = P_fan / (m c_p)``: the fans' power all ends up as heat in the air they move
+    (``air_flow`` [kg/s]); 0 without air flow.  The outdoor-air mixing box and the IEC sit ahead of
+    the fans and the coils behind them, so those stages see the return air less this rise
+    (:func:`components.plant.outdoor_air.outdoor_air_stage`, :func:`components.plant.air_side.iec_plant`).
+    """
+    return fan_power_w / (air_flow * CP_AIR) if air_flow > 0.0 else 0.0

@@ -13,7 +13,7 @@ from components.cooling import dx_coil
 from components.cooling import dx_variable_speed as vs
 from components.cooling import indirect_evaporative as iec
 from components.cooling import pumped_refrigerant as pre
-from components.cooling.air_management import CP_AIR
+from components.cooling.air_management import fan_rise_k
 from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.plant.channels import write_compressors, write_water
 
@@ -197,7 +197,7 @@ def iec_plant(p, curves, q_room, m_crah, t_return, p_fans, b, o, i):
     Simplification: the IEC neither adds nor removes moisture; room humidity control is not
     modelled for this plant.
     """
-    rise = p_fans / (m_crah * CP_AIR) if m_crah > 0.0 else 0.0
+    rise = fan_rise_k(p_fans, m_crah)
     t_in = t_return - rise
     t_target = p[PARAM.supply_air_c] - rise
     w_room = p[PARAM.indoor_humidity_ratio]

@@ -13,7 +13,7 @@ dehumidification is modelled; relief is by the CRAH fans (no extra fan power).
 from components._jit import jit
 from components.cooling.air_economizer import (dew_point_in_band, evaporated_outdoor_air,
                                                humidified_outdoor_air_fraction, outdoor_air_fraction)
-from components.cooling.air_management import CP_AIR
+from components.cooling.air_management import CP_AIR, fan_rise_k
 from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.psychrometrics import humidity_ratio_from_dew_point
 
@@ -43,7 +43,7 @@ def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, p_fans, o):
     o[OUTPUT.water_direct_evaporative, i] = 0.0
     if p[PARAM.air_economizer] < 0.5 or t_return <= t_supply:
         return t_return
-    rise = p_fans / (m_crah * CP_AIR) if m_crah > 0.0 else 0.0
+    rise = fan_rise_k(p_fans, m_crah)
     coil_in = t_return
     t_return, t_supply = t_return - rise, t_supply - rise  # at the dampers, and the mixing target
     t_oa = b[BOUNDARY.temp_air, i]

@@ -167,7 +167,7 @@ def _outdoor_air_lockout_hours(result) -> dict:
     """Hours the outdoor-air stage was locked out by its dew-point band although the outdoor air was
     colder than the return air reaching its dampers: too dry (below ``dew_point_range_c``) or too humid
     (above it).  The dampers are ahead of the CRAH fans, so they see the return air less the fans'
-    rise ``P_fan / (m_crah c_p)`` (:func:`components.plant.outdoor_air.outdoor_air_stage`)."""
+    rise (:func:`components.cooling.air_management.fan_rise_k`, :func:`components.plant.outdoor_air.outdoor_air_stage`)."""
     from components.cooling.air_management import CP_AIR
 
     eco = result.plant.scenario.air_economizer
