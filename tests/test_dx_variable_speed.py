@@ -103,6 +103,22 @@ def test_flow_fraction_curves_take_each_speeds_own_rated_flow():
     assert power == pytest.approx(CAPS[2] * capfff * capft * eirft * eirfff / COPS[2], rel=1e-9)
 
 
+def test_a_speed_held_at_the_edge_of_its_flow_fraction_data_is_counted():
+    """The reference unit's flows behind a constant-volume fan at the top speed's rated flow: speed 3 runs
+    at 1.70 times its own rated flow, held at the curves' 1.5 (as EnergyPlus holds it); speed 10 at 1.
+    The first is reported as extrapolated, the second in the data, the curve temperatures being in it."""
+    capft, _ = _capft_eirft()
+    m_rated = 0.9 * np.array(ROW["speed_air_flow_m3s"]) / ROW["speed_air_flow_m3s"][-1]
+    flow = m_rated[-1]
+    assert flow / m_rated[2] > ROW["fff_range"][1] and flow / m_rated[3] > ROW["fff_range"][1]
+    *_, status = _run(CAPS[2] * 1.1 * capft, m_rated=m_rated, flow=flow)  # between speeds 3 and 4
+    assert status == chl.STATUS_EXTRAPOLATED
+    *_, status = _run(CAPS[-1] * capft, m_rated=m_rated, flow=flow)       # speeds 9 and 10: 1.09 and 1.0
+    assert status == chl.STATUS_IN_DATA
+    *_, status = _run(CAPS[2] * 1.1 * capft)                               # no flow-fraction curves
+    assert status == chl.STATUS_IN_DATA
+
+
 def test_dry_coil_between_speeds_sees_the_dry_out_point_of_the_load():
     """A dry hall: both curves see the wet bulb at which W equals the apparatus dew point's of the load."""
     w_dry = ps.humidity_ratio_from_dew_point(-5.0, P)

@@ -101,13 +101,35 @@ def _bypass(a0_kgs, air_flow_kgs):
 def flow_factors(fff, m_rated_kgs, air_flow_kgs):
     """``(CapFFF, EIRFFF)`` of a speed at ``air_flow / m_rated``, the ratio held in ``fff[6:8]``. [-]
 
-    ``fff``: CapFFF quadratic (3), EIRFFF quadratic (3), the flow-fraction range (2).  A speed
+    ``fff``: CapFFF quadratic (3), EIRFFF quadratic (3), the flow-fraction range (2), held as
+    EnergyPlus holds a curve's input at its limits; :func:`flow_outside_data` says when.  A speed
     without a rated flow (``m_rated <= 0``) gets 1, 1.
     """
     if m_rated_kgs <= 0.0:
         return 1.0, 1.0
     ff = min(max(air_flow_kgs / m_rated_kgs, fff[6]), fff[7])
     return chl.quadratic(fff[0:3], ff), chl.quadratic(fff[3:6], ff)
+
+
+@jit
+def flow_outside_data(fff, m_rated_kgs, air_flow_kgs):
+    """Whether a speed's flow fraction ``air_flow / m_rated`` lies outside its curves' range ``fff[6:8]``
+    (where :func:`flow_factors` holds it at the edge).  With the reference unit's flows behind a
+    constant-volume fan, speed 1 would run at 2.8 times its rated flow, held at 1.5."""
+    if m_rated_kgs <= 0.0:
+        return False
+    ff = air_flow_kgs / m_rated_kgs
+    return ff < fff[6] or ff > fff[7]
+
+
+@jit
+def _with_flow_status(status, fff, m_rated_kgs, air_flow_kgs, lo, hi):
+    """``status`` (:func:`components.cooling.chiller.curve_status`), raised to extrapolated when a speed
+    from ``lo`` to ``hi`` (0-based) runs its flow-fraction curves outside their data."""
+    for k in range(lo, hi + 1):
+        if flow_outside_data(fff, m_rated_kgs[k], air_flow_kgs):
+            return max(status, chl.STATUS_EXTRAPOLATED)
+    return status
 
 
 @jit
@@ -166,7 +188,8 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
         Compressor and condenser-fan power [W]; the load met (``q`` or the top speed's capacity)
         [W]; the speed as ``k + SR`` between speeds ``k`` and ``k + 1`` (1-based; at speed 1 and
         below: the runtime fraction) [-]; and :func:`components.cooling.chiller.curve_status` of
-        the curve inputs.
+        the curve inputs, extrapolated at least when a speed it runs holds its flow fraction at the
+        edge of its data (:func:`flow_outside_data`).
     """
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0, chl.STATUS_IN_DATA
@@ -199,11 +222,14 @@ def unit_performance(curves, cap_ref_w, cop_ref, a0_kgs, m_rated_kgs, fff, n_spe
         plr = min(q_w / (cap1 * capft), 1.0)
         rtf = min(plr / max(chl.quadratic(plf, plr), plf_min), 1.0)
         eirft = chl.curve_value(curves[6:12], curves, t_c, t_outdoor)
-        return pow1 * capft * eirft * rtf, plr * cap1 * capft, rtf, chl.curve_status(curves, t_c, t_outdoor)
+        status = _with_flow_status(chl.curve_status(curves, t_c, t_outdoor), fff, m_rated_kgs, air_flow_kgs,
+                                   _LOWEST, _LOWEST)
+        return pow1 * capft * eirft * rtf, plr * cap1 * capft, rtf, status
     capft = chl.curve_value(curves[0:6], curves, t_c, t_outdoor)
     cap_top, _ = _speed(cap_ref_w, cop_ref, m_rated_kgs, fff, n_speeds - 1, air_flow_kgs)
     eirft = chl.curve_value(curves[6:12], curves, t_c, t_outdoor)
-    return pow_k * capft * eirft, min(q_w, cap_top * capft), k + sr, chl.curve_status(curves, t_c, t_outdoor)
+    status = _with_flow_status(chl.curve_status(curves, t_c, t_outdoor), fff, m_rated_kgs, air_flow_kgs, k - 1, k)
+    return pow_k * capft * eirft, min(q_w, cap_top * capft), k + sr, status
 
 
 @jit

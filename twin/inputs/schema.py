@@ -266,7 +266,8 @@ class Plant(_Model):
         "inverter DX sets only: each speed takes the set's flow-fraction curves at the unit's actual air flow over "
         "that speed's rated flow, as EnergyPlus's variable-speed coil does behind a constant-volume fan; false: every "
         "speed runs at its rated flow (fans and compressors modulate together), like the single-speed sets, whose "
-        "flow-fraction curves are left out"))
+        "flow-fraction curves are left out. A speed whose flow fraction leaves the curves' range is held at its edge, "
+        "as EnergyPlus does, and its hours count as extrapolated (hours_chiller_curve_extrapolated)"))
     indoor_dew_point_c: float = Field(10.0, ge=-5.0, le=18.0, description="room dew point for DX coil entering wet bulb [degC] (GB 50174 5.5-15 degC)")
 
     @field_validator("chw_supply_c")
