@@ -1,4 +1,4 @@
-"""dctwin side by side with every EnergyPlus reference plant of ``plant_models.py``, on six climates.
+"""dctwin side by side with every EnergyPlus reference plant of ``plant_models.py``, on seven climates.
 
 Usage (from the repository root)::
 

