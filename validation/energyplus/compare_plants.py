@@ -168,7 +168,8 @@ def pumped_refrigerant_keys(ref: dict, capacity_kw: float) -> tuple[dict, dict]:
 def derive_dx(ref: dict) -> tuple[dict, dict]:
     """The DX computer room (``dx``, ``dx_pre``) in dctwin terms."""
     from components.cooling.chiller import quadratic
-    from components.psychrometrics import dew_point_from_humidity_ratio
+    from components.psychrometrics import (dew_point_from_humidity_ratio, humidity_ratio_from_dew_point,
+                                           wet_bulb_from_humidity_ratio)
     from twin.inputs.schema import Plant
 
     par = ref["plant"]["parameters"]
@@ -184,8 +185,14 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
         capfff = eirfff = 1.0
     cap_kw, cop = compare.rated_point(curves, dx["rated_capacity_w"] * capfff, dx["rated_cop"] / eirfff)
     # the sealed hall keeps one humidity ratio all year (see the reference); dctwin takes a dew point
-    dew = float(dew_point_from_humidity_ratio(ref["mean_zone_humidity_ratio"], ref["site"]["standard_pressure_pa"]))
+    p_site = ref["site"]["standard_pressure_pa"]
+    dew = float(dew_point_from_humidity_ratio(ref["mean_zone_humidity_ratio"], p_site))
     low = Plant.model_fields["indoor_dew_point_c"].metadata[0].ge
+    # the coil's entering air: the zone air plus the fan's heat (the fan is ahead of the coil)
+    fan_w = ref["annual_fan_kwh"] / 8.76  # kWh a year -> mean W
+    t_coil_in = ref["mean_zone_air_c"] + fan_w / (ref["crah_air_mass_flow_kg_s"] * 1006.0)  # degC
+    wb_raise = (float(wet_bulb_from_humidity_ratio(t_coil_in, humidity_ratio_from_dew_point(low, p_site), p_site))
+                - float(wet_bulb_from_humidity_ratio(t_coil_in, ref["mean_zone_humidity_ratio"], p_site)))
     scenario = compare.hall_sections(ref, dx["rated_capacity_w"])
     scenario["plant"] = {"type": "dx", "chillers": dx["count"], "chiller_capacity_kw": cap_kw,
                          "chiller_rated_cop": cop, "chiller_curves": name, "curve_extrapolation": "hold",
@@ -201,7 +208,9 @@ def derive_dx(ref: dict) -> tuple[dict, dict]:
                               f"= {cop:.4f}"),
         "indoor_dew_point_c": (f"EnergyPlus zone humidity ratio {ref['mean_zone_humidity_ratio']:.5f} -> dew point "
                                f"{dew:.2f} degC" + (f"; below dctwin's lower limit {low} degC, so {low} degC is used "
-                                                    "(entering wet bulb about 0.3 K higher than EnergyPlus's)"
+                                                    f"(entering wet bulb {wb_raise:.2f} K higher than EnergyPlus's at "
+                                                    f"{t_coil_in:.1f} degC; with the higher entering enthalpy, the "
+                                                    "dry-out wet bulb the curves of a dry coil take is higher too)"
                                                     if dew < low else "")),
         "power_chain": "excluded from the comparison (EnergyPlus has none); its losses are kept out of the room",
         "dx_rated_shr": "EnergyPlus Gross Rated Sensible Heat Ratio and Rated Air Flow Rate: the coil bypass factor "
