@@ -196,8 +196,9 @@ def _room(p, utilisation, t_sa, it_power_measured, previous):
 
 
 @jit
-def _liquid_loop(p, p_it, t_db, h_air, pressure):
-    """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`).
+def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air):
+    """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`) with outdoor
+    air at ``t_db`` [degC], ``h_air`` [J/kg], ``pressure`` [Pa] and dry-air density ``rho_air`` [kg/m3].
 
     Returns ``(q_liquid, p_pumps, p_fans, q_to_plant, air_ratio)``: heat captured by liquid (pump
     heat included), pump power, dry-cooler or tower fan power, and the part of the liquid heat the
@@ -213,9 +214,9 @@ def _liquid_loop(p, p_it, t_db, h_air, pressure):
     if p[PARAM.liquid_rejection] == LIQUID_CHILLERS:
         return q_liquid, p_pumps, 0.0, q_liquid, 0.0
     if p[PARAM.liquid_rejection] == LIQUID_TOWER:
+        air_flow, ntu = tower.cell_air(p[PARAM.liquid_tower_air_m3s], p[PARAM.liquid_tower_ua_per_m3], rho_air)
         q_tower, p_fans, air_ratio = liquid_tower(q_liquid, p[PARAM.liquid_supply_c], p[PARAM.liquid_range_k], h_air,
-                                                  pressure, p[PARAM.liquid_tower_water_kgs],
-                                                  p[PARAM.liquid_tower_air_kgs], p[PARAM.liquid_tower_ntu],
+                                                  pressure, p[PARAM.liquid_tower_water_kgs], air_flow, ntu,
                                                   p[PARAM.liquid_tower_fan_w])
         return q_liquid, p_pumps, p_fans, q_liquid - q_tower, air_ratio
     t_mean = p[PARAM.liquid_supply_c] + 0.5 * p[PARAM.liquid_range_k]
@@ -231,7 +232,7 @@ def liquid_tower_water_kg_s(q_rejected, air_ratio, p, b, i):
     it, the supply set point plus the range of this load), drift and blowdown. [kg/s]"""
     water_flow = p[PARAM.liquid_tower_water_kgs]
     evaporation = tower.saturated_exit_evaporation_kg_s(
-        q_rejected, air_ratio * p[PARAM.liquid_tower_air_kgs],
+        q_rejected, air_ratio * p[PARAM.liquid_tower_air_m3s] * b[BOUNDARY.dry_air_density, i],
         p[PARAM.liquid_supply_c] + q_rejected / (water_flow * tower.CP_WATER), b[BOUNDARY.temp_wet_bulb, i],
         b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i], tower.NO_TERMS)
     evap, drift, blow = tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
@@ -288,7 +289,8 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
             p_crah = p[PARAM.crah_units] * p[PARAM.crah_unit_fan_w]
         room_loss, ups_loss = heat_split(path, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant, liquid_air_ratio = _liquid_loop(
-            p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i])
+            p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
+            b[BOUNDARY.dry_air_density, i])
         q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first, ahead of the CRAH fans; the coils see the mixed air

@@ -27,6 +27,7 @@ BOUNDARY = IntEnum("BOUNDARY", [
     "pressure",          # barometric pressure [Pa]
     "temp_dew",          # outdoor dew point [degC]
     "humidity_ratio",    # outdoor humidity ratio [kg/kg dry air]
+    "dry_air_density",   # outdoor dry air per volume of moist air, 1 / specific volume [kg dry air/m3]
     "tou_period",        # time-of-use period: 0 valley, 1 flat, 2 peak, 3 critical peak [-]
     "utilisation",       # IT utilisation before event scaling [-]
     "it_power_w",        # measured IT power replacing the server model when >= 0 (meter replay) [W]
@@ -61,7 +62,9 @@ PARAM = IntEnum("PARAM", [
     "chiller_cop_ref", "stage_up_plr",
     "chw_pump_w", "chw_pump_variable", "chw_pump_exponent", "chw_pump_min_flow",
     "cw_pump_w",
-    "cw_setpoint_c", "tower_water_flow_kgs", "tower_air_flow_kgs", "tower_ntu", "tower_fan_w",
+    "cw_setpoint_c", "tower_water_flow_kgs", "tower_fan_w",
+    "tower_air_m3s",               # a cell's design air volume flow [m3/s] (cooling_tower.cell_air)
+    "tower_ua_per_m3",             # its UA over design volume flow, NTU_design rho_design [kg/m3]
     "tower_variable_speed", "cycles_of_concentration", "drift_fraction",
     "economizer", "economizer_effectiveness", "economizer_margin_k",
     "economizer_control", "economizer_tower",  # codes in components.plant.chilled_water
@@ -90,7 +93,7 @@ PARAM = IntEnum("PARAM", [
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
     "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
-    "liquid_tower_water_kgs", "liquid_tower_air_kgs", "liquid_tower_ntu", "liquid_tower_fan_w",
+    "liquid_tower_water_kgs", "liquid_tower_air_m3s", "liquid_tower_ua_per_m3", "liquid_tower_fan_w",
     # indirect evaporative cooling (IEC) air handlers
     "iec_eff_wb", "iec_eff_db", "iec_secondary_kgs", "iec_fan_w", "iec_pump_w",
     "iec_dew_point_factor", "iec_mod_c0", "iec_mod_c1", "iec_mod_c2", "iec_mod_c3",

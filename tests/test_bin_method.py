@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from components import bin_method as bm
-from components.layout import OUTPUT, PARAM
+from components.layout import BOUNDARY, OUTPUT, PARAM
 from conftest import assert_energy_closes, assert_heat_closes, run_dict
 from twin.engine.simulate import prepare
 from twin.errors import InputError
@@ -107,13 +107,14 @@ def test_bins_call_the_common_step(legacy_dict):
 def test_bins_partition_like_numpy_unique():
     rng = np.random.default_rng(3)
     n = 5000
-    boundary = np.zeros((9, n))
-    boundary[1] = rng.uniform(-20, 30, n)    # wet bulb
-    boundary[0] = rng.uniform(-20, 45, n)    # dry bulb
-    boundary[7] = rng.uniform(0, 1, n)       # utilisation
+    boundary = np.zeros((len(BOUNDARY), n))
+    boundary[BOUNDARY.temp_wet_bulb] = rng.uniform(-20, 30, n)
+    boundary[BOUNDARY.temp_air] = rng.uniform(-20, 45, n)
+    boundary[BOUNDARY.utilisation] = rng.uniform(0, 1, n)
     widths = (0.7, 1.3, 0.05)
     bin_of, n_bins = bm.assign_bins(0, n, boundary, *widths)
-    cells = np.floor(np.stack([boundary[1] / widths[0], boundary[0] / widths[1], boundary[7] / widths[2]]))
+    cells = np.floor(np.stack([boundary[BOUNDARY.temp_wet_bulb] / widths[0], boundary[BOUNDARY.temp_air] / widths[1],
+                               boundary[BOUNDARY.utilisation] / widths[2]]))
     _, inverse = np.unique(cells, axis=1, return_inverse=True)
     assert n_bins == inverse.max() + 1
     # the same partition: a bin id maps to exactly one unique cell and back

@@ -201,15 +201,15 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, gue
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and abs(fan - x ** 3) <= 1e-15
         t_out, fan, x, terms = tower.operate_from(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
-                                                  tower.NO_TERMS[:7] + (guess, math.nan, math.nan, math.nan))
+                                                  tower.NO_TERMS[:8] + (guess, math.nan, math.nan, math.nan))
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w
-        assert terms[8:10] == tower._heat_terms(terms[7], c_s, m_w, m_w / lg, ntu)
+        assert terms[9:11] == tower._heat_terms(terms[8], c_s, m_w, m_w / lg, ntu)
         # the next step: the same cell and load (the same set-point terms) in other outdoor air
         q_next, h_next = q_w, h_air + 500.0
         cached = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan, terms)
         afresh = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
-                                    terms[:8] + (math.nan, math.nan) + terms[10:])
+                                    terms[:9] + (math.nan, math.nan) + terms[11:])
         assert cached[:3] == afresh[:3]
         if 0.0 < cached[1] < 1.0 and cached[2] > tower.FREE_CONVECTION:
             rejected = tower._capacity(cached[2], h_in, c_s, h_next, m_w, m_w / lg, ntu)

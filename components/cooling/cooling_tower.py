@@ -11,7 +11,12 @@ driving force, linearised through the saturation specific heat ``c_s``::
     Q     = eps * m_a * (h_sat(T_w,in) - h_a,in)
 
 ``NTU_design`` is found from the design point (design wet bulb, approach, range and
-water-to-air ratio) so the tower reproduces its design approach exactly.  The leaving water
+water-to-air ratio) so the tower reproduces its design approach exactly.  The fan moves a fixed
+volume of outdoor air, so the air's mass flow follows its density, and the cell's UA at a fan
+speed does not (:func:`cell_air`): ``m_a,design = V rho`` and ``NTU_design = UA / (V rho)``, as
+EnergyPlus's towers (``CoolingTower:SingleSpeed``, UA and design air volume flow; the air mass flow
+is the volume times the outdoor air's density at every time step).  Through a year in Hohhot the
+full-fan air flow moves from 39 kg/s at 35 degC to 47 kg/s at -5 degC for 40 m3/s.  The leaving water
 temperature is controlled to a set point by the fan: a variable-speed fan finds the speed that
 rejects the load (power ~ speed**3, affinity law); a single-speed fan cycles between free
 convection and full speed (power ~ on-time).  If even full fan cannot reach the set point the
@@ -56,10 +61,41 @@ _FLOATING_TOLERANCE = 1e-6
 _CURVATURE_SAFETY = 4.0
 #: :func:`setpoint_terms` of no inputs (matches none), no fan speed to start from and nothing kept
 #: for the caller
-NO_TERMS = (math.nan,) * 11
+NO_TERMS = (math.nan,) * 12
 # a fan-speed Newton step this small relative to the speed is taken without evaluating the heat
 # there again: Newton's error after it is about (step / speed)**2 times the speed, 1e-8 of it
 _STEP_TOLERANCE = 1e-4
+
+
+@jit
+def cell_air(volume_flow, ua_per_volume, dry_air_density):
+    """Design air mass flow and design NTU of a cell at the outdoor air's density.
+
+    A tower fan moves a volume, so at full speed a cell passes ``m_a,design = V rho`` of dry air, and
+    its UA (enthalpy-based, in kg/s) at a speed does not depend on the density, so
+    ``NTU_design = UA / (V rho)``, with ``ua_per_volume = UA / V = NTU_0 rho_0`` from the design point
+    (NTU_0 at the design inlet air's density rho_0).  Source: EnergyPlus Engineering Reference 25.2,
+    "Cooling Towers": the air mass flow is the design air volume flow times the density of the
+    outdoor air (``PsyRhoAirFnPbTdbW``: dry air per volume, as ``dry_air_density``), the UA is the
+    user's (``UFactorTimesAreaAndDesignWaterFlowRate``); the replica in
+    ``validation/energyplus/ep_models.py``.  Validity: densities 0.9-1.5 kg/m3 (outdoor air from
+    -40 to 50 degC, sea level to 3,000 m).
+
+    Parameters
+    ----------
+    volume_flow : float
+        Design air volume flow of the cell [m3/s].
+    ua_per_volume : float
+        Its UA over that volume flow [kg/m3].
+    dry_air_density : float
+        Outdoor dry air per volume of moist air [kg/m3].
+
+    Returns
+    -------
+    tuple
+        ``(air_flow_design [kg/s], ntu_design [-])``.
+    """
+    return volume_flow * dry_air_density, ua_per_volume / dry_air_density
 
 
 @jit
@@ -127,29 +163,33 @@ def _capacity(air_ratio, h_in, c_s, h_air_in, water_flow, air_flow_design, ntu_d
 
 @jit
 def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous):
-    """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air.
+    """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air's enthalpy.
 
-    Returns ``(temp_setpoint, rng, pressure, h_in, c_s, eps_full, eps_free, speed, eps, G,
-    kept)``: the inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint +
+    Returns ``(temp_setpoint, rng, pressure, air_flow_design, h_in, c_s, eps_full, eps_free, speed,
+    eps, G, kept)``: the inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint +
     rng`` and leaving at ``temp_setpoint``, the cell's effectiveness at full fan and in free
     convection, the last fan speed a variable-speed solve evaluated with its :func:`_heat_terms`
     (a starting point, see :func:`_fan_speed_for_load`; the speed is carried from ``previous``,
-    its heat terms only while ``c_s`` is the same), and a number the caller keeps with the terms,
-    carried from ``previous`` (the chilled-water plant's flat-out approach,
+    its heat terms only while ``c_s`` and the air flow are the same), and a number the caller keeps
+    with the terms, carried from ``previous`` (the chilled-water plant's flat-out approach,
     :func:`components.plant.chilled_water._water_cooled_plant`).  None depends on the outdoor air's
-    enthalpy, so ``previous`` (such a tuple for the same flows and NTU, or :data:`NO_TERMS`) is
-    returned as it is when its inputs are the same numbers: a plant whose towers hold their set
-    point at a steady load under a steady barometer (the bundled default's, 96 % of its hours)
-    evaluates the saturation curve and the effectiveness once, not at every step.  A signed zero
-    set point changes none of the terms.  Units: degC, K, Pa, J/kg, J/(kg K), [-].
+    enthalpy, so ``previous`` (such a tuple for the same water flow, volume flow and UA, or
+    :data:`NO_TERMS`) is returned as it is when its inputs are the same numbers, and its saturation
+    terms are reused when only the air flow (the outdoor air's density, :func:`cell_air`) differs: a
+    plant whose towers hold their set point at a steady load under a steady barometer (the bundled
+    default's, 96 % of its hours) evaluates the saturation curve once, not at every step.  A signed
+    zero set point changes none of the terms.  Units: degC, K, Pa, kg/s, J/kg, J/(kg K), [-].
     """
     if temp_setpoint == previous[0] and rng == previous[1] and pressure == previous[2]:
-        return previous
-    h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
-    return (temp_setpoint, rng, pressure, h_in, c_s,
+        if air_flow_design == previous[3]:
+            return previous
+        h_in, c_s = previous[4], previous[5]
+    else:
+        h_in, c_s = _saturation_terms(temp_setpoint + rng, temp_setpoint, pressure)
+    return (temp_setpoint, rng, pressure, air_flow_design, h_in, c_s,
             _cell_effectiveness(1.0, c_s, water_flow, air_flow_design, ntu_design),
-            _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design), previous[7],
-            math.nan, math.nan, previous[10])
+            _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design), previous[8],
+            math.nan, math.nan, previous[11])
 
 
 @jit
@@ -375,15 +415,15 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
 @jit_inlined
 def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
                  variable_speed, temp_guess, previous):
-    """:func:`operate` given the :func:`setpoint_terms` of an earlier call with the same flows and
-    NTU (or :data:`NO_TERMS`); returns its result and the set-point terms of this call (``previous``
+    """:func:`operate` given the :func:`setpoint_terms` of an earlier call of the same cell (water
+    flow, air volume flow and UA; or :data:`NO_TERMS`); returns its result and the set-point terms of this call (``previous``
     if it needed none).  The set-point terms are the same numbers whatever ``previous`` holds; a
     variable-speed fan's solve starts from the speed ``previous`` carries, so its speed depends on
     it within the solve's tolerance (relative heat residual 1e-7), and the terms returned carry
     the last speed it evaluated (:func:`_fan_speed_for_load`).
 
-    Inlined into its callers (:func:`components._jit.jit_inlined`): a compiled call passes the 11
-    terms in and out through memory, and each float more in the terms cost the default room about
+    Inlined into its callers (:func:`components._jit.jit_inlined`): a compiled call passes the
+    terms (12 numbers since 2026-12-07) in and out through memory, and each float more in the terms cost the default room about
     1.6 % of its year (2026-12-06, side by side); inlined, the default room is within 2 % of the
     8-number terms of before, and the first run no slower.
     """
@@ -397,7 +437,7 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
         if x == x:
             return x, 1.0, 1.0, previous
     terms = setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, ntu_design, previous)
-    h_in, c_s, eps_full, eps_free = terms[3:7]
+    h_in, c_s, eps_full, eps_free = terms[4:8]
     q_full = _heat(eps_full, 1.0, h_in, h_air_in, air_flow_design)
     if q_full >= q_w:
         q_free = _heat(eps_free, FREE_CONVECTION, h_in, h_air_in, air_flow_design)
@@ -407,8 +447,8 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION), terms
         x, start = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
-                                       ntu_design, terms[7:10])
-        return temp_setpoint, x * x * x, x, terms[:7] + start + terms[10:]
+                                       ntu_design, terms[8:11])
+        return temp_setpoint, x * x * x, x, terms[:8] + start + terms[11:]
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
     eps_reached = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
@@ -432,8 +472,8 @@ def _exit_air_start_c(h_out, temp_water_in, temp_wet_bulb, h_air_in, pressure, t
     """
     if not (terms[2] == pressure and terms[1] > 0.05 and temp_wet_bulb < terms[0]):
         return temp_water_in
-    t1, h1 = terms[0] + terms[1], terms[3]
-    t2, h2 = terms[0], terms[3] - terms[4] * terms[1]
+    t1, h1 = terms[0] + terms[1], terms[4]
+    t2, h2 = terms[0], terms[4] - terms[5] * terms[1]
     t3, h3 = temp_wet_bulb, h_air_in
     if not (h3 < h2 < h1):
         return temp_water_in

@@ -86,7 +86,8 @@ def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_
     h_air_in, pressure : float
         Outdoor air enthalpy [J/kg dry air] and pressure [Pa].
     water_flow, air_flow, ntu_design : float
-        Tower water flow [kg/s], design air flow [kg/s] and design NTU [-].
+        Tower water flow [kg/s], design air flow [kg/s] and design NTU [-] at this step's outdoor air
+        density (:func:`components.cooling.cooling_tower.cell_air`).
     fan_design_w : float
         Tower fan power at full speed. [W]
 

@@ -83,18 +83,20 @@ def free_cooling_water_c(p, q_chw, t_chwr, c_min):
 
 
 @jit_inlined
-def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, p, guess, terms):
+def _tower_cells(q_reject, setpoint, n_cells, h_air, pressure, rho_air, p, guess, terms):
     """Leaving water temperature, fan power and air ratio of ``n_cells`` sharing ``q_reject``, and
-    the cells' set-point terms.
+    the cells' set-point terms, with outdoor air of enthalpy ``h_air`` [J/kg], pressure
+    ``pressure`` [Pa] and ``rho_air`` [kg dry air/m3] (:func:`tower.cell_air`).
 
     ``guess``: a leaving temperature to start a floating solve from; ``terms``: the set-point
     terms of an earlier solve with the same ``p`` (see :func:`tower.operate_from`).
     """
     if n_cells <= 0 or q_reject <= 0.0:
         return setpoint, 0.0, 0.0, terms
+    air_flow, ntu = tower.cell_air(p[PARAM.tower_air_m3s], p[PARAM.tower_ua_per_m3], rho_air)
     t_out, fan_frac, air_ratio, terms = tower.operate_from(
         q_reject / n_cells, setpoint, h_air, pressure, p[PARAM.tower_water_flow_kgs],
-        p[PARAM.tower_air_flow_kgs], p[PARAM.tower_ntu], p[PARAM.tower_variable_speed] > 0.5, guess, terms)
+        air_flow, ntu, p[PARAM.tower_variable_speed] > 0.5, guess, terms)
     return t_out, n_cells * fan_frac * p[PARAM.tower_fan_w], air_ratio, terms
 
 
@@ -144,7 +146,7 @@ def _chilled_water_loop(p, q_coil):
 
 
 @jit
-def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, economize, terms):
+def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period, tes_energy, t_db, economize, terms):
     """Chilled-water plant with towers (or air-cooled chillers), optional economizer and storage.
 
     Air-cooled chillers (``plant_type = PLANT_AIR_COOLED``) take the outdoor dry bulb ``t_db`` as
@@ -154,11 +156,12 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     the minimum part-load ratio as the compressor cycles; that heat goes outdoors with the
     condenser heat.  ``loop`` is the chilled-water loop of the coil load,
     :func:`_chilled_water_loop` (the same in every economizer mode, so solved once per step);
-    ``terms`` the towers' set-point terms of an earlier solve with the same ``p``
+    ``rho_air`` the outdoor dry-air density [kg/m3], which sets the towers' air mass flow
+    (:func:`components.cooling.cooling_tower.cell_air`); ``terms`` the towers' set-point terms of an earlier solve with the same ``p``
     (:func:`components.cooling.cooling_tower.setpoint_terms`, or ``NO_TERMS``), which the solve
     returns updated.  They save work; what they change is where the towers' solves start, so
     results move within those solves' tolerances only: a variable-speed fan starts from the last
-    speed evaluated, and towers running flat out start floating from ``t_wb + terms[10]``, the
+    speed evaluated, and towers running flat out start floating from ``t_wb + terms[11]``, the
     approach of the last flat-out solve (kept there; the plant's own first pass still starts from
     :data:`_FLAT_OUT_START_APPROACH_K`, so which economizer solves :func:`_may_economize` skips does
     not depend on it).  Hour to hour that approach moves by hundredths of a kelvin: 2.1 -> 1.5
@@ -219,12 +222,12 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers make the coldest water the economizer can use (free_cooling_water_c),
         # flat out where they cannot reach it; start from a typical approach (the towers' solve
-        # from the approach of the last flat-out solve, which terms[10] keeps)
+        # from the approach of the last flat-out solve, which terms[11] keeps)
         flat_setpoint = max(free_cooling_water_c(p, q_hx_demand, t_chwr, c_min), t_wb)
         setpoint = flat_setpoint
         t_cw = max(t_wb + _FLAT_OUT_START_APPROACH_K, flat_setpoint)
-        if terms[10] > 0.0:
-            flat_out_guess = t_wb + terms[10]
+        if terms[11] > 0.0:
+            flat_out_guess = t_wb + terms[11]
     air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
     if air_cooled:
         t_cw = t_db
@@ -274,7 +277,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         guess = t_cw_previous
         if flat_out_guess == flat_out_guess and setpoint == flat_setpoint:
             guess, flat_out_guess = flat_out_guess, np.nan  # first flat-out pass
-        t_cw, p_tower, air_ratio, terms = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, p, guess, terms)
+        t_cw, p_tower, air_ratio, terms = _tower_cells(q_tower, setpoint, n_cells, h_air, pressure, rho_air, p, guess, terms)
         q_tower_last, n_cells_last, setpoint_last = q_tower, n_cells, setpoint
         change = abs(t_cw - t_cw_previous)
         if change < _PLANT_TOLERANCE_K or (change_previous > change and
@@ -288,7 +291,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_ener
         p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
     if economize == ECONOMIZE_FLAT_OUT and setpoint == flat_setpoint and t_cw > setpoint:
-        terms = terms[:10] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
+        terms = terms[:11] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
     return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge_ch, t_cw, n_on, plr, curve_state, n_cells,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
                  tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans, terms)
@@ -336,7 +339,8 @@ def _write_tower_water(p, b, o, i, s):
     evaporation = 0.0
     if s.q_tower > 0.0 and water_flow > 0.0:
         evaporation = tower.saturated_exit_evaporation_kg_s(
-            s.q_tower, s.n_cells * s.air_ratio * p[PARAM.tower_air_flow_kgs], s.t_cw + s.q_tower / (water_flow * CP_WATER),
+            s.q_tower, s.n_cells * s.air_ratio * p[PARAM.tower_air_m3s] * b[BOUNDARY.dry_air_density, i],
+            s.t_cw + s.q_tower / (water_flow * CP_WATER),
             b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i],
             s.tower_terms)
     write_water(o, i, *tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
@@ -418,12 +422,12 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
     Returns the unmet evaporator load [W] and the set-point terms of its mechanical solve (the
     first solve of the next step, which reuses them when its towers hold the same set point at
     the same load and pressure), with the approach of its flat-out solve, if it ran one, in
-    ``terms[10]`` (see :func:`_water_cooled_plant`).
+    ``terms[11]`` (see :func:`_water_cooled_plant`).
     """
     loop = _chilled_water_loop(p, q_coil)
     t_wb, h_air, pressure = b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i]
-    period, t_db = b[BOUNDARY.tou_period, i], b[BOUNDARY.temp_air, i]
-    off = _solve_inlined(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, ECONOMIZE_OFF, terms)
+    period, t_db, rho_air = b[BOUNDARY.tou_period, i], b[BOUNDARY.temp_air, i], b[BOUNDARY.dry_air_density, i]
+    off = _solve_inlined(p, curves, loop, t_wb, h_air, pressure, rho_air, period, tes_energy, t_db, ECONOMIZE_OFF, terms)
     terms = off.tower_terms
     chosen = off
     p_chwp, _, _, t_chwr = loop
@@ -440,9 +444,9 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
         for mode in range(first, last + 1):
             if not _may_economize(p, mode, t_wb, t_db, t_chwr):
                 continue  # the solve would end with the tower water too warm (see _may_economize)
-            solve = _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, period, tes_energy, t_db, mode, terms)
+            solve = _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period, tes_energy, t_db, mode, terms)
             if mode == ECONOMIZE_FLAT_OUT:
-                terms = terms[:10] + solve.tower_terms[10:]  # keeps its approach (the rest is the mechanical solve's)
+                terms = terms[:11] + solve.tower_terms[11:]  # keeps its approach (the rest is the mechanical solve's)
             if solve.q_hx <= 0.0:
                 continue  # the tower water is too warm to economize in this mode
             if not cheapest:

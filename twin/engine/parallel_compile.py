@@ -44,10 +44,10 @@ _TYPES = {"V": ("float64", 1, False), "M": ("float64", 2, False), "f": ("float64
 #: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
 #: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
 #: checks them against the step
-_TUPLES = {"R": 19, "P": 7, "T": 11}
+_TUPLES = {"R": 19, "P": 7, "T": 12}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
-_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffff")
+_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vfffff")
 _OUTDOOR_AIR = ("components.plant.outdoor_air", "outdoor_air_stage", "VMiffffM")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")

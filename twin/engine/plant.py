@@ -185,9 +185,10 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
                 f"a tower with approach {plant.tower_approach_k} K and L/G {plant.tower_water_to_air} "
                 f"cannot reach its design point; raise the approach or lower L/G",
                 file=file, key="plant.tower_approach_k")
+        rho_design = tower_design_density(plant, p_site, file)
         p[PARAM.tower_water_flow_kgs] = cw_flow_kgs
-        p[PARAM.tower_air_flow_kgs] = cw_flow_kgs / plant.tower_water_to_air
-        p[PARAM.tower_ntu] = ntu
+        p[PARAM.tower_air_m3s] = cw_flow_kgs / plant.tower_water_to_air / rho_design
+        p[PARAM.tower_ua_per_m3] = ntu * rho_design
         p[PARAM.tower_fan_w] = plant.tower_fan_kw_per_mw * q_cond_design / 1e3
         p[PARAM.tower_variable_speed] = plant.tower_fan_control == "variable"
         p[PARAM.economizer] = plant.economizer
@@ -243,6 +244,8 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     b[BOUNDARY.pressure] = weather.pressure
     b[BOUNDARY.temp_dew] = weather.temp_dew
     b[BOUNDARY.humidity_ratio] = weather.humidity_ratio
+    b[BOUNDARY.dry_air_density] = 1.0 / psy.moist_air_specific_volume(weather.temp_air, weather.humidity_ratio,
+                                                                      weather.pressure)
     b[BOUNDARY.tou_period] = tou_periods(weather) if scn.thermal_storage.kind != "none" else tes.PERIOD_FLAT
     b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
     b[BOUNDARY.it_power_w] = -1.0
@@ -375,13 +378,29 @@ def _liquid_params(p: np.ndarray, scn: Scenario, p_site: float, file: str | None
                              f"{plant.tower_water_to_air} cannot reach its design point; raise the approach",
                              file=file, key="liquid.tower_approach_k")
         water = q_design / (CP_WATER * liq.range_k)
+        rho_design = tower_design_density(plant, p_site, file)
         p[PARAM.liquid_tower_water_kgs] = water
-        p[PARAM.liquid_tower_air_kgs] = water / plant.tower_water_to_air
-        p[PARAM.liquid_tower_ntu] = ntu
+        p[PARAM.liquid_tower_air_m3s] = water / plant.tower_water_to_air / rho_design
+        p[PARAM.liquid_tower_ua_per_m3] = ntu * rho_design
         p[PARAM.liquid_tower_fan_w] = plant.tower_fan_kw_per_mw * q_design / 1e3
     if liq.fraction > 0 and liq.rejection == "dry_cooler" and scn.plant.type == "district":
         raise InputError("liquid cooling with dry coolers needs a chiller plant for trim; use "
                          "rejection = 'chillers' with district cooling", file=file, key="liquid.rejection")
+
+
+def tower_design_density(plant, p_site: float, file: str | None = None) -> float:
+    """Dry air per volume of the towers' design inlet air (``plant.tower_design_dry_bulb_c`` and
+    ``tower_design_wet_bulb_c`` at the site's mean pressure ``p_site`` [Pa]), where their L/G is a
+    mass ratio. [kg/m3]
+
+    The fans move the volume this air fills at L/G, so the air's mass flow follows the outdoor
+    density (:func:`components.cooling.cooling_tower.cell_air`)."""
+    t_db, t_wb = plant.tower_design_dry_bulb_c, plant.tower_design_wet_bulb_c
+    if t_db < t_wb:
+        raise InputError(f"the towers' design dry bulb {t_db} degC is below their design wet bulb {t_wb} degC; "
+                         f"allowed: {t_wb}-50 degC", file=file, key="plant.tower_design_dry_bulb_c")
+    w = float(psy.humidity_ratio_from_wet_bulb(t_db, t_wb, p_site))
+    return 1.0 / float(psy.moist_air_specific_volume(t_db, w, p_site))
 
 
 def _iec_params(p: np.ndarray, scn: Scenario, rho_air: float) -> None:

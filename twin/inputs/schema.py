@@ -217,8 +217,15 @@ class Plant(_Model):
         "tower design wet bulb [degC]. Source: the Guangzhou ~0.4 % design wet bulb (M), checked against the "
         "bundled CSWD year: 28.0 degC is its 2 % value (exceeded 175 h/yr; 1 %: 28.6, 0.4 %: 29.2 degC, "
         "computed from the file), so a tower sized here floats a few hundred hours in that year"))
+    tower_design_dry_bulb_c: float = Field(35.0, ge=10.0, le=50.0, description=(
+        "dry bulb of the towers' design inlet air, with tower_design_wet_bulb_c and the site's pressure the air "
+        "density at which tower_water_to_air is the design mass ratio; the fans move that volume, so the air's mass "
+        "flow follows the outdoor density [degC]. Source: EnergyPlus 25.2 CoolingTower:SingleSpeed default design "
+        "inlet dry bulb, 35 degC (CTI rating point 95 degF)"))
     tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description="tower design approach [K]. Source: 2.8-6.7 K (Lei & Masanet, docs/sources.md 2.2, S)")
-    tower_water_to_air: float = Field(1.1, ge=0.5, le=2.0, description="design water/air mass-flow ratio L/G [-] (assumption, typical 0.8-1.5)")
+    tower_water_to_air: float = Field(1.1, ge=0.5, le=2.0, description=(
+        "design water/air mass-flow ratio L/G, air at the design inlet (tower_design_dry_bulb_c, "
+        "tower_design_wet_bulb_c) [-] (assumption, typical 0.8-1.5)"))
     tower_fan_kw_per_mw: float = Field(12.0, gt=0.0, le=100.0, description="tower fan power per MW of design heat rejection [kW/MW] (assumption, ~0.05 hp/ton)")
     tower_fan_control: Literal["single_speed", "variable"] = "single_speed"
     cycles_of_concentration: float = Field(4.0, gt=1.5, le=20.0, description="tower cycles of concentration [-] (assumption; 3-6 typical)")
@@ -320,6 +327,11 @@ class Liquid(_Model):
     rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
         "where liquid heat goes: dry coolers or a cooling tower (open with a plate HX, or closed circuit), "
         "each with chiller trim for what it cannot take, or the chillers"))
+    tower_design_dry_bulb_c: float = Field(35.0, ge=10.0, le=50.0, description=(
+        "dry bulb of the towers' design inlet air, with tower_design_wet_bulb_c and the site's pressure the air "
+        "density at which tower_water_to_air is the design mass ratio; the fans move that volume, so the air's mass "
+        "flow follows the outdoor density [degC]. Source: EnergyPlus 25.2 CoolingTower:SingleSpeed default design "
+        "inlet dry bulb, 35 degC (CTI rating point 95 degF)"))
     tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description=(
         "liquid-loop tower approach to the design wet bulb (plant.tower_design_wet_bulb_c), plate HX included [K]. "
         "Source: 2.8-6.7 K tower approaches (Lei & Masanet, docs/sources.md 2.2, S)"))
