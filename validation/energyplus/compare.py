@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -187,7 +188,9 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """
     from components.cooling.cooling_tower import CP_WATER
     from components.cooling.pumps import G, RHO_WATER
+    from twin.engine.plant import tower_design_density
     from twin.inputs.component_data import data_table
+    from twin.inputs.weather import load_weather
 
     sys.path.insert(0, str(HERE))
     import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
@@ -224,8 +227,13 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
             lo = mid
     t_in = 0.5 * (lo + hi)
     approach = t_in - cw_dt - t_wb_d
-    rho_air_site = ref["site"]["standard_rho_air_kg_m3"]
-    water_to_air = m_w_ep / (tw["design_air_flow_m3s"] * rho_air_site)
+    # the same air volume: dctwin's L/G is a mass ratio at the towers' design inlet air (35 / 25.6 degC, as
+    # EnergyPlus's) and the site's mean pressure; its fans then move EnergyPlus's volume, whose mass
+    # follows the outdoor density in both (components.cooling.cooling_tower.cell_air)
+    p_mean = float(np.mean(load_weather(resolve_site(site_of(ref))).pressure))
+    rho_design = tower_design_density(SimpleNamespace(tower_design_dry_bulb_c=t_db_d, tower_design_wet_bulb_c=t_wb_d),
+                                      p_mean)
+    water_to_air = m_w_ep / (tw["design_air_flow_m3s"] * rho_design)
     tower_fan_kw_per_mw = tw["design_fan_power_w"] / 1e3 / (q_cond_design_w / 1e6)
     scenario = hall_sections(ref, ch["reference_capacity_w"])
     scenario.update({
@@ -237,7 +245,7 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
             "cw_setpoint_c": cw["setpoint_max_c"],
             "cw_setpoint_mode": "wet_bulb_reset", "cw_reset_approach_k": cw["setpoint_offset_k"],
             "cw_reset_range_c": [cw["setpoint_min_c"], cw["setpoint_max_c"]],
-            "tower_design_wet_bulb_c": t_wb_d, "tower_approach_k": approach,
+            "tower_design_wet_bulb_c": t_wb_d, "tower_design_dry_bulb_c": t_db_d, "tower_approach_k": approach,
             "tower_water_to_air": water_to_air, "tower_fan_kw_per_mw": tower_fan_kw_per_mw,
             "tower_fan_control": "single_speed", "economizer": False,
             "cycles_of_concentration": tw["blowdown_concentration_ratio"],
