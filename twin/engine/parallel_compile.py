@@ -53,21 +53,23 @@ _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
 _POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
 #: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
-#: by the child process.  The split balances the two processes (2026-12-06, the chilled-water
-#: family: this process reads the weather and assembles the plant, compiling their kernels, for
-#: 3.4-4.2 s, then :data:`PARENT`; the child, started 0.8-0.9 s in, ends within 0.3 s of it,
-#: either side).  :data:`PARENT` includes the step's room and power chain, which would otherwise
-#: compile after :func:`join`, in the step's own compilation.  The
+#: by the child process.  The split balances the two processes (2026-12-07, the chilled-water
+#: family: this process reads the weather and assembles the plant, compiling their kernels, until
+#: 3.4-3.6 s, then :data:`PARENT` until 7.0-7.3 s; the child, started 1.1 s in, compiles the
+#: chilled-water plant in 6.6 s and ends at 8.1-8.9 s.  With the outdoor-air stage (0.95 s there)
+#: in the child, as until then, it ended at 9.9 s with this process idle for 3 s).  :data:`PARENT`
+#: includes the step's room and power chain, which would otherwise compile after :func:`join`, in
+#: the step's own compilation.  The
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP, _OUTDOOR_AIR,
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP,
                     ("components.plant.chilled_water", "district_plant", "VfMi")),
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVffffMMi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
 PARENT = {
-    CHILLED_WATER: (_AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN),
+    CHILLED_WATER: (_OUTDOOR_AIR, _AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN),
     AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _LIQUID_LOOP, _OUTDOOR_AIR),
 }
 #: the run summary's kernels (:mod:`components.channel_stats`), compiled by the child after
