@@ -54,6 +54,14 @@ def prepared(measures: list[dict], site: str | None = None):
     """The bundled default with ``measures`` instead of its own (and at ``site``, a bundled site id,
     if given), prepared and run once (compiled)."""
     from twin.engine.simulate import prepare, run_plant
+
+    plant = prepare(scenario(measures, site))
+    run_plant(plant)
+    return plant
+
+
+def scenario(measures: list[dict], site: str | None = None):
+    """The bundled default with ``measures`` instead of its own (and at ``site``, if given), validated."""
     from twin.inputs.schema import validate_scenario
 
     with open(ROOT / "scenarios" / "guangzhou_legacy.toml", "rb") as fh:
@@ -62,9 +70,7 @@ def prepared(measures: list[dict], site: str | None = None):
     data["measures"] = measures
     if site is not None:
         data["scenario"]["site"] = site
-    plant = prepare(validate_scenario(data))
-    run_plant(plant)
-    return plant
+    return validate_scenario(data)
 
 
 def timed(measures: list[dict], runs: int = 10) -> tuple[float, float]:
@@ -112,14 +118,8 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
     from components.spans import span_kernel
     from twin.engine.loop import Simulation
     from twin.engine.simulate import prepare, standard_processes
-    from twin.inputs.schema import validate_scenario
 
-    with open(ROOT / "scenarios" / "guangzhou_legacy.toml", "rb") as fh:
-        data = tomllib.load(fh)
-    data["measures"] = measures
-    if site is not None:
-        data["scenario"]["site"] = site
-    plant = prepare(validate_scenario(data))
+    plant = prepare(scenario(measures))
     sim = Simulation(plant)
     standard_processes(sim, [])
     sim.run()
