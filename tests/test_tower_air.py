@@ -92,7 +92,8 @@ def test_assembled_tower_moves_its_design_volume(legacy_dict):
     s = plant.scenario.plant
     p_site = float(np.mean(b[BOUNDARY.pressure]))
     rho_d = tower_design_density(s, p_site)
-    assert p[PARAM.tower_water_flow_kgs] / (p[PARAM.tower_air_m3s] * rho_d) == pytest.approx(s.tower_water_to_air, rel=1e-12)
+    water_to_air = p[PARAM.tower_water_flow_kgs] / (p[PARAM.tower_air_m3s] * rho_d)
+    assert water_to_air == pytest.approx(s.tower_water_to_air, rel=1e-12)
     assert p[PARAM.tower_ua_per_m3] / rho_d == pytest.approx(
         tower.design_ntu(s.tower_design_wet_bulb_c, s.tower_approach_k, s.cw_design_dt_k, s.tower_water_to_air, p_site),
         rel=1e-12)

@@ -416,16 +416,16 @@ def operate(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design,
 def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_design, ntu_design,
                  variable_speed, temp_guess, previous):
     """:func:`operate` given the :func:`setpoint_terms` of an earlier call of the same cell (water
-    flow, air volume flow and UA; or :data:`NO_TERMS`); returns its result and the set-point terms of this call (``previous``
-    if it needed none).  The set-point terms are the same numbers whatever ``previous`` holds; a
-    variable-speed fan's solve starts from the speed ``previous`` carries, so its speed depends on
-    it within the solve's tolerance (relative heat residual 1e-7), and the terms returned carry
-    the last speed it evaluated (:func:`_fan_speed_for_load`).
+    flow, air volume flow and UA; or :data:`NO_TERMS`); returns its result and the set-point terms
+    of this call (``previous`` if it needed none).  The set-point terms are the same numbers
+    whatever ``previous`` holds; a variable-speed fan's solve starts from the speed ``previous``
+    carries, so its speed depends on it within the solve's tolerance (relative heat residual
+    1e-7), and the terms returned carry the last speed it evaluated (:func:`_fan_speed_for_load`).
 
     Inlined into its callers (:func:`components._jit.jit_inlined`): a compiled call passes the
-    terms (12 numbers since 2026-12-07) in and out through memory, and each float more in the terms cost the default room about
-    1.6 % of its year (2026-12-06, side by side); inlined, the default room is within 2 % of the
-    8-number terms of before, and the first run no slower.
+    terms (12 numbers since 2026-12-07) in and out through memory, and each float more in the
+    terms cost the default room about 1.6 % of its year (2026-12-06, side by side); inlined, the
+    default room is within 2 % of the 8-number terms of before, and the first run no slower.
     """
     if q_w <= 0.0:
         return temp_setpoint, 0.0, 0.0, previous
