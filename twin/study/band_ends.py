@@ -20,8 +20,11 @@ With too few samples an interval is open on its outer side (``None``): below abo
 nothing bounds a 5th percentile from below at 90 %.  The band's Latin-hypercube samples are not
 independent; for the mean of any square-integrable function, which the coverage of a quantile is
 (the share of samples below it), ``n`` Latin-hypercube points are never worse than ``n - 1``
-independent ones (Owen 1997, SIAM J. Numer. Anal. 34(5):1884, grade M: from memory), so the
-interval is about right or too wide.
+independent ones (Owen 1997, "Monte Carlo variance of scrambled net quadrature", SIAM J. Numer.
+Anal. 34(5):1884-1910; its abstract, as indexed, bounds the variance by a small multiple of simple
+Monte Carlo's for every square-integrable integrand at finite n, Latin hypercubes a special case:
+grade S; the ``n - 1`` form is from memory of the paper, M), so the interval is about right or too
+wide.
 
 **Settled.**  An end is settled when its interval, an open outer side taken at the sample extreme,
 is no wider than :data:`SETTLED_SHARE` times the band (``high - low``): the samples then say where the end
