@@ -4,7 +4,6 @@
 import copy
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,39 +18,12 @@ from twin.inputs.schema import validate_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validation" / "energyplus"))
 import ep_models  # noqa: E402  (the EnergyPlus 25.2 tower replica written with the references)
+import tower_equivalent  # noqa: E402  (dctwin's cell for that tower, as compare.py derives it)
 
 # EnergyPlus's reference tower (validation/energyplus/datacenter_idf.py): 40 m3/s of air, UA 84,200 W/K,
 # 0.06 m3/s of water, design inlet air 35 / 25.6 degC, rejecting the plant's 1,104 kW design heat
 V_AIR, UA, M_WATER, Q_DESIGN = 40.0, 84200.0, 59.99, 1104.3e3
 DB_DESIGN, WB_DESIGN = 35.0, 25.6
-
-
-def _dctwin_cell(p_pa):
-    """dctwin's cell for EnergyPlus's tower at pressure ``p_pa``, derived as compare.py derives it: the
-    approach EnergyPlus's tower reaches at its design point, L/G at the design inlet air's density."""
-    rng = Q_DESIGN / (tower.CP_WATER * M_WATER)
-    lo, hi = WB_DESIGN + 0.1, WB_DESIGN + 30.0
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        t_out, _ = ep_models.tower_outlet_fan_on(mid, M_WATER, V_AIR, UA, DB_DESIGN, WB_DESIGN, p_pa)
-        lo, hi = (lo, mid) if mid - t_out > rng else (mid, hi)
-    approach = 0.5 * (lo + hi) - rng - WB_DESIGN
-    rho_design = tower_design_density(
-        SimpleNamespace(tower_design_dry_bulb_c=DB_DESIGN, tower_design_wet_bulb_c=WB_DESIGN), p_pa)
-    water_to_air = M_WATER / (V_AIR * rho_design)
-    ntu = tower.design_ntu(WB_DESIGN, approach, rng, water_to_air, p_pa)
-    return M_WATER / water_to_air / rho_design, ntu * rho_design
-
-
-def _full_fan_outlet_c(t_in, t_db, w, p_pa, air_flow, ntu, t_wb):
-    """Leaving water of dctwin's cell at full fan with water entering at ``t_in`` (bisection on the heat balance)."""
-    h_air = psy.enthalpy_moist_air(t_db, w)
-    lo, hi = t_wb, t_in
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        q = tower.heat_rejected_w(1.0, t_in, mid, h_air, p_pa, M_WATER, air_flow, ntu)
-        lo, hi = (lo, mid) if q > M_WATER * tower.CP_WATER * (t_in - mid) else (mid, hi)
-    return 0.5 * (lo + hi)
 
 
 @pytest.mark.parametrize("p_pa", [101325.0, 89190.0])  # sea level; Hohhot, 1,063 m
@@ -66,15 +38,14 @@ def test_full_fan_outlet_matches_energyplus_from_cold_to_hot_air(p_pa, t_db, rh)
     t_wb = psy.wet_bulb_from_humidity_ratio(t_db, w, p_pa)
     if t_wb > 32.0:
         pytest.skip("beyond the tower model's validity (wet bulb up to 32 degC)")
-    volume, ua_per_volume = _dctwin_cell(p_pa)
-    assert volume == pytest.approx(V_AIR, rel=1e-12)  # the same fan
-    rho = 1.0 / psy.moist_air_specific_volume(t_db, w, p_pa)
-    air_flow, ntu = tower.cell_air(volume, ua_per_volume, rho)
+    cell = tower_equivalent.dctwin_cell(M_WATER, V_AIR, UA, Q_DESIGN, DB_DESIGN, WB_DESIGN, p_pa)
+    assert cell[0] == pytest.approx(V_AIR, rel=1e-12)  # the same fan
     t_in = max(t_wb + 8.0, 10.0)
     reference, _ = ep_models.tower_outlet_fan_on(t_in, M_WATER, V_AIR, UA, t_db, t_wb, p_pa)
-    assert abs(_full_fan_outlet_c(t_in, t_db, w, p_pa, air_flow, ntu, t_wb) - reference) <= 0.1
+    assert abs(tower_equivalent.full_fan_outlet_c(cell, M_WATER, t_in, t_db, w, p_pa) - reference) <= 0.1
     # the replica's air mass flow is the same
-    assert air_flow == pytest.approx(V_AIR * ep_models.rho_air(p_pa, t_db, w), rel=2e-3)
+    rho = 1.0 / psy.moist_air_specific_volume(t_db, w, p_pa)
+    assert tower.cell_air(*cell, rho)[0] == pytest.approx(V_AIR * ep_models.rho_air(p_pa, t_db, w), rel=2e-3)
 
 
 def test_cell_air_keeps_ua_and_volume():

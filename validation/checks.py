@@ -315,6 +315,49 @@ def cooling_tower_approach(case: Case, ctx: Context):
     return rows, {"notes": {"Outside the sampled range": "; ".join(outside) or "none"}}
 
 
+@register("tower_energyplus_replica")
+def tower_energyplus_replica(case: Case, ctx: Context):
+    import sys
+    from pathlib import Path
+
+    from components import psychrometrics as psy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "energyplus"))
+    import ep_models
+    import tower_equivalent
+
+    inp = case.inputs
+    m_w, v_air, ua = float(inp["water_flow_kgs"]), float(inp["design_air_flow_m3s"]), float(inp["design_ua_w_per_k"])
+    tol = float(case.tolerance["abs_k"])
+    rows, points = [], {}
+    for p in inp["pressures_pa"]:
+        cell = tower_equivalent.dctwin_cell(m_w, v_air, ua, float(inp["design_heat_w"]), float(inp["design_dry_bulb_c"]),
+                                            float(inp["design_wet_bulb_c"]), float(p))
+        for t_db in inp["dry_bulb_c"]:
+            for rh in inp["relative_humidity"]:
+                w = float(psy.humidity_ratio_from_rh(t_db, rh, p))
+                t_wb = float(psy.wet_bulb_from_humidity_ratio(t_db, w, p))
+                if t_wb > inp["max_wet_bulb_c"]:
+                    continue
+                t_in = max(t_wb + float(inp["entering_above_wet_bulb_k"]), 10.0)
+                ref, _ = ep_models.tower_outlet_fan_on(t_in, m_w, v_air, ua, t_db, t_wb, p)
+                model = tower_equivalent.full_fan_outlet_c(cell, m_w, t_in, t_db, w, p)
+                points.setdefault(p, []).append((t_wb, model - ref))
+                rows.append(Row(f"leaving water: {p / 1e3:.1f} kPa, {t_db:g} degC {100 * rh:.0f} % RH "
+                                f"(wet bulb {t_wb:.1f}), entering {t_in:.1f} degC", ref, model, "degC", tol))
+
+    def draw(ax):
+        for p, pts in points.items():
+            pts = sorted(pts)
+            ax.plot([a for a, _ in pts], [d for _, d in pts], "o", label=f"{p / 1e3:.1f} kPa")
+        ax.axhspan(-tol, tol, color="green", alpha=0.12, label=f"+-{tol} K")
+        ax.set_xlabel("outdoor wet bulb [degC]")
+        ax.set_ylabel("dctwin - EnergyPlus, leaving water at full fan [K]")
+        ax.legend(fontsize=8)
+    _plot(ctx, case.name, draw)
+    return rows
+
+
 @register("iec_energyplus_equations")
 def iec_energyplus_equations(case: Case, ctx: Context):
     from components import psychrometrics as psy

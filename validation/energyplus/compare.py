@@ -42,7 +42,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -188,12 +187,11 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     """
     from components.cooling.cooling_tower import CP_WATER
     from components.cooling.pumps import G, RHO_WATER
-    from twin.engine.plant import tower_design_density
     from twin.inputs.component_data import data_table
     from twin.inputs.weather import load_weather
 
     sys.path.insert(0, str(HERE))
-    import ep_models  # the EnergyPlus tower replica written with the reference (not modified)
+    import tower_equivalent  # dctwin's cell for the EnergyPlus tower (its replica, ep_models)
 
     par = ref["plant"]["parameters"]
     chw, cw, ch, tw = par["chw_loop"], par["cw_loop"], par["chiller"], par["tower"]
@@ -210,30 +208,19 @@ def derive_scenario(ref: dict) -> tuple[dict, dict]:
     cw_head_m = cw["pump_head_pa"] / (RHO_WATER * G)
     eff_cw = cw_flow * cw["pump_head_pa"] / cw["pump_power_w"]
     assert abs(chw_keys["pump_efficiency"] - eff_cw) < 1e-9, "dctwin has one pump efficiency for both loops"
-    # tower: dctwin is sized by (design wet bulb, approach, range, L/G); EnergyPlus by UA.  Find
-    # the approach EnergyPlus's own tower (UA, flows) reaches at its design wet bulb when it
-    # rejects dctwin's design heat (range cw_dt) -- the same hardware, described dctwin's way.
+    # tower: dctwin is sized by (design wet bulb, approach, range, L/G); EnergyPlus by UA and air
+    # volume.  The approach EnergyPlus's own tower reaches at its design inlet air when it rejects
+    # dctwin's design heat (range cw_dt), and L/G at the same air volume (a mass ratio at the design
+    # inlet air and the site's mean pressure; the mass then follows the outdoor density in both):
+    # the same hardware, described dctwin's way (tower_equivalent.py)
     p_site = ref["site"]["standard_pressure_pa"]
     m_w_ep = ref["cw_mass_flow_kg_s"]
     t_wb_d, t_db_d = tw["design_inlet_air_wetbulb_c"], tw["design_inlet_air_drybulb_c"]
-    lo, hi = t_wb_d + 0.1, t_wb_d + 30.0
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        t_out, _ = ep_models.tower_outlet_fan_on(mid, m_w_ep, tw["design_air_flow_m3s"], tw["design_ua_w_per_k"],
-                                                 t_db_d, t_wb_d, p_site)
-        if mid - t_out > cw_dt:   # rejects more than needed: the inlet can be colder
-            hi = mid
-        else:
-            lo = mid
-    t_in = 0.5 * (lo + hi)
-    approach = t_in - cw_dt - t_wb_d
-    # the same air volume: dctwin's L/G is a mass ratio at the towers' design inlet air (35 / 25.6 degC, as
-    # EnergyPlus's) and the site's mean pressure; its fans then move EnergyPlus's volume, whose mass
-    # follows the outdoor density in both (components.cooling.cooling_tower.cell_air)
+    approach = tower_equivalent.design_approach_k(m_w_ep, tw["design_air_flow_m3s"], tw["design_ua_w_per_k"], cw_dt,
+                                                  t_db_d, t_wb_d, p_site)
+    t_in = t_wb_d + approach + cw_dt
     p_mean = float(np.mean(load_weather(resolve_site(site_of(ref))).pressure))
-    rho_design = tower_design_density(SimpleNamespace(tower_design_dry_bulb_c=t_db_d, tower_design_wet_bulb_c=t_wb_d),
-                                      p_mean)
-    water_to_air = m_w_ep / (tw["design_air_flow_m3s"] * rho_design)
+    water_to_air = tower_equivalent.water_to_air(m_w_ep, tw["design_air_flow_m3s"], t_db_d, t_wb_d, p_mean)
     tower_fan_kw_per_mw = tw["design_fan_power_w"] / 1e3 / (q_cond_design_w / 1e6)
     scenario = hall_sections(ref, ch["reference_capacity_w"])
     scenario.update({
