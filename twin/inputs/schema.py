@@ -327,13 +327,9 @@ class Liquid(_Model):
     rejection: Literal["dry_cooler", "tower", "chillers"] = Field("dry_cooler", description=(
         "where liquid heat goes: dry coolers or a cooling tower (open with a plate HX, or closed circuit), "
         "each with chiller trim for what it cannot take, or the chillers"))
-    tower_design_dry_bulb_c: float = Field(35.0, ge=10.0, le=50.0, description=(
-        "dry bulb of the towers' design inlet air, with tower_design_wet_bulb_c and the site's pressure the air "
-        "density at which tower_water_to_air is the design mass ratio; the fans move that volume, so the air's mass "
-        "flow follows the outdoor density [degC]. Source: EnergyPlus 25.2 CoolingTower:SingleSpeed default design "
-        "inlet dry bulb, 35 degC (CTI rating point 95 degF)"))
     tower_approach_k: float = Field(4.0, ge=1.5, le=10.0, description=(
-        "liquid-loop tower approach to the design wet bulb (plant.tower_design_wet_bulb_c), plate HX included [K]. "
+        "liquid-loop tower approach to the design wet bulb (plant.tower_design_wet_bulb_c; its air as the plant's "
+        "towers', plant.tower_design_dry_bulb_c and tower_water_to_air), plate HX included [K]. "
         "Source: 2.8-6.7 K tower approaches (Lei & Masanet, docs/sources.md 2.2, S)"))
     dry_cooler_approach_k: float = Field(8.0, ge=2.0, le=30.0, description=(
         "mean water minus outdoor air at design load and full fan [K] (assumption: typical dry-cooler selection)"))

@@ -48,10 +48,10 @@ def dctwin_cell(m_water: float, v_air: float, ua: float, q_design: float, t_db: 
     from components.cooling.cooling_tower import CP_WATER, design_ntu
     from twin.engine.plant import tower_design_density
 
-    lg = water_to_air(m_water, v_air, t_db, t_wb, p_pa)
+    rho = tower_design_density(SimpleNamespace(tower_design_dry_bulb_c=t_db, tower_design_wet_bulb_c=t_wb), p_pa)
+    lg = m_water / (v_air * rho)  # water_to_air
     rng = q_design / (CP_WATER * m_water)
     ntu = design_ntu(t_wb, design_approach_k(m_water, v_air, ua, rng, t_db, t_wb, p_pa), rng, lg, p_pa)
-    rho = tower_design_density(SimpleNamespace(tower_design_dry_bulb_c=t_db, tower_design_wet_bulb_c=t_wb), p_pa)
     return m_water / lg / rho, ntu * rho
 
 
