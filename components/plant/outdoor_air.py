@@ -10,7 +10,7 @@ out whenever that (after the pad) would leave the room's dew-point band, unless 
 dehumidification is modelled; relief is by the CRAH fans (no extra fan power).
 """
 
-from components._jit import jit
+from components._jit import jit, jit_inlined
 from components.cooling.air_economizer import (dew_point_in_band, evaporated_outdoor_air,
                                                humidified_outdoor_air_fraction, outdoor_air_fraction)
 from components.cooling.air_management import CP_AIR, fan_rise_k
@@ -18,9 +18,29 @@ from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.psychrometrics import humidity_ratio_from_dew_point
 
 
-@jit
+@jit_inlined
 def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, p_fans, o):
     """Economize on outdoor air at step ``i``; writes its channels of ``o[:, i]``.
+
+    Returns the air temperature entering the plant's coils [degC]: ``t_return`` when the stage is
+    absent or the room air is no warmer than the supply set point, else that of
+    :func:`_economizing_stage`.  Inlined into the step (:func:`components._jit.jit_inlined`): a plant
+    without the stage only zeroes its channels, with no call (a call passes the three arrays as some
+    thirty machine arguments; 3.7 % of the default room's kernel time, perf 2026-12-07).
+    """
+    o[OUTPUT.q_air_economizer, i] = 0.0
+    o[OUTPUT.outdoor_air_fraction, i] = 0.0
+    o[OUTPUT.p_evaporative_pumps, i] = 0.0
+    o[OUTPUT.water_direct_evaporative, i] = 0.0
+    if p[PARAM.air_economizer] < 0.5 or t_return <= t_supply:
+        return t_return
+    return _economizing_stage(p, b, i, t_return, t_supply, m_crah, p_fans, o)
+
+
+@jit
+def _economizing_stage(p, b, i, t_return, t_supply, m_crah, p_fans, o):
+    """The outdoor-air stage of :func:`outdoor_air_stage` where it may run (a room warmer than the
+    supply set point); writes its channels of ``o[:, i]``.
 
     The mixing box is ahead of the CRAH fans.  Their heat ``P_fan`` [W] is in ``t_return`` (the
     room's heat balance books it there), but the fans blow the mixed air, so their rise
@@ -34,15 +54,9 @@ def outdoor_air_stage(p, b, i, t_return, t_supply, m_crah, p_fans, o):
     ``evaporative_water_energyplus``).
 
     Returns the air temperature entering the plant's coils [degC] (``t_return`` when the stage
-    is absent or locked out).  Heat removed: ``m_crah c_p (T_return - dT_fan - T_mix)`` [W], at
+    is locked out).  Heat removed: ``m_crah c_p (T_return - dT_fan - T_mix)`` [W], at
     most the room's (fans included).
     """
-    o[OUTPUT.q_air_economizer, i] = 0.0
-    o[OUTPUT.outdoor_air_fraction, i] = 0.0
-    o[OUTPUT.p_evaporative_pumps, i] = 0.0
-    o[OUTPUT.water_direct_evaporative, i] = 0.0
-    if p[PARAM.air_economizer] < 0.5 or t_return <= t_supply:
-        return t_return
     rise = fan_rise_k(p_fans, m_crah)
     coil_in = t_return
     t_return, t_supply = t_return - rise, t_supply - rise  # at the dampers, and the mixing target

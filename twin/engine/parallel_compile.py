@@ -48,7 +48,7 @@ _TUPLES = {"R": 19, "P": 7, "T": 12}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vfffff")
-_OUTDOOR_AIR = ("components.plant.outdoor_air", "outdoor_air_stage", "VMiffffM")
+_OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VMiffffM")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
 _POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
