@@ -129,3 +129,33 @@ def test_ranked_table_shows_the_hours_curves_left_their_data(small_comparison):
         hours = o.summary["hours_chiller_curve_extrapolated"]["value"]
         assert shown[o.mix.name] == f"{hours:,.0f}"
     assert shown["containment + drives + economizer"] != "0" and shown["drives"] == "0"
+
+
+@pytest.fixture(scope="module")
+def banded_comparison(small_comparison):
+    """The small comparison with 8-sample bands (a copy: the ranked-table tests see none)."""
+    import dataclasses
+
+    from twin.study.bands import study_bands
+
+    return dataclasses.replace(small_comparison, bands=study_bands(small_comparison, samples=8, seed=1))
+
+
+@pytest.mark.parametrize("width", [80, 120, 400])
+def test_band_table_fits_the_terminal_without_folding(banded_comparison, width):
+    """The band table is laid out as the ranked one: no line wider than the terminal, no cell folded
+    over two lines (every row holds its mix's PUE band whole), dropped columns named."""
+    from twin.report.band import BAND_PRIORITY, print_band_rows, range_cell
+
+    console = Console(record=True, width=width, color_system=None)
+    print_band_rows(banded_comparison, console)
+    text = console.export_text()
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    assert "…" not in text, "a cell was cut"
+    for band in banded_comparison.bands.values():
+        assert range_cell(band, "pue") in text, f"a PUE band is not whole on its line at {width} columns"
+    caption = " ".join(text.split())
+    assert ("Dropped to fit" in caption) == (width < 400)
+    if width == 400:
+        assert "Payback [yr]" in text  # units in brackets are text, not rich markup
+    assert BAND_PRIORITY[:2] == ("pue", "share") and "P(≤ 1.5) [%]" in text

@@ -9,6 +9,7 @@ end (:mod:`twin.study.band_ends`), or some samples cannot carry the load (the ba
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from twin.study.bands import QUANTITIES, compliance_shares
@@ -112,28 +113,52 @@ def range_cell(band: dict | None, key: str) -> str:
 def print_band_rows(comp, console: Console | None = None) -> None:
     """The band table of a comparison in the terminal: the 5th–95th percentile range of each
     quantity (the ranked table above holds the values) and the first driver of PUE; nothing
-    without bands."""
+    without bands.
+
+    Laid out as the ranked table (:func:`twin.study.table.print_ranked_table`): cells do not wrap,
+    a terminal too narrow for every column drops them in reverse :data:`BAND_PRIORITY` order and
+    says which, and a pipe or file gets every column.
+    """
+    from twin.study.table import MIX_WIDTH, PIPE_WIDTH, fit_columns
+
     bands = getattr(comp, "bands", None) or {}
     if not bands:
         return
-    console = console or Console()
-    if not console.is_terminal:  # a pipe or file: no need to fold
-        console = Console(width=max(console.width, 120))
-    keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # a pipe or file: do not squeeze the table
+            console = Console(width=max(console.width, PIPE_WIDTH))
     b = next(iter(bands.values()))
     limit, shares = compliance_shares(comp)
+    keys = ["#", "mix", *_BAND_KEYS] + ([] if limit is None else ["share"]) + ["driver"]
+    header = ["#", "Mix"] + [_header(k) for k in _BAND_KEYS] + ([] if limit is None else [_share_header(limit)]) \
+        + ["PUE driver"]
+    rows = [[str(i), o.mix.name, *[range_cell(bands[o.mix.name], k) for k in _BAND_KEYS],
+             *([] if limit is None else [_share(share)]), drivers_text(bands[o.mix.name]["pue"], 1, short=True)]
+            for i, (o, share) in enumerate(zip(comp.ranked(), shares), start=1) if o.mix.name in bands]
+    kept, dropped = fit_columns(keys, header, rows, console.width, BAND_PRIORITY)
+    caption = ("first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html"
+               + _legend(bands, _BAND_KEYS)
+               + ("" if limit is None else f"; P(≤ {limit:g}): share of the samples meeting the PUE limit"))
+    if dropped:
+        caption += f". Dropped to fit {console.width} columns: {', '.join(dropped)} (report.html / --json have them)"
+    # headers hold units in brackets ("Payback [yr]"), which rich would read as markup
     table = Table(title=f"90 % bands (5th–95th percentile), {b['samples']} samples, seed {b['seed']}",
-                  caption="first driver: + raises PUE, - lowers it, ? not clear of chance; all drivers: --json or report.html"
-                          + _legend(bands, keys)
-                          + ("" if limit is None else f"; P(≤ {limit:g}): share of the samples meeting the PUE limit"))
-    for h in ["#", "Mix"] + [_header(k) for k in keys] + ([] if limit is None else [_share_header(limit)]) + ["PUE driver"]:
-        table.add_column(h, overflow="fold")
-    for i, (o, share) in enumerate(zip(comp.ranked(), shares), start=1):
-        if o.mix.name in bands:
-            band = bands[o.mix.name]
-            table.add_row(str(i), o.mix.name, *[range_cell(band, k) for k in keys],
-                          *([] if limit is None else [_share(share)]), drivers_text(band["pue"], 1, short=True))
+                  caption=escape(caption))
+    for i in kept:
+        if keys[i] == "mix":
+            table.add_column(escape(header[i]), overflow="fold", min_width=min(max(len(r[i]) for r in rows), MIX_WIDTH))
+        else:
+            table.add_column(escape(header[i]), justify="left" if keys[i] == "driver" else "right", no_wrap=True)
+    for row in rows:
+        table.add_row(*(escape(row[i]) for i in kept))
     console.print(table)
+
+
+#: the quantities of :func:`print_band_rows`, left to right
+_BAND_KEYS = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
+#: its columns, most important first: a narrow terminal drops them from the end
+BAND_PRIORITY = ("pue", "share", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years", "driver")
 
 
 def _share_header(limit: float) -> str:
@@ -147,15 +172,14 @@ def _share(share: float | None) -> str:
 def band_rows(comp) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the band table of a comparison (ranked order); no rows without bands."""
     bands = getattr(comp, "bands", None) or {}
-    keys = ("pue", "delta_pue", "energy_saving_kwh", "cost_saving_cny", "simple_payback_years")
     limit, shares = compliance_shares(comp)
     extra = [] if limit is None else [_share_header(limit)]
-    header = ["#", "Mix"] + [_header(k) for k in keys] + extra + ["Top drivers of PUE"]
+    header = ["#", "Mix"] + [_header(k) for k in _BAND_KEYS] + extra + ["Top drivers of PUE"]
     rows = []
     for i, (o, share) in enumerate(zip(comp.ranked(), shares), start=1):
         b = bands.get(o.mix.name)
         if b is not None:
-            rows.append([str(i), o.mix.name] + [band_cell(b, k) for k in keys]
+            rows.append([str(i), o.mix.name] + [band_cell(b, k) for k in _BAND_KEYS]
                         + ([] if limit is None else [_share(share)]) + [drivers_text(b["pue"])])
     return header, rows
 
