@@ -219,8 +219,8 @@ def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air):
                                                   pressure, p[PARAM.liquid_tower_water_kgs], air_flow, ntu,
                                                   p[PARAM.liquid_tower_fan_w])
         return q_liquid, p_pumps, p_fans, q_liquid - q_tower, air_ratio
-    t_mean = p[PARAM.liquid_supply_c] + 0.5 * p[PARAM.liquid_range_k]
-    q_dry, p_fans, _ = dry_cooler(q_liquid, t_mean, t_db, p[PARAM.dry_cooler_ua_w_per_k],
+    q_dry, p_fans, _ = dry_cooler(q_liquid, p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], p[PARAM.liquid_range_k],
+                                  t_db, p[PARAM.dry_cooler_ua_w_per_k], p[PARAM.dry_cooler_air_w_per_k],
                                   p[PARAM.dry_cooler_fan_w])
     return q_liquid, p_pumps, p_fans, q_liquid - q_dry, 0.0
 

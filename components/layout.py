@@ -92,7 +92,7 @@ PARAM = IntEnum("PARAM", [
     "economizer_humidify",         # 1: a humidifier holds the supply at the band's lower dew point [-]
     # liquid cooling
     "liquid_fraction", "liquid_supply_c", "liquid_range_k", "liquid_rejection",
-    "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_fan_w",
+    "liquid_pump_fraction", "dry_cooler_ua_w_per_k", "dry_cooler_air_w_per_k", "dry_cooler_fan_w",
     "liquid_tower_water_kgs", "liquid_tower_air_m3s", "liquid_tower_ua_per_m3", "liquid_tower_fan_w",
     # indirect evaporative cooling (IEC) air handlers
     "iec_eff_wb", "iec_eff_db", "iec_secondary_kgs", "iec_fan_w", "iec_pump_w",

@@ -61,6 +61,8 @@ BASE = LEGACY.read_text()
     (lambda s: s.replace('ups_curve = "wp113_typical"', 'ups_curve = "magic"'), "power.ups_curve", "wp113_typical"),
     (lambda s: s + '\n[[measures]]\nname = "teleportation"\n', "measures.0.name", "containment"),
     (lambda s: s.replace("[plant]\n", "[plant]\ntower_approach_k = 0.5\n"), "plant.tower_approach_k", ">= 1.5"),
+    (lambda s: s + "\n[liquid]\nfraction = 0.75\ndry_cooler_air_rise_k = 12.0\n", "liquid.dry_cooler_air_rise_k",
+     "below 10.4 K"),
 ])
 def test_bad_scenario_is_one_clear_error(tmp_path, capsys, edit, key, words):
     bad = _write(tmp_path, edit(BASE))

@@ -555,3 +555,62 @@ def ite_energyplus_aircooled(case: Case, ctx: Context):
                  Row(f"fan power, {where}", fan / 1e3, model[k][1] / 1e3, "kW", tol * design_w / 1e3),
                  Row(f"air flow, {where}", flow, model[k][2], "m3/s", tol * design_flow)]
     return rows
+
+
+@register("dry_cooler_energyplus_replica")
+def dry_cooler_energyplus_replica(case: Case, ctx: Context):
+    import sys
+    from pathlib import Path
+
+    from scipy.optimize import brentq
+
+    from components.cooling.liquid import UA_AIRFLOW_EXPONENT, dry_cooler, dry_cooler_design_ua
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "energyplus"))
+    import ep_models as ep
+
+    inp = case.inputs
+    q_d, t_s, rng = float(inp["design_heat_w"]), float(inp["supply_c"]), float(inp["range_k"])
+    t_in, w, p = t_s + rng, float(inp["humidity_ratio"]), float(inp["pressure_pa"])
+    t_design = t_s + 0.5 * rng - float(inp["approach_k"])
+    c_water_d, c_air = q_d / rng, q_d / float(inp["air_rise_k"])
+    ua = dry_cooler_design_ua(q_d, t_in - t_design, c_water_d, c_air)  # as twin/engine/plant.py sizes it
+    # EnergyPlus's fluid cooler on the same design point: the design air volume at the design air's density
+    v_air = c_air / (ep.rho_air(p, t_design, w) * ep.cp_air(w))
+
+    def ep_water(q):  # the same water capacity rate, at EnergyPlus's c_p of the entering water
+        return q / rng / ep.cp_water(t_in)
+
+    ua_ep = ep.fluid_cooler_ua_for(t_in, t_s, ep_water(q_d), v_air, t_design, w, p)
+    tol = float(case.tolerance["share_of_load"])
+    rows, curves = [], {}
+    for load in inp["load_fraction"]:
+        q = load * q_d
+        for t_db in inp["dry_bulb_c"]:
+            ref = min(q, ep.fluid_cooler_fan_on(t_in, ep_water(q), v_air, ua_ep, t_db, w, p)[1]) / q
+            model = dry_cooler(q, t_in, rng, t_db, ua, c_air, 1.0)[0] / q
+            curves.setdefault(load, []).append((t_db, ref, model))
+            rows.append(Row(f"share of the load taken at {100 * load:.0f} % load, {t_db:g} degC outdoor air", ref, model, "-",
+                            tol))
+        for t_db in inp["fan_speed_dry_bulb_c"]:
+            # the fans' speed where the coil is above its load: dctwin's law against an exact solve of the
+            # same effectiveness with the air flow at that speed and UA ~ speed**0.6 (EnergyPlus's fluid
+            # cooler has no variable speed: information only)
+            def residual(s):
+                return ep.fluid_cooler_fan_on(t_in, ep_water(q), s * v_air, ua_ep * s ** UA_AIRFLOW_EXPONENT, t_db, w, p)[1] - q
+            exact = brentq(residual, 1e-6, 1.0) if residual(1.0) > 0.0 else 1.0
+            rows.append(Row(f"fan speed at {100 * load:.0f} % load, {t_db:g} degC (law against exact solve)", exact,
+                            dry_cooler(q, t_in, rng, t_db, ua, c_air, 1.0)[2], "-",
+                            float(case.tolerance["fan_speed_info"]), gating=False))
+    rows.append(Row("UA at full fan, sized on the design point (dctwin against EnergyPlus's sizing)", ua_ep, ua, "W/K",
+                    float(case.tolerance["ua_info_fraction"]) * ua_ep, gating=False))
+
+    def draw(ax):
+        for load, pts in curves.items():
+            line, = ax.plot([t for t, _, _ in pts], [r for _, r, _ in pts], "-", label=f"EnergyPlus, {100 * load:.0f} % load")
+            ax.plot([t for t, _, _ in pts], [m for _, _, m in pts], "o", color=line.get_color())
+        ax.set_xlabel("outdoor dry bulb [degC] (points: dctwin)")
+        ax.set_ylabel("share of the liquid heat the dry cooler takes [-]")
+        ax.legend(fontsize=8)
+    _plot(ctx, case.name, draw)
+    return rows

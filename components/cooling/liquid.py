@@ -6,14 +6,23 @@ fraction of the liquid heat (all pump work ends up in the water), and rejects it
 a dry cooler when the outdoor air is cold enough, otherwise the remainder goes to the
 chilled-water plant through a heat exchanger ("chiller trim").
 
-Dry cooler (air-to-water coil with fans)::
+Dry cooler (air-to-water coil with fans), the effectiveness-NTU model of EnergyPlus's
+``FluidCooler:SingleSpeed`` (cross flow, both streams unmixed) with the water entering at the
+return temperature ``T_w,in = T_s + range``::
 
-    Q = UA(s) * (T_w,mean - T_db),   UA(s) = UA_design * s**0.6,   P_fan = P_design * s**3
+    Q_full = eps(NTU, C_r) C_min (T_w,in - T_db),   NTU = UA / C_min,   C_r = C_min / C_max
+    C_w = Q / range   (the facility water holds its range: its flow follows the load)
 
-``T_w,mean`` is the mean facility-water temperature (supply set point plus half the range).  The
-fan speed ``s`` that rejects the load follows in closed form; if ``s`` would exceed 1 the dry
-cooler runs flat out and the rest goes to the chillers.  ``UA_design`` comes from the design
-approach between mean water temperature and ambient at design load.
+``C_a`` is the air's capacity rate at full fan and ``UA`` the coil's there, both sized at the design
+point (:func:`dry_cooler`).  The water cannot give up more than ``C_w (T_w,in - T_db)``, so at part
+load in hot air the dry cooler takes less of the heat than at full load, not more.  Below full
+capacity the fans slow to ``s = (Q / Q_full)**(1 / 0.6)`` (the heat taken as ``UA ~ s**0.6`` at a
+fixed temperature difference) and draw ``P_design s**3``; what the dry cooler cannot take at full
+fan goes to the chillers.  Until 2026-12-07 the capacity was ``UA (T_w,mean - T_db)`` with the
+mean water temperature and no water-side limit: nothing above the mean water temperature (W32: 35
+degC, where the water entering at 38 degC still gives up 27 % of the design heat at full load), and
+at low load in hot air more than the water can give (all of a 10 % load at 33 degC, where the water
+can give 83 % of it).
 
 Facility-water supply classes (ASHRAE TC 9.9 liquid cooling white paper 2021; docs/sources.md 2.5,
 S): W32, W40, W45 give the warmest allowed supply, used here as the supply set point.  Cold
@@ -26,8 +35,12 @@ cannot reach the set point at full fan (a warm wet bulb), it takes what it can b
 temperatures and the rest goes to the chillers, as with the dry cooler.
 
 Simplifications: steady state; the CDU approach only shifts the secondary (chip-side) coolant
-temperature and is reported, not simulated; no adiabatic pre-cooling on the dry cooler; the
-tower's plate-HX approach is folded into its design approach.
+temperature and is reported, not simulated; no adiabatic pre-cooling on the dry cooler; the dry
+cooler's air mass flow at full fan is its design's (EnergyPlus's follows the outdoor density; the
+difference is within 0.5 % of the load from -10 to 37 degC at 30-100 % load, validation case
+``dry_cooler_energyplus_replica``); its fan law is approximate (annual fan energy within about
+11 % of an exact solve at the default design, more at other air rises; the fans draw about 0.1 %
+of a year's facility energy); the tower's plate-HX approach is folded into its design approach.
 """
 
 import numpy as np
@@ -39,19 +52,86 @@ UA_AIRFLOW_EXPONENT = 0.6
 
 
 @jit
-def dry_cooler(q_w, temp_water_mean, temp_air, ua_design_w_per_k, fan_design_w):
+def crossflow_effectiveness(ntu, capacity_ratio):
+    r"""Effectiveness of a single-pass cross-flow heat exchanger, both streams unmixed. [-]
+
+    .. math:: \varepsilon = 1 - \exp\left[\frac{NTU^{0.22}}{C_r}\left(e^{-C_r NTU^{0.78}} - 1\right)\right]
+
+    and ``1 - exp(-NTU)`` as ``C_r`` goes to 0 (below 1e-9); 0 at ``NTU <= 0``.  Source: Incropera & DeWitt,
+    Fundamentals of Heat and Mass Transfer, Table 11.3 (an approximation to the exact series); the
+    form EnergyPlus's ``FluidCooler`` objects use (``FluidCoolers.cc``, ``CalcFluidCoolerOutlet``:
+    ``ETA = NTU^0.22``, ``A = C_r NTU / ETA``).  Validity: ``NTU > 0``, ``0 <= C_r <= 1``.
+
+    Parameters
+    ----------
+    ntu : float
+        Number of transfer units, ``UA / C_min`` [-].
+    capacity_ratio : float
+        ``C_min / C_max`` [-].
+    """
+    if ntu <= 0.0:
+        return 0.0
+    if capacity_ratio < 1e-9:
+        return 1.0 - np.exp(-ntu)
+    eta = ntu ** 0.22
+    return 1.0 - np.exp((np.exp(-capacity_ratio * ntu / eta) - 1.0) * eta / capacity_ratio)
+
+
+#: largest design effectiveness :func:`dry_cooler_design_ua` sizes a coil for (above it the coil
+#: would need an NTU of tens; a selection error, not a dry cooler) [-]
+MAX_DESIGN_EFFECTIVENESS = 0.95
+
+
+@jit
+def dry_cooler_design_ua(q_design, temp_difference, c_water, c_air):
+    """UA at full fan of a dry cooler that rejects ``q_design`` [W] at its design point. [W/K]
+
+    ``temp_difference``: entering water minus outdoor air at the design point [K]; ``c_water``,
+    ``c_air``: the design capacity rates [W/K].  Inverts :func:`crossflow_effectiveness` for
+    ``eps = q_design / (C_min dT)`` by bisection on ``NTU`` (80 halvings of [0, 1000]: the
+    effectiveness rises monotonically with NTU), as EnergyPlus sizes a fluid cooler's UA
+    (``SimpleFluidCoolerUAResidual``, solved on the design point).  Returns ``nan`` when the design
+    needs an effectiveness above :data:`MAX_DESIGN_EFFECTIVENESS` or out of reach at NTU 1000 (at
+    ``C_r = 1`` this approximation reaches 0.95 only near NTU 140).
+    """
+    c_min = min(c_water, c_air)
+    c_r = c_min / max(c_water, c_air)
+    eps = q_design / (c_min * temp_difference)
+    lo, hi = 0.0, 1000.0
+    if not 0.0 < eps <= MAX_DESIGN_EFFECTIVENESS or crossflow_effectiveness(hi, c_r) < eps:
+        return np.nan
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if crossflow_effectiveness(mid, c_r) < eps:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi) * c_min
+
+
+@jit
+def dry_cooler(q_w, temp_water_in, range_k, temp_air, ua_w_per_k, air_w_per_k, fan_design_w):
     """Heat a dry cooler rejects, its fan power and fan speed.
+
+    The facility water enters at ``temp_water_in`` and would leave ``range_k`` colder, so its
+    capacity rate is ``C_w = q_w / range_k``; at full fan the coil rejects
+    ``eps C_min (T_w,in - T_db)`` (:func:`crossflow_effectiveness`, EnergyPlus's
+    ``FluidCooler:SingleSpeed``).  When that covers ``q_w`` the fans slow down (module docstring).
 
     Parameters
     ----------
     q_w : float
         Heat the liquid loop must reject. [W]
-    temp_water_mean : float
-        Mean facility-water temperature in the coil. [degC]
+    temp_water_in : float
+        Facility water entering the coil: supply set point plus range. [degC]
+    range_k : float
+        Facility-water range, entering minus supply. [K]
     temp_air : float
         Outdoor dry bulb. [degC]
-    ua_design_w_per_k : float
-        Coil UA at full fan speed. [W/K]
+    ua_w_per_k : float
+        Coil UA at full fan. [W/K]
+    air_w_per_k : float
+        Air capacity rate at full fan, ``m_a c_p``. [W/K]
     fan_design_w : float
         Fan power at full speed. [W]
 
@@ -60,13 +140,17 @@ def dry_cooler(q_w, temp_water_mean, temp_air, ua_design_w_per_k, fan_design_w):
     tuple
         ``(q_rejected [W], fan_power [W], speed [-])``; ``q_rejected < q_w`` when the air is too
         warm for the dry cooler to take everything.
+
+    Validity: water entering 17-70 degC, outdoor air -40 degC to the entering water; checked
+    against a transcription of EnergyPlus's fluid cooler at 30-100 % load, -10 to 37 degC
+    (validation case ``dry_cooler_energyplus_replica``).
     """
-    if q_w <= 0.0:
+    if q_w <= 0.0 or temp_water_in <= temp_air:
         return 0.0, 0.0, 0.0
-    dt = temp_water_mean - temp_air
-    if dt <= 0.0:
-        return 0.0, 0.0, 0.0
-    q_full = ua_design_w_per_k * dt
+    c_water = q_w / range_k
+    c_min = min(c_water, air_w_per_k)
+    c_max = max(c_water, air_w_per_k)
+    q_full = crossflow_effectiveness(ua_w_per_k / c_min, c_min / c_max) * c_min * (temp_water_in - temp_air)
     if q_full <= q_w:
         return q_full, fan_design_w, 1.0
     speed = (q_w / q_full) ** (1.0 / UA_AIRFLOW_EXPONENT)

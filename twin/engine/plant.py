@@ -20,6 +20,7 @@ from components.cooling import dx_variable_speed as vs
 from components.cooling import thermal_storage as tes
 from components.cooling.air_management import CP_AIR
 from components.cooling.cooling_tower import CP_WATER, design_ntu
+from components.cooling.liquid import MAX_DESIGN_EFFECTIVENESS, dry_cooler_design_ua
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.plant import chilled_water as cw
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, CRAH_FLOW_SERVERS, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
@@ -358,6 +359,25 @@ def _inverter_params(p: np.ndarray, plant, curve_row: dict, rho_air: float, file
         p[PARAM.dx_speed_a00 + k] = a0
 
 
+def _dry_cooler_params(p: np.ndarray, liq, q_design: float, file: str | None) -> None:
+    """Dry coolers sized at their design point: design load at full fan with the outdoor air
+    ``liquid.dry_cooler_approach_k`` below the mean facility water, the water entering at supply plus
+    range and the air warming by ``liquid.dry_cooler_air_rise_k`` (:mod:`components.cooling.liquid`)."""
+    difference = liq.dry_cooler_approach_k + 0.5 * liq.range_k  # entering water minus design outdoor air
+    c_water, c_air = q_design / liq.range_k, q_design / liq.dry_cooler_air_rise_k
+    ua = dry_cooler_design_ua(q_design, difference, c_water, c_air)
+    if not np.isfinite(ua):
+        largest = MAX_DESIGN_EFFECTIVENESS * difference
+        key = "dry_cooler_air_rise_k" if liq.dry_cooler_air_rise_k >= liq.range_k else "dry_cooler_approach_k"
+        raise InputError(f"no dry cooler reaches its design point: the air rise {liq.dry_cooler_air_rise_k:g} K and the "
+                         f"range {liq.range_k:g} K must both stay below {largest:.3g} K ({MAX_DESIGN_EFFECTIVENESS:g} x "
+                         f"(approach {liq.dry_cooler_approach_k:g} K + half the range)); lower the rise or raise the approach",
+                         file=file, key=f"liquid.{key}")
+    p[PARAM.dry_cooler_ua_w_per_k] = ua
+    p[PARAM.dry_cooler_air_w_per_k] = c_air
+    p[PARAM.dry_cooler_fan_w] = liq.dry_cooler_fan_w_per_kw * q_design / 1e3
+
+
 def _liquid_params(p: np.ndarray, scn: Scenario, p_site: float, file: str | None) -> None:
     liq = scn.liquid
     p[PARAM.liquid_fraction] = liq.fraction
@@ -366,8 +386,8 @@ def _liquid_params(p: np.ndarray, scn: Scenario, p_site: float, file: str | None
     p[PARAM.liquid_rejection] = LIQUID_REJECTION_CODES[liq.rejection]
     p[PARAM.liquid_pump_fraction] = liq.pump_fraction
     q_design = liq.fraction * p[PARAM.it_peak_w] * (1.0 + liq.pump_fraction)
-    p[PARAM.dry_cooler_ua_w_per_k] = q_design / liq.dry_cooler_approach_k
-    p[PARAM.dry_cooler_fan_w] = liq.dry_cooler_fan_w_per_kw * q_design / 1e3
+    if liq.fraction > 0 and liq.rejection == "dry_cooler":
+        _dry_cooler_params(p, liq, q_design, file)
     if liq.fraction > 0 and liq.rejection == "tower":
         # tower cells sized like the plant's: design wet bulb, approach, L/G and fan power per MW
         plant = scn.plant

@@ -332,7 +332,12 @@ class Liquid(_Model):
         "towers', plant.tower_design_dry_bulb_c and tower_water_to_air), plate HX included [K]. "
         "Source: 2.8-6.7 K tower approaches (Lei & Masanet, docs/sources.md 2.2, S)"))
     dry_cooler_approach_k: float = Field(8.0, ge=2.0, le=30.0, description=(
-        "mean water minus outdoor air at design load and full fan [K] (assumption: typical dry-cooler selection)"))
+        "mean facility water (supply plus half the range) minus outdoor air at the dry coolers' design point, "
+        "design load at full fan: sets the design outdoor air [K] (assumption: typical dry-cooler selection)"))
+    dry_cooler_air_rise_k: float = Field(8.0, gt=0.5, le=30.0, description=(
+        "air temperature rise through the dry coolers at the design point [K]; with the approach it sizes their "
+        "air flow and UA, and must stay below the approach plus half the range (assumption: the air leaves "
+        "near the mean water temperature)"))
     dry_cooler_fan_w_per_kw: float = Field(15.0, ge=0.0, le=100.0, description="dry-cooler fan power per kW of design heat [W/kW] (assumption)")
 
 

@@ -1,4 +1,4 @@
-"""Plain-Python replicas of the two EnergyPlus 25.2 component equations the reference plant uses.
+"""Plain-Python replicas of EnergyPlus 25.2 component equations: the two the reference plant uses, and its dry fluid cooler.
 
 They exist to (a) derive the cooling-tower UA written into ``datacenter_idf.py`` and (b) check,
 hour by hour, that the parameters in ``reference_<city>.json`` reproduce what EnergyPlus computed
@@ -20,6 +20,10 @@ with the same parameters should land on the same numbers.
 
 Psychrometrics follow EnergyPlus's Psychrometrics.hh forms (saturation pressure after ASHRAE
 HOF, h = 1.00484e3 T + W (2.50094e6 + 1.85895e3 T)).
+
+* FluidCooler:SingleSpeed ("Fluid Coolers": a dry air-to-water coil, effectiveness-NTU in cross
+  flow with both streams unmixed): not in the reference plants; the validation case
+  ``dry_cooler_energyplus_replica`` compares dctwin's dry cooler with it.
 """
 
 import math
@@ -115,6 +119,41 @@ def tower_ua_for(t_water_in, t_water_out, m_water, v_air, t_db, t_wb, p_pa):
     for _ in range(100):
         mid = math.sqrt(lo * hi)
         if tower_outlet_fan_on(t_water_in, m_water, v_air, mid, t_db, t_wb, p_pa)[0] > t_water_out:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+# -- fluid cooler (dry cooler) ------------------------------------------------------------------
+def fluid_cooler_fan_on(t_water_in, m_water, v_air, ua, t_db, w_out, p_pa):
+    """Outlet water temperature and heat rejected of a dry fluid cooler at full fan. [degC, W]
+
+    Replica of ``FluidCoolers.cc`` ``CalcFluidCoolerOutlet`` (``FluidCooler:SingleSpeed``, EnergyPlus
+    25.2): cross flow with both streams unmixed, ``eps = 1 - exp((exp(-C_r NTU / NTU^0.22) - 1) /
+    (C_r / NTU^0.22))``, the air's mass flow the design volume times the outdoor density and its
+    c_p at the outdoor humidity, the water's c_p at the inlet temperature.
+    """
+    c_air = v_air * rho_air(p_pa, t_db, w_out) * cp_air(w_out)
+    mcp_w = m_water * cp_water(t_water_in)
+    cmin, cmax = min(c_air, mcp_w), max(c_air, mcp_w)
+    cr = cmin / cmax
+    ntu = ua / cmin
+    eta = ntu ** 0.22
+    eff = 1.0 - math.exp((math.exp(-cr * ntu / eta) - 1.0) / (cr / eta))
+    q = eff * cmin * (t_water_in - t_db)
+    if q < 0.0:
+        return t_water_in, q
+    return t_water_in - q / mcp_w, q
+
+
+def fluid_cooler_ua_for(t_water_in, t_water_out, m_water, v_air, t_db, w_out, p_pa):
+    """UA [W/K] that makes the fan-on fluid cooler cool ``t_water_in`` to ``t_water_out`` (bisection),
+    as EnergyPlus sizes it (``SimpleFluidCoolerUAResidual`` solved on the design point)."""
+    lo, hi = 1.0, 1.0e9
+    for _ in range(200):
+        mid = math.sqrt(lo * hi)
+        if fluid_cooler_fan_on(t_water_in, m_water, v_air, mid, t_db, w_out, p_pa)[0] > t_water_out:
             lo = mid
         else:
             hi = mid
