@@ -28,7 +28,7 @@ MIXES = {
 
 # annual PUE error of the bin method where a mix exceeds the default 1e-3 (measured: 2.4e-3)
 BIN_PUE_TOLERANCE = {"iec_cold_plate": 3e-3}
-# monthly: measured 5.8e-3 for IEC + cold plate in the shoulder months (April, October)
+# monthly: measured 5.9e-3 for IEC + cold plate in the shoulder months (April, October)
 BIN_MONTHLY_TOLERANCE = {"iec_cold_plate": 8e-3}
 
 
@@ -53,8 +53,9 @@ def test_bins_match_steps_and_close(pairs, name):
     assert_heat_closes(bins)
     e_steps, e_bins = energy_summary(steps), energy_summary(bins)
     # the bin error on annual PUE: about 1e-5 for plants without mode switches, up to ~6e-4 where
-    # a bin straddles an economizer mode change and ~2.4e-3 where it straddles the IEC's bypass /
-    # dry / wet / mixed modes, all its steps taking the centroid's mode (measured, README); each is
+    # a bin straddles an economizer mode change and ~2.8e-3 where it straddles the IEC's bypass /
+    # dry / wet / mixed modes, all its steps taking the centroid's mode, and the dry coolers' kink at
+    # their design air (2.4e-3 before their effectiveness model, 2026-12-07; measured, README); each is
     # more than 10 times below the 0.03 EnergyPlus goal
     assert abs(e_bins["pue"]["value"] - e_steps["pue"]["value"]) <= BIN_PUE_TOLERANCE.get(name, 1e-3)
     # a month has a twelfth of the steps to average the mode-switch error out (README)
