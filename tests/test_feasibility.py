@@ -232,6 +232,27 @@ def test_unmet_heat_the_room_absorbs_is_a_warning(legacy_dict):
         assert any("absorbs it" in w for w in f["warnings"])
 
 
+@pytest.mark.parametrize("unit_kw, verdict", [(42.0, "feasible"), (41.0, "infeasible")])
+def test_docs_example_of_absorbed_unmet_heat(unit_kw, verdict):
+    """docs/feasibility.md's example: the DX room with five 42 kW units leaves a few hours unmet that
+    the room absorbs (feasible, with the warning); with 41 kW units some hours are not absorbed."""
+    import tomllib
+
+    from conftest import SCENARIOS
+
+    with open(SCENARIOS / "guangzhou_dx_room.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    data["plant"].update(chillers=5, chiller_capacity_kw=unit_kw)
+    f = _summary(run_dict(data))["feasibility"]
+    cooling = f["checks"]["cooling"]
+    assert f["verdict"]["value"] == verdict and cooling["unmet_hours"]["value"] > 0.0
+    if verdict == "feasible":
+        assert cooling["unmet_hours"]["value"] < 10.0 and cooling["unmet_hours_not_absorbed"]["value"] == 0.0
+        assert any("absorbs it" in w for w in f["warnings"])
+    else:
+        assert cooling["unmet_hours_not_absorbed"]["value"] > 0.0
+
+
 # ---------------------------------------------------------------------------------------------
 # Studies: compare never ranks an infeasible mix best; the catalog shows it
 # ---------------------------------------------------------------------------------------------
