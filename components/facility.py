@@ -43,9 +43,9 @@ from components._jit import jit, jit_inlined
 from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
-from components.cooling.liquid import dry_cooler, liquid_tower
+from components.cooling.liquid import dry_cooler, dry_cooler_conductance, liquid_tower
 from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
-from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
+from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
 from components.plant.families import ANY_PLANT, family_plant
 from components.plant.outdoor_air import outdoor_air_stage
@@ -55,8 +55,10 @@ from components.power_chain import critical_path, heat_split, it_side_losses, po
 _FIXED_POINT_ITERATIONS = 30
 # a :func:`_room` solved for no inputs: 3 inputs, 9 air-side results, 7 of the critical path
 _NO_ROOM = (math.nan,) * 19
+# the dry coolers' conductance of no liquid heat: (liquid heat [W], conductance [W/K])
+_NO_DRY_COOLER = (math.nan, 0.0)
 # what a step reuses of an earlier one (see :func:`_step_from`), before the first step
-_NO_REUSE = (_NO_ROOM, tower.NO_TERMS)
+_NO_REUSE = (_NO_ROOM, tower.NO_TERMS, _NO_DRY_COOLER)
 
 
 @jit
@@ -196,21 +198,40 @@ def _room(p, utilisation, t_sa, it_power_measured, previous):
 
 
 @jit
-def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air):
+def _dry_cooler_reused(p, p_it, previous):
+    """``(liquid heat, its dry-cooler conductance)`` at IT power ``p_it`` [W, W/K]
+    (:func:`components.cooling.liquid.dry_cooler_conductance`), or ``previous`` (such a pair from the
+    same ``p``, or :data:`_NO_DRY_COOLER`) when its liquid heat is the same number: an IT power that
+    holds from step to step evaluates the coil's effectiveness once."""
+    q_liquid = _liquid_heat_w(p, p_it)[0]
+    if _same(q_liquid, previous[0]):
+        return previous
+    return q_liquid, dry_cooler_conductance(q_liquid, p[PARAM.liquid_range_k], p[PARAM.dry_cooler_ua_w_per_k],
+                                            p[PARAM.dry_cooler_air_w_per_k])
+
+
+@jit
+def _liquid_heat_w(p, p_it):
+    """Heat the liquid loop captures (pump heat included) and its pumps' power at IT power ``p_it``. [W]"""
+    q_it = p[PARAM.liquid_fraction] * p_it
+    p_pumps = q_it * p[PARAM.liquid_pump_fraction]
+    return q_it + p_pumps, p_pumps
+
+
+@jit
+def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air, conductance):
     """Liquid-cooling heat capture and rejection (see :mod:`components.cooling.liquid`) with outdoor
-    air at ``t_db`` [degC], ``h_air`` [J/kg], ``pressure`` [Pa] and dry-air density ``rho_air`` [kg/m3].
+    air at ``t_db`` [degC], ``h_air`` [J/kg], ``pressure`` [Pa] and dry-air density ``rho_air`` [kg/m3];
+    ``conductance``: the dry coolers' at this IT power [W/K] (:func:`_room`).
 
     Returns ``(q_liquid, p_pumps, p_fans, q_to_plant, air_ratio)``: heat captured by liquid (pump
     heat included), pump power, dry-cooler or tower fan power, and the part of the liquid heat the
     dry cooler or tower cannot take, which goes to the chilled-water (or trim) plant [W]; and the
     liquid tower's air flow over design [-] (0 without one).
     """
-    phi = p[PARAM.liquid_fraction]
-    if phi <= 0.0:
+    if p[PARAM.liquid_fraction] <= 0.0:
         return 0.0, 0.0, 0.0, 0.0, 0.0
-    q_it = phi * p_it
-    p_pumps = q_it * p[PARAM.liquid_pump_fraction]
-    q_liquid = q_it + p_pumps
+    q_liquid, p_pumps = _liquid_heat_w(p, p_it)
     if p[PARAM.liquid_rejection] == LIQUID_CHILLERS:
         return q_liquid, p_pumps, 0.0, q_liquid, 0.0
     if p[PARAM.liquid_rejection] == LIQUID_TOWER:
@@ -219,8 +240,7 @@ def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air):
                                                   pressure, p[PARAM.liquid_tower_water_kgs], air_flow, ntu,
                                                   p[PARAM.liquid_tower_fan_w])
         return q_liquid, p_pumps, p_fans, q_liquid - q_tower, air_ratio
-    q_dry, p_fans, _ = dry_cooler(q_liquid, p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], p[PARAM.liquid_range_k],
-                                  t_db, p[PARAM.dry_cooler_ua_w_per_k], p[PARAM.dry_cooler_air_w_per_k],
+    q_dry, p_fans, _ = dry_cooler(q_liquid, p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], t_db, conductance,
                                   p[PARAM.dry_cooler_fan_w])
     return q_liquid, p_pumps, p_fans, q_liquid - q_dry, 0.0
 
@@ -253,13 +273,14 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
     """:func:`_step` given ``reuse`` of an earlier step with the same ``p`` (or :data:`_NO_REUSE`);
     returns the ``reuse`` of this step.
 
-    ``reuse`` is ``(room, terms)``: the :func:`_room` of that step's last pass, and its cooling
-    towers' set-point terms (:func:`components.cooling.cooling_tower.setpoint_terms`).  Both are
-    reused only where their inputs are the same numbers; the terms also carry where the towers'
+    ``reuse`` is ``(room, terms, coil)``: the :func:`_room` of that step's last pass, its cooling
+    towers' set-point terms (:func:`components.cooling.cooling_tower.setpoint_terms`) and its dry
+    coolers' conductance (:func:`_dry_cooler_reused`).  All are reused only where their inputs are
+    the same numbers; the terms also carry where the towers'
     solves start (a fan speed, a flat-out approach), so the results depend on them within those
     solves' tolerances only (:func:`components.plant.chilled_water._water_cooled_plant`).
     """
-    room, terms = reuse
+    room, terms, coil = reuse
     cp = air.CP_AIR
     plant = p[PARAM.plant_type]
     utilisation = b[BOUNDARY.utilisation, i] * p[PARAM.load_scale]
@@ -282,6 +303,8 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
             o[OUTPUT.t_condenser, i] = np.nan
         room = _room(p, utilisation, t_sa, b[BOUNDARY.it_power_w, i], room)
         p_it, p_fans, speed, m_server, m_crah, crah_ratio, r, t_inlet, dt_server = room[3:12]
+        if p[PARAM.liquid_rejection] == LIQUID_DRY_COOLER and p[PARAM.liquid_fraction] > 0.0:
+            coil = _dry_cooler_reused(p, p_it, coil)
         path = room[12:]
         if p[PARAM.crah_variable_speed] > 0.5:
             p_crah = p[PARAM.crah_units] * air.affinity_fan_power_w(p[PARAM.crah_unit_fan_w], crah_ratio)
@@ -290,7 +313,7 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         room_loss, ups_loss = heat_split(path, p_it)
         q_liquid, p_liq_pumps, p_dc_fans, q_liq_plant, liquid_air_ratio = _liquid_loop(
             p, p_it, b[BOUNDARY.temp_air, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i],
-            b[BOUNDARY.dry_air_density, i])
+            b[BOUNDARY.dry_air_density, i], coil[1])
         q_room = _air_heat_w(p, p_it, room_loss, ups_loss) + p_crah
         t_return = t_sa + q_room / (m_crah * cp)
         # the outdoor-air stage takes its share first, ahead of the CRAH fans; the coils see the mixed air
@@ -353,7 +376,7 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
     o[OUTPUT.water_liquid_tower, i] = (liquid_tower_water_kg_s(liquid_wet, liquid_air_ratio, p, b, i)
                                        if liquid_wet > 0.0 else 0.0)
-    return room, terms
+    return room, terms, coil
 
 
 #: :func:`_step_from` inlined into the loops over steps (:func:`components._jit.jit_inlined`)

@@ -9,7 +9,8 @@ import copy
 import numpy as np
 import pytest
 
-from components.cooling.liquid import crossflow_effectiveness, dry_cooler, dry_cooler_design_ua
+from components.cooling.liquid import (crossflow_effectiveness, dry_cooler, dry_cooler_conductance,
+                                      dry_cooler_design_ua)
 from components.layout import OUTPUT, PARAM
 
 Q_D, T_S, RANGE, APPROACH, RISE = 1.0e6, 32.0, 6.0, 8.0, 8.0   # the schema defaults (W32)
@@ -19,13 +20,17 @@ C_AIR = Q_D / RISE
 UA = dry_cooler_design_ua(Q_D, T_IN - T_DESIGN, Q_D / RANGE, C_AIR)
 
 
+def _cooler(q, t_db, fan_w=1.0):
+    return dry_cooler(q, T_IN, t_db, dry_cooler_conductance(q, RANGE, UA, C_AIR), fan_w)
+
+
 def _share(load, t_db):
     q = load * Q_D
-    return dry_cooler(q, T_IN, RANGE, t_db, UA, C_AIR, 1.0)[0] / q
+    return _cooler(q, t_db)[0] / q
 
 
 def test_design_point_at_full_fan():
-    q, fan, speed = dry_cooler(Q_D, T_IN, RANGE, T_DESIGN, UA, C_AIR, 10e3)
+    q, fan, speed = _cooler(Q_D, T_DESIGN, 10e3)
     assert q == pytest.approx(Q_D, rel=1e-9) and speed == pytest.approx(1.0, abs=1e-6)
     assert fan == pytest.approx(10e3, rel=1e-5)
 
@@ -45,7 +50,7 @@ def test_no_more_than_the_water_can_give(load):
     where the water can give 83 % of it."""
     q = load * Q_D
     for t_db in np.arange(-10.0, T_IN, 0.5):
-        taken = dry_cooler(q, T_IN, RANGE, t_db, UA, C_AIR, 1.0)[0]
+        taken = _cooler(q, t_db)[0]
         assert taken <= q / RANGE * (T_IN - t_db) * (1 + 1e-12)
     assert _share(0.3, 35.0) < 0.5 and _share(0.1, 33.0) < 5.0 / 6.0
 
@@ -63,7 +68,7 @@ def test_monotone_in_air_temperature_and_fan_speed_in_load():
     for load in (0.3, 0.75, 1.0):
         shares = [_share(load, t) for t in temps]
         assert all(b <= a + 1e-12 for a, b in zip(shares, shares[1:]))
-    speeds = [dry_cooler(f * Q_D, T_IN, RANGE, 15.0, UA, C_AIR, 1.0)[2] for f in (0.2, 0.4, 0.6, 0.8, 1.0)]
+    speeds = [_cooler(f * Q_D, 15.0)[2] for f in (0.2, 0.4, 0.6, 0.8, 1.0)]
     assert all(b > a for a, b in zip(speeds, speeds[1:])) and speeds[-1] < 1.0
 
 

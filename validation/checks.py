@@ -564,7 +564,7 @@ def dry_cooler_energyplus_replica(case: Case, ctx: Context):
 
     from scipy.optimize import brentq
 
-    from components.cooling.liquid import UA_AIRFLOW_EXPONENT, dry_cooler, dry_cooler_design_ua
+    from components.cooling.liquid import UA_AIRFLOW_EXPONENT, dry_cooler, dry_cooler_conductance, dry_cooler_design_ua
 
     sys.path.insert(0, str(Path(__file__).resolve().parent / "energyplus"))
     import ep_models as ep
@@ -588,7 +588,7 @@ def dry_cooler_energyplus_replica(case: Case, ctx: Context):
         q = load * q_d
         for t_db in inp["dry_bulb_c"]:
             ref = min(q, ep.fluid_cooler_fan_on(t_in, ep_water(q), v_air, ua_ep, t_db, w, p)[1]) / q
-            model = dry_cooler(q, t_in, rng, t_db, ua, c_air, 1.0)[0] / q
+            model = dry_cooler(q, t_in, t_db, dry_cooler_conductance(q, rng, ua, c_air), 1.0)[0] / q
             curves.setdefault(load, []).append((t_db, ref, model))
             rows.append(Row(f"share of the load taken at {100 * load:.0f} % load, {t_db:g} degC outdoor air", ref, model, "-",
                             tol))
@@ -600,7 +600,7 @@ def dry_cooler_energyplus_replica(case: Case, ctx: Context):
                 return ep.fluid_cooler_fan_on(t_in, ep_water(q), s * v_air, ua_ep * s ** UA_AIRFLOW_EXPONENT, t_db, w, p)[1] - q
             exact = brentq(residual, 1e-6, 1.0) if residual(1.0) > 0.0 else 1.0
             rows.append(Row(f"fan speed at {100 * load:.0f} % load, {t_db:g} degC (law against exact solve)", exact,
-                            dry_cooler(q, t_in, rng, t_db, ua, c_air, 1.0)[2], "-",
+                            dry_cooler(q, t_in, t_db, dry_cooler_conductance(q, rng, ua, c_air), 1.0)[2], "-",
                             float(case.tolerance["fan_speed_info"]), gating=False))
     rows.append(Row("UA at full fan, sized on the design point (dctwin against EnergyPlus's sizing)", ua_ep, ua, "W/K",
                     float(case.tolerance["ua_info_fraction"]) * ua_ep, gating=False))

@@ -14,7 +14,7 @@ return temperature ``T_w,in = T_s + range``::
     C_w = Q / range   (the facility water holds its range: its flow follows the load)
 
 ``C_a`` is the air's capacity rate at full fan and ``UA`` the coil's there, both sized at the design
-point (:func:`dry_cooler`).  The water cannot give up more than ``C_w (T_w,in - T_db)``, so at part
+point (:func:`dry_cooler_design_ua`).  The water cannot give up more than ``C_w (T_w,in - T_db)``, so at part
 load in hot air the dry cooler takes less of the heat than at full load, not more.  Below full
 capacity the fans slow to ``s = (Q / Q_full)**(1 / 0.6)`` (the heat taken as ``UA ~ s**0.6`` at a
 fixed temperature difference) and draw ``P_design s**3``; what the dry cooler cannot take at full
@@ -110,13 +110,30 @@ def dry_cooler_design_ua(q_design, temp_difference, c_water, c_air):
 
 
 @jit
-def dry_cooler(q_w, temp_water_in, range_k, temp_air, ua_w_per_k, air_w_per_k, fan_design_w):
+def dry_cooler_conductance(q_w, range_k, ua_w_per_k, air_w_per_k):
+    """Full-fan conductance ``eps C_min`` of a dry cooler carrying ``q_w`` at its range. [W/K]
+
+    The facility water holds ``range_k`` [K], so its capacity rate is ``C_w = q_w / range_k``; with the
+    air's ``air_w_per_k`` and the coil's ``ua_w_per_k`` [W/K] at full fan, the heat at full fan is this
+    conductance times the entering water minus the outdoor air (:func:`crossflow_effectiveness`,
+    EnergyPlus's ``FluidCooler:SingleSpeed``).  A pure function of the load: the facility step
+    computes it once for as long as the IT power holds (:func:`components.facility._room`).
+    0 for no load.
+    """
+    if q_w <= 0.0:
+        return 0.0
+    c_water = q_w / range_k
+    c_min = min(c_water, air_w_per_k)
+    c_max = max(c_water, air_w_per_k)
+    return crossflow_effectiveness(ua_w_per_k / c_min, c_min / c_max) * c_min
+
+
+@jit
+def dry_cooler(q_w, temp_water_in, temp_air, conductance_w_per_k, fan_design_w):
     """Heat a dry cooler rejects, its fan power and fan speed.
 
-    The facility water enters at ``temp_water_in`` and would leave ``range_k`` colder, so its
-    capacity rate is ``C_w = q_w / range_k``; at full fan the coil rejects
-    ``eps C_min (T_w,in - T_db)`` (:func:`crossflow_effectiveness`, EnergyPlus's
-    ``FluidCooler:SingleSpeed``).  When that covers ``q_w`` the fans slow down (module docstring).
+    At full fan the coil rejects ``G (T_w,in - T_db)`` with ``G`` its conductance at this load
+    (:func:`dry_cooler_conductance`); when that covers ``q_w`` the fans slow down (module docstring).
 
     Parameters
     ----------
@@ -124,14 +141,10 @@ def dry_cooler(q_w, temp_water_in, range_k, temp_air, ua_w_per_k, air_w_per_k, f
         Heat the liquid loop must reject. [W]
     temp_water_in : float
         Facility water entering the coil: supply set point plus range. [degC]
-    range_k : float
-        Facility-water range, entering minus supply. [K]
     temp_air : float
         Outdoor dry bulb. [degC]
-    ua_w_per_k : float
-        Coil UA at full fan. [W/K]
-    air_w_per_k : float
-        Air capacity rate at full fan, ``m_a c_p``. [W/K]
+    conductance_w_per_k : float
+        :func:`dry_cooler_conductance` of ``q_w``. [W/K]
     fan_design_w : float
         Fan power at full speed. [W]
 
@@ -147,10 +160,7 @@ def dry_cooler(q_w, temp_water_in, range_k, temp_air, ua_w_per_k, air_w_per_k, f
     """
     if q_w <= 0.0 or temp_water_in <= temp_air:
         return 0.0, 0.0, 0.0
-    c_water = q_w / range_k
-    c_min = min(c_water, air_w_per_k)
-    c_max = max(c_water, air_w_per_k)
-    q_full = crossflow_effectiveness(ua_w_per_k / c_min, c_min / c_max) * c_min * (temp_water_in - temp_air)
+    q_full = conductance_w_per_k * (temp_water_in - temp_air)
     if q_full <= q_w:
         return q_full, fan_design_w, 1.0
     speed = (q_w / q_full) ** (1.0 / UA_AIRFLOW_EXPONENT)

@@ -47,7 +47,7 @@ _TYPES = {"V": ("float64", 1, False), "M": ("float64", 2, False), "f": ("float64
 _TUPLES = {"R": 19, "P": 7, "T": 12}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
-_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vfffff")
+_LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffffff")
 _OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VMiffffM")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
