@@ -113,16 +113,22 @@ def tower_fan_cycling(t_water_in, t_set, m_water, v_air, ua, t_db, t_wb, p_pa, w
     return t_set, (t_water_in - t_set) / (t_water_in - t_on)
 
 
-def tower_ua_for(t_water_in, t_water_out, m_water, v_air, t_db, t_wb, p_pa):
-    """UA [W/K] that makes the fan-on tower cool ``t_water_in`` to ``t_water_out`` (bisection)."""
-    lo, hi = 1.0e2, 1.0e7
-    for _ in range(100):
+def _ua_reaching(t_water_out, outlet_at, lo, hi, halvings):
+    """UA [W/K] in [lo, hi] at which ``outlet_at(UA)``, a leaving water temperature that falls as UA
+    rises, reaches ``t_water_out``: bisection on log UA."""
+    for _ in range(halvings):
         mid = math.sqrt(lo * hi)
-        if tower_outlet_fan_on(t_water_in, m_water, v_air, mid, t_db, t_wb, p_pa)[0] > t_water_out:
+        if outlet_at(mid) > t_water_out:
             lo = mid
         else:
             hi = mid
     return math.sqrt(lo * hi)
+
+
+def tower_ua_for(t_water_in, t_water_out, m_water, v_air, t_db, t_wb, p_pa):
+    """UA [W/K] that makes the fan-on tower cool ``t_water_in`` to ``t_water_out`` (bisection)."""
+    return _ua_reaching(t_water_out, lambda ua: tower_outlet_fan_on(t_water_in, m_water, v_air, ua, t_db, t_wb, p_pa)[0],
+                        1.0e2, 1.0e7, 100)
 
 
 # -- fluid cooler (dry cooler) ------------------------------------------------------------------
@@ -150,14 +156,8 @@ def fluid_cooler_fan_on(t_water_in, m_water, v_air, ua, t_db, w_out, p_pa):
 def fluid_cooler_ua_for(t_water_in, t_water_out, m_water, v_air, t_db, w_out, p_pa):
     """UA [W/K] that makes the fan-on fluid cooler cool ``t_water_in`` to ``t_water_out`` (bisection),
     as EnergyPlus sizes it (``SimpleFluidCoolerUAResidual`` solved on the design point)."""
-    lo, hi = 1.0, 1.0e9
-    for _ in range(200):
-        mid = math.sqrt(lo * hi)
-        if fluid_cooler_fan_on(t_water_in, m_water, v_air, mid, t_db, w_out, p_pa)[0] > t_water_out:
-            lo = mid
-        else:
-            hi = mid
-    return math.sqrt(lo * hi)
+    return _ua_reaching(t_water_out, lambda ua: fluid_cooler_fan_on(t_water_in, m_water, v_air, ua, t_db, w_out, p_pa)[0],
+                        1.0, 1.0e9, 200)
 
 
 # -- chiller -------------------------------------------------------------------------------------
