@@ -237,8 +237,7 @@ def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air, conductance):
     if p[PARAM.liquid_rejection] == LIQUID_TOWER:
         air_flow, ntu = tower.cell_air(p[PARAM.liquid_tower_air_m3s], p[PARAM.liquid_tower_ua_per_m3], rho_air)
         q_tower, p_fans, air_ratio = liquid_tower(q_liquid, p[PARAM.liquid_supply_c], p[PARAM.liquid_range_k], h_air,
-                                                  pressure, p[PARAM.liquid_tower_water_kgs], air_flow, ntu,
-                                                  p[PARAM.liquid_tower_fan_w])
+                                                  pressure, air_flow, ntu, p[PARAM.liquid_tower_fan_w])
         return q_liquid, p_pumps, p_fans, q_liquid - q_tower, air_ratio
     q_dry, p_fans, _ = dry_cooler(q_liquid, p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], t_db, conductance,
                                   p[PARAM.dry_cooler_fan_w])
@@ -246,14 +245,16 @@ def _liquid_loop(p, p_it, t_db, h_air, pressure, rho_air, conductance):
 
 
 @jit
-def liquid_tower_water_kg_s(q_rejected, air_ratio, p, b, i):
-    """Make-up water of the liquid loop's tower rejecting ``q_rejected`` [W] at ``air_ratio`` of its
-    design air flow in step ``i``: evaporation into saturated leaving air (from the water entering
-    it, the supply set point plus the range of this load), drift and blowdown. [kg/s]"""
-    water_flow = p[PARAM.liquid_tower_water_kgs]
+def liquid_tower_water_kg_s(q_rejected, q_liquid, air_ratio, p, b, i):
+    """Make-up water of the liquid loop's tower rejecting ``q_rejected`` [W] of the loop's
+    ``q_liquid`` [W] at ``air_ratio`` of its design air flow in step ``i``: evaporation into saturated
+    leaving air (from the water entering it at the supply set point plus the range, its flow carrying
+    ``q_liquid`` over the range, :func:`components.cooling.liquid.liquid_tower`), drift and blowdown.
+    [kg/s]"""
+    water_flow = q_liquid / (tower.CP_WATER * p[PARAM.liquid_range_k])
     evaporation = tower.saturated_exit_evaporation_kg_s(
         q_rejected, air_ratio * p[PARAM.liquid_tower_air_m3s] * b[BOUNDARY.dry_air_density, i],
-        p[PARAM.liquid_supply_c] + q_rejected / (water_flow * tower.CP_WATER), b[BOUNDARY.temp_wet_bulb, i],
+        p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], b[BOUNDARY.temp_wet_bulb, i],
         b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i], tower.NO_TERMS)
     evap, drift, blow = tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
@@ -374,7 +375,7 @@ def _step_from(b, p, curves, o, i, state, reuse, family):
         dry += o[OUTPUT.q_condenser, i] + o[OUTPUT.q_iec, i] - o[OUTPUT.q_rejected_wet, i]
     o[OUTPUT.q_rejected_dry, i] = dry
     o[OUTPUT.q_rejected_wet, i] += liquid_wet  # after the plant's own share above
-    o[OUTPUT.water_liquid_tower, i] = (liquid_tower_water_kg_s(liquid_wet, liquid_air_ratio, p, b, i)
+    o[OUTPUT.water_liquid_tower, i] = (liquid_tower_water_kg_s(liquid_wet, q_liquid, liquid_air_ratio, p, b, i)
                                        if liquid_wet > 0.0 else 0.0)
     return room, terms, coil
 

@@ -227,7 +227,9 @@ def test_liquid_loop_tower_takes_more_than_a_dry_cooler_in_humid_heat(legacy_dic
         d["measures"] = [{"name": "liquid_cooling", "water_class": "W27", "rejection": rejection}]
         runs[rejection] = run_dict(d)
     trim = {k: r.out[OUTPUT.q_liquid_to_plant].sum() for k, r in runs.items()}
-    assert trim["tower"] < 0.2 * trim["dry_cooler"]
+    # 0.28 measured 2026-12-07 (the tower's water holding its range at part load); below 0.2 before,
+    # when the tower was booked heat it could not reject at part load
+    assert trim["tower"] < 0.4 * trim["dry_cooler"]
     assert runs["tower"].out[OUTPUT.water_liquid_tower].sum() > 0.0
     assert runs["dry_cooler"].out[OUTPUT.water_liquid_tower].max() == 0.0
     assert energy_summary(runs["tower"])["wue"]["value"] > energy_summary(runs["dry_cooler"])["wue"]["value"]

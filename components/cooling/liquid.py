@@ -29,8 +29,9 @@ S): W32, W40, W45 give the warmest allowed supply, used here as the supply set p
 plates capture typically 70-80 % of IT heat (docs/sources.md 2.5, M/V); immersion ~95-100 %.
 
 Cooling tower (open tower with a plate HX, or a closed-circuit cooler) on the facility water: the
-tower cells cool the water from its return ``T_s + range`` to the supply set point ``T_s``, by
-the effectiveness-NTU (Merkel) model of :mod:`components.cooling.cooling_tower`.  If the tower
+tower cells cool the water from its return ``T_s + range`` to the supply set point ``T_s``, its flow
+following the load as for the dry cooler, by the effectiveness-NTU (Merkel) model of
+:mod:`components.cooling.cooling_tower`.  If the tower
 cannot reach the set point at full fan (a warm wet bulb), it takes what it can between those two
 temperatures and the rest goes to the chillers, as with the dry cooler.
 
@@ -46,7 +47,7 @@ of a year's facility energy); the tower's plate-HX approach is folded into its d
 import numpy as np
 
 from components._jit import jit
-from components.cooling.cooling_tower import heat_rejected_w, operate
+from components.cooling.cooling_tower import CP_WATER, heat_rejected_w, operate
 
 UA_AIRFLOW_EXPONENT = 0.6
 
@@ -168,20 +169,30 @@ def dry_cooler(q_w, temp_water_in, temp_air, conductance_w_per_k, fan_design_w):
 
 
 @jit
-def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_flow, ntu_design, fan_design_w):
+def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, air_flow, ntu_design, fan_design_w):
     """Heat the liquid loop's cooling tower rejects, and its fan power.
+
+    The facility water holds its range, as with the dry cooler: it returns at ``T_s + range`` and its
+    flow follows the load, ``m_w = q_w / (c_p range)``.  At full fan the cells reject
+    :func:`components.cooling.cooling_tower.heat_rejected_w` of that water; when that covers ``q_w``
+    the fans slow to hold the set point (:func:`components.cooling.cooling_tower.operate` at the same
+    flow), else the tower runs flat out, its water leaves warmer than the set point and the chillers
+    trim the rest.  Until 2026-12-07 the full-fan heat was taken at the design water flow while the
+    fans were then solved at that flow for this load (water returning at ``T_s + q_w / (m_w,design
+    c_p)``, not ``T_s + range``): at part load in humid heat the tower was booked the whole heat while
+    its water left up to 3 K above the set point (W27, 30 % load, wet bulb 26-29 degC).
 
     Parameters
     ----------
     q_w : float
         Heat the liquid loop must reject. [W]
     temp_supply, range_k : float
-        Facility-water supply set point [degC] and design temperature rise [K].
+        Facility-water supply set point [degC] and range [K].
     h_air_in, pressure : float
         Outdoor air enthalpy [J/kg dry air] and pressure [Pa].
-    water_flow, air_flow, ntu_design : float
-        Tower water flow [kg/s], design air flow [kg/s] and design NTU [-] at this step's outdoor air
-        density (:func:`components.cooling.cooling_tower.cell_air`).
+    air_flow, ntu_design : float
+        Tower design air flow [kg/s] and design NTU [-] at this step's outdoor air density
+        (:func:`components.cooling.cooling_tower.cell_air`).
     fan_design_w : float
         Tower fan power at full speed. [W]
 
@@ -194,8 +205,9 @@ def liquid_tower(q_w, temp_supply, range_k, h_air_in, pressure, water_flow, air_
     """
     if q_w <= 0.0:
         return 0.0, 0.0, 0.0
-    q_full = heat_rejected_w(1.0, temp_supply + range_k, temp_supply, h_air_in, pressure, water_flow,
-                             air_flow, ntu_design)
+    water_flow = q_w / (CP_WATER * range_k)
+    q_full = heat_rejected_w(1.0, temp_supply + range_k, temp_supply, h_air_in, pressure, water_flow, air_flow,
+                             ntu_design)
     if q_full <= 0.0:
         return 0.0, 0.0, 0.0
     if q_full < q_w:
