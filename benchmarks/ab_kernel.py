@@ -80,6 +80,8 @@ def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, di
         if controlled:
             c = SetpointOptimiser(plant)
             extra = (c.grids, c.setup, c.decide_at, c.chosen, c._b, c._p, c._o, c._scratch, *c._memo)
+            if kernel.py_func.__code__.co_argcount > 7 + len(extra):  # since 2026-12-07: the steps' block
+                extra += (c._block,)
         c0 = time.process_time()
         kernel(0, plant.n_steps, plant.boundary, plant.params.copy(), plant.curves, out, state, *extra)
         return time.process_time() - c0, out

@@ -11,11 +11,11 @@ Layout: the arrays of :mod:`components.facility` with a leading case axis,
 ``state[c, STATE.*]``; SI units as documented in :mod:`components.layout`.
 """
 
-from components._jit import jit
-from components.facility import run_span
+from components._jit import jit_alloc
+from components.facility import run_span_block, step_block
 
 
-@jit
+@jit_alloc
 def run_cases(boundary, params, curves, out, state):
     """Integrate every step of every case; results go to ``out``, end states to ``state``.
 
@@ -33,5 +33,6 @@ def run_cases(boundary, params, curves, out, state):
         Initial state of each case; holds the end state afterwards.
     """
     n_steps = out.shape[2]
+    block = step_block(out.shape[1])  # one step-major block for every case (components.facility.run_blocked)
     for c in range(out.shape[0]):
-        run_span(0, n_steps, boundary[c], params[c], curves[c], out[c], state[c])
+        run_span_block(0, n_steps, boundary[c], params[c], curves[c], out[c], state[c], block)

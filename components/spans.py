@@ -10,24 +10,30 @@ or IEC code.  A span computes the same numbers, bit for bit, as
 
 from components._jit import jit, jit_alloc
 from components.bin_method import run_span_binned
-from components.facility import _NO_REUSE, _step_inlined
+from components.facility import run_blocked, step_block
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 
 @jit
+def _blocks_chilled_water(i0, i1, boundary, params, curves, out, state, block):
+    run_blocked(i0, i1, boundary, params, curves, out, state, block, CHILLED_WATER)
+
+
+@jit_alloc
 def run_span_chilled_water(i0, i1, boundary, params, curves, out, state):
     """Steps ``i0 <= i < i1`` of a chilled-water or district plant (see :func:`components.facility.run_span`)."""
-    reuse = _NO_REUSE
-    for i in range(i0, i1):
-        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, CHILLED_WATER)
+    _blocks_chilled_water(i0, i1, boundary, params, curves, out, state, step_block(out.shape[0]))
 
 
 @jit
+def _blocks_air_side(i0, i1, boundary, params, curves, out, state, block):
+    run_blocked(i0, i1, boundary, params, curves, out, state, block, AIR_SIDE)
+
+
+@jit_alloc
 def run_span_air_side(i0, i1, boundary, params, curves, out, state):
     """Steps ``i0 <= i < i1`` of a DX or IEC plant (see :func:`components.facility.run_span`)."""
-    reuse = _NO_REUSE
-    for i in range(i0, i1):
-        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, AIR_SIDE)
+    _blocks_air_side(i0, i1, boundary, params, curves, out, state, step_block(out.shape[0]))
 
 
 @jit_alloc

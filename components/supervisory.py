@@ -52,6 +52,7 @@ import numpy as np
 
 from components._jit import jit, jit_inlined
 from components.facility import _NO_REUSE, _step_inlined
+from components.step_block import copy_block
 from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_IEC
 from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
 
@@ -78,7 +79,9 @@ _FULL, _LOCAL = 0, 1
 def evaluate(b, p, curves, state, o, scratch):
     """Facility power [W], hottest rack inlet [degC] and unmet load [W] of one representative step.
 
-    ``state`` is not changed (the step runs on ``scratch``, a copy); ``o`` is a one-column output.
+    ``state`` is not changed (the step runs on ``scratch``, a copy); ``o`` is a one-column output, in
+    Fortran order as the span kernels' block (:func:`components.step_block.step_block`; a C-ordered
+    ``o`` works too, with the plant kernels compiled again for it).
     Any plant type (the search's own evaluations compile their plant family only).
     """
     return _evaluate(b, p, curves, state, o, scratch, ANY_PLANT)
@@ -91,8 +94,10 @@ def _evaluate(b, p, curves, state, o, scratch, family):
     for k in range(state.shape[0]):
         scratch[k] = state[k]
     # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of every
-    # plant kernel the step calls, next to the int64 one the spans use
-    _step_inlined(b, p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
+    # plant kernel the step calls, next to the int64 one the spans use; and ``b`` as a slice, as the span
+    # kernels' steps see their boundary (components.facility.run_blocked), with ``o`` in Fortran order
+    # as their block: the same plant kernels again
+    _step_inlined(b[:, :], p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -340,7 +345,8 @@ def decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, m
     setup : ndarray, shape (len(SETUP),)
         See :data:`SETUP`.
     b, p, o, scratch : ndarray
-        Work arrays: shapes (len(BOUNDARY), 1), (len(PARAM),), (len(OUTPUT), 1), (len(STATE),).
+        Work arrays: shapes (len(BOUNDARY), 1), (len(PARAM),), (len(OUTPUT), k >= 1), (len(STATE),); ``o``
+        in Fortran order (see :func:`evaluate`), its first column used.
     memo, memo_params : ndarray
         The memo, shape (m, 8): bin (see :func:`_bins`) and chosen set points per row, NaN in
         column 0 where empty; and the parameters it was filled with.
@@ -432,12 +438,13 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
 
 @jit_inlined
 def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                         scratch, memo, memo_params, family):
+                         scratch, memo, memo_params, block, family):
     """Integrate steps ``i0 <= i < i1``, deciding the set points at each step of ``decide_at`` first.
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
-    entry, see :data:`CHOSEN`) belong to the whole period; the other arguments are those of
-    :func:`components.facility.run_span` and :func:`decide`.  The steps reuse what an earlier step
+    entry, see :data:`CHOSEN`) belong to the whole period; ``block`` is the steps' step-major block
+    (:func:`components.step_block.step_block`, see :func:`components.facility.run_blocked`); the
+    other arguments are those of :func:`components.facility.run_span` and :func:`decide`.  The steps reuse what an earlier step
     solved, as :func:`components.facility.run_span` does (:func:`components.facility._step_from`),
     across decisions too: a decision changes only the four set points, and the room and the towers'
     terms are reused only where the set points they depend on are the same numbers.  ``family``:
@@ -449,32 +456,38 @@ def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, se
         k += 1
     taken = 0
     reuse = _NO_REUSE
-    for i in range(i0, i1):
-        while k < decide_at.shape[0] and decide_at[k] == i:
-            _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params, chosen[k],
-                    taken == 0, family)
-            k += 1
-            taken += 1
-        reuse = _step_inlined(boundary, params, curves, out, i, state, reuse, family)
+    lo = i0
+    while lo < i1:  # block by block, as components.facility.run_blocked
+        hi = min(lo + block.shape[1], i1)
+        steps = boundary[:, lo:hi]
+        for j in range(hi - lo):
+            while k < decide_at.shape[0] and decide_at[k] == lo + j:
+                _decide(lo + j, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params,
+                        chosen[k], taken == 0, family)
+                k += 1
+                taken += 1
+            reuse = _step_inlined(steps, params, curves, block, j, state, reuse, family)
+        copy_block(block, out, lo, hi)
+        lo = hi
     return taken
 
 
 @jit
 def run_span_controlled_chilled_water(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b,
-                                      p, o, scratch, memo, memo_params):
+                                      p, o, scratch, memo, memo_params, block):
     """:func:`_run_span_controlled` of a chilled-water or district plant (the family
     :data:`~components.plant.families.CHILLED_WATER` only is compiled in)."""
     return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                                scratch, memo, memo_params, CHILLED_WATER)
+                                scratch, memo, memo_params, block, CHILLED_WATER)
 
 
 @jit
 def run_span_controlled_air_side(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p,
-                                 o, scratch, memo, memo_params):
+                                 o, scratch, memo, memo_params, block):
     """:func:`_run_span_controlled` of a DX or IEC plant (the family
     :data:`~components.plant.families.AIR_SIDE` only is compiled in)."""
     return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                                scratch, memo, memo_params, AIR_SIDE)
+                                scratch, memo, memo_params, block, AIR_SIDE)
 
 
 _CONTROLLED = {CHILLED_WATER: run_span_controlled_chilled_water, AIR_SIDE: run_span_controlled_air_side}

@@ -17,15 +17,16 @@ Heat: towers reject ``q_rejected_wet`` (written by the plant); air-cooled conden
 plant board's electrical rooms reject ``q_rejected_dry``.  ``q_coil`` holds the halls' summed
 load and ``q_unmet`` the part of it the plant could not meet (the site hands it back to the
 halls).  It may import :mod:`components.cooling`, :mod:`components.layout` and the plant and
-power-chain pieces, never :mod:`components.facility` or ``twin``.
+power-chain pieces and :mod:`components.step_block`, never :mod:`components.facility` or ``twin``.
 """
 
-from components._jit import jit
+from components._jit import jit, jit_alloc
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
 from components.plant.chilled_water import chilled_water_plant
 from components.power_chain import critical_path, power_chain
+from components.step_block import copy_block, step_block
 
 
 @jit
@@ -51,7 +52,7 @@ def _shared_step(b, p, curves, q_load, o, i, state, terms):
     return terms
 
 
-@jit
+@jit_alloc
 def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state):
     """Run the shared plant over steps ``i0 <= i < i1`` with the current parameters.
 
@@ -68,10 +69,25 @@ def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state):
     q_load : ndarray, shape (n_steps,)
         Chilled-water load of all the halls it serves at each step. [W]
     out : ndarray, shape (len(OUTPUT), n_steps)
-        Result channels, written in place.
+        Result channels, written in place (the plant's; the others are left as they are, 0 where
+        they were), through a step-major block (:func:`components.facility.run_blocked`).
     state : ndarray, shape (len(STATE),)
         Stored cold carried between steps, updated in place.
     """
+    block = step_block(out.shape[0])
+    block[:] = 0.0  # the channels no step writes (IT, room, power chain) copy as 0
+    _shared_blocks(i0, i1, boundary, params, curves, q_load, out, state, block)
+
+
+@jit
+def _shared_blocks(i0, i1, boundary, params, curves, q_load, out, state, block):
+    """:func:`shared_plant_span` through its step-major ``block``."""
     terms = tower.NO_TERMS
-    for i in range(i0, i1):
-        terms = _shared_step(boundary, params, curves, q_load, out, i, state, terms)
+    lo = i0
+    while lo < i1:
+        hi = min(lo + block.shape[1], i1)
+        b, q = boundary[:, lo:hi], q_load[lo:hi]
+        for j in range(hi - lo):
+            terms = _shared_step(b, params, curves, q, block, j, state, terms)
+        copy_block(block, out, lo, hi)
+        lo = hi

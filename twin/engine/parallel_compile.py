@@ -19,7 +19,8 @@ waits for it to end before exiting.  The two processes' cache writes are seriali
 results never depend on it.
 
 The signatures are those :func:`~components.facility._step` calls the kernels with (float
-arrays C-contiguous, indices int64); ``tests/test_parallel_compile.py`` checks that they still
+arrays C-contiguous, but the steps' boundary, a slice, and their outputs, a Fortran-ordered block:
+:func:`components.facility.run_blocked`; indices int64); ``tests/test_parallel_compile.py`` checks that they still
 are, since a kernel precompiled with other argument types would be compiled again.
 """
 
@@ -34,12 +35,14 @@ from pathlib import Path
 
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
-#: argument type codes of the signatures below: (dtype, dimensions, read-only) of 1-D and 2-D
-#: C-contiguous float64 arrays (parameters, curves; boundary, outputs), float64 and int64 scalars,
-#: an int64 vector, and the read-only vectors the summary passes (tariff period arrays, the month
-#: of each step)
-_TYPES = {"V": ("float64", 1, False), "M": ("float64", 2, False), "f": ("float64", 0, False),
-          "i": ("int64", 0, False), "I": ("int64", 1, False), "v": ("float64", 1, True), "j": ("int32", 1, True)}
+#: argument type codes of the signatures below: (dtype, dimensions, read-only, layout) of 1-D and 2-D
+#: C-contiguous float64 arrays (parameters, curves; the summary's channels), the steps' boundary (a
+#: slice, any layout) and outputs (Fortran order) as the span kernels pass them
+#: (:func:`components.facility.run_blocked`), float64 and int64 scalars, an int64 vector, and the
+#: read-only vectors the summary passes (tariff period arrays, the month of each step)
+_TYPES = {"V": ("float64", 1, False, "C"), "M": ("float64", 2, False, "C"), "A": ("float64", 2, False, "A"),
+          "F": ("float64", 2, False, "F"), "f": ("float64", 0, False, ""), "i": ("int64", 0, False, ""),
+          "I": ("int64", 1, False, "C"), "v": ("float64", 1, True, "C"), "j": ("int32", 1, True, "C")}
 #: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``),
 #: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
 #: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
@@ -48,10 +51,10 @@ _TUPLES = {"R": 19, "P": 7, "T": 12}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffffff")
-_OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VMiffffM")
+_OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VAiffffF")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
-_POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
+_POWER_CHAIN = ("components.power_chain", "power_chain", "VFifP")
 #: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
 #: by the child process.  The split balances the two processes (2026-12-07, the chilled-water
 #: family: this process reads the weather and assembles the plant, compiling their kernels, until
@@ -63,9 +66,9 @@ _POWER_CHAIN = ("components.power_chain", "power_chain", "VMifP")
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfMiT"), _LIQUID_LOOP,
-                    ("components.plant.chilled_water", "district_plant", "VfMi")),
-    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffMi"), ("components.plant.air_side", "iec_plant", "VVffffMMi")),
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfAfFiT"), _LIQUID_LOOP,
+                    ("components.plant.chilled_water", "district_plant", "VfFi")),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffFi"), ("components.plant.air_side", "iec_plant", "VVffffAFi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
 PARENT = {
@@ -98,9 +101,9 @@ def signature(codes: str) -> tuple:
         if c in _TUPLES:
             out.append(types.UniTuple(types.float64, _TUPLES[c]))
             continue
-        name, ndim, readonly = _TYPES[c]
+        name, ndim, readonly, layout = _TYPES[c]
         scalar = getattr(types, name)
-        out.append(scalar if ndim == 0 else types.Array(scalar, ndim, "C", readonly=readonly))
+        out.append(scalar if ndim == 0 else types.Array(scalar, ndim, layout, readonly=readonly))
     return tuple(out)
 
 
