@@ -70,6 +70,7 @@ def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, di
     import numpy as np
 
     from components.layout import OUTPUT
+    from components.step_block import step_blocks
     from twin.engine.control import SetpointOptimiser
 
     controlled = plant.scenario.control.mode == "optimise"
@@ -77,11 +78,13 @@ def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, di
     def year(kernel):
         out, state = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy()
         extra = ()
+        if not controlled and kernel.py_func.__code__.co_argcount > 7:  # since 2026-12-07: the steps' block
+            extra = step_blocks(len(OUTPUT), plant.boundary.shape[0])
         if controlled:
             c = SetpointOptimiser(plant)
             extra = (c.grids, c.setup, c.decide_at, c.chosen, c._b, c._p, c._o, c._scratch, *c._memo)
             if kernel.py_func.__code__.co_argcount > 7 + len(extra):  # since 2026-12-07: the steps' block
-                extra += (c._block,)
+                extra += c._blocks
         c0 = time.process_time()
         kernel(0, plant.n_steps, plant.boundary, plant.params.copy(), plant.curves, out, state, *extra)
         return time.process_time() - c0, out

@@ -116,6 +116,7 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
 
     from components.layout import OUTPUT, PARAM
     from components.spans import span_kernel
+    from components.step_block import step_blocks
     from twin.engine.loop import Simulation
     from twin.engine.simulate import prepare, standard_processes
 
@@ -130,10 +131,11 @@ def replayed(measures: list[dict], runs: int = 10) -> float:
 
     def replay(empty: bool) -> float:
         out, state, params = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy(), plant.params.copy()
+        blocks = step_blocks(len(OUTPUT), plant.boundary.shape[0])
         c0 = time.process_time()
         for k in range(len(chosen)):
             params[set_points] = chosen[k]
-            run_span(at[k], at[k] if empty else at[k + 1], plant.boundary, params, plant.curves, out, state)
+            run_span(at[k], at[k] if empty else at[k + 1], plant.boundary, params, plant.curves, out, state, *blocks)
         return time.process_time() - c0
 
     replay(False)

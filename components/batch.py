@@ -11,12 +11,12 @@ Layout: the arrays of :mod:`components.facility` with a leading case axis,
 ``state[c, STATE.*]``; SI units as documented in :mod:`components.layout`.
 """
 
-from components._jit import jit_alloc
-from components.facility import run_span_block, step_block
+from components._jit import jit
+from components.facility import run_span
 
 
-@jit_alloc
-def run_cases(boundary, params, curves, out, state):
+@jit
+def run_cases(boundary, params, curves, out, state, block, steps_in):
     """Integrate every step of every case; results go to ``out``, end states to ``state``.
 
     Parameters
@@ -31,8 +31,9 @@ def run_cases(boundary, params, curves, out, state):
         Result channels of each case, written in place.
     state : ndarray, shape (k, len(STATE))
         Initial state of each case; holds the end state afterwards.
+    block, steps_in : ndarray, shapes (len(OUTPUT), m) and (len(BOUNDARY), m)
+        Scratch shared by the cases (:func:`components.step_block.step_blocks`).
     """
     n_steps = out.shape[2]
-    block = step_block(out.shape[1])  # one step-major block for every case (components.facility.run_blocked)
     for c in range(out.shape[0]):
-        run_span_block(0, n_steps, boundary[c], params[c], curves[c], out[c], state[c], block)
+        run_span(0, n_steps, boundary[c], params[c], curves[c], out[c], state[c], block, steps_in)

@@ -113,11 +113,11 @@ def run_span_binned(i0, i1, boundary, params, curves, out, state, width_wet_bulb
     """
     bin_of, n_bins = assign_bins(i0, i1, boundary, width_wet_bulb, width_dry_bulb, width_utilisation)
     centroids = bin_centroids(i0, i1, boundary, bin_of, n_bins)
-    # the bins' steps in Fortran order and their boundary as a slice, as the span kernels' steps see theirs
-    # (components.facility.run_blocked): the plant kernels compile once for both methods
+    # the bins' steps in Fortran order, as the span kernels' block (components.facility.run_blocked):
+    # the plant kernels compile once for both methods
     results = np.empty((n_bins, out.shape[0])).T
     for j in range(n_bins):  # the span of the bins' centroids, as components.facility.run_span steps it
-        _step(centroids[:, :], params, curves, results, j, state, family)
+        _step(centroids, params, curves, results, j, state, family)
     for c in range(out.shape[0]):
         row, target = results[c], out[c, i0:i1]
         for k in range(i1 - i0):

@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from components._jit import jit, jit_alloc, jit_inlined
+from components._jit import jit, jit_inlined
 from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
@@ -50,7 +50,7 @@ from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_C
 from components.plant.families import ANY_PLANT, family_plant
 from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
-from components.step_block import copy_block, step_block
+from components.step_block import copy_block, load_block
 
 # rack inlet <-> server air flow <-> recirculation: iterations of the fixed point in _air_side
 _FIXED_POINT_ITERATIONS = 30
@@ -386,36 +386,31 @@ _step_inlined = jit_inlined(_step_from)
 
 
 @jit_inlined
-def run_blocked(i0, i1, boundary, params, curves, out, state, block, family):
+def run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, family):
     """Steps ``i0 <= i < i1`` (:func:`_step_from`) computed block by block into ``block`` (from
     :func:`components.step_block.step_block`), each block then copied into ``out``
     (:func:`components.step_block.copy_block`): the same numbers, bit for bit, as steps written
     straight into ``out``, without its 73 streams of writes (:mod:`components.step_block`; the bundled
     default's warm annual run 2.01 ms against 2.27 ms, 2026-12-07, in turns).  A step of a block
-    sees ``boundary[:, lo:hi]`` and its column in the block; nothing a step computes depends on
-    its index.  ``family``: the plants compiled in (:mod:`components.plant.families`).  Returns the
+    reads the block's columns of ``boundary``, copied into ``steps_in``
+    (:func:`components.step_block.load_block`), and writes its column of ``block``; nothing a step
+    computes depends on its index.  ``family``: the plants compiled in (:mod:`components.plant.families`).  Returns the
     ``reuse`` of the last step (:func:`_step_from`).
     """
     reuse = _NO_REUSE
     lo = i0
     while lo < i1:
         hi = min(lo + block.shape[1], i1)
-        b = boundary[:, lo:hi]
+        load_block(boundary, steps_in, lo, hi)
         for j in range(hi - lo):
-            reuse = _step_inlined(b, params, curves, block, j, state, reuse, family)
+            reuse = _step_inlined(steps_in, params, curves, block, j, state, reuse, family)
         copy_block(block, out, lo, hi)
         lo = hi
     return reuse
 
 
 @jit
-def run_span_block(i0, i1, boundary, params, curves, out, state, block):
-    """:func:`run_span` with its step-major block given (:func:`components.step_block.step_block`)."""
-    run_blocked(i0, i1, boundary, params, curves, out, state, block, ANY_PLANT)
-
-
-@jit_alloc
-def run_span(i0, i1, boundary, params, curves, out, state):
+def run_span(i0, i1, boundary, params, curves, out, state, block, steps_in):
     """Integrate steps ``i0 <= i < i1`` with the current parameters; results go to ``out``.
 
     Parameters
@@ -429,9 +424,10 @@ def run_span(i0, i1, boundary, params, curves, out, state):
     curves : ndarray, shape (20,)
         Chiller or DX curve set (see :data:`components.cooling.chiller.CURVE_LAYOUT`).
     out : ndarray, shape (len(OUTPUT), n_steps)
-        Result channels, written in place (see :data:`OUTPUT`), through a step-major block
-        (:func:`run_blocked`).
+        Result channels, written in place (see :data:`OUTPUT`), through ``block``.
     state : ndarray, shape (len(STATE),)
         Quantities carried between steps (see :data:`STATE`), updated in place.
+    block, steps_in : ndarray, shapes (len(OUTPUT), k) and (len(BOUNDARY), k)
+        Scratch of ``k`` steps (:func:`components.step_block.step_blocks`; :func:`run_blocked`).
     """
-    run_span_block(i0, i1, boundary, params, curves, out, state, step_block(out.shape[0]))
+    run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, ANY_PLANT)

@@ -10,30 +10,20 @@ or IEC code.  A span computes the same numbers, bit for bit, as
 
 from components._jit import jit, jit_alloc
 from components.bin_method import run_span_binned
-from components.facility import run_blocked, step_block
+from components.facility import run_blocked
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 
 @jit
-def _blocks_chilled_water(i0, i1, boundary, params, curves, out, state, block):
-    run_blocked(i0, i1, boundary, params, curves, out, state, block, CHILLED_WATER)
-
-
-@jit_alloc
-def run_span_chilled_water(i0, i1, boundary, params, curves, out, state):
+def run_span_chilled_water(i0, i1, boundary, params, curves, out, state, block, steps_in):
     """Steps ``i0 <= i < i1`` of a chilled-water or district plant (see :func:`components.facility.run_span`)."""
-    _blocks_chilled_water(i0, i1, boundary, params, curves, out, state, step_block(out.shape[0]))
+    run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, CHILLED_WATER)
 
 
 @jit
-def _blocks_air_side(i0, i1, boundary, params, curves, out, state, block):
-    run_blocked(i0, i1, boundary, params, curves, out, state, block, AIR_SIDE)
-
-
-@jit_alloc
-def run_span_air_side(i0, i1, boundary, params, curves, out, state):
+def run_span_air_side(i0, i1, boundary, params, curves, out, state, block, steps_in):
     """Steps ``i0 <= i < i1`` of a DX or IEC plant (see :func:`components.facility.run_span`)."""
-    _blocks_air_side(i0, i1, boundary, params, curves, out, state, step_block(out.shape[0]))
+    run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, AIR_SIDE)
 
 
 @jit_alloc
@@ -63,5 +53,5 @@ def span_kernel(plant_type: float):
 
 def binned_kernel(plant_type: float):
     """The bin-method span kernel of a plant type, called as :func:`components.bin_method.run_span_binned`
-    without its last argument (the family)."""
+    without its last argument (the family); unlike the span kernels, it takes no block."""
     return _BINNED[family_of(plant_type)]

@@ -9,13 +9,16 @@ side by side) 0.17 ms (2026-12-07, this 2-core VM).  So the span kernels
 (:func:`components.facility.run_blocked`, :func:`components.plant.shared.shared_plant_span`) let
 each step write into a block holding :data:`STEP_BLOCK` steps side by side, seen as ``(channels,
 steps)`` in Fortran order so that the step indexes it as it would ``out``, and copy each full block
-into ``out`` row by row (:func:`copy_block`): each row's steps in one run.  Copies only: the
-numbers are those of the steps, bit for bit.
+into ``out`` row by row (:func:`copy_block`): each row's steps in one run.  The steps of a block
+read their weather from a copy of the block's columns of ``boundary`` (:func:`load_block`, 10 rows),
+so that they index both with the same column and the plant kernels see a C-ordered boundary as
+before: a slice of ``boundary`` instead (any layout) compiled 1 s slower on a first run.  Copies
+only: the numbers are those of the steps, bit for bit.
 """
 
 import numpy as np
 
-from components._jit import jit_alloc, jit_inlined
+from components._jit import jit_inlined
 
 #: Steps a span kernel computes into its step-major block before copying them into ``out``
 #: (:func:`components.facility.run_blocked`): 256 steps of the 73 channels, 150 kB, stay in a core's L2 cache.  Measured
@@ -24,12 +27,29 @@ from components._jit import jit_alloc, jit_inlined
 STEP_BLOCK = 256
 
 
-@jit_alloc
-def step_block(n_channels):
+def step_blocks(n_channels: int, n_boundary: int) -> tuple[np.ndarray, np.ndarray]:
+    """The two scratch arrays a span kernel takes: :func:`step_block` and the block's boundary,
+    ``(n_boundary, STEP_BLOCK)`` in C order (:func:`load_block`)."""
+    return step_block(n_channels), np.empty((n_boundary, STEP_BLOCK))
+
+
+def step_block(n_channels: int) -> np.ndarray:
     """The step-major scratch of :func:`components.facility.run_blocked`: :data:`STEP_BLOCK` steps of ``n_channels``
     channels, each step's channels side by side in memory, seen as ``(n_channels, STEP_BLOCK)``
-    (Fortran order) so that the step writes ``block[OUTPUT.*, j]`` as it writes ``out``. [channel units]"""
+    (Fortran order) so that the step writes ``block[OUTPUT.*, j]`` as it writes ``out``. [channel units]
+
+    Plain NumPy, called by the span kernels' callers: a compiled kernel that allocated it would
+    need Numba's reference-counting runtime, whose wrapper took 0.6 s to compile on the first
+    run's critical path (2026-12-07)."""
     return np.empty((STEP_BLOCK, n_channels)).T
+
+
+@jit_inlined
+def load_block(boundary, steps_in, lo, hi):
+    """Copy steps ``lo <= i < hi`` of ``boundary`` into columns ``i - lo`` of ``steps_in``. [boundary units]"""
+    for k in range(boundary.shape[0]):
+        for j in range(hi - lo):
+            steps_in[k, j] = boundary[k, lo + j]
 
 
 @jit_inlined

@@ -52,7 +52,7 @@ import numpy as np
 
 from components._jit import jit, jit_inlined
 from components.facility import _NO_REUSE, _step_inlined
-from components.step_block import copy_block
+from components.step_block import copy_block, load_block
 from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_IEC
 from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
 
@@ -94,10 +94,9 @@ def _evaluate(b, p, curves, state, o, scratch, family):
     for k in range(state.shape[0]):
         scratch[k] = state[k]
     # a typed column: a literal 0 would make Numba compile (and cache) a Literal[int](0) copy of every
-    # plant kernel the step calls, next to the int64 one the spans use; and ``b`` as a slice, as the span
-    # kernels' steps see their boundary (components.facility.run_blocked), with ``o`` in Fortran order
-    # as their block: the same plant kernels again
-    _step_inlined(b[:, :], p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
+    # plant kernel the step calls, next to the int64 one the spans use; ``o`` in Fortran order as the
+    # span kernels' block (components.facility.run_blocked): the same plant kernels again
+    _step_inlined(b, p, curves, o, np.int64(0), scratch, _NO_REUSE, family)
     return o[OUTPUT.p_facility, 0], o[OUTPUT.t_rack_inlet_max, 0], o[OUTPUT.q_unmet, 0]
 
 
@@ -438,12 +437,12 @@ def _decide(i, boundary, params, curves, state, grids, setup, b, p, o, scratch, 
 
 @jit_inlined
 def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                         scratch, memo, memo_params, block, family):
+                         scratch, memo, memo_params, block, steps_in, family):
     """Integrate steps ``i0 <= i < i1``, deciding the set points at each step of ``decide_at`` first.
 
     ``decide_at`` (ascending step indices, one per control interval) and ``chosen`` (one row per
-    entry, see :data:`CHOSEN`) belong to the whole period; ``block`` is the steps' step-major block
-    (:func:`components.step_block.step_block`, see :func:`components.facility.run_blocked`); the
+    entry, see :data:`CHOSEN`) belong to the whole period; ``block`` and ``steps_in`` are the steps'
+    scratch (:func:`components.step_block.step_blocks`, see :func:`components.facility.run_blocked`); the
     other arguments are those of :func:`components.facility.run_span` and :func:`decide`.  The steps reuse what an earlier step
     solved, as :func:`components.facility.run_span` does (:func:`components.facility._step_from`),
     across decisions too: a decision changes only the four set points, and the room and the towers'
@@ -459,14 +458,14 @@ def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, se
     lo = i0
     while lo < i1:  # block by block, as components.facility.run_blocked
         hi = min(lo + block.shape[1], i1)
-        steps = boundary[:, lo:hi]
+        load_block(boundary, steps_in, lo, hi)
         for j in range(hi - lo):
             while k < decide_at.shape[0] and decide_at[k] == lo + j:
                 _decide(lo + j, boundary, params, curves, state, grids, setup, b, p, o, scratch, memo, memo_params,
                         chosen[k], taken == 0, family)
                 k += 1
                 taken += 1
-            reuse = _step_inlined(steps, params, curves, block, j, state, reuse, family)
+            reuse = _step_inlined(steps_in, params, curves, block, j, state, reuse, family)
         copy_block(block, out, lo, hi)
         lo = hi
     return taken
@@ -474,20 +473,20 @@ def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, se
 
 @jit
 def run_span_controlled_chilled_water(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b,
-                                      p, o, scratch, memo, memo_params, block):
+                                      p, o, scratch, memo, memo_params, block, steps_in):
     """:func:`_run_span_controlled` of a chilled-water or district plant (the family
     :data:`~components.plant.families.CHILLED_WATER` only is compiled in)."""
     return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                                scratch, memo, memo_params, block, CHILLED_WATER)
+                                scratch, memo, memo_params, block, steps_in, CHILLED_WATER)
 
 
 @jit
 def run_span_controlled_air_side(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p,
-                                 o, scratch, memo, memo_params, block):
+                                 o, scratch, memo, memo_params, block, steps_in):
     """:func:`_run_span_controlled` of a DX or IEC plant (the family
     :data:`~components.plant.families.AIR_SIDE` only is compiled in)."""
     return _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, setup, decide_at, chosen, b, p, o,
-                                scratch, memo, memo_params, block, AIR_SIDE)
+                                scratch, memo, memo_params, block, steps_in, AIR_SIDE)
 
 
 _CONTROLLED = {CHILLED_WATER: run_span_controlled_chilled_water, AIR_SIDE: run_span_controlled_air_side}

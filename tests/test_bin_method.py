@@ -81,7 +81,9 @@ def test_repeated_weather_is_exact(legacy_dict):
     out_steps = np.empty((len(OUTPUT), n))
     out_bins = np.empty((len(OUTPUT), n))
     from components.facility import run_span
-    run_span(0, n, boundary, plant.params, plant.curves, out_steps, plant.initial_state.copy())
+    from components.step_block import step_blocks
+    run_span(0, n, boundary, plant.params, plant.curves, out_steps, plant.initial_state.copy(),
+             *step_blocks(len(OUTPUT), boundary.shape[0]))
     from components.spans import binned_kernel
     n_bins = binned_kernel(plant.params[PARAM.plant_type])(0, n, boundary, plant.params, plant.curves, out_bins,
                                                            plant.initial_state.copy(), 1e-3, 1e-3, 1e-4)

@@ -40,7 +40,7 @@ def _hour(plant, t_oa, t_wb, p_fans=P_FANS):
     b[BOUNDARY.temp_air, 0], b[BOUNDARY.temp_wet_bulb, 0], b[BOUNDARY.pressure, 0] = t_oa, t_wb, PRESSURE
     b[BOUNDARY.humidity_ratio, 0] = w
     b[BOUNDARY.temp_dew, 0] = dew_point_from_humidity_ratio(w, PRESSURE)
-    o = np.zeros((N_OUTPUT, 1))
+    o = np.zeros((2, N_OUTPUT)).T  # Fortran order, as the span kernels' block (the same compiled plant)
     unmet = iec_plant(p, curves, Q_ROOM, M_CRAH, t_return, p_fans, b, o, 0)
     return t_return, unmet, o[:, 0]
 

@@ -30,7 +30,7 @@ def _hour(t_oa, t_wb, evaporative=True):
     b[BOUNDARY.temp_air, 0], b[BOUNDARY.temp_wet_bulb, 0], b[BOUNDARY.pressure, 0] = t_oa, t_wb, pressure
     b[BOUNDARY.humidity_ratio, 0] = w
     b[BOUNDARY.temp_dew, 0] = dew_point_from_humidity_ratio(w, pressure)
-    o = np.zeros((N_OUTPUT, 1))
+    o = np.zeros((2, N_OUTPUT)).T  # Fortran order, as the span kernels' block (the same compiled plant)
     t_coil = outdoor_air_stage(p, b, 0, T_RETURN, T_SUPPLY, M_CRAH, P_FANS, o)
     return t_coil, o[:, 0]
 

@@ -22,7 +22,7 @@ from numba import njit, typeof, types
 from components import facility
 from components.plant.families import ANY_PLANT
 from twin.engine import parallel_compile as pc
-njit(facility._step_from.py_func).compile(pc.signature("AVVFiV") + (typeof(facility._NO_REUSE), types.literal(ANY_PLANT)))
+njit(facility._step_from.py_func).compile(pc.signature("MVVFiV") + (typeof(facility._NO_REUSE), types.literal(ANY_PLANT)))
 for module, name, codes in sum((*pc.CHILD.values(), *pc.PARENT.values()), ()):
     kernel = getattr(importlib.import_module(module), name)
     if pc.signature(codes) not in kernel.signatures:

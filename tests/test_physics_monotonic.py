@@ -13,6 +13,7 @@ from components.facility import run_span
 from components.layout import BOUNDARY, OUTPUT
 from components.power.losses import efficiency, quadratic_loss_w
 from components.psychrometrics import enthalpy_moist_air, humidity_ratio_from_wet_bulb
+from components.step_block import step_blocks
 from twin.inputs.component_data import data_table
 from twin.inputs.schema_curves import curve_array
 
@@ -29,7 +30,8 @@ def _plant_at(plant, temp_air, temp_wb, utilisation=0.4):
     b[BOUNDARY.pressure, 0] = P_ATM
     b[BOUNDARY.utilisation, 0] = utilisation
     out = np.empty((len(OUTPUT), 1))
-    run_span(0, 1, b, plant.params.copy(), plant.curves, out, plant.initial_state.copy())
+    run_span(0, 1, b, plant.params.copy(), plant.curves, out, plant.initial_state.copy(),
+             *step_blocks(len(OUTPUT), len(BOUNDARY)))
     return out[:, 0]
 
 

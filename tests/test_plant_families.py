@@ -30,7 +30,7 @@ def _step_llvm(family) -> str:
     from twin.engine.parallel_compile import signature
 
     step = njit(facility._step.py_func)
-    sig = signature("MVVMiV") + (types.literal(family),)
+    sig = signature("MVVFiV") + (types.literal(family),)
     step.compile(sig)
     return step.inspect_llvm(sig)
 
@@ -49,6 +49,7 @@ def test_a_family_compiles_only_its_own_plants():
 def test_the_family_span_is_bit_identical_to_the_any_plant_span(scenario_dict, plant_type):
     from components.facility import run_span
     from components.layout import OUTPUT
+    from components.step_block import step_blocks
     from twin.engine.simulate import prepare
     from twin.inputs.schema import validate_scenario
 
@@ -62,7 +63,7 @@ def test_the_family_span_is_bit_identical_to_the_any_plant_span(scenario_dict, p
     outs = []
     for kernel in (run_span, span_kernel(plant.params[PARAM.plant_type])):
         out, state = np.full((len(OUTPUT), plant.n_steps), np.nan), plant.initial_state.copy()
-        kernel(0, n, plant.boundary, plant.params.copy(), plant.curves, out, state)
+        kernel(0, n, plant.boundary, plant.params.copy(), plant.curves, out, state, *step_blocks(len(OUTPUT), plant.boundary.shape[0]))
         outs.append((out, state))
     assert np.array_equal(outs[0][0], outs[1][0], equal_nan=True)
     assert np.array_equal(outs[0][1], outs[1][1])

@@ -319,7 +319,7 @@ def test_chilled_water_plant_writes_every_plant_channel(legacy_dict, plant):
     d["plant"].update(plant)
     arrays = prepare(validate_scenario(d), base_dir=SCENARIOS)
     written = [*PLANT_CHANNELS, OUTPUT.t_chw_supply, OUTPUT.t_condenser]
-    o = np.full((len(OUTPUT), arrays.n_steps), np.nan)
+    o = np.full((arrays.n_steps, len(OUTPUT)), np.nan).T  # Fortran order, as the span kernels' block
     for i, q_coil in ((0, 0.0), (4000, 1.5e6)):
         chilled_water_plant(arrays.params, arrays.curves, q_coil, arrays.boundary, 0.0, o, i, NO_TERMS)
         assert not np.isnan(o[written, i]).any(), [OUTPUT(k).name for k in written if np.isnan(o[k, i])]
@@ -337,7 +337,7 @@ def test_flat_out_towers_start_from_the_last_approach_within_tolerance(legacy_di
     d["measures"] = [{"name": "waterside_economizer"}]
     arrays = prepare(validate_scenario(d), base_dir=SCENARIOS)
     b, p, c = arrays.boundary, arrays.params, arrays.curves
-    carried, fresh = (np.zeros((len(OUTPUT), arrays.n_steps)) for _ in range(2))
+    carried, fresh = (np.zeros((arrays.n_steps, len(OUTPUT))).T for _ in range(2))  # as the kernels' block
     terms, used = NO_TERMS, 0
     for i in range(0, 2000):
         q_coil = 2.0e6 * (1.0 + 0.3 * np.sin(i / 7.0))  # a load the towers often cannot free-cool

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.facility import run_span, run_span_block
+from components.facility import run_span
 from components.layout import OUTPUT
-from components.step_block import STEP_BLOCK, step_block
+from components.step_block import STEP_BLOCK, step_blocks
 
 #: a number no step computes
 SENTINEL = 7.25e300
@@ -49,24 +49,26 @@ def test_every_step_writes_every_channel(plant):
     n = 600
     out = np.empty((len(OUTPUT), n))
     state = plant.initial_state.copy()
-    block = step_block(len(OUTPUT))
+    block, steps_in = step_blocks(len(OUTPUT), plant.boundary.shape[0])
     for i in range(n):
         block[:] = SENTINEL
-        run_span_block(i, i + 1, plant.boundary, plant.params.copy(), plant.curves, out, state, block)
+        run_span(i, i + 1, plant.boundary, plant.params.copy(), plant.curves, out, state, block, steps_in)
     left = [OUTPUT(k).name for k in range(len(OUTPUT)) if np.any(out[k] == SENTINEL)]
     assert not left
 
 
 @pytest.mark.parametrize("width", [2, 7, STEP_BLOCK + 1])  # (73, 1) would be C-contiguous too: another compile
 def test_block_width_changes_no_number(plant, width):
-    """A year through blocks of ``width`` steps equals the year through :func:`run_span` (blocks of
-    STEP_BLOCK steps), every channel bit for bit; and neither leaves a block's numbers in ``out``
+    """A year through blocks of ``width`` steps equals the year through blocks of STEP_BLOCK steps, every channel bit for bit; and neither leaves a block's numbers in ``out``
     beyond the year (the last block is short)."""
     n = plant.n_steps
     reference = np.empty((len(OUTPUT), n))
-    run_span(0, n, plant.boundary, plant.params.copy(), plant.curves, reference, plant.initial_state.copy())
+    run_span(0, n, plant.boundary, plant.params.copy(), plant.curves, reference, plant.initial_state.copy(),
+             *step_blocks(len(OUTPUT), plant.boundary.shape[0]))
     out = np.full((len(OUTPUT), n), SENTINEL)
-    block = np.full((width, len(OUTPUT)), SENTINEL).T  # Fortran order, as step_block's
-    run_span_block(0, n, plant.boundary, plant.params.copy(), plant.curves, out, plant.initial_state.copy(), block)
+    block = np.full((width, len(OUTPUT)), SENTINEL).T  # Fortran order, as step_blocks's
+    steps_in = np.full((plant.boundary.shape[0], width), SENTINEL)
+    run_span(0, n, plant.boundary, plant.params.copy(), plant.curves, out, plant.initial_state.copy(), block,
+             steps_in)
     assert np.array_equal(out, reference, equal_nan=True)
     assert n % STEP_BLOCK != 0  # the reference's last block is short too

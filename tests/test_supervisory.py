@@ -9,6 +9,7 @@ import pytest
 from conftest import SCENARIOS
 
 from components.layout import BOUNDARY, N_OUTPUT, OUTPUT, PARAM, STATE
+from components.step_block import step_block
 from components.supervisory import CHOSEN, SETUP, decide, evaluate
 from twin.engine import loop
 from twin.engine.control import SetpointOptimiser
@@ -52,7 +53,7 @@ def _exhaustive(plant):
     rows = {k: r[~np.isnan(r)] for k, r in enumerate(opt.grids) if not np.isnan(r[0])}
     if 1 in rows:
         rows.pop(0)  # chilled-water plants: the supply air follows the water
-    o, scratch = np.empty((N_OUTPUT, 1)), np.empty(len(STATE))
+    o, scratch = step_block(N_OUTPUT), np.empty(len(STATE))
 
     def controller(sim):
         i = sim.step_at(sim.env.now)
@@ -187,7 +188,7 @@ def test_an_economizer_that_does_not_change_the_power_is_switched_off(legacy_dic
     decide(i, plant.boundary, params, plant.curves, state, opt.grids, opt.setup, opt._b, opt._p, opt._o,
            opt._scratch, *opt._memo, row)
     assert row[CHOSEN.economizer] == 0.0
-    o, scratch = np.empty((N_OUTPUT, 1)), np.empty(len(STATE))
+    o, scratch = step_block(N_OUTPUT), np.empty(len(STATE))
     powers = []
     for economizer in (0.0, 1.0):
         params[PARAM.economizer] = economizer

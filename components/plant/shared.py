@@ -20,13 +20,13 @@ halls).  It may import :mod:`components.cooling`, :mod:`components.layout` and t
 power-chain pieces and :mod:`components.step_block`, never :mod:`components.facility` or ``twin``.
 """
 
-from components._jit import jit, jit_alloc
+from components._jit import jit
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
 from components.plant.chilled_water import chilled_water_plant
 from components.power_chain import critical_path, power_chain
-from components.step_block import copy_block, step_block
+from components.step_block import copy_block, load_block
 
 
 @jit
@@ -52,8 +52,8 @@ def _shared_step(b, p, curves, q_load, o, i, state, terms):
     return terms
 
 
-@jit_alloc
-def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state):
+@jit
+def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state, block, steps_in):
     """Run the shared plant over steps ``i0 <= i < i1`` with the current parameters.
 
     Parameters
@@ -73,21 +73,17 @@ def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state):
         they were), through a step-major block (:func:`components.facility.run_blocked`).
     state : ndarray, shape (len(STATE),)
         Stored cold carried between steps, updated in place.
+    block, steps_in : ndarray, shapes (len(OUTPUT), k) and (len(BOUNDARY), k)
+        Scratch (:func:`components.step_block.step_blocks`); ``block`` all 0 where no step writes (the
+        IT, room and power-chain channels), so that those copy as 0.
     """
-    block = step_block(out.shape[0])
-    block[:] = 0.0  # the channels no step writes (IT, room, power chain) copy as 0
-    _shared_blocks(i0, i1, boundary, params, curves, q_load, out, state, block)
-
-
-@jit
-def _shared_blocks(i0, i1, boundary, params, curves, q_load, out, state, block):
-    """:func:`shared_plant_span` through its step-major ``block``."""
     terms = tower.NO_TERMS
     lo = i0
     while lo < i1:
         hi = min(lo + block.shape[1], i1)
-        b, q = boundary[:, lo:hi], q_load[lo:hi]
+        load_block(boundary, steps_in, lo, hi)
+        q = q_load[lo:hi]
         for j in range(hi - lo):
-            terms = _shared_step(b, params, curves, q, block, j, state, terms)
+            terms = _shared_step(steps_in, params, curves, q, block, j, state, terms)
         copy_block(block, out, lo, hi)
         lo = hi

@@ -17,6 +17,7 @@ import numpy as np
 
 from components.batch import run_cases
 from components.layout import OUTPUT
+from components.step_block import step_blocks
 from twin.engine.events import needs_events
 from twin.engine.loop import varying_setpoints
 from twin.engine.plant import PlantArrays
@@ -49,7 +50,8 @@ def run_single_spans(plants: list[PlantArrays]) -> list[Result]:
     t0 = _time.perf_counter()
     out = np.empty((len(plants), len(OUTPUT), n_steps))
     run_cases(np.stack([p.boundary for p in plants]), np.stack([p.params for p in plants]),
-              np.stack([p.curves for p in plants]), out, np.stack([p.initial_state for p in plants]))
+              np.stack([p.curves for p in plants]), out, np.stack([p.initial_state for p in plants]),
+              *step_blocks(len(OUTPUT), plants[0].boundary.shape[0]))
     runtime = (_time.perf_counter() - t0) / len(plants)
     return [Result(plant=p, out=out[c], events=[], runtime_s=runtime, extras={"power": {}, "kernel_steps": n_steps})
             for c, p in enumerate(plants)]

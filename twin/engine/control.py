@@ -22,7 +22,7 @@ import numpy as np
 
 from components.cooling.chiller import CURVE_LAYOUT
 from components.layout import BOUNDARY, N_OUTPUT, PARAM, STATE
-from components.step_block import step_block
+from components.step_block import step_block, step_blocks
 from components.supervisory import CHOSEN, SETUP, controlled_kernel, decide
 from twin.engine.plant import PlantArrays
 
@@ -76,8 +76,9 @@ class SetpointOptimiser:
         self.decisions = 0
         self._b = np.empty((len(BOUNDARY), 1))
         self._p = np.empty(len(PARAM))
-        self._o = step_block(N_OUTPUT)  # a decision's one-step output: the first column; Fortran order as
-        self._block = step_block(N_OUTPUT)  # the block the steps go through (components.facility.run_blocked)
+        # a decision's one-step output (its first column), in Fortran order as the steps' block
+        self._o = step_block(N_OUTPUT)
+        self._blocks = step_blocks(N_OUTPUT, len(BOUNDARY))  # the steps' scratch (components.facility.run_blocked)
         self._scratch = np.empty(len(STATE))
         self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan))
 
@@ -105,7 +106,7 @@ class SetpointOptimiser:
         kernel = controlled_kernel(self.plant.params[PARAM.plant_type])
         self.decisions += kernel(i0, i1, self.plant.boundary, sim.params, self.plant.curves, sim.out, sim.state,
                                  self.grids, self.setup, self.decide_at, self.chosen, self._b, self._p, self._o,
-                                 self._scratch, *self._memo, self._block)
+                                 self._scratch, *self._memo, *self._blocks)
 
     def __call__(self, sim) -> None:
         """One decision now (a SimPy control event; the bin method)."""

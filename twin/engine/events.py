@@ -366,7 +366,7 @@ class PowerEvents:
             return sim.out[:, k - 1]
         scratch = np.empty((sim.out.shape[0], sim.n_steps))
         span_kernel(sim.params[PARAM.plant_type])(k, k + 1, self.plant.boundary, sim.params.copy(), self.plant.curves,
-                                                  scratch, sim.state.copy())
+                                                  scratch, sim.state.copy(), *sim.blocks)
         return scratch[:, k].copy()
 
     def _outage(self, start: float, duration: float):

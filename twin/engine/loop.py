@@ -35,8 +35,9 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from components.layout import OUTPUT, PARAM
+from components.layout import BOUNDARY, OUTPUT, PARAM
 from components.spans import binned_kernel, span_kernel
+from components.step_block import step_blocks
 from twin.engine.plant import PlantArrays
 
 
@@ -50,6 +51,7 @@ class Simulation:
         self.dt = float(plant.timestep_s)
         self.n_steps = plant.n_steps
         self.out = np.empty((len(OUTPUT), self.n_steps))
+        self.blocks = step_blocks(len(OUTPUT), len(BOUNDARY))  # the span kernels' scratch (components.step_block)
         self.state = plant.initial_state.copy()
         self.step_done = 0
         self.spans = 0
@@ -70,7 +72,7 @@ class Simulation:
                 self.kernel_steps += i1 - self.step_done
             elif self.plant.bins is None:
                 span_kernel(self.params[PARAM.plant_type])(self.step_done, i1, self.plant.boundary, self.params,
-                                                           self.plant.curves, self.out, self.state)
+                                                           self.plant.curves, self.out, self.state, *self.blocks)
                 self.kernel_steps += i1 - self.step_done
             else:
                 self.kernel_steps += binned_kernel(self.params[PARAM.plant_type])(

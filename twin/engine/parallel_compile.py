@@ -19,7 +19,7 @@ waits for it to end before exiting.  The two processes' cache writes are seriali
 results never depend on it.
 
 The signatures are those :func:`~components.facility._step` calls the kernels with (float
-arrays C-contiguous, but the steps' boundary, a slice, and their outputs, a Fortran-ordered block:
+arrays C-contiguous, but the steps' outputs, a Fortran-ordered block:
 :func:`components.facility.run_blocked`; indices int64); ``tests/test_parallel_compile.py`` checks that they still
 are, since a kernel precompiled with other argument types would be compiled again.
 """
@@ -36,8 +36,8 @@ from pathlib import Path
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 #: argument type codes of the signatures below: (dtype, dimensions, read-only, layout) of 1-D and 2-D
-#: C-contiguous float64 arrays (parameters, curves; the summary's channels), the steps' boundary (a
-#: slice, any layout) and outputs (Fortran order) as the span kernels pass them
+#: C-contiguous float64 arrays (parameters, curves, the steps' boundary; the summary's channels), any
+#: layout, the steps' outputs (Fortran order) as the span kernels pass them
 #: (:func:`components.facility.run_blocked`), float64 and int64 scalars, an int64 vector, and the
 #: read-only vectors the summary passes (tariff period arrays, the month of each step)
 _TYPES = {"V": ("float64", 1, False, "C"), "M": ("float64", 2, False, "C"), "A": ("float64", 2, False, "A"),
@@ -51,7 +51,7 @@ _TUPLES = {"R": 19, "P": 7, "T": 12}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffffff")
-_OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VAiffffF")
+_OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VMiffffF")
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
 _POWER_CHAIN = ("components.power_chain", "power_chain", "VFifP")
@@ -66,9 +66,9 @@ _POWER_CHAIN = ("components.power_chain", "power_chain", "VFifP")
 #: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
 #: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfAfFiT"), _LIQUID_LOOP,
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfFiT"), _LIQUID_LOOP,
                     ("components.plant.chilled_water", "district_plant", "VfFi")),
-    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffFi"), ("components.plant.air_side", "iec_plant", "VVffffAFi")),
+    AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffFi"), ("components.plant.air_side", "iec_plant", "VVffffMFi")),
 }
 #: compiled by this process in :func:`join` while the child runs, by plant family
 PARENT = {

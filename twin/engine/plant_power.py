@@ -28,6 +28,7 @@ from components.layout import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM
 from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import size_transformers
 from components.spans import span_kernel
+from components.step_block import step_blocks
 from twin.engine import parallel_compile
 from twin.errors import InputError
 from twin.inputs.component_data import table_entry, table_names, transformer_row, transformer_series
@@ -89,7 +90,7 @@ def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: n
     n = b.shape[1]
     out = np.zeros((N_OUTPUT, n))
     parallel_compile.join()
-    span_kernel(pd[PARAM.plant_type])(0, n, b, pd, curves, out, state.copy())
+    span_kernel(pd[PARAM.plant_type])(0, n, b, pd, curves, out, state.copy(), *step_blocks(N_OUTPUT, len(BOUNDARY)))
     return out
 
 

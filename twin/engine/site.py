@@ -41,6 +41,7 @@ import numpy as np
 from components.cooling.air_management import CP_AIR
 from components.layout import CHAIN_LEGACY, N_OUTPUT, OUTPUT, PARAM
 from components.plant.shared import shared_plant_span
+from components.step_block import step_blocks
 from twin.engine.plant import PlantArrays, assemble
 from twin.engine.plant_power import design_run, supply_params
 from twin.engine.results import Result
@@ -142,6 +143,8 @@ def plant_board_params(p: np.ndarray) -> np.ndarray:
 def _run_shared_span(plant: PlantArrays, p: np.ndarray, q_load: np.ndarray) -> np.ndarray:
     """Run the shared plant over the year, month by month with its set-point schedule; return ``out``."""
     out = np.zeros((N_OUTPUT, plant.n_steps))
+    block, steps_in = step_blocks(N_OUTPUT, plant.boundary.shape[0])
+    block[:] = 0.0  # the channels the shared plant does not write stay 0
     state = plant.initial_state.copy()
     months = plant.weather.month_index
     p = p.copy()
@@ -149,7 +152,7 @@ def _run_shared_span(plant: PlantArrays, p: np.ndarray, q_load: np.ndarray) -> n
         steps = np.flatnonzero(months == m)
         p[PARAM.chw_supply_c] = plant.monthly_setpoints["chw_supply_c"][m]
         p[PARAM.cw_setpoint_c] = plant.monthly_setpoints["cw_setpoint_c"][m]
-        shared_plant_span(int(steps[0]), int(steps[-1]) + 1, plant.boundary, p, plant.curves, q_load, out, state)
+        shared_plant_span(int(steps[0]), int(steps[-1]) + 1, plant.boundary, p, plant.curves, q_load, out, state, block, steps_in)
     return out
 
 
