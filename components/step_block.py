@@ -12,7 +12,8 @@ steps)`` in Fortran order so that the step indexes it as it would ``out``, and c
 into ``out`` row by row (:func:`copy_block`): each row's steps in one run.  The steps of a block
 read their weather from a copy of the block's columns of ``boundary`` (:func:`load_block`, 10 rows),
 so that they index both with the same column and the plant kernels see a C-ordered boundary as
-before: a slice of ``boundary`` instead (any layout) compiled 1 s slower on a first run.  Copies
+before: with a slice of ``boundary`` instead (any layout) the first run's kernels took about 1 s
+longer to compile.  Copies
 only: the numbers are those of the steps, bit for bit.
 """
 
@@ -21,9 +22,10 @@ import numpy as np
 from components._jit import jit_inlined
 
 #: Steps a span kernel computes into its step-major block before copying them into ``out``
-#: (:func:`components.facility.run_blocked`): 256 steps of the 73 channels, 150 kB, stay in a core's L2 cache.  Measured
-#: on the bundled default, warm annual runs in turns (2026-12-07): 128 steps 2.07-2.09 ms, 256 2.01,
-#: 512 1.99-2.02, 1024 2.08; 2.26-2.29 ms writing ``out`` directly.
+#: (:func:`components.facility.run_blocked`): 256 steps of the 73 channels, 150 kB, stay in a core's L2
+#: cache.  Measured on a first version (the boundary sliced, not copied) with the bundled default's warm
+#: annual runs (2026-12-07): 128 steps 2.07-2.09 ms, 256 2.01, 512 1.99-2.02, 1024 2.08; 2.26-2.29 ms
+#: writing ``out`` directly.
 STEP_BLOCK = 256
 
 

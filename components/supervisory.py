@@ -52,9 +52,9 @@ import numpy as np
 
 from components._jit import jit, jit_inlined
 from components.facility import _NO_REUSE, _step_inlined
-from components.step_block import copy_block, load_block
 from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_IEC
 from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
+from components.step_block import copy_block, load_block
 
 #: Layout of the ``setup`` array of :func:`_run_span_controlled`.
 SETUP = IntEnum("SETUP", [
