@@ -36,11 +36,11 @@ from pathlib import Path
 from components.plant.families import AIR_SIDE, CHILLED_WATER, family_of
 
 #: argument type codes of the signatures below: (dtype, dimensions, read-only, layout) of 1-D and 2-D
-#: C-contiguous float64 arrays (parameters, curves, the steps' boundary; the summary's channels), any
-#: layout, the steps' outputs (Fortran order) as the span kernels pass them
-#: (:func:`components.facility.run_blocked`), float64 and int64 scalars, an int64 vector, and the
-#: read-only vectors the summary passes (tariff period arrays, the month of each step)
-_TYPES = {"V": ("float64", 1, False, "C"), "M": ("float64", 2, False, "C"), "A": ("float64", 2, False, "A"),
+#: C-contiguous float64 arrays (parameters, curves, the steps' boundary; the summary's channels), the
+#: steps' outputs in Fortran order as the span kernels pass them (:func:`components.facility.run_blocked`),
+#: float64 and int64 scalars, an int64 vector, and the read-only vectors the summary passes (tariff
+#: period arrays, the month of each step)
+_TYPES = {"V": ("float64", 1, False, "C"), "M": ("float64", 2, False, "C"),
           "F": ("float64", 2, False, "F"), "f": ("float64", 0, False, ""), "i": ("int64", 0, False, ""),
           "I": ("int64", 1, False, "C"), "v": ("float64", 1, True, "C"), "j": ("int32", 1, True, "C")}
 #: tuple codes, float64 tuples of this length: the step's room (``components.facility._NO_ROOM``),
