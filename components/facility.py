@@ -47,6 +47,7 @@ from components.cooling.liquid import dry_cooler, dry_cooler_conductance, liquid
 from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
                                PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from components.plant.chilled_water import deferred_tower_water
 from components.plant.families import ANY_PLANT, family_plant
 from components.plant.outdoor_air import outdoor_air_stage
 from components.power_chain import critical_path, heat_split, it_side_losses, power_chain
@@ -388,7 +389,8 @@ _step_inlined = jit_inlined(_step_from)
 @jit_inlined
 def run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, family):
     """Steps ``i0 <= i < i1`` (:func:`_step_from`) computed block by block into ``block`` (from
-    :func:`components.step_block.step_block`), each block then copied into ``out``
+    :func:`components.step_block.step_block`), the towers' water the steps deferred then computed
+    (:func:`components.plant.chilled_water.deferred_tower_water`) and each block copied into ``out``
     (:func:`components.step_block.copy_block`): the same numbers, bit for bit, as steps written
     straight into ``out``, without its 73 streams of writes (:mod:`components.step_block`; the bundled
     default's warm annual run 4-10 % faster, side by side in one process, 2026-12-07).  A step of a block
@@ -404,6 +406,7 @@ def run_blocked(i0, i1, boundary, params, curves, out, state, block, steps_in, f
         load_block(boundary, steps_in, lo, hi)
         for j in range(hi - lo):
             reuse = _step_inlined(steps_in, params, curves, block, j, state, reuse, family)
+        deferred_tower_water(params, steps_in, block, hi - lo)
         copy_block(block, out, lo, hi)
         lo = hi
     return reuse

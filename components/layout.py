@@ -156,6 +156,18 @@ OUTPUT = IntEnum("OUTPUT", [
     "water_liquid_tower",
 ], start=0)
 
+#: Rows of a span kernel's step-major block (:func:`components.step_block.step_blocks`) below its
+#: :data:`OUTPUT` channels: the inputs of computations a step defers to the end of its block
+#: (:func:`components.plant.chilled_water.deferred_tower_water`), never copied into ``out``.
+DEFERRED = IntEnum("DEFERRED", [
+    "tower_water",           # 1 where the step's tower water is deferred, else 0 [-]
+    "tower_q_w",             # heat the towers reject [W]
+    "tower_air_flow",        # dry air through their cells [kg/s]
+    "tower_water_in",        # water entering them [degC]
+    "tower_water_flow",      # water through them [kg/s]
+    "terms_setpoint", "terms_range", "terms_pressure", "terms_h_in", "terms_c_s",  # setpoint_terms' [0, 1, 2, 4, 5]
+], start=0)
+
 STATE = IntEnum("STATE", [
     "tes_energy_j",          # thermal storage: cold energy stored [J]
     "battery_energy_j",      # electrical storage: energy stored [J]
@@ -163,6 +175,7 @@ STATE = IntEnum("STATE", [
 ], start=0)
 
 N_OUTPUT = len(OUTPUT)
+N_DEFERRED = len(DEFERRED)
 
 # Components that together draw the facility power (p_it_fans is part of p_it).
 POWER_COMPONENTS = (

@@ -20,6 +20,7 @@ only: the numbers are those of the steps, bit for bit.
 import numpy as np
 
 from components._jit import jit_inlined
+from components.layout import N_DEFERRED
 
 #: Steps a span kernel computes into its step-major block before copying them into ``out``
 #: (:func:`components.facility.run_blocked`): 256 steps of the 73 channels, 150 kB, stay in a core's L2
@@ -31,8 +32,14 @@ STEP_BLOCK = 256
 
 def step_blocks(n_channels: int, n_boundary: int) -> tuple[np.ndarray, np.ndarray]:
     """The two scratch arrays a span kernel takes: :func:`step_block` and the block's boundary,
-    ``(n_boundary, STEP_BLOCK)`` in C order (:func:`load_block`)."""
-    return step_block(n_channels), np.empty((n_boundary, STEP_BLOCK))
+    ``(n_boundary, STEP_BLOCK)`` in C order (:func:`load_block`).  The block has the
+    :data:`components.layout.DEFERRED` rows below its ``n_channels`` channels, zero: a step that
+    defers a computation to the end of its block marks it there, and the span kernel clears the mark
+    when it computes it (:func:`components.plant.chilled_water.deferred_tower_water`), so they are
+    zero again between blocks."""
+    block = step_block(n_channels + N_DEFERRED)
+    block[n_channels:] = 0.0
+    return block, np.empty((n_boundary, STEP_BLOCK))
 
 
 def step_block(n_channels: int) -> np.ndarray:

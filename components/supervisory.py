@@ -53,6 +53,7 @@ import numpy as np
 from components._jit import jit, jit_inlined
 from components.facility import _NO_REUSE, _step_inlined
 from components.layout import BOUNDARY, OUTPUT, PARAM, PLANT_IEC
+from components.plant.chilled_water import deferred_tower_water
 from components.plant.families import AIR_SIDE, ANY_PLANT, CHILLED_WATER, family_of
 from components.step_block import copy_block, load_block
 
@@ -466,6 +467,7 @@ def _run_span_controlled(i0, i1, boundary, params, curves, out, state, grids, se
                 k += 1
                 taken += 1
             reuse = _step_inlined(steps_in, params, curves, block, j, state, reuse, family)
+        deferred_tower_water(params, steps_in, block, hi - lo)
         copy_block(block, out, lo, hi)
         lo = hi
     return taken

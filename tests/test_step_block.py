@@ -45,13 +45,14 @@ def plant(request, legacy_dict):
 
 
 def test_every_step_writes_every_channel(plant):
-    """Each step into a block just filled with a sentinel: none is left in ``out``."""
+    """Each step into a block whose channels were just filled with a sentinel: none is left in ``out``
+    (the deferred rows below the channels hold only what steps wrote, as between blocks)."""
     n = 600
     out = np.empty((len(OUTPUT), n))
     state = plant.initial_state.copy()
     block, steps_in = step_blocks(len(OUTPUT), plant.boundary.shape[0])
     for i in range(n):
-        block[:] = SENTINEL
+        block[:len(OUTPUT)] = SENTINEL
         run_span(i, i + 1, plant.boundary, plant.params.copy(), plant.curves, out, state, block, steps_in)
     left = [OUTPUT(k).name for k in range(len(OUTPUT)) if np.any(out[k] == SENTINEL)]
     assert not left
@@ -60,7 +61,9 @@ def test_every_step_writes_every_channel(plant):
 @pytest.mark.parametrize("width", [2, 7, STEP_BLOCK + 1])  # (73, 1) would be C-contiguous too: another compile
 def test_block_width_changes_no_number(plant, width):
     """A year through blocks of ``width`` steps equals the year through blocks of STEP_BLOCK steps, every channel bit for bit; and neither leaves a block's numbers in ``out``
-    beyond the year (the last block is short)."""
+    beyond the year (the last block is short).  The blocks of ``width`` have no deferred rows
+    (:data:`components.layout.DEFERRED`), so their steps compute the towers' water at once: the same
+    numbers as computed after each block."""
     n = plant.n_steps
     reference = np.empty((len(OUTPUT), n))
     run_span(0, n, plant.boundary, plant.params.copy(), plant.curves, reference, plant.initial_state.copy(),

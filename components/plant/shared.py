@@ -24,7 +24,7 @@ from components._jit import jit
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
 from components.layout import OUTPUT, PARAM, PLANT_AIR_COOLED, STATE
-from components.plant.chilled_water import chilled_water_plant
+from components.plant.chilled_water import chilled_water_plant, deferred_tower_water
 from components.power_chain import critical_path, power_chain
 from components.step_block import copy_block, load_block
 
@@ -85,5 +85,6 @@ def shared_plant_span(i0, i1, boundary, params, curves, q_load, out, state, bloc
         q = q_load[lo:hi]
         for j in range(hi - lo):
             terms = _shared_step(steps_in, params, curves, q, block, j, state, terms)
+        deferred_tower_water(params, steps_in, block, hi - lo)
         copy_block(block, out, lo, hi)
         lo = hi

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from components.cooling.chiller import CURVE_LAYOUT
-from components.layout import BOUNDARY, N_OUTPUT, PARAM, STATE
+from components.layout import BOUNDARY, N_DEFERRED, N_OUTPUT, PARAM, STATE
 from components.step_block import step_block, step_blocks
 from components.supervisory import CHOSEN, SETUP, controlled_kernel, decide
 from twin.engine.plant import PlantArrays
@@ -76,8 +76,10 @@ class SetpointOptimiser:
         self.decisions = 0
         self._b = np.empty((len(BOUNDARY), 1))
         self._p = np.empty(len(PARAM))
-        # a decision's one-step output (its first column), in Fortran order as the steps' block
-        self._o = step_block(N_OUTPUT)
+        # a decision's one-step output (its first column), in Fortran order as the steps' block, with
+        # its deferred rows (components.layout.DEFERRED): the search reads no water, so its steps
+        # leave the towers' water uncomputed
+        self._o = step_block(N_OUTPUT + N_DEFERRED)
         self._blocks = step_blocks(N_OUTPUT, len(BOUNDARY))  # the steps' scratch (components.facility.run_blocked)
         self._scratch = np.empty(len(STATE))
         self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan))
