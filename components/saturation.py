@@ -6,11 +6,23 @@ The saturation curve is the one equation every other psychrometric property
 Fundamentals (2017), chapter 1 "Psychrometrics", eq. 5, 6 and 36 (SI edition), as in PsychroLib
 (Meyer and Thevenard 2019, JOSS 4(33) 1137), checked against it in ``tests/test_psychrometrics.py``.
 Temperatures in °C, pressures in Pa.
+
+From -60 to 100 °C the kernels read the saturation pressure from a table of eq. 5/6 and their
+exact derivatives at every 1/8 K, interpolated by cubic Hermite polynomials: within 1.4e-10 of the
+equations (8e-12 from 0 to 60 °C), without the ``exp`` and ``log`` each evaluation of eq. 5/6
+costs, a chain of about 25 ns in every Newton step of a coil, tower or wet-bulb solve.  Side by
+side (``benchmarks/ab_kernel.py``, 2026-12-07) the bundled default's year took 6 % less time, the
+chilled-water package 5 %, IEC + liquid 9 %, the outdoor-air + IEC hybrid with AI control 14 %;
+channels moved by at most 2e-11 of their range.
+EnergyPlus likewise caches its saturation pressure by temperature (``PsyPsatFnTemp``,
+``EP_cache_PsyPsatFnTemp`` in ``src/EnergyPlus/Psychrometrics.hh``).
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 from components._jit import jit_alloc
 
@@ -30,23 +42,58 @@ _C12, _C13 = -1.4452093e-08, 6.5459673
 
 
 @jit_alloc
-def ln_saturation_vapor_pressure(temp_c):
-    """Natural log of the saturation vapour pressure, ASHRAE eq. 5/6 [ln(Pa)]."""
-    t = temp_c + ZERO_CELSIUS_K
-    if temp_c <= TRIPLE_POINT_C:
+def _ln_pws(t, ice):
+    """ASHRAE eq. 5 (``ice``) or eq. 6 at ``t`` [K]. [ln(Pa)]"""
+    if ice:
         return (_C1 / t + _C2 + _C3 * t + _C4 * t * t + _C5 * t ** 3 + _C6 * t ** 4
                 + _C7 * math.log(t))
     return _C8 / t + _C9 + _C10 * t + _C11 * t * t + _C12 * t ** 3 + _C13 * math.log(t)
 
 
 @jit_alloc
-def d_ln_saturation_vapor_pressure(temp_c):
-    """Derivative of ``ln(p_ws)`` with respect to temperature [1/K]."""
-    t = temp_c + ZERO_CELSIUS_K
-    if temp_c <= TRIPLE_POINT_C:
+def _d_ln_pws(t, ice):
+    """Derivative of :func:`_ln_pws` with ``t`` [K]. [1/K]"""
+    if ice:
         return (-_C1 / (t * t) + _C3 + 2.0 * _C4 * t + 3.0 * _C5 * t * t + 4.0 * _C6 * t ** 3
                 + _C7 / t)
     return -_C8 / (t * t) + _C10 + 2.0 * _C11 * t + 3.0 * _C12 * t * t + _C13 / t
+
+
+@jit_alloc
+def ln_saturation_vapor_pressure(temp_c):
+    """Natural log of the saturation vapour pressure, ASHRAE eq. 5/6 [ln(Pa)]."""
+    return _ln_pws(temp_c + ZERO_CELSIUS_K, temp_c <= TRIPLE_POINT_C)
+
+
+@jit_alloc
+def d_ln_saturation_vapor_pressure(temp_c):
+    """Derivative of ``ln(p_ws)`` with respect to temperature [1/K]."""
+    return _d_ln_pws(temp_c + ZERO_CELSIUS_K, temp_c <= TRIPLE_POINT_C)
+
+
+def _hermite_table() -> np.ndarray:
+    """:data:`_TABLE`: for each interval of ``1 / _TABLE_PER_K`` kelvin from ``_TABLE_LO_C``,
+    ``(p_ws, dp_ws/dt / _TABLE_PER_K)`` at its two ends [Pa], both by the equation (ice or water)
+    that holds inside it.  Built once at import from eq. 5/6 and their exact derivatives."""
+    n = int(round((_TABLE_HI_C - _TABLE_LO_C) * _TABLE_PER_K))
+    table = np.empty((n, 4))
+    for k in range(n):
+        ends = (_TABLE_LO_C + k / _TABLE_PER_K, _TABLE_LO_C + (k + 1) / _TABLE_PER_K)
+        ice = ends[1] <= TRIPLE_POINT_C + 1e-9
+        for j, temp_c in enumerate(ends):
+            t = temp_c + ZERO_CELSIUS_K
+            p_ws = math.exp(_ln_pws.py_func(t, ice))
+            table[k, 2 * j] = p_ws
+            table[k, 2 * j + 1] = p_ws * _d_ln_pws.py_func(t, ice) / _TABLE_PER_K
+    return table
+
+
+#: the saturation pressure is interpolated (:func:`saturation_vapor_pressure`) over this range [°C]
+#: (its lower end on the ice side of the triple point, which is a node) in steps of 1/_TABLE_PER_K K
+_TABLE_PER_K = 8.0
+_TABLE_LO_C = TRIPLE_POINT_C - 60.0
+_TABLE_HI_C = TRIPLE_POINT_C + 100.0
+_TABLE = _hermite_table()
 
 
 @jit_alloc
@@ -73,10 +120,24 @@ def saturation_vapor_pressure(temp_c):
     float
         Saturation vapour pressure [Pa].
 
+    From ``_TABLE_LO_C`` (-59.99 °C) to ``_TABLE_HI_C`` (100.01 °C) the cubic Hermite
+    interpolation of :data:`_TABLE` (the equations and their derivatives at every 1/8 K, the triple
+    point a node; each interval by the equation that holds inside it), within 1.4e-10 of the
+    equations (8e-12 from 0 to 60 °C; module docstring); elsewhere the equations.
+
     References
     ----------
     ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5 and 6 (Hyland and Wexler, 1983).
     """
+    if _TABLE_LO_C < temp_c <= _TABLE_HI_C:
+        u = (temp_c - _TABLE_LO_C) * _TABLE_PER_K
+        k = int(u)
+        if k == u:
+            k -= 1  # each interval holds its upper end, as the ice equation holds the triple point
+        x = u - k
+        y = 1.0 - x
+        return (y * y * ((1.0 + 2.0 * x) * _TABLE[k, 0] + x * _TABLE[k, 1])
+                + x * x * ((3.0 - 2.0 * x) * _TABLE[k, 2] - y * _TABLE[k, 3]))
     return math.exp(ln_saturation_vapor_pressure(temp_c))
 
 
@@ -84,8 +145,9 @@ def saturation_vapor_pressure(temp_c):
 def dew_point_from_vapor_pressure(p_w):
     r"""Dew-point temperature from the partial pressure of water vapour.
 
-    Solves :math:`\ln p_{ws}(t_d) = \ln p_w` by Newton-Raphson on the logarithm of the
-    saturation pressure, safeguarded by bisection on the bracket [-100, 200] °C, to a step
+    Solves :math:`\ln p_{ws}(t_d) = \ln p_w` by Newton-Raphson on the logarithm of
+    :func:`saturation_vapor_pressure` (so that the dew point of ``p_ws(t)`` is ``t``), with the
+    equations' slope :func:`d_ln_saturation_vapor_pressure`, safeguarded by bisection on the bracket [-100, 200] °C, to a step
     below 1e-9 K (the log form is smooth; 3 to 5 iterations are typical).  The inversion of
     eq. 5/6 is used instead of the regressions eq. 37/38, which are less accurate.
 
@@ -117,7 +179,9 @@ def dew_point_from_vapor_pressure(p_w):
     if t <= lo or t >= hi:
         t = 0.5 * (lo + hi)
     for _ in range(100):
-        f = ln_saturation_vapor_pressure(t) - ln_pw
+        f = math.log(saturation_vapor_pressure(t)) - ln_pw
+        if f == 0.0:
+            return t  # (a bracket end, which the Newton step would then take for leaving the bracket)
         if f > 0.0:
             hi = t
         else:
