@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from components._jit import jit_alloc
+from components.hermite_table import hermite, hermite_table
 
 #: Offset between the Celsius and Kelvin scales [K].
 ZERO_CELSIUS_K = 273.15
@@ -71,21 +70,13 @@ def d_ln_saturation_vapor_pressure(temp_c):
     return _d_ln_pws(temp_c + ZERO_CELSIUS_K, temp_c <= TRIPLE_POINT_C)
 
 
-def _hermite_table() -> np.ndarray:
-    """:data:`_TABLE`: for each interval of ``1 / _TABLE_PER_K`` kelvin from ``_TABLE_LO_C``,
-    ``(p_ws, dp_ws/dt / _TABLE_PER_K)`` at its two ends [Pa], both by the equation (ice or water)
-    that holds inside it.  Built once at import from eq. 5/6 and their exact derivatives."""
-    n = int(round((_TABLE_HI_C - _TABLE_LO_C) * _TABLE_PER_K))
-    table = np.empty((n, 4))
-    for k in range(n):
-        ends = (_TABLE_LO_C + k / _TABLE_PER_K, _TABLE_LO_C + (k + 1) / _TABLE_PER_K)
-        ice = ends[1] <= TRIPLE_POINT_C + 1e-9
-        for j, temp_c in enumerate(ends):
-            t = temp_c + ZERO_CELSIUS_K
-            p_ws = math.exp(_ln_pws.py_func(t, ice))
-            table[k, 2 * j] = p_ws
-            table[k, 2 * j + 1] = p_ws * _d_ln_pws.py_func(t, ice) / _TABLE_PER_K
-    return table
+def _table_value_and_slope(temp_c, upper):
+    """``(p_ws, dp_ws/dt)`` at ``temp_c`` by the equation that holds in the table interval up to
+    ``upper`` [°C]. [Pa], [Pa/K]"""
+    t, ice = temp_c + ZERO_CELSIUS_K, upper <= TRIPLE_POINT_C + 1e-9
+    ln_pws, d_ln_pws = (getattr(f, "py_func", f) for f in (_ln_pws, _d_ln_pws))  # plain Python at import
+    p_ws = math.exp(ln_pws(t, ice))
+    return p_ws, p_ws * d_ln_pws(t, ice)
 
 
 #: the saturation pressure is interpolated (:func:`saturation_vapor_pressure`) over this range [°C]
@@ -93,7 +84,7 @@ def _hermite_table() -> np.ndarray:
 _TABLE_PER_K = 8.0
 _TABLE_LO_C = TRIPLE_POINT_C - 60.0
 _TABLE_HI_C = TRIPLE_POINT_C + 100.0
-_TABLE = _hermite_table()
+_TABLE = hermite_table(_table_value_and_slope, _TABLE_LO_C, _TABLE_HI_C, _TABLE_PER_K)
 
 
 @jit_alloc
@@ -121,23 +112,17 @@ def saturation_vapor_pressure(temp_c):
         Saturation vapour pressure [Pa].
 
     From ``_TABLE_LO_C`` (-59.99 °C) to ``_TABLE_HI_C`` (100.01 °C) the cubic Hermite
-    interpolation of :data:`_TABLE` (the equations and their derivatives at every 1/8 K, the triple
-    point a node; each interval by the equation that holds inside it), within 1.4e-10 of the
-    equations (8e-12 from 0 to 60 °C; module docstring); elsewhere the equations.
+    interpolation of :data:`_TABLE` (:mod:`components.hermite_table`: the equations and their
+    derivatives at every 1/8 K, the triple point a node; each interval by the equation that holds
+    inside it), within 1.4e-10 of the equations (8e-12 from 0 to 60 °C; module docstring);
+    elsewhere the equations.
 
     References
     ----------
     ASHRAE Handbook - Fundamentals (2017) ch. 1, eq. 5 and 6 (Hyland and Wexler, 1983).
     """
     if _TABLE_LO_C < temp_c <= _TABLE_HI_C:
-        u = (temp_c - _TABLE_LO_C) * _TABLE_PER_K
-        k = int(u)
-        if k == u:
-            k -= 1  # each interval holds its upper end, as the ice equation holds the triple point
-        x = u - k
-        y = 1.0 - x
-        return (y * y * ((1.0 + 2.0 * x) * _TABLE[k, 0] + x * _TABLE[k, 1])
-                + x * x * ((3.0 - 2.0 * x) * _TABLE[k, 2] - y * _TABLE[k, 3]))
+        return hermite(_TABLE, _TABLE_LO_C, _TABLE_PER_K, temp_c)
     return math.exp(ln_saturation_vapor_pressure(temp_c))
 
 

@@ -78,3 +78,17 @@ def test_design_dry_bulb_below_the_wet_bulb_is_refused(legacy_dict):
     d["plant"]["tower_design_dry_bulb_c"] = d["plant"].get("tower_design_wet_bulb_c", 28.0) - 1.0
     with pytest.raises(InputError, match="tower_design_dry_bulb_c"):
         prepare(validate_scenario(d))
+
+
+def test_ntu_factor_table_matches_the_power_law():
+    """``NTU / NTU_design`` read from its table (components.hermite_table) lies within 1.5e-10 of
+    ``x**(UA_AIRFLOW_EXPONENT - 1)`` from free convection to full air flow, equals it at the nodes,
+    and is the power law outside the table."""
+    b = tower.UA_AIRFLOW_EXPONENT - 1.0
+    x = np.linspace(tower.FREE_CONVECTION, 1.0, 90_001)
+    table = np.array([tower._ntu_factor(v) for v in x])
+    assert np.max(np.abs(table / x ** b - 1.0)) < 1.5e-10
+    nodes = tower.FREE_CONVECTION + np.arange(901) / tower._NTU_PER_UNIT
+    assert np.max(np.abs(np.array([tower._ntu_factor(v) for v in nodes]) / nodes ** b - 1.0)) < 1e-14
+    for v in (0.05, 1.2):
+        assert tower._ntu_factor(v) == v ** b

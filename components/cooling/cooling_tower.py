@@ -40,6 +40,7 @@ heat and gave 22-46 % more evaporation than EnergyPlus's towers.)
 import math
 
 from components._jit import jit, jit_inlined
+from components.hermite_table import hermite, hermite_table
 from components.psychrometric_slopes import saturated_enthalpy_and_slope
 from components.psychrometrics import humidity_ratio_from_enthalpy, saturated_enthalpy
 from components.saturation import TRIPLE_POINT_C
@@ -99,6 +100,29 @@ def cell_air(volume_flow, ua_per_volume, dry_air_density):
     return volume_flow * dry_air_density, ua_per_volume / dry_air_density
 
 
+def _ntu_factor_value_and_slope(air_ratio, upper):
+    """``(x**b, b x**(b-1))`` with ``b = UA_AIRFLOW_EXPONENT - 1`` at an air flow ratio ``x``, for
+    :data:`_NTU_TABLE` (``upper``: unused, one branch). [-], [-]"""
+    b = UA_AIRFLOW_EXPONENT - 1.0
+    return air_ratio ** b, b * air_ratio ** (b - 1.0)
+
+
+#: ``NTU / NTU_design = x**(UA_AIRFLOW_EXPONENT - 1)`` from free convection to full air flow at every
+#: 1/1000 of the air flow ratio (:mod:`components.hermite_table`), within 1.5e-10 of the power law
+#: (tests/test_tower_air.py); the variable-speed fans' solve evaluates it at each Newton step
+_NTU_PER_UNIT = 1000.0
+_NTU_TABLE = hermite_table(_ntu_factor_value_and_slope, FREE_CONVECTION, 1.0, _NTU_PER_UNIT)
+
+
+@jit
+def _ntu_factor(air_ratio):
+    """``air_ratio**(UA_AIRFLOW_EXPONENT - 1)``: the tower's NTU over its design NTU at an air flow ratio;
+    :data:`_NTU_TABLE` from free convection to 1, the power law elsewhere. [-]"""
+    if FREE_CONVECTION <= air_ratio <= 1.0:
+        return hermite(_NTU_TABLE, FREE_CONVECTION, _NTU_PER_UNIT, air_ratio)
+    return air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+
+
 @jit
 def _effectiveness(ntu, m_star):
     if abs(1.0 - m_star) < 1e-9:
@@ -144,7 +168,7 @@ def _saturation_terms(temp_water_in, temp_water_out, pressure):
 def _cell_effectiveness(air_ratio, c_s, water_flow, air_flow_design, ntu_design):
     """Effectiveness of a cell at an air flow ratio once ``c_s`` is known. [-]"""
     m_star = air_ratio * air_flow_design * c_s / (water_flow * CP_WATER)
-    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** (UA_AIRFLOW_EXPONENT - 1.0)
+    ntu = ntu_design if air_ratio == 1.0 else ntu_design * _ntu_factor(air_ratio)
     return _effectiveness(ntu, m_star)
 
 
@@ -208,7 +232,7 @@ def _heat_terms(air_ratio, c_s, water_flow, air_flow_design, ntu_design):
     """
     m_star = air_ratio * air_flow_design * c_s / (water_flow * CP_WATER)
     b = UA_AIRFLOW_EXPONENT - 1.0
-    ntu = ntu_design if air_ratio == 1.0 else ntu_design * air_ratio ** b
+    ntu = ntu_design if air_ratio == 1.0 else ntu_design * _ntu_factor(air_ratio)
     eps, d_ntu, d_m = _effectiveness_and_slopes(ntu, m_star)
     return eps, eps + b * ntu * d_ntu + m_star * d_m
 
