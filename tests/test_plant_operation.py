@@ -517,3 +517,20 @@ def test_a_humidifier_uses_outdoor_air_too_dry_for_the_band(legacy_dict):
     assert np.all(r["water_direct_evaporative"][humidified] > 0.0)
     assert np.all(r["p_evaporative_pumps"][humidified] > 0.0)
     assert runs[False]["water_direct_evaporative"].max() == 0.0
+
+
+def test_chilled_water_pump_law_keys_reach_the_pumps(legacy_dict):
+    """``plant.chw_pump_exponent`` and ``plant.chw_pump_min_flow`` (docs/sources.md 2.2) set the
+    variable-speed chilled-water pumps: at part flow a steeper law draws less, a higher floor more;
+    the defaults are the values the assembly fixed before they were keys."""
+    def pump_kwh(**plant):
+        d = copy.deepcopy(legacy_dict)
+        d["measures"] = [{"name": "variable_speed_drives"}]
+        d.setdefault("plant", {}).update(plant)
+        p = prepare(validate_scenario(d))
+        return p.params, run_plant(p).out[OUTPUT.p_chw_pumps].sum()
+
+    params, default = pump_kwh()
+    assert params[PARAM.chw_pump_exponent] == 2.7 and params[PARAM.chw_pump_min_flow] == 0.3
+    assert pump_kwh(chw_pump_exponent=3.0)[1] < default < pump_kwh(chw_pump_exponent=2.0)[1]
+    assert pump_kwh(chw_pump_min_flow=0.9)[1] > default

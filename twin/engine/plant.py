@@ -173,8 +173,8 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     cw_flow_kgs = q_cond_design / (CP_WATER * plant.cw_design_dt_k)
     p[PARAM.chw_pump_w] = pump_design_power_w(chw_flow_m3s, plant.chw_pump_head_m, plant.pump_efficiency)
     p[PARAM.chw_pump_variable] = plant.chw_pump_control == "variable"
-    p[PARAM.chw_pump_exponent] = 2.7  # affinity law with a little static head (assumption)
-    p[PARAM.chw_pump_min_flow] = 0.3  # minimum chiller evaporator flow (assumption, typical 30 %)
+    p[PARAM.chw_pump_exponent] = plant.chw_pump_exponent
+    p[PARAM.chw_pump_min_flow] = plant.chw_pump_min_flow
     p[PARAM.cw_setpoint_c] = setpoints["cw_setpoint_c"][0]
     if plant.type == "water_cooled_chiller":
         p[PARAM.cw_pump_w] = pump_design_power_w(cw_flow_kgs / RHO_WATER, plant.cw_pump_head_m,

@@ -204,6 +204,12 @@ class Plant(_Model):
     cw_pump_head_m: float = Field(25.0, gt=0.0, le=150.0, description="condenser pump head [m] (assumption)")
     pump_efficiency: float = Field(0.65, gt=0.1, le=0.95, description="wire-to-water pump efficiency [-] (assumption)")
     chw_pump_control: Literal["constant", "variable"] = "constant"
+    chw_pump_exponent: float = Field(2.7, ge=1.0, le=3.0, description=(
+        "part-load exponent n of variable-speed chilled-water pumps, P = P_design (flow / design flow)^n [-] "
+        "(assumption: the affinity law's 3, lowered by the static head a differential-pressure set point keeps)"))
+    chw_pump_min_flow: float = Field(0.3, ge=0.0, lt=1.0, description=(
+        "lowest flow of a variable-speed chilled-water pump, a fraction of its design flow: the chillers' "
+        "minimum evaporator flow [-] (assumption, typical 30 %)"))
     cw_design_dt_k: float = Field(5.0, gt=1.0, le=15.0, description="condenser water design range [K] (32/37 degC GB practice)")
     cw_setpoint_c: MonthlyC = Field(30.0, description=(
         "tower leaving-water set point, constant or 12 monthly values, 0-50 and warmer than chw_supply_c [degC] "
