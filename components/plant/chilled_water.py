@@ -340,10 +340,10 @@ def _write_tower_water(p, b, o, i, s):
     :data:`components.layout.N_OUTPUT`) the inputs are written there instead and
     :func:`deferred_tower_water` computes the water after the block's last step: the same numbers.
     Nothing a step computes reads the water, and the block's water computations, independent of one
-    another, overlap in the processor where one step's, a chain of dependent exp and log, would wait
-    on each other: in the bundled default's year the water took 0.64 of 2.35 ms computed in the
+    another, overlap in the processor, where in the step its chain of dependent Newton steps held up
+    the next step: in the bundled default's year the water took 0.64 of 2.35 ms computed in the
     step, and the year is 7-8 % faster with it deferred (``benchmarks/ab_kernel.py``, 2026-12-07,
-    channels identical)."""
+    channels identical; measured before the saturation table of :mod:`components.saturation`)."""
     water_flow = s.n_cells * p[PARAM.tower_water_flow_kgs]
     if not (s.q_tower > 0.0 and water_flow > 0.0):
         write_water(o, i, 0.0, 0.0, 0.0)
