@@ -38,6 +38,7 @@ test: install-test
 bench: install
 	$(BIN)/python benchmarks/annual_run.py
 
-# Numba caches compiled kernels next to their sources; clear them after editing components/.
+# Numba caches compiled kernels next to their sources. A cache filled from other sources of
+# components/ is emptied on import (components/_jit.py); this clears it outright.
 clean-cache:
 	find components -name '*.nbi' -delete -o -name '*.nbc' -delete

@@ -34,12 +34,24 @@ therefore serialises the cache reads and writes of each cache folder between pro
 an advisory file lock (POSIX ``flock``; where there is none, nothing changes).  It wraps two
 methods of Numba's (undocumented) cache file object, as :func:`has_cached_machine_code` reads it.
 
+Numba checks a cached kernel against its own source file only: a kernel that calls a function of
+another file keeps the machine code compiled from that file's old text after it changes (measured
+2026-12-07: the bundled default's WUE unchanged after the saturation pressure in
+``components/saturation.py`` was doubled).  So every cache folder holds the digest of the whole
+package's sources it was filled from (:data:`SOURCES_FILE`, :func:`sources_digest`), and a folder
+whose digest differs is emptied of machine code the first time this process decorates a function
+caching there (:func:`_drop_stale`): after an update, or an edit, the kernels compile again, as
+after ``make clean-cache``.
+
 ``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
 without it gets the default, reference-counted compilation: the same results, a little slower.
 """
 
 import contextlib
+import functools
+import hashlib
 import os
+from pathlib import Path
 
 from numba import config, njit
 
@@ -60,11 +72,15 @@ OVERLOAD_OPTIONS = {"nogil": True, "no_cfunc_wrapper": True, "error_model": "num
 LOCK_FILE = "dctwin-cache.lock"
 #: whether cache reads and writes are locked between processes (parallel compilation needs it)
 CACHE_LOCKS = fcntl is not None
+#: the file in each cache folder holding the :func:`sources_digest` its machine code was compiled from
+SOURCES_FILE = "dctwin-sources.sha256"
+#: cache folders this process has checked (:func:`_drop_stale`)
+_CHECKED: set[str] = set()
 
 
 def jit(func):
     """Compile ``func`` in nopython mode with on-disk caching and no reference counting."""
-    return _lock_cache(njit(**_OPTIONS, **_NO_NRT)(func))
+    return _cached(njit(**_OPTIONS, **_NO_NRT)(func))
 
 
 def jit_inlined(func):
@@ -86,12 +102,12 @@ def jit_inlined(func):
     """
     if config.DISABLE_JIT:
         return func
-    return njit(inline="always", **_OPTIONS, **_NO_NRT)(getattr(func, "py_func", func))
+    return _cached(njit(inline="always", **_OPTIONS, **_NO_NRT)(getattr(func, "py_func", func)))
 
 
 def jit_alloc(func):
     """Compile ``func`` in nopython mode with on-disk caching; it may allocate arrays."""
-    return _lock_cache(njit(**_OPTIONS)(func))
+    return _cached(njit(**_OPTIONS)(func))
 
 
 @contextlib.contextmanager
@@ -99,8 +115,11 @@ def _locked(folder: str):
     """Hold the exclusive lock of a cache folder.
 
     Unlocked where the lock file cannot be opened: a folder not created yet holds no cache to
-    read (Numba creates it before the first save, which is then locked).
+    read (Numba creates it before the first save, which is then locked); and without ``fcntl``.
     """
+    if fcntl is None:
+        yield
+        return
     try:
         lock = open(os.path.join(folder, LOCK_FILE), "a")
     except OSError:
@@ -109,6 +128,53 @@ def _locked(folder: str):
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield  # closing the file releases the lock
+
+
+@functools.cache
+def sources_digest() -> str:
+    """SHA-256 of the package's sources: every ``.py`` and ``.toml`` file under ``components/``, its
+    path and its bytes (about 1 MB, a few ms, once per process)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _drop_stale(folder: str) -> None:
+    """Empty the cache ``folder`` of Numba's machine code (``*.nbi``, ``*.nbc``) unless its
+    :data:`SOURCES_FILE` names the current :func:`sources_digest`; then write that digest.  Once per
+    folder and process; under the folder's lock (:func:`_locked`), so a process saving there waits.
+    A folder that cannot be read or written is left as it is (Numba then compiles as it would)."""
+    if folder in _CHECKED:
+        return
+    _CHECKED.add(folder)
+    stamp, digest = os.path.join(folder, SOURCES_FILE), sources_digest()
+    try:
+        with _locked(folder):
+            try:
+                with open(stamp, encoding="ascii") as fh:
+                    if fh.read().strip() == digest:
+                        return
+            except (OSError, UnicodeDecodeError):
+                pass
+            for name in os.listdir(folder):
+                if name.endswith((".nbi", ".nbc")):
+                    os.remove(os.path.join(folder, name))
+            with open(stamp + ".tmp", "w", encoding="ascii") as fh:
+                fh.write(digest + "\n")
+            os.replace(stamp + ".tmp", stamp)
+    except OSError:
+        return
+
+
+def _cached(dispatcher):
+    """``dispatcher`` with its cache folder checked for stale machine code (:func:`_drop_stale`) and
+    its cache loads and saves locked (:func:`_lock_cache`)."""
+    folder = getattr(getattr(getattr(dispatcher, "_cache", None), "_cache_file", None), "_cache_path", None)
+    if folder is not None:
+        _drop_stale(folder)
+    return _lock_cache(dispatcher)
 
 
 def _lock_cache(dispatcher):

@@ -111,3 +111,38 @@ def test_compile_notice_reads_a_kernel_cache_index_once(monkeypatch):
     assert simulate.notify_if_compiling(kernel) is False
     assert simulate.notify_if_compiling(kernel) is False
     assert reads == [kernel]
+
+
+def test_a_cache_filled_from_other_sources_is_emptied_once(tmp_path, monkeypatch):
+    """Numba checks a kernel's cache against its own file only; a folder whose recorded sources
+    digest differs from the package's loses its machine code (and keeps Python's bytecode), a folder
+    with the current digest keeps it, and each folder is checked once per process."""
+    monkeypatch.setattr(_jit, "_CHECKED", set())
+    for name in ("spans.run_span-17.py311.nbi", "spans.run_span-17.py311.1.nbc", "spans.cpython-311.pyc"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / _jit.SOURCES_FILE).write_text("0" * 64 + "\n")
+    _jit._drop_stale(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != _jit.LOCK_FILE) == [
+        "dctwin-sources.sha256", "spans.cpython-311.pyc"]
+    assert (tmp_path / _jit.SOURCES_FILE).read_text().strip() == _jit.sources_digest()
+    (tmp_path / "spans.run_span-17.py311.nbi").write_bytes(b"x")
+    _jit._drop_stale(str(tmp_path))  # checked already in this process
+    monkeypatch.setattr(_jit, "_CHECKED", set())
+    _jit._drop_stale(str(tmp_path))  # the current digest: kept
+    assert (tmp_path / "spans.run_span-17.py311.nbi").exists()
+
+
+def test_every_kernel_cache_folder_names_the_current_sources():
+    """Each cache folder the package's kernels use records the digest of the sources in this tree."""
+    import gc
+
+    from numba.core.registry import CPUDispatcher
+
+    import components.facility  # noqa: F401  (decorates the kernels)
+    files = [getattr(d._cache, "_cache_file", None) for d in gc.get_objects()
+             if isinstance(d, CPUDispatcher) and d.py_func.__module__.startswith("components")]
+    folders = {f._cache_path for f in files if f is not None}  # not a test's own uncached njit
+    assert folders
+    for folder in folders:
+        with open(os.path.join(folder, _jit.SOURCES_FILE), encoding="ascii") as fh:
+            assert fh.read().strip() == _jit.sources_digest()

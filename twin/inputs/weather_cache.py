@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-#: Bump when the weather processing changes, so that stale disk caches are not used.
-CACHE_VERSION = 1
+#: Bump when the weather processing changes, so that stale disk caches are not used.  2: the
+#: saturation pressure under the humidity ratio and wet bulb is tabulated (components.saturation,
+#: 2026-12-07; within 1.4e-10 of the equations).
+CACHE_VERSION = 2
 HOURS_PER_YEAR = 8760
 #: The fields of the processed hourly data that the cache holds.
 HOURLY_ARRAYS = ("temp_air", "temp_dew", "relative_humidity", "pressure", "humidity_ratio",
