@@ -254,7 +254,7 @@ def test_disk_cache_hit_and_corrupt_cache(monkeypatch):
     wx.clear_memory_cache()
     first = wx.load_weather("hohhot")
     path = Path(first.source_file)
-    cache = weather_cache.cache_file(hashlib.sha256(path.read_bytes()).hexdigest())
+    cache = weather_cache.cache_file(wx.cache_key(path))
     assert cache.is_file() and cache.parent == weather_cache.cache_dir()
     assert not list(cache.parent.glob(".tmp-*"))
 
@@ -275,7 +275,24 @@ def test_disk_cache_hit_and_corrupt_cache(monkeypatch):
     rebuilt = wx.load_weather("hohhot")
     _assert_same(first, rebuilt)
     assert rebuilt.temp_air is not first.temp_air
-    assert weather_cache.read_cache(hashlib.sha256(path.read_bytes()).hexdigest()) is not None
+    assert weather_cache.read_cache(wx.cache_key(path)) is not None
+
+
+def test_disk_cache_written_by_other_code_is_not_read(monkeypatch):
+    """The disk cache's key holds the processing code (twin.inputs.weather.cache_key): a cache
+    written by other code (an update, an edit of the psychrometrics) is parsed again, not read."""
+    wx.clear_memory_cache()
+    wx.load_weather("hohhot")  # the cache of this code is on disk
+    parsed, parse = [], wx._parse_epw
+    monkeypatch.setattr(wx, "_parse_epw", lambda *a, **k: parsed.append(1) or parse(*a, **k))
+    wx.clear_memory_cache()
+    wx.load_weather("hohhot")
+    assert not parsed  # the same code reads its cache
+    monkeypatch.setattr(wx, "_processing_digest", lambda: b"other code")
+    wx.clear_memory_cache()
+    wx.load_weather("hohhot")
+    assert parsed == [1]
+    wx.clear_memory_cache()
 
 
 def test_memory_cache_returns_shared_read_only_arrays():

@@ -33,7 +33,8 @@ Caching
     Parsing needs pvlib and pandas (about 1 s to import).  The processed hourly arrays are cached
     in memory (keyed on the resolved path, modification time and size) and on disk as ``.npz`` in
     ``$DCTWIN_CACHE_DIR/weather`` (default ``$XDG_CACHE_HOME/dctwin/weather`` or
-    ``~/.cache/dctwin/weather``), keyed on the SHA-256 of the file bytes and :data:`twin.inputs.weather_cache.CACHE_VERSION`.
+    ``~/.cache/dctwin/weather``), keyed on the SHA-256 of the file bytes and of the code that
+    processes them (:func:`cache_key`), and on :data:`twin.inputs.weather_cache.CACHE_VERSION`.
     With a warm disk cache pvlib is not imported at all.  Arrays in a :class:`Weather` are
     read-only because they are shared between callers.
 """
@@ -365,8 +366,24 @@ def _psychrometrics(temp_air: np.ndarray, temp_dew: np.ndarray, pressure: np.nda
 # ---------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _processing_digest() -> bytes:
+    """SHA-256 of the code that turns an EPW file into the cached hourly data: this module and the
+    compiled psychrometrics under it (:func:`components._jit.sources_digest`)."""
+    from components._jit import sources_digest
+
+    return hashlib.sha256(Path(__file__).read_bytes() + sources_digest().encode()).digest()
+
+
+def cache_key(path: Path) -> str:
+    """Key of ``path``'s processed hourly data in the disk cache: the SHA-256 of the file's bytes and
+    of :func:`_processing_digest`, so that a cache written by other code (an update, an edit of the
+    psychrometrics) is rebuilt, not read."""
+    return hashlib.sha256(path.read_bytes() + _processing_digest()).hexdigest()
+
+
 def _load_hourly_uncached(path: Path, where: dict) -> dict:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = cache_key(path)
     hourly = read_cache(digest)
     if hourly is None:
         try:

@@ -1,4 +1,5 @@
-"""The on-disk cache of processed hourly weather: one ``.npz`` per EPW file, keyed on its SHA-256.
+"""The on-disk cache of processed hourly weather: one ``.npz`` per EPW file, keyed on the SHA-256 of its
+bytes and of the code that processes them (:func:`twin.inputs.weather.cache_key`).
 
 Folder: ``$DCTWIN_CACHE_DIR/weather``, else ``$XDG_CACHE_HOME/dctwin/weather`` or
 ``~/.cache/dctwin/weather``.  Writes are atomic; a stale, corrupt or unwritable cache is rebuilt or
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-#: Bump when the weather processing changes, so that stale disk caches are not used.  2: the
-#: saturation pressure under the humidity ratio and wet bulb is tabulated (components.saturation,
-#: 2026-12-07; within 1.4e-10 of the equations).
+#: Bump when the cache's format changes.  The code that processes the weather is part of each key
+#: (:func:`twin.inputs.weather.cache_key`), so a change of it needs no bump.  2 (2026-12-07): the
+#: keys include that code.
 CACHE_VERSION = 2
 HOURS_PER_YEAR = 8760
 #: The fields of the processed hourly data that the cache holds.
