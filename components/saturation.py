@@ -74,11 +74,12 @@ def _table_value_and_slope(temp_c, upper):
     """``(p_ws, dp_ws/dt)`` at ``temp_c`` by the equation that holds in the table interval up to
     ``upper`` [°C]. [Pa], [Pa/K]"""
     t, ice = temp_c + ZERO_CELSIUS_K, upper <= TRIPLE_POINT_C + 1e-9
-    ln_pws, d_ln_pws = (getattr(f, "py_func", f) for f in (_ln_pws, _d_ln_pws))  # plain Python at import
-    p_ws = math.exp(ln_pws(t, ice))
-    return p_ws, p_ws * d_ln_pws(t, ice)
+    p_ws = math.exp(_PLAIN_LN_PWS(t, ice))
+    return p_ws, p_ws * _PLAIN_D_LN_PWS(t, ice)
 
 
+# the equations as plain Python, for building the table at import
+_PLAIN_LN_PWS, _PLAIN_D_LN_PWS = (getattr(f, "py_func", f) for f in (_ln_pws, _d_ln_pws))
 #: the saturation pressure is interpolated (:func:`saturation_vapor_pressure`) over this range [°C]
 #: (its lower end on the ice side of the triple point, which is a node) in steps of 1/_TABLE_PER_K K
 _TABLE_PER_K = 8.0
@@ -132,7 +133,8 @@ def dew_point_from_vapor_pressure(p_w):
 
     Solves :math:`\ln p_{ws}(t_d) = \ln p_w` by Newton-Raphson on the logarithm of
     :func:`saturation_vapor_pressure` (so that the dew point of ``p_ws(t)`` is ``t``), with the
-    equations' slope :func:`d_ln_saturation_vapor_pressure`, safeguarded by bisection on the bracket [-100, 200] °C, to a step
+    equations' slope :func:`d_ln_saturation_vapor_pressure`, safeguarded by bisection on the
+    bracket [-100, 200] °C, to a step
     below 1e-9 K (the log form is smooth; 3 to 5 iterations are typical).  The inversion of
     eq. 5/6 is used instead of the regressions eq. 37/38, which are less accurate.
 
