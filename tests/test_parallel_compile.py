@@ -63,6 +63,72 @@ def test_summary_kernels_precompiled_with_the_signatures_a_summary_calls(legacy_
         assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
 
 
+@pytest.mark.parametrize("dx", [False, True], ids=["chilled water", "DX"])
+@pytest.mark.parametrize("controlled", [False, True], ids=["fixed set points", "AI control"])
+def test_run_kernels_precompiled_with_the_signatures_a_run_calls(legacy_dict, dx, controlled):
+    """The kernel the child compiles last (:data:`~twin.engine.parallel_compile.RUN_KERNELS`) is the
+    one :func:`~twin.engine.simulate.run_plant` calls for the plant family and control mode, with
+    these argument types (a call from Python registers its signature, loaded from the cache or not)."""
+    import copy
+    import tomllib
+    from pathlib import Path
+
+    from components.plant.families import family_of
+    from twin.engine.plant import PLANT_CODES
+    from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    if dx:
+        with open(root / "scenarios" / "guangzhou_dx_room.toml", "rb") as fh:
+            data = tomllib.load(fh)
+    else:
+        data = copy.deepcopy(legacy_dict)
+    if controlled:
+        data["measures"] = [*data.get("measures", []), {"name": "ai_control"}]
+    plant = prepare(validate_scenario(data), base_dir=root / "scenarios")
+    run_plant(plant)
+    plant_type = PLANT_CODES[plant.scenario.plant.type]
+    module, name, codes = parallel_compile.RUN_KERNELS[family_of(plant_type), controlled]
+    kernel = parallel_compile.run_kernel(plant_type, controlled)
+    assert kernel.__name__ == name
+    assert parallel_compile.signature(codes) in kernel.signatures, (name, kernel.signatures)
+
+
+_FIRST_RUN = """
+import sys
+from twin.engine import parallel_compile as pc
+pc.enable()
+from components.layout import PLANT_WATER_COOLED
+from twin.engine.simulate import run_file
+from twin.metrics.summary import build_summary
+result = run_file(sys.argv[1])
+stats = pc.run_kernel(PLANT_WATER_COOLED, False).stats
+print(build_summary(result)["pue"]["value"], sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))
+"""
+
+
+def test_a_first_run_compiles_in_two_processes_with_the_same_result(tmp_path, legacy_result):
+    """A first run from the command line with empty caches (the child forced): the run kernel is loaded
+    from the disk, where the child saved it, not compiled in the run's process, and the result is that
+    of a run compiled in one process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from twin.metrics.summary import build_summary
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), DCTWIN_CACHE_DIR=str(tmp_path / "dctwin"),
+               PYTHONPATH=str(root), **{parallel_compile.PROCESSES_ENV: "2"})
+    proc = subprocess.run([sys.executable, "-c", _FIRST_RUN, str(root / "scenarios" / "guangzhou_legacy.toml")],
+                          env=env, cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pue, hits, misses = proc.stdout.split()
+    assert float(pue) == build_summary(legacy_result)["pue"]["value"]
+    assert (hits, misses) == ("1", "0")  # loaded from the disk, not compiled here
+
+
 def test_not_needed_once_the_span_kernel_is_compiled(legacy_result):
     from components.layout import PLANT_WATER_COOLED
 
@@ -146,3 +212,18 @@ def test_every_kernel_cache_folder_names_the_current_sources():
     for folder in folders:
         with open(os.path.join(folder, _jit.SOURCES_FILE), encoding="ascii") as fh:
             assert fh.read().strip() == _jit.sources_digest()
+
+
+def test_a_wrong_weather_file_is_reported_before_any_compilation(scenario_dict, monkeypatch, tmp_path):
+    """A first run with a weather file that does not exist fails at once, not after the kernels of
+    :func:`~twin.engine.parallel_compile.start` (about 5 s in a new install)."""
+    from twin.engine import simulate
+    from twin.errors import InputError
+    from twin.inputs.schema import validate_scenario
+
+    started = []
+    monkeypatch.setattr(parallel_compile, "start", lambda *args: started.append(args) or False)
+    scenario_dict["scenario"]["site"] = str(tmp_path / "missing.epw")
+    with pytest.raises(InputError, match="scenario.site"):
+        simulate.prepare(validate_scenario(scenario_dict), file="s.toml")
+    assert started == []

@@ -7,28 +7,37 @@ a caller is compiled later Numba loads a callee found there instead of compiling
 machine code and its optimised LLVM bitcode, which the caller links and inlines as before: the
 result is the same machine code).
 
-So when the cache is empty, :func:`start` (called once the plant type is known, if the command
-line has called :func:`enable`) launches a child process that compiles the plant kernels of the
-plant's family (:data:`CHILD`) into the cache while this process goes on reading the weather and
-assembling the plant (which compiles their own kernels); :func:`join`, called before the first simulation,
-compiles :data:`PARENT` here, waits until the child reports its plant kernels saved and returns,
-and the facility kernel then finds the plants on disk.  The child goes on with the run summary's
-kernels (:data:`SUMMARY`) while this process compiles the step and simulates, and this process
-waits for it to end before exiting.  The two processes' cache writes are serialised by the lock in
-:mod:`components._jit`.  If the child fails, this process compiles what is missing itself: the
-results never depend on it.
+So when the cache is empty, :func:`start` (called by :func:`twin.engine.simulate.prepare` once the
+plant type is known, if the command line has called :func:`enable`) launches a child process that
+compiles the plant kernels of the plant's family (:data:`CHILD`) into the cache, and compiles
+:data:`PARENT` here meanwhile.  Then it tells the child, which compiles the kernel the run will call
+(the span kernel, or the controlled span kernel of AI control: :data:`RUN_KERNELS`), now finding
+every kernel the step calls on disk, while this process reads the weather and assembles the plant
+(:func:`twin.engine.simulate.prepare` goes on) and compiles the run summary's kernels
+(:data:`SUMMARY`, in :func:`join`).  :func:`join`, called before the first simulation, waits until
+the child reports the run's kernel saved; the simulation then loads it from disk.
+
+Until 2026-12-07 the child compiled the plants only, and this process the span kernel after them
+(3-3.5 s on one core, the other idle): the bundled default's first run took 10.5-11 s, and 9.1-9.7 s
+with the span kernel compiled beside the weather and the assembly (side by side, one hour, this
+2-core machine; ``benchmarks/annual_run.py``).  The two processes' cache writes are serialised by
+the lock in :mod:`components._jit`.  If the child fails, this process compiles what is missing
+itself: the results never depend on it.
 
 The signatures are those :func:`~components.facility._step` calls the kernels with (float
 arrays C-contiguous, but the steps' outputs, a Fortran-ordered block:
-:func:`components.facility.run_blocked`; indices int64); ``tests/test_parallel_compile.py`` checks that they still
-are, since a kernel precompiled with other argument types would be compiled again.
+:func:`components.facility.run_blocked`; indices int64), and those :func:`~twin.engine.simulate.run_plant`
+calls the run's kernels with; ``tests/test_parallel_compile.py`` checks that they still are, since a
+kernel precompiled with other argument types would be compiled again.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -55,41 +64,50 @@ _OUTDOOR_AIR = ("components.plant.outdoor_air", "_economizing_stage", "VMiffffF"
 _CRITICAL_PATH = ("components.power_chain", "critical_path", "Vf")
 _ROOM = ("components.facility", "_room", "VfffR")
 _POWER_CHAIN = ("components.power_chain", "power_chain", "VFifP")
+#: the floating towers' solve, which the chilled-water plant calls (through its towers' cells)
+_FLOATING_TOWER = ("components.cooling.cooling_tower", "_floating_temperature", "fffffffff")
 #: (module, kernel, argument types) by plant family (:mod:`components.plant.families`): compiled
-#: by the child process.  The split balances the two processes (2026-12-07, the chilled-water
-#: family: this process reads the weather and assembles the plant, compiling their kernels, until
-#: 3.4-3.6 s, then :data:`PARENT` until 7.0-7.3 s; the child, started 1.1 s in, compiles the
-#: chilled-water plant in 6.6 s and ends at 8.1-8.9 s.  With the outdoor-air stage (0.95 s there)
-#: in the child, as until then, it ended at 9.9 s with this process idle for 3 s).  :data:`PARENT`
-#: includes the step's room and power chain, which would otherwise compile after :func:`join`, in
-#: the step's own compilation.  The
-#: liquid loop's tower is the chilled-water plant's, compiled once in the child.  The IEC plant
-#: stays with the DX plant: its DX trim calls the same kernels, which two processes would both compile.
+#: by the child process before the run's kernel.  The liquid loop's tower is the chilled-water
+#: plant's, compiled once.  The IEC plant stays with the DX plant: its DX trim calls the same
+#: kernels, which two processes would both compile.
 CHILD = {
-    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfFiT"), _LIQUID_LOOP,
+    CHILLED_WATER: (("components.plant.chilled_water", "chilled_water_plant", "VVfMfFiT"),
                     ("components.plant.chilled_water", "district_plant", "VfFi")),
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffFi"), ("components.plant.air_side", "iec_plant", "VVffffMFi")),
 }
-#: compiled by this process in :func:`join` while the child runs, by plant family
+#: compiled by this process in :func:`start` while the child compiles :data:`CHILD`, by plant family,
+#: in this order.  The split balances the two processes (2026-12-07, the chilled-water family: both
+#: end 5.7-6.1 s after the child starts, where with the liquid loop in the child it ended 0.9 s after
+#: this process, and with the floating towers there too 1.2 s before).  The floating towers come
+#: first, so that they are on disk before the child's chilled-water plant asks for them.
 PARENT = {
-    CHILLED_WATER: (_OUTDOOR_AIR, _AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN),
-    AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _LIQUID_LOOP, _OUTDOOR_AIR),
+    CHILLED_WATER: (_FLOATING_TOWER, _OUTDOOR_AIR, _AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN, _LIQUID_LOOP),
+    AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN, _LIQUID_LOOP, _OUTDOOR_AIR),
 }
-#: the run summary's kernels (:mod:`components.channel_stats`), compiled by the child after
-#: :data:`CHILD` while this process compiles the step (about 0.5 s it would otherwise spend after the
+#: the kernel the run calls, compiled by the child last, by plant family: the span kernel
+#: (:func:`components.spans.span_kernel`) or, with AI control, the controlled span kernel
+#: (:func:`components.supervisory.controlled_kernel`), as :func:`twin.engine.simulate.run_plant` calls them
+RUN_KERNELS = {
+    (CHILLED_WATER, False): ("components.spans", "run_span_chilled_water", "iiMVVMVFM"),
+    (AIR_SIDE, False): ("components.spans", "run_span_air_side", "iiMVVMVFM"),
+    (CHILLED_WATER, True): ("components.supervisory", "run_span_controlled_chilled_water", "iiMVVMVMVIMMVFVMVFM"),
+    (AIR_SIDE, True): ("components.supervisory", "run_span_controlled_air_side", "iiMVVMVMVIMMVFVMVFM"),
+}
+#: the run summary's kernels (:mod:`components.channel_stats`), compiled by this process in :func:`join`
+#: while the child compiles the run's kernel (about 0.4 s it would otherwise spend after the
 #: simulation); ``tests/test_parallel_compile.py`` checks the signatures against a summary's calls
 SUMMARY = (("components.channel_stats", "monthly_sums", "VjV"),
            ("components.channel_stats", "bill_steps", "VifvvjfMIVVVVVVVI"))
-#: the line the child writes once the :data:`CHILD` kernels are in the cache
-_READY = "plants compiled"
+#: the line this process writes to the child once the :data:`PARENT` kernels are on disk, and the line
+#: the child writes back once the run's kernel is
+_GO = "parent kernels compiled"
+_READY = "run kernel compiled"
 #: "1" or "2" compiles in that many processes whatever the load (benchmarks/annual_run.py
 #: measures both); unset, see :func:`needed`
 PROCESSES_ENV = "DCTWIN_COMPILE_PROCESSES"
 
 _enabled = False
-_child: subprocess.Popen | None = None  # compiling the plant kernels: :func:`join` not called yet
-_finishing: subprocess.Popen | None = None  # past :func:`join`, compiling :data:`SUMMARY`
-_family = CHILLED_WATER  # of the child's kernels
+_child: subprocess.Popen | None = None  # compiling: :func:`join` not called yet
 
 
 def signature(codes: str) -> tuple:
@@ -113,24 +131,30 @@ def compile_kernels(group) -> None:
         getattr(importlib.import_module(module), name).compile(signature(codes))
 
 
-def needed(plant_type: float) -> bool:
-    """Whether a child process would help: the span kernel of ``plant_type`` (a ``PARAM.plant_type``
-    code) is neither loaded nor on disk,
-    Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, and there is a free CPU.
+def run_kernel(plant_type: float, controlled: bool):
+    """The kernel a run of ``plant_type`` (a ``PARAM.plant_type`` code) calls: its family's span kernel,
+    or with ``controlled`` (AI control, stepped) its controlled span kernel."""
+    module, name, _ = RUN_KERNELS[family_of(plant_type), controlled]
+    return getattr(importlib.import_module(module), name)
+
+
+def needed(plant_type: float, controlled: bool = False) -> bool:
+    """Whether a child process would help: the kernel the run calls (:func:`run_kernel`) is neither
+    loaded nor on disk, Numba compiles (no ``NUMBA_DISABLE_JIT``), cache writes are locked, and there
+    is a free CPU.
 
     Free means 2+ CPUs and a load average (last minute) below the CPU count less one, unless
     :data:`PROCESSES_ENV` says 1 or 2.  On a busy machine the child gains no wall time and costs
     1.5-2.5 s of CPU (measured 2026-12-05 on 2 CPUs at load 4-5: 23-26 s wall either way).
     """
     from components._jit import CACHE_LOCKS, has_cached_machine_code
-    from components.spans import span_kernel
 
     cpus, forced = os.cpu_count() or 1, os.environ.get(PROCESSES_ENV)
     if not CACHE_LOCKS or forced == "1" or cpus < 2:
         return False
     if forced != "2" and os.getloadavg()[0] >= cpus - 1:
         return False
-    kernel = span_kernel(plant_type)
+    kernel = run_kernel(plant_type, controlled)
     if not hasattr(kernel, "signatures"):  # NUMBA_DISABLE_JIT: plain Python
         return False
     return not kernel.signatures and not has_cached_machine_code(kernel)
@@ -142,53 +166,59 @@ def enable() -> None:
     _enabled = True
 
 
-def start(plant_type: float) -> bool:
-    """Launch the child compiling the :data:`CHILD` kernels of ``plant_type``'s family if they must be
-    compiled and :func:`enable` was called; return whether.
+def start(plant_type: float, controlled: bool = False) -> bool:
+    """If the run's kernel must be compiled and :func:`enable` was called: launch the child compiling
+    the :data:`CHILD` kernels of ``plant_type``'s family and then the run's kernel
+    (:data:`RUN_KERNELS`), compile the :data:`PARENT` kernels here meanwhile, and tell the child;
+    return whether.
 
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
-    its path; it writes nothing but Numba's cache and one line to this process (:data:`_READY`).
-    Before :func:`join` it is stopped at exit if still running; after, waited for.
+    its path; it writes nothing but Numba's cache and one line to this process (:data:`_READY`), and
+    then ends.  Before :func:`join` it is stopped at exit if still running.
     """
-    global _child, _family
-    if not _enabled or _child is not None or not needed(plant_type):
+    global _child
+    if not _enabled or _child is not None or not needed(plant_type, controlled):
         return False
-    _family = family_of(plant_type)
+    family = family_of(plant_type)
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    _child = subprocess.Popen([sys.executable, "-m", __name__, str(_family)], env=env, cwd=root, text=True,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    _child = subprocess.Popen([sys.executable, "-m", __name__, str(family), str(int(controlled))], env=env, cwd=root,
+                              text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     atexit.register(_stop)
+    try:
+        compile_kernels(PARENT[family])
+        _child.stdin.write(_GO + "\n")
+    except OSError:  # the child has ended: join() finds it so, and the run compiles what is missing here
+        pass
+    finally:  # without the line (this process failed) the child ends without compiling the run's kernel
+        with contextlib.suppress(OSError):
+            _child.stdin.close()
     return True
 
 
 def join() -> None:
-    """If a child is compiling: compile the :data:`PARENT` kernels of its family here, then wait until
-    the child has saved its plant kernels (or ended: whatever it did not save, Numba compiles here)."""
-    global _child, _finishing
+    """If a child is compiling: compile the :data:`SUMMARY` kernels here unless the child is done
+    already, then wait until it has saved the run's kernel (or ended: whatever it did not save,
+    Numba compiles here)."""
+    global _child
     if _child is None:
         return
-    compile_kernels(PARENT[_family])
+    if not select.select([_child.stdout], [], [], 0)[0]:  # no line yet: the child is still compiling
+        compile_kernels(SUMMARY)
     _child.stdout.readline()  # its ready line, or "" once it has ended
-    _child, _finishing = None, _child
+    _child = None  # it has nothing left to write but its exit, which this process does not wait for
 
 
 def _stop() -> None:
-    """At exit: end a child still compiling plant kernels (an error ended this process before
-    :func:`join`); wait for one compiling the summary's (stopped mid-save, it would leave a cache
-    entry half written)."""
+    """At exit: end a child still compiling (an error ended this process before :func:`join`)."""
     if _child is not None and _child.poll() is None:
         _child.terminate()
         _child.wait()
-    if _finishing is not None:
-        try:
-            _finishing.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            _finishing.terminate()
-            _finishing.wait()
 
 
 if __name__ == "__main__":
-    compile_kernels(CHILD[int(sys.argv[1])])
-    print(_READY, flush=True)
-    compile_kernels(SUMMARY)
+    _family, _controlled = int(sys.argv[1]), sys.argv[2] == "1"
+    compile_kernels(CHILD[_family])
+    if sys.stdin.readline().strip() == _GO:  # else the parent ended or failed before compiling its kernels
+        compile_kernels((RUN_KERNELS[_family, _controlled],))
+        print(_READY, flush=True)

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from components.spans import span_kernel
-from components.supervisory import controlled_kernel
 from twin.engine import events, loop, parallel_compile
 from twin.engine.control import SetpointOptimiser
 from twin.engine.plant import PLANT_CODES, PlantArrays, assemble
@@ -17,7 +15,7 @@ from twin.engine.results import Result
 from twin.errors import InputError
 from twin.inputs.calibration_schema import apply_calibration
 from twin.inputs.schema import Scenario, load_scenario
-from twin.inputs.weather import Weather, load_weather
+from twin.inputs.weather import Weather, check_site, load_weather
 from twin.measures import apply_measures
 
 
@@ -65,9 +63,14 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     scn = apply_measures(scn, file=file)
     plant_type = PLANT_CODES[scn.plant.type]
     controlled = scn.control.mode == "optimise" and scn.scenario.method == "steps"
-    notify_if_compiling(controlled_kernel(plant_type) if controlled else span_kernel(plant_type))
-    parallel_compile.start(plant_type)  # a first run from the command line: the plant compiles on a second core
     s = scn.scenario
+    if weather is None:  # a wrong site or file is reported before any compilation
+        check_site(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir, file_for_errors=file,
+                   key_for_errors="scenario.site")
+    notify_if_compiling(parallel_compile.run_kernel(plant_type, controlled))
+    # a first run from the command line: the kernels compile in two processes, and the run's kernel beside
+    # the weather and the assembly below
+    parallel_compile.start(plant_type, controlled)
     weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
                                       file_for_errors=file, key_for_errors="scenario.site")
     return apply_calibration(assemble(scn, weather, file=file, base_dir=base_dir))

@@ -488,6 +488,22 @@ def _resampled_cached(path_str: str, mtime_ns: int, size: int, steps_per_hour: i
     return _resample(_load_hourly_cached(path_str, mtime_ns, size), steps_per_hour)
 
 
+def check_site(site: str | Path, *, timestep_s: int = 3600, year: int = 2025, base_dir: Path | None = None,
+               file_for_errors: str | None = None, key_for_errors: str = "scenario.site") -> Path:
+    """The weather file of ``site``, once the arguments of :func:`load_weather` are checked: the time
+    step, the year and that the site id is known or the file exists, without reading it.
+
+    Raises
+    ------
+    InputError
+        As :func:`load_weather`, for those checks.
+    """
+    where = {"file": file_for_errors, "key": key_for_errors}
+    _check_timestep(timestep_s, where)
+    _check_year(year, where)
+    return resolve_site(site, base_dir, file_for_errors=file_for_errors, key_for_errors=key_for_errors)
+
+
 def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
                  base_dir: Path | None = None, file_for_errors: str | None = None,
                  key_for_errors: str = "scenario.site") -> Weather:
@@ -521,13 +537,10 @@ def load_weather(site: str | Path, *, timestep_s: int = 3600, year: int = 2025,
         implausible temperatures, a time step that does not divide one hour
         (key ``scenario.timestep_min``) or a leap year (key ``scenario.year``).
     """
-    where = {"file": file_for_errors, "key": key_for_errors}
-    timestep_s = _check_timestep(timestep_s, where)
-    year = _check_year(year, where)
-    path = resolve_site(site, base_dir, file_for_errors=file_for_errors,
-                        key_for_errors=key_for_errors)
-    if file_for_errors is None:
-        where["file"] = str(path)
+    path = check_site(site, timestep_s=timestep_s, year=year, base_dir=base_dir,
+                      file_for_errors=file_for_errors, key_for_errors=key_for_errors)
+    timestep_s, year = int(timestep_s), int(year)  # whole numbers, as checked
+    where = {"file": file_for_errors or str(path), "key": key_for_errors}
     st = path.stat()
     hourly = _load_hourly(path, st, where)
     steps_per_hour = 3600 // timestep_s
