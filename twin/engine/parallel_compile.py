@@ -174,7 +174,7 @@ def start(plant_type: float, controlled: bool = False) -> bool:
 
     The child inherits the environment (so ``NUMBA_CACHE_DIR``) and finds this package first on
     its path; it writes nothing but Numba's cache and one line to this process (:data:`_READY`), and
-    then ends.  Before :func:`join` it is stopped at exit if still running.
+    then ends at once.  Before :func:`join` it is stopped at exit if still running.
     """
     global _child
     if not _enabled or _child is not None or not needed(plant_type, controlled):
@@ -206,7 +206,8 @@ def join() -> None:
     if not select.select([_child.stdout], [], [], 0)[0]:  # no line yet: the child is still compiling
         compile_kernels(SUMMARY)
     _child.stdout.readline()  # its ready line, or "" once it has ended
-    _child = None  # it has nothing left to write but its exit, which this process does not wait for
+    _child.wait()  # it ends at once after its line (so its CPU time counts as this process's children's)
+    _child = None
 
 
 def _stop() -> None:
@@ -222,3 +223,4 @@ if __name__ == "__main__":
     if sys.stdin.readline().strip() == _GO:  # else the parent ended or failed before compiling its kernels
         compile_kernels((RUN_KERNELS[_family, _controlled],))
         print(_READY, flush=True)
+    os._exit(0)  # the cache is written; the interpreter's teardown (0.3-0.5 s with Numba loaded) would only delay join()
