@@ -17,7 +17,7 @@ than wall time on a shared machine) and reported as medians:
   later process.
 
 The kernel phase is the time inside the plant's span kernel (:func:`components.spans.span_kernel`; or the bin method's
-span function, or the batched :func:`components.batch.run_cases`); the SimPy loop is the rest of
+span function, or the batched kernel of :func:`components.batch.cases_kernel`); the SimPy loop is the rest of
 ``run_plant`` (for the batched cases: stacking their arrays).  A cProfile of the sweep batches
 lists the functions that cost most outside the kernel.
 
@@ -83,15 +83,15 @@ PHASES = ("validation", "assembly", "simpy_loop", "kernel", "summary", "store")
 
 
 class KernelTimer:
-    """Wraps the loop's span functions (the kernels ``span_kernel`` and ``binned_kernel`` return) and
-    the batched kernel so their CPU time is summed in ``seconds``."""
+    """Wraps the loop's span functions and the batched kernels (the kernels ``span_kernel``,
+    ``binned_kernel`` and ``cases_kernel`` return) so their CPU time is summed in ``seconds``."""
 
     def __init__(self):
         import twin.engine.batch as batch
         import twin.engine.loop as loop
         self.seconds = 0.0
         self.saved = {(m, name): getattr(m, name)
-                      for m, name in ((loop, "span_kernel"), (loop, "binned_kernel"), (batch, "run_cases"))}
+                      for m, name in ((loop, "span_kernel"), (loop, "binned_kernel"), (batch, "cases_kernel"))}
 
     def _wrap(self, fn):
         def timed(*args):
@@ -104,8 +104,7 @@ class KernelTimer:
 
     def __enter__(self):
         for (module, name), fn in self.saved.items():
-            kernel_of = name.endswith("_kernel")  # returns the kernel of a plant type
-            timed = (lambda plant_type, fn=fn: self._wrap(fn(plant_type))) if kernel_of else self._wrap(fn)
+            timed = lambda plant_type, fn=fn: self._wrap(fn(plant_type))  # each returns the kernel of a plant type
             setattr(module, name, timed)
         return self
 

@@ -67,3 +67,27 @@ def test_the_family_span_is_bit_identical_to_the_any_plant_span(scenario_dict, p
         outs.append((out, state))
     assert np.array_equal(outs[0][0], outs[1][0], equal_nan=True)
     assert np.array_equal(outs[0][1], outs[1][1])
+
+
+def test_batched_cases_of_both_families_in_one_call_equal_their_one_case_runs(scenario_dict):
+    """:func:`twin.engine.batch.run_single_spans` runs each family's cases through its family's batched
+    kernel (:func:`components.batch.cases_kernel`), in the order given, bit-identical to the SimPy path."""
+    import copy
+
+    from components.batch import cases_kernel, run_cases_air_side, run_cases_chilled_water
+    from twin.engine import batch
+    from twin.engine.simulate import prepare, run_plant
+    from twin.inputs.schema import validate_scenario
+
+    dx = copy.deepcopy(scenario_dict)
+    dx["plant"].update(type="dx", chiller_curves="dx_crac_eplus_curve_i", chillers=8, chiller_capacity_kw=200.0,
+                       chiller_rated_cop=3.0)
+    warm = copy.deepcopy(scenario_dict)
+    warm["air"]["supply_air_c"] += 2.0
+    plants = [prepare(validate_scenario(d)) for d in (scenario_dict, dx, warm)]
+    assert [cases_kernel(p.params[PARAM.plant_type]) for p in plants] == [
+        run_cases_chilled_water, run_cases_air_side, run_cases_chilled_water]
+    for plant, result in zip(plants, batch.run_single_spans(plants)):
+        one = run_plant(plant)
+        assert result.plant is plant
+        assert np.array_equal(result.out, one.out, equal_nan=True)

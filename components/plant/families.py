@@ -12,8 +12,8 @@ the plants of that family only:
   (:mod:`components.plant.chilled_water`);
 - :data:`AIR_SIDE`: DX units and IEC air handlers with DX trim (:mod:`components.plant.air_side`;
   the IEC's trim calls the DX kernels, so the two compile together);
-- :data:`ANY_PLANT`: every plant, chosen at run time (kernels whose cases mix plant types, such
-  as :func:`components.batch.run_cases`).
+- :data:`ANY_PLANT`: every plant, chosen at run time (:func:`components.facility.run_span` and
+  :func:`components.supervisory.evaluate`, for callers that do not know the plant's family).
 
 The plant of a step is still ``p[PARAM.plant_type]``; the family only leaves the others' code
 out, so a step computes the same numbers in every family that holds its plant.  Python picks

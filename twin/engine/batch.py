@@ -4,7 +4,7 @@
 by span between its events.  A plant with no event at all (:func:`single_span`) is integrated by
 that loop as one span from the first step to the last, with the parameters as assembled.
 :func:`run_single_spans` does exactly that for a list of such plants through
-:func:`components.batch.run_cases`, one compiled call over a case axis, and returns the same
+:func:`components.batch.cases_kernel`, one compiled call over a case axis per plant family, and returns the same
 :class:`~twin.engine.results.Result` as :func:`~twin.engine.simulate.run_plant` would, bit for bit
 (``tests/test_sweep_identity.py``).  Plants with events keep the SimPy path.
 """
@@ -15,8 +15,8 @@ import time as _time
 
 import numpy as np
 
-from components.batch import run_cases
-from components.layout import OUTPUT
+from components.batch import cases_kernel
+from components.layout import OUTPUT, PARAM
 from components.step_block import step_blocks
 from twin.engine.events import needs_events
 from twin.engine.loop import varying_setpoints
@@ -35,11 +35,12 @@ def single_span(plant: PlantArrays) -> bool:
 
 
 def run_single_spans(plants: list[PlantArrays]) -> list[Result]:
-    """Simulate plants that are each one span (:func:`single_span`) in one kernel call.
+    """Simulate plants that are each one span (:func:`single_span`) in one kernel call per plant family
+    (:func:`components.batch.cases_kernel`).
 
     The plants must share the number of steps.  Each result's ``out`` is a view into one array
-    of all the plants' channels, so the results of one call are kept, or dropped, together;
-    ``runtime_s`` is the call's wall time shared equally. [s]
+    of its family's plants' channels, so the results of one call are kept, or dropped, together;
+    ``runtime_s`` is the calls' wall time shared equally. [s]
     """
     if not plants:
         return []
@@ -48,10 +49,18 @@ def run_single_spans(plants: list[PlantArrays]) -> list[Result]:
     if any(p.n_steps != n_steps for p in plants):
         raise ValueError("plants of one batched call must have the same number of steps")
     t0 = _time.perf_counter()
-    out = np.empty((len(plants), len(OUTPUT), n_steps))
-    run_cases(np.stack([p.boundary for p in plants]), np.stack([p.params for p in plants]),
-              np.stack([p.curves for p in plants]), out, np.stack([p.initial_state for p in plants]),
-              *step_blocks(len(OUTPUT), plants[0].boundary.shape[0]))
+    by_kernel: dict = {}
+    for c, p in enumerate(plants):
+        by_kernel.setdefault(cases_kernel(p.params[PARAM.plant_type]), []).append(c)
+    outs = [None] * len(plants)
+    blocks = step_blocks(len(OUTPUT), plants[0].boundary.shape[0])
+    for kernel, cases in by_kernel.items():
+        out = np.empty((len(cases), len(OUTPUT), n_steps))
+        kernel(np.stack([plants[c].boundary for c in cases]), np.stack([plants[c].params for c in cases]),
+               np.stack([plants[c].curves for c in cases]), out, np.stack([plants[c].initial_state for c in cases]),
+               *blocks)
+        for k, c in enumerate(cases):
+            outs[c] = out[k]
     runtime = (_time.perf_counter() - t0) / len(plants)
-    return [Result(plant=p, out=out[c], events=[], runtime_s=runtime, extras={"power": {}, "kernel_steps": n_steps})
+    return [Result(plant=p, out=outs[c], events=[], runtime_s=runtime, extras={"power": {}, "kernel_steps": n_steps})
             for c, p in enumerate(plants)]

@@ -30,23 +30,21 @@ _on_disk: set = set()
 
 def notify_if_compiling(kernel=None) -> bool:
     """Print :data:`COMPILE_NOTICE` on stderr, once a process, when the span kernel a run will call
-    (``kernel``; by default the any-plant :func:`components.facility.run_span` of a sweep's batched
-    calls) is neither loaded nor on disk; return whether."""
+    (``kernel``; by default the batched kernels of a sweep's cases, :data:`components.batch.CASES_KERNELS`:
+    when none of them is) is neither loaded nor on disk; return whether."""
     global _notified
     from components._jit import has_cached_machine_code
-    from components.batch import run_cases
-    from components.facility import run_span
+    from components.batch import CASES_KERNELS
 
-    if _notified or not hasattr(run_span, "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python, nothing compiles
+    kernels = (kernel,) if kernel is not None else tuple(CASES_KERNELS.values())
+    if _notified or not hasattr(kernels[0], "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python, nothing compiles
         return False
-    # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
-    loaded = kernel.signatures if kernel is not None else run_span.signatures or run_cases.signatures
-    target = run_span if kernel is None else kernel
-    if loaded or target in _on_disk:
-        return False
-    if has_cached_machine_code(target):
-        _on_disk.add(target)
-        return False
+    for target in kernels:  # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
+        if target.signatures or target in _on_disk:
+            return False
+        if has_cached_machine_code(target):
+            _on_disk.add(target)
+            return False
     print(COMPILE_NOTICE, file=sys.stderr, flush=True)
     _notified = True
     return True
