@@ -18,9 +18,9 @@ every kernel the step calls on disk, while this process reads the weather and as
 the child reports the run's kernel saved; the simulation then loads it from disk.
 
 Until 2026-12-07 the child compiled the plants only, and this process the span kernel after them
-(3-3.5 s on one core, the other idle): the bundled default's first run took 10.5-11 s, and 9.1-9.7 s
-with the span kernel compiled beside the weather and the assembly (side by side, one hour, this
-2-core machine; ``benchmarks/annual_run.py``).  The two processes' cache writes are serialised by
+(3-3.5 s on one core, the other idle): timed in turns against that, the bundled default's first run
+12.6-12.9 s -> 11.1-11.4 s, with AI control 18.0-18.2 s -> 15.8-16.6 s, the DX room 13.3-13.7 s ->
+12.6-13.3 s (this 2-core machine at a slow moment; the default 8.7-9.3 s at a fast one).  The two processes' cache writes are serialised by
 the lock in :mod:`components._jit`.  If the child fails, this process compiles what is missing
 itself: the results never depend on it.
 
@@ -76,10 +76,13 @@ CHILD = {
     AIR_SIDE: (("components.plant.air_side", "dx_plant", "VVfffffFi"), ("components.plant.air_side", "iec_plant", "VVffffMFi")),
 }
 #: compiled by this process in :func:`start` while the child compiles :data:`CHILD`, by plant family,
-#: in this order.  The split balances the two processes (2026-12-07, the chilled-water family: both
-#: end 5.7-6.1 s after the child starts, where with the liquid loop in the child it ended 0.9 s after
-#: this process, and with the floating towers there too 1.2 s before).  The floating towers come
-#: first, so that they are on disk before the child's chilled-water plant asks for them.
+#: in this order.  The split balances the two processes (2026-12-07, the chilled-water family, seconds
+#: after the command started: this process done at 6.0-6.3 s, the child at 6.1-6.4 s; with the liquid
+#: loop in the child it ended 1.6 s after this process, with the liquid loop first here 1.2 s before).
+#: The floating towers come first, so that they are on disk before the child's chilled-water plant
+#: asks for them.  DX and IEC (the DX room): this process done at 6.1 s, the child at 7.4 s, the run
+#: ready at 10.7-10.9 s; with the IEC plant compiled here instead, 11.9-12.0 s (both compile the DX
+#: kernels its trim calls).
 PARENT = {
     CHILLED_WATER: (_FLOATING_TOWER, _OUTDOOR_AIR, _AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN, _LIQUID_LOOP),
     AIR_SIDE: (_AIR_SIDE, _CRITICAL_PATH, _ROOM, _POWER_CHAIN, _LIQUID_LOOP, _OUTDOOR_AIR),
