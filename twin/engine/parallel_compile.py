@@ -20,9 +20,9 @@ the child reports the run's kernel saved; the simulation then loads it from disk
 Until 2026-12-07 the child compiled the plants only, and this process the span kernel after them
 (3-3.5 s on one core, the other idle): timed in turns against that, the bundled default's first run
 12.6-12.9 s -> 11.1-11.4 s, with AI control 18.0-18.2 s -> 15.8-16.6 s, the DX room 13.3-13.7 s ->
-12.6-13.3 s (this 2-core machine at a slow moment; the default 8.7-9.3 s at a fast one).  The two processes' cache writes are serialised by
-the lock in :mod:`components._jit`.  If the child fails, this process compiles what is missing
-itself: the results never depend on it.
+12.6-13.3 s (this 2-core machine at a slow moment; the default 8.7-9.3 s at a fast one).  The two
+processes' cache writes are serialised by the lock in :mod:`components._jit`.  If the child fails,
+this process compiles what is missing itself: the results never depend on it.
 
 The signatures are those :func:`~components.facility._step` calls the kernels with (float
 arrays C-contiguous, but the steps' outputs, a Fortran-ordered block:
