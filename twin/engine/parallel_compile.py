@@ -135,10 +135,13 @@ def compile_kernels(group) -> None:
 
 
 def run_kernel(plant_type: float, controlled: bool):
-    """The kernel a run of ``plant_type`` (a ``PARAM.plant_type`` code) calls: its family's span kernel,
-    or with ``controlled`` (AI control, stepped) its controlled span kernel."""
-    module, name, _ = RUN_KERNELS[family_of(plant_type), controlled]
-    return getattr(importlib.import_module(module), name)
+    """The kernel a run of ``plant_type`` (a ``PARAM.plant_type`` code) calls: its family's span kernel
+    (:func:`components.spans.span_kernel`), or with ``controlled`` (AI control, stepped) its controlled
+    span kernel (:func:`components.supervisory.controlled_kernel`); :data:`RUN_KERNELS` names it."""
+    from components.spans import span_kernel
+    from components.supervisory import controlled_kernel
+
+    return (controlled_kernel if controlled else span_kernel)(plant_type)
 
 
 def needed(plant_type: float, controlled: bool = False) -> bool:

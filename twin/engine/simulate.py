@@ -62,15 +62,15 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     plant_type = PLANT_CODES[scn.plant.type]
     controlled = scn.control.mode == "optimise" and scn.scenario.method == "steps"
     s = scn.scenario
+    site = {"timestep_s": s.timestep_min * 60, "year": s.year, "base_dir": base_dir, "file_for_errors": file,
+            "key_for_errors": "scenario.site"}
     if weather is None:  # a wrong site or file is reported before any compilation
-        check_site(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir, file_for_errors=file,
-                   key_for_errors="scenario.site")
+        check_site(s.site, **site)
     notify_if_compiling(parallel_compile.run_kernel(plant_type, controlled))
     # a first run from the command line: the kernels compile in two processes, and the run's kernel beside
     # the weather and the assembly below
     parallel_compile.start(plant_type, controlled)
-    weather = weather or load_weather(s.site, timestep_s=s.timestep_min * 60, year=s.year, base_dir=base_dir,
-                                      file_for_errors=file, key_for_errors="scenario.site")
+    weather = weather or load_weather(s.site, **site)
     return apply_calibration(assemble(scn, weather, file=file, base_dir=base_dir))
 
 
