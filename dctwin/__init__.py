@@ -33,5 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     return cli_main(argv)
 
 
+def dask_setup(worker) -> None:
+    """Called by Dask in every worker that preloads this package (``dask worker --preload dctwin``, and
+    the LocalCluster of a sweep): keeps freed memory for the next case
+    (:func:`twin.study.worker_memory.keep_freed_memory`)."""
+    from twin.study.worker_memory import keep_freed_memory
+
+    keep_freed_memory()
+
+
 __all__ = ["__version__", "run", "compare", "sweep", "optimise", "Result", "StudyResult", "SweepRun", "OptimiseResult",
            "main"]

@@ -156,6 +156,26 @@ def test_cli_sweep_resume_and_changed_design(tmp_path, sweep_file, capsys):
     assert "holds a different sweep" in capsys.readouterr().err
 
 
+def test_workers_keep_freed_memory(client):
+    # the workers preload dctwin, whose dask_setup undoes Dask's MALLOC_TRIM_THRESHOLD_=65536 for them
+    # (twin/study/worker_memory.py): a case's 5 MB of channels is not faulted in again case after case
+    def faults_per_case() -> float:
+        import resource
+
+        a = np.empty((73, 8760))
+        a[:] = 1.0
+        del a
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        for _ in range(20):
+            a = np.empty((73, 8760))
+            a[:] = 1.0
+            del a
+        return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / 20
+
+    faults = client.run(faults_per_case)
+    assert len(faults) == 2 and all(f < 10 for f in faults.values()), faults
+
+
 def test_split_tasks_covers_every_case_once_and_shrinks_at_the_end():
     from twin.study.sweep import MIN_TASK_CASES, split_tasks
 

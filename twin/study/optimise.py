@@ -171,7 +171,7 @@ class Evaluator:
             return self
         from distributed import Client
 
-        from twin.study.sweep import ENGINE_MODULE, _connect, default_workers, start_local_cluster
+        from twin.study.sweep import _connect, default_workers, prepare_workers, start_local_cluster
 
         if self.scheduler is None:
             self.cluster = start_local_cluster(self.workers or default_workers())
@@ -180,8 +180,7 @@ class Evaluator:
             self.client = self.scheduler
         else:
             self.client = _connect(self.scheduler)
-        import importlib
-        self.client.run(importlib.import_module, ENGINE_MODULE)
+        prepare_workers(self.client)
         info = self.client.scheduler_info()
         self.threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
         self._problem = self.client.scatter(self.problem, broadcast=True)

@@ -310,8 +310,20 @@ def default_workers() -> int:
 
 #: Imported first in every worker process: in a wheel install, importing ``dctwin`` is what makes
 #: the names ``twin`` and ``components`` resolve (dctwin/_layout.py).  Workers of an external
-#: cluster that join after the sweep started need ``dask worker --preload dctwin``.
+#: cluster that join after the sweep started need ``dask worker --preload dctwin`` (which also keeps
+#: their freed memory, :func:`dctwin.dask_setup`).
 ENGINE_MODULE = "dctwin"
+
+
+def prepare_workers(client) -> None:
+    """Import :data:`ENGINE_MODULE` on every worker of ``client``, before anything of ``twin`` is unpickled
+    there, and keep their freed memory for the next case (:func:`twin.study.worker_memory.keep_freed_memory`).
+    A worker that preloads dctwin has done both (:func:`dctwin.dask_setup`); those of an external scheduler
+    may not have."""
+    from twin.study.worker_memory import keep_freed_memory
+
+    client.run(importlib.import_module, ENGINE_MODULE)
+    client.run(keep_freed_memory)
 
 
 def start_local_cluster(n_workers: int, **kwargs):
@@ -443,7 +455,7 @@ def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window,
         report.workers = len(info.get("workers", {}))
         window = window or max(4, 3 * threads)
         tasks = split_tasks(pending, n_pending, threads)
-        client.run(importlib.import_module, ENGINE_MODULE)  # before anything of twin is unpickled there
+        prepare_workers(client)
         client.run(warm_up, design)
         report.startup_s = _time.perf_counter() - t_start
         token = uuid.uuid4().hex[:8]
