@@ -17,11 +17,14 @@ import numpy as np
 
 from components.batch import cases_kernel
 from components.layout import OUTPUT, PARAM
+from components.spans import binned_kernel
 from components.step_block import step_blocks
 from twin.engine.events import needs_events
 from twin.engine.loop import varying_setpoints
-from twin.engine.plant import PlantArrays
+from twin.engine.parallel_compile import run_kernel
+from twin.engine.plant import PLANT_CODES, PlantArrays, setpoint_schedule
 from twin.engine.results import Result
+from twin.inputs.schema import Scenario
 
 
 def single_span(plant: PlantArrays) -> bool:
@@ -29,9 +32,27 @@ def single_span(plant: PlantArrays) -> bool:
     every step simulated (``scenario.method = "steps"``), no set point that changes by month, no IT
     load step, fixed set points (no supervisory control), and no power, storage or grid event
     (:func:`twin.engine.events.needs_events`)."""
-    scn = plant.scenario
-    return (plant.bins is None and not varying_setpoints(plant.monthly_setpoints) and not scn.it.load_steps
-            and scn.control.mode != "optimise" and not needs_events(scn))
+    return plant.bins is None and _one_span(plant.scenario, plant.monthly_setpoints)
+
+
+def _one_span(scn: Scenario, setpoints: dict[str, np.ndarray]) -> bool:
+    """Whether a stepped run of ``scn`` with the monthly ``setpoints`` is one span (see :func:`single_span`)."""
+    return (not varying_setpoints(setpoints) and not scn.it.load_steps and scn.control.mode != "optimise"
+            and not needs_events(scn))
+
+
+def case_kernel(scn: Scenario):
+    """The compiled kernel that simulates a case of ``scn`` (its measures applied) in a sweep: the bin
+    method's span kernel (``scenario.method = "bins"``, :func:`components.spans.binned_kernel`), its plant
+    family's batched kernel for a case that is one span (:func:`single_span`, :func:`run_single_spans`),
+    else the kernel the SimPy loop calls (:func:`twin.engine.parallel_compile.run_kernel`: the controlled
+    span kernel with AI control, the span kernel otherwise)."""
+    plant_type = PLANT_CODES[scn.plant.type]
+    if scn.scenario.method == "bins":
+        return binned_kernel(plant_type)
+    if _one_span(scn, setpoint_schedule(scn)):
+        return cases_kernel(plant_type)
+    return run_kernel(plant_type, scn.control.mode == "optimise")
 
 
 def run_single_spans(plants: list[PlantArrays]) -> list[Result]:

@@ -58,6 +58,13 @@ def monthly(value) -> np.ndarray:
     return np.asarray(value if isinstance(value, list) else [value] * 12, dtype=float)
 
 
+def setpoint_schedule(scn: Scenario) -> dict[str, np.ndarray]:
+    """The monthly set points of a scenario (its measures applied): supply air, chilled-water supply and
+    condenser water, twelve each. [degC]"""
+    return {"supply_air_c": monthly(scn.air.supply_air_c), "chw_supply_c": monthly(scn.plant.chw_supply_c),
+            "cw_setpoint_c": monthly(scn.plant.cw_setpoint_c)}
+
+
 @dataclass
 class PlantArrays:
     """The kernel inputs of one scenario plus what the event processes need."""
@@ -107,8 +114,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     assemble_ite(p, it, file)
 
     # air side
-    setpoints = {"supply_air_c": monthly(air.supply_air_c), "chw_supply_c": monthly(plant.chw_supply_c),
-                 "cw_setpoint_c": monthly(plant.cw_setpoint_c)}
+    setpoints = setpoint_schedule(scn)
     p[PARAM.supply_air_c] = setpoints["supply_air_c"][0]
     p[PARAM.recirculation_min] = air.recirculation_min
     p[PARAM.bypass] = air.bypass

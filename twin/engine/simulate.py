@@ -28,26 +28,23 @@ _notified = False
 _on_disk: set = set()
 
 
-def notify_if_compiling(kernel=None) -> bool:
-    """Print :data:`COMPILE_NOTICE` on stderr, once a process, when the span kernel a run will call
-    (``kernel``; by default the batched kernels of a sweep's cases, :data:`components.batch.CASES_KERNELS`:
-    when none of them is) is neither loaded nor on disk; return whether."""
+def notify_if_compiling(*kernels) -> bool:
+    """Print :data:`COMPILE_NOTICE` on stderr, once a process, when one of the span kernels a run or a sweep
+    will call (``kernels``) is neither loaded nor on disk; return whether."""
     global _notified
     from components._jit import has_cached_machine_code
-    from components.batch import CASES_KERNELS
 
-    kernels = (kernel,) if kernel is not None else tuple(CASES_KERNELS.values())
-    if _notified or not hasattr(kernels[0], "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python, nothing compiles
+    if _notified or not kernels or not hasattr(kernels[0], "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python
         return False
     for target in kernels:  # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
         if target.signatures or target in _on_disk:
-            return False
-        if has_cached_machine_code(target):
-            _on_disk.add(target)
-            return False
-    print(COMPILE_NOTICE, file=sys.stderr, flush=True)
-    _notified = True
-    return True
+            continue
+        if not has_cached_machine_code(target):
+            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+            _notified = True
+            return True
+        _on_disk.add(target)
+    return False
 
 
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None,

@@ -84,6 +84,45 @@ def _summary_of(result, mode: str) -> dict:
     return build_summary(result)
 
 
+#: Scenario keys (or key prefixes) whose values can change the compiled kernel a case calls
+#: (:func:`twin.engine.batch.case_kernel`): its plant family, the method, the control mode, anything that
+#: makes events (:func:`twin.engine.events.needs_events`), IT load steps and monthly set points.
+KERNEL_KEYS = ("plant.type", "scenario.method", "control.", "events.", "battery.peak_shaving", "pv.",
+               "it.load_steps", "air.supply_air_c", "plant.chw_supply_c", "plant.cw_setpoint_c")
+
+
+def design_kernels(design: SweepDesign) -> list:
+    """The compiled kernels the cases of ``design`` call (:func:`twin.engine.batch.case_kernel`).
+
+    Found on one case per mix and per value of every axis that can change the kernel (a measure
+    parameter, or a key of :data:`KERNEL_KEYS`), one such axis at a time with the others at their first
+    value.  A case that does not validate is left out (the sweep reports it when it runs it).
+    """
+    from twin.engine.batch import case_kernel
+    from twin.errors import InputError
+    from twin.inputs.schema import validate_scenario
+    from twin.measures import apply_measures
+
+    deciding = [k for k, a in enumerate(design.axes)
+                if k != 1 and (a.kind == "measure" or (a.kind == "scenario" and a.name.startswith(KERNEL_KEYS)))]
+    kernels = []
+    for mix in range(design.shape[1]):  # axis 1 is the mix (SweepDesign.scenario_data)
+        for axis in [None, *deciding]:
+            for value in range(1 if axis is None else design.shape[axis]):
+                index = [0] * len(design.axes)
+                index[1] = mix
+                if axis is not None:
+                    index[axis] = value
+                data = design.scenario_data(int(np.ravel_multi_index(index, design.shape)))
+                try:
+                    kernel = case_kernel(apply_measures(validate_scenario(data, file=design.file), file=design.file))
+                except InputError:
+                    continue
+                if kernel not in kernels:
+                    kernels.append(kernel)
+    return kernels
+
+
 def warm_up(design: SweepDesign) -> str:
     """Load every site's weather and run one case's kernel once, so later cases are warm."""
     if design.digest in _WARM:
@@ -389,7 +428,7 @@ def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window,
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
     from twin.engine.simulate import notify_if_compiling
-    notify_if_compiling()  # the workers compile too: this says why the start-up takes a while
+    notify_if_compiling(*design_kernels(design))  # the workers compile: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):
         connected = _connect(scheduler)  # before anything is written
