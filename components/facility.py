@@ -43,6 +43,7 @@ from components._jit import jit, jit_inlined
 from components.cooling import air_management as air
 from components.cooling import cooling_tower as tower
 from components.cooling import thermal_storage as tes
+from components.cooling import tower_water
 from components.cooling.liquid import dry_cooler, dry_cooler_conductance, liquid_tower
 from components.it_equipment import fan_speed_ratio, ite_power_w, linear_air_flow_fraction, server_power_w
 from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, IT_ITE_CURVES, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, OUTPUT, PARAM, PLANT_AIR_COOLED, PLANT_CHANNELS,
@@ -254,11 +255,11 @@ def liquid_tower_water_kg_s(q_rejected, q_liquid, air_ratio, p, b, i):
     ``q_liquid`` over the range, :func:`components.cooling.liquid.liquid_tower`), drift and blowdown.
     [kg/s]"""
     water_flow = q_liquid / (tower.CP_WATER * p[PARAM.liquid_range_k])
-    evaporation = tower.saturated_exit_evaporation_kg_s(
+    evaporation = tower_water.saturated_exit_evaporation_kg_s(
         q_rejected, air_ratio * p[PARAM.liquid_tower_air_m3s] * b[BOUNDARY.dry_air_density, i],
         p[PARAM.liquid_supply_c] + p[PARAM.liquid_range_k], b[BOUNDARY.temp_wet_bulb, i],
         b[BOUNDARY.h_air, i], b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i], tower.NO_TERMS)
-    evap, drift, blow = tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
+    evap, drift, blow = tower_water.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
                                              p[PARAM.drift_fraction])
     return evap + drift + blow
 

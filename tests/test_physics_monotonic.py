@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from components.cooling import chiller as chl
 from components.cooling import cooling_tower as tower
+from components.cooling import tower_water
 from components.facility import run_span
 from components.layout import BOUNDARY, OUTPUT
 from components.power.losses import efficiency, quadratic_loss_w
@@ -188,7 +189,7 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, gue
     setpoint = wb + approach
     q_design = m_w * tower.CP_WATER * rng
     h_in, c_s = tower._saturation_terms(setpoint + rng, setpoint, P_ATM)
-    eps, g = tower._heat_terms(ratio, c_s, m_w, m_w / lg, ntu)
+    eps, g, _ = tower._heat_terms(ratio, c_s, m_w, m_w / lg, ntu)
     q, slope = eps * ratio * (m_w / lg) * (h_in - h_air), (m_w / lg) * (h_in - h_air) * g
     assert abs(q - tower._capacity(ratio, h_in, c_s, h_air, m_w, m_w / lg, ntu)) <= 1e-12 * q
     step = 1e-6
@@ -203,19 +204,69 @@ def test_variable_speed_tower_fan_rejects_the_load(wb, load_fraction, ratio, gue
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w and abs(fan - x ** 3) <= 1e-15
         t_out, fan, x, terms = tower.operate_from(q_w, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
-                                                  tower.NO_TERMS[:8] + (guess, math.nan, math.nan, math.nan))
+                                                  tower.NO_TERMS[:8] + (guess, math.nan, math.nan, math.nan, math.nan))
         rejected = tower._capacity(x, h_in, c_s, h_air, m_w, m_w / lg, ntu)
         assert t_out == setpoint and abs(rejected - q_w) <= 1e-7 * q_w
-        assert terms[9:11] == tower._heat_terms(terms[8], c_s, m_w, m_w / lg, ntu)
+        assert terms[9:12] == tower._heat_terms(terms[8], c_s, m_w, m_w / lg, ntu)
         # the next step: the same cell and load (the same set-point terms) in other outdoor air
         q_next, h_next = q_w, h_air + 500.0
         cached = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan, terms)
         afresh = tower.operate_from(q_next, setpoint, h_next, P_ATM, m_w, m_w / lg, ntu, True, math.nan,
-                                    terms[:9] + (math.nan, math.nan) + terms[11:])
+                                    terms[:9] + (math.nan, math.nan, math.nan) + terms[12:])
         assert cached[:3] == afresh[:3]
         if 0.0 < cached[1] < 1.0 and cached[2] > tower.FREE_CONVECTION:
             rejected = tower._capacity(cached[2], h_in, c_s, h_next, m_w, m_w / lg, ntu)
             assert abs(rejected - q_next) <= 1e-7 * q_next
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(0.2, 1.0), st.floats(-0.03, 0.03), st.floats(-0.03, 0.03))
+def test_a_tower_solve_from_heat_terms_predicted_for_other_air_is_the_same(wb, load_fraction, d_air, d_set):
+    # the next step's solve in air of another density (air flow * (1 + d_air)) and at a set point d_set K
+    # away starts from the heat terms of this step's speed predicted for them (_predicted_heat_terms):
+    # the prediction is close to the terms evaluated there, and the solve rejects the load to 1e-7
+    approach, rng, lg, m_w = 4.0, 5.0, 1.1, 100.0
+    ntu_rho = tower.design_ntu(25.0, approach, rng, lg, P_ATM) * (m_w / lg)  # UA: holds as the air flow moves
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    setpoint, q_w = wb + approach, load_fraction * m_w * tower.CP_WATER * rng
+    air = m_w / lg
+    first = tower.operate_from(q_w, setpoint, h_air, P_ATM, m_w, air, ntu_rho / air, True, math.nan, tower.NO_TERMS)
+    terms = first[3]
+    if not (tower.FREE_CONVECTION < first[2] < 1.0 and terms[11] == terms[11]):
+        return  # no speed solve (free convection or flat out): nothing to predict from
+    air_next, set_next = air * (1.0 + d_air), setpoint + d_set
+    ntu_next = ntu_rho / air_next
+    predicted = tower.setpoint_terms(set_next, q_w / (m_w * tower.CP_WATER), P_ATM, m_w, air_next, ntu_next, terms)
+    exact = tower._heat_terms(terms[8], predicted[5], m_w, air_next, ntu_next)
+    if predicted[9] == predicted[9] and (air_next, set_next) != (air, setpoint):
+        assert math.isnan(predicted[11]), "predicted terms are marked as such"
+        assert abs(predicted[9] - exact[0]) <= 2e-3 * exact[0]
+    carried = tower.operate_from(q_w, set_next, h_air, P_ATM, m_w, air_next, ntu_next, True, math.nan, terms)
+    h_in, c_s = tower._saturation_terms(set_next + q_w / (m_w * tower.CP_WATER), set_next, P_ATM)
+    if 0.0 < carried[1] < 1.0 and carried[2] > tower.FREE_CONVECTION:
+        rejected = tower._capacity(carried[2], h_in, c_s, h_air, m_w, air_next, ntu_next)
+        assert abs(rejected - q_w) <= 1e-7 * q_w
+
+
+def test_predicted_heat_terms_never_end_a_tower_solve():
+    # heat terms that say the start speed rejects the load exactly, marked predicted (P NaN), still send
+    # the solve on to the speed that does (an evaluated start with those terms would stop there)
+    approach, rng, lg, m_w, wb = 4.0, 5.0, 1.1, 100.0, 20.0
+    ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    setpoint, q_w = wb + approach, 0.5 * m_w * tower.CP_WATER * rng
+    h_in, c_s = tower._saturation_terms(setpoint + rng * 0.5, setpoint, P_ATM)
+    air = m_w / lg
+    q_free = tower._capacity(tower.FREE_CONVECTION, h_in, c_s, h_air, m_w, air, ntu)
+    q_full = tower._capacity(1.0, h_in, c_s, h_air, m_w, air, ntu)
+    x0 = 0.95
+    lying = q_w / (x0 * air * (h_in - h_air))  # the effectiveness at which x0 would reject q_w
+    for p_term, stops in ((math.nan, False), (0.1, True)):
+        x, _ = tower._fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air, m_w, air, ntu, (x0, lying, 1.0, p_term))
+        assert (x == x0) == stops
+    assert abs(tower._capacity(x, h_in, c_s, h_air, m_w, air, ntu) - q_w) > 1e-3 * q_w  # the evaluated start lied
+    x, _ = tower._fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air, m_w, air, ntu, (x0, lying, 1.0, math.nan))
+    assert abs(tower._capacity(x, h_in, c_s, h_air, m_w, air, ntu) - q_w) <= 1e-7 * q_w
 
 
 def test_staging_is_minimal_and_reports_unmet():
@@ -229,14 +280,14 @@ def test_staging_is_minimal_and_reports_unmet():
 @given(coc=st.floats(2.0, 10.0), e=st.floats(0.01, 3.0))
 def test_tower_blowdown_follows_cycles_of_concentration(coc, e):
     """Lei & Masanet Eq. 6-7 (docs/sources.md 2.2): blowdown = evaporation / (CoC - 1) - drift."""
-    evap, drift, blow = tower.water_use_kg_s(e, 100.0, coc, 0.0)
+    evap, drift, blow = tower_water.water_use_kg_s(e, 100.0, coc, 0.0)
     assert evap == e and drift == 0.0
     assert blow == evap / (coc - 1.0)
     # blowdown's share of make-up is 1/CoC when drift is negligible
     assert abs(blow / (evap + blow) - 1.0 / coc) < 1e-12
-    evap2, drift2, blow2 = tower.water_use_kg_s(e, 100.0, coc, 1e-4)
+    evap2, drift2, blow2 = tower_water.water_use_kg_s(e, 100.0, coc, 1e-4)
     assert drift2 == 0.01 and blow2 == max(evap2 / (coc - 1.0) - drift2, 0.0)
-    assert tower.water_use_kg_s(0.0, 100.0, coc, 1e-4) == (0.0, 0.0, 0.0)  # no heat, no tower water
+    assert tower_water.water_use_kg_s(0.0, 100.0, coc, 1e-4) == (0.0, 0.0, 0.0)  # no heat, no tower water
 
 
 @settings(max_examples=60, deadline=None)
@@ -252,7 +303,7 @@ def test_tower_evaporation_closes_the_air_side_balance(t_db, rh, q, m_a):
     w_in = psychrolib.GetHumRatioFromRelHum(t_db, rh, p)
     h_in = psychrolib.GetMoistAirEnthalpy(t_db, w_in)
     t_water_in = max(t_db, 0.0) + 15.0
-    e = tower.saturated_exit_evaporation_kg_s(q, m_a, t_water_in + 40.0, np.nan, h_in, w_in, p, tower.NO_TERMS)
+    e = tower_water.saturated_exit_evaporation_kg_s(q, m_a, t_water_in + 40.0, np.nan, h_in, w_in, p, tower.NO_TERMS)
     w_out = w_in + e / m_a
     h_out = h_in + q / m_a
     t_out = (h_out - 2.501e6 * w_out) / (1006.0 + 1860.0 * w_out)  # ASHRAE eq. 32 solved for t

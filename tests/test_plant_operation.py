@@ -327,7 +327,7 @@ def test_chilled_water_plant_writes_every_plant_channel(legacy_dict, plant):
 
 def test_flat_out_towers_start_from_the_last_approach_within_tolerance(legacy_dict):
     """Economizing towers flat out start their floating solve from the approach of the step before
-    (kept in the towers' terms, slot 11); the plant gives what it gives when they start from the
+    (kept in the towers' terms, slot 12); the plant gives what it gives when they start from the
     typical approach instead, within the plant's condenser-water tolerance."""
     from components.cooling.cooling_tower import NO_TERMS
     from components.plant.chilled_water import _PLANT_TOLERANCE_K, chilled_water_plant
@@ -341,8 +341,8 @@ def test_flat_out_towers_start_from_the_last_approach_within_tolerance(legacy_di
     terms, used = NO_TERMS, 0
     for i in range(0, 2000):
         q_coil = 2.0e6 * (1.0 + 0.3 * np.sin(i / 7.0))  # a load the towers often cannot free-cool
-        chilled_water_plant(p, c, q_coil, b, 0.0, fresh, i, terms[:11] + (np.nan,))
-        used += terms[11] > 0.0
+        chilled_water_plant(p, c, q_coil, b, 0.0, fresh, i, terms[:12] + (np.nan,))
+        used += terms[12] > 0.0
         _, terms = chilled_water_plant(p, c, q_coil, b, 0.0, carried, i, terms)
     assert used > 700  # winter: the towers economize flat out in many hours (760; where they cannot
     # make the water the economizer could use, free_cooling_water_c; they hold it elsewhere)

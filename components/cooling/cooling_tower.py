@@ -26,15 +26,7 @@ Validity: wet bulb -10 to 32 degC, water flow at design, air flow ratio 0.1-1.  
 m_a**0.6`` exponent is an assumption typical of counterflow fill data.  Free-convection air flow
 is 10 % of design (the EnergyPlus CoolingTower:SingleSpeed default sizing factor).
 
-Water use: the air leaves saturated (EnergyPlus's ``SaturatedExit``; :func:`saturated_exit_evaporation_kg_s`),
-drift and blowdown after Lei & Masanet ("Statistical analysis for predicting location-specific data
-center PUE and its improvement potential", Energy 2020, Eq. 6-7; docs/sources.md 2.2)::
-
-    h_out = h_in + Q / m_a;  h_sat(T_out) = h_out;  evaporation = m_a (W_sat(T_out) - W_in)
-    drift = f_drift * m_w;   blowdown = evaporation/(CoC - 1) - drift
-
-(Lei & Masanet's ``evaporation = Q / h_fg``, used before 2026-12-07, counts every joule as latent
-heat and gave 22-46 % more evaporation than EnergyPlus's towers.)
+Water use (evaporation into saturated leaving air, drift, blowdown): :mod:`components.cooling.tower_water`.
 """
 
 import math
@@ -42,7 +34,7 @@ import math
 from components._jit import jit, jit_inlined
 from components.hermite_table import hermite, hermite_table
 from components.psychrometric_slopes import saturated_enthalpy_and_slope
-from components.psychrometrics import humidity_ratio_from_enthalpy, saturated_enthalpy
+from components.psychrometrics import saturated_enthalpy
 from components.saturation import TRIPLE_POINT_C
 
 CP_WATER = 4186.0      # J/(kg K)
@@ -50,9 +42,6 @@ FREE_CONVECTION = 0.1  # air flow fraction with the fan off (EnergyPlus default)
 UA_AIRFLOW_EXPONENT = 0.6
 _ROOT_ITERATIONS = 60  # cap on root-finder iterations; convergence usually takes 2-5
 _ROOT_TOLERANCE = 1e-7  # relative heat residual of the fan-speed root (0.1 W in 1 MW)
-# error left in the saturated exit-air temperature [K]: the evaporation then moves by about 1e-4 of itself
-# (dW_sat/dT ~ 1.5e-3 /K against a pick-up W_out - W_in of ~1e-2)
-_EXIT_AIR_TOLERANCE_K = 1e-3
 # relative heat residual of a floating leaving temperature: the tower's heat rises ~10 % per K
 # there, so 1e-6 is ~1e-5 K, 500 times finer than the plant's 5 mK condenser-water tolerance
 _FLOATING_TOLERANCE = 1e-6
@@ -62,7 +51,11 @@ _FLOATING_TOLERANCE = 1e-6
 _CURVATURE_SAFETY = 4.0
 #: :func:`setpoint_terms` of no inputs (matches none), no fan speed to start from and nothing kept
 #: for the caller
-NO_TERMS = (math.nan,) * 12
+NO_TERMS = (math.nan,) * 13
+# a variable-speed fan's solve predicts the heat terms of its last speed for new air flow and
+# saturation terms (:func:`_predicted_heat_terms`) while each moves the NTU or m* by less than this
+# fraction; further off, the first-order prediction could send the first Newton step astray
+_PREDICTION_RANGE = 0.05
 # a fan-speed Newton step this small relative to the speed is taken without evaluating the heat
 # there again: Newton's error after it is about (step / speed)**2 times the speed, 1e-8 of it
 _STEP_TOLERANCE = 1e-4
@@ -191,11 +184,12 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     """What a cell holding ``temp_setpoint`` over a range ``rng`` needs besides the outdoor air's enthalpy.
 
     Returns ``(temp_setpoint, rng, pressure, air_flow_design, h_in, c_s, eps_full, eps_free, speed,
-    eps, G, kept)``: the inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint +
+    eps, G, P, kept)``: the inputs, the :func:`_saturation_terms` of water entering at ``temp_setpoint +
     rng`` and leaving at ``temp_setpoint``, the cell's effectiveness at full fan and in free
     convection, the last fan speed a variable-speed solve evaluated with its :func:`_heat_terms`
     (a starting point, see :func:`_fan_speed_for_load`; the speed is carried from ``previous``,
-    its heat terms only while ``c_s`` and the air flow are the same), and a number the caller keeps
+    its heat terms only while ``c_s`` and the air flow are the same: :func:`operate_from` predicts
+    them for others, :func:`_predicted_heat_terms`), and a number the caller keeps
     with the terms, carried from ``previous`` (the chilled-water plant's flat-out approach,
     :func:`components.plant.chilled_water._water_cooled_plant`).  None depends on the outdoor air's
     enthalpy, so ``previous`` (such a tuple for the same water flow, volume flow and UA, or
@@ -214,13 +208,41 @@ def setpoint_terms(temp_setpoint, rng, pressure, water_flow, air_flow_design, nt
     return (temp_setpoint, rng, pressure, air_flow_design, h_in, c_s,
             _cell_effectiveness(1.0, c_s, water_flow, air_flow_design, ntu_design),
             _cell_effectiveness(FREE_CONVECTION, c_s, water_flow, air_flow_design, ntu_design), previous[8],
-            math.nan, math.nan, previous[11])
+            math.nan, math.nan, math.nan, previous[12])
+
+
+@jit
+def _predicted_heat_terms(eps, g, p_term, air_flow_was, c_s_was, air_flow_design, c_s):
+    """The :func:`_heat_terms` ``(eps, G)`` at the speed the set-point terms carry, predicted for a new
+    design air flow and ``c_s`` from the terms ``eps, g, p_term`` evaluated there at ``air_flow_was`` and
+    ``c_s_was``, with NaN in place of ``P`` (predicted, not evaluated); all NaN when those are not
+    evaluated terms (``p_term`` NaN) or either ratio moves by :data:`_PREDICTION_RANGE` or more.
+
+    ``NTU ~ 1 / m_a,d`` (:func:`cell_air`: the UA holds) and ``m* ~ m_a,d c_s``, so to first order::
+
+        eps' = eps + P (m_a,d / m_a,d' - 1) + Q (m_a,d' c_s' / (m_a,d c_s) - 1),    Q = G - eps - b P
+
+    with ``P = NTU d eps/d NTU`` and ``Q = m* d eps/d m*`` at that speed; ``G`` is kept (its change moves
+    the first Newton step by the same order).  Hour to hour the outdoor air's density moves the air flow
+    by tenths of a percent: over a year in Guangzhou and in Hohhot (variable-speed towers, economizer,
+    2026-12-07) the predicted ``eps`` was within 3e-7 and 2e-6 of the evaluated one at the median,
+    3e-5 at the 99th percentile, 1.2e-4 at most; ``G`` within 0.2-0.3 % (2 % at most).  [-]
+    """
+    if not (eps == eps and p_term == p_term):
+        return math.nan, math.nan, math.nan
+    d_ntu = air_flow_was / air_flow_design - 1.0
+    d_m = air_flow_design * c_s / (air_flow_was * c_s_was) - 1.0
+    if not (abs(d_ntu) < _PREDICTION_RANGE and abs(d_m) < _PREDICTION_RANGE):
+        return math.nan, math.nan, math.nan
+    q_term = g - eps - (UA_AIRFLOW_EXPONENT - 1.0) * p_term
+    return eps + p_term * d_ntu + q_term * d_m, g, math.nan
 
 
 @jit
 def _heat_terms(air_ratio, c_s, water_flow, air_flow_design, ntu_design):
     """The terms of the heat rejected at an air flow ratio ``x`` and of its slope that do not depend
-    on the air's enthalpy or the load: ``(eps, G)``. [-], [-]
+    on the air's enthalpy or the load: ``(eps, G, P)``, ``P = NTU d eps/d NTU`` (for
+    :func:`_predicted_heat_terms`). [-], [-], [-]
 
     With ``dh = h_s(T_w,in) - h_a,in``, ``m* = x k``, ``NTU = NTU_d x**b`` (``b = UA_AIRFLOW_EXPONENT
     - 1``) and the partial derivatives of :func:`_effectiveness_and_slopes`::
@@ -234,7 +256,7 @@ def _heat_terms(air_ratio, c_s, water_flow, air_flow_design, ntu_design):
     b = UA_AIRFLOW_EXPONENT - 1.0
     ntu = ntu_design if air_ratio == 1.0 else ntu_design * _ntu_factor(air_ratio)
     eps, d_ntu, d_m = _effectiveness_and_slopes(ntu, m_star)
-    return eps, eps + b * ntu * d_ntu + m_star * d_m
+    return eps, eps + b * ntu * d_ntu + m_star * d_m, ntu * d_ntu
 
 
 @jit
@@ -248,27 +270,39 @@ def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, ai
     Newton step inside the bracket is below ``_STEP_TOLERANCE`` of the speed (that step is
     taken; the residual after it is about 1e-8 of the heat, below the tolerance).
 
-    ``start = (x, eps, G)``: a speed to start from and the :func:`_heat_terms` there (NaN if not
+    ``start = (x, eps, G, P)``: a speed to start from and the :func:`_heat_terms` there (NaN if not
     known).  The solve starts from ``x`` when that lies inside the bracket (hour to hour a
     tower's speed moves by 0.006 at the median, its linear interpolation between free convection
     and full speed is 0.1 off), else from that interpolation.  The heat terms depend on neither
     the air's enthalpy nor the load once ``c_s`` is given, so with them known (the last point a
     solve of the same cell and set-point terms evaluated, returned here as ``start`` for the next
-    solve) the first Newton step costs no evaluation of the effectiveness: over a year of the
-    bundled default with variable-speed fans, 1.5 evaluations of the effectiveness a solve instead
-    of 2.5 (4.0 from the interpolation).
+    solve) the first Newton step costs no evaluation of the effectiveness.  Terms predicted for
+    another air flow or ``c_s`` (:func:`_predicted_heat_terms`: ``P`` is NaN) give that first step
+    too, but neither end the solve nor narrow the bracket: the solve goes on from where the step
+    lands.  Over a year of the bundled default with variable-speed drives and the economizer
+    (2026-12-07), the air flow moved with the air's density at nearly every step, so evaluated terms
+    were hardly ever known: 2.5 evaluations of the effectiveness a mechanical-cooling solve in
+    Guangzhou, 2.3 in Hohhot; from predicted terms 1.4 and 1.2.  Side by side
+    (``benchmarks/ab_kernel.py``), the year with variable-speed drives 8-10 % faster, with the economizer
+    too 6 %, the chilled-water package 6 % (Guangzhou), with AI control 2 %; channels within 5e-7 of
+    their range, the bundled default (single-speed towers) unchanged.
     Returns ``(x, start)``: the speed and the last point evaluated with its heat terms.
     """
     a, c = FREE_CONVECTION, 1.0
-    x, eps, g = start
+    x, eps, g, p_term = start
     if not a < x < c:
         x = a + (c - a) * (q_w - q_free) / (q_full - q_free)
         eps = math.nan
     dh = h_in - h_air_in
+    if eps == eps and p_term != p_term:  # predicted terms: one Newton step, then evaluate
+        step = x - (eps * x * air_flow_design * dh - q_w) / (air_flow_design * dh * g) if g > 0.0 else math.nan
+        if a < step < c:
+            x = step
+        eps = math.nan
     for _ in range(_ROOT_ITERATIONS):
         if eps != eps:
-            eps, g = _heat_terms(x, c_s, water_flow, air_flow_design, ntu_design)
-        start = (x, eps, g)
+            eps, g, p_term = _heat_terms(x, c_s, water_flow, air_flow_design, ntu_design)
+        start = (x, eps, g, p_term)
         f = eps * x * air_flow_design * dh - q_w
         slope = air_flow_design * dh * g
         eps = math.nan
@@ -446,9 +480,11 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
     whatever ``previous`` holds; a variable-speed fan's solve starts from the speed ``previous``
     carries, so its speed depends on it within the solve's tolerance (relative heat residual
     1e-7), and the terms returned carry the last speed it evaluated (:func:`_fan_speed_for_load`).
+    Where the set-point terms are new (another air flow or ``c_s``), the solve starts from the heat
+    terms of ``previous`` predicted for them (:func:`_predicted_heat_terms`).
 
     Inlined into its callers (:func:`components._jit.jit_inlined`): a compiled call passes the
-    terms (12 numbers since 2026-12-07) in and out through memory, and each float more in the
+    terms (13 numbers since 2026-12-07) in and out through memory, and each float more in the
     terms cost the default room about 1.6 % of its year (2026-12-06, side by side); inlined, the
     default room is within 2 % of the 8-number terms of before, and the first run no slower.
     """
@@ -471,9 +507,13 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
         if not variable_speed:
             on = (q_w - q_free) / (q_full - q_free)
             return temp_setpoint, on, FREE_CONVECTION + on * (1.0 - FREE_CONVECTION), terms
+        start = terms[8:12]
+        if start[1] != start[1] and previous[11] == previous[11]:  # the last solve's terms, for other air
+            start = (start[0],) + _predicted_heat_terms(previous[9], previous[10], previous[11], previous[3],
+                                                        previous[5], air_flow_design, c_s)
         x, start = _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, air_flow_design,
-                                       ntu_design, terms[8:11])
-        return temp_setpoint, x * x * x, x, terms[:8] + start + terms[11:]
+                                       ntu_design, start)
+        return temp_setpoint, x * x * x, x, terms[:8] + start + terms[12:]
     # Set point out of reach: the leaving temperature floats up at full fan.  First guess: one
     # Newton step with dQ/dT ~ eps m_a c_s (the saturation slope over the range at the set point).
     eps_reached = q_full / (air_flow_design * (h_in - h_air_in)) if h_in > h_air_in else 0.0
@@ -481,94 +521,3 @@ def operate_from(q_w, temp_setpoint, h_air_in, pressure, water_flow, air_flow_de
     x = _floating_temperature(temp_setpoint + min(max(step, 0.01), 60.0), temp_setpoint, q_w, rng,
                               h_air_in, pressure, water_flow, air_flow_design, ntu_design)
     return x, 1.0, 1.0, terms
-
-
-@jit
-def _exit_air_start_c(h_out, temp_water_in, temp_wet_bulb, h_air_in, pressure, terms):
-    """Where the search for the saturated leaving-air temperature starts. [degC]
-
-    The inverse quadratic through three points of the saturation curve: the inlet air at its wet bulb
-    (``h_sat(T_wb) ~ h_a,in``) and the two the towers' set-point terms hold (water in and out,
-    :func:`setpoint_terms`) when they are for this pressure; else the water entering
-    (``temp_water_in``), which the air cannot leave warmer than.  The interpolated start is kept
-    within the bracket of the root, the wet bulb to the entering water (the leaving air's enthalpy
-    lies between the inlet air's and the saturated enthalpy at the entering water).  Only the number
-    of Newton steps depends on it.
-    """
-    if not (terms[2] == pressure and terms[1] > 0.05 and temp_wet_bulb < terms[0]):
-        return temp_water_in
-    t1, h1 = terms[0] + terms[1], terms[4]
-    t2, h2 = terms[0], terms[4] - terms[5] * terms[1]
-    t3, h3 = temp_wet_bulb, h_air_in
-    if not (h3 < h2 < h1):
-        return temp_water_in
-    t = (t1 * (h_out - h2) * (h_out - h3) / ((h1 - h2) * (h1 - h3))
-         + t2 * (h_out - h1) * (h_out - h3) / ((h2 - h1) * (h2 - h3))
-         + t3 * (h_out - h1) * (h_out - h2) / ((h3 - h1) * (h3 - h2)))
-    return min(max(t, temp_wet_bulb), temp_water_in)
-
-
-@jit
-def saturated_exit_evaporation_kg_s(q_w, air_flow, temp_water_in, temp_wet_bulb, h_air_in, w_air_in, pressure,
-                                    terms):
-    """Water a wet tower evaporates into its air, the air leaving saturated. [kg/s]
-
-    The air takes the rejected heat, ``h_out = h_in + Q / m_a``, and leaves saturated at the
-    temperature where ``h_sat(T_out) = h_out`` (Newton steps from :func:`_exit_air_start_c`; ``h_sat``
-    is increasing and convex, so from above the steps fall monotonically onto the root, from below
-    the first overshoots; they stop when the error left, about ``(h''/2h') step**2``, is below 1e-3
-    K); it carries ``W_out`` away (:func:`components.psychrometrics.humidity_ratio_from_enthalpy` at
-    ``T_out``, ``h_out``), ``evaporation = m_a (W_out - W_in)``, at least 0.  The rest of the heat warms the air: in EnergyPlus's comparison
-    plants over six climates, 68-82 % of the annual heat leaves as latent heat (validation case
-    ``tower_water_energyplus``), where ``Q / h_fg`` counts all of it.
-
-    Parameters
-    ----------
-    q_w : float
-        Heat rejected [W].
-    air_flow : float
-        Dry-air flow through the cells [kg/s] (time-averaged over fan cycling).
-    temp_water_in, temp_wet_bulb : float
-        Water entering the tower and outdoor wet bulb [degC].
-    h_air_in, w_air_in : float
-        Outdoor air enthalpy [J/kg dry air] and humidity ratio [kg/kg dry air].
-    pressure : float
-        Total pressure [Pa].
-    terms : tuple
-        The towers' :func:`setpoint_terms` (or :data:`NO_TERMS`): points of the saturation curve
-        to start the search from.
-
-    Source: EnergyPlus Engineering Reference 25.2, cooling towers, "Evaporative Water Loss"
-    (``Evaporation Loss Mode = SaturatedExit``); ASHRAE Handbook - Fundamentals (2017) ch. 1,
-    eq. 32 (moist-air enthalpy).  Validity: as the tower model (wet bulb -10 to 32 degC); below
-    the triple point the saturation is over ice.
-    """
-    if q_w <= 0.0 or air_flow <= 0.0:
-        return 0.0
-    h_out = h_air_in + q_w / air_flow
-    t = _exit_air_start_c(h_out, temp_water_in, temp_wet_bulb, h_air_in, pressure, terms)
-    for _ in range(_ROOT_ITERATIONS):
-        h_sat, slope = saturated_enthalpy_and_slope(t, pressure)
-        step = (h_sat - h_out) / slope
-        t -= step
-        # Newton's error after the step is about (h''/2h') step**2, h''/h' < 0.1 /K from -10 to 60 degC
-        if 0.05 * step * step < _EXIT_AIR_TOLERANCE_K:
-            break
-    return max(air_flow * (humidity_ratio_from_enthalpy(t, h_out) - w_air_in), 0.0)
-
-
-@jit
-def water_use_kg_s(evaporation, water_flow_total, cycles_of_concentration, drift_fraction):
-    """Drift and blowdown of a tower that evaporates ``evaporation`` [kg/s]. [kg/s]
-
-    Returns ``(evaporation, drift, blowdown)``, all 0 for a tower that evaporates nothing (rejects
-    no heat).  When drift alone bleeds more than the concentration limit requires, blowdown is zero
-    (the tower then runs at higher cycles).  Source: Lei & Masanet (2020) Eq. 6-7; docs/sources.md 2.2.
-    """
-    if evaporation <= 0.0:
-        return 0.0, 0.0, 0.0
-    drift = drift_fraction * water_flow_total
-    blow = evaporation / (cycles_of_concentration - 1.0) - drift
-    if blow < 0.0:
-        blow = 0.0
-    return evaporation, drift, blow

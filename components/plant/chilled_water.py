@@ -17,6 +17,7 @@ from components.cooling import cooling_tower as tower
 from components.cooling import economizer as eco
 from components.cooling import pumps
 from components.cooling import thermal_storage as tes
+from components.cooling import tower_water
 from components.layout import BOUNDARY, DEFERRED, N_OUTPUT, OUTPUT, PARAM, PLANT_AIR_COOLED
 from components.plant.channels import write_compressors, write_water
 
@@ -161,7 +162,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period,
     (:func:`components.cooling.cooling_tower.setpoint_terms`, or ``NO_TERMS``), which the solve
     returns updated.  They save work; what they change is where the towers' solves start, so
     results move within those solves' tolerances only: a variable-speed fan starts from the last
-    speed evaluated, and towers running flat out start floating from ``t_wb + terms[11]``, the
+    speed evaluated, and towers running flat out start floating from ``t_wb + terms[12]``, the
     approach of the last flat-out solve (kept there; the plant's own first pass still starts from
     :data:`_FLAT_OUT_START_APPROACH_K`, so which economizer solves :func:`_may_economize` skips does
     not depend on it).  Hour to hour that approach moves by hundredths of a kelvin: 2.1 -> 1.5
@@ -222,12 +223,12 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period,
     if economize == ECONOMIZE_FLAT_OUT and q_chw > 0.0:
         # economizing towers make the coldest water the economizer can use (free_cooling_water_c),
         # flat out where they cannot reach it; start from a typical approach (the towers' solve
-        # from the approach of the last flat-out solve, which terms[11] keeps)
+        # from the approach of the last flat-out solve, which terms[12] keeps)
         flat_setpoint = max(free_cooling_water_c(p, q_hx_demand, t_chwr, c_min), t_wb)
         setpoint = flat_setpoint
         t_cw = max(t_wb + _FLAT_OUT_START_APPROACH_K, flat_setpoint)
-        if terms[11] > 0.0:
-            flat_out_guess = t_wb + terms[11]
+        if terms[12] > 0.0:
+            flat_out_guess = t_wb + terms[12]
     air_cooled = p[PARAM.plant_type] == PLANT_AIR_COOLED
     if air_cooled:
         t_cw = t_db
@@ -291,7 +292,7 @@ def _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period,
         p_condenser_fans = n_on * cap * p[PARAM.condenser_fan_w_per_w] * chl.run_time_fraction(curves, plr)
         q_tower = 0.0
     if economize == ECONOMIZE_FLAT_OUT and setpoint == flat_setpoint and t_cw > setpoint:
-        terms = terms[:11] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
+        terms = terms[:12] + (t_cw - t_wb,)  # the flat-out approach, the next step's start
     return Solve(q_unmet, p_ch, q_evap - q_unmet + q_charge_ch, t_cw, n_on, plr, curve_state, n_cells,
                  p_chwp, p_cwp, p_tower, q_hx, q_tower, q_charge, q_dis,
                  tes_energy / q_chw / 60.0 if q_chw > 0.0 else 0.0, t_chws, mode, air_ratio, p_condenser_fans, terms)
@@ -332,7 +333,7 @@ def _write(o, i, s):
 def _write_tower_water(p, b, o, i, s):
     """Write the towers' water of the solve ``s`` (a :data:`Solve`) kept for step ``i``: its ``n_cells``
     cells at ``air_ratio`` of design air flow evaporate into air that leaves saturated
-    (:func:`components.cooling.cooling_tower.saturated_exit_evaporation_kg_s`, its search started from
+    (:func:`components.cooling.tower_water.saturated_exit_evaporation_kg_s`, its search started from
     the saturation points of the solve's tower terms), plus drift and blowdown.  Computed once a
     step, for the solve kept (not in each solve :func:`chilled_water_plant` compares).
 
@@ -369,10 +370,10 @@ def _write_tower_water(p, b, o, i, s):
 @jit_inlined
 def _tower_water(p, b, o, i, q_w, air_flow, temp_water_in, water_flow, terms):
     """Write step ``i``'s tower water: evaporation into saturated leaving air, drift and blowdown. [kg/s]"""
-    evaporation = tower.saturated_exit_evaporation_kg_s(
+    evaporation = tower_water.saturated_exit_evaporation_kg_s(
         q_w, air_flow, temp_water_in, b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i],
         b[BOUNDARY.humidity_ratio, i], b[BOUNDARY.pressure, i], terms)
-    write_water(o, i, *tower.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
+    write_water(o, i, *tower_water.water_use_kg_s(evaporation, water_flow, p[PARAM.cycles_of_concentration],
                                             p[PARAM.drift_fraction]))
 
 
@@ -390,7 +391,7 @@ def deferred_tower_water(p, b, block, n):
             block[d + DEFERRED.tower_water, j] = 0.0
             terms = (block[d + DEFERRED.terms_setpoint, j], block[d + DEFERRED.terms_range, j],
                      block[d + DEFERRED.terms_pressure, j], np.nan, block[d + DEFERRED.terms_h_in, j],
-                     block[d + DEFERRED.terms_c_s, j], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
+                     block[d + DEFERRED.terms_c_s, j], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
             _tower_water(p, b, block, j, block[d + DEFERRED.tower_q_w, j], block[d + DEFERRED.tower_air_flow, j],
                          block[d + DEFERRED.tower_water_in, j], block[d + DEFERRED.tower_water_flow, j], terms)
 
@@ -470,7 +471,7 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
     Returns the unmet evaporator load [W] and the set-point terms of its mechanical solve (the
     first solve of the next step, which reuses them when its towers hold the same set point at
     the same load and pressure), with the approach of its flat-out solve, if it ran one, in
-    ``terms[11]`` (see :func:`_water_cooled_plant`).
+    ``terms[12]`` (see :func:`_water_cooled_plant`).
     """
     loop = _chilled_water_loop(p, q_coil)
     t_wb, h_air, pressure = b[BOUNDARY.temp_wet_bulb, i], b[BOUNDARY.h_air, i], b[BOUNDARY.pressure, i]
@@ -494,7 +495,7 @@ def chilled_water_plant(p, curves, q_coil, b, tes_energy, o, i, terms):
                 continue  # the solve would end with the tower water too warm (see _may_economize)
             solve = _water_cooled_plant(p, curves, loop, t_wb, h_air, pressure, rho_air, period, tes_energy, t_db, mode, terms)
             if mode == ECONOMIZE_FLAT_OUT:
-                terms = terms[:11] + solve.tower_terms[11:]  # keeps its approach (the rest is the mechanical solve's)
+                terms = terms[:12] + solve.tower_terms[12:]  # keeps its approach (the rest is the mechanical solve's)
             if solve.q_hx <= 0.0:
                 continue  # the tower water is too warm to economize in this mode
             if not cheapest:

@@ -56,7 +56,7 @@ _TYPES = {"V": ("float64", 1, False, "C"), "M": ("float64", 2, False, "C"),
 #: its critical path (:func:`components.power_chain.critical_path`) and the towers' set-point
 #: terms (:data:`components.cooling.cooling_tower.NO_TERMS`); tests/test_parallel_compile.py
 #: checks them against the step
-_TUPLES = {"R": 19, "P": 7, "T": 12}
+_TUPLES = {"R": 19, "P": 7, "T": 13}
 
 _AIR_SIDE = ("components.facility", "_air_side", "Vfff")
 _LIQUID_LOOP = ("components.facility", "_liquid_loop", "Vffffff")
