@@ -279,8 +279,8 @@ def _fan_speed_for_load(q_w, q_free, q_full, h_in, c_s, h_air_in, water_flow, ai
     solve) the first Newton step costs no evaluation of the effectiveness.  Terms predicted for
     another air flow or ``c_s`` (:func:`_predicted_heat_terms`: ``P`` is NaN) give that first step
     too, but neither end the solve nor narrow the bracket: the solve goes on from where the step
-    lands.  Over a year of the bundled default with variable-speed drives and the economizer
-    (2026-12-07), the air flow moved with the air's density at nearly every step, so evaluated terms
+    lands.  Over a year of the bundled default room with variable-speed drives and the economizer
+    (2026-12-07), in Guangzhou and in Hohhot, the air flow moved with the air's density at nearly every step, so evaluated terms
     were hardly ever known: 2.5 evaluations of the effectiveness a mechanical-cooling solve in
     Guangzhou, 2.3 in Hohhot; from predicted terms 1.4 and 1.2.  Side by side
     (``benchmarks/ab_kernel.py``), the year with variable-speed drives 8-10 % faster, with the economizer
