@@ -391,7 +391,7 @@ def deferred_tower_water(p, b, block, n):
             block[d + DEFERRED.tower_water, j] = 0.0
             terms = (block[d + DEFERRED.terms_setpoint, j], block[d + DEFERRED.terms_range, j],
                      block[d + DEFERRED.terms_pressure, j], np.nan, block[d + DEFERRED.terms_h_in, j],
-                     block[d + DEFERRED.terms_c_s, j], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
+                     block[d + DEFERRED.terms_c_s, j]) + tower.NO_TERMS[6:]
             _tower_water(p, b, block, j, block[d + DEFERRED.tower_q_w, j], block[d + DEFERRED.tower_air_flow, j],
                          block[d + DEFERRED.tower_water_in, j], block[d + DEFERRED.tower_water_flow, j], terms)
 
