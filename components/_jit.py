@@ -43,6 +43,9 @@ whose digest differs is emptied of machine code the first time this process deco
 caching there (:func:`_drop_stale`): after an update, or an edit, the kernels compile again, as
 after ``make clean-cache``.
 
+Importing this module makes Numba's inlining copy the inlined functions' scopes cheaply
+(:mod:`components._inline_copy`): the same machine code, 1.3 s less compilation in a first run.
+
 ``_nrt`` is an undocumented Numba option (present from before 0.59 to 0.68 at least); a Numba
 without it gets the default, reference-counted compilation: the same results, a little slower.
 """
@@ -54,6 +57,8 @@ import os
 from pathlib import Path
 
 from numba import config, njit
+
+from components import _inline_copy
 
 try:  # ``_nrt`` is a target option Numba has long had but does not document; use it if present
     from numba.core.cpu import CPUTargetOptions
@@ -76,6 +81,8 @@ CACHE_LOCKS = fcntl is not None
 SOURCES_FILE = "dctwin-sources.sha256"
 #: cache folders this process has checked (:func:`_drop_stale`)
 _CHECKED: set[str] = set()
+
+_inline_copy.install()
 
 
 def jit(func):
