@@ -33,6 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     return cli_main(argv)
 
 
+def console() -> int:
+    """The ``dctwin`` console script and ``python -m dctwin`` (:func:`twin.cli.console`: :func:`main`, and a
+    quicker exit)."""
+    from twin.cli import console as cli_console
+
+    return cli_console()
+
+
 def dask_setup(worker) -> None:
     """Called by Dask in every worker that preloads this package (``dask worker --preload dctwin``, and
     the LocalCluster of a sweep): keeps freed memory for the next case
@@ -43,4 +51,4 @@ def dask_setup(worker) -> None:
 
 
 __all__ = ["__version__", "run", "compare", "sweep", "optimise", "Result", "StudyResult", "SweepRun", "OptimiseResult",
-           "main"]
+           "main", "console"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from dctwin import main
+from dctwin import console
 
-sys.exit(main())
+sys.exit(console())

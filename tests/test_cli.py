@@ -116,3 +116,19 @@ def test_json_output_is_strict(tmp_path, capsys):
     write_json(obj, tmp_path / "out.json")
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"), **strict) == expected
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary file left
+
+
+def test_console_is_main_then_a_quick_exit(monkeypatch):
+    """The console script and ``python -m`` run :func:`twin.cli.console`: main's exit status, then every
+    object exempted from the exit's garbage collections."""
+    import gc
+    import tomllib
+
+    import twin.cli
+
+    frozen = []
+    monkeypatch.setattr(twin.cli, "main", lambda: 3)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    assert twin.cli.console() == 3 and frozen == [True]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["dctwin"] == "dctwin:console"
