@@ -227,3 +227,40 @@ def test_a_wrong_weather_file_is_reported_before_any_compilation(scenario_dict, 
     with pytest.raises(InputError, match="scenario.site"):
         simulate.prepare(validate_scenario(scenario_dict), file="s.toml")
     assert started == []
+
+
+def _fake_child(seconds: float):
+    """A process that writes its ready line after ``seconds``, as the compiling child does."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds}); print('ready', flush=True)"],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def test_join_imports_what_the_command_needs_while_the_child_compiles(monkeypatch):
+    import sys
+
+    compiled = []
+    monkeypatch.setattr(parallel_compile, "compile_kernels", compiled.append)
+    monkeypatch.setattr(parallel_compile, "_imports", ("json.tool",))
+    monkeypatch.delitem(sys.modules, "json.tool", raising=False)
+    monkeypatch.setattr(parallel_compile, "_child", _fake_child(1.0))
+    parallel_compile.join()
+    assert compiled == [parallel_compile.SUMMARY] and "json.tool" in sys.modules
+    assert parallel_compile._child is None
+
+
+def test_join_does_not_wait_to_work_once_the_child_is_done(monkeypatch):
+    import select
+    import sys
+
+    compiled = []
+    monkeypatch.setattr(parallel_compile, "compile_kernels", compiled.append)
+    monkeypatch.setattr(parallel_compile, "_imports", ("json.tool",))
+    monkeypatch.delitem(sys.modules, "json.tool", raising=False)
+    child = _fake_child(0.0)
+    monkeypatch.setattr(parallel_compile, "_child", child)
+    assert select.select([child.stdout], [], [], 30)[0]  # its line is there
+    parallel_compile.join()
+    assert compiled == [] and "json.tool" not in sys.modules

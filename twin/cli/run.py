@@ -123,7 +123,9 @@ def main(args) -> int:
         raise InputError("--tz applies to meter timestamps; it needs --meters", key="--tz")
     if args.check:
         return _check(args, path)
-    parallel_compile.enable()  # first run after installing: the plant kernels compile on a second core
+    # first run after installing: the plant kernels compile on a second core, and this process imports the
+    # band's statistics while it waits for them
+    parallel_compile.enable(imports=("scipy.stats",) if opts["samples"] else ())
     if args.years is not None:  # Monte Carlo over years (twin/study/montecarlo.py, issue 4)
         from twin.study.montecarlo import main_montecarlo
         return main_montecarlo(args, path)
