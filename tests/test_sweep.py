@@ -176,6 +176,20 @@ def test_workers_keep_freed_memory(client):
     assert len(faults) == 2 and all(f < 10 for f in faults.values()), faults
 
 
+def test_local_cluster_does_less_background_work(client):
+    """Every process of the sweep's LocalCluster runs Dask's background work at the rarer intervals of
+    LOCAL_CLUSTER_CONFIG: no profiler, the monitors and the watchdog tick every 1-5 s."""
+    def worker_callbacks(dask_worker):
+        return {k: v.callback_time for k, v in dask_worker.periodic_callbacks.items()}
+
+    for callbacks in client.run(worker_callbacks).values():
+        assert "profile" not in callbacks and "profile-cycle" not in callbacks
+        assert (callbacks["tick"], callbacks["monitor"], callbacks["memory_monitor"]) == (1000, 5000, 1000)
+    scheduler = client.run_on_scheduler(lambda dask_scheduler: {k: v.callback_time
+                                                                for k, v in dask_scheduler.periodic_callbacks.items()})
+    assert (scheduler["tick"], scheduler["monitor"]) == (1000, 5000)
+
+
 def test_split_tasks_covers_every_case_once_and_shrinks_at_the_end():
     from twin.study.sweep import MIN_TASK_CASES, split_tasks
 

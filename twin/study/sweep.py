@@ -365,17 +365,37 @@ def prepare_workers(client) -> None:
     client.run(keep_freed_memory)
 
 
+#: Dask settings of the LocalCluster a sweep or an optimisation starts (:func:`start_local_cluster`):
+#: Dask's background work, which every process of a cluster does whether it computes or not, made
+#: rarer.  Defaults of distributed 2026.8: the event loop's watchdog tick every 20 ms, the system
+#: monitor (CPU, memory, network for the dashboard) every 500 ms, each worker's statistical profiler
+#: sampling its threads every 10 ms, its memory monitor every 100 ms.  An idle two-worker cluster
+#: spent 1.4 s of CPU in 10 s on them (the client's IO loop 0.6 s, each worker 0.4 s), 0.8 s with these.
+#: The full-summary sweep of ``benchmarks/sweep_throughput.py`` on 2 workers, three rounds in turns
+#: (2026-12-07): 228-234 scenario-years/s with Dask's defaults, 236-255/s with these.  A cluster
+#: started elsewhere (``--scheduler``) keeps its own settings (docs/studies.md, "Throughput").
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.admin.tick.interval": "1s",                 # warns of a blocked event loop (limit 3 s) a little later
+    "distributed.admin.system-monitor.interval": "5s",       # monitoring only: no dashboard is started
+    "distributed.worker.profile.enabled": False,             # the dashboard's profiles: none
+    "distributed.worker.memory.monitor-interval": "1s",      # memory limits enforced within 1 s (a case holds ~10 MB)
+}
+
+
 def start_local_cluster(n_workers: int, **kwargs):
-    """A LocalCluster of ``n_workers`` processes with one thread each, quiet, no dashboard.
+    """A LocalCluster of ``n_workers`` processes with one thread each, quiet, no dashboard, with Dask's
+    background work made rarer (:data:`LOCAL_CLUSTER_CONFIG`).
 
     ``kwargs`` go to :class:`distributed.LocalCluster` (e.g. ``env={...}`` for the workers).
     """
+    import dask
     from distributed import LocalCluster
 
     options = dict(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                    silence_logs=logging.ERROR, preload=[ENGINE_MODULE])
     options.update(kwargs)
-    return LocalCluster(**options)
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies hand it to the worker processes they start
+        return LocalCluster(**options)
 
 
 def _connect(address: str):
