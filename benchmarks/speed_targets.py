@@ -11,8 +11,9 @@ Each figure comes from the benchmark that owns it (imported, not re-implemented)
   at 1 step per hour, dctwin step by step: EnergyPlus re-run here, dctwin's median warm simulation
   - target >= 1000x;
 - the sweep of ``sweep_throughput.py`` (2,000 cases of the full cooling retrofit, full summary) on
-  ``--workers 2`` and on a tcp Dask scheduler with two one-thread workers started here - targets
-  >= 500 scenario-years/s and the tcp run within 20 % of it;
+  ``--workers 2`` and on a tcp Dask scheduler with two one-thread workers started here, with the
+  Dask settings of the LocalCluster in their environment (since 2026-12-07) - targets >= 500
+  scenario-years/s and the tcp run within 20 % of it;
 - the first run with empty caches (``annual_run.first_and_later``: new process, empty Numba and
   weather caches, the plant kernels compiled in a second process) - target <= 10 s wall; the same
   with AI control (the default room with ``ai_control``), recorded without a target;
@@ -107,8 +108,15 @@ def energyplus_ratio() -> dict | None:
 
 
 def _dask_cli(*args: str, log: Path) -> subprocess.Popen:
+    """``dask scheduler`` or ``dask worker`` with the Dask settings of a sweep's own LocalCluster
+    (``twin.study.sweep.LOCAL_CLUSTER_CONFIG``) in its environment, as docs/studies.md advises for a
+    cluster started by hand, so that the two runs differ by the scheduler's transport only."""
+    from twin.study.sweep import LOCAL_CLUSTER_CONFIG
+
+    env = dict(os.environ, **{"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
+                              for key, value in LOCAL_CLUSTER_CONFIG.items()})
     dask = Path(sys.executable).with_name("dask")
-    return subprocess.Popen([str(dask), *args], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen([str(dask), *args], stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
 
 
 def sweeps(design_file: Path) -> dict:
