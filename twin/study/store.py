@@ -136,8 +136,7 @@ class SweepStore:
             arr = self._arrays[name] = self.group[name]
         return arr
 
-    def _write_texts(self, texts: dict[str, list[str]], order: np.ndarray, ids: np.ndarray, sl: slice,
-                     full: bool) -> bool:
+    def _write_texts(self, texts: dict[str, list[str]], order: np.ndarray, ids: np.ndarray, sl: slice) -> bool:
         """Write a batch's text metrics as codes (see the layout above); return whether the metadata changed."""
         packed = int(self._meta.get("layout_version", 1)) >= 2
         new_meta = False
@@ -167,12 +166,7 @@ class SweepStore:
             if grew:
                 arr.attrs["labels"] = labels
                 new_meta = True
-            if full:
-                arr[sl] = block
-            else:
-                current = np.asarray(arr[sl])
-                current[ids - sl.start] = block
-                arr[sl] = current
+            self._write_rows(arr, ids, sl, block)
             texts = {k: v for k, v in texts.items() if k not in column}  # those first seen after the matrix
         for name, values in texts.items():
             if not self._has(name):
@@ -184,7 +178,7 @@ class SweepStore:
             if added:
                 arr.attrs["labels"] = labels
                 new_meta = True
-            self._write_column(name, ids, sl, codes, -1)
+            self._write_rows(self._get(name), ids, sl, codes)
         return new_meta
 
     def _matrix_index(self) -> dict[str, int]:
@@ -292,14 +286,16 @@ class SweepStore:
             raise ValueError("a batch must not span two chunks")
         return slice(lo, hi)
 
-    def _write_column(self, name: str, ids: np.ndarray, sl: slice, values: np.ndarray, fill) -> None:
-        arr = self._get(name)
+    @staticmethod
+    def _write_rows(arr, ids: np.ndarray, sl: slice, rows: np.ndarray) -> None:
+        """Write ``rows`` (one per case of the sorted ``ids``, all in the chunk ``sl``) into ``arr``: the
+        chunk at once when the batch fills it, else the chunk read back and completed."""
         if len(ids) == sl.stop - sl.start:
-            block = np.asarray(values, dtype=arr.dtype)
+            arr[sl] = np.asarray(rows, dtype=arr.dtype)
         else:
-            block = np.asarray(arr[sl])
-            block[ids - sl.start] = values
-        arr[sl] = block
+            current = np.asarray(arr[sl])
+            current[ids - sl.start] = rows
+            arr[sl] = current
 
     def write(self, res: BatchResult) -> None:
         """Store one batch result; the cases become DONE (or FAILED) only after their data."""
@@ -311,7 +307,6 @@ class SweepStore:
         sl = self._chunk_slice(ids)
         meta = self._meta
         new_meta = False
-        full = len(ids) == sl.stop - sl.start
         values = {name: np.asarray(v, dtype=np.float64)[order] for name, v in res.values.items()}
         if values and not self._has("metrics"):
             names = sorted(values)
@@ -333,12 +328,7 @@ class SweepStore:
             for name, v in values.items():
                 if name in index:
                     block[:, index[name]] = v
-            if full:
-                mat[sl] = block
-            else:
-                current = np.asarray(mat[sl])
-                current[ids - sl.start] = block
-                mat[sl] = current
+            self._write_rows(mat, ids, sl, block)
             for name, v in values.items():  # metrics that appeared after the matrix was made
                 if name in index:
                     continue
@@ -346,18 +336,12 @@ class SweepStore:
                     self._array(name, np.float64, np.nan, attrs={"units": res.units.get(name, ""), "summary_path": name})
                     meta.setdefault("units", {})[name] = res.units.get(name, "")
                     new_meta = True
-                self._write_column(name, ids, sl, v, np.nan)
-        new_meta |= self._write_texts(res.texts, order, ids, sl, full)
+                self._write_rows(self._get(name), ids, sl, v)
+        new_meta |= self._write_texts(res.texts, order, ids, sl)
         if res.monthly is not None:
-            arr = self._get("pue_monthly")
-            block = np.full((sl.stop - sl.start, 12), np.nan, np.float32) if full else np.asarray(arr[sl])
-            block[ids - sl.start] = np.asarray(res.monthly)[order]
-            arr[sl] = block
+            self._write_rows(self._get("pue_monthly"), ids, sl, np.asarray(res.monthly)[order])
         for c, series in res.hourly.items():
-            arr = self._get(f"hourly.{c}")
-            block = np.empty((sl.stop - sl.start, self.n_steps), np.float32) if full else np.asarray(arr[sl])
-            block[ids - sl.start] = np.asarray(series)[order]
-            arr[sl] = block
+            self._write_rows(self._get(f"hourly.{c}"), ids, sl, np.asarray(series)[order])
         if res.errors:
             errors = meta.setdefault("errors", {})
             for k, msg in res.errors.items():

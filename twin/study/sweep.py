@@ -392,9 +392,10 @@ def start_local_cluster(n_workers: int, **kwargs):
     from distributed import LocalCluster
 
     options = dict(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                   silence_logs=logging.ERROR, preload=[ENGINE_MODULE])
+                   silence_logs=logging.ERROR, preload=[ENGINE_MODULE],
+                   config=dict(LOCAL_CLUSTER_CONFIG))  # each nanny's, for every worker process it (re)starts
     options.update(kwargs)
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies hand it to the worker processes they start
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the scheduler's, read when it is made
         return LocalCluster(**options)
 
 
