@@ -136,21 +136,26 @@ class SweepStore:
             arr = self._arrays[name] = self.group[name]
         return arr
 
+    def _matrix(self, name: str, coordinate: str, names: list[str], dtype, fill, attributes: dict) -> None:
+        """Create the ``(case, coordinate)`` array ``name`` of one column per summary path in ``names``
+        (chunked by batch, attrs["names"] and ``attributes``) and its coordinate array of the paths."""
+        self.group.create_array(name, shape=(self.n_cases, len(names)), chunks=(self.batch_size, len(names)),
+                                dtype=dtype, fill_value=fill, dimension_names=("case", coordinate), overwrite=True,
+                                attributes={"names": names, **attributes})
+        paths = self.group.create_array(coordinate, shape=(len(names),), chunks=(len(names),), dtype=str, fill_value="",
+                                        dimension_names=(coordinate,), overwrite=True,
+                                        attributes={"long_name": f"summary path of each column of {name!r}"})
+        paths[:] = np.array(names, dtype=str)
+
     def _write_texts(self, texts: dict[str, list[str]], order: np.ndarray, ids: np.ndarray, sl: slice) -> bool:
         """Write a batch's text metrics as codes (see the layout above); return whether the metadata changed."""
         packed = int(self._meta.get("layout_version", 1)) >= 2
         new_meta = False
         if texts and packed and not self._has("texts"):
             names = sorted(texts)
-            self.group.create_array(
-                "texts", shape=(self.n_cases, len(names)), chunks=(self.batch_size, len(names)), dtype=np.int16,
-                fill_value=-1, dimension_names=("case", "text"), overwrite=True,
-                attributes={"names": names, "labels": [[] for _ in names],
-                            "long_name": "text metrics of the run summary as codes into their labels (-1: none)"})
-            text = self.group.create_array("text", shape=(len(names),), chunks=(len(names),), dtype=str, fill_value="",
-                                           dimension_names=("text",), overwrite=True,
-                                           attributes={"long_name": "summary path of each text metric"})
-            text[:] = np.array(names, dtype=str)
+            self._matrix("texts", "text", names, np.int16, -1,
+                         {"labels": [[] for _ in names],
+                          "long_name": "text metrics of the run summary as codes into their labels (-1: none)"})
             new_meta = True
         if packed and self._has("texts"):
             arr = self._get("texts")
@@ -178,7 +183,7 @@ class SweepStore:
             if added:
                 arr.attrs["labels"] = labels
                 new_meta = True
-            self._write_rows(self._get(name), ids, sl, codes)
+            self._write_rows(arr, ids, sl, codes)
         return new_meta
 
     def _matrix_index(self) -> dict[str, int]:
@@ -310,15 +315,9 @@ class SweepStore:
         values = {name: np.asarray(v, dtype=np.float64)[order] for name, v in res.values.items()}
         if values and not self._has("metrics"):
             names = sorted(values)
-            self.group.create_array(
-                "metrics", shape=(self.n_cases, len(names)), chunks=(self.batch_size, len(names)), dtype=np.float64,
-                fill_value=np.nan, dimension_names=("case", "metric"), overwrite=True,
-                attributes={"names": names, "units": [res.units.get(k, "") for k in names],
-                            "long_name": "numeric metrics of the run summary, by summary path (see names)"})
-            metric = self.group.create_array("metric", shape=(len(names),), chunks=(len(names),), dtype=str,
-                                             fill_value="", dimension_names=("metric",), overwrite=True,
-                                             attributes={"long_name": "summary path of each metric"})
-            metric[:] = np.array(names, dtype=str)
+            self._matrix("metrics", "metric", names, np.float64, np.nan,
+                         {"units": [res.units.get(k, "") for k in names],
+                          "long_name": "numeric metrics of the run summary, by summary path (see names)"})
             meta.setdefault("units", {}).update({k: res.units.get(k, "") for k in names})
             new_meta = True
         if values:
