@@ -74,7 +74,7 @@ def test_run_kernels_precompiled_with_the_signatures_a_run_calls(legacy_dict, dx
     from pathlib import Path
 
     from components.plant.families import family_of
-    from twin.engine.plant import PLANT_CODES
+    from twin.engine.compile_ahead import PLANT_CODES
     from twin.engine.simulate import prepare, run_plant
     from twin.inputs.schema import validate_scenario
 
@@ -164,18 +164,18 @@ def test_cache_reads_and_writes_hold_the_folder_lock(tmp_path):
 def test_compile_notice_reads_a_kernel_cache_index_once(monkeypatch):
     """A span kernel found on disk is remembered: a sweep's cases (which never load the span
     kernel, running batched) do not read its cache index one by one."""
-    from twin.engine import simulate
+    from twin.engine import compile_ahead
 
     class Kernel:  # a span kernel not loaded in this process
         signatures: list = []
 
     reads = []
-    monkeypatch.setattr(simulate, "_on_disk", set())
-    monkeypatch.setattr(simulate, "_notified", False)
+    monkeypatch.setattr(compile_ahead, "_on_disk", set())
+    monkeypatch.setattr(compile_ahead, "_notified", False)
     monkeypatch.setattr(_jit, "has_cached_machine_code", lambda kernel: reads.append(kernel) or True)
     kernel = Kernel()
-    assert simulate.notify_if_compiling(kernel) is False
-    assert simulate.notify_if_compiling(kernel) is False
+    assert compile_ahead.notify_if_compiling(kernel) is False
+    assert compile_ahead.notify_if_compiling(kernel) is False
     assert reads == [kernel]
 
 

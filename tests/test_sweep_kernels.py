@@ -12,7 +12,7 @@ from components.layout import PARAM, PLANT_IEC, PLANT_WATER_COOLED
 from components.spans import binned_kernel, span_kernel
 from components.supervisory import controlled_kernel
 from conftest import LEGACY, SCENARIOS
-from twin.engine import simulate
+from twin.engine import compile_ahead
 from twin.engine.batch import case_kernel, single_span
 from twin.engine.plant import assemble
 from twin.inputs.schema import validate_scenario
@@ -91,10 +91,10 @@ def test_the_notice_tells_when_any_kernel_of_a_sweep_is_not_compiled(monkeypatch
     cached, missing = Kernel(), Kernel()
     from components import _jit
 
-    monkeypatch.setattr(simulate, "_on_disk", set())
-    monkeypatch.setattr(simulate, "_notified", False)
+    monkeypatch.setattr(compile_ahead, "_on_disk", set())
+    monkeypatch.setattr(compile_ahead, "_notified", False)
     monkeypatch.setattr(_jit, "has_cached_machine_code", lambda kernel: kernel is cached)
-    assert simulate.notify_if_compiling(cached) is False
+    assert compile_ahead.notify_if_compiling(cached) is False
     assert capsys.readouterr().err == ""
-    assert simulate.notify_if_compiling(cached, missing) is True
-    assert simulate.COMPILE_NOTICE in capsys.readouterr().err
+    assert compile_ahead.notify_if_compiling(cached, missing) is True
+    assert compile_ahead.COMPILE_NOTICE in capsys.readouterr().err

@@ -11,10 +11,13 @@ from pathlib import Path
 from twin.cli.arguments import name_values
 from twin.cli.writable import check_out_dir
 from twin.engine import parallel_compile
+from twin.engine.compile_ahead import compile_ahead
 from twin.errors import InputError
 from twin.inputs.bundled import resolve_scenario
+from twin.inputs.schema import load_scenario
 from twin.inputs.schema_base import read_toml
 from twin.inputs.site_schema import is_site
+from twin.measures import apply_measures
 
 #: samples of the band of ``dctwin run`` (about 10 ms each on the step-by-step engine)
 DEFAULT_RUN_SAMPLES = 64
@@ -65,7 +68,6 @@ def _check(args, path: Path) -> int:
     if args.meters is not None:
         from twin.calibration.replay import prepare_replay
         from twin.inputs.meter_file import resolve_meters
-        from twin.inputs.schema import load_scenario
         prepare_replay(load_scenario(path), resolve_meters(args.meters), tz=args.tz, file=str(path),
                        base_dir=path.parent)
     else:
@@ -106,10 +108,6 @@ def main_replay(args, path: Path) -> int:
 
 
 def main(args) -> int:
-    from twin.engine.simulate import run_file
-    from twin.metrics.summary import build_summary, save_run
-    from twin.report.terminal import print_run_summary
-
     path = resolve_scenario(args.scenario)
     if args.out is not None:
         check_out_dir(args.out)
@@ -131,13 +129,19 @@ def main(args) -> int:
         return main_montecarlo(args, path)
     if args.meters is not None:
         return main_replay(args, path)
-    result = run_file(path)
+    scn = load_scenario(path)
+    # before pandas and the engine are imported: a first run's kernels compile from here
+    compile_ahead(apply_measures(scn, file=str(path)), file=str(path), base_dir=path.parent)
+    from twin.engine.simulate import run_scenario
+    from twin.metrics.summary import build_summary, save_run
+    from twin.report.terminal import print_run_summary
+
+    result = run_scenario(scn, file=str(path), base_dir=path.parent)
     summary = build_summary(result, scenario_file=str(path))
     if opts["samples"]:
-        from twin.inputs.schema import load_scenario
         from twin.study.uncertainty import band
 
-        summary["band"] = band(load_scenario(path), file=str(path), base_dir=path.parent, **opts)
+        summary["band"] = band(scn, file=str(path), base_dir=path.parent, **opts)
 
     def show(summary: dict) -> None:
         print_run_summary(summary)

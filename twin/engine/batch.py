@@ -22,7 +22,8 @@ from components.step_block import step_blocks
 from twin.engine.events import needs_events
 from twin.engine.loop import varying_setpoints
 from twin.engine.parallel_compile import run_kernel
-from twin.engine.plant import PLANT_CODES, PlantArrays, setpoint_schedule
+from twin.engine.compile_ahead import PLANT_CODES
+from twin.engine.plant import PlantArrays, setpoint_schedule
 from twin.engine.results import Result
 from twin.inputs.schema import Scenario
 

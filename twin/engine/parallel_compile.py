@@ -7,13 +7,14 @@ a caller is compiled later Numba loads a callee found there instead of compiling
 machine code and its optimised LLVM bitcode, which the caller links and inlines as before: the
 result is the same machine code).
 
-So when the cache is empty, :func:`start` (called by :func:`twin.engine.simulate.prepare` once the
-plant type is known, if the command line has called :func:`enable`) launches a child process that
+So when the cache is empty, :func:`start` (called by :func:`twin.engine.compile_ahead.compile_ahead`
+once the plant type is known, if the command line has called :func:`enable`; ``dctwin run`` calls it
+as soon as it has read the scenario, before it imports pandas) launches a child process that
 compiles the plant kernels of the plant's family (:data:`CHILD`) into the cache, and compiles
 :data:`PARENT` here meanwhile.  Then it tells the child, which compiles the kernel the run will call
 (the span kernel, or the controlled span kernel of AI control: :data:`RUN_KERNELS`), now finding
-every kernel the step calls on disk, while this process reads the weather and assembles the plant
-(:func:`twin.engine.simulate.prepare` goes on) and compiles the run summary's kernels
+every kernel the step calls on disk, while this process imports the engine, reads the weather and
+assembles the plant (:func:`twin.engine.simulate.prepare`) and compiles the run summary's kernels
 (:data:`SUMMARY`, in :func:`join`).  :func:`join`, called before the first simulation, waits until
 the child reports the run's kernel saved; the simulation then loads it from disk.
 

@@ -23,8 +23,9 @@ from components.cooling.cooling_tower import CP_WATER, design_ntu
 from components.cooling.liquid import MAX_DESIGN_EFFECTIVENESS, dry_cooler_design_ua
 from components.cooling.pumps import RHO_WATER, pump_design_power_w
 from components.plant import chilled_water as cw
-from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, CRAH_FLOW_SERVERS, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM, PLANT_AIR_COOLED,
-                               PLANT_DISTRICT, PLANT_DX, PLANT_IEC, PLANT_WATER_COOLED, STATE)
+from components.layout import (BOUNDARY, CRAH_FLOW_HEAT, CRAH_FLOW_SERVERS, LIQUID_CHILLERS, LIQUID_DRY_COOLER, LIQUID_TOWER, PARAM,
+                               STATE)
+from twin.engine.compile_ahead import PLANT_CODES
 from twin.engine.plant_power import transformer_params, ups_coefficients
 from twin.engine.sizing import refuse_impossible_sizes
 from twin.errors import InputError
@@ -39,8 +40,6 @@ from twin.inputs.weather import Weather
 RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)
 P_STANDARD = 101325.0  # Pa
 
-PLANT_CODES = {"water_cooled_chiller": PLANT_WATER_COOLED, "dx": PLANT_DX, "iec": PLANT_IEC,
-               "district": PLANT_DISTRICT, "air_cooled_chiller": PLANT_AIR_COOLED}
 # the curve family each plant type needs (the 'condenser' key of components/data/chillers.toml)
 CRAH_FLOW_CODES = {"servers": CRAH_FLOW_SERVERS, "heat": CRAH_FLOW_HEAT}
 LIQUID_REJECTION_CODES = {"dry_cooler": LIQUID_DRY_COOLER, "tower": LIQUID_TOWER, "chillers": LIQUID_CHILLERS}

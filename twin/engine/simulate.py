@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time as _time
 from pathlib import Path
 
@@ -10,41 +9,14 @@ import pandas as pd
 
 from twin.engine import events, loop, parallel_compile
 from twin.engine.control import SetpointOptimiser
-from twin.engine.plant import PLANT_CODES, PlantArrays, assemble
+from twin.engine.compile_ahead import compile_ahead, site_options
+from twin.engine.plant import PlantArrays, assemble
 from twin.engine.results import Result
 from twin.errors import InputError
 from twin.inputs.calibration_schema import apply_calibration
 from twin.inputs.schema import Scenario, load_scenario
-from twin.inputs.weather import Weather, check_site, load_weather
+from twin.inputs.weather import Weather, load_weather
 from twin.measures import apply_measures
-
-
-#: Printed on stderr before Numba compiles the kernels (the first run after installing or editing);
-#: 8.7-24 s measured on this 2-core machine (benchmarks/results/speed_targets.md, README "Speed").
-COMPILE_NOTICE = "dctwin: compiling kernels, first run only (about 10-25 s)"
-_notified = False
-#: span kernels found on disk by :func:`notify_if_compiling`: their cache index is read once a
-#: process, not for every case of a sweep (whose batched calls never load the span kernel)
-_on_disk: set = set()
-
-
-def notify_if_compiling(*kernels) -> bool:
-    """Print :data:`COMPILE_NOTICE` on stderr, once a process, when one of the span kernels a run or a sweep
-    will call (``kernels``) is neither loaded nor on disk; return whether."""
-    global _notified
-    from components._jit import has_cached_machine_code
-
-    if _notified or not kernels or not hasattr(kernels[0], "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python
-        return False
-    for target in kernels:  # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
-        if target.signatures or target in _on_disk:
-            continue
-        if not has_cached_machine_code(target):
-            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
-            _notified = True
-            return True
-        _on_disk.add(target)
-    return False
 
 
 def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = None,
@@ -56,18 +28,10 @@ def prepare(scn: Scenario, *, file: str | None = None, base_dir: Path | None = N
     scenario key, such as UPS loss coefficients) are written into the parameters last.
     """
     scn = apply_measures(scn, file=file)
-    plant_type = PLANT_CODES[scn.plant.type]
-    controlled = scn.control.mode == "optimise" and scn.scenario.method == "steps"
-    s = scn.scenario
-    site = {"timestep_s": s.timestep_min * 60, "year": s.year, "base_dir": base_dir, "file_for_errors": file,
-            "key_for_errors": "scenario.site"}
-    if weather is None:  # a wrong site or file is reported before any compilation
-        check_site(s.site, **site)
-    notify_if_compiling(parallel_compile.run_kernel(plant_type, controlled))
     # a first run from the command line: the kernels compile in two processes, and the run's kernel beside
-    # the weather and the assembly below
-    parallel_compile.start(plant_type, controlled)
-    weather = weather or load_weather(s.site, **site)
+    # the weather and the assembly below; a wrong site or file is reported before any compilation
+    compile_ahead(scn, file=file, base_dir=base_dir, check=weather is None)
+    weather = weather or load_weather(scn.scenario.site, **site_options(scn, file=file, base_dir=base_dir))
     return apply_calibration(assemble(scn, weather, file=file, base_dir=base_dir))
 
 

@@ -448,7 +448,7 @@ def _run_pending(design: SweepDesign, store_path, *, scheduler, workers, window,
         store = SweepStore(store_path, design)
         if store.n_pending() == 0:  # nothing to do: do not start or contact a cluster
             return SweepReport(store=str(store_path), n_cases=design.n_cases, already_done=store.n_finished())
-    from twin.engine.simulate import notify_if_compiling
+    from twin.engine.compile_ahead import notify_if_compiling
     notify_if_compiling(*design_kernels(design))  # the workers compile: this says why the start-up takes a while
     connected = None
     if scheduler is not None and not hasattr(scheduler, "submit"):
