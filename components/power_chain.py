@@ -6,7 +6,7 @@ transformers, and attributes every watt to one channel of :data:`components.layo
 The loss models are in :mod:`components.power` and :mod:`components.storage`.
 """
 
-from components._jit import jit
+from components._jit import jit, jit_llvm_inlined
 from components.layout import CHAIN_LEGACY, CHAIN_MV, OUTPUT, PARAM
 from components.power.distribution import conductor_loss_w
 from components.power.hvdc import psu_input_w, psu_output_w
@@ -95,7 +95,7 @@ def critical_path(p, p_it_model):
     return p_it, pdu, dist, conv, battery, flywheel, psu
 
 
-@jit
+@jit_llvm_inlined
 def power_chain(p, o, i, p_model, path):
     """Follow the power from the IT boards up to the meters; writes every power-chain channel.
 

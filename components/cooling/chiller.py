@@ -48,7 +48,7 @@ import math
 
 import numpy as np
 
-from components._jit import jit
+from components._jit import jit, jit_llvm_inlined
 
 CURVE_LAYOUT = ("capft0", "capft1", "capft2", "capft3", "capft4", "capft5",
                 "eirft0", "eirft1", "eirft2", "eirft3", "eirft4", "eirft5",
@@ -124,7 +124,7 @@ def curve_value(c, curves, t_first, t_second):
     return value
 
 
-@jit
+@jit_llvm_inlined
 def chiller_capacity_w(curves, cap_ref_w, t_first, t_second):
     """Available capacity of one chiller. [W]
 
@@ -136,7 +136,7 @@ def chiller_capacity_w(curves, cap_ref_w, t_first, t_second):
     return cap_ref_w * curve_value(curves[0:6], curves, t_first, t_second), curve_status(curves, t_first, t_second)
 
 
-@jit
+@jit_llvm_inlined
 def chiller_power_w(curves, capacity_w, cop_ref, plr, t_first, t_second):
     """Compressor electric power of one chiller at part-load ratio ``plr``. [W]
 
