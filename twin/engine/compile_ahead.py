@@ -39,7 +39,7 @@ def notify_if_compiling(*kernels) -> bool:
 
     if _notified or not kernels or not hasattr(kernels[0], "signatures"):  # NUMBA_DISABLE_JIT=1: plain Python
         return False
-    for target in kernels:
+    for target in kernels:  # loaded in this process (by the event loop, or by a sweep's batched calls), or on disk
         if target.signatures or target in _on_disk:
             continue
         if not has_cached_machine_code(target):
