@@ -1,4 +1,5 @@
-"""``dctwin run`` starts a first run's compilation before it imports pandas and the engine (twin/engine/compile_ahead.py)."""
+"""``dctwin run`` starts a first run's compilation before it imports pandas and the engine
+(twin/engine/compile_ahead.py)."""
 
 import json
 import subprocess
@@ -41,5 +42,6 @@ def test_the_plant_type_is_the_one_after_the_measures(tmp_path):
     from components.layout import PLANT_IEC
 
     scenario = tmp_path / "iec.toml"  # the bundled default with its chillers replaced by IEC air handlers
-    scenario.write_text('measures = [{name = "indirect_evaporative_cooling"}]\n' + (ROOT / "scenarios/guangzhou_legacy.toml").read_text())
+    default = (ROOT / "scenarios" / "guangzhou_legacy.toml").read_text()
+    scenario.write_text('measures = [{name = "indirect_evaporative_cooling"}]\n' + default)
     assert _probe(str(scenario))["plant_type"] == PLANT_IEC

@@ -4,9 +4,12 @@
 applied, before it reads the weather.  The command line calls it earlier, as soon as it has read
 the scenario (``dctwin run``, :func:`twin.cli.run.main`): this module imports neither pandas nor
 the plant assembly, so a first run reaches :func:`twin.engine.parallel_compile.start` 0.55-0.64 s
-after the command starts instead of 0.8-0.95 s, while pandas (0.2-0.25 s) and the rest load after the kernels, in the time the second
-process spends on the run's kernel (:mod:`twin.engine.parallel_compile`).  Timed in turns on
-2026-12-07, three rounds of the bundled default's first run: 10.32-10.86 s -> 10.13-10.23 s.
+after the command starts instead of 0.8-0.95 s.  Pandas (0.2-0.25 s) and the rest load after this
+process's share of the kernels, while the second process compiles the run's kernel
+(:mod:`twin.engine.parallel_compile`).  Timed in turns on 2026-12-07, three rounds of the bundled
+default's first run: 10.32-10.86 s -> 10.13-10.23 s.  ``dctwin run`` then applies the measures and
+checks the site once more in :func:`~twin.engine.simulate.prepare` (0.04 ms), which library calls
+need.
 """
 
 from __future__ import annotations
