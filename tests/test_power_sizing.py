@@ -18,7 +18,7 @@ from components.power.loss_fit import fit_wp113, flat_efficiency_coefficients
 from components.power.transformer_sizing import duty_units, size_transformers
 from twin.engine.simulate import prepare
 from twin.errors import InputError
-from twin.inputs.component_data import data_table, transformer_row, transformer_series
+from twin.inputs.component_data import data_table, rating_step, transformer_row, transformer_series
 from twin.inputs.schema import validate_scenario
 
 SCENARIOS_DIR = __import__("conftest").SCENARIOS
@@ -68,6 +68,19 @@ def test_series_rows_match_figures_md():
     for bad in ("scb13_1999", "scb13", "magic_2000", "scb13_x"):
         with pytest.raises(KeyError):
             transformer_row(bad)
+
+
+def test_rating_step_is_numpys_isclose_and_the_series_is_shared_read_only():
+    for rating in (*SCB13, 1000e3 * (1 + 9e-6), 1000e3 * (1 + 2e-5), 1234e3):
+        hits = np.flatnonzero(np.isclose(SCB13, rating))
+        if hits.size:
+            assert rating_step(SCB13, rating) == hits[0]
+        else:
+            with pytest.raises(KeyError):
+                rating_step(SCB13, rating)
+    assert transformer_series("scb13")["rating_va"] is SCB13
+    with pytest.raises(ValueError):
+        SCB13[0] = 1.0
 
 
 @pytest.mark.parametrize("series", ["scb10", "scb13", "scbh15"])

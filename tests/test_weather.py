@@ -305,6 +305,20 @@ def test_memory_cache_returns_shared_read_only_arrays():
     assert wx.load_weather("beijing").site["name"] == "Beijing"
 
 
+def test_derived_outdoor_air_is_computed_once_as_the_psychrometrics_give_it():
+    from components import psychrometrics as psy
+
+    w = wx.load_weather("hohhot")
+    assert w.enthalpy is w.enthalpy and w.dry_air_density is w.dry_air_density
+    assert np.array_equal(w.enthalpy, psy.enthalpy_moist_air(w.temp_air, w.humidity_ratio))
+    assert np.array_equal(w.dry_air_density, 1.0 / psy.moist_air_specific_volume(w.temp_air, w.humidity_ratio,
+                                                                                  w.pressure))
+    assert w.mean_pressure == float(np.mean(w.pressure))
+    for a in (w.enthalpy, w.dry_air_density):
+        with pytest.raises(ValueError):
+            a[0] = 0.0
+
+
 def test_warm_cache_process_does_not_import_pvlib():
     wx.load_weather("guiyang")  # warms the disk cache of this test run
     code = ("import sys\nfrom twin.inputs.weather import load_weather\n"

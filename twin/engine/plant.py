@@ -118,7 +118,7 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     p[PARAM.recirculation_min] = air.recirculation_min
     p[PARAM.bypass] = air.bypass
     p[PARAM.crah_units] = crah.units
-    p_site = float(np.mean(weather.pressure))
+    p_site = weather.mean_pressure
     rho_air = RHO_AIR * p_site / P_STANDARD  # ideal gas at the site's mean pressure
     p[PARAM.crah_unit_flow_kgs] = crah.unit_airflow_m3s * rho_air
     p[PARAM.crah_unit_fan_w] = crah.unit_fan_kw * 1e3
@@ -246,12 +246,11 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
     b = np.empty((len(BOUNDARY), len(weather.time)))
     b[BOUNDARY.temp_air] = weather.temp_air
     b[BOUNDARY.temp_wet_bulb] = weather.temp_wet_bulb
-    b[BOUNDARY.h_air] = psy.enthalpy_moist_air(weather.temp_air, weather.humidity_ratio)
+    b[BOUNDARY.h_air] = weather.enthalpy
     b[BOUNDARY.pressure] = weather.pressure
     b[BOUNDARY.temp_dew] = weather.temp_dew
     b[BOUNDARY.humidity_ratio] = weather.humidity_ratio
-    b[BOUNDARY.dry_air_density] = 1.0 / psy.moist_air_specific_volume(weather.temp_air, weather.humidity_ratio,
-                                                                      weather.pressure)
+    b[BOUNDARY.dry_air_density] = weather.dry_air_density
     b[BOUNDARY.tou_period] = tou_periods(weather) if scn.thermal_storage.kind != "none" else tes.PERIOD_FLAT
     b[BOUNDARY.utilisation] = utilisation_series(it, weather.time, ts, base_dir=base_dir, file=file)
     b[BOUNDARY.it_power_w] = -1.0

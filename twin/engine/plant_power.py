@@ -31,7 +31,7 @@ from components.spans import span_kernel
 from components.step_block import step_blocks
 from twin.engine import parallel_compile
 from twin.errors import InputError
-from twin.inputs.component_data import table_entry, table_names, transformer_row, transformer_series
+from twin.inputs.component_data import rating_step, table_entry, table_names, transformer_row, transformer_series
 
 # channels of the critical path that a 10 kV power module takes off the LV transformers
 # (components.power_chain.power_chain: mv_in = crit + storage)
@@ -167,7 +167,7 @@ def supply_params(p: np.ndarray, pw, topology: str, design_load_w, file: str | N
                              f"{s_design / 1e3:.0f} kVA at {pw.transformer_max_loading:g} loading (largest step "
                              f"{table['rating_va'][-1] / 1e3:.0f} kVA); give more units or 'auto'",
                              file=file, key=f"{key}.transformers")
-    k = int(np.flatnonzero(np.isclose(table["rating_va"], rating))[0])
+    k = rating_step(table["rating_va"], rating)
     p[PARAM.tx_units] = units
     p[PARAM.tx_rating_va] = rating
     p[PARAM.tx_power_factor] = pw.power_factor

@@ -3,7 +3,8 @@
 Each table is a TOML file with its sources inside: chiller and DX curve sets (``chillers``), UPS
 loss curves (``ups_curves``), dry-type transformers (``transformers``), IEC flow modifiers
 (``iec``), 80 PLUS PSU minimums (``psu_80plus``), power-chain and storage parameters
-(``power_chain``, ``storage``).  A file is parsed once per process; callers get their own copy.
+(``power_chain``, ``storage``).  A file is parsed once per process; callers get their own copy, but
+for the transformer series' arrays, which every assembly reads: those are shared and read-only.
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ def _parsed(name: str) -> dict:
         return tomllib.load(fh)
 
 
+@functools.cache
+def _sorted_names(name: str) -> tuple[str, ...]:
+    return tuple(sorted(_parsed(name)))
+
+
 def table_names(name: str) -> list[str]:
     """Sorted names of the top-level tables of ``components/data/<name>.toml``."""
-    return sorted(_parsed(name))
+    return list(_sorted_names(name))
 
 
 def table_entry(table: str, name: str, key: str, file: str | None = None) -> dict:
@@ -54,18 +60,35 @@ def data_table(name: str, *keys: str) -> dict:
     return copy_tree(table)
 
 
+@functools.cache
+def _transformer_arrays(series: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    row = _parsed("transformers")[series]
+    rating = np.asarray(row["rating_kva"], dtype=float) * 1e3
+    arrays = (rating, np.asarray(row["no_load_kw"], dtype=float) * 1e3,
+              np.asarray(row["vkr_percent"], dtype=float) / 100.0 * rating)
+    for a in arrays:  # shared by every caller (a sweep sizes transformers for each case): read-only
+        a.flags.writeable = False
+    return arrays
+
+
 def transformer_series(series: str) -> dict[str, np.ndarray]:
     """Rating steps and losses of a transformer series of ``transformers.toml``.
 
-    Returns ``rating_va``, ``no_load_w`` and ``load_loss_w`` arrays (one entry per rating step),
+    Returns ``rating_va``, ``no_load_w`` and ``load_loss_w`` arrays (one entry per rating step, read-only),
     with the load loss at rated current ``Pk = vkr / 100 * S_n`` [W] (IEC 60076-1).
 
     Raises ``KeyError`` for an unknown series (callers name the scenario key).
     """
-    row = _parsed("transformers")[series]
-    rating = np.asarray(row["rating_kva"], dtype=float) * 1e3
-    return {"rating_va": rating, "no_load_w": np.asarray(row["no_load_kw"], dtype=float) * 1e3,
-            "load_loss_w": np.asarray(row["vkr_percent"], dtype=float) / 100.0 * rating}
+    return dict(zip(("rating_va", "no_load_w", "load_loss_w"), _transformer_arrays(series)))
+
+
+def rating_step(rating_va: np.ndarray, rating: float) -> int:
+    """Index of the first rating step of ``rating_va`` [VA] that is ``rating`` [VA], within NumPy's
+    ``isclose`` default tolerances (``|a - rating| <= 1e-8 + 1e-5 |rating|``); ``KeyError`` if none is."""
+    for k, a in enumerate(rating_va.tolist()):
+        if abs(a - rating) <= 1e-8 + 1e-5 * abs(rating):
+            return k
+    raise KeyError(rating)
 
 
 def transformer_row(model: str) -> dict[str, float]:
@@ -77,13 +100,13 @@ def transformer_row(model: str) -> dict[str, float]:
     series, _, kva = model.rpartition("_")
     if series not in _parsed("transformers") or not kva.replace(".", "", 1).isdigit():
         raise KeyError(model)
-    s = transformer_series(series)
-    hit = np.flatnonzero(np.isclose(s["rating_va"], float(kva) * 1e3))
-    if hit.size == 0:
-        raise KeyError(model)
-    k = int(hit[0])
-    return {"rating_kva": float(s["rating_va"][k]) / 1e3, "no_load_kw": float(s["no_load_w"][k]) / 1e3,
-            "load_loss_kw": float(s["load_loss_w"][k]) / 1e3}
+    rating, no_load, load_loss = _transformer_arrays(series)
+    try:
+        k = rating_step(rating, float(kva) * 1e3)
+    except KeyError:
+        raise KeyError(model) from None
+    return {"rating_kva": float(rating[k]) / 1e3, "no_load_kw": float(no_load[k]) / 1e3,
+            "load_loss_kw": float(load_loss[k]) / 1e3}
 
 
 def psu_curve(level: str, input_kind: str = "230v_redundant") -> tuple[np.ndarray, np.ndarray]:

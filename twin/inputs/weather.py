@@ -171,6 +171,28 @@ class Weather:
         months.flags.writeable = False
         return months
 
+    @functools.cached_property
+    def enthalpy(self) -> np.ndarray:
+        """Moist-air enthalpy of the outdoor air (:func:`components.psychrometrics.enthalpy_moist_air`),
+        computed once per weather (read-only; a sweep assembles many plants on one site). [J/kg dry air]"""
+        return _read_only(psy.enthalpy_moist_air(self.temp_air, self.humidity_ratio))
+
+    @functools.cached_property
+    def dry_air_density(self) -> np.ndarray:
+        """Dry air per volume of the outdoor air, ``1 / v`` (:func:`components.psychrometrics.moist_air_specific_volume`),
+        computed once per weather (read-only). [kg dry air/m3]"""
+        return _read_only(1.0 / psy.moist_air_specific_volume(self.temp_air, self.humidity_ratio, self.pressure))
+
+    @functools.cached_property
+    def mean_pressure(self) -> float:
+        """Mean station pressure of the year, computed once per weather. [Pa]"""
+        return float(np.mean(self.pressure))
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
 
 # ---------------------------------------------------------------------------------------------
 # Sites
