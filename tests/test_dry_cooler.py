@@ -35,6 +35,14 @@ def test_design_point_at_full_fan():
     assert fan == pytest.approx(10e3, rel=1e-5)
 
 
+@pytest.mark.parametrize("load", [0.05, 0.3, 0.6, 0.9])
+def test_part_load_fans_draw_the_cube_of_their_speed(load):
+    # the fan power is computed as the load ratio to the fifth power, 3 / UA_AIRFLOW_EXPONENT
+    q, fan, speed = _cooler(load * Q_D, 5.0, 10e3)
+    assert q == load * Q_D and 0.0 < speed < 1.0
+    assert fan == pytest.approx(10e3 * speed ** 3, rel=1e-14)
+
+
 def test_effectiveness_limits():
     assert crossflow_effectiveness(0.0, 0.5) == 0.0
     assert crossflow_effectiveness(2.0, 0.0) == pytest.approx(1.0 - np.exp(-2.0))
