@@ -179,8 +179,9 @@ class Weather:
 
     @functools.cached_property
     def dry_air_density(self) -> np.ndarray:
-        """Dry air per volume of the outdoor air, ``1 / v`` (:func:`components.psychrometrics.moist_air_specific_volume`),
-        computed once per weather (read-only). [kg dry air/m3]"""
+        """Dry air per volume of the outdoor air, ``1 / v``
+        (:func:`components.psychrometrics.moist_air_specific_volume`), computed once per weather
+        (read-only). [kg dry air/m3]"""
         return _read_only(1.0 / psy.moist_air_specific_volume(self.temp_air, self.humidity_ratio, self.pressure))
 
     @functools.cached_property
