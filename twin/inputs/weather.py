@@ -167,9 +167,7 @@ class Weather:
     @functools.cached_property
     def month_index(self) -> np.ndarray:
         """Calendar month of each step, 0 = January, computed once per weather (read-only). [-]"""
-        months = self.time.month.to_numpy() - 1
-        months.flags.writeable = False
-        return months
+        return _read_only(self.time.month.to_numpy() - 1)
 
     @functools.cached_property
     def enthalpy(self) -> np.ndarray:
