@@ -123,6 +123,39 @@ def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset, 
     assert abs(t_warm - t_out) < 1e-4
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-5.0, 30.0), st.floats(0.05, 6.0), st.floats(-4.0, 0.0), st.floats(0.01, 20.0))
+def test_warm_floating_solve_gives_up_at_once_when_the_set_point_is_within_reach(wb, load, setpoint_offset,
+                                                                                 guess_above):
+    # a warm start above a set point the towers can reach stops once a Newton step lands at or
+    # below the set point and the set point itself rejects the load (NaN: the caller then solves
+    # from the set point) instead of bisecting down to it (about 30 evaluations); where the set
+    # point is out of reach the warm solve finds the root the solve without a guess finds
+    approach, rng_design, lg = 4.0, 5.0, 1.1
+    ntu = tower.design_ntu(25.0, approach, rng_design, lg, P_ATM)
+    m_w = 100.0
+    q = load * m_w * tower.CP_WATER * rng_design
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    setpoint = wb + approach + setpoint_offset
+    t_out, fan, _ = tower.operate(q, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
+    calls = []
+    residual = tower._floating_residual_and_slope
+
+    def counted(*a):
+        calls.append(a[0])
+        return residual(*a)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tower, "_floating_residual_and_slope", counted)
+        warm = tower._floating_temperature.py_func(setpoint + guess_above, setpoint, q, q / (m_w * tower.CP_WATER),
+                                                   h_air, P_ATM, m_w, m_w / lg, ntu)
+    if fan < 1.0:  # within reach
+        assert math.isnan(warm) and len(calls) <= 3
+    else:
+        rejected = tower.heat_rejected_w(1.0, warm + q / (m_w * tower.CP_WATER), warm, h_air, P_ATM, m_w, m_w / lg, ntu)
+        assert warm >= setpoint and abs(rejected - q) <= 1e-6 * q and abs(warm - t_out) < 1e-4
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.floats(-5.0, 30.0), st.floats(0.3, 25.0), st.floats(0.5, 15.0))
 def test_floating_residual_slope_matches_a_central_difference(wb, above_wb, range_k):
