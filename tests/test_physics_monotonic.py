@@ -92,6 +92,17 @@ def test_tower_reaches_design_approach_and_floats_when_it_cannot():
     assert t_out3 == wb + approach and fan3 < 0.5
 
 
+def _sample_tower(wb, load, setpoint_offset):
+    """A tower cell designed for a 4 K approach at 25 degC wet bulb (5 K range, L/G 1.1, 100 kg/s of
+    water), at ``load`` times its design heat in saturated air at ``wb``, with its set point
+    ``setpoint_offset`` from the design approach: ``(q, setpoint, h_air, m_w, lg, ntu)``."""
+    approach, rng, lg = 4.0, 5.0, 1.1
+    ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
+    m_w = 100.0
+    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
+    return load * m_w * tower.CP_WATER * rng, wb + approach + setpoint_offset, h_air, m_w, lg, ntu
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.floats(-5.0, 30.0), st.floats(0.05, 6.0), st.floats(-4.0, 0.0),
        st.one_of(st.just(math.nan), st.floats(-5.0, 30.0)))
@@ -102,12 +113,7 @@ def test_floating_tower_rejects_exactly_the_load(wb, overload, setpoint_offset, 
     # step was taken on the residual it predicted; a warm-start guess anywhere, above
     # or below the root or at/below the set point (no guess), gives the same answer, and a guess
     # when the set point is within reach still holds the set point
-    approach, rng, lg = 4.0, 5.0, 1.1
-    ntu = tower.design_ntu(25.0, approach, rng, lg, P_ATM)
-    m_w = 100.0
-    q = overload * m_w * tower.CP_WATER * rng
-    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
-    setpoint = wb + approach + setpoint_offset
+    q, setpoint, h_air, m_w, lg, ntu = _sample_tower(wb, overload, setpoint_offset)
     args = (h_air, P_ATM, m_w, m_w / lg, ntu, True)
     t_out, fan, ratio = tower.operate(q, setpoint, *args, math.nan)
     t_warm, fan_warm, _ = tower.operate(q, setpoint, *args, setpoint + guess_offset)
@@ -131,12 +137,7 @@ def test_warm_floating_solve_gives_up_at_once_when_the_set_point_is_within_reach
     # below the set point and the set point itself rejects the load (NaN: the caller then solves
     # from the set point) instead of bisecting down to it (about 30 evaluations); where the set
     # point is out of reach the warm solve finds the root the solve without a guess finds
-    approach, rng_design, lg = 4.0, 5.0, 1.1
-    ntu = tower.design_ntu(25.0, approach, rng_design, lg, P_ATM)
-    m_w = 100.0
-    q = load * m_w * tower.CP_WATER * rng_design
-    h_air = enthalpy_moist_air(wb, humidity_ratio_from_wet_bulb(wb, wb, P_ATM))
-    setpoint = wb + approach + setpoint_offset
+    q, setpoint, h_air, m_w, lg, ntu = _sample_tower(wb, load, setpoint_offset)
     t_out, fan, _ = tower.operate(q, setpoint, h_air, P_ATM, m_w, m_w / lg, ntu, True, math.nan)
     calls = []
     residual = tower._floating_residual_and_slope
