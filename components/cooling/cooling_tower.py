@@ -413,8 +413,8 @@ def _floating_temperature(x, low, q_w, rng, h_air_in, pressure, water_flow, air_
     economizer).  ``low`` is a temperature known to reject too little (the set point); the root is
     kept bracketed above it: a step that leaves the bracket bisects, and while no upper bound is
     known the bracket doubles upwards.
-    Returns NaN if ``x`` is not above ``low`` or the bracket collapses onto ``low`` (the
-    assumption that ``low`` rejects too little was wrong).
+    Returns NaN if ``x`` is not above ``low``, or if ``low`` rejects the load after all (below) or the
+    bracket collapses onto it (the assumption that ``low`` rejects too little was wrong).
 
     The first Newton step that lands at or below ``low`` while no temperature above it has been
     found to reject too little evaluates ``low`` itself instead of bisecting: if ``low`` rejects the
