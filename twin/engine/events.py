@@ -58,7 +58,6 @@ from components.storage import battery as bat
 from twin.engine.event_records import J_PER_KWH, EventTotals, OutageRecord
 from twin.engine.peak_shaving import ShavingPlan
 from twin.engine.pv import apply_pv
-from twin.inputs.schema_power import PowerSetup, power_setup
 
 STREAMS = ("outages", "transfer", "backup_start", "chiller", "crah", "ups")  # random streams of a year
 RHO_CP_WATER = 1000.0 * 4186.0  # J/(m3 K)
@@ -97,12 +96,11 @@ def excursion_seconds(*, t0_c: float, allowable_c: float, heat_w: float, capacit
 class PowerEvents:
     """Storage bookkeeping, peak shaving, outages, failures and maintenance of one simulated year."""
 
-    def __init__(self, sim, *, rng: np.random.Generator | None = None, stochastic: bool = False,
-                 setup: PowerSetup | None = None):
+    def __init__(self, sim, *, rng: np.random.Generator | None = None, stochastic: bool = False):
         self.sim = sim
         self.plant = sim.plant
         self.scn = sim.plant.scenario
-        self.setup = setup if setup is not None else power_setup(self.scn)
+        self.setup = sim.plant.power
         self.cfg = self.scn.events
         self.rng = rng if rng is not None else np.random.default_rng(seed_sequence(self.scn.scenario.seed)[0])
         # one independent stream per kind of draw, so that mixes differing in one technology see the
@@ -573,8 +571,7 @@ def seed_sequence(seed: int, years: int = 1) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(seed).spawn(years)
 
 
-def install(sim, *, rng: np.random.Generator | None = None, stochastic: bool | None = None,
-            setup: PowerSetup | None = None) -> PowerEvents | None:
+def install(sim, *, rng: np.random.Generator | None = None, stochastic: bool | None = None) -> PowerEvents | None:
     """Register the power processes of ``sim`` (called by :func:`twin.engine.simulate.run_plant`).
 
     Returns ``None`` when the scenario has no power events, PV or storage dispatch, so the legacy
@@ -587,7 +584,7 @@ def install(sim, *, rng: np.random.Generator | None = None, stochastic: bool | N
         return None
     if rng is None:  # scheduled outages draw start failures from the same seeded generator
         rng = np.random.default_rng(seed_sequence(scn.scenario.seed)[0])
-    return PowerEvents(sim, rng=rng, stochastic=stochastic, setup=setup).install()
+    return PowerEvents(sim, rng=rng, stochastic=stochastic).install()
 
 
 def finalise(events: PowerEvents | None, sim) -> dict:

@@ -34,7 +34,7 @@ from twin.inputs.load import utilisation_series
 from twin.inputs.schema import Scenario
 from twin.inputs.schema_curves import curve_array
 from twin.inputs.schema_ite import assemble_ite
-from twin.inputs.schema_power import assemble_power
+from twin.inputs.schema_power import PowerSetup, assemble_power, power_setup
 from twin.inputs.weather import Weather
 
 RHO_AIR = 1.204  # kg/m3, dry air at 20 degC and 101325 Pa (ideal gas, ASHRAE Fundamentals 2017 ch. 1)
@@ -75,6 +75,9 @@ class PlantArrays:
     curves: np.ndarray
     timestep_s: int
     initial_state: np.ndarray
+    #: the scenario's power chain, storage and backup as assembled (:func:`twin.inputs.schema_power.power_setup`),
+    #: read again by the event processes and the run summary
+    power: PowerSetup
     monthly_setpoints: dict[str, np.ndarray] = field(default_factory=dict)
     design: dict[str, float] = field(default_factory=dict)
     #: bin widths (wet bulb [K], dry bulb [K], utilisation [-]) for the bin method; None: every step
@@ -268,12 +271,13 @@ def assemble(scn: Scenario, weather: Weather, *, file: str | None = None,
         **ups_design,
     }
     state = np.zeros(len(STATE))
-    design.update(assemble_power(p, state, scn, weather, file=file))  # power chain and storage (issue 4)
+    power = power_setup(scn, file=file)
+    design.update(assemble_power(p, state, scn, power, weather, file=file))  # power chain and storage (issue 4)
     refuse_impossible_sizes(p, scn, file=file)  # a capacity below 1 % of its load is an input error
     design.update(transformer_params(p, b, curves, state, scn, file))  # last: sized on the assembled plant
     return PlantArrays(scenario=scn, weather=weather, boundary=b, params=p, curves=curves,
-                       timestep_s=ts, initial_state=state, monthly_setpoints=setpoints, design=design,
-                       bins=_bin_widths(scn, p, b, file))
+                       timestep_s=ts, initial_state=state, power=power, monthly_setpoints=setpoints,
+                       design=design, bins=_bin_widths(scn, p, b, file))
 
 
 def _bin_widths(scn: Scenario, p: np.ndarray, b: np.ndarray, file: str | None) -> tuple[float, float, float] | None:

@@ -427,8 +427,10 @@ def _psu_points(level: str) -> tuple[np.ndarray, np.ndarray]:
     return psu_curve(level, "230v_redundant")
 
 
-def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file: str | None = None) -> dict:
-    """Fill the ``# power chain and storage`` parameters and the storage state; return design extras.
+def assemble_power(p: np.ndarray, state: np.ndarray, scn, setup: PowerSetup, weather=None, *,
+                   file: str | None = None) -> dict:
+    """Fill the ``# power chain and storage`` parameters and the storage state from ``setup`` (the
+    scenario's :func:`power_setup`); return design extras.
 
     Called by :func:`twin.engine.plant.assemble` after the ``[power]`` parameters are set.  With every
     section at its default the legacy parameters are left as they are.
@@ -439,7 +441,6 @@ def assemble_power(p: np.ndarray, state: np.ndarray, scn, weather=None, *, file:
     from components.power.hvdc import BUS_VOLTAGE_V
     from components.storage import battery as bat
 
-    setup = power_setup(scn, file=file)
     pc, pw, dist = scn.power_chain, scn.power, scn.distribution
     modules = power_chain_data("modules")
 

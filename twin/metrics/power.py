@@ -9,7 +9,7 @@ import math
 from components.layout import STATE
 from components.storage import backup as bk
 from components.storage import battery as bat
-from twin.inputs.schema_power import PowerSetup, power_setup
+from twin.inputs.schema_power import PowerSetup
 from twin.metrics.energy import J_PER_KWH, hours, metric
 
 
@@ -72,7 +72,7 @@ def power_summary(result, energy: dict) -> dict:
         return float(result.total(ch) * kwh)
 
     scn = result.plant.scenario
-    setup = power_setup(scn)
+    setup = result.plant.power
     it = total("p_it")
     chips = it - total("p_psu_loss")
     itue = it / chips if chips > 0.0 else float("nan")

@@ -28,7 +28,6 @@ from twin.engine import events as ev
 from twin.engine import loop
 from twin.engine.simulate import standard_processes
 from twin.errors import InputError
-from twin.inputs.schema_power import power_setup
 from twin.metrics.energy import J_PER_KWH
 
 #: per-year quantities whose distribution the summary reports
@@ -37,11 +36,11 @@ YEAR_KEYS = ("unserved_it_kwh", "dropped_load_events", "outages", "hours_above_a
              "battery_soh_end", "battery_replacements", "failures_total")
 
 
-def _year(plant, rng, state, setup, steps) -> tuple[dict, np.ndarray]:
+def _year(plant, rng, state, steps) -> tuple[dict, np.ndarray]:
     sim = loop.Simulation(plant)
     sim.state[:] = state
     standard_processes(sim, steps)
-    power = ev.PowerEvents(sim, rng=rng, stochastic=True, setup=setup).install()
+    power = ev.PowerEvents(sim, rng=rng, stochastic=True).install()
     out = sim.run()
     rep = power.finalise()
     ts = plant.timestep_s
@@ -81,14 +80,13 @@ def run_years(scn, years: int, seed: int, *, file: str | None = None, base_dir: 
         raise InputError(f"--seed must be >= 0 (got {seed})", key="--seed")
     t0 = _time.perf_counter()
     plant = prepare(scn, file=file, base_dir=base_dir)
-    setup = power_setup(plant.scenario, file=file)
     steps = _load_steps(plant, file)
     t_prep = _time.perf_counter() - t0
     state = plant.initial_state.copy()
     rows = []
     allowable = plant.scenario.events.allowable_inlet_c
     for k, child in enumerate(ev.seed_sequence(seed, years)):
-        row, state = _year(plant, np.random.default_rng(child), state, setup, steps)
+        row, state = _year(plant, np.random.default_rng(child), state, steps)
         row["year"] = k
         if not keep_records:
             row.pop("records")
