@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 
+from components.cooling import pumps
+
 from twin.errors import InputError
 from twin.inputs.calibration_schema import Calibration
 from twin.inputs.policy_schema import Policy, Roadmap
@@ -204,7 +206,7 @@ class Plant(_Model):
     cw_pump_head_m: float = Field(25.0, gt=0.0, le=150.0, description="condenser pump head [m] (assumption)")
     pump_efficiency: float = Field(0.65, gt=0.1, le=0.95, description="wire-to-water pump efficiency [-] (assumption)")
     chw_pump_control: Literal["constant", "variable"] = "constant"
-    chw_pump_exponent: float = Field(2.7, ge=1.0, le=3.0, description=(
+    chw_pump_exponent: float = Field(pumps.DEFAULT_EXPONENT, ge=1.0, le=3.0, description=(
         "part-load exponent n of variable-speed chilled-water pumps, P = P_design (flow / design flow)^n [-] "
         "(assumption: the affinity law's 3, lowered by the static head a differential-pressure set point keeps)"))
     chw_pump_min_flow: float = Field(0.3, ge=0.0, lt=1.0, description=(
