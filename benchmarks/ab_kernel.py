@@ -77,14 +77,16 @@ def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, di
 
     def year(kernel):
         out, state = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy()
-        extra = ()
-        if not controlled and kernel.py_func.__code__.co_argcount > 7:  # since 2026-12-07: the steps' block
-            extra = step_blocks(len(OUTPUT), plant.boundary.shape[0])
+        # the arguments after the first seven, by name: revisions differ in which they take (the steps'
+        # block since 2026-12-07, the memo's index since 2026-12-08)
+        args = dict(zip(("block", "steps_in"), step_blocks(len(OUTPUT), plant.boundary.shape[0])))
         if controlled:
             c = SetpointOptimiser(plant)
-            extra = (c.grids, c.setup, c.decide_at, c.chosen, c._b, c._p, c._o, c._scratch, *c._memo)
-            if kernel.py_func.__code__.co_argcount > 7 + len(extra):  # since 2026-12-07: the steps' block
-                extra += c._blocks
+            args.update(grids=c.grids, setup=c.setup, decide_at=c.decide_at, chosen=c.chosen, b=c._b, p=c._p,
+                        o=c._o, scratch=c._scratch, block=c._blocks[0], steps_in=c._blocks[1],
+                        **dict(zip(("memo", "memo_params", "memo_index"), c._memo)))
+        code = kernel.py_func.__code__
+        extra = tuple(args[name] for name in code.co_varnames[7:code.co_argcount])
         c0 = time.process_time()
         kernel(0, plant.n_steps, plant.boundary, plant.params.copy(), plant.curves, out, state, *extra)
         return time.process_time() - c0, out

@@ -194,3 +194,44 @@ def test_an_economizer_that_does_not_change_the_power_is_switched_off(legacy_dic
         params[PARAM.economizer] = economizer
         powers.append(evaluate(opt._b, params, plant.curves, state, o, scratch)[0])
     assert powers[0] == powers[1]  # a tie, decided by the rule
+
+
+def _scanned_slot(memo, key):
+    """The memo's row for ``key`` as a scan of its rows finds it (the search before the memo had an
+    index): ``(slot, near, hit)``, the key written into the slot."""
+    slot, near, nearest = memo.shape[0] - 1, -1, np.inf
+    for r in range(memo.shape[0]):
+        if np.isnan(memo[r, 0]):
+            slot = r
+            break
+        distance = (abs(memo[r, 0] - key[0]) + abs(memo[r, 1] - key[1]) + abs(memo[r, 2] - key[2])
+                    + 1e3 * abs(memo[r, 3] - key[3]))
+        if distance == 0.0:
+            memo[r, :4] = key[:4]
+            return r, -1, True
+        if distance < nearest:
+            near, nearest = r, distance
+    memo[slot, :4] = key[:4]
+    return slot, near, False
+
+
+@pytest.mark.parametrize("rows,draws", [(6, 3000), (64, 3000), (1024, 1200)])
+def test_the_memo_index_finds_the_rows_a_scan_finds(rows, draws):
+    """Bins looked up through the memo's index (components.supervisory._memo_slot) land in the rows,
+    and start from the nearest bins, that a scan of the memo's rows gives, also once the memo is full
+    and its last row is replaced again and again; negative bins (frost) and signed zeros included."""
+    from components.supervisory import _memo_slot
+
+    rng = np.random.default_rng(rows)
+    memo, reference = np.full((rows, 8), np.nan), np.full((rows, 8), np.nan)
+    memo_index = np.full(1 << (2 * rows - 1).bit_length(), -1, dtype=np.int64)  # a power of two, >= 2 rows
+    hits = 0
+    for _ in range(draws):
+        key = np.array([*rng.integers(-12, 12, 2), rng.integers(0, 6), rng.integers(0, 4), 0.0], dtype=float)
+        key[0] = -0.0 if key[0] == 0.0 and rng.random() < 0.5 else key[0]
+        slot, near, hit = _memo_slot(memo, memo_index, key)
+        expected = _scanned_slot(reference, key)
+        assert (slot, hit) == expected[::2] and (hit or near == expected[1])
+        hits += hit
+    assert np.array_equal(memo, reference, equal_nan=True)
+    assert 0 < hits < draws

@@ -27,7 +27,8 @@ from components.supervisory import CHOSEN, SETUP, controlled_kernel, decide
 from twin.engine.plant import PlantArrays
 
 #: Memo bins of the representative step (see :func:`components.supervisory.decide`): outdoor wet
-#: bulb [K], dry bulb [K], load [fraction of peak IT], and the most bins remembered.
+#: bulb [K], dry bulb [K], load [fraction of peak IT], and the most bins remembered (a power of two, for
+#: the memo's index: components.supervisory._memo_row).
 BIN_WET_BULB_K, BIN_DRY_BULB_K, BIN_LOAD, MEMO_SIZE = 1.0, 1.0, 0.02, 1024
 
 
@@ -82,7 +83,9 @@ class SetpointOptimiser:
         self._o = step_block(N_OUTPUT + N_DEFERRED)
         self._blocks = step_blocks(N_OUTPUT, len(BOUNDARY))  # the steps' scratch (components.facility.run_blocked)
         self._scratch = np.empty(len(STATE))
-        self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan))
+        # the memo of decisions by bin, the parameters it belongs to, its index by bin (components.supervisory._memo_row)
+        self._memo = (np.full((MEMO_SIZE, 8), np.nan), np.full(len(PARAM), np.nan),
+                      np.full(2 * MEMO_SIZE, -1, dtype=np.int64))
 
     def _decision_steps(self) -> np.ndarray:
         """Step of each decision before the end: :meth:`twin.engine.loop.Simulation.step_at` of event

@@ -95,8 +95,8 @@ PARENT = {
 RUN_KERNELS = {
     (CHILLED_WATER, False): ("components.spans", "run_span_chilled_water", "iiMVVMVFM"),
     (AIR_SIDE, False): ("components.spans", "run_span_air_side", "iiMVVMVFM"),
-    (CHILLED_WATER, True): ("components.supervisory", "run_span_controlled_chilled_water", "iiMVVMVMVIMMVFVMVFM"),
-    (AIR_SIDE, True): ("components.supervisory", "run_span_controlled_air_side", "iiMVVMVMVIMMVFVMVFM"),
+    (CHILLED_WATER, True): ("components.supervisory", "run_span_controlled_chilled_water", "iiMVVMVMVIMMVFVMVIFM"),
+    (AIR_SIDE, True): ("components.supervisory", "run_span_controlled_air_side", "iiMVVMVMVIMMVFVMVIFM"),
 }
 #: the run summary's kernels (:mod:`components.channel_stats`), compiled by this process in :func:`join`
 #: while the child compiles the run's kernel (about 0.4 s it would otherwise spend after the
