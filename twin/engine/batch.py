@@ -90,4 +90,3 @@ def run_single_spans(plants: list[PlantArrays]) -> list[Result]:
     runtime = (_time.perf_counter() - t0) / len(plants)
     return [Result(plant=p, out=outs[c], events=[], runtime_s=runtime, extras={"power": {}, "kernel_steps": n_steps})
             for c, p in enumerate(plants)]
-
