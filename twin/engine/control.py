@@ -30,6 +30,7 @@ from twin.engine.plant import PlantArrays
 #: bulb [K], dry bulb [K], load [fraction of peak IT], and the most bins remembered (a power of two, for
 #: the memo's index: components.supervisory._memo_row).
 BIN_WET_BULB_K, BIN_DRY_BULB_K, BIN_LOAD, MEMO_SIZE = 1.0, 1.0, 0.02, 1024
+assert MEMO_SIZE & (MEMO_SIZE - 1) == 0, "the memo's index probes modulo a power of two"
 
 
 def _grid(lo: float, hi: float, step: float) -> np.ndarray:
