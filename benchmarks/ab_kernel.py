@@ -79,12 +79,13 @@ def kernel_times(plant, kernels: dict, rounds: int, runs: int) -> tuple[dict, di
         out, state = np.empty((len(OUTPUT), plant.n_steps)), plant.initial_state.copy()
         # the arguments after the first seven, by name: revisions differ in which they take (the steps'
         # block since 2026-12-07, the memo's index since 2026-12-08)
-        args = dict(zip(("block", "steps_in"), step_blocks(len(OUTPUT), plant.boundary.shape[0])))
         if controlled:
             c = SetpointOptimiser(plant)
-            args.update(grids=c.grids, setup=c.setup, decide_at=c.decide_at, chosen=c.chosen, b=c._b, p=c._p,
-                        o=c._o, scratch=c._scratch, block=c._blocks[0], steps_in=c._blocks[1],
+            args = dict(grids=c.grids, setup=c.setup, decide_at=c.decide_at, chosen=c.chosen, b=c._b, p=c._p,
+                        o=c._o, scratch=c._scratch, **dict(zip(("block", "steps_in"), c._blocks)),
                         **dict(zip(("memo", "memo_params", "memo_index"), c._memo)))
+        else:
+            args = dict(zip(("block", "steps_in"), step_blocks(len(OUTPUT), plant.boundary.shape[0])))
         code = kernel.py_func.__code__
         extra = tuple(args[name] for name in code.co_varnames[7:code.co_argcount])
         c0 = time.process_time()
