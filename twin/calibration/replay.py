@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from twin.engine.plant import PlantArrays, assemble
-from twin.engine.results import Result, atomic_write
+from twin.engine.results import Result, atomic_write, write_dataset
 from twin.inputs.calibration_schema import apply_calibration
 from twin.inputs.meter_file import channel_specs
 from twin.inputs.meters import SteppedMeters, load_meters, measured_weather
@@ -119,7 +119,7 @@ def write_netcdf(result: Result, replay: Replay, path: Path, attrs: dict | None 
     ds = meter_dataset(result, replay)
     if attrs:
         ds.attrs.update(attrs)
-    atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+    write_dataset(ds, path)
 
 
 def write_plot(result: Result, replay: Replay, path: Path, title: str = "") -> None:

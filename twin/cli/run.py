@@ -172,7 +172,7 @@ def _finish(args, summary: dict, save, show) -> int:
 
 def main_site(args, path: Path) -> int:
     """``dctwin run SITE``: every hall and the shared plant, the site summary and one line per hall."""
-    from twin.engine.results import atomic_write, write_json
+    from twin.engine.results import write_dataset, write_json
     from twin.engine.site import run_site_file
     from twin.metrics.site_summary import build_site_summary, print_site_summary, site_dataset
 
@@ -190,8 +190,7 @@ def main_site(args, path: Path) -> int:
     summary = build_site_summary(site, scenario_file=str(path))
 
     def save(out: Path) -> None:
-        ds = site_dataset(site)
-        atomic_write(out / "results.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+        write_dataset(site_dataset(site), out / "results.nc")
         write_json(summary, out / "summary.json")
 
     return _finish(args, summary, save, print_site_summary)

@@ -153,13 +153,12 @@ def pareto_png(o: Optimisation) -> bytes:
 
 def write_outputs(o: Optimisation, out: Path) -> None:
     """``optimise.json``, ``pareto.png`` and ``candidates.nc`` in ``out``, each written atomically."""
-    from twin.engine.results import atomic_write, write_json
+    from twin.engine.results import atomic_write, write_dataset, write_json
 
     write_json(summary(o), out / "optimise.json")
     png = pareto_png(o)
     atomic_write(out / "pareto.png", lambda tmp: tmp.write_bytes(png))
-    ds = to_dataset(o)
-    atomic_write(out / "candidates.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+    write_dataset(to_dataset(o), out / "candidates.nc")
 
 
 def _money(v: float | None) -> str:

@@ -314,8 +314,7 @@ def to_dataset(comp: Comparison, *, hourly: bool = False):
 
 
 def write_dataset(comp: Comparison, path, *, hourly: bool = False) -> None:
-    """Write :func:`to_dataset` to NetCDF4 (h5netcdf), atomically."""
-    from twin.engine.results import atomic_write
+    """Write :func:`to_dataset` to NetCDF4 (:func:`twin.engine.results.write_dataset`), atomically."""
+    from twin.engine import results
 
-    ds = to_dataset(comp, hourly=hourly)
-    atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+    results.write_dataset(to_dataset(comp, hourly=hourly), path)
