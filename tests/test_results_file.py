@@ -6,8 +6,8 @@ import pytest
 import xarray as xr
 
 from twin.engine.results import NETCDF_ENGINE, write_dataset, write_netcdf
-from twin.metrics.summary import build_summary
 from twin.metrics.policy import policy_attrs
+from twin.metrics.summary import build_summary
 
 
 @pytest.mark.parametrize("reader", ["h5netcdf", "netcdf4"])
