@@ -142,6 +142,47 @@ def test_design_load_is_the_peak_of_a_full_room_at_full_load(scenario_dict):
     assert peak_kw > d["it"]["design_kw"]
 
 
+def test_design_year_is_remembered_by_its_inputs(legacy_dict, monkeypatch):
+    """Two rooms that differ only in their load share one design year (it runs the room full), with
+    the same sizing and parameters to the last bit as a design year computed afresh; a change to
+    anything the design year reads (here the chillers' COP, or one hour of weather) runs it again."""
+    from twin.engine import plant_power
+
+    runs = []
+    real = plant_power._run_design
+    monkeypatch.setattr(plant_power, "_run_design", lambda *a: runs.append(1) or real(*a))
+    monkeypatch.setattr(plant_power, "_DESIGN_LOADS", {})
+
+    def assembled(utilisation, cop=None):
+        d = _auto(legacy_dict)
+        d["it"]["utilisation"] = utilisation
+        if cop is not None:
+            d["plant"]["chiller_rated_cop"] = cop
+        return prepare(validate_scenario(d), base_dir=SCENARIOS_DIR)
+
+    first = assembled(0.5)
+    assert len(runs) == 1 and first.design["transformer_sizing"] != "given"
+    second = assembled(0.8)
+    assert len(runs) == 1  # remembered
+    plant_power._DESIGN_LOADS.clear()
+    fresh = assembled(0.8)
+    assert len(runs) == 2
+    tx = [PARAM.tx_units, PARAM.tx_rating_va, PARAM.tx_no_load_w, PARAM.tx_load_loss_w, PARAM.switchgear_rating_w]
+    assert np.array_equal(second.params[tx], fresh.params[tx]) and np.array_equal(first.params[tx], fresh.params[tx])
+    assert second.design["transformer_design_load_kva"] == fresh.design["transformer_design_load_kva"]
+    assert np.array_equal(second.params, fresh.params, equal_nan=True)
+    assembled(0.8, cop=legacy_dict["plant"]["chiller_rated_cop"] * 0.9)
+    assert len(runs) == 3
+    p, b = fresh.params, fresh.boundary.copy()
+    load = plant_power.design_lv_load_w(p, b, fresh.curves, fresh.initial_state, 1e6, 1.0)
+    assert len(runs) == 4
+    assert plant_power.design_lv_load_w(p, b, fresh.curves, fresh.initial_state, 1e6, 1.0) == load
+    assert len(runs) == 4
+    b[0, 4000] += 1.0
+    plant_power.design_lv_load_w(p, b, fresh.curves, fresh.initial_state, 1e6, 1.0)
+    assert len(runs) == 5
+
+
 def test_small_room_gets_small_transformers_and_a_lower_pue(legacy_dict):
     room = _scaled(legacy_dict, 100.0)               # 100 kW design, the rest of the bundled room
     big = run_dict(room)                              # 2 x SCB10-2000 as before

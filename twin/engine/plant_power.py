@@ -21,6 +21,8 @@ at low voltage: no transformer and no transformer loss; the LV switchgear is the
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from components.layout import BOUNDARY, CHAIN_MV, N_OUTPUT, OUTPUT, PARAM
@@ -69,14 +71,10 @@ def ups_coefficients(pw, file: str | None = None) -> tuple[tuple[float, float, f
     return coef, {"ups_curve": "user points", "ups_fit_max_error_pp": 100.0 * err}
 
 
-def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
-               design_it_w: float, psu_capacity_ratio: float) -> np.ndarray:
-    """Output channels of a year with the room full, over every step of the weather. [SI]
-
-    Runs the kernel on a copy of the assembled parameters with the IT peak at ``design_it_w``,
-    utilisation 1, no metered IT power, and no transformer or switchgear loss.  The set points
-    are those in force at the start of the year.
-    """
+def _design_inputs(p: np.ndarray, boundary: np.ndarray, design_it_w: float,
+                   psu_capacity_ratio: float) -> tuple[np.ndarray, np.ndarray]:
+    """The parameters and boundary of :func:`design_run`: copies of ``p`` and ``boundary`` with the IT
+    peak at ``design_it_w``, utilisation 1, no metered IT power, and no transformer or switchgear loss."""
     pd = p.copy()
     pd[PARAM.it_peak_w] = design_it_w
     pd[PARAM.psu_capacity_w] = psu_capacity_ratio * design_it_w
@@ -87,6 +85,11 @@ def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: n
     b = boundary.copy()
     b[BOUNDARY.utilisation] = 1.0
     b[BOUNDARY.it_power_w] = -1.0
+    return pd, b
+
+
+def _run_design(pd: np.ndarray, b: np.ndarray, curves: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """Output channels of the kernel over every step of ``b`` with parameters ``pd``. [SI]"""
     n = b.shape[1]
     out = np.zeros((N_OUTPUT, n))
     parallel_compile.join()
@@ -94,14 +97,50 @@ def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: n
     return out
 
 
+def design_run(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
+               design_it_w: float, psu_capacity_ratio: float) -> np.ndarray:
+    """Output channels of a year with the room full, over every step of the weather. [SI]
+
+    Runs the kernel on a copy of the assembled parameters with the IT peak at ``design_it_w``,
+    utilisation 1, no metered IT power, and no transformer or switchgear loss (:func:`_design_inputs`).
+    The set points are those in force at the start of the year.
+    """
+    return _run_design(*_design_inputs(p, boundary, design_it_w, psu_capacity_ratio), curves, state)
+
+
+#: Design loads this process has computed (:func:`design_lv_load_w`), by the SHA-256 digest of their
+#: design year's inputs: the parameters and boundary of :func:`_design_inputs`, the curves and the
+#: initial state.  The kernel is deterministic, so the same inputs give the same load to the last bit.
+#: A sweep's cases that differ only in their load (the ``loads`` axis: the design year runs the room
+#: full) share one design year; before, each case of a sweep whose transformers are sized
+#: (``power.transformers = "auto"``, the default) ran one: 4.1 ms of its assembly against 0.5 ms
+#: (2026-12-08, the full-cooling-retrofit sweep of ``benchmarks/sweep_throughput.py``).  Hashing the
+#: inputs costs about 0.4 ms (a year of hourly boundary is 700 kB).  Cleared when full.
+_DESIGN_LOADS: dict[bytes, float] = {}
+_DESIGN_LOADS_MAX = 4096
+
+
 def design_lv_load_w(p: np.ndarray, boundary: np.ndarray, curves: np.ndarray, state: np.ndarray,
                      design_it_w: float, psu_capacity_ratio: float) -> float:
-    """Peak LV-bus power of the site with the room full (:func:`design_run`), the quantity the transformers must deliver. [W]"""
-    out = design_run(p, boundary, curves, state, design_it_w, psu_capacity_ratio)
-    lv = out[OUTPUT.p_facility]
-    if p[PARAM.chain_kind] == CHAIN_MV:
-        lv = lv - sum(out[OUTPUT[c]] for c in _MV_CHANNELS)
-    return float(np.max(lv))
+    """Peak LV-bus power of the site with the room full (:func:`design_run`), the quantity the
+    transformers must deliver; remembered by its inputs (:data:`_DESIGN_LOADS`). [W]"""
+    pd, b = _design_inputs(p, boundary, design_it_w, psu_capacity_ratio)
+    digest = hashlib.sha256()
+    for a in (pd, b, curves, state):
+        digest.update(str((a.dtype.str, a.shape)).encode())
+        digest.update(np.ascontiguousarray(a).data)
+    key = digest.digest()
+    load = _DESIGN_LOADS.get(key)
+    if load is None:
+        out = _run_design(pd, b, curves, state)
+        lv = out[OUTPUT.p_facility]
+        if pd[PARAM.chain_kind] == CHAIN_MV:
+            lv = lv - sum(out[OUTPUT[c]] for c in _MV_CHANNELS)
+        load = float(np.max(lv))
+        if len(_DESIGN_LOADS) >= _DESIGN_LOADS_MAX:
+            _DESIGN_LOADS.clear()
+        _DESIGN_LOADS[key] = load
+    return load
 
 
 def _series_and_rating(model: str, file: str | None, key: str = "power") -> tuple[str, float | None]:
