@@ -237,14 +237,15 @@ def _add(timings: dict, **seconds: float) -> None:
 
 
 #: Cases simulated per batched kernel call.  Each holds its channels (73 x 8,760 float64, 5 MB for a
-#: year of hours) until its summary is built, and the summary reads them back.  One case a call
-#: is fastest: its summary reads channels the kernel has just written, still in the CPU's caches.
-#: Measured per case on the benchmarks/sweep_throughput.py design, 200 cases, both sizes in turns
-#: in one process (2026-12-06, CPU time, medians of 30 batches): 1 case a call 7.27 ms (kernel
-#: 4.36, summary 1.81) against 8.14 ms for 4 (kernel 4.65, summary 2.37), -15 % (paired batches
-#: -35 % to +18 %).  Earlier (2026-12-05): 4 cases 0.1-0.15 ms faster than one by one through
-#: SimPy, 8 or 10 cases 0.5 ms slower.  Both go through the same compiled call
-#: (:func:`twin.engine.batch.run_single_spans`), bit-identical to the SimPy path.
+#: year of hours) until its summary is built, and the summary reads them back.  Measured per case on
+#: the benchmarks/sweep_throughput.py design, both sizes in turns in one process (CPU time, medians of
+#: batches): on 2026-12-06 one case a call was fastest, its summary reading channels the kernel had
+#: just written, still in the CPU's caches (7.27 ms against 8.14 ms for 4 cases a call); since the
+#: kernels write the channels past the caches (:mod:`components.streaming_store`, 2026-12-08) the
+#: two are alike (400 cases: 5.29 ms against 5.22 ms for 4, paired -2 %, within the noise).
+#: Earlier (2026-12-05): 4 cases 0.1-0.15 ms faster than one by one through SimPy, 8 or 10 cases
+#: 0.5 ms slower.  Both go through the same compiled call (:func:`twin.engine.batch.run_single_spans`),
+#: bit-identical to the SimPy path.
 KERNEL_CASES = 1
 
 
