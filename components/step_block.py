@@ -20,8 +20,8 @@ Both copies index the year's arrays without Python's negative indices (``lo >= 0
 signed index Python's meaning, a negative one counting from the end, and computes that fix-up for
 every number copied, which LLVM cannot drop since it does not know that ``lo`` is not negative:
 :func:`load_block` indexes with an unsigned step number (``np.uint64(lo + j)``), which has none, and
-:func:`copy_block` writes through :func:`components.streaming_store.store_streaming`, which takes no
-negative index, past the caches.  The bundled default's warm annual run 3-5 % faster with unsigned
+:func:`copy_block` writes a copy of :data:`STREAMING_MIN_STEPS` or more through
+:func:`components.streaming_store.store_streaming`, which takes no negative index, past the caches.  The bundled default's warm annual run 3-5 % faster with unsigned
 indices in both copies, and 15-20 % faster again with the streaming stores (``benchmarks/ab_kernel.py``,
 channels identical, 2026-12-08).
 """
@@ -38,6 +38,12 @@ from components.streaming_store import store_streaming, streaming_fence
 #: annual runs (2026-12-07): 128 steps 2.07-2.09 ms, 256 2.01, 512 1.99-2.02, 1024 2.08; 2.26-2.29 ms
 #: writing ``out`` directly.
 STEP_BLOCK = 256
+#: Fewest steps :func:`copy_block` writes with streaming stores.  A streaming store fills a cache line
+#: in the processor's write-combining buffers and sends it to memory whole; a copy of a few steps
+#: writes a piece of a line in each of the 73 rows, and each piece goes to memory alone.  The
+#: lithium battery's peak shaving cuts its year into 2,469 spans of 1-8 steps (2026-12-08): with every
+#: copy streamed, its run took 4 % longer than with plain stores.  64 steps: 8 whole lines a row.
+STREAMING_MIN_STEPS = 64
 
 
 def step_blocks(n_channels: int, n_boundary: int) -> tuple[np.ndarray, np.ndarray]:
@@ -74,8 +80,13 @@ def load_block(boundary, steps_in, lo, hi):
 @jit_inlined
 def copy_block(block, out, lo, hi):
     """Copy steps ``lo <= i < hi`` from a step-major ``block`` (:func:`step_block`, its column ``i - lo``)
-    into ``out``, row by row, with streaming stores, fenced (:mod:`components.streaming_store`).
-    [channel units]"""
+    into ``out``, row by row: with streaming stores, fenced (:mod:`components.streaming_store`), when
+    they are at least :data:`STREAMING_MIN_STEPS`; else with plain stores. [channel units]"""
+    if hi - lo < STREAMING_MIN_STEPS:
+        for k in range(out.shape[0]):
+            for j in range(hi - lo):
+                out[k, np.uint64(lo + j)] = block[k, j]
+        return
     for k in range(out.shape[0]):
         for j in range(hi - lo):
             store_streaming(out, k, lo + j, block[k, j])

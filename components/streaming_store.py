@@ -9,7 +9,9 @@ those caches the curves, parameters and block the steps read again.  A store mar
 the write-combining buffers) does neither.  Side by side in one process (``benchmarks/ab_kernel.py``,
 2026-12-08, channels identical, against plain stores): the bundled default's warm annual run 15-20 %
 faster, the chilled-water package 7-12 %, IEC + liquid 13 %, the package with AI control 7 %; a run
-and its summary together 9-10 % (the summary reads the channels from memory either way).
+and its summary together 9-10 % (the summary reads the channels from memory either way).  A line
+only partly written goes to memory alone, so short copies are better plain
+(:data:`components.step_block.STREAMING_MIN_STEPS`).
 
 Non-temporal stores are weakly ordered: other cores may see them late.  :func:`streaming_fence`
 orders them (LLVM ``fence seq_cst``; on x86 ``MFENCE``) before anything the kernel writes or
