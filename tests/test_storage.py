@@ -187,6 +187,19 @@ def test_peak_shaving_keeps_the_autonomy_reserve(shaving_run):
     assert e.max() <= setup.battery_rated_j * (1 + 1e-9)
 
 
+def test_period_runs_tile_the_year():
+    """Each run of one time-of-use period, found once for the year, is the run a scan from its first
+    step finds (the valley's length sets the charging power)."""
+    from twin.engine.peak_shaving import period_runs
+
+    rng = np.random.default_rng(3)
+    for names in (np.array(["valley"]), rng.choice(["valley", "flat", "peak"], size=500, p=[0.5, 0.3, 0.2])):
+        starts, ends = period_runs(names)
+        assert starts[0] == 0 and ends[-1] == len(names) and np.array_equal(starts[1:], ends[:-1])
+        for k, end in zip(starts, ends):
+            assert end - k == (int(np.argmax(names[k:] != names[k])) or len(names) - k)
+
+
 def test_pv_does_not_lower_pue_but_lowers_grid(legacy_result, scenario_dict):
     from twin.metrics.summary import build_summary
     scenario_dict["measures"] = [{"name": "pv", "pv_kwp": 300.0}]

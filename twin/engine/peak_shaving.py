@@ -15,6 +15,13 @@ from components.storage import battery as bat
 from twin.engine.event_records import J_PER_KWH
 
 
+def period_runs(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First step of each run of consecutive steps in one time-of-use period, and the step after
+    the run: ``(starts, ends)``, together tiling the steps of ``names`` (period names). [-]"""
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    return starts, np.r_[starts[1:], len(names)]
+
+
 class ShavingPlan:
     """Time-of-use peak shaving with a battery (see the module docstring)."""
 
@@ -45,15 +52,15 @@ class ShavingPlan:
             rev[idx] = np.cumsum(is_peak[idx][::-1])[::-1]
         self.peak_steps_left = rev
         self.is_peak = is_peak
+        self.changes, self.run_ends = period_runs(self.periods)
 
     def process(self):
         ev = self.ev
         env = ev.sim.env
         dt = ev.dt
         names = self.periods
-        changes = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
         s = ev.setup
-        for k in changes:
+        for k, end in zip(self.changes.tolist(), self.run_ends.tolist()):
             if k * dt > env.now:
                 yield env.timeout(k * dt - env.now)
             if ev.in_outage or ev.recharge_active:
@@ -61,7 +68,7 @@ class ShavingPlan:
             ev.advance()
             name = names[k]
             if name == "valley":
-                run = int(np.argmax(names[k:] != "valley")) or (len(names) - k)
+                run = end - k  # the valley's steps from here
                 need = ev.deficit_j() / ev.chem.charge_efficiency
                 ev.set_flows(min(s.shaving_power_w, need / (run * dt)), 0.0)
             elif name in ("peak", "critical"):
