@@ -18,12 +18,13 @@ only: the numbers are those of the steps, bit for bit.
 
 Both copies index the year's arrays without Python's negative indices (``lo >= 0``).  Numba gives a
 signed index Python's meaning, a negative one counting from the end, and computes that fix-up for
-every number copied, which LLVM cannot drop since it does not know that ``lo`` is not negative:
-:func:`load_block` indexes with an unsigned step number (``np.uint64(lo + j)``), which has none, and
-:func:`copy_block` writes a copy of :data:`STREAMING_MIN_STEPS` or more through
-:func:`components.streaming_store.store_streaming`, which takes no negative index, past the caches.  The bundled default's warm annual run 3-5 % faster with unsigned
-indices in both copies, and 15-20 % faster again with the streaming stores (``benchmarks/ab_kernel.py``,
-channels identical, 2026-12-08).
+every number copied, which LLVM cannot drop since it does not know that ``lo`` is not negative.
+:func:`load_block` indexes with an unsigned step number (``np.uint64(lo + j)``), which has none;
+:func:`copy_block` writes a copy of :data:`STREAMING_MIN_STEPS` steps or more through
+:func:`components.streaming_store.store_streaming`, which takes no negative index, past the caches,
+and a shorter one with unsigned indices.  The bundled default's warm annual run 3-5 % faster with
+unsigned indices in both copies, and 15-20 % faster again with the streaming stores
+(``benchmarks/ab_kernel.py``, channels identical, 2026-12-08).
 """
 
 import numpy as np
