@@ -18,7 +18,7 @@ orders them (LLVM ``fence seq_cst``; on x86 ``MFENCE``) before anything the kern
 returns after its copies, so a reader on another thread (Dask's worker threads, ``nogil``
 kernels) sees the whole year.
 
-Without Numba (``NUMBA_DISABLE_JIT=1``) both are plain Python: an assignment, and nothing.
+Without Numba (``NUMBA_DISABLE_JIT=1``) both are plain Python: an assignment, and ``True``.
 Source: LLVM Language Reference Manual, "'store' Instruction" (``!nontemporal`` metadata) and
 "'fence' Instruction"; Intel 64 and IA-32 Architectures Software Developer's Manual, vol. 1,
 10.4.6.2 "Caching of Temporal vs. Non-Temporal Data".
@@ -32,20 +32,23 @@ from components._jit import OVERLOAD_OPTIONS
 
 
 def store_streaming(a, k, i, value):
-    """``a[k, i] = value`` for a 2-D float64 array ``a`` and indices ``0 <= k, i`` within its shape,
+    """``a[k, i] = value`` for a 2-D float array ``a`` and indices ``0 <= k, i`` within its shape,
     through the caches' side door (see the module docstring); no bounds check, no negative indices.
+    Returns the number stored (``value`` in ``a``'s type), as an assignment expression does.
     [units of ``a``]"""
     a[k, i] = value
+    return a[k, i]
 
 
 def streaming_fence():
     """Order the :func:`store_streaming` stores before every later load and store (see the module
-    docstring)."""
+    docstring); returns ``True`` once they are ordered."""
+    return True
 
 
 @intrinsic
 def _store_nontemporal(typingctx, a, k, i, value):
-    """``a[k, i] = value`` as one store marked ``!nontemporal``."""
+    """``a[k, i] = value`` as one store marked ``!nontemporal``; the number stored."""
     if not (isinstance(a, types.Array) and a.ndim == 2 and isinstance(a.dtype, types.Float)
             and isinstance(k, types.Integer)
             and isinstance(i, types.Integer) and isinstance(value, types.Float)):
@@ -61,26 +64,26 @@ def _store_nontemporal(typingctx, a, k, i, value):
         number = context.cast(builder, args[3], signature.args[3], aty.dtype)
         store = builder.store(number, pointer)
         store.set_metadata("nontemporal", builder.module.add_metadata([ir.Constant(ir.IntType(32), 1)]))
-        return context.get_dummy_value()
+        return number
 
-    return types.void(a, k, i, value), codegen
+    return a.dtype(a, k, i, value), codegen
 
 
 @intrinsic
 def _fence(typingctx):
-    """A sequentially consistent fence."""
+    """A sequentially consistent fence; ``True`` after it."""
     def codegen(context, builder, signature, args):
         builder.fence("seq_cst")
-        return context.get_dummy_value()
+        return context.get_constant(types.boolean, True)
 
-    return types.void(), codegen
+    return types.boolean(), codegen
 
 
 @overload(store_streaming, jit_options=OVERLOAD_OPTIONS)
 def _store_streaming_compiled(a, k, i, value):
     """Numba's form of :func:`store_streaming`."""
     def store(a, k, i, value):
-        _store_nontemporal(a, k, i, value)
+        return _store_nontemporal(a, k, i, value)
 
     return store
 
@@ -89,6 +92,6 @@ def _store_streaming_compiled(a, k, i, value):
 def _streaming_fence_compiled():
     """Numba's form of :func:`streaming_fence`."""
     def fence():
-        _fence()
+        return _fence()
 
     return fence

@@ -13,9 +13,11 @@ from components.streaming_store import store_streaming, streaming_fence
 
 @njit
 def _scatter(a, rows, cols, values):
+    """Store ``values`` at ``(rows, cols)``; the numbers the stores return, and the fence's answer."""
+    stored = np.empty(values.shape[0], a.dtype)
     for n in range(values.shape[0]):
-        store_streaming(a, rows[n], cols[n], values[n])
-    streaming_fence()
+        stored[n] = store_streaming(a, rows[n], cols[n], values[n])
+    return stored, streaming_fence()
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
@@ -30,15 +32,19 @@ def test_stores_are_assignments(order):
     for target in (np.zeros(shape, order=order), np.zeros((shape[0], 2 * shape[1]), order=order)[:, ::2]):
         expected = np.zeros(shape)
         expected[rows, cols] = values
-        _scatter(target, rows, cols, values)
+        stored, fenced = _scatter(target, rows, cols, values)
         assert np.array_equal(target.view(np.int64), expected.view(np.int64))
+        assert np.array_equal(stored.view(np.int64), values.view(np.int64)) and fenced
 
 
 def test_the_store_casts_its_indices_and_number():
-    """Indices of any integer type and a float32 number land where an assignment puts them."""
+    """Indices of any integer type and a float32 number land where an assignment puts them, and the
+    store returns the number as the array holds it (float64)."""
     a = np.zeros((3, 5))
-    _scatter(a, np.array([2], dtype=np.int32), np.array([4], dtype=np.uint16), np.array([1.5], dtype=np.float32))
+    stored, _ = _scatter(a, np.array([2], dtype=np.int32), np.array([4], dtype=np.uint16),
+                         np.array([1.5], dtype=np.float32))
     assert a[2, 4] == 1.5 and np.count_nonzero(a) == 1
+    assert stored.dtype == np.float64 and stored[0] == 1.5
 
 
 @pytest.mark.skipif(config.DISABLE_JIT, reason="needs Numba to compile")
